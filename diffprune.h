@@ -1,0 +1,2563 @@
+/* diffprune.h - v0.1.0 - MIT licence (see end of file)
+   Differentiable network pruning for microcontrollers, in one C header.
+
+   Build a CNN, train it, learn every layer's width toward budgets on peak
+   memory, model size and MACs (Liberis & Lane, "Differentiable Network
+   Pruning for Microcontrollers"), quantise it to int8 and run it with a tiny
+   no-malloc interpreter, on the host or in Cortex-M firmware.
+
+   ======================================================================
+   0. USAGE
+   ======================================================================
+   In exactly one C (or C++) file:
+
+       #define DIFFPRUNE_IMPLEMENTATION
+       #include "diffprune.h"
+
+   and plain `#include "diffprune.h"` everywhere else. Link with -lm.
+   Add -fopenmp to use every core in the heavy kernels; without it
+   everything builds and gives the same results on one thread.
+
+   In firmware, only the inference half:
+
+       #define DIFFPRUNE_INFERENCE_ONLY
+       #define DIFFPRUNE_IMPLEMENTATION
+       #include "diffprune.h"
+
+   ======================================================================
+   1. TABLE OF CONTENTS         (grep the tag to land on the section)
+   ======================================================================
+     >>options     compile-time options
+     >>common      status codes, version                     (both halves)
+     >>infer_api   int8 model file and interpreter           (both halves)
+     >>train_api   graphs, layers, autodiff, optimisers, data, checkpoints
+     >>impl_common implementation: shared helpers
+     >>impl_train  implementation of the training half
+       >>rng >>gemm >>graph >>layers >>forward >>backward >>optim
+       >>lrsched >>ckpt >>idx >>gunzip >>progress
+     >>licence
+
+   ======================================================================
+   2. OPTIONS  (#define before including)
+   ======================================================================
+     option                      where                 meaning
+     DIFFPRUNE_IMPLEMENTATION    implementation file   emit the implementation
+     DIFFPRUNE_INFERENCE_ONLY    global                only the int8 inference
+                                                       half: freestanding, no
+                                                       malloc, stdio or libm
+     DP_MALLOC/DP_REALLOC/       implementation file   allocator used by the
+     DP_CALLOC/DP_FREE                                 training half
+     DP_MAX_THREADS              implementation file   upper bound on OpenMP
+                                                       threads (default 64)
+
+   ======================================================================
+   3. CONVENTIONS
+   ======================================================================
+   - Tensors are NHWC float32 in the training half (the layout the int8
+     side uses). Conv weights are [cout][kh][kw][cin/groups]; depthwise
+     weights are [kh][kw][c]; fully-connected weights are [out][in].
+   - Every fallible call returns a dp_status (0 = DP_OK, negative = error)
+     or, for builders, a node id >= 0 or a negative dp_status. A graph keeps
+     the message of its first error: dp_graph_error(g). Errors are sticky:
+     a builder given a negative node id returns that error unchanged, so a
+     whole network can be built and checked once at the end.
+   - The header never calls exit() or abort().
+   - Public names start with dp_, private ones with dp__, macros with DP_.
+*/
+#ifndef DIFFPRUNE_H
+#define DIFFPRUNE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ====================================================================== */
+/* >>common                                                               */
+/* ====================================================================== */
+#define DP_VERSION_MAJOR 0
+#define DP_VERSION_MINOR 1
+#define DP_VERSION_PATCH 0
+#define DP_VERSION_STRING "0.1.0"
+
+typedef enum dp_status {
+    DP_OK = 0,
+    DP_ERR_ARG = -1,         /* bad argument (NULL, out of range)           */
+    DP_ERR_SHAPE = -2,       /* shapes do not fit together                  */
+    DP_ERR_NOMEM = -3,       /* allocation failed                           */
+    DP_ERR_IO = -4,          /* file could not be read or written           */
+    DP_ERR_FORMAT = -5,      /* corrupt, truncated or wrong-magic data      */
+    DP_ERR_CRC = -6,         /* checksum mismatch                           */
+    DP_ERR_NAN = -7,         /* NaN or infinity encountered                 */
+    DP_ERR_BUDGET = -8,      /* resource budget impossible                  */
+    DP_ERR_UNSUPPORTED = -9, /* valid, but not supported                    */
+    DP_ERR_LIMIT = -10       /* a size limit (ops, states, arena) exceeded  */
+} dp_status;
+
+/* A short English name for a status ("ok", "shape mismatch", ...). */
+const char *dp_status_str(int status);
+
+/* CRC-32 (zlib polynomial). Start with crc = 0; calls chain. */
+uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
+
+/* ====================================================================== */
+/* >>infer_api                                                            */
+/* ====================================================================== */
+/* (The int8 model file and interpreter land here.) */
+
+#ifndef DIFFPRUNE_INFERENCE_ONLY
+/* ====================================================================== */
+/* >>train_api                                                            */
+/* ====================================================================== */
+
+/* ---- random numbers: seeded, repeatable (xoshiro128**) ---- */
+typedef struct dp_rng { uint32_t s[4]; } dp_rng;
+void     dp_rng_seed(dp_rng *r, uint64_t seed);
+uint32_t dp_rng_u32(dp_rng *r);
+float    dp_rng_uniform(dp_rng *r);            /* [0, 1)          */
+float    dp_rng_normal(dp_rng *r);             /* mean 0, sd 1    */
+uint32_t dp_rng_below(dp_rng *r, uint32_t n);  /* [0, n), unbiased */
+void     dp_rng_shuffle(dp_rng *r, int *a, int n);
+
+/* ---- threads ---- */
+void dp_set_threads(int n);   /* 0 = all cores (OpenMP); 1 without OpenMP */
+int  dp_get_threads(void);
+
+/* ---- the graph ---- */
+typedef enum dp_op {
+    DP_OP_INPUT = 0, DP_OP_CONV, DP_OP_BN, DP_OP_RELU, DP_OP_RELU6,
+    DP_OP_SIGMOID, DP_OP_SWISH, DP_OP_MAXPOOL, DP_OP_AVGPOOL, DP_OP_GAP,
+    DP_OP_FC, DP_OP_ADD, DP_OP_CMUL, DP_OP_CONCAT, DP_OP_FLATTEN,
+    DP_OP_DROPOUT, DP_OP_SOFTMAX_CE,
+    DP_OP_COUNT
+} dp_op;
+
+/* Name of an op kind ("conv", "bn", ...); the op id is what files store. */
+const char *dp_op_name(int op);
+
+typedef enum dp_pad { DP_PAD_SAME = 0, DP_PAD_VALID = 1, DP_PAD_EXPLICIT = 2 } dp_pad;
+typedef enum dp_init { DP_INIT_HE = 0, DP_INIT_GLOROT = 1 } dp_init;
+typedef enum dp_act { DP_ACT_NONE = 0, DP_ACT_RELU = 1, DP_ACT_RELU6 = 2 } dp_act;
+
+/* Convolution options; a zeroed struct (or NULL) means: stride 1,
+   dilation 1, "same" padding, 1 group, a bias, He initialisation. */
+typedef struct dp_conv_opts {
+    int stride_h, stride_w;          /* 0 -> 1 */
+    int dil_h, dil_w;                /* 0 -> 1 */
+    int pad;                         /* dp_pad */
+    int pad_t, pad_l, pad_b, pad_r;  /* with DP_PAD_EXPLICIT */
+    int groups;                      /* 0 -> 1; = input channels: depthwise */
+    int no_bias;                     /* 1: no bias (e.g. before batch norm) */
+    int init;                        /* dp_init */
+} dp_conv_opts;
+
+/* Pooling options: zero stride means stride = kernel; padding as above
+   (default for pooling is VALID when the struct is NULL). */
+typedef struct dp_pool_opts {
+    int stride_h, stride_w;
+    int pad;
+    int pad_t, pad_l, pad_b, pad_r;
+} dp_pool_opts;
+
+typedef struct dp_graph dp_graph;
+
+/* Information about one node, for reports and the resource model. */
+typedef struct dp_node_info {
+    int op;                       /* dp_op */
+    const char *name;
+    int n_in; const int *in;      /* input node ids */
+    int h, w, c;                  /* output shape per sample */
+    int in_h, in_w, in_c;         /* shape of input 0 */
+    int kh, kw, sh, sw, dh, dw;   /* conv / pool geometry */
+    int pad_t, pad_l, pad_b, pad_r;
+    int groups;
+    int has_bias;
+    size_t n_weight, n_bias;      /* trainable parameter counts */
+    float *weight, *bias;         /* conv/fc: kernel, bias; bn: gamma, beta */
+    float *grad_weight, *grad_bias;
+    float *running_mean, *running_var;   /* bn only */
+    float *out;                   /* output of the last forward [n*h*w*c] */
+} dp_node_info;
+
+dp_graph   *dp_graph_new(uint64_t seed);
+void        dp_graph_free(dp_graph *g);
+const char *dp_graph_error(const dp_graph *g);   /* "" when none */
+int         dp_graph_status(const dp_graph *g);  /* first error or DP_OK */
+int         dp_graph_n_nodes(const dp_graph *g);
+int         dp_graph_node(const dp_graph *g, int id, dp_node_info *info);
+int         dp_graph_find(const dp_graph *g, const char *name);
+size_t      dp_graph_n_params(const dp_graph *g);
+float      *dp_graph_params(dp_graph *g);        /* all trainable parameters */
+float      *dp_graph_grads(dp_graph *g);         /* their gradients          */
+int         dp_graph_output(const dp_graph *g);  /* the last node           */
+/* One line per node: name, op, output shape, parameter count. */
+void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
+
+/* ---- layers: each returns the new node id, or a negative dp_status ---- */
+/* name may be NULL (an automatic name like "conv3" is given). */
+int dp_input(dp_graph *g, const char *name, int h, int w, int c);
+int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
+              const dp_conv_opts *o);
+int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1 */
+int dp_relu(dp_graph *g, const char *name, int x);
+int dp_relu6(dp_graph *g, const char *name, int x);
+int dp_sigmoid(dp_graph *g, const char *name, int x);
+int dp_swish(dp_graph *g, const char *name, int x);
+int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
+int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
+int dp_global_avgpool(dp_graph *g, const char *name, int x);  /* -> 1x1xc */
+int dp_fc(dp_graph *g, const char *name, int x, int units);    /* flattens */
+int dp_add(dp_graph *g, const char *name, int n, const int *xs);
+int dp_add2(dp_graph *g, const char *name, int a, int b);
+int dp_channel_mul(dp_graph *g, const char *name, int x, int scale /* 1x1xc */);
+int dp_concat(dp_graph *g, const char *name, int n, const int *xs);
+int dp_flatten(dp_graph *g, const char *name, int x);
+int dp_dropout(dp_graph *g, const char *name, int x, float p);
+/* Softmax cross-entropy over the channels of a 1x1xK node; the loss node
+   of the graph. Labels come from dp_graph_set_labels. */
+int dp_softmax_ce(dp_graph *g, const char *name, int logits);
+
+/* Convenience: conv (no bias) + batch norm + activation; returns the last. */
+int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
+                   int stride, int groups, int act /* dp_act */);
+
+/* ---- running the graph ---- */
+typedef enum dp_mode { DP_EVAL = 0, DP_TRAIN = 1 } dp_mode;
+/* Forward pass over a batch of n samples of the (single) input node:
+   x is [n * h * w * c]. In DP_TRAIN mode batch norm uses batch statistics
+   and updates running ones, dropout drops. */
+int   dp_graph_forward(dp_graph *g, const float *x, int n, int mode);
+int   dp_graph_set_labels(dp_graph *g, const int *labels, int n);
+float dp_graph_loss(const dp_graph *g);         /* mean loss of the batch */
+int   dp_graph_n_correct(const dp_graph *g);     /* top-1 hits in the batch */
+/* Reverse-mode pass from the loss node: fills dp_graph_grads (overwrites). */
+int   dp_graph_backward(dp_graph *g);
+/* Compares analytic gradients of sum(out * r) (r fixed random) with
+   central finite differences, for every parameter (up to max_checks sampled
+   per tensor) and the input. Returns the worst relative error. */
+double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
+                           int mode, int max_checks, double eps);
+
+/* ---- optimisers ---- */
+typedef enum dp_optim_kind { DP_SGD = 0, DP_ADAM = 1 } dp_optim_kind;
+typedef struct dp_optim_cfg {
+    int kind;            /* dp_optim_kind */
+    float momentum;      /* SGD: 0.9 is usual                     */
+    int nesterov;        /* SGD                                    */
+    float weight_decay;  /* L2, on conv/fc kernels only            */
+    float beta1, beta2, eps;  /* Adam; 0 -> 0.9, 0.999, 1e-8      */
+} dp_optim_cfg;
+typedef struct dp_optim dp_optim;
+dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg);
+void      dp_optim_free(dp_optim *o);
+int       dp_optim_step(dp_optim *o, dp_graph *g, float lr);
+
+/* Learning-rate schedules. */
+typedef enum dp_lr_kind { DP_LR_CONST = 0, DP_LR_STEP = 1, DP_LR_COSINE = 2 } dp_lr_kind;
+typedef struct dp_lr_sched {
+    int kind;               /* dp_lr_kind                                   */
+    float base;             /* peak learning rate                           */
+    long warmup;            /* linear warm-up steps                         */
+    long total;             /* cosine: steps to reach final                 */
+    float final_lr;         /* cosine floor                                 */
+    long step_size;         /* step: multiply by gamma every step_size steps */
+    float gamma;
+} dp_lr_sched;
+float dp_lr_at(const dp_lr_sched *s, long step);
+
+/* One training step: forward (train mode), loss, backward, optimiser.
+   A non-finite loss returns DP_ERR_NAN and leaves the parameters as they
+   were. loss/correct may be NULL. */
+int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
+                  int n, float lr, float *loss, int *correct);
+/* Evaluation over a whole set in batches: accuracy and mean loss. */
+int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
+                float *acc, float *loss);
+
+/* ---- checkpoints: weights, running statistics, optimiser state, step ----
+   Saved atomically (write to PATH.tmp, flush, rename over PATH): a crash
+   mid-write leaves the previous checkpoint intact. Loading validates magic,
+   version, length, CRC and that the file belongs to this graph's structure
+   before anything is copied: on any error the model in memory is unchanged. */
+int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long step);
+int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
+                       char *err, size_t err_cap);
+
+/* ---- data ---- */
+typedef struct dp_dataset {
+    int n, h, w, c;       /* samples and their shape            */
+    int n_classes;
+    float *x;             /* [n*h*w*c] scaled to [0,1]          */
+    int *y;               /* [n] labels                         */
+} dp_dataset;
+/* Reads an IDX image file and its label file (raw or gzipped). */
+int  dp_idx_load(const char *images, const char *labels, dp_dataset *ds,
+                 char *err, size_t err_cap);
+void dp_dataset_free(dp_dataset *ds);
+/* Subtracts mean and divides by sd (in place). */
+void dp_dataset_normalize(dp_dataset *ds, float mean, float sd);
+/* Gathers samples idx[0..n) into x/y, with optional augmentation: a random
+   shift of up to `crop` pixels (zero-filled, like pad+random crop) and a
+   horizontal flip with probability flip. rng may be NULL when both are 0. */
+typedef struct dp_augment { int crop; float flip; } dp_augment;
+void dp_dataset_batch(const dp_dataset *ds, const int *idx, int n, float *x,
+                      int *y, const dp_augment *aug, dp_rng *rng);
+
+/* Decompresses a gzip file image (all members). DP_ERR_FORMAT "not gzip"
+   when the magic is absent. *out is DP_MALLOC'd. */
+int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
+              unsigned char **out, size_t *out_n, char *err, size_t err_cap);
+/* Reads a whole file; gunzips it when it starts with the gzip magic. */
+int dp_read_file(const char *path, int gunzip, unsigned char **out,
+                 size_t *out_n, char *err, size_t err_cap);
+
+/* ---- progress bar on stderr ---- */
+typedef struct dp_progress {
+    double t0, last;      /* seconds */
+    long total;
+    const char *label;
+} dp_progress;
+double dp_time(void);     /* monotonic-ish wall clock in seconds */
+void dp_progress_start(dp_progress *p, const char *label, long total);
+/* extra: a short text like "loss 0.31 acc 0.89"; items: images done. */
+void dp_progress_update(dp_progress *p, long done, double items, const char *extra);
+void dp_progress_end(dp_progress *p);
+
+#endif /* DIFFPRUNE_INFERENCE_ONLY */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DIFFPRUNE_H */
+
+/* ###################################################################### */
+/*                           IMPLEMENTATION                               */
+/* ###################################################################### */
+#ifdef DIFFPRUNE_IMPLEMENTATION
+#ifndef DIFFPRUNE_IMPLEMENTATION_DONE
+#define DIFFPRUNE_IMPLEMENTATION_DONE
+
+/* ====================================================================== */
+/* >>impl_common                                                          */
+/* ====================================================================== */
+const char *dp_status_str(int s)
+{
+    switch (s) {
+    case DP_OK: return "ok";
+    case DP_ERR_ARG: return "bad argument";
+    case DP_ERR_SHAPE: return "shape mismatch";
+    case DP_ERR_NOMEM: return "out of memory";
+    case DP_ERR_IO: return "i/o error";
+    case DP_ERR_FORMAT: return "corrupt or unrecognised data";
+    case DP_ERR_CRC: return "checksum mismatch";
+    case DP_ERR_NAN: return "NaN or infinity";
+    case DP_ERR_BUDGET: return "impossible budget";
+    case DP_ERR_UNSUPPORTED: return "unsupported";
+    case DP_ERR_LIMIT: return "size limit exceeded";
+    default: return "unknown status";
+    }
+}
+
+/* CRC-32, reflected polynomial 0xEDB88320, four bits per step through a
+   16-entry table: small enough for flash, no runtime initialisation. */
+uint32_t dp_crc32(uint32_t crc, const void *data, size_t n)
+{
+    static const uint32_t t[16] = {
+        0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
+        0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
+        0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
+        0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu };
+    const unsigned char *p = (const unsigned char *)data;
+    crc = ~crc;
+    while (n--) {
+        crc ^= *p++;
+        crc = (crc >> 4) ^ t[crc & 15u];
+        crc = (crc >> 4) ^ t[crc & 15u];
+    }
+    return ~crc;
+}
+
+#ifndef DIFFPRUNE_INFERENCE_ONLY
+/* ====================================================================== */
+/* >>impl_train                                                           */
+/* ====================================================================== */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <stdarg.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#if defined(__unix__) || defined(__APPLE__)
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/time.h>
+#define DP__POSIX 1
+#endif
+
+#ifndef DP_MALLOC
+#define DP_MALLOC(sz) malloc(sz)
+#define DP_CALLOC(n, sz) calloc(n, sz)
+#define DP_REALLOC(p, sz) realloc(p, sz)
+#define DP_FREE(p) free(p)
+#endif
+#ifndef DP_MAX_THREADS
+#define DP_MAX_THREADS 64
+#endif
+
+#define DP__MIN(a, b) ((a) < (b) ? (a) : (b))
+#define DP__MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static void dp__seterr(char *err, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || !cap) return;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>rng  xoshiro128** seeded through splitmix64                          */
+/* ---------------------------------------------------------------------- */
+static uint64_t dp__splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+void dp_rng_seed(dp_rng *r, uint64_t seed)
+{
+    uint64_t a = dp__splitmix64(&seed), b = dp__splitmix64(&seed);
+    r->s[0] = (uint32_t)a; r->s[1] = (uint32_t)(a >> 32);
+    r->s[2] = (uint32_t)b; r->s[3] = (uint32_t)(b >> 32);
+    if (!(r->s[0] | r->s[1] | r->s[2] | r->s[3])) r->s[0] = 1;
+}
+static uint32_t dp__rotl32(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+uint32_t dp_rng_u32(dp_rng *r)
+{
+    uint32_t *s = r->s, res = dp__rotl32(s[1] * 5u, 7) * 9u, t = s[1] << 9;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= t; s[3] = dp__rotl32(s[3], 11);
+    return res;
+}
+float dp_rng_uniform(dp_rng *r) { return (float)(dp_rng_u32(r) >> 8) * (1.0f / 16777216.0f); }
+float dp_rng_normal(dp_rng *r)
+{
+    /* Box-Muller; one value per call keeps the stream simple to replay. */
+    float u1 = ((float)(dp_rng_u32(r) >> 8) + 0.5f) * (1.0f / 16777216.0f);
+    float u2 = dp_rng_uniform(r);
+    return sqrtf(-2.0f * logf(u1)) * cosf(6.28318530718f * u2);
+}
+uint32_t dp_rng_below(dp_rng *r, uint32_t n)
+{
+    uint32_t lim, x;
+    if (n <= 1) return 0;
+    lim = (uint32_t)(0u - n) % n;      /* reject the low 2^32 mod n values */
+    do x = dp_rng_u32(r); while (x < lim);
+    return x % n;
+}
+void dp_rng_shuffle(dp_rng *r, int *a, int n)
+{
+    int i;
+    for (i = n - 1; i > 0; i--) {
+        int j = (int)dp_rng_below(r, (uint32_t)i + 1u), t = a[i];
+        a[i] = a[j]; a[j] = t;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* threads                                                                */
+/* ---------------------------------------------------------------------- */
+static int dp__nthreads = 0;
+void dp_set_threads(int n)
+{
+#ifdef _OPENMP
+    if (n <= 0) n = omp_get_num_procs();
+    if (n > DP_MAX_THREADS) n = DP_MAX_THREADS;
+    omp_set_num_threads(n);
+    dp__nthreads = n;
+#else
+    (void)n;
+    dp__nthreads = 1;
+#endif
+}
+int dp_get_threads(void)
+{
+#ifdef _OPENMP
+    if (dp__nthreads <= 0) {
+        int n = omp_get_max_threads();
+        return n > DP_MAX_THREADS ? DP_MAX_THREADS : n;
+    }
+    return dp__nthreads;
+#else
+    return 1;
+#endif
+}
+static int dp__tid(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>gemm  single-threaded packed SGEMM; callers split work over threads  */
+/* ---------------------------------------------------------------------- */
+/* C[M x N] (+)= A[M x K] * B[K x N], with A(i,k) = ta ? A[k*lda+i] :
+   A[i*lda+k] and B(k,j) = tb ? B[j*ldb+k] : B[k*ldb+j]. Blocked in the
+   usual way: a KC x NC panel of B and an MC x KC panel of A are copied
+   ("packed") into contiguous strips of NR columns / MR rows, so the
+   micro-kernel streams both from cache and keeps an MR x NR tile of C in
+   registers. Edges are zero-padded in the packs. */
+#define DP__MR 6
+#define DP__NR 16
+#define DP__KC 256
+#define DP__MC 96
+#define DP__NC 512
+#define DP__GEMM_WORK ((size_t)DP__KC * (DP__NC + DP__MC) + 64)
+
+#if defined(__GNUC__) || defined(__clang__)
+typedef float dp__v8 __attribute__((vector_size(32)));
+static void dp__ukernel(int kc, const float *a, const float *b, float *c,
+                        int ldc, int acc, int mr, int nr)
+{
+    dp__v8 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, b0, b1;
+    float tile[DP__MR * DP__NR];
+    int p, i, j;
+    memset(&c00, 0, sizeof c00);
+    c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c00;
+    for (p = 0; p < kc; p++) {
+        memcpy(&b0, b, sizeof b0);
+        memcpy(&b1, b + 8, sizeof b1);
+        c00 += a[0] * b0; c01 += a[0] * b1;
+        c10 += a[1] * b0; c11 += a[1] * b1;
+        c20 += a[2] * b0; c21 += a[2] * b1;
+        c30 += a[3] * b0; c31 += a[3] * b1;
+        c40 += a[4] * b0; c41 += a[4] * b1;
+        c50 += a[5] * b0; c51 += a[5] * b1;
+        a += DP__MR; b += DP__NR;
+    }
+    memcpy(tile + 0, &c00, 32); memcpy(tile + 8, &c01, 32);
+    memcpy(tile + 16, &c10, 32); memcpy(tile + 24, &c11, 32);
+    memcpy(tile + 32, &c20, 32); memcpy(tile + 40, &c21, 32);
+    memcpy(tile + 48, &c30, 32); memcpy(tile + 56, &c31, 32);
+    memcpy(tile + 64, &c40, 32); memcpy(tile + 72, &c41, 32);
+    memcpy(tile + 80, &c50, 32); memcpy(tile + 88, &c51, 32);
+    for (i = 0; i < mr; i++) {
+        float *cr = c + (size_t)i * ldc;
+        const float *tr = tile + i * DP__NR;
+        if (acc) for (j = 0; j < nr; j++) cr[j] += tr[j];
+        else     for (j = 0; j < nr; j++) cr[j] = tr[j];
+    }
+}
+#else
+static void dp__ukernel(int kc, const float *a, const float *b, float *c,
+                        int ldc, int acc, int mr, int nr)
+{
+    float t[DP__MR][DP__NR];
+    int p, i, j;
+    memset(t, 0, sizeof t);
+    for (p = 0; p < kc; p++, a += DP__MR, b += DP__NR)
+        for (i = 0; i < DP__MR; i++)
+            for (j = 0; j < DP__NR; j++) t[i][j] += a[i] * b[j];
+    for (i = 0; i < mr; i++)
+        for (j = 0; j < nr; j++)
+            c[(size_t)i * ldc + j] = (acc ? c[(size_t)i * ldc + j] : 0.0f) + t[i][j];
+}
+#endif
+
+static void dp__pack_a(int mc, int kc, const float *A, int lda, int ta,
+                       int i0, int k0, float *ap)
+{
+    int ir, p, i;
+    for (ir = 0; ir < mc; ir += DP__MR) {
+        int mr = DP__MIN(DP__MR, mc - ir);
+        for (p = 0; p < kc; p++) {
+            for (i = 0; i < mr; i++) {
+                size_t r = (size_t)(i0 + ir + i), k = (size_t)(k0 + p);
+                ap[i] = ta ? A[k * lda + r] : A[r * lda + k];
+            }
+            for (; i < DP__MR; i++) ap[i] = 0.0f;
+            ap += DP__MR;
+        }
+    }
+}
+static void dp__pack_b(int kc, int nc, const float *B, int ldb, int tb,
+                       int k0, int j0, float *bp)
+{
+    int jr, p, j;
+    for (jr = 0; jr < nc; jr += DP__NR) {
+        int nr = DP__MIN(DP__NR, nc - jr);
+        for (p = 0; p < kc; p++) {
+            size_t k = (size_t)(k0 + p);
+            if (!tb) {
+                const float *src = B + k * ldb + j0 + jr;
+                for (j = 0; j < nr; j++) bp[j] = src[j];
+            } else {
+                for (j = 0; j < nr; j++) bp[j] = B[(size_t)(j0 + jr + j) * ldb + k];
+            }
+            for (; j < DP__NR; j++) bp[j] = 0.0f;
+            bp += DP__NR;
+        }
+    }
+}
+
+/* work: at least DP__GEMM_WORK floats. acc = 0 overwrites C. */
+static void dp__gemm(int M, int N, int K, const float *A, int lda, int ta,
+                     const float *B, int ldb, int tb, float *C, int ldc,
+                     int acc, float *work)
+{
+    float *bp = work, *ap = work + (size_t)DP__KC * DP__NC;
+    int jc, pc, ic, jr, ir;
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) {
+        if (!acc) for (ic = 0; ic < M; ic++) memset(C + (size_t)ic * ldc, 0, sizeof(float) * N);
+        return;
+    }
+    for (jc = 0; jc < N; jc += DP__NC) {
+        int nc = DP__MIN(DP__NC, N - jc);
+        for (pc = 0; pc < K; pc += DP__KC) {
+            int kc = DP__MIN(DP__KC, K - pc);
+            int accp = acc || pc > 0;
+            dp__pack_b(kc, nc, B, ldb, tb, pc, jc, bp);
+            for (ic = 0; ic < M; ic += DP__MC) {
+                int mc = DP__MIN(DP__MC, M - ic);
+                dp__pack_a(mc, kc, A, lda, ta, ic, pc, ap);
+                for (jr = 0; jr < nc; jr += DP__NR) {
+                    int nr = DP__MIN(DP__NR, nc - jr);
+                    for (ir = 0; ir < mc; ir += DP__MR) {
+                        int mr = DP__MIN(DP__MR, mc - ir);
+                        dp__ukernel(kc, ap + (size_t)ir * kc, bp + (size_t)jr * kc,
+                                    C + (size_t)(ic + ir) * ldc + jc + jr, ldc,
+                                    accp, mr, nr);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>graph                                                                */
+/* ---------------------------------------------------------------------- */
+typedef struct dp__node {
+    int op;
+    char name[48];
+    int n_in;
+    int *in;
+    int h, w, c;                    /* output shape per sample           */
+    int kh, kw, sh, sw, dh, dw;     /* conv / pool geometry              */
+    int pt, pl, pb, pr;             /* padding                           */
+    int groups, has_bias;
+    float p;                        /* dropout rate                      */
+    size_t w_off, w_n, b_off, b_n;  /* ranges in graph params            */
+    size_t s_off, s_n;              /* running mean+var in graph state   */
+    float *y, *dy;                  /* [batch*h*w*c]                     */
+    float *aux;                     /* dropout mask, softmax probs, bn mean/invstd */
+    int *iaux;                      /* maxpool argmax                    */
+    int dy_written;                 /* backward: has dy been written?    */
+} dp__node;
+
+struct dp_graph {
+    dp__node *nodes;
+    int n_nodes, cap_nodes;
+    float *params, *grads;
+    size_t n_params, cap_params;
+    float *state;                   /* batch-norm running statistics     */
+    size_t n_state, cap_state;
+    int status;
+    char err[256];
+    dp_rng rng;                     /* initialisation                    */
+    uint64_t seed, fwd_count;       /* dropout masks derive from these   */
+    int batch_cap, batch;
+    int *labels;
+    int labels_n;
+    int loss_node;
+    float loss;
+    int n_correct;
+    int input_grad;                 /* gradient check: d/d(input) too    */
+    float *ws;                      /* per-thread workspace              */
+    size_t ws_per_thread;
+    size_t ws_part;                 /* offset of the parameter-gradient part */
+    int ws_threads;
+    int freeze_dropout;             /* gradient check: same masks again  */
+    int train_mode_last;            /* mode of the last forward          */
+};
+
+static const char *const dp__op_names[DP_OP_COUNT] = {
+    "input", "conv", "bn", "relu", "relu6", "sigmoid", "swish", "maxpool",
+    "avgpool", "gap", "fc", "add", "cmul", "concat", "flatten", "dropout",
+    "softmax_ce" };
+/* the op id is stored in files: the name table must match the enum */
+typedef char dp__op_names_match[(sizeof dp__op_names / sizeof dp__op_names[0]) == DP_OP_COUNT ? 1 : -1];
+
+const char *dp_op_name(int op)
+{
+    return (op >= 0 && op < DP_OP_COUNT) ? dp__op_names[op] : "?";
+}
+
+dp_graph *dp_graph_new(uint64_t seed)
+{
+    dp_graph *g = (dp_graph *)DP_CALLOC(1, sizeof(dp_graph));
+    if (!g) return NULL;
+    g->seed = seed;
+    g->loss_node = -1;
+    dp_rng_seed(&g->rng, seed);
+    return g;
+}
+
+static void dp__free_buffers(dp_graph *g)
+{
+    int i;
+    for (i = 0; i < g->n_nodes; i++) {
+        dp__node *nd = &g->nodes[i];
+        DP_FREE(nd->y); DP_FREE(nd->dy); DP_FREE(nd->aux); DP_FREE(nd->iaux);
+        nd->y = nd->dy = nd->aux = NULL; nd->iaux = NULL;
+    }
+    DP_FREE(g->labels); g->labels = NULL;
+    DP_FREE(g->ws); g->ws = NULL;
+    g->batch_cap = 0;
+}
+
+void dp_graph_free(dp_graph *g)
+{
+    int i;
+    if (!g) return;
+    dp__free_buffers(g);
+    for (i = 0; i < g->n_nodes; i++) DP_FREE(g->nodes[i].in);
+    DP_FREE(g->nodes); DP_FREE(g->params); DP_FREE(g->grads); DP_FREE(g->state);
+    DP_FREE(g);
+}
+
+const char *dp_graph_error(const dp_graph *g) { return g ? g->err : "no graph"; }
+int dp_graph_status(const dp_graph *g) { return g ? g->status : DP_ERR_ARG; }
+int dp_graph_n_nodes(const dp_graph *g) { return g ? g->n_nodes : 0; }
+size_t dp_graph_n_params(const dp_graph *g) { return g ? g->n_params : 0; }
+float *dp_graph_params(dp_graph *g) { return g->params; }
+float *dp_graph_grads(dp_graph *g) { return g->grads; }
+int dp_graph_output(const dp_graph *g) { return g && g->n_nodes ? g->n_nodes - 1 : DP_ERR_ARG; }
+
+int dp_graph_find(const dp_graph *g, const char *name)
+{
+    int i;
+    for (i = 0; g && name && i < g->n_nodes; i++)
+        if (!strcmp(g->nodes[i].name, name)) return i;
+    return DP_ERR_ARG;
+}
+
+int dp_graph_node(const dp_graph *g, int id, dp_node_info *f)
+{
+    const dp__node *nd;
+    if (!g || !f || id < 0 || id >= g->n_nodes) return DP_ERR_ARG;
+    nd = &g->nodes[id];
+    memset(f, 0, sizeof *f);
+    f->op = nd->op; f->name = nd->name; f->n_in = nd->n_in; f->in = nd->in;
+    f->h = nd->h; f->w = nd->w; f->c = nd->c;
+    if (nd->n_in > 0) {
+        const dp__node *x = &g->nodes[nd->in[0]];
+        f->in_h = x->h; f->in_w = x->w; f->in_c = x->c;
+    }
+    f->kh = nd->kh; f->kw = nd->kw; f->sh = nd->sh; f->sw = nd->sw;
+    f->dh = nd->dh; f->dw = nd->dw;
+    f->pad_t = nd->pt; f->pad_l = nd->pl; f->pad_b = nd->pb; f->pad_r = nd->pr;
+    f->groups = nd->groups; f->has_bias = nd->has_bias;
+    f->n_weight = nd->w_n; f->n_bias = nd->b_n;
+    f->weight = nd->w_n ? g->params + nd->w_off : NULL;
+    f->bias = nd->b_n ? g->params + nd->b_off : NULL;
+    f->grad_weight = (nd->w_n && g->grads) ? g->grads + nd->w_off : NULL;
+    f->grad_bias = (nd->b_n && g->grads) ? g->grads + nd->b_off : NULL;
+    if (nd->op == DP_OP_BN) {
+        f->running_mean = g->state + nd->s_off;
+        f->running_var = g->state + nd->s_off + nd->c;
+    }
+    f->out = nd->y;
+    return DP_OK;
+}
+
+static int dp__fail(dp_graph *g, int status, const char *fmt, ...)
+{
+    if (g->status == DP_OK) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(g->err, sizeof g->err, fmt, ap);
+        va_end(ap);
+        g->status = status;
+    }
+    return status;
+}
+
+/* Checks the builder's inputs; returns DP_OK or the (sticky) error. */
+static int dp__check_inputs(dp_graph *g, const char *what, int n, const int *xs)
+{
+    int i;
+    if (!g) return DP_ERR_ARG;
+    for (i = 0; i < n; i++) {
+        if (xs[i] < 0) return g->status != DP_OK ? g->status : xs[i];
+        if (xs[i] >= g->n_nodes)
+            return dp__fail(g, DP_ERR_ARG, "%s: input %d is node %d, which does not exist", what, i, xs[i]);
+        if (g->nodes[xs[i]].op == DP_OP_SOFTMAX_CE)
+            return dp__fail(g, DP_ERR_ARG, "%s: cannot read the loss node '%s'", what, g->nodes[xs[i]].name);
+    }
+    return g->status;
+}
+
+static size_t dp__grow_params(dp_graph *g, size_t n, int *ok)
+{
+    size_t off = g->n_params;
+    if (g->n_params + n > g->cap_params) {
+        size_t cap = DP__MAX(g->cap_params * 2, g->n_params + n + 1024);
+        float *p = (float *)DP_REALLOC(g->params, cap * sizeof(float));
+        if (!p) { *ok = 0; return 0; }
+        g->params = p;
+        g->cap_params = cap;
+    }
+    g->n_params += n;
+    return off;
+}
+
+/* Appends a node with the given inputs and output shape. */
+static int dp__add_node(dp_graph *g, int op, const char *name, int n_in,
+                        const int *in, int h, int w, int c)
+{
+    dp__node *nd;
+    int i;
+    if (g->n_nodes == g->cap_nodes) {
+        int cap = g->cap_nodes ? g->cap_nodes * 2 : 32;
+        dp__node *p = (dp__node *)DP_REALLOC(g->nodes, (size_t)cap * sizeof(dp__node));
+        if (!p) return dp__fail(g, DP_ERR_NOMEM, "out of memory adding a node");
+        g->nodes = p;
+        g->cap_nodes = cap;
+    }
+    nd = &g->nodes[g->n_nodes];
+    memset(nd, 0, sizeof *nd);
+    nd->op = op;
+    if (name && *name) snprintf(nd->name, sizeof nd->name, "%s", name);
+    else snprintf(nd->name, sizeof nd->name, "%s%d", dp__op_names[op], g->n_nodes);
+    if (n_in > 0) {
+        nd->in = (int *)DP_MALLOC(sizeof(int) * (size_t)n_in);
+        if (!nd->in) return dp__fail(g, DP_ERR_NOMEM, "out of memory adding a node");
+        for (i = 0; i < n_in; i++) nd->in[i] = in[i];
+    }
+    nd->n_in = n_in;
+    nd->h = h; nd->w = w; nd->c = c;
+    nd->sh = nd->sw = nd->dh = nd->dw = nd->kh = nd->kw = nd->groups = 1;
+    if (g->batch_cap) dp__free_buffers(g);   /* shapes changed: reallocate */
+    return g->n_nodes++;
+}
+
+/* Adds n_w weights and n_b biases to node id (zero-filled). */
+static int dp__node_params(dp_graph *g, int id, size_t n_w, size_t n_b)
+{
+    int ok = 1;
+    size_t wo = dp__grow_params(g, n_w, &ok), bo = ok ? dp__grow_params(g, n_b, &ok) : 0;
+    if (!ok) return dp__fail(g, DP_ERR_NOMEM, "out of memory for parameters of '%s'", g->nodes[id].name);
+    g->nodes[id].w_off = wo; g->nodes[id].w_n = n_w;
+    g->nodes[id].b_off = bo; g->nodes[id].b_n = n_b;
+    memset(g->params + wo, 0, sizeof(float) * (n_w + n_b));
+    DP_FREE(g->grads); g->grads = NULL;
+    return DP_OK;
+}
+
+static void dp__init_weights(dp_graph *g, float *w, size_t n, int fan_in, int fan_out, int init)
+{
+    size_t i;
+    if (init == DP_INIT_GLOROT) {
+        float lim = sqrtf(6.0f / (float)(fan_in + fan_out));
+        for (i = 0; i < n; i++) w[i] = (2.0f * dp_rng_uniform(&g->rng) - 1.0f) * lim;
+    } else {
+        float sd = sqrtf(2.0f / (float)fan_in);
+        for (i = 0; i < n; i++) w[i] = dp_rng_normal(&g->rng) * sd;
+    }
+}
+
+int dp_input(dp_graph *g, const char *name, int h, int w, int c)
+{
+    if (!g) return DP_ERR_ARG;
+    if (g->status) return g->status;
+    if (h <= 0 || w <= 0 || c <= 0)
+        return dp__fail(g, DP_ERR_SHAPE, "input '%s': shape %dx%dx%d is not positive", name ? name : "", h, w, c);
+    return dp__add_node(g, DP_OP_INPUT, name, 0, NULL, h, w, c);
+}
+
+/* Output size and padding for one spatial dimension. Returns -1 when the
+   (dilated) kernel does not fit the padded input. */
+static int dp__out_dim(int in, int k, int s, int d, int pad, int *p0, int *p1)
+{
+    int ke = (k - 1) * d + 1, out;
+    if (pad == DP_PAD_SAME) {
+        int total;
+        out = (in + s - 1) / s;
+        total = DP__MAX((out - 1) * s + ke - in, 0);
+        *p0 = total / 2; *p1 = total - *p0;
+    } else if (pad == DP_PAD_VALID) {
+        *p0 = *p1 = 0;
+    }
+    if (*p0 < 0 || *p1 < 0) return -1;
+    if (in + *p0 + *p1 < ke) return -1;
+    out = (in + *p0 + *p1 - ke) / s + 1;
+    return out;
+}
+
+int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
+              const dp_conv_opts *o)
+{
+    dp_conv_opts d;
+    dp__node *in;
+    int st, oh, ow, id, pt = 0, pb = 0, pl = 0, pr = 0, cg, kdh, kdw;
+    const char *nm = name ? name : "conv";
+    if ((st = dp__check_inputs(g, nm, 1, &x)) != DP_OK) return st;
+    memset(&d, 0, sizeof d);
+    if (o) d = *o;
+    if (!d.stride_h) d.stride_h = 1;
+    if (!d.stride_w) d.stride_w = 1;
+    if (!d.dil_h) d.dil_h = 1;
+    if (!d.dil_w) d.dil_w = 1;
+    if (!d.groups) d.groups = 1;
+    in = &g->nodes[x];
+    if (cout <= 0 || kh <= 0 || kw <= 0 || d.stride_h < 0 || d.stride_w < 0 || d.dil_h < 0 || d.dil_w < 0 || d.groups < 0)
+        return dp__fail(g, DP_ERR_ARG, "conv '%s': non-positive size, kernel, stride, dilation or groups", nm);
+    if (in->c % d.groups || cout % d.groups)
+        return dp__fail(g, DP_ERR_SHAPE, "conv '%s': %d input and %d output channels are not divisible by %d groups", nm, in->c, cout, d.groups);
+    if (d.pad == DP_PAD_EXPLICIT) { pt = d.pad_t; pb = d.pad_b; pl = d.pad_l; pr = d.pad_r; }
+    else if (d.pad != DP_PAD_SAME && d.pad != DP_PAD_VALID)
+        return dp__fail(g, DP_ERR_ARG, "conv '%s': unknown padding mode %d", nm, d.pad);
+    oh = dp__out_dim(in->h, kh, d.stride_h, d.dil_h, d.pad, &pt, &pb);
+    ow = dp__out_dim(in->w, kw, d.stride_w, d.dil_w, d.pad, &pl, &pr);
+    kdh = (kh - 1) * d.dil_h + 1; kdw = (kw - 1) * d.dil_w + 1;
+    if (oh <= 0 || ow <= 0)
+        return dp__fail(g, DP_ERR_SHAPE, "conv '%s': kernel %dx%d (%dx%d dilated) is larger than its padded input %dx%d (input '%s' is %dx%dx%d)",
+                        nm, kh, kw, kdh, kdw, in->h + pt + pb, in->w + pl + pr, in->name, in->h, in->w, in->c);
+    id = dp__add_node(g, DP_OP_CONV, name, 1, &x, oh, ow, cout);
+    if (id < 0) return id;
+    {
+        dp__node *nd = &g->nodes[id];
+        nd->kh = kh; nd->kw = kw; nd->sh = d.stride_h; nd->sw = d.stride_w;
+        nd->dh = d.dil_h; nd->dw = d.dil_w; nd->pt = pt; nd->pb = pb; nd->pl = pl; nd->pr = pr;
+        nd->groups = d.groups; nd->has_bias = !d.no_bias;
+    }
+    cg = g->nodes[x].c / d.groups;
+    if ((st = dp__node_params(g, id, (size_t)cout * kh * kw * cg, d.no_bias ? 0 : (size_t)cout)) != DP_OK) return st;
+    dp__init_weights(g, g->params + g->nodes[id].w_off, g->nodes[id].w_n, kh * kw * cg,
+                     kh * kw * (cout / d.groups), d.init);
+    return id;
+}
+
+int dp_batchnorm(dp_graph *g, const char *name, int x)
+{
+    int st, id, c;
+    size_t i;
+    if ((st = dp__check_inputs(g, name ? name : "bn", 1, &x)) != DP_OK) return st;
+    c = g->nodes[x].c;
+    id = dp__add_node(g, DP_OP_BN, name, 1, &x, g->nodes[x].h, g->nodes[x].w, c);
+    if (id < 0) return id;
+    if ((st = dp__node_params(g, id, (size_t)c, (size_t)c)) != DP_OK) return st;
+    for (i = 0; i < (size_t)c; i++) g->params[g->nodes[id].w_off + i] = 1.0f;
+    if (g->n_state + 2 * (size_t)c > g->cap_state) {
+        size_t cap = DP__MAX(g->cap_state * 2, g->n_state + 2 * (size_t)c + 256);
+        float *p = (float *)DP_REALLOC(g->state, cap * sizeof(float));
+        if (!p) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", g->nodes[id].name);
+        g->state = p; g->cap_state = cap;
+    }
+    g->nodes[id].s_off = g->n_state; g->nodes[id].s_n = 2 * (size_t)c;
+    for (i = 0; i < (size_t)c; i++) {
+        g->state[g->n_state + i] = 0.0f;
+        g->state[g->n_state + c + i] = 1.0f;
+    }
+    g->n_state += 2 * (size_t)c;
+    return id;
+}
+
+static int dp__unary(dp_graph *g, int op, const char *name, int x)
+{
+    int st;
+    if ((st = dp__check_inputs(g, name ? name : dp__op_names[op], 1, &x)) != DP_OK) return st;
+    return dp__add_node(g, op, name, 1, &x, g->nodes[x].h, g->nodes[x].w, g->nodes[x].c);
+}
+int dp_relu(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_RELU, name, x); }
+int dp_relu6(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_RELU6, name, x); }
+int dp_sigmoid(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_SIGMOID, name, x); }
+int dp_swish(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_SWISH, name, x); }
+int dp_dropout(dp_graph *g, const char *name, int x, float p)
+{
+    int id;
+    if (g && !g->status && !(p >= 0.0f && p < 1.0f))
+        return dp__fail(g, DP_ERR_ARG, "dropout '%s': rate %g is not in [0, 1)", name ? name : "", (double)p);
+    id = dp__unary(g, DP_OP_DROPOUT, name, x);
+    if (id >= 0) g->nodes[id].p = p;
+    return id;
+}
+
+static int dp__pool(dp_graph *g, int op, const char *name, int x, int kh, int kw, const dp_pool_opts *o)
+{
+    dp_pool_opts d;
+    dp__node *in;
+    int st, id, oh, ow, pt = 0, pb = 0, pl = 0, pr = 0;
+    const char *nm = name ? name : dp__op_names[op];
+    if ((st = dp__check_inputs(g, nm, 1, &x)) != DP_OK) return st;
+    memset(&d, 0, sizeof d);
+    if (o) d = *o; else d.pad = DP_PAD_VALID;
+    if (!d.stride_h) d.stride_h = kh;
+    if (!d.stride_w) d.stride_w = kw;
+    if (kh <= 0 || kw <= 0 || d.stride_h <= 0 || d.stride_w <= 0)
+        return dp__fail(g, DP_ERR_ARG, "%s '%s': non-positive kernel or stride", dp__op_names[op], nm);
+    if (d.pad == DP_PAD_EXPLICIT) {
+        pt = d.pad_t; pb = d.pad_b; pl = d.pad_l; pr = d.pad_r;
+        if (pt >= kh || pb >= kh || pl >= kw || pr >= kw)
+            return dp__fail(g, DP_ERR_SHAPE, "%s '%s': padding must be smaller than the kernel", dp__op_names[op], nm);
+    }
+    in = &g->nodes[x];
+    oh = dp__out_dim(in->h, kh, d.stride_h, 1, d.pad, &pt, &pb);
+    ow = dp__out_dim(in->w, kw, d.stride_w, 1, d.pad, &pl, &pr);
+    if (oh <= 0 || ow <= 0)
+        return dp__fail(g, DP_ERR_SHAPE, "%s '%s': window %dx%d is larger than its padded input %dx%d",
+                        dp__op_names[op], nm, kh, kw, in->h + pt + pb, in->w + pl + pr);
+    id = dp__add_node(g, op, name, 1, &x, oh, ow, in->c);
+    if (id >= 0) {
+        dp__node *nd = &g->nodes[id];
+        nd->kh = kh; nd->kw = kw; nd->sh = d.stride_h; nd->sw = d.stride_w;
+        nd->pt = pt; nd->pb = pb; nd->pl = pl; nd->pr = pr;
+    }
+    return id;
+}
+int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o)
+{ return dp__pool(g, DP_OP_MAXPOOL, name, x, kh, kw, o); }
+int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o)
+{ return dp__pool(g, DP_OP_AVGPOOL, name, x, kh, kw, o); }
+
+int dp_global_avgpool(dp_graph *g, const char *name, int x)
+{
+    int st;
+    if ((st = dp__check_inputs(g, name ? name : "gap", 1, &x)) != DP_OK) return st;
+    return dp__add_node(g, DP_OP_GAP, name, 1, &x, 1, 1, g->nodes[x].c);
+}
+
+int dp_fc(dp_graph *g, const char *name, int x, int units)
+{
+    int st, id, fan_in;
+    if ((st = dp__check_inputs(g, name ? name : "fc", 1, &x)) != DP_OK) return st;
+    if (units <= 0) return dp__fail(g, DP_ERR_ARG, "fc '%s': %d units", name ? name : "", units);
+    fan_in = g->nodes[x].h * g->nodes[x].w * g->nodes[x].c;
+    id = dp__add_node(g, DP_OP_FC, name, 1, &x, 1, 1, units);
+    if (id < 0) return id;
+    g->nodes[id].has_bias = 1;
+    if ((st = dp__node_params(g, id, (size_t)units * fan_in, (size_t)units)) != DP_OK) return st;
+    dp__init_weights(g, g->params + g->nodes[id].w_off, g->nodes[id].w_n, fan_in, units, DP_INIT_GLOROT);
+    return id;
+}
+
+int dp_add(dp_graph *g, const char *name, int n, const int *xs)
+{
+    int st, i;
+    const char *nm = name ? name : "add";
+    if (!g) return DP_ERR_ARG;
+    if (n < 2 || !xs) return g->status ? g->status : dp__fail(g, DP_ERR_ARG, "add '%s': needs at least 2 inputs", nm);
+    if ((st = dp__check_inputs(g, nm, n, xs)) != DP_OK) return st;
+    for (i = 1; i < n; i++) {
+        const dp__node *a = &g->nodes[xs[0]], *b = &g->nodes[xs[i]];
+        if (a->h != b->h || a->w != b->w || a->c != b->c)
+            return dp__fail(g, DP_ERR_SHAPE, "add '%s': input %d ('%s') is %dx%dx%d but input 0 ('%s') is %dx%dx%d",
+                            nm, i, b->name, b->h, b->w, b->c, a->name, a->h, a->w, a->c);
+    }
+    return dp__add_node(g, DP_OP_ADD, name, n, xs, g->nodes[xs[0]].h, g->nodes[xs[0]].w, g->nodes[xs[0]].c);
+}
+int dp_add2(dp_graph *g, const char *name, int a, int b)
+{
+    int xs[2];
+    xs[0] = a; xs[1] = b;
+    return dp_add(g, name, 2, xs);
+}
+
+int dp_channel_mul(dp_graph *g, const char *name, int x, int s)
+{
+    int st, xs[2];
+    const char *nm = name ? name : "cmul";
+    xs[0] = x; xs[1] = s;
+    if ((st = dp__check_inputs(g, nm, 2, xs)) != DP_OK) return st;
+    if (g->nodes[s].h != 1 || g->nodes[s].w != 1 || g->nodes[s].c != g->nodes[x].c)
+        return dp__fail(g, DP_ERR_SHAPE, "cmul '%s': scale '%s' is %dx%dx%d, expected 1x1x%d",
+                        nm, g->nodes[s].name, g->nodes[s].h, g->nodes[s].w, g->nodes[s].c, g->nodes[x].c);
+    return dp__add_node(g, DP_OP_CMUL, name, 2, xs, g->nodes[x].h, g->nodes[x].w, g->nodes[x].c);
+}
+
+int dp_concat(dp_graph *g, const char *name, int n, const int *xs)
+{
+    int st, i, c = 0;
+    const char *nm = name ? name : "concat";
+    if (!g) return DP_ERR_ARG;
+    if (n < 1 || !xs) return g->status ? g->status : dp__fail(g, DP_ERR_ARG, "concat '%s': no inputs", nm);
+    if ((st = dp__check_inputs(g, nm, n, xs)) != DP_OK) return st;
+    for (i = 0; i < n; i++) {
+        const dp__node *a = &g->nodes[xs[0]], *b = &g->nodes[xs[i]];
+        if (a->h != b->h || a->w != b->w)
+            return dp__fail(g, DP_ERR_SHAPE, "concat '%s': input %d ('%s') is %dx%d spatially but input 0 ('%s') is %dx%d",
+                            nm, i, b->name, b->h, b->w, a->name, a->h, a->w);
+        c += b->c;
+    }
+    return dp__add_node(g, DP_OP_CONCAT, name, n, xs, g->nodes[xs[0]].h, g->nodes[xs[0]].w, c);
+}
+
+int dp_flatten(dp_graph *g, const char *name, int x)
+{
+    int st;
+    if ((st = dp__check_inputs(g, name ? name : "flatten", 1, &x)) != DP_OK) return st;
+    return dp__add_node(g, DP_OP_FLATTEN, name, 1, &x, 1, 1, g->nodes[x].h * g->nodes[x].w * g->nodes[x].c);
+}
+
+int dp_softmax_ce(dp_graph *g, const char *name, int x)
+{
+    int st, id;
+    if ((st = dp__check_inputs(g, name ? name : "loss", 1, &x)) != DP_OK) return st;
+    if (g->loss_node >= 0) return dp__fail(g, DP_ERR_ARG, "softmax_ce '%s': the graph already has a loss node", name ? name : "");
+    id = dp__add_node(g, DP_OP_SOFTMAX_CE, name, 1, &x, 1, 1, g->nodes[x].h * g->nodes[x].w * g->nodes[x].c);
+    if (id >= 0) g->loss_node = id;
+    return id;
+}
+
+int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
+                   int stride, int groups, int act)
+{
+    dp_conv_opts o;
+    char nm[64];
+    int y;
+    memset(&o, 0, sizeof o);
+    o.stride_h = o.stride_w = stride;
+    o.groups = groups;
+    o.no_bias = 1;
+    y = dp_conv2d(g, name, x, cout, k, k, &o);
+    snprintf(nm, sizeof nm, "%s_bn", name ? name : "conv");
+    y = dp_batchnorm(g, name ? nm : NULL, y);
+    snprintf(nm, sizeof nm, "%s_%s", name ? name : "conv", act == DP_ACT_RELU6 ? "relu6" : "relu");
+    if (act == DP_ACT_RELU) y = dp_relu(g, name ? nm : NULL, y);
+    else if (act == DP_ACT_RELU6) y = dp_relu6(g, name ? nm : NULL, y);
+    return y;
+}
+
+void dp_graph_print(const dp_graph *g, void *file)
+{
+    FILE *f = file ? (FILE *)file : stdout;
+    int i, j;
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        fprintf(f, "%3d %-16s %-10s %4dx%-4dx%5d params=%-8lu in=", i, nd->name, dp__op_names[nd->op],
+                nd->h, nd->w, nd->c, (unsigned long)(nd->w_n + nd->b_n));
+        for (j = 0; j < nd->n_in; j++) fprintf(f, "%s%s", j ? "," : "", g->nodes[nd->in[j]].name);
+        fputc('\n', f);
+    }
+}
+
+/* Row block for im2col: about 64 K floats of columns per block. */
+static int dp__conv_rows(int K) { return DP__MAX(48, DP__MIN(1024, 65536 / DP__MAX(K, 1))); }
+
+/* Allocates activations for batch n and the per-thread workspace. */
+static int dp__ensure(dp_graph *g, int n)
+{
+    int i, T = dp_get_threads();
+    size_t ws = DP__GEMM_WORK + 64, maxp = 0;
+    if (g->status) return g->status;
+    if (n <= 0) return DP_ERR_ARG;
+    if (!g->grads) {
+        g->grads = (float *)DP_CALLOC(g->n_params + 1, sizeof(float));
+        if (!g->grads) return dp__fail(g, DP_ERR_NOMEM, "out of memory for gradients");
+    }
+    if (n <= g->batch_cap && g->ws && g->ws_threads >= T) return DP_OK;
+    dp__free_buffers(g);
+    for (i = 0; i < g->n_nodes; i++) {
+        dp__node *nd = &g->nodes[i];
+        size_t sz = (size_t)n * nd->h * nd->w * nd->c;
+        nd->y = (float *)DP_MALLOC(sizeof(float) * sz);
+        nd->dy = (float *)DP_MALLOC(sizeof(float) * sz);
+        if (!nd->y || !nd->dy) return dp__fail(g, DP_ERR_NOMEM, "out of memory for activations of '%s' at batch %d", nd->name, n);
+        if (nd->op == DP_OP_DROPOUT) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
+        if (nd->op == DP_OP_SOFTMAX_CE) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
+        if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 2 * nd->c);
+        if (nd->op == DP_OP_MAXPOOL) nd->iaux = (int *)DP_MALLOC(sizeof(int) * sz);
+        if ((nd->op == DP_OP_DROPOUT || nd->op == DP_OP_SOFTMAX_CE || nd->op == DP_OP_BN) && !nd->aux)
+            return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
+        if (nd->op == DP_OP_MAXPOOL && !nd->iaux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
+        if (nd->op == DP_OP_CONV) {
+            const dp__node *x = &g->nodes[nd->in[0]];
+            int K = nd->kh * nd->kw * (x->c / nd->groups);
+            size_t need = DP__GEMM_WORK + 2 * (size_t)dp__conv_rows(K) * K + 64;
+            ws = DP__MAX(ws, need);
+        }
+        if (nd->op == DP_OP_BN) ws = DP__MAX(ws, (size_t)4 * nd->c + 64);  /* doubles as 2 floats each */
+        maxp = DP__MAX(maxp, nd->w_n + nd->b_n);
+    }
+    g->ws_part = ws;
+    ws += maxp + 64;
+    g->labels = (int *)DP_MALLOC(sizeof(int) * (size_t)n);
+    g->ws = (float *)DP_MALLOC(sizeof(float) * ws * (size_t)T);
+    if (!g->labels || !g->ws) return dp__fail(g, DP_ERR_NOMEM, "out of memory for the workspace");
+    g->ws_per_thread = ws;
+    g->ws_threads = T;
+    g->batch_cap = n;
+    g->labels_n = 0;
+    return DP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>forward  >>backward  one pair of kernels per op                      */
+/* ---------------------------------------------------------------------- */
+#ifdef _OPENMP
+#define DP__OMP(x) _Pragma(#x)
+#else
+#define DP__OMP(x)
+#endif
+#define DP__PAR_MIN 32768L   /* elements below which loops stay serial */
+
+static float *dp__ws(dp_graph *g, int t) { return g->ws + (size_t)t * g->ws_per_thread; }
+static int dp__nt(int work_items) { return DP__MAX(1, DP__MIN(dp_get_threads(), work_items)); }
+static size_t dp__numel(const dp__node *nd, int n) { return (size_t)n * nd->h * nd->w * nd->c; }
+
+/* Gradient destination of input u: NULL if no gradient flows there;
+   *acc tells whether to accumulate (another consumer already wrote). */
+static float *dp__dx(dp_graph *g, int u, int *acc)
+{
+    dp__node *x = &g->nodes[u];
+    if (x->op == DP_OP_INPUT && !g->input_grad) return NULL;
+    *acc = x->dy_written;
+    x->dy_written = 1;
+    return x->dy;
+}
+
+/* Reduces T per-thread partials of length n (stride st) into dst (+=). */
+static void dp__reduce_partials(dp_graph *g, int T, size_t n, float *dst)
+{
+    int t;
+    size_t i;
+    for (t = 0; t < T; t++) {
+        const float *p = dp__ws(g, t) + g->ws_part;
+        for (i = 0; i < n; i++) dst[i] += p[i];
+    }
+}
+
+/* --- conv (dense and grouped): im2col + GEMM over blocks of output rows.
+   Threads take whole images, so col2im never races and per-thread weight
+   gradients are summed in thread order (repeatable results). --- */
+static void dp__im2col(const float *x, int IH, int IW, int IC, const dp__node *nd,
+                       long r0, int rb, int c0, int cg, float *col, int back)
+{
+    long hw = (long)nd->h * nd->w;
+    int K = nd->kh * nd->kw * cg, i, ky, kx, j;
+    for (i = 0; i < rb; i++) {
+        long r = r0 + i;
+        int n = (int)(r / hw), rem = (int)(r % hw), oy = rem / nd->w, ox = rem % nd->w;
+        float *d = col + (size_t)i * K;
+        for (ky = 0; ky < nd->kh; ky++) {
+            int iy = oy * nd->sh - nd->pt + ky * nd->dh;
+            if (iy < 0 || iy >= IH) {
+                if (!back) memset(d, 0, sizeof(float) * (size_t)cg * nd->kw);
+                d += cg * nd->kw;
+                continue;
+            }
+            for (kx = 0; kx < nd->kw; kx++, d += cg) {
+                int ix = ox * nd->sw - nd->pl + kx * nd->dw;
+                float *s;
+                if (ix < 0 || ix >= IW) {
+                    if (!back) memset(d, 0, sizeof(float) * (size_t)cg);
+                    continue;
+                }
+                s = (float *)x + (((size_t)n * IH + iy) * IW + ix) * IC + c0;
+                if (back) for (j = 0; j < cg; j++) s[j] += d[j];
+                else if (cg == 1) d[0] = s[0];
+                else memcpy(d, s, sizeof(float) * (size_t)cg);
+            }
+        }
+    }
+}
+
+static int dp__is_dw(const dp_graph *g, const dp__node *nd)
+{
+    return nd->groups > 1 && nd->groups == g->nodes[nd->in[0]].c && nd->c == nd->groups;
+}
+static int dp__is_1x1(const dp__node *nd)
+{
+    return nd->kh == 1 && nd->kw == 1 && nd->sh == 1 && nd->sw == 1 && nd->groups == 1 &&
+           !nd->pt && !nd->pl && !nd->pb && !nd->pr;
+}
+
+static void dp__conv_fwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    const float *x = xn->y, *W = g->params + nd->w_off;
+    const float *B = nd->has_bias ? g->params + nd->b_off : NULL;
+    float *y = nd->y;
+    int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
+    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N);
+    long hw = (long)nd->h * nd->w;
+    (void)IH;
+    DP__OMP(omp parallel num_threads(T))
+    {
+        int t = dp__tid(), gi, c;
+        long R0 = hw * (N * (long)t / T), R1 = hw * (N * (long)(t + 1) / T), r0, r;
+        float *ws = dp__ws(g, t), *col = ws + DP__GEMM_WORK;
+        if (dp__is_1x1(nd)) {
+            dp__gemm((int)(R1 - R0), OC, IC, x + R0 * IC, IC, 0, W, IC, 1, y + R0 * OC, OC, 0, ws);
+        } else {
+            int RB = dp__conv_rows(K);
+            for (r0 = R0; r0 < R1; r0 += RB) {
+                int rb = (int)DP__MIN((long)RB, R1 - r0);
+                for (gi = 0; gi < G; gi++) {
+                    dp__im2col(x, IH, IW, IC, nd, r0, rb, gi * cg, cg, col, 0);
+                    dp__gemm(rb, og, K, col, K, 0, W + (size_t)gi * og * K, K, 1,
+                             y + r0 * OC + gi * og, OC, 0, ws);
+                }
+            }
+        }
+        if (B) for (r = R0; r < R1; r++) for (c = 0; c < OC; c++) y[r * OC + c] += B[c];
+    }
+}
+
+static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    const float *x = xn->y, *W = g->params + nd->w_off, *dy = nd->dy;
+    int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
+    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N), acc = 0;
+    long hw = (long)nd->h * nd->w;
+    float *dx = dp__dx(g, nd->in[0], &acc);
+    size_t np = nd->w_n + nd->b_n;
+    DP__OMP(omp parallel num_threads(T))
+    {
+        int t = dp__tid(), gi, c;
+        long R0 = hw * (N * (long)t / T), R1 = hw * (N * (long)(t + 1) / T), r0, r;
+        float *ws = dp__ws(g, t), *col = ws + DP__GEMM_WORK;
+        float *pw = ws + g->ws_part, *pb = pw + nd->w_n;
+        memset(pw, 0, sizeof(float) * np);
+        if (dp__is_1x1(nd)) {
+            dp__gemm(OC, IC, (int)(R1 - R0), dy + R0 * OC, OC, 1, x + R0 * IC, IC, 0, pw, IC, 1, ws);
+            if (dx) dp__gemm((int)(R1 - R0), IC, OC, dy + R0 * OC, OC, 0, W, IC, 0, dx + R0 * IC, IC, acc, ws);
+        } else {
+            int RB = dp__conv_rows(K);
+            float *dcol = col + (size_t)RB * K;
+            long xb = (long)IH * IW * IC;
+            if (dx && !acc)
+                memset(dx + xb * (N * (long)t / T), 0, sizeof(float) * (size_t)(xb * (N * (long)(t + 1) / T - N * (long)t / T)));
+            for (r0 = R0; r0 < R1; r0 += RB) {
+                int rb = (int)DP__MIN((long)RB, R1 - r0);
+                for (gi = 0; gi < G; gi++) {
+                    dp__im2col(x, IH, IW, IC, nd, r0, rb, gi * cg, cg, col, 0);
+                    dp__gemm(og, K, rb, dy + r0 * OC + gi * og, OC, 1, col, K, 0,
+                             pw + (size_t)gi * og * K, K, 1, ws);
+                    if (dx) {
+                        dp__gemm(rb, K, og, dy + r0 * OC + gi * og, OC, 0, W + (size_t)gi * og * K, K, 0,
+                                 dcol, K, 0, ws);
+                        dp__im2col(dx, IH, IW, IC, nd, r0, rb, gi * cg, cg, dcol, 1);
+                    }
+                }
+            }
+        }
+        if (nd->b_n) for (r = R0; r < R1; r++) for (c = 0; c < OC; c++) pb[c] += dy[r * OC + c];
+    }
+    dp__reduce_partials(g, T, np, g->grads + nd->w_off);
+}
+
+/* --- depthwise conv, weights [kh][kw][c], direct loops over channels --- */
+static void dp__dw_fwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    const float *x = xn->y, *W = g->params + nd->w_off;
+    const float *B = nd->has_bias ? g->params + nd->b_off : NULL;
+    int IH = xn->h, IW = xn->w, C = nd->c, n;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    for (n = 0; n < N; n++) {
+        int oy, ox, ky, kx, c;
+        for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
+            float *yp = nd->y + (((size_t)n * nd->h + oy) * nd->w + ox) * C;
+            for (c = 0; c < C; c++) yp[c] = B ? B[c] : 0.0f;
+            for (ky = 0; ky < nd->kh; ky++) {
+                int iy = oy * nd->sh - nd->pt + ky * nd->dh;
+                if (iy < 0 || iy >= IH) continue;
+                for (kx = 0; kx < nd->kw; kx++) {
+                    int ix = ox * nd->sw - nd->pl + kx * nd->dw;
+                    const float *xp, *wp;
+                    if (ix < 0 || ix >= IW) continue;
+                    xp = x + (((size_t)n * IH + iy) * IW + ix) * C;
+                    wp = W + (size_t)(ky * nd->kw + kx) * C;
+                    for (c = 0; c < C; c++) yp[c] += xp[c] * wp[c];
+                }
+            }
+        }
+    }
+}
+
+static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    const float *x = xn->y, *W = g->params + nd->w_off;
+    int IH = xn->h, IW = xn->w, C = nd->c, T = dp__nt(N), acc = 0;
+    float *dx = dp__dx(g, nd->in[0], &acc);
+    size_t np = nd->w_n + nd->b_n;
+    DP__OMP(omp parallel num_threads(T))
+    {
+        int t = dp__tid(), n, oy, ox, ky, kx, c;
+        int n0 = N * t / T, n1 = N * (t + 1) / T;
+        float *pw = dp__ws(g, t) + g->ws_part, *pb = pw + nd->w_n;
+        memset(pw, 0, sizeof(float) * np);
+        if (dx && !acc) memset(dx + (size_t)n0 * IH * IW * C, 0, sizeof(float) * (size_t)(n1 - n0) * IH * IW * C);
+        for (n = n0; n < n1; n++)
+            for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
+                const float *dyp = nd->dy + (((size_t)n * nd->h + oy) * nd->w + ox) * C;
+                if (nd->b_n) for (c = 0; c < C; c++) pb[c] += dyp[c];
+                for (ky = 0; ky < nd->kh; ky++) {
+                    int iy = oy * nd->sh - nd->pt + ky * nd->dh;
+                    if (iy < 0 || iy >= IH) continue;
+                    for (kx = 0; kx < nd->kw; kx++) {
+                        int ix = ox * nd->sw - nd->pl + kx * nd->dw;
+                        size_t xo;
+                        const float *xp, *wp;
+                        float *gw;
+                        if (ix < 0 || ix >= IW) continue;
+                        xo = (((size_t)n * IH + iy) * IW + ix) * C;
+                        xp = x + xo;
+                        wp = W + (size_t)(ky * nd->kw + kx) * C;
+                        gw = pw + (size_t)(ky * nd->kw + kx) * C;
+                        for (c = 0; c < C; c++) gw[c] += dyp[c] * xp[c];
+                        if (dx) { float *dxp = dx + xo; for (c = 0; c < C; c++) dxp[c] += dyp[c] * wp[c]; }
+                    }
+                }
+            }
+    }
+    dp__reduce_partials(g, T, np, g->grads + nd->w_off);
+}
+
+/* --- batch norm over N*H*W rows per channel --- */
+static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
+{
+    const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off, *bet = g->params + nd->b_off;
+    float *rm = g->state + nd->s_off, *rv = rm + nd->c, *mean = nd->aux, *inv = nd->aux + nd->c;
+    int C = nd->c, T, c;
+    long R = (long)N * nd->h * nd->w;
+    T = dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20));
+    if (train) {
+        DP__OMP(omp parallel num_threads(T))
+        {
+            int t = dp__tid(), cc;
+            long r, r0 = R * t / T, r1 = R * (t + 1) / T;
+            double *s = (double *)(void *)dp__ws(g, t), *q = s + C;
+            for (cc = 0; cc < C; cc++) s[cc] = q[cc] = 0.0;
+            for (r = r0; r < r1; r++) {
+                const float *xp = x + r * C;
+                for (cc = 0; cc < C; cc++) { double v = xp[cc]; s[cc] += v; q[cc] += v * v; }
+            }
+        }
+        for (c = 0; c < C; c++) {
+            double s = 0.0, q = 0.0, m, v;
+            int t;
+            for (t = 0; t < T; t++) {
+                const double *p = (const double *)(void *)dp__ws(g, t);
+                s += p[c]; q += p[C + c];
+            }
+            m = s / (double)R;
+            v = q / (double)R - m * m;
+            if (v < 0.0) v = 0.0;
+            mean[c] = (float)m;
+            inv[c] = (float)(1.0 / sqrt(v + 1e-5));
+            rm[c] = 0.9f * rm[c] + 0.1f * (float)m;
+            rv[c] = 0.9f * rv[c] + 0.1f * (float)(R > 1 ? v * (double)R / (double)(R - 1) : v);
+        }
+    } else {
+        for (c = 0; c < C; c++) { mean[c] = rm[c]; inv[c] = 1.0f / sqrtf(rv[c] + 1e-5f); }
+    }
+    {
+        long r;
+        DP__OMP(omp parallel for schedule(static) num_threads(T))
+        for (r = 0; r < R; r++) {
+            const float *xp = x + r * C;
+            float *yp = nd->y + r * C;
+            int cc;
+            for (cc = 0; cc < C; cc++) yp[cc] = (xp[cc] - mean[cc]) * (inv[cc] * gam[cc]) + bet[cc];
+        }
+    }
+}
+
+static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
+{
+    const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off, *dy = nd->dy;
+    const float *mean = nd->aux, *inv = nd->aux + nd->c;
+    float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off;
+    int C = nd->c, T, c, acc = 0;
+    long R = (long)N * nd->h * nd->w;
+    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *k1 = nd->aux;  /* reuse: only after mean/inv are consumed below */
+    T = dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20));
+    DP__OMP(omp parallel num_threads(T))
+    {
+        int t = dp__tid(), cc;
+        long r, r0 = R * t / T, r1 = R * (t + 1) / T;
+        double *s = (double *)(void *)dp__ws(g, t), *q = s + C;
+        for (cc = 0; cc < C; cc++) s[cc] = q[cc] = 0.0;
+        for (r = r0; r < r1; r++) {
+            const float *xp = x + r * C, *dp = dy + r * C;
+            for (cc = 0; cc < C; cc++) { s[cc] += dp[cc]; q[cc] += (double)dp[cc] * (xp[cc] - mean[cc]); }
+        }
+    }
+    {
+        /* per channel: dbeta = sum dy, dgamma = inv * sum dy (x - mean);
+           train: dx = a dy - a inv^2 dgamma/(R inv) (x - mean) - a dbeta / R
+           with a = gamma * inv; eval: dx = a dy. Written as dx = k1 dy + k2 x + k3. */
+        float *coef = (float *)DP_MALLOC(sizeof(float) * 3 * (size_t)C);
+        long r;
+        if (!coef) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm backward"); return; }
+        for (c = 0; c < C; c++) {
+            double sb = 0.0, sg = 0.0, a = (double)gam[c] * inv[c];
+            int t;
+            for (t = 0; t < T; t++) {
+                const double *p = (const double *)(void *)dp__ws(g, t);
+                sb += p[c]; sg += p[C + c];
+            }
+            gb[c] += (float)sb;
+            gg[c] += (float)(sg * inv[c]);
+            if (train) {
+                double k2 = -a * inv[c] * inv[c] * sg / (double)R;
+                coef[c] = (float)a;
+                coef[C + c] = (float)k2;
+                coef[2 * C + c] = (float)(-k2 * mean[c] - a * sb / (double)R);
+            } else {
+                coef[c] = (float)a; coef[C + c] = 0.0f; coef[2 * C + c] = 0.0f;
+            }
+        }
+        (void)k1;
+        if (dx) {
+            DP__OMP(omp parallel for schedule(static) num_threads(T))
+            for (r = 0; r < R; r++) {
+                const float *xp = x + r * C, *dp = dy + r * C;
+                float *dxp = dx + r * C;
+                int cc;
+                if (acc) for (cc = 0; cc < C; cc++) dxp[cc] += coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
+                else     for (cc = 0; cc < C; cc++) dxp[cc] = coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
+            }
+        }
+        DP_FREE(coef);
+    }
+}
+
+/* --- element-wise activations --- */
+static float dp__sigm(float v) { return 1.0f / (1.0f + expf(-v)); }
+
+static void dp__act_fwd(dp__node *nd, const float *x, size_t n)
+{
+    long i, m = (long)n;
+    float *y = nd->y;
+    switch (nd->op) {
+    case DP_OP_RELU:
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+        break;
+    case DP_OP_RELU6:
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) y[i] = x[i] > 0.0f ? (x[i] < 6.0f ? x[i] : 6.0f) : 0.0f;
+        break;
+    case DP_OP_SIGMOID:
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) y[i] = dp__sigm(x[i]);
+        break;
+    default: /* swish */
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) y[i] = x[i] * dp__sigm(x[i]);
+        break;
+    }
+}
+
+static void dp__act_bwd(dp_graph *g, dp__node *nd, size_t n)
+{
+    int acc = 0;
+    float *dx = dp__dx(g, nd->in[0], &acc);
+    const float *x = g->nodes[nd->in[0]].y, *dy = nd->dy, *y = nd->y;
+    long i, m = (long)n;
+    if (!dx) return;
+    DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+    for (i = 0; i < m; i++) {
+        float d;
+        switch (nd->op) {
+        case DP_OP_RELU: d = x[i] > 0.0f ? dy[i] : 0.0f; break;
+        case DP_OP_RELU6: d = (x[i] > 0.0f && x[i] < 6.0f) ? dy[i] : 0.0f; break;
+        case DP_OP_SIGMOID: d = dy[i] * y[i] * (1.0f - y[i]); break;
+        default: { float s = dp__sigm(x[i]); d = dy[i] * (s + x[i] * s * (1.0f - s)); } break;
+        }
+        dx[i] = acc ? dx[i] + d : d;
+    }
+}
+
+/* --- pooling --- */
+static void dp__pool_fwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    int IH = xn->h, IW = xn->w, C = nd->c, n, isavg = nd->op == DP_OP_AVGPOOL;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    for (n = 0; n < N; n++) {
+        int oy, ox, ky, kx, c;
+        for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
+            size_t o = (((size_t)n * nd->h + oy) * nd->w + ox) * C;
+            float *yp = nd->y + o;
+            int cnt = 0;
+            for (c = 0; c < C; c++) {
+                yp[c] = isavg ? 0.0f : -INFINITY;
+                if (!isavg) nd->iaux[o + c] = -1;
+            }
+            for (ky = 0; ky < nd->kh; ky++) {
+                int iy = oy * nd->sh - nd->pt + ky;
+                if (iy < 0 || iy >= IH) continue;
+                for (kx = 0; kx < nd->kw; kx++) {
+                    int ix = ox * nd->sw - nd->pl + kx;
+                    size_t xo;
+                    const float *xp;
+                    if (ix < 0 || ix >= IW) continue;
+                    xo = (((size_t)n * IH + iy) * IW + ix) * C;
+                    xp = xn->y + xo;
+                    cnt++;
+                    if (isavg) for (c = 0; c < C; c++) yp[c] += xp[c];
+                    else for (c = 0; c < C; c++)
+                        if (xp[c] > yp[c]) { yp[c] = xp[c]; nd->iaux[o + c] = (int)(xo - (size_t)n * IH * IW * C) + c; }
+                }
+            }
+            if (isavg) { float s = 1.0f / (float)DP__MAX(cnt, 1); for (c = 0; c < C; c++) yp[c] *= s; }
+        }
+    }
+}
+
+static void dp__pool_bwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    int IH = xn->h, IW = xn->w, C = nd->c, n, isavg = nd->op == DP_OP_AVGPOOL, acc = 0;
+    float *dx = dp__dx(g, nd->in[0], &acc);
+    if (!dx) return;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    for (n = 0; n < N; n++) {
+        int oy, ox, ky, kx, c;
+        float *dxn = dx + (size_t)n * IH * IW * C;
+        if (!acc) memset(dxn, 0, sizeof(float) * (size_t)IH * IW * C);
+        for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
+            size_t o = (((size_t)n * nd->h + oy) * nd->w + ox) * C;
+            const float *dyp = nd->dy + o;
+            if (!isavg) {
+                for (c = 0; c < C; c++) if (nd->iaux[o + c] >= 0) dxn[nd->iaux[o + c]] += dyp[c];
+                continue;
+            } else {
+                int cnt = 0, y0 = oy * nd->sh - nd->pt, x0 = ox * nd->sw - nd->pl;
+                float s;
+                for (ky = 0; ky < nd->kh; ky++) for (kx = 0; kx < nd->kw; kx++)
+                    cnt += (y0 + ky >= 0 && y0 + ky < IH && x0 + kx >= 0 && x0 + kx < IW);
+                s = 1.0f / (float)DP__MAX(cnt, 1);
+                for (ky = 0; ky < nd->kh; ky++) {
+                    int iy = y0 + ky;
+                    if (iy < 0 || iy >= IH) continue;
+                    for (kx = 0; kx < nd->kw; kx++) {
+                        int ix = x0 + kx;
+                        float *dxp;
+                        if (ix < 0 || ix >= IW) continue;
+                        dxp = dxn + ((size_t)iy * IW + ix) * C;
+                        for (c = 0; c < C; c++) dxp[c] += dyp[c] * s;
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void dp__gap_fwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    int HW = xn->h * xn->w, C = nd->c, n;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    for (n = 0; n < N; n++) {
+        int p, c;
+        float *yp = nd->y + (size_t)n * C;
+        const float *xp = xn->y + (size_t)n * HW * C;
+        for (c = 0; c < C; c++) yp[c] = 0.0f;
+        for (p = 0; p < HW; p++) for (c = 0; c < C; c++) yp[c] += xp[(size_t)p * C + c];
+        for (c = 0; c < C; c++) yp[c] *= 1.0f / (float)HW;
+    }
+}
+
+static void dp__gap_bwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    int HW = xn->h * xn->w, C = nd->c, n, acc = 0;
+    float *dx = dp__dx(g, nd->in[0], &acc);
+    if (!dx) return;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    for (n = 0; n < N; n++) {
+        int p, c;
+        const float *dyp = nd->dy + (size_t)n * C;
+        float *dxp = dx + (size_t)n * HW * C, s = 1.0f / (float)HW;
+        for (p = 0; p < HW; p++, dxp += C)
+            if (acc) for (c = 0; c < C; c++) dxp[c] += dyp[c] * s;
+            else     for (c = 0; c < C; c++) dxp[c] = dyp[c] * s;
+    }
+}
+
+/* --- fully connected: Y[N x O] = X[N x I] W^T + b --- */
+static void dp__fc_fwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__nt(N);
+    const float *W = g->params + nd->w_off, *B = g->params + nd->b_off;
+    DP__OMP(omp parallel num_threads(T))
+    {
+        int t = dp__tid(), n0 = N * t / T, n1 = N * (t + 1) / T, n, o;
+        dp__gemm(n1 - n0, O, I, xn->y + (size_t)n0 * I, I, 0, W, I, 1, nd->y + (size_t)n0 * O, O, 0, dp__ws(g, t));
+        for (n = n0; n < n1; n++) for (o = 0; o < O; o++) nd->y[(size_t)n * O + o] += B[o];
+    }
+}
+
+static void dp__fc_bwd(dp_graph *g, dp__node *nd, int N)
+{
+    const dp__node *xn = &g->nodes[nd->in[0]];
+    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__nt(DP__MAX(N, I / 64)), acc = 0;
+    const float *W = g->params + nd->w_off;
+    float *gw = g->grads + nd->w_off, *gb = g->grads + nd->b_off;
+    float *dx = dp__dx(g, nd->in[0], &acc);
+    int n, o;
+    DP__OMP(omp parallel num_threads(T))
+    {
+        /* weight gradient split by input columns, input gradient by rows */
+        int t = dp__tid(), i0 = I * t / T, i1 = I * (t + 1) / T, n0 = N * t / T, n1 = N * (t + 1) / T;
+        dp__gemm(O, i1 - i0, N, nd->dy, O, 1, xn->y + i0, I, 0, gw + i0, I, 1, dp__ws(g, t));
+        if (dx && n1 > n0)
+            dp__gemm(n1 - n0, I, O, nd->dy + (size_t)n0 * O, O, 0, W, I, 0, dx + (size_t)n0 * I, I, acc, dp__ws(g, t));
+    }
+    for (n = 0; n < N; n++) for (o = 0; o < O; o++) gb[o] += nd->dy[(size_t)n * O + o];
+}
+
+/* --- add, channel multiply, concat, flatten, dropout --- */
+static void dp__add_fwd(dp_graph *g, dp__node *nd, size_t n)
+{
+    long i, m = (long)n;
+    int k;
+    const float *a = g->nodes[nd->in[0]].y, *b = g->nodes[nd->in[1]].y;
+    DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+    for (i = 0; i < m; i++) nd->y[i] = a[i] + b[i];
+    for (k = 2; k < nd->n_in; k++) {
+        const float *c = g->nodes[nd->in[k]].y;
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) nd->y[i] += c[i];
+    }
+}
+
+/* dx (+)= dy * scale, scale = 1 copies */
+static void dp__pass_grad(dp_graph *g, int u, const float *dy, size_t n)
+{
+    int acc = 0;
+    float *dx = dp__dx(g, u, &acc);
+    long i, m = (long)n;
+    if (!dx) return;
+    if (acc) {
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] += dy[i];
+    } else {
+        memcpy(dx, dy, sizeof(float) * n);
+    }
+}
+
+static void dp__cmul_fwd(dp_graph *g, dp__node *nd, int N)
+{
+    const float *x = g->nodes[nd->in[0]].y, *s = g->nodes[nd->in[1]].y;
+    int HW = nd->h * nd->w, C = nd->c, n;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    for (n = 0; n < N; n++) {
+        int p, c;
+        const float *sp = s + (size_t)n * C;
+        for (p = 0; p < HW; p++) {
+            size_t o = ((size_t)n * HW + p) * C;
+            for (c = 0; c < C; c++) nd->y[o + c] = x[o + c] * sp[c];
+        }
+    }
+}
+
+static void dp__cmul_bwd(dp_graph *g, dp__node *nd, int N)
+{
+    const float *x = g->nodes[nd->in[0]].y, *s = g->nodes[nd->in[1]].y;
+    int HW = nd->h * nd->w, C = nd->c, n, ax = 0, as = 0;
+    float *dx = dp__dx(g, nd->in[0], &ax), *ds = dp__dx(g, nd->in[1], &as);
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    for (n = 0; n < N; n++) {
+        int p, c;
+        const float *sp = s + (size_t)n * C;
+        if (ds && !as) for (c = 0; c < C; c++) ds[(size_t)n * C + c] = 0.0f;
+        for (p = 0; p < HW; p++) {
+            size_t o = ((size_t)n * HW + p) * C;
+            for (c = 0; c < C; c++) {
+                float d = nd->dy[o + c];
+                if (dx) dx[o + c] = (ax ? dx[o + c] : 0.0f) + d * sp[c];
+                if (ds) ds[(size_t)n * C + c] += d * x[o + c];
+            }
+        }
+    }
+}
+
+static void dp__concat_run(dp_graph *g, dp__node *nd, int N, int back)
+{
+    int HW = nd->h * nd->w, k, off = 0;
+    long rows = (long)N * HW;
+    for (k = 0; k < nd->n_in; k++) {
+        dp__node *xn = &g->nodes[nd->in[k]];
+        int ck = xn->c, acc = 0;
+        long r;
+        float *dx = back ? dp__dx(g, nd->in[k], &acc) : NULL;
+        if (back && !dx) { off += ck; continue; }
+        DP__OMP(omp parallel for schedule(static) if(rows * ck > DP__PAR_MIN))
+        for (r = 0; r < rows; r++) {
+            int c;
+            if (!back) memcpy(nd->y + r * nd->c + off, xn->y + r * ck, sizeof(float) * (size_t)ck);
+            else if (acc) for (c = 0; c < ck; c++) dx[r * ck + c] += nd->dy[r * nd->c + off + c];
+            else memcpy(dx + r * ck, nd->dy + r * nd->c + off, sizeof(float) * (size_t)ck);
+        }
+        off += ck;
+    }
+}
+
+static void dp__dropout_fwd(dp_graph *g, dp__node *nd, size_t n, int train, int id)
+{
+    const float *x = g->nodes[nd->in[0]].y;
+    size_t i;
+    if (!train || nd->p <= 0.0f) {
+        memcpy(nd->y, x, sizeof(float) * n);
+        for (i = 0; i < n; i++) nd->aux[i] = 1.0f;
+        return;
+    } else {
+        dp_rng r;
+        float keep = 1.0f - nd->p, s = 1.0f / keep;
+        dp_rng_seed(&r, g->seed ^ (g->fwd_count * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)id << 40));
+        for (i = 0; i < n; i++) {
+            nd->aux[i] = dp_rng_uniform(&r) < keep ? s : 0.0f;
+            nd->y[i] = x[i] * nd->aux[i];
+        }
+    }
+}
+
+/* --- softmax cross-entropy: probabilities in aux, mean loss in g->loss --- */
+static int dp__softmax_fwd(dp_graph *g, dp__node *nd, int N)
+{
+    const float *z = g->nodes[nd->in[0]].y;
+    int K = nd->c, n, k, hits = 0, have = g->labels_n == N;
+    double loss = 0.0;
+    for (n = 0; n < N; n++) {
+        const float *zp = z + (size_t)n * K;
+        float *p = nd->aux + (size_t)n * K, m = zp[0];
+        double s = 0.0;
+        int am = 0;
+        for (k = 1; k < K; k++) if (zp[k] > m) { m = zp[k]; am = k; }
+        for (k = 0; k < K; k++) { p[k] = expf(zp[k] - m); s += p[k]; }
+        for (k = 0; k < K; k++) { p[k] = (float)(p[k] / s); nd->y[(size_t)n * K + k] = p[k]; }
+        if (have) {
+            int lab = g->labels[n];
+            if (lab < 0 || lab >= K)
+                return dp__fail(g, DP_ERR_ARG, "softmax_ce '%s': label %d of sample %d is outside 0..%d", nd->name, lab, n, K - 1);
+            loss += (double)m + log(s) - (double)zp[lab];
+            hits += am == lab;
+        }
+    }
+    g->loss = have ? (float)(loss / N) : 0.0f;
+    g->n_correct = hits;
+    return DP_OK;
+}
+
+static void dp__softmax_bwd(dp_graph *g, dp__node *nd, int N)
+{
+    int acc = 0, K = nd->c, n, k;
+    float *dx = dp__dx(g, nd->in[0], &acc), s = 1.0f / (float)N;
+    if (!dx) return;
+    for (n = 0; n < N; n++) for (k = 0; k < K; k++) {
+        size_t o = (size_t)n * K + k;
+        float d = (nd->aux[o] - (k == g->labels[n] ? 1.0f : 0.0f)) * s;
+        dx[o] = acc ? dx[o] + d : d;
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* driving the graph                                                      */
+/* ---------------------------------------------------------------------- */
+int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
+{
+    int i, st, train = mode == DP_TRAIN;
+    if (!g || !x || n <= 0) return DP_ERR_ARG;
+    if (g->n_nodes == 0 || g->nodes[0].op != DP_OP_INPUT)
+        return dp__fail(g, DP_ERR_ARG, "graph has no input node");
+    if ((st = dp__ensure(g, n)) != DP_OK) return st;
+    if (g->labels_n != n) g->labels_n = 0;
+    g->batch = n;
+    if (train && !g->freeze_dropout) g->fwd_count++;
+    for (i = 0; i < g->n_nodes; i++) {
+        dp__node *nd = &g->nodes[i];
+        size_t m = dp__numel(nd, n);
+        switch (nd->op) {
+        case DP_OP_INPUT:
+            if (i != 0) return dp__fail(g, DP_ERR_UNSUPPORTED, "input '%s': only one input node is supported", nd->name);
+            memcpy(nd->y, x, sizeof(float) * m);
+            break;
+        case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_fwd(g, nd, n); else dp__conv_fwd(g, nd, n); break;
+        case DP_OP_BN: dp__bn_fwd(g, nd, n, train); break;
+        case DP_OP_RELU: case DP_OP_RELU6: case DP_OP_SIGMOID: case DP_OP_SWISH:
+            dp__act_fwd(nd, g->nodes[nd->in[0]].y, m); break;
+        case DP_OP_MAXPOOL: case DP_OP_AVGPOOL: dp__pool_fwd(g, nd, n); break;
+        case DP_OP_GAP: dp__gap_fwd(g, nd, n); break;
+        case DP_OP_FC: dp__fc_fwd(g, nd, n); break;
+        case DP_OP_ADD: dp__add_fwd(g, nd, m); break;
+        case DP_OP_CMUL: dp__cmul_fwd(g, nd, n); break;
+        case DP_OP_CONCAT: dp__concat_run(g, nd, n, 0); break;
+        case DP_OP_FLATTEN: memcpy(nd->y, g->nodes[nd->in[0]].y, sizeof(float) * m); break;
+        case DP_OP_DROPOUT: dp__dropout_fwd(g, nd, m, train, i); break;
+        case DP_OP_SOFTMAX_CE: if ((st = dp__softmax_fwd(g, nd, n)) != DP_OK) return st; break;
+        default: return dp__fail(g, DP_ERR_UNSUPPORTED, "node '%s': unknown op %d", nd->name, nd->op);
+        }
+    }
+    g->train_mode_last = train;
+    return g->status;
+}
+
+int dp_graph_set_labels(dp_graph *g, const int *labels, int n)
+{
+    int st;
+    if (!g || !labels || n <= 0) return DP_ERR_ARG;
+    if ((st = dp__ensure(g, n)) != DP_OK) return st;
+    memcpy(g->labels, labels, sizeof(int) * (size_t)n);
+    g->labels_n = n;
+    return DP_OK;
+}
+float dp_graph_loss(const dp_graph *g) { return g->loss; }
+int dp_graph_n_correct(const dp_graph *g) { return g->n_correct; }
+
+/* Runs the backward kernels from node `last` down to the input; the caller
+   has seeded nodes[last].dy and set its dy_written. */
+static int dp__backward_from(dp_graph *g, int last)
+{
+    int i, N = g->batch, train = g->train_mode_last;
+    memset(g->grads, 0, sizeof(float) * g->n_params);
+    for (i = last; i >= 0; i--) {
+        dp__node *nd = &g->nodes[i];
+        size_t m = dp__numel(nd, N);
+        if (!nd->dy_written || nd->op == DP_OP_INPUT) continue;
+        switch (nd->op) {
+        case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_bwd(g, nd, N); else dp__conv_bwd(g, nd, N); break;
+        case DP_OP_BN: dp__bn_bwd(g, nd, N, train); break;
+        case DP_OP_RELU: case DP_OP_RELU6: case DP_OP_SIGMOID: case DP_OP_SWISH: dp__act_bwd(g, nd, m); break;
+        case DP_OP_MAXPOOL: case DP_OP_AVGPOOL: dp__pool_bwd(g, nd, N); break;
+        case DP_OP_GAP: dp__gap_bwd(g, nd, N); break;
+        case DP_OP_FC: dp__fc_bwd(g, nd, N); break;
+        case DP_OP_ADD: { int k; for (k = 0; k < nd->n_in; k++) dp__pass_grad(g, nd->in[k], nd->dy, m); } break;
+        case DP_OP_CMUL: dp__cmul_bwd(g, nd, N); break;
+        case DP_OP_CONCAT: dp__concat_run(g, nd, N, 1); break;
+        case DP_OP_FLATTEN: dp__pass_grad(g, nd->in[0], nd->dy, m); break;
+        case DP_OP_DROPOUT: {
+            int acc = 0;
+            float *dx = dp__dx(g, nd->in[0], &acc);
+            size_t j;
+            if (dx) for (j = 0; j < m; j++) dx[j] = (acc ? dx[j] : 0.0f) + nd->dy[j] * nd->aux[j];
+        } break;
+        case DP_OP_SOFTMAX_CE: dp__softmax_bwd(g, nd, N); break;
+        default: break;
+        }
+    }
+    return g->status;
+}
+
+int dp_graph_backward(dp_graph *g)
+{
+    int i, L;
+    size_t j, m;
+    if (!g || !g->batch) return DP_ERR_ARG;
+    if (g->loss_node < 0) return dp__fail(g, DP_ERR_ARG, "backward: the graph has no softmax_ce loss node");
+    if (g->labels_n != g->batch) return dp__fail(g, DP_ERR_ARG, "backward: no labels were set for this batch");
+    L = g->loss_node;
+    for (i = 0; i < g->n_nodes; i++) g->nodes[i].dy_written = 0;
+    m = dp__numel(&g->nodes[L], g->batch);
+    for (j = 0; j < m; j++) g->nodes[L].dy[j] = 1.0f;
+    g->nodes[L].dy_written = 1;
+    return dp__backward_from(g, L);
+}
+
+static double dp__check_objective(const dp_graph *g, int out, const float *r, size_t m)
+{
+    double l = 0.0;
+    size_t j;
+    if (out == g->loss_node) return g->loss;
+    for (j = 0; j < m; j++) l += (double)g->nodes[out].y[j] * r[j];
+    return l;
+}
+
+double dp_graph_check_grad(dp_graph *g, int out, const float *x, int n,
+                           int mode, int max_checks, double eps)
+{
+    dp_rng r;
+    float *xc, *r_out, *ga, *gx;
+    size_t m, nx, j;
+    int i;
+    double worst = 0.0;
+    if (!g || out < 0 || out >= g->n_nodes || !x) return -1.0;
+    nx = dp__numel(&g->nodes[0], n);
+    if (dp_graph_forward(g, x, n, mode) != DP_OK) return -1.0;
+    m = dp__numel(&g->nodes[out], n);
+    xc = (float *)DP_MALLOC(sizeof(float) * nx);
+    r_out = (float *)DP_MALLOC(sizeof(float) * m);
+    ga = (float *)DP_MALLOC(sizeof(float) * (g->n_params + 1));
+    gx = (float *)DP_MALLOC(sizeof(float) * nx);
+    if (!xc || !r_out || !ga || !gx) { DP_FREE(xc); DP_FREE(r_out); DP_FREE(ga); DP_FREE(gx); return -1.0; }
+    dp_rng_seed(&r, 12345);
+    for (j = 0; j < m; j++) r_out[j] = 2.0f * dp_rng_uniform(&r) - 1.0f;
+    memcpy(xc, x, sizeof(float) * nx);
+    g->freeze_dropout = 1;
+    g->input_grad = 1;
+    /* analytic; for the loss node L is the mean cross-entropy itself */
+    dp_graph_forward(g, xc, n, mode);
+    for (i = 0; i < g->n_nodes; i++) g->nodes[i].dy_written = 0;
+    if (out == g->loss_node) {
+        if (dp_graph_backward(g) != DP_OK) { worst = -1.0; goto done; }
+    } else {
+        memcpy(g->nodes[out].dy, r_out, sizeof(float) * m);
+        g->nodes[out].dy_written = 1;
+        dp__backward_from(g, out);
+    }
+    memcpy(ga, g->grads, sizeof(float) * g->n_params);
+    if (g->nodes[0].dy_written) memcpy(gx, g->nodes[0].dy, sizeof(float) * nx);
+    else memset(gx, 0, sizeof(float) * nx);
+    /* numeric: central differences of L = sum(out * r) in double */
+    {
+        int which;
+        for (which = 0; which < 2; which++) {
+            float *vec = which ? xc : g->params;
+            size_t len = which ? nx : g->n_params, k, step;
+            const float *an = which ? gx : ga;
+            step = (max_checks > 0 && len > (size_t)max_checks) ? len / (size_t)max_checks : 1;
+            for (k = 0; k < len; k += step) {
+                size_t idx = step > 1 ? k + dp_rng_below(&r, (uint32_t)step) % step : k;
+                float keep;
+                double lp = 0.0, lm = 0.0, num, err;
+                if (idx >= len) continue;
+                keep = vec[idx];
+                vec[idx] = keep + (float)eps;
+                dp_graph_forward(g, xc, n, mode);
+                lp = dp__check_objective(g, out, r_out, m);
+                vec[idx] = keep - (float)eps;
+                dp_graph_forward(g, xc, n, mode);
+                lm = dp__check_objective(g, out, r_out, m);
+                vec[idx] = keep;
+                num = (lp - lm) / (2.0 * eps);
+                err = fabs(num - an[idx]) / DP__MAX(1e-2, DP__MAX(fabs(num), fabs(an[idx])));
+                if (err > worst) worst = err;
+            }
+        }
+    }
+done:
+    g->freeze_dropout = 0;
+    g->input_grad = 0;
+    DP_FREE(xc); DP_FREE(r_out); DP_FREE(ga); DP_FREE(gx);
+    return worst;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>optim                                                                */
+/* ---------------------------------------------------------------------- */
+struct dp_optim {
+    dp_optim_cfg cfg;
+    size_t n;
+    float *m, *v;          /* SGD: velocity in m; Adam: both moments */
+    unsigned char *decay;  /* 1 where weight decay applies (kernels)  */
+    long t;                /* Adam step count                         */
+};
+
+dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
+{
+    dp_optim *o;
+    int i;
+    if (!g || g->status) return NULL;
+    o = (dp_optim *)DP_CALLOC(1, sizeof(dp_optim));
+    if (!o) return NULL;
+    if (cfg) o->cfg = *cfg;
+    if (o->cfg.beta1 == 0.0f) o->cfg.beta1 = 0.9f;
+    if (o->cfg.beta2 == 0.0f) o->cfg.beta2 = 0.999f;
+    if (o->cfg.eps == 0.0f) o->cfg.eps = 1e-8f;
+    o->n = g->n_params;
+    o->m = (float *)DP_CALLOC(o->n + 1, sizeof(float));
+    o->v = (float *)DP_CALLOC(o->n + 1, sizeof(float));
+    o->decay = (unsigned char *)DP_CALLOC(o->n + 1, 1);
+    if (!o->m || !o->v || !o->decay) { dp_optim_free(o); return NULL; }
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        if (nd->op == DP_OP_CONV || nd->op == DP_OP_FC) memset(o->decay + nd->w_off, 1, nd->w_n);
+    }
+    return o;
+}
+
+void dp_optim_free(dp_optim *o)
+{
+    if (!o) return;
+    DP_FREE(o->m); DP_FREE(o->v); DP_FREE(o->decay); DP_FREE(o);
+}
+
+int dp_optim_step(dp_optim *o, dp_graph *g, float lr)
+{
+    long i, n;
+    float *p, *gr, wd, mu;
+    if (!o || !g || !g->grads || o->n != g->n_params) return DP_ERR_ARG;
+    n = (long)o->n; p = g->params; gr = g->grads; wd = o->cfg.weight_decay; mu = o->cfg.momentum;
+    if (o->cfg.kind == DP_ADAM) {
+        float b1 = o->cfg.beta1, b2 = o->cfg.beta2, eps = o->cfg.eps, c1, c2;
+        o->t++;
+        c1 = 1.0f / (1.0f - powf(b1, (float)o->t));
+        c2 = 1.0f / (1.0f - powf(b2, (float)o->t));
+        DP__OMP(omp parallel for schedule(static) if(n > DP__PAR_MIN))
+        for (i = 0; i < n; i++) {
+            float d = gr[i] + (o->decay[i] ? wd * p[i] : 0.0f);
+            o->m[i] = b1 * o->m[i] + (1.0f - b1) * d;
+            o->v[i] = b2 * o->v[i] + (1.0f - b2) * d * d;
+            p[i] -= lr * (o->m[i] * c1) / (sqrtf(o->v[i] * c2) + eps);
+        }
+    } else {
+        int nest = o->cfg.nesterov;
+        DP__OMP(omp parallel for schedule(static) if(n > DP__PAR_MIN))
+        for (i = 0; i < n; i++) {
+            float d = gr[i] + (o->decay[i] ? wd * p[i] : 0.0f);
+            o->m[i] = mu * o->m[i] + d;
+            p[i] -= lr * (nest ? d + mu * o->m[i] : o->m[i]);
+        }
+    }
+    return DP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>lrsched                                                              */
+/* ---------------------------------------------------------------------- */
+float dp_lr_at(const dp_lr_sched *s, long step)
+{
+    float lr;
+    if (!s) return 0.0f;
+    if (s->warmup > 0 && step < s->warmup) return s->base * (float)(step + 1) / (float)s->warmup;
+    switch (s->kind) {
+    case DP_LR_STEP:
+        lr = s->base;
+        if (s->step_size > 0) lr *= powf(s->gamma, (float)((step - s->warmup) / s->step_size));
+        return lr;
+    case DP_LR_COSINE: {
+        long span = s->total - s->warmup;
+        double f = span > 0 ? (double)(step - s->warmup) / (double)span : 1.0;
+        if (f > 1.0) f = 1.0;
+        return s->final_lr + (s->base - s->final_lr) * 0.5f * (float)(1.0 + cos(3.14159265358979 * f));
+    }
+    default: return s->base;
+    }
+}
+
+static int dp__finite(const float *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) if (!(v[i] - v[i] == 0.0f)) return 0;
+    return 1;
+}
+
+int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
+                  int n, float lr, float *loss, int *correct)
+{
+    int st;
+    if (!g || !o || !x || !y) return DP_ERR_ARG;
+    if ((st = dp_graph_set_labels(g, y, n)) != DP_OK) return st;
+    if ((st = dp_graph_forward(g, x, n, DP_TRAIN)) != DP_OK) return st;
+    if (loss) *loss = g->loss;
+    if (correct) *correct = g->n_correct;
+    if (!(g->loss - g->loss == 0.0f))
+        return dp__fail(g, DP_ERR_NAN, "training diverged: the loss is %g (NaN or infinite); parameters were not updated", (double)g->loss);
+    if ((st = dp_graph_backward(g)) != DP_OK) return st;
+    if (!dp__finite(g->grads, g->n_params))
+        return dp__fail(g, DP_ERR_NAN, "training diverged: a gradient is NaN or infinite; parameters were not updated");
+    return dp_optim_step(o, g, lr);
+}
+
+int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
+                float *acc, float *loss)
+{
+    int i, hits = 0, st;
+    double ls = 0.0;
+    size_t per;
+    if (!g || !x || !y || n <= 0 || batch <= 0 || !g->n_nodes) return DP_ERR_ARG;
+    per = (size_t)g->nodes[0].h * g->nodes[0].w * g->nodes[0].c;
+    for (i = 0; i < n; i += batch) {
+        int b = DP__MIN(batch, n - i);
+        if ((st = dp_graph_set_labels(g, y + i, b)) != DP_OK) return st;
+        if ((st = dp_graph_forward(g, x + per * i, b, DP_EVAL)) != DP_OK) return st;
+        hits += g->n_correct;
+        ls += (double)g->loss * b;
+    }
+    if (acc) *acc = (float)hits / (float)n;
+    if (loss) *loss = (float)(ls / n);
+    return DP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>ckpt  checkpoint file                                                */
+/* ---------------------------------------------------------------------- */
+/* Layout, little-endian:
+     0  "DPCK"            magic
+     4  u32 version (1)
+     8  u64 structure hash of the graph (ops, shapes, parameter counts)
+    16  i64 step
+    24  u64 n_params, u64 n_state, u32 optimiser kind, u32 has_optimiser
+    48  i64 adam t
+    56  f32 params[n_params], f32 state[n_state],
+        if has_optimiser: f32 m[n_params], f32 v[n_params]
+   end  u32 CRC-32 of everything before it                                */
+#define DP__CK_HDR 56
+
+static uint64_t dp__graph_hash(const dp_graph *g)
+{
+    uint64_t h = 1469598103934665603ull;
+    int i, j;
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        uint64_t v[10];
+        v[0] = (uint64_t)nd->op; v[1] = (uint64_t)nd->h; v[2] = (uint64_t)nd->w; v[3] = (uint64_t)nd->c;
+        v[4] = nd->w_n; v[5] = nd->b_n; v[6] = nd->s_n; v[7] = (uint64_t)nd->n_in;
+        v[8] = (uint64_t)nd->groups; v[9] = (uint64_t)(nd->kh * 131 + nd->kw);
+        for (j = 0; j < 10; j++) { h ^= v[j]; h *= 1099511628211ull; }
+        for (j = 0; j < nd->n_in; j++) { h ^= (uint64_t)nd->in[j]; h *= 1099511628211ull; }
+    }
+    return h;
+}
+
+static void dp__put32(unsigned char *p, uint32_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24); }
+static void dp__put64(unsigned char *p, uint64_t v) { dp__put32(p, (uint32_t)v); dp__put32(p + 4, (uint32_t)(v >> 32)); }
+static uint32_t dp__get32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+static uint64_t dp__get64(const unsigned char *p) { return (uint64_t)dp__get32(p) | (uint64_t)dp__get32(p + 4) << 32; }
+static void dp__put_floats(unsigned char *p, const float *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) { uint32_t u; memcpy(&u, &v[i], 4); dp__put32(p + 4 * i, u); }
+}
+static void dp__get_floats(float *v, const unsigned char *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) { uint32_t u = dp__get32(p + 4 * i); memcpy(&v[i], &u, 4); }
+}
+
+/* Writes buf to path atomically: PATH.tmp, flush, fsync, rename. */
+static int dp__write_atomic(const char *path, const unsigned char *buf, size_t n)
+{
+    char tmp[4096];
+    int ok;
+    if (strlen(path) + 5 > sizeof tmp) return DP_ERR_ARG;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+#ifdef DP__POSIX
+    {
+        size_t done = 0;
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0) return DP_ERR_IO;
+        ok = 1;
+        while (ok && done < n) {
+            ssize_t w = write(fd, buf + done, n - done);
+            if (w <= 0) ok = 0; else done += (size_t)w;
+        }
+        ok = ok && fsync(fd) == 0;
+        ok = (close(fd) == 0) && ok;
+    }
+#else
+    {
+        FILE *f = fopen(tmp, "wb");
+        if (!f) return DP_ERR_IO;
+        ok = fwrite(buf, 1, n, f) == n;
+        ok = (fflush(f) == 0) && ok;
+        ok = (fclose(f) == 0) && ok;
+    }
+#endif
+    if (!ok) { remove(tmp); return DP_ERR_IO; }
+#ifdef _WIN32
+    remove(path);   /* rename does not replace on Windows */
+#endif
+    if (rename(tmp, path) != 0) { remove(tmp); return DP_ERR_IO; }
+    return DP_OK;
+}
+
+int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long step)
+{
+    size_t np, ns, total;
+    unsigned char *buf, *p;
+    int st, has_o;
+    if (!path || !g || g->status) return DP_ERR_ARG;
+    np = g->n_params; ns = g->n_state;
+    has_o = o && o->n == np;
+    total = DP__CK_HDR + 4 * (np + ns + (has_o ? 2 * np : 0)) + 4;
+    buf = (unsigned char *)DP_MALLOC(total);
+    if (!buf) return DP_ERR_NOMEM;
+    memcpy(buf, "DPCK", 4);
+    dp__put32(buf + 4, 1);
+    dp__put64(buf + 8, dp__graph_hash(g));
+    dp__put64(buf + 16, (uint64_t)(int64_t)step);
+    dp__put64(buf + 24, np);
+    dp__put64(buf + 32, ns);
+    dp__put32(buf + 40, has_o ? (uint32_t)o->cfg.kind : 0u);
+    dp__put32(buf + 44, (uint32_t)has_o);
+    dp__put64(buf + 48, has_o ? (uint64_t)(int64_t)o->t : 0u);
+    p = buf + DP__CK_HDR;
+    dp__put_floats(p, g->params, np); p += 4 * np;
+    dp__put_floats(p, g->state, ns); p += 4 * ns;
+    if (has_o) { dp__put_floats(p, o->m, np); p += 4 * np; dp__put_floats(p, o->v, np); p += 4 * np; }
+    dp__put32(p, dp_crc32(0, buf, total - 4));
+    st = dp__write_atomic(path, buf, total);
+    DP_FREE(buf);
+    return st;
+}
+
+int dp_read_file(const char *path, int gunzip, unsigned char **out, size_t *out_n,
+                 char *err, size_t err_cap)
+{
+    FILE *f;
+    unsigned char *buf = NULL;
+    size_t cap = 0, n = 0;
+    if (!path || !out || !out_n) return DP_ERR_ARG;
+    *out = NULL; *out_n = 0;
+    f = fopen(path, "rb");
+    if (!f) { dp__seterr(err, err_cap, "cannot open '%s'", path); return DP_ERR_IO; }
+    for (;;) {
+        size_t got;
+        if (n == cap) {
+            unsigned char *nb;
+            cap = cap ? cap * 2 : 1 << 16;
+            nb = (unsigned char *)DP_REALLOC(buf, cap);
+            if (!nb) { DP_FREE(buf); fclose(f); dp__seterr(err, err_cap, "out of memory reading '%s'", path); return DP_ERR_NOMEM; }
+            buf = nb;
+        }
+        got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+    }
+    if (ferror(f)) { DP_FREE(buf); fclose(f); dp__seterr(err, err_cap, "error reading '%s'", path); return DP_ERR_IO; }
+    fclose(f);
+    if (gunzip && n >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
+        unsigned char *raw;
+        size_t rn;
+        char e2[128];
+        int st = dp_gunzip(buf, n, (size_t)1 << 32, &raw, &rn, e2, sizeof e2);
+        DP_FREE(buf);
+        if (st != DP_OK) { dp__seterr(err, err_cap, "%s: %s", path, e2); return st; }
+        buf = raw; n = rn;
+    }
+    *out = buf; *out_n = n;
+    return DP_OK;
+}
+
+int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
+                       char *err, size_t err_cap)
+{
+    unsigned char *buf;
+    size_t n, np, ns, need;
+    int st, has_o;
+    if (!path || !g) return DP_ERR_ARG;
+    if ((st = dp_read_file(path, 0, &buf, &n, err, err_cap)) != DP_OK) return st;
+    st = DP_ERR_FORMAT;
+    if (n < DP__CK_HDR + 4 || memcmp(buf, "DPCK", 4) != 0) { dp__seterr(err, err_cap, "%s: not a diffprune checkpoint (bad magic or too short)", path); goto fail; }
+    if (dp__get32(buf + 4) != 1) { dp__seterr(err, err_cap, "%s: checkpoint version %u is not supported", path, (unsigned)dp__get32(buf + 4)); st = DP_ERR_UNSUPPORTED; goto fail; }
+    np = (size_t)dp__get64(buf + 24); ns = (size_t)dp__get64(buf + 32); has_o = dp__get32(buf + 44) != 0;
+    if (np != g->n_params || ns != g->n_state || dp__get64(buf + 8) != dp__graph_hash(g)) {
+        dp__seterr(err, err_cap, "%s: checkpoint was saved from a different network (%lu params, this one has %lu)",
+                   path, (unsigned long)np, (unsigned long)g->n_params);
+        st = DP_ERR_SHAPE; goto fail;
+    }
+    need = DP__CK_HDR + 4 * (np + ns + (has_o ? 2 * np : 0)) + 4;
+    if (n != need) { dp__seterr(err, err_cap, "%s: truncated or padded checkpoint (%lu bytes, expected %lu)", path, (unsigned long)n, (unsigned long)need); goto fail; }
+    if (dp_crc32(0, buf, n - 4) != dp__get32(buf + n - 4)) { dp__seterr(err, err_cap, "%s: checkpoint is corrupt (CRC mismatch)", path); st = DP_ERR_CRC; goto fail; }
+    if (o && has_o && o->n != np) { dp__seterr(err, err_cap, "%s: optimiser does not match the network", path); st = DP_ERR_ARG; goto fail; }
+    /* everything checked: now copy */
+    dp__get_floats(g->params, buf + DP__CK_HDR, np);
+    dp__get_floats(g->state, buf + DP__CK_HDR + 4 * np, ns);
+    if (o && has_o) {
+        dp__get_floats(o->m, buf + DP__CK_HDR + 4 * (np + ns), np);
+        dp__get_floats(o->v, buf + DP__CK_HDR + 4 * (2 * np + ns), np);
+        o->t = (long)(int64_t)dp__get64(buf + 48);
+    } else if (o) {
+        memset(o->m, 0, sizeof(float) * o->n); memset(o->v, 0, sizeof(float) * o->n); o->t = 0;
+    }
+    if (step) *step = (long)(int64_t)dp__get64(buf + 16);
+    DP_FREE(buf);
+    return DP_OK;
+fail:
+    DP_FREE(buf);
+    return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>idx  IDX files (MNIST, Fashion-MNIST), raw or gzipped                */
+/* ---------------------------------------------------------------------- */
+static int dp__idx_parse(const unsigned char *b, size_t n, int want_dims, int *dims, size_t *count,
+                         const char *path, char *err, size_t cap)
+{
+    int nd, i;
+    size_t total = 1;
+    if (n < 4 || b[0] != 0 || b[1] != 0 || b[2] != 0x08) {
+        dp__seterr(err, cap, "%s: not an IDX file of unsigned bytes", path);
+        return DP_ERR_FORMAT;
+    }
+    nd = b[3];
+    if (nd != want_dims || n < 4 + 4 * (size_t)nd) {
+        dp__seterr(err, cap, "%s: IDX file has %d dimensions, expected %d", path, nd, want_dims);
+        return DP_ERR_FORMAT;
+    }
+    for (i = 0; i < nd; i++) {
+        uint32_t d = (uint32_t)b[4 + 4 * i] << 24 | (uint32_t)b[5 + 4 * i] << 16 | (uint32_t)b[6 + 4 * i] << 8 | b[7 + 4 * i];
+        if (d == 0 || d > (1u << 28)) { dp__seterr(err, cap, "%s: bad dimension %u", path, (unsigned)d); return DP_ERR_FORMAT; }
+        dims[i] = (int)d;
+        total *= d;
+        if (total > ((size_t)1 << 34)) { dp__seterr(err, cap, "%s: too large", path); return DP_ERR_FORMAT; }
+    }
+    if (n != 4 + 4 * (size_t)nd + total) {
+        dp__seterr(err, cap, "%s: %lu bytes of data, expected %lu (truncated?)", path,
+                   (unsigned long)(n - 4 - 4 * (size_t)nd), (unsigned long)total);
+        return DP_ERR_FORMAT;
+    }
+    *count = total;
+    return DP_OK;
+}
+
+int dp_idx_load(const char *images, const char *labels, dp_dataset *ds, char *err, size_t cap)
+{
+    unsigned char *bi = NULL, *bl = NULL;
+    size_t ni, nl, ci, cl, i;
+    int di[3], dl[1], st;
+    if (!images || !labels || !ds) return DP_ERR_ARG;
+    memset(ds, 0, sizeof *ds);
+    if ((st = dp_read_file(images, 1, &bi, &ni, err, cap)) != DP_OK) return st;
+    if ((st = dp_read_file(labels, 1, &bl, &nl, err, cap)) != DP_OK) { DP_FREE(bi); return st; }
+    if ((st = dp__idx_parse(bi, ni, 3, di, &ci, images, err, cap)) != DP_OK ||
+        (st = dp__idx_parse(bl, nl, 1, dl, &cl, labels, err, cap)) != DP_OK) goto done;
+    if (dl[0] != di[0]) {
+        dp__seterr(err, cap, "%s has %d images but %s has %d labels", images, di[0], labels, dl[0]);
+        st = DP_ERR_FORMAT; goto done;
+    }
+    ds->n = di[0]; ds->h = di[1]; ds->w = di[2]; ds->c = 1;
+    ds->x = (float *)DP_MALLOC(sizeof(float) * ci);
+    ds->y = (int *)DP_MALLOC(sizeof(int) * cl);
+    if (!ds->x || !ds->y) { dp_dataset_free(ds); st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+    for (i = 0; i < ci; i++) ds->x[i] = (float)bi[16 + i] * (1.0f / 255.0f);
+    for (i = 0; i < cl; i++) {
+        ds->y[i] = bl[8 + i];
+        if (ds->y[i] + 1 > ds->n_classes) ds->n_classes = ds->y[i] + 1;
+    }
+done:
+    DP_FREE(bi); DP_FREE(bl);
+    return st;
+}
+
+void dp_dataset_free(dp_dataset *ds)
+{
+    if (!ds) return;
+    DP_FREE(ds->x); DP_FREE(ds->y);
+    ds->x = NULL; ds->y = NULL; ds->n = 0;
+}
+
+void dp_dataset_normalize(dp_dataset *ds, float mean, float sd)
+{
+    size_t i, n = (size_t)ds->n * ds->h * ds->w * ds->c;
+    for (i = 0; i < n; i++) ds->x[i] = (ds->x[i] - mean) / sd;
+}
+
+void dp_dataset_batch(const dp_dataset *ds, const int *idx, int n, float *x,
+                      int *y, const dp_augment *aug, dp_rng *rng)
+{
+    int i, H = ds->h, W = ds->w, C = ds->c;
+    size_t per = (size_t)H * W * C;
+    for (i = 0; i < n; i++) {
+        const float *src = ds->x + per * (size_t)idx[i];
+        float *dst = x + per * (size_t)i;
+        int dy = 0, dx = 0, flip = 0, r, c;
+        if (aug && rng) {
+            if (aug->crop > 0) {
+                dy = (int)dp_rng_below(rng, (uint32_t)(2 * aug->crop + 1)) - aug->crop;
+                dx = (int)dp_rng_below(rng, (uint32_t)(2 * aug->crop + 1)) - aug->crop;
+            }
+            if (aug->flip > 0.0f) flip = dp_rng_uniform(rng) < aug->flip;
+        }
+        if (!dy && !dx && !flip) { memcpy(dst, src, sizeof(float) * per); }
+        else for (r = 0; r < H; r++) for (c = 0; c < W; c++) {
+            int sr = r + dy, sc = (flip ? W - 1 - c : c) + dx;
+            float *d = dst + ((size_t)r * W + c) * C;
+            if (sr < 0 || sr >= H || sc < 0 || sc >= W) memset(d, 0, sizeof(float) * (size_t)C);
+            else memcpy(d, src + ((size_t)sr * W + sc) * C, sizeof(float) * (size_t)C);
+        }
+        if (y) y[i] = ds->y[idx[i]];
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>progress                                                             */
+/* ---------------------------------------------------------------------- */
+double dp_time(void)
+{
+#ifdef DP__POSIX
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (double)tv.tv_sec + 1e-6 * (double)tv.tv_usec;
+#else
+    return (double)clock() / CLOCKS_PER_SEC;
+#endif
+}
+
+void dp_progress_start(dp_progress *p, const char *label, long total)
+{
+    p->t0 = dp_time(); p->last = 0.0; p->total = total; p->label = label;
+}
+
+void dp_progress_update(dp_progress *p, long done, double items, const char *extra)
+{
+    double now = dp_time(), el = now - p->t0, eta;
+    int i, w = 24, fill;
+    char bar[32];
+    if (done < p->total && now - p->last < 0.25) return;
+    p->last = now;
+    fill = p->total > 0 ? (int)((double)w * done / p->total) : w;
+    if (fill > w) fill = w;
+    for (i = 0; i < w; i++) bar[i] = i < fill ? '#' : '.';
+    bar[w] = 0;
+    eta = done > 0 ? el * (double)(p->total - done) / (double)done : 0.0;
+    fprintf(stderr, "\r%s [%s] %ld/%ld %s %.0f img/s ETA %02d:%02d ", p->label ? p->label : "", bar,
+            done, p->total, extra ? extra : "", el > 0 ? items / el : 0.0, (int)(eta / 60), (int)eta % 60);
+    fflush(stderr);
+}
+
+void dp_progress_end(dp_progress *p)
+{
+    fprintf(stderr, "  (%.1f s)\n", dp_time() - p->t0);
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>gunzip                                                               */
+/* ---------------------------------------------------------------------- */
+int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
+              unsigned char **out, size_t *out_n, char *err, size_t err_cap)
+{
+    (void)src; (void)n; (void)max_out; (void)out; (void)out_n;
+    dp__seterr(err, err_cap, "gzip: not implemented yet");
+    return DP_ERR_UNSUPPORTED;
+}
+
+#endif /* !DIFFPRUNE_INFERENCE_ONLY */
+#endif /* DIFFPRUNE_IMPLEMENTATION_DONE */
+#endif /* DIFFPRUNE_IMPLEMENTATION */
+
+/* >>licence
+   MIT License
+
+   Copyright (c) 2026 the diffprune.h authors
+
+   Permission is hereby granted, free of charge, to any person obtaining a copy
+   of this software and associated documentation files (the "Software"), to
+   deal in the Software without restriction, including without limitation the
+   rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+   sell copies of the Software, and to permit persons to whom the Software is
+   furnished to do so, subject to the following conditions:
+
+   The above copyright notice and this permission notice shall be included in
+   all copies or substantial portions of the Software.
+
+   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+   IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+   FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+   AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+   LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+   FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+   IN THE SOFTWARE.
+*/
