@@ -519,7 +519,7 @@ static int dp__tid(void)
    registers. Edges are zero-padded in the packs. */
 #define DP__MR 6
 #define DP__NR 16
-#define DP__KC 256
+#define DP__KC 384   /* upper bound; K is cut into equal chunks below it */
 #define DP__MC 96
 #define DP__NC 512
 #define DP__GEMM_WORK ((size_t)DP__KC * (DP__NC + DP__MC) + 64)
@@ -616,16 +616,17 @@ static void dp__gemm(int M, int N, int K, const float *A, int lda, int ta,
                      int acc, float *work)
 {
     float *bp = work, *ap = work + (size_t)DP__KC * DP__NC;
-    int jc, pc, ic, jr, ir;
+    int jc, pc, ic, jr, ir, kstep;
     if (M <= 0 || N <= 0) return;
     if (K <= 0) {
         if (!acc) for (ic = 0; ic < M; ic++) memset(C + (size_t)ic * ldc, 0, sizeof(float) * N);
         return;
     }
+    kstep = (K + (K + DP__KC - 1) / DP__KC - 1) / ((K + DP__KC - 1) / DP__KC);
     for (jc = 0; jc < N; jc += DP__NC) {
         int nc = DP__MIN(DP__NC, N - jc);
-        for (pc = 0; pc < K; pc += DP__KC) {
-            int kc = DP__MIN(DP__KC, K - pc);
+        for (pc = 0; pc < K; pc += kstep) {
+            int kc = DP__MIN(kstep, K - pc);
             int accp = acc || pc > 0;
             dp__pack_b(kc, nc, B, ldb, tb, pc, jc, bp);
             for (ic = 0; ic < M; ic += DP__MC) {
@@ -1574,16 +1575,25 @@ static void dp__act_bwd(dp_graph *g, dp__node *nd, size_t n)
     const float *x = g->nodes[nd->in[0]].y, *dy = nd->dy, *y = nd->y;
     long i, m = (long)n;
     if (!dx) return;
-    DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
-    for (i = 0; i < m; i++) {
-        float d;
-        switch (nd->op) {
-        case DP_OP_RELU: d = x[i] > 0.0f ? dy[i] : 0.0f; break;
-        case DP_OP_RELU6: d = (x[i] > 0.0f && x[i] < 6.0f) ? dy[i] : 0.0f; break;
-        case DP_OP_SIGMOID: d = dy[i] * y[i] * (1.0f - y[i]); break;
-        default: { float s = dp__sigm(x[i]); d = dy[i] * (s + x[i] * s * (1.0f - s)); } break;
-        }
-        dx[i] = acc ? dx[i] + d : d;
+    if (!acc) memset(dx, 0, sizeof(float) * n);
+    /* one plain loop per op so that each vectorises */
+    switch (nd->op) {
+    case DP_OP_RELU:
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
+        break;
+    case DP_OP_RELU6:
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] += (x[i] > 0.0f && x[i] < 6.0f) ? dy[i] : 0.0f;
+        break;
+    case DP_OP_SIGMOID:
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] += dy[i] * y[i] * (1.0f - y[i]);
+        break;
+    default:
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) { float sg = dp__sigm(x[i]); dx[i] += dy[i] * (sg + x[i] * sg * (1.0f - sg)); }
+        break;
     }
 }
 
@@ -2526,12 +2536,680 @@ void dp_progress_end(dp_progress *p)
 /* ---------------------------------------------------------------------- */
 /* >>gunzip                                                               */
 /* ---------------------------------------------------------------------- */
+/* DEFLATE (RFC 1951) in a gzip container (RFC 1952): table-driven decoding,
+   every read and write bounds-checked. */
+/* ------------------------------------------------------------------ CRC-32 */
+
+/* Nibble table: entry i is the CRC register after shifting the 4-bit value i
+   through the reflected polynomial four times. Two lookups per byte. */
+static void dp__gz_crc8_init(uint32_t *t)
+{
+    unsigned i, k;
+    for (i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (k = 0; k < 8; k++) c = (c & 1u) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+        t[i] = c;
+    }
+    for (k = 1; k < 8; k++)
+        for (i = 0; i < 256; i++)
+            t[k * 256 + i] = (t[(k - 1) * 256 + i] >> 8) ^ t[t[(k - 1) * 256 + i] & 0xFFu];
+}
+
+static uint32_t dp__gz_crc8(const uint32_t *t, uint32_t crc, const unsigned char *p, size_t n)
+{
+    crc = ~crc;
+    while (n >= 8) {
+        uint32_t lo = crc ^ ((uint32_t)p[0] | ((uint32_t)p[1] << 8) |
+                             ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24));
+        uint32_t hi = (uint32_t)p[4] | ((uint32_t)p[5] << 8) |
+                      ((uint32_t)p[6] << 16) | ((uint32_t)p[7] << 24);
+        crc = t[7 * 256 + (lo & 0xFFu)] ^ t[6 * 256 + ((lo >> 8) & 0xFFu)] ^
+              t[5 * 256 + ((lo >> 16) & 0xFFu)] ^ t[4 * 256 + (lo >> 24)] ^
+              t[3 * 256 + (hi & 0xFFu)] ^ t[2 * 256 + ((hi >> 8) & 0xFFu)] ^
+              t[1 * 256 + ((hi >> 16) & 0xFFu)] ^ t[hi >> 24];
+        p += 8;
+        n -= 8;
+    }
+    while (n--) crc = (crc >> 8) ^ t[(crc ^ *p++) & 0xFFu];
+    return ~crc;
+}
+
+/* ----------------------------------------------------------------- inflate */
+
+/* Huffman decoding tables.
+   A code of length L is stored bit-reversed in the stream (its first bit is
+   the least significant bit of the bit buffer), so the low ROOT bits of the
+   bit buffer index a "root" table directly. A code with L <= ROOT owns every
+   root slot whose low L bits equal its reversed code (stride 1 << L). Codes
+   longer than ROOT share root slots by their first ROOT bits; such a slot
+   holds a link to a subtable indexed by the next (maxlen - ROOT) bits, where
+   maxlen is the longest code with that prefix. Every entry stores the FULL
+   code length, so a decode is one or two lookups then a single shift.
+   Entry layout (uint32): bits 0-7  code length (for links: subtable bits)
+                          bits 8-15 kind: DP__GZ_K_* flags, or 0..13 = number
+                                    of extra bits of a length/distance symbol
+                          bits 16-31 literal byte / base length or distance /
+                                     subtable start / code-length symbol */
+#define DP__GZ_K_LIT 0x80u /* literal byte (also: code-length-code symbol) */
+#define DP__GZ_K_EOB 0x40u /* end of block */
+#define DP__GZ_K_SUB 0x20u /* link to a subtable */
+#define DP__GZ_K_BAD 0x10u /* unused code or forbidden symbol */
+#define DP__GZ_ENT(val, kind, bits) \
+    (((uint32_t)(val) << 16) | ((uint32_t)(kind) << 8) | (uint32_t)(bits))
+
+#define DP__GZ_LIT_ROOT 10
+#define DP__GZ_DIST_ROOT 8
+#define DP__GZ_CLEN_ROOT 7 /* code-length codes are at most 7 bits: no links */
+/* Capacity bounds. A subtable of depth d (size 2^d) holds a complete subtree
+   of depth d, i.e. at least d+1 codes, so with N symbols the subtables need
+   at most N * max_d(2^d / (d+1)) entries: 286*32/6 < 1536 for lit/len (d<=5),
+   30*128/8 = 480 for distances (d<=7). dp__gz_build still checks the bound. */
+#define DP__GZ_LIT_CAP ((1 << DP__GZ_LIT_ROOT) + 1536)
+#define DP__GZ_DIST_CAP ((1 << DP__GZ_DIST_ROOT) + 512)
+#define DP__GZ_SLACK 16 /* bytes allocated past the output capacity, for 8-byte match copies */
+
+#define DP__GZ_MODE_CLEN 0
+#define DP__GZ_MODE_LIT 1
+#define DP__GZ_MODE_DIST 2
+
+static const uint16_t dp__gz_len_base[29] = {
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+    35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+static const unsigned char dp__gz_len_extra[29] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+static const uint16_t dp__gz_dist_base[30] = {
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+    257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+static const unsigned char dp__gz_dist_extra[30] = {
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+    7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+static const unsigned char dp__gz_clen_order[19] = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+
+typedef struct dp__gz_inflate {
+    const unsigned char *src;
+    size_t n, pos;       /* input and next unread byte */
+    size_t overrun;      /* zero bytes fed to the bit buffer past the end of src */
+    uint64_t bb;         /* bit buffer: next stream bit is bit 0 */
+    unsigned bc;         /* valid bits in bb */
+    unsigned char *out;  /* output buffer: cap + DP__GZ_SLACK bytes allocated */
+    size_t olen, cap, max_out;
+    size_t mstart;       /* output offset where the current member started */
+    const char *msg;
+    int have_fixed;
+    uint32_t lit[DP__GZ_LIT_CAP], dist[DP__GZ_DIST_CAP];
+    uint32_t flit[1 << DP__GZ_LIT_ROOT], fdist[1 << DP__GZ_DIST_ROOT];
+    uint32_t clen[1 << DP__GZ_CLEN_ROOT];
+    uint32_t crct[8 * 256];
+    unsigned char lens[286 + 30];
+    unsigned char submax[1 << DP__GZ_LIT_ROOT];
+} dp__gz_inflate;
+
+static int dp__gz_fail(dp__gz_inflate *d, int status, const char *msg)
+{
+    d->msg = msg;
+    return status;
+}
+
+static uint32_t dp__gz_sym_entry(int mode, unsigned sym, unsigned len)
+{
+    if (mode == DP__GZ_MODE_CLEN) return DP__GZ_ENT(sym, DP__GZ_K_LIT, len);
+    if (mode == DP__GZ_MODE_LIT) {
+        if (sym < 256) return DP__GZ_ENT(sym, DP__GZ_K_LIT, len);
+        if (sym == 256) return DP__GZ_ENT(0, DP__GZ_K_EOB, len);
+        if (sym < 286) return DP__GZ_ENT(dp__gz_len_base[sym - 257], dp__gz_len_extra[sym - 257], len);
+        return DP__GZ_ENT(0, DP__GZ_K_BAD, len); /* 286, 287: only in the fixed code */
+    }
+    if (sym < 30) return DP__GZ_ENT(dp__gz_dist_base[sym], dp__gz_dist_extra[sym], len);
+    return DP__GZ_ENT(0, DP__GZ_K_BAD, len); /* distance codes 30, 31 */
+}
+
+static unsigned dp__gz_bitrev(unsigned code, unsigned len)
+{
+    unsigned r = 0;
+    while (len--) {
+        r = (r << 1) | (code & 1u);
+        code >>= 1;
+    }
+    return r;
+}
+
+/* Build a decoding table from code lengths (all <= 15). Returns 0 or -1 for
+   an over-subscribed or (disallowed) incomplete code. Incomplete codes are
+   accepted only when they consist of one 1-bit code (RFC 1951 allows a single
+   distance code; zlib accepts the same for lit/len), or no code at all (the
+   table is then all BAD; the caller rejects that where it matters). */
+static int dp__gz_build(uint32_t *tab, unsigned cap, unsigned root, const unsigned char *lens,
+                     unsigned nsym, int mode, unsigned char *submax)
+{
+    unsigned count[16], next[16], l, s, i, used = 0, maxlen = 0, code, rsize = 1u << root;
+    long left = 1;
+    for (l = 0; l < 16; l++) count[l] = 0;
+    for (s = 0; s < nsym; s++) count[lens[s]]++;
+    for (l = 1; l < 16; l++) {
+        left = 2 * left - (long)count[l]; /* Kraft: unused code space at depth l */
+        if (left < 0) return -1;
+        if (count[l]) maxlen = l;
+        used += count[l];
+    }
+    for (i = 0; i < rsize; i++) tab[i] = DP__GZ_ENT(0, DP__GZ_K_BAD, 1);
+    if (used == 0) return 0;
+    if (left > 0 && (mode == DP__GZ_MODE_CLEN || maxlen != 1)) return -1;
+
+    /* Canonical codes (RFC 1951 3.2.2): first code of each length. */
+    code = 0;
+    count[0] = 0;
+    for (l = 1; l < 16; l++) {
+        code = (code + count[l - 1]) << 1;
+        next[l] = code;
+    }
+    /* Pass 1: longest code behind each root prefix, to size the subtables. */
+    memset(submax, 0, rsize);
+    for (s = 0; s < nsym; s++) {
+        l = lens[s];
+        if (l > root) {
+            unsigned p = dp__gz_bitrev(next[l], l) & (rsize - 1);
+            if (submax[p] < l) submax[p] = (unsigned char)l;
+        }
+        if (l) next[l]++;
+    }
+    /* Pass 2: place subtables after the root table and link them. */
+    {
+        unsigned fill = rsize;
+        for (i = 0; i < rsize; i++) {
+            if (submax[i]) {
+                unsigned sb = submax[i] - root, j;
+                if (fill + (1u << sb) > cap) return -1;
+                tab[i] = DP__GZ_ENT(fill, DP__GZ_K_SUB, sb);
+                for (j = 0; j < (1u << sb); j++) tab[fill + j] = DP__GZ_ENT(0, DP__GZ_K_BAD, 1);
+                fill += 1u << sb;
+            }
+        }
+    }
+    /* Pass 3: fill entries (restart the canonical code counters). */
+    code = 0;
+    for (l = 1; l < 16; l++) {
+        code = (code + count[l - 1]) << 1;
+        next[l] = code;
+    }
+    for (s = 0; s < nsym; s++) {
+        uint32_t e;
+        unsigned r;
+        l = lens[s];
+        if (!l) continue;
+        r = dp__gz_bitrev(next[l]++, l);
+        e = dp__gz_sym_entry(mode, s, l);
+        if (l <= root) {
+            for (i = r; i < rsize; i += 1u << l) tab[i] = e;
+        } else {
+            uint32_t link = tab[r & (rsize - 1)];
+            unsigned base = link >> 16, sb = link & 0xFFu;
+            for (i = r >> root; i < (1u << sb); i += 1u << (l - root)) tab[base + i] = e;
+        }
+    }
+    return 0;
+}
+
+/* One or two lookups; the returned entry's low byte is the full code length. */
+static uint32_t dp__gz_lookup(const uint32_t *tab, unsigned root, uint64_t bb)
+{
+    uint32_t e = tab[(unsigned)bb & ((1u << root) - 1)];
+    if ((e >> 8) & DP__GZ_K_SUB)
+        e = tab[(e >> 16) + ((unsigned)(bb >> root) & ((1u << (e & 0xFFu)) - 1))];
+    return e;
+}
+
+static uint64_t dp__gz_load64le(const unsigned char *p)
+{
+    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
+           ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) |
+           ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
+}
+
+/* Bit-buffer refill: afterwards bc >= 56, enough for the longest symbol
+   (15 + 5 length extra + 15 + 13 distance extra = 48 bits).
+   Fast path (>= 8 input bytes left): OR in an 8-byte little-endian load at
+   bit position bc and advance pos by the number of WHOLE bytes that fit; bits
+   of the next, partially fitting byte land above bc, and the next refill ORs
+   in the very same bits again, so they are harmless.
+   Near the end the buffer is padded with zero bytes counted in `overrun`.
+   Padding is only an error if actually consumed: the top overrun*8 bits of
+   the buffer are padding, so real data was overrun iff overrun*8 > bc. The
+   check runs on every refill (i.e. before every symbol), so a truncated
+   stream is caught at most one symbol late, with no out-of-range access. */
+#define DP__GZ_REFILL(src, n, pos, bb, bc, overrun, on_trunc)          \
+    do {                                                            \
+        if ((n) - (pos) >= 8) {                                     \
+            (bb) |= dp__gz_load64le((src) + (pos)) << (bc);            \
+            (pos) += (63u - (bc)) >> 3;                             \
+            (bc) |= 56u;                                            \
+        } else {                                                    \
+            while ((bc) < 56u) {                                    \
+                if ((pos) < (n)) (bb) |= (uint64_t)(src)[(pos)++] << (bc); \
+                else (overrun)++;                                   \
+                (bc) += 8u;                                         \
+            }                                                       \
+            if ((overrun) * 8u > (bc)) on_trunc;                    \
+        }                                                           \
+    } while (0)
+
+static int dp__gz_refill(dp__gz_inflate *d)
+{
+    DP__GZ_REFILL(d->src, d->n, d->pos, d->bb, d->bc, d->overrun,
+               return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream"));
+    return DP_OK;
+}
+
+/* Take k <= 32 bits; the caller has refilled so that bc >= k. */
+static unsigned dp__gz_bits(dp__gz_inflate *d, unsigned k)
+{
+    unsigned v = (unsigned)(d->bb & ((1u << k) - 1u));
+    d->bb >>= k;
+    d->bc -= k;
+    return v;
+}
+
+/* Drop the bits up to the next byte boundary and hand the whole bytes still
+   in the bit buffer back to the input (padding bytes first). */
+static int dp__gz_align(dp__gz_inflate *d)
+{
+    d->bc &= ~7u;
+    while (d->bc >= 8) {
+        if (d->overrun) d->overrun--;
+        else d->pos--;
+        d->bc -= 8;
+    }
+    d->bb = 0;
+    if (d->overrun) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+    return DP_OK;
+}
+
+/* Make room for `extra` more output bytes: double the capacity (capped at
+   max_out). Invariant: olen <= cap <= max_out. */
+static int dp__gz_grow(dp__gz_inflate *d, size_t extra)
+{
+    size_t need, ncap;
+    unsigned char *p;
+    if (extra > d->max_out - d->olen)
+        return dp__gz_fail(d, DP_ERR_LIMIT, "gzip: output exceeds max_out");
+    need = d->olen + extra;
+    ncap = d->cap <= d->max_out / 2 ? d->cap * 2 : d->max_out;
+    if (ncap < 65536) ncap = 65536;
+    if (ncap > d->max_out) ncap = d->max_out;
+    if (ncap < need) ncap = need;
+    p = (unsigned char *)DP_REALLOC(d->out, ncap + DP__GZ_SLACK);
+    if (!p) return dp__gz_fail(d, DP_ERR_NOMEM, "gzip: out of memory");
+    d->out = p;
+    d->cap = ncap;
+    return DP_OK;
+}
+
+/* Decode the symbols of one Huffman block until end-of-block. This is the
+   hot loop: the state is kept in locals and written back on every exit. */
+static int dp__gz_codes(dp__gz_inflate *d, const uint32_t *lit, const uint32_t *dist)
+{
+    const unsigned char *src = d->src;
+    size_t n = d->n, pos = d->pos, overrun = d->overrun;
+    size_t olen = d->olen, cap = d->cap, mstart = d->mstart;
+    unsigned char *out = d->out;
+    uint64_t bb = d->bb;
+    unsigned bc = d->bc, kind, len, dst, k;
+    uint32_t e;
+    int rc = DP_OK;
+
+#define DP__GZ_SAVE() (d->pos = pos, d->overrun = overrun, d->bb = bb, d->bc = bc, d->olen = olen)
+    for (;;) {
+        DP__GZ_REFILL(src, n, pos, bb, bc, overrun, goto truncated);
+        e = lit[(unsigned)bb & ((1u << DP__GZ_LIT_ROOT) - 1)];
+        if (e & (DP__GZ_K_SUB << 8))
+            e = lit[(e >> 16) + ((unsigned)(bb >> DP__GZ_LIT_ROOT) & ((1u << (e & 0xFFu)) - 1))];
+        k = e & 0xFFu;
+        bb >>= k;
+        bc -= k;
+        kind = (e >> 8) & 0xFFu;
+        if (kind & DP__GZ_K_LIT) {
+            if (olen == cap) {
+                DP__GZ_SAVE();
+                if ((rc = dp__gz_grow(d, 1)) != DP_OK) break;
+                out = d->out;
+                cap = d->cap;
+            }
+            out[olen++] = (unsigned char)(e >> 16);
+            /* The refill left >= 56 bits and a literal takes <= 15: a second
+               literal can be decoded without refilling. */
+            e = lit[(unsigned)bb & ((1u << DP__GZ_LIT_ROOT) - 1)];
+            if (((e >> 8) & DP__GZ_K_LIT) && olen < cap) {
+                k = e & 0xFFu;
+                bb >>= k;
+                bc -= k;
+                out[olen++] = (unsigned char)(e >> 16);
+            }
+            continue;
+        }
+        if (kind < 16) { /* length symbol, kind = number of extra bits */
+            unsigned char *q;
+            const unsigned char *s;
+            len = (e >> 16) + ((unsigned)bb & ((1u << kind) - 1u));
+            bb >>= kind;
+            bc -= kind;
+            e = dist[(unsigned)bb & ((1u << DP__GZ_DIST_ROOT) - 1)];
+            if (e & (DP__GZ_K_SUB << 8))
+                e = dist[(e >> 16) + ((unsigned)(bb >> DP__GZ_DIST_ROOT) & ((1u << (e & 0xFFu)) - 1))];
+            kind = (e >> 8) & 0xFFu;
+            if (kind >= 16) {
+                rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: invalid distance code");
+                break;
+            }
+            k = e & 0xFFu;
+            bb >>= k;
+            bc -= k;
+            dst = (e >> 16) + ((unsigned)bb & ((1u << kind) - 1u));
+            bb >>= kind;
+            bc -= kind;
+            if (dst > olen - mstart) { /* the window is this member's output */
+                rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: invalid distance");
+                break;
+            }
+            if (len > cap - olen) {
+                DP__GZ_SAVE();
+                if ((rc = dp__gz_grow(d, len)) != DP_OK) break;
+                out = d->out;
+                cap = d->cap;
+            }
+            q = out + olen;
+            s = q - dst;
+            olen += len;
+            if (dst >= 8) {
+                /* Source and destination 8-byte chunks never overlap, and each
+                   chunk only reads bytes already written. May write up to 7
+                   bytes past olen + len: that is inside the DP__GZ_SLACK bytes
+                   allocated past cap, and later output overwrites it. */
+                unsigned char *qe = q + len;
+                do {
+                    memcpy(q, s, 8);
+                    q += 8;
+                    s += 8;
+                } while (q < qe);
+            } else if (dst == 1) {
+                memset(q, *s, len);
+            } else {
+                while (len--) *q++ = *s++;
+            }
+            continue;
+        }
+        if (kind & DP__GZ_K_EOB) break;
+        rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: invalid literal/length code");
+        break;
+    }
+    if (0) {
+    truncated:
+        rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+    }
+    DP__GZ_SAVE();
+#undef DP__GZ_SAVE
+    return rc;
+}
+
+static int dp__gz_stored(dp__gz_inflate *d)
+{
+    size_t len;
+    int rc = dp__gz_align(d);
+    if (rc) return rc;
+    if (d->n - d->pos < 4) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+    len = (size_t)d->src[d->pos] | ((size_t)d->src[d->pos + 1] << 8);
+    if ((len ^ 0xFFFFu) != ((size_t)d->src[d->pos + 2] | ((size_t)d->src[d->pos + 3] << 8)))
+        return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: stored block length mismatch");
+    d->pos += 4;
+    if (d->n - d->pos < len) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+    if (len > d->cap - d->olen && (rc = dp__gz_grow(d, len)) != DP_OK) return rc;
+    if (len) memcpy(d->out + d->olen, d->src + d->pos, len);
+    d->olen += len;
+    d->pos += len;
+    return DP_OK;
+}
+
+static int dp__gz_fixed(dp__gz_inflate *d)
+{
+    unsigned i;
+    if (d->have_fixed) return DP_OK;
+    for (i = 0; i < 288; i++) /* fixed code, RFC 1951 3.2.6 */
+        d->lens[i] = (unsigned char)(i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8);
+    if (dp__gz_build(d->flit, 1u << DP__GZ_LIT_ROOT, DP__GZ_LIT_ROOT, d->lens, 288, DP__GZ_MODE_LIT, d->submax))
+        return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: internal table error");
+    for (i = 0; i < 32; i++) d->lens[i] = 5;
+    if (dp__gz_build(d->fdist, 1u << DP__GZ_DIST_ROOT, DP__GZ_DIST_ROOT, d->lens, 32, DP__GZ_MODE_DIST, d->submax))
+        return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: internal table error");
+    d->have_fixed = 1;
+    return DP_OK;
+}
+
+/* Read a dynamic block header (RFC 1951 3.2.7) and build d->lit / d->dist. */
+static int dp__gz_dynamic(dp__gz_inflate *d)
+{
+    unsigned hlit, hdist, hclen, i, total;
+    unsigned char cl[19];
+    int rc;
+    if ((rc = dp__gz_refill(d)) != DP_OK) return rc;
+    hlit = dp__gz_bits(d, 5) + 257;
+    hdist = dp__gz_bits(d, 5) + 1;
+    hclen = dp__gz_bits(d, 4) + 4;
+    if (hlit > 286 || hdist > 30) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: bad code lengths");
+    for (i = 0; i < 19; i++) cl[i] = 0;
+    for (i = 0; i < hclen; i++) {
+        if ((rc = dp__gz_refill(d)) != DP_OK) return rc;
+        cl[dp__gz_clen_order[i]] = (unsigned char)dp__gz_bits(d, 3);
+    }
+    if (dp__gz_build(d->clen, 1u << DP__GZ_CLEN_ROOT, DP__GZ_CLEN_ROOT, cl, 19, DP__GZ_MODE_CLEN, d->submax))
+        return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: bad code lengths");
+    /* Lit/len and distance lengths form one sequence; repeats may cross. */
+    total = hlit + hdist;
+    i = 0;
+    while (i < total) {
+        uint32_t e;
+        unsigned sym, rep, val = 0;
+        if ((rc = dp__gz_refill(d)) != DP_OK) return rc;
+        e = dp__gz_lookup(d->clen, DP__GZ_CLEN_ROOT, d->bb);
+        if (!((e >> 8) & DP__GZ_K_LIT)) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: bad code lengths");
+        dp__gz_bits(d, e & 0xFFu);
+        sym = e >> 16;
+        if (sym < 16) {
+            d->lens[i++] = (unsigned char)sym;
+            continue;
+        }
+        if (sym == 16) {
+            if (i == 0) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: bad code lengths");
+            val = d->lens[i - 1];
+            rep = 3 + dp__gz_bits(d, 2);
+        } else if (sym == 17) {
+            rep = 3 + dp__gz_bits(d, 3);
+        } else {
+            rep = 11 + dp__gz_bits(d, 7);
+        }
+        if (rep > total - i) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: bad code lengths");
+        while (rep--) d->lens[i++] = (unsigned char)val;
+    }
+    if (d->lens[256] == 0) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: no end-of-block code");
+    if (dp__gz_build(d->lit, DP__GZ_LIT_CAP, DP__GZ_LIT_ROOT, d->lens, hlit, DP__GZ_MODE_LIT, d->submax) ||
+        dp__gz_build(d->dist, DP__GZ_DIST_CAP, DP__GZ_DIST_ROOT, d->lens + hlit, hdist, DP__GZ_MODE_DIST, d->submax))
+        return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: bad code lengths");
+    return DP_OK;
+}
+
+/* Decode one raw deflate stream starting at d->pos; on success d->pos is the
+   first byte after it. */
+static int dp__gz_inflate_stream(dp__gz_inflate *d)
+{
+    unsigned final, type;
+    int rc;
+    d->bb = 0;
+    d->bc = 0;
+    d->overrun = 0;
+    do {
+        if ((rc = dp__gz_refill(d)) != DP_OK) return rc;
+        final = dp__gz_bits(d, 1);
+        type = dp__gz_bits(d, 2);
+        if (type == 0) {
+            rc = dp__gz_stored(d);
+        } else if (type == 1) {
+            rc = dp__gz_fixed(d);
+            if (!rc) rc = dp__gz_codes(d, d->flit, d->fdist);
+        } else if (type == 2) {
+            rc = dp__gz_dynamic(d);
+            if (!rc) rc = dp__gz_codes(d, d->lit, d->dist);
+        } else {
+            rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: invalid block type");
+        }
+        if (rc) return rc;
+    } while (!final);
+    return dp__gz_align(d);
+}
+
+static uint32_t dp__gz_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* Parse one member header at d->pos (RFC 1952 2.3). */
+static int dp__gz_header(dp__gz_inflate *d)
+{
+    const unsigned char *s = d->src;
+    size_t n = d->n, p = d->pos, h = d->pos;
+    unsigned flg;
+    if (n - p < 10) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+    if (s[p] != 0x1F || s[p + 1] != 0x8B) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: bad member magic");
+    if (s[p + 2] != 8) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: unknown compression method");
+    flg = s[p + 3];
+    if (flg & 0xE0u) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: reserved flag bits set");
+    p += 10; /* magic, CM, FLG, MTIME, XFL, OS */
+    if (flg & 4u) { /* FEXTRA: 2-byte length + data */
+        size_t xlen;
+        if (n - p < 2) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+        xlen = (size_t)s[p] | ((size_t)s[p + 1] << 8);
+        p += 2;
+        if (n - p < xlen) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+        p += xlen;
+    }
+    if (flg & 8u) { /* FNAME, zero-terminated */
+        while (p < n && s[p]) p++;
+        if (p++ >= n) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+    }
+    if (flg & 16u) { /* FCOMMENT, zero-terminated */
+        while (p < n && s[p]) p++;
+        if (p++ >= n) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+    }
+    if (flg & 2u) { /* FHCRC: low 16 bits of the CRC-32 of the header so far */
+        if (n - p < 2) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+        if ((dp__gz_crc8(d->crct, 0, s + h, p - h) & 0xFFFFu) != ((unsigned)s[p] | ((unsigned)s[p + 1] << 8)))
+            return dp__gz_fail(d, DP_ERR_CRC, "gzip: header crc mismatch");
+        p += 2;
+    }
+    d->pos = p;
+    return DP_OK;
+}
+
+static void dp__gz_seterr(char *err, size_t cap, const char *msg)
+{
+    size_t i = 0;
+    if (!err || !cap) return;
+    while (msg[i] && i + 1 < cap) {
+        err[i] = msg[i];
+        i++;
+    }
+    err[i] = 0;
+}
+
 int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
               unsigned char **out, size_t *out_n, char *err, size_t err_cap)
 {
-    (void)src; (void)n; (void)max_out; (void)out; (void)out_n;
-    dp__seterr(err, err_cap, "gzip: not implemented yet");
-    return DP_ERR_UNSUPPORTED;
+    dp__gz_inflate *d;
+    size_t hint;
+    int rc = DP_OK;
+
+    if (out) *out = NULL;
+    if (out_n) *out_n = 0;
+    if (err && err_cap) err[0] = 0;
+    if (!out || !out_n || (!src && n)) {
+        dp__gz_seterr(err, err_cap, "gzip: bad argument");
+        return DP_ERR_ARG;
+    }
+    if (n < 2 || src[0] != 0x1F || src[1] != 0x8B) {
+        dp__gz_seterr(err, err_cap, "not gzip");
+        return DP_ERR_FORMAT;
+    }
+    d = (dp__gz_inflate *)DP_MALLOC(sizeof(dp__gz_inflate));
+    if (!d) {
+        dp__gz_seterr(err, err_cap, "gzip: out of memory");
+        return DP_ERR_NOMEM;
+    }
+    d->src = src;
+    d->n = n;
+    d->pos = 0;
+    d->overrun = 0;
+    d->bb = 0;
+    d->bc = 0;
+    d->olen = 0;
+    d->mstart = 0;
+    d->msg = "";
+    d->have_fixed = 0;
+    d->max_out = max_out < (size_t)-1 - DP__GZ_SLACK ? max_out : (size_t)-1 - DP__GZ_SLACK;
+    dp__gz_crc8_init(d->crct);
+
+    /* Initial capacity: the last member's ISIZE (exact for single-member
+       files < 4 GiB), clamped to max_out and to what deflate can possibly
+       produce (< 1032:1), so a corrupt trailer cannot force a huge alloc. */
+    hint = n >= 20 ? (size_t)dp__gz_le32(src + n - 4) : 0;
+    if (hint / 1032 > n) hint = 0;
+    if (hint > d->max_out) hint = d->max_out;
+    d->cap = hint;
+    d->out = (unsigned char *)DP_MALLOC(d->cap + DP__GZ_SLACK);
+    if (!d->out) { /* the hint may be bogus: start small, grow on demand */
+        d->cap = 0;
+        d->out = (unsigned char *)DP_MALLOC(DP__GZ_SLACK);
+        if (!d->out) rc = dp__gz_fail(d, DP_ERR_NOMEM, "gzip: out of memory");
+    }
+
+    while (rc == DP_OK) {
+        size_t i, mlen;
+        if ((rc = dp__gz_header(d)) != DP_OK) break;
+        d->mstart = d->olen;
+        if ((rc = dp__gz_inflate_stream(d)) != DP_OK) break;
+        if (d->n - d->pos < 8) {
+            rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
+            break;
+        }
+        mlen = d->olen - d->mstart;
+        if (dp__gz_crc8(d->crct, 0, d->out + d->mstart, mlen) != dp__gz_le32(src + d->pos)) {
+            rc = dp__gz_fail(d, DP_ERR_CRC, "gzip: crc mismatch");
+            break;
+        }
+        if ((uint32_t)mlen != dp__gz_le32(src + d->pos + 4)) {
+            rc = dp__gz_fail(d, DP_ERR_CRC, "gzip: length mismatch");
+            break;
+        }
+        d->pos += 8;
+        if (d->pos == n) break;
+        if (n - d->pos >= 2 && src[d->pos] == 0x1F && src[d->pos + 1] == 0x8B) continue;
+        for (i = d->pos; i < n && src[i] == 0; i++) {
+        }
+        if (i != n) rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: trailing garbage");
+        break;
+    }
+
+    if (rc != DP_OK) {
+        dp__gz_seterr(err, err_cap, d->msg);
+        DP_FREE(d->out);
+    } else {
+        /* Return unused capacity if the ISIZE hint (or doubling) overshot. */
+        if (d->cap - d->olen > 65536) {
+            unsigned char *p = (unsigned char *)DP_REALLOC(d->out, d->olen + 1);
+            if (p) d->out = p;
+        }
+        *out = d->out;
+        *out_n = d->olen;
+    }
+    DP_FREE(d);
+    return rc;
 }
 
 #endif /* !DIFFPRUNE_INFERENCE_ONLY */
