@@ -2210,10 +2210,12 @@ int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
     16  i64 step
     24  u64 n_params, u64 n_state, u32 optimiser kind, u32 has_optimiser
     48  i64 adam t
-    56  f32 params[n_params], f32 state[n_state],
+    56  u64 forward count  } dropout masks derive from these two,
+    64  u64 graph seed     } so a resumed run repeats bit for bit
+    72  f32 params[n_params], f32 state[n_state],
         if has_optimiser: f32 m[n_params], f32 v[n_params]
    end  u32 CRC-32 of everything before it                                */
-#define DP__CK_HDR 56
+#define DP__CK_HDR 72
 
 static uint64_t dp__graph_hash(const dp_graph *g)
 {
@@ -2303,6 +2305,8 @@ int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long st
     dp__put32(buf + 40, has_o ? (uint32_t)o->cfg.kind : 0u);
     dp__put32(buf + 44, (uint32_t)has_o);
     dp__put64(buf + 48, has_o ? (uint64_t)(int64_t)o->t : 0u);
+    dp__put64(buf + 56, g->fwd_count);
+    dp__put64(buf + 64, g->seed);
     p = buf + DP__CK_HDR;
     dp__put_floats(p, g->params, np); p += 4 * np;
     dp__put_floats(p, g->state, ns); p += 4 * ns;
@@ -2382,6 +2386,8 @@ int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
     } else if (o) {
         memset(o->m, 0, sizeof(float) * o->n); memset(o->v, 0, sizeof(float) * o->n); o->t = 0;
     }
+    g->fwd_count = dp__get64(buf + 56);
+    g->seed = dp__get64(buf + 64);
     if (step) *step = (long)(int64_t)dp__get64(buf + 16);
     DP_FREE(buf);
     return DP_OK;

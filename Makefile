@@ -1,0 +1,71 @@
+# diffprune.h - build, test and benchmark.
+#   make            the command-line tool and the examples, in build/
+#   make test       every test, normally and under ASan+UBSan, plus the
+#                   compile checks (C99 gcc/clang -pedantic, C++, freestanding)
+#   make demo       the main job (installs Fashion-MNIST when it can)
+#   make bench-train  training speed against PyTorch (when installed)
+CC      ?= cc
+CFLAGS  ?= -O3 -march=native
+OMP     ?= -fopenmp
+WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
+SAN      = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+B        = build
+EXAMPLES = $(B)/diffprune $(B)/train_fashion
+TESTS    = test_grad test_train test_gzip
+THREADS ?= 2
+
+.PHONY: all test deps test-run test-san test-compile demo data bench-train clean
+all: $(EXAMPLES)
+
+$(B):
+	@mkdir -p $(B)
+
+$(B)/%: examples/%.c diffprune.h | $(B)
+	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
+
+$(B)/bench_train: bench/bench_train.c diffprune.h | $(B)
+	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
+
+$(B)/test_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
+	$(CC) $(WARN) -O2 $(OMP) -o $@ $< -lm
+
+$(B)/noomp_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
+	$(CC) $(WARN) -O2 -o $@ $< -lm
+
+$(B)/san_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
+	$(CC) $(WARN) $(SAN) $(OMP) -o $@ $< -lm
+
+# Every test three ways: with OpenMP, without it, and under ASan+UBSan.
+ALLTESTS = $(addprefix $(B)/,$(TESTS)) $(addprefix $(B)/noomp_,$(subst test_,,$(TESTS))) \
+           $(addprefix $(B)/san_,$(subst test_,,$(TESTS)))
+
+test: deps
+	@$(MAKE) --no-print-directory test-compile
+	@$(MAKE) --no-print-directory $(ALLTESTS)
+	@ASAN_OPTIONS=detect_leaks=1 sh tests/run_all.sh test $(ALLTESTS)
+
+deps:
+	@sh tests/install_deps.sh
+
+test-run: $(addprefix $(B)/,$(TESTS))
+	@sh tests/run_all.sh tests $(addprefix $(B)/,$(TESTS))
+
+test-san: $(addprefix $(B)/san_,$(subst test_,,$(TESTS)))
+	@ASAN_OPTIONS=detect_leaks=1 sh tests/run_all.sh sanitizers $(addprefix $(B)/san_,$(subst test_,,$(TESTS)))
+
+# The header the way users build it: C99 and C11 under gcc and clang with
+# -pedantic, as C++, without OpenMP, and the inference half freestanding.
+test-compile: | $(B)
+	@sh tests/compile_checks.sh
+
+demo: data $(B)/train_fashion
+	./$(B)/train_fashion --ckpt $(B)/fashion.ckpt
+
+data:
+	@sh tests/get_fashion.sh
+
+bench-train: $(B)/bench_train
+	@sh bench/bench_train.sh $(THREADS)
+
+clean:
+	rm -rf $(B)

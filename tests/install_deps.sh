@@ -1,0 +1,16 @@
+#!/bin/sh
+# Installs what `make test` uses when it is missing (Debian packages):
+# clang for the compile checks, the Arm toolchain and qemu for mcu/.
+# Without root or apt it says what is missing and carries on.
+need=""
+command -v clang >/dev/null 2>&1 || need="$need clang"
+command -v arm-none-eabi-gcc >/dev/null 2>&1 || need="$need gcc-arm-none-eabi libnewlib-arm-none-eabi"
+command -v qemu-system-arm >/dev/null 2>&1 || need="$need qemu-system-arm"
+[ -n "$need" ] || exit 0
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo -n"
+echo "installing:$need"
+if ! { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need; } >/dev/null 2>&1; then
+  echo "could not install$need (no root or no apt): the checks that need them are skipped" >&2
+fi
+exit 0
