@@ -10,7 +10,7 @@ OMP     ?= -fopenmp
 WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
-EXAMPLES = $(B)/diffprune $(B)/train_fashion
+EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart
 TESTS    = test_grad test_train test_gzip
 THREADS ?= 2
 

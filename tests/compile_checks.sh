@@ -27,4 +27,13 @@ if command -v arm-none-eabi-gcc >/dev/null; then
 else
   echo "  arm-none-eabi-gcc not installed: Cortex-M builds skipped"
 fi
+# the README's quick start, as C99 and as C++
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -c examples/quickstart.c -o "$tmp/q.o"
+run g++ -x c++ -Wall -Wextra -Werror -c examples/quickstart.c -o "$tmp/q.o"
+# ...and it must be the README's text: the first C block of README.md
+awk '/^```c$/{f=1;next} /^```$/{if(f)exit} f' README.md > "$tmp/readme.c"
+sed '1,/\*\/$/d; s|"../diffprune.h"|"diffprune.h"|' examples/quickstart.c > "$tmp/qs.c"
+if ! cmp -s "$tmp/readme.c" "$tmp/qs.c"; then
+  echo "README.md quick start and examples/quickstart.c differ:"; diff "$tmp/readme.c" "$tmp/qs.c"; exit 1
+fi
 echo "compile checks: ok"
