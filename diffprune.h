@@ -105,7 +105,382 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
 /* ====================================================================== */
 /* >>infer_api                                                            */
 /* ====================================================================== */
-/* (The int8 model file and interpreter land here.) */
+/* ====================================================================== */
+/* >>infer_api                                                            */
+/* ====================================================================== */
+/* Int8 inference: a model blob (".dpm") used in place from flash, a caller-
+   owned arena, no malloc, no float, no libc.
+
+       static dp_model m;                 // small; keeps pointers into blob
+       static int8_t arena[N];            // N >= dp_model_arena_size(&m)
+       if (dp_model_init(&m, blob, blob_len) != DP_OK) ...   // validates all
+       int8_t *in = dp_model_input(&m, arena, NULL);  ... fill it ...
+       dp_model_run(&m, arena, sizeof arena);
+       int cls = dp_model_output_argmax(&m, arena);
+
+   >>quant  Quantisation. real = scale * (q - zero_point). Activations: int8,
+   one (scale, zero point) per tensor. Weights: int8, symmetric (zero point
+   0), one scale per output channel. Bias: int32, scale in_scale*w_scale[c],
+   zero point 0. Everything is NHWC with batch 1.
+
+   >>requant  Requantisation, bit-exact with TFLite Micro's reference int8
+   kernels (gemmlowp rounding). A real multiplier M (e.g. in_scale *
+   w_scale[c] / out_scale) is stored as an int32 Q31 `mult` in [2^30, 2^31)
+   (or 0) and a `shift` in [-31, 30], M ~= mult * 2^(shift-31); positive
+   shift = left shift. Then, for an int32 x:
+
+     dp_qmul(x, mult, shift)            MultiplyByQuantizedMultiplier
+        = dp_qdiv_pot(dp_qmul_high(x << max(shift,0), mult), max(-shift,0))
+     dp_qmul_high(a, b)                 SaturatingRoundingDoublingHighMul
+        = floor((a*b + 2^30) / 2^31), the exact 64-bit product rounded to
+          nearest with ties towards +infinity (gemmlowp writes it as adding
+          a nudge of 2^30 or 1-2^30 and dividing with truncation: the same
+          number). Its only overflow, a == b == INT32_MIN, gives INT32_MAX.
+     dp_qdiv_pot(x, e)                  RoundingDivideByPOT, 0 <= e <= 31
+        = x / 2^e rounded to nearest, ties away from zero.
+     x << s wraps in two's complement as hardware does; TFLite leaves that
+        overflow undefined and real multipliers (< 1) never reach it.
+
+   A kernel output is y = clamp(dp_qmul(acc, mult, shift) + out_zp,
+   act_min, act_max), act_min/act_max being the fused activation (ReLU:
+   [out_zp, 127], ReLU6: [out_zp, out_zp + round(6/out_scale)]) in the
+   output's quantised domain. Accumulators are int32:
+   acc = sum (x - in_zp) * w  (+ bias, added with int32 wrap-around).
+   Kernels compute exactly TFLite's formulas:
+     conv/dwconv/fc  acc over the taps inside the image (padding = real 0)
+     add (n inputs)  s_i = dp_qmul((x_i - zp_i) << 20, m_i, sh_i),
+                     y = clamp(dp_qmul(sum s_i, m_out, sh_out) + zp_out),
+                     m_i/sh_i from scale_i / (2 * max scale) and m_out/sh_out
+                     from 2 * max scale / (2^20 * out_scale) (TFLite's
+                     two-input formula, generalised to n <= 8 inputs)
+     chmul           y = clamp(dp_qmul((x-zx)*(s[c]-zs), m, sh) + zp_out)
+     concat          copy, or y = clamp(dp_qmul(x - zx, m, sh) + zp_out)
+     maxpool         max of raw int8 values (in and out share scale/zp)
+     avgpool, gap    acc = sum of raw values over the taps inside the image,
+                     n = their count, y = sign(acc) * ((|acc| + n/2) / n)
+                     (TFLite's rounding), then the clamp
+     softmax         see dp_softmax_s8 below.
+
+   >>dpm  The model file (".dpm"). Little-endian; every offset is from the
+   start of the blob; the blob must be 4-byte aligned (int32 arrays are read
+   in place) and the host little-endian.
+
+     header, 48 bytes
+       off  type     field
+         0  u8[4]    magic "DPMB"
+         4  u16      format version (1)
+         6  u16      header size (48)
+         8  u32      total length, CRC included (multiple of 4)
+        12  u32      arena size in bytes (the peak-memory plan)
+        16  u16      number of tensors T (>= 2)
+        18  u16      number of ops O (1 .. 65534), in execution order
+        20  u16      input tensor id
+        22  u16      output tensor id
+        24  u32      tensor table offset (= 48)
+        28  u32      op table offset (= 48 + 24*T)
+        32  u32      data offset (= 48 + 24*T + 64*O)
+        36  u32,u32  total MACs, low and high word
+        44  u32      flags (0)
+     tensor record, 24 bytes, T of them
+         0  u32      arena offset
+         4  u32      bytes (= h*w*c)
+         8  u16 x3   h, w, c (each >= 1)
+        14  i16      zero point (-128..127)
+        16  u16      first: step that writes it (0 = the model input,
+                     k+1 = op k)
+        18  u16      last: last step that reads it (>= every reader's k+1;
+                     O+1 for the model output)
+        20  u32      scale, IEEE-754 float32 bits (for display only)
+     op record, 64 bytes, O of them
+         0  u8       kind (DP_MOP_*)
+         1  u8       number of inputs n
+         2  u16      output tensor id
+         4  u16[8]   input tensor ids (unused slots 0)
+        20  u8 x10   kh, kw, stride_h, stride_w, dil_h, dil_w,
+                     pad_top, pad_left, pad_bottom, pad_right
+                     (conv, dwconv, pools; all 0 for other kinds)
+        30  i8,i8    act_min, act_max
+        32  u32,u32  weights offset, byte length (int8; softmax: u16[256])
+        40  u32      bias offset (int32[cout]; 0 = none)
+        44  u32      kernel-sum offset (int32[cout], sum of each output
+                     channel's weights; conv and fc)
+        48  u32      multiplier offset (int32: [cout], or [n] for add/concat)
+        52  u32      shift offset (int32, same count)
+        56  i32,i32  output multiplier, output shift (add, chmul)
+     data: the arrays above, each at a 4-aligned offset; unused offsets 0
+     CRC-32 (zlib) of bytes [0, total length - 4), in the last 4 bytes
+
+     kind         inputs                 arrays / fields used
+     1 conv2d     x                      w, bias?, ksum, mult+shift[cout]
+     2 dwconv2d   x                      w, bias?, mult+shift[c]
+     3 fc         x (any h,w,c)          w, bias?, ksum, mult+shift[cout]
+     4 add        x0..x(n-1), n = 2..8   mult+shift[n] (shift <= 0),
+                                         output multiplier/shift
+     5 maxpool    x                      geometry (dilation 1, pad < k)
+     6 avgpool    x                      geometry (dilation 1, pad < k)
+     7 gap        x                      -
+     8 chmul      x, s (1x1xC)           output multiplier/shift
+     9 concat     x0..x(n-1), n = 1..8   mult+shift[n]
+    10 softmax    x                      u16 table[256] as the weights
+     Fields a kind does not use must be 0 (act_min/act_max: -128/127 for
+     concat and softmax); pools and gap keep the input's scale and zero
+     point; softmax output is scale 1/256, zero point -128.
+
+   Liveness: a tensor occupies [off, off+bytes) of the arena from step
+   `first` to step `last`. Two tensors may share arena bytes only if those
+   intervals are disjoint, with one exception: an ADD may write its output
+   over one of its inputs (same offset and size) when that input dies at
+   the ADD (input.last == output.first).
+
+   dp_model_init() checks everything before anything runs: magic, version,
+   CRC, the table layout, every tensor (shape, size, zero point, offset+size
+   inside the arena, liveness interval), every op (kind, input count, ids in
+   range, producers before consumers, geometry and the output shape it
+   implies, array offsets/lengths inside the data section, multipliers >= 0,
+   shifts in range, kernel sums, softmax table), the MAC total, and that no
+   two live tensors overlap. Limits: conv kh*kw*cin and fc inputs <= 65536
+   (so int32 accumulators are exact), pooling windows <= 65536 values,
+   blob and arena < 2 GiB. Errors: DP_ERR_ARG (NULL, misaligned blob),
+   DP_ERR_FORMAT, DP_ERR_CRC, DP_ERR_UNSUPPORTED (version, flags, op kind,
+   limits, big-endian host); m->why then names the failed check and
+   m->where the op or tensor index (-1 if neither). Init reads the blob
+   once for the CRC and the conv/fc weights once more for the kernel sums.
+   After init the blob must stay unchanged. The kernels
+   need no scratch: dp_model_arena_size() is the whole RAM need besides the
+   stack. The model input tensor may be overwritten by the run. */
+
+#define DP_MODEL_VERSION 1
+#define DP_MAX_OP_INPUTS 8
+#define DP_MAX_REDUCTION 65536   /* conv kh*kw*cin, fc inputs              */
+#define DP_MAX_POOL_COUNT 65536  /* values in one pooling window           */
+#define DP_SOFTMAX_SCALE_BITS 0x3B800000u  /* 1/256 as float32 bits        */
+
+/* Model op kinds: written to files, never renumber. */
+enum {
+    DP_MOP_CONV2D = 1, DP_MOP_DWCONV2D = 2, DP_MOP_FC = 3, DP_MOP_ADD = 4,
+    DP_MOP_MAXPOOL = 5, DP_MOP_AVGPOOL = 6, DP_MOP_GAP = 7, DP_MOP_CHMUL = 8,
+    DP_MOP_CONCAT = 9, DP_MOP_SOFTMAX = 10,
+    DP_MOP_KIND_COUNT = 11
+};
+
+typedef struct dp_shape { int32_t h, w, c; } dp_shape;   /* NHWC, batch 1 */
+
+/* ---- requantisation (see >>requant) ---- */
+int32_t dp_qmul_high(int32_t a, int32_t b);
+int32_t dp_qdiv_pot(int32_t x, int32_t exponent);        /* clamped to 0..31 */
+int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift); /* clamped -31..30  */
+
+/* ---- int8 kernels ----
+   Output first, then inputs, weights, parameters, shapes. Kernels trust
+   their arguments (the loader has checked them); outputs never overlap
+   inputs except dp_add_s8, whose output may be exactly one of its inputs. */
+typedef struct dp_qconv_params {          /* conv2d and depthwise          */
+    int32_t kh, kw, stride_h, stride_w, dil_h, dil_w;
+    int32_t pad_t, pad_l, pad_b, pad_r;
+    int32_t in_zp, out_zp, act_min, act_max;
+} dp_qconv_params;
+typedef struct dp_qfc_params { int32_t in_zp, out_zp, act_min, act_max; } dp_qfc_params;
+typedef struct dp_qpool_params {
+    int32_t kh, kw, stride_h, stride_w, pad_t, pad_l, pad_b, pad_r;
+    int32_t act_min, act_max;
+} dp_qpool_params;
+typedef struct dp_qadd_params {
+    int32_t n;                                   /* 2..DP_MAX_OP_INPUTS    */
+    int32_t in_zp[DP_MAX_OP_INPUTS], in_mult[DP_MAX_OP_INPUTS];
+    int32_t in_shift[DP_MAX_OP_INPUTS];          /* <= 0                   */
+    int32_t out_zp, out_mult, out_shift, act_min, act_max;
+} dp_qadd_params;
+typedef struct dp_qchmul_params {
+    int32_t x_zp, s_zp, out_zp, mult, shift, act_min, act_max;
+} dp_qchmul_params;
+typedef struct dp_qconcat_params {
+    int32_t n;                                   /* 1..DP_MAX_OP_INPUTS    */
+    int32_t in_c[DP_MAX_OP_INPUTS], in_zp[DP_MAX_OP_INPUTS];
+    int32_t mult[DP_MAX_OP_INPUTS], shift[DP_MAX_OP_INPUTS];
+    int32_t out_zp;                              /* (mult, shift) = (2^30, 1)
+                                                    with equal zero points
+                                                    is the identity: copied */
+} dp_qconcat_params;
+
+/* conv2d: y[out.h][out.w][out.c], x[in.h][in.w][in.c],
+   w[out.c][kh][kw][in.c]; bias, ksum, mult, shift [out.c]. bias may be
+   NULL. ksum[c] = sum of w[c][..] lets the zero point leave the inner loop;
+   NULL works too (slower). */
+void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                  const int32_t *bias, const int32_t *ksum,
+                  const int32_t *mult, const int32_t *shift,
+                  const dp_qconv_params *p, dp_shape in, dp_shape out);
+/* depthwise, channel multiplier 1: w[kh][kw][c]; in.c == out.c */
+void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                    const int32_t *bias, const int32_t *mult,
+                    const int32_t *shift, const dp_qconv_params *p,
+                    dp_shape in, dp_shape out);
+/* fully connected: y[n_out], x[n_in], w[n_out][n_in] */
+void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
+              const int32_t *bias, const int32_t *ksum, const int32_t *mult,
+              const int32_t *shift, const dp_qfc_params *p,
+              int32_t n_in, int32_t n_out);
+/* y = x[0] + ... + x[n-1], `count` values each; y may equal one x[i] */
+void dp_add_s8(int8_t *y, const int8_t *const *x, const dp_qadd_params *p,
+               int32_t count);
+void dp_maxpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                   dp_shape in, dp_shape out);
+void dp_avgpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                   dp_shape in, dp_shape out);
+/* global average pool: y[in.c] */
+void dp_gap_s8(int8_t *y, const int8_t *x, int32_t act_min, int32_t act_max,
+               dp_shape in);
+/* channel-wise multiply (squeeze-excite): y[h][w][c] = x[h][w][c] * s[c] */
+void dp_chmul_s8(int8_t *y, const int8_t *x, const int8_t *s,
+                 const dp_qchmul_params *p, dp_shape in);
+/* channel concat of p->n inputs of hw pixels each */
+void dp_concat_s8(int8_t *y, const int8_t *const *x,
+                  const dp_qconcat_params *p, int32_t hw);
+/* Softmax over the last axis of `rows` rows of n values. Output scale 1/256,
+   zero point -128 (TFLite's int8 convention). Integer method: with d =
+   max(row) - x in 0..255, table[d] ~= 65535 * exp(-beta * in_scale * d)
+   (non-increasing, made on the host), S = sum of table[d] over the row,
+   R = floor((2^32-1) / S), y = min(255, (table[d]*256*R + 2^31) >> 32) - 128.
+   Monotone in x; the outputs (+128) sum to 256 within n/2. */
+void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
+                   int32_t rows, int32_t n);
+int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
+
+/* ---- model ---- */
+typedef struct dp_model {       /* caller-owned; filled by dp_model_init   */
+    const uint8_t *blob;        /* the validated blob, used in place       */
+    uint32_t len, arena_size, n_tensors, n_ops, input, output;
+    uint32_t ops_off, data_off, ready;
+    uint64_t macs;
+    const char *why;            /* after a failed init: the failed check   */
+    int32_t where;              /* ... and the op or tensor index, or -1   */
+} dp_model;
+
+typedef struct dp_tensor_info {
+    uint32_t offset, bytes;     /* where it lives in the arena             */
+    dp_shape shape;
+    int32_t zero_point;
+    uint32_t scale_bits;        /* float32 bits of the scale (display)     */
+} dp_tensor_info;
+
+typedef struct dp_mop_info {    /* one op, for `diffprune info`            */
+    int32_t kind;
+    const char *name;
+    int32_t n_inputs, inputs[DP_MAX_OP_INPUTS], output;
+    dp_shape in_shape, out_shape;   /* first input, output                 */
+    int32_t kh, kw, stride_h, stride_w, dil_h, dil_w;
+    int32_t pad_t, pad_l, pad_b, pad_r, act_min, act_max;
+    uint64_t macs;
+    uint32_t param_bytes;       /* weights, bias, kernel sums, requant     */
+} dp_mop_info;
+
+int dp_model_init(dp_model *m, const void *blob, size_t blob_len);
+size_t dp_model_arena_size(const dp_model *m);
+int dp_model_run(const dp_model *m, void *arena, size_t arena_len);
+int dp_model_n_ops(const dp_model *m);
+int dp_model_n_tensors(const dp_model *m);
+uint64_t dp_model_macs(const dp_model *m);
+int dp_model_tensor(const dp_model *m, int id, dp_tensor_info *ti);
+/* pointers into the arena (NULL if m is not ready); ti may be NULL */
+int8_t *dp_model_input(const dp_model *m, void *arena, dp_tensor_info *ti);
+int8_t *dp_model_output(const dp_model *m, void *arena, dp_tensor_info *ti);
+/* index of the largest output value, or a negative dp_status */
+int dp_model_output_argmax(const dp_model *m, const void *arena);
+int dp_model_op(const dp_model *m, int i, dp_mop_info *oi);
+const char *dp_mop_name(int kind);
+
+/* CRC-32 (zlib polynomial), start with crc = 0 (defined in >>common) */
+
+#ifndef DIFFPRUNE_INFERENCE_ONLY
+/* ---- hosted: reference kernels (the test oracle), same arguments ---- */
+void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                      const int32_t *bias, const int32_t *mult,
+                      const int32_t *shift, const dp_qconv_params *p,
+                      dp_shape in, dp_shape out);
+void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                        const int32_t *bias, const int32_t *mult,
+                        const int32_t *shift, const dp_qconv_params *p,
+                        dp_shape in, dp_shape out);
+void dp_fc_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                  const int32_t *bias, const int32_t *mult,
+                  const int32_t *shift, const dp_qfc_params *p,
+                  int32_t n_in, int32_t n_out);
+void dp_add_s8_ref(int8_t *y, const int8_t *const *x,
+                   const dp_qadd_params *p, int32_t count);
+void dp_maxpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                       dp_shape in, dp_shape out);
+void dp_avgpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                       dp_shape in, dp_shape out);
+void dp_gap_s8_ref(int8_t *y, const int8_t *x, int32_t act_min,
+                   int32_t act_max, dp_shape in);
+void dp_chmul_s8_ref(int8_t *y, const int8_t *x, const int8_t *s,
+                     const dp_qchmul_params *p, dp_shape in);
+void dp_concat_s8_ref(int8_t *y, const int8_t *const *x,
+                      const dp_qconcat_params *p, int32_t hw);
+void dp_softmax_s8_ref(int8_t *y, const int8_t *x, const uint16_t *table,
+                       int32_t rows, int32_t n);
+
+/* ---- hosted: quantisation helpers ---- */
+/* TFLite's QuantizeMultiplier: real >= 0 -> mult in [2^30, 2^31) and shift
+   with real ~= mult * 2^(shift-31); real < 2^-32 or so flushes to (0, 0).
+   DP_ERR_ARG for negative/NaN, DP_ERR_UNSUPPORTED if shift would be > 30. */
+int dp_qmul_from_real(double real, int32_t *mult, int32_t *shift);
+/* Activation clamp in the quantised domain, as TFLite computes it:
+   lo = zp, hi = zp + round(cap / scale), each clamped to [-128, 127];
+   cap <= 0 means plain ReLU (hi = 127). */
+int dp_qact_relu(float scale, int32_t zero_point, double cap,
+                 int32_t *lo, int32_t *hi);
+/* Softmax table (see dp_softmax_s8) for an input scale and beta. */
+void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
+
+/* ---- hosted: model builder ----
+   Assemble a .dpm blob from already-quantised pieces: add the tensors
+   (shape, scale, zero point, arena offset chosen by the scheduler), then
+   the ops in execution order, name the input and output, finish. Lifetimes,
+   arena size, MACs, kernel sums, layout and CRC are computed; the result is
+   checked with dp_model_init before it is returned. Errors are sticky:
+   after a failure every later call returns it and dp_mb_finish reports it. */
+typedef struct dp_mb_op {        /* zero means default                     */
+    int kind;                    /* DP_MOP_*                               */
+    int n_inputs;                /* ADD 2..8, CONCAT 1..8; 0 = the kind's
+                                    fixed count (CHMUL 2, others 1)        */
+    int inputs[DP_MAX_OP_INPUTS];/* tensor ids; CHMUL: x, then s[1][1][c]  */
+    int output;
+    int kh, kw, stride_h, stride_w, dil_h, dil_w;    /* 0 = 1              */
+    int pad_t, pad_l, pad_b, pad_r;
+    int act_min, act_max;        /* quantised clamp; both 0 = none         */
+    const int8_t *weights;       /* CONV [cout][kh][kw][cin], DWCONV
+                                    [kh][kw][c], FC [out][in]              */
+    const int32_t *bias;         /* [cout] or NULL                         */
+    const float *w_scale;        /* CONV/DW/FC per-channel weight scales:
+                                    mult/shift derived as TFLite does ...  */
+    const int32_t *mult, *shift; /* ... or given: CONV/DW/FC [cout]; ADD
+                                    [n+1] (inputs, then output); CHMUL [1];
+                                    CONCAT [n]. For ADD/CHMUL/CONCAT NULL
+                                    derives them from the tensor scales    */
+    double beta;                 /* SOFTMAX; 0 = 1                         */
+} dp_mb_op;
+
+typedef struct dp_mb {
+    void *tensors, *ops;         /* private records                        */
+    uint8_t *data;               /* weights etc., 4-aligned arrays         */
+    uint32_t n_tensors, cap_tensors, n_ops, cap_ops, data_len, data_cap;
+    int input, output, err;
+    const char *why;             /* dp_mb_finish: the loader's reason      */
+    int32_t where;               /* ... and its op/tensor index, or -1     */
+} dp_mb;
+
+void dp_mb_init(dp_mb *b);
+/* returns the tensor id (>= 0) or a negative dp_status */
+int dp_mb_add_tensor(dp_mb *b, int h, int w, int c, float scale,
+                     int zero_point, uint32_t arena_offset);
+/* returns the op index (>= 0) or a negative dp_status */
+int dp_mb_add_op(dp_mb *b, const dp_mb_op *op);
+int dp_mb_set_io(dp_mb *b, int input, int output);
+/* *blob from DP_MALLOC (4-aligned; free with DP_FREE), *len its size */
+int dp_mb_finish(dp_mb *b, void **blob, size_t *len);
+void dp_mb_free(dp_mb *b);
+#endif /* !DIFFPRUNE_INFERENCE_ONLY */
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ====================================================================== */
@@ -378,6 +753,1779 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n)
     }
     return ~crc;
 }
+
+/* ====================================================================== */
+/* >>impl_infer   (freestanding: no malloc, no libc, no float)            */
+/* ====================================================================== */
+
+/* ---- small helpers ---- */
+static uint32_t dp__rd16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
+static uint32_t dp__rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+/* uint32 -> int32 in two's complement, without implementation-defined casts */
+static int32_t dp__u2s(uint32_t u)
+{
+    return u <= 0x7FFFFFFFu ? (int32_t)u : (int32_t)(u - 0x80000000u) - 0x7FFFFFFF - 1;
+}
+static int32_t dp__s16(uint32_t u) { return u < 0x8000u ? (int32_t)u : (int32_t)u - 65536; }
+static int32_t dp__s8(uint32_t u) { return u < 0x80u ? (int32_t)u : (int32_t)u - 256; }
+/* int32 addition with wrap-around (the bias add: no undefined overflow) */
+static int32_t dp__wadd(int32_t a, int32_t b) { return dp__u2s((uint32_t)a + (uint32_t)b); }
+/* arithmetic shift right, portable (compilers emit a single asr) */
+static int32_t dp__asr(int32_t x, int32_t e) { return x >= 0 ? x >> e : ~(~x >> e); }
+/* volatile: keeps compilers from turning the loop into a memset call */
+static void dp__zero(void *p, size_t n)
+{
+    volatile unsigned char *q = (volatile unsigned char *)p;
+    while (n--) *q++ = 0;
+}
+static int dp__host_le(void)
+{
+    const uint32_t one = 1;
+    return *(const unsigned char *)(const void *)&one == 1;
+}
+
+/* ---- >>requant ---- */
+/* floor((a*b + 2^30) / 2^31), saturating: gemmlowp's
+   SaturatingRoundingDoublingHighMul without a 64-bit division (Cortex-M0
+   has none). |a*b| <= 2^62 so the sums below cannot overflow. */
+static int32_t dp__qmul_high(int32_t a, int32_t b)
+{
+    int64_t ab;
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    ab = (int64_t)a * (int64_t)b + ((int64_t)1 << 30);
+    /* floor division by 2^31: an arithmetic shift, spelled portably */
+    if (ab >= 0) return (int32_t)(ab >> 31);
+    return (int32_t)(-(((-ab) - 1) >> 31) - 1);
+}
+/* x / 2^e rounded to nearest, ties away from zero (gemmlowp
+   RoundingDivideByPOT: add 1 when the remainder exceeds half, where "half"
+   is one more for negative x). 0 <= e <= 31. */
+static int32_t dp__qdiv_pot(int32_t x, int32_t e)
+{
+    const uint32_t mask = ((uint32_t)1 << e) - 1u;
+    const int32_t rem = (int32_t)((uint32_t)x & mask);
+    const int32_t thr = (int32_t)(mask >> 1) + (x < 0 ? 1 : 0);
+    return dp__asr(x, e) + (rem > thr ? 1 : 0);
+}
+/* TFLite MultiplyByQuantizedMultiplier; shift in [-31, 30] */
+static int32_t dp__qmul(int32_t x, int32_t mult, int32_t shift)
+{
+    const int32_t ls = shift > 0 ? shift : 0, rs = shift > 0 ? 0 : -shift;
+    return dp__qdiv_pot(dp__qmul_high(dp__u2s((uint32_t)x << ls), mult), rs);
+}
+/* the output stage shared by every requantising kernel */
+static int8_t dp__requant(int32_t acc, int32_t mult, int32_t shift,
+                          int32_t zp, int32_t lo, int32_t hi)
+{
+    int32_t v = dp__qmul(acc, mult, shift);
+    /* keep "+ zp" from overflowing; the clamp below hides the difference */
+    if (v < -512) v = -512;
+    if (v > 512) v = 512;
+    v += zp;
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return (int8_t)v;
+}
+static int8_t dp__clamp8(int32_t v, int32_t lo, int32_t hi)
+{
+    if (v < lo) v = lo;
+    if (v > hi) v = hi;
+    return (int8_t)v;
+}
+
+int32_t dp_qmul_high(int32_t a, int32_t b) { return dp__qmul_high(a, b); }
+int32_t dp_qdiv_pot(int32_t x, int32_t e)
+{
+    if (e < 0) e = 0;
+    if (e > 31) e = 31;
+    return dp__qdiv_pot(x, e);
+}
+int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift)
+{
+    if (shift < -31) shift = -31;
+    if (shift > 30) shift = 30;
+    return dp__qmul(x, mult, shift);
+}
+
+/* ---- >>dot  inner loops ----
+   Every conv/fc MAC goes through these. A Cortex-M DSP build replaces the
+   bodies (under __ARM_FEATURE_DSP) with SXTB16 + SMLAD on 4 bytes at a time;
+   the callers keep int32 accumulators and never need the other variant. */
+static int32_t dp__dot_s8(const int8_t *a, const int8_t *b, int32_t n)
+{
+    int32_t s0 = 0, s1 = 0, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i] + a[i + 1] * b[i + 1];
+        s1 += a[i + 2] * b[i + 2] + a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) s0 += a[i] * b[i];
+    return s0 + s1;
+}
+/* sum (a[i] + off) * b[i]: the zero point inside the loop (padded pixels,
+   or no kernel sums given) */
+static int32_t dp__dot_off_s8(const int8_t *a, const int8_t *b, int32_t n, int32_t off)
+{
+    int32_t s0 = 0, s1 = 0, i = 0;
+    for (; i + 2 <= n; i += 2) {
+        s0 += (a[i] + off) * b[i];
+        s1 += (a[i + 1] + off) * b[i + 1];
+    }
+    for (; i < n; i++) s0 += (a[i] + off) * b[i];
+    return s0 + s1;
+}
+/* two output channels sharing one input row: each x byte loaded once */
+static void dp__dot2_s8(const int8_t *a, const int8_t *b0, const int8_t *b1,
+                        int32_t n, int32_t off, int fold, int32_t *s0, int32_t *s1)
+{
+    int32_t t0 = 0, t1 = 0, i = 0;
+    if (fold) {
+        for (; i + 2 <= n; i += 2) {
+            const int32_t x0 = a[i], x1 = a[i + 1];
+            t0 += x0 * b0[i] + x1 * b0[i + 1];
+            t1 += x0 * b1[i] + x1 * b1[i + 1];
+        }
+        for (; i < n; i++) { t0 += a[i] * b0[i]; t1 += a[i] * b1[i]; }
+    } else {
+        for (; i < n; i++) {
+            const int32_t x = a[i] + off;
+            t0 += x * b0[i];
+            t1 += x * b1[i];
+        }
+    }
+    *s0 += t0;
+    *s1 += t1;
+}
+/* one output channel: the odd one left over by the pairs */
+static int32_t dp__dot1_s8(const int8_t *a, const int8_t *b, int32_t n, int32_t off, int fold)
+{
+    return fold ? dp__dot_s8(a, b, n) : dp__dot_off_s8(a, b, n, off);
+}
+/* Zero-point folding: sum (x - zp) * w + b = sum x*w + (b - zp * sum w).
+   With kernel sums the second term is a per-channel constant, so interior
+   pixels run the plain dot product (without ksum: the plain bias). Both sides agree modulo 2^32 and the
+   sums stay far from int32 overflow (DP_MAX_REDUCTION), so the result is
+   bit-identical to the reference. */
+static int32_t dp__bias_fold(const int32_t *bias, const int32_t *ksum, int32_t c, int32_t in_zp)
+{
+    const int32_t b = bias ? bias[c] : 0;
+    return ksum ? dp__wadd(b, -in_zp * ksum[c]) : b;
+}
+
+/* ---- >>kernels (optimised; used by the interpreter) ---- */
+void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                  const int32_t *bias, const int32_t *ksum,
+                  const int32_t *mult, const int32_t *shift,
+                  const dp_qconv_params *p, dp_shape in, dp_shape out)
+{
+    const int32_t cin = in.c, cout = out.c, kh = p->kh, kw = p->kw;
+    const int32_t dh = p->dil_h, dw = p->dil_w, off = -p->in_zp;
+    const int32_t zo = p->out_zp, lo = p->act_min, hi = p->act_max;
+    const int32_t wrow = kw * cin, wch = kh * wrow, xrow = in.w * cin;
+    const int fold = ksum != NULL;
+    int32_t oy, ox, co, ky, kx;
+
+    if (kh == 1 && kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+        p->pad_t == 0 && p->pad_l == 0 && p->pad_b == 0 && p->pad_r == 0) {
+        /* 1x1, stride 1: out pixel i is in pixel i, a matrix product */
+        const int32_t npix = in.h * in.w;
+        int32_t i;
+        for (i = 0; i < npix; i++) {
+            const int8_t *xp = x + i * cin;
+            int8_t *yp = y + i * cout;
+            for (co = 0; co < cout; co += 2) {
+                const int two = co + 1 < cout;
+                const int8_t *w0 = w + co * cin;
+                int32_t a0 = 0, a1 = 0;
+                if (two) dp__dot2_s8(xp, w0, w0 + cin, cin, off, fold, &a0, &a1);
+                else a0 = dp__dot1_s8(xp, w0, cin, off, fold);
+                a0 = dp__wadd(a0, dp__bias_fold(bias, ksum, co, p->in_zp));
+                yp[co] = dp__requant(a0, mult[co], shift[co], zo, lo, hi);
+                if (two) {
+                    a1 = dp__wadd(a1, dp__bias_fold(bias, ksum, co + 1, p->in_zp));
+                    yp[co + 1] = dp__requant(a1, mult[co + 1], shift[co + 1], zo, lo, hi);
+                }
+            }
+        }
+        return;
+    }
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        const int rows_inside = iy0 >= 0 && iy0 + (kh - 1) * dh < in.h;
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * cout;
+            if (rows_inside && ix0 >= 0 && ix0 + (kw - 1) * dw < in.w) {
+                /* interior: every tap is in the image. With dil_w == 1 a
+                   kernel row is kw*cin contiguous bytes in x and in w. */
+                const int8_t *xb = x + iy0 * xrow + ix0 * cin;
+                for (co = 0; co < cout; co += 2) {
+                    const int two = co + 1 < cout;
+                    const int8_t *w0 = w + co * wch;
+                    int32_t a0 = 0, a1 = 0;
+                    for (ky = 0; ky < kh; ky++) {
+                        const int8_t *xr = xb + ky * dh * xrow, *wr = w0 + ky * wrow;
+                        if (dw == 1) {
+                            if (two) dp__dot2_s8(xr, wr, wr + wch, wrow, off, fold, &a0, &a1);
+                            else a0 += dp__dot1_s8(xr, wr, wrow, off, fold);
+                        } else {
+                            for (kx = 0; kx < kw; kx++) {
+                                const int8_t *xk = xr + kx * dw * cin, *wk = wr + kx * cin;
+                                if (two) dp__dot2_s8(xk, wk, wk + wch, cin, off, fold, &a0, &a1);
+                                else a0 += dp__dot1_s8(xk, wk, cin, off, fold);
+                            }
+                        }
+                    }
+                    a0 = dp__wadd(a0, dp__bias_fold(bias, ksum, co, p->in_zp));
+                    yp[co] = dp__requant(a0, mult[co], shift[co], zo, lo, hi);
+                    if (two) {
+                        a1 = dp__wadd(a1, dp__bias_fold(bias, ksum, co + 1, p->in_zp));
+                        yp[co + 1] = dp__requant(a1, mult[co + 1], shift[co + 1], zo, lo, hi);
+                    }
+                }
+            } else {
+                /* border: taps in the padding contribute (zp - zp) * w = 0 */
+                for (co = 0; co < cout; co++) {
+                    int32_t a = 0;
+                    for (ky = 0; ky < kh; ky++) {
+                        const int32_t iy = iy0 + ky * dh;
+                        if (iy < 0 || iy >= in.h) continue;
+                        for (kx = 0; kx < kw; kx++) {
+                            const int32_t ix = ix0 + kx * dw;
+                            if (ix < 0 || ix >= in.w) continue;
+                            a += dp__dot_off_s8(x + iy * xrow + ix * cin,
+                                                w + co * wch + ky * wrow + kx * cin, cin, off);
+                        }
+                    }
+                    a = dp__wadd(a, bias ? bias[co] : 0);
+                    yp[co] = dp__requant(a, mult[co], shift[co], zo, lo, hi);
+                }
+            }
+        }
+    }
+}
+
+void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                    const int32_t *bias, const int32_t *mult,
+                    const int32_t *shift, const dp_qconv_params *p,
+                    dp_shape in, dp_shape out)
+{
+    const int32_t C = in.c, kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w;
+    const int32_t off = -p->in_zp, zo = p->out_zp, lo = p->act_min, hi = p->act_max;
+    int32_t oy, ox, c, ky, kx, j;
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * C;
+            /* channel blocks of 4 in registers: contiguous in x, w and y */
+            for (c = 0; c < C; c += 4) {
+                const int32_t nb = C - c < 4 ? C - c : 4;
+                int32_t a[4];
+                a[0] = a[1] = a[2] = a[3] = 0;
+                for (ky = 0; ky < kh; ky++) {
+                    const int32_t iy = iy0 + ky * dh;
+                    if (iy < 0 || iy >= in.h) continue;
+                    for (kx = 0; kx < kw; kx++) {
+                        const int32_t ix = ix0 + kx * dw;
+                        const int8_t *xp, *wp;
+                        if (ix < 0 || ix >= in.w) continue;
+                        xp = x + (iy * in.w + ix) * C + c;
+                        wp = w + (ky * kw + kx) * C + c;
+                        if (nb == 4) {
+                            a[0] += (xp[0] + off) * wp[0];
+                            a[1] += (xp[1] + off) * wp[1];
+                            a[2] += (xp[2] + off) * wp[2];
+                            a[3] += (xp[3] + off) * wp[3];
+                        } else {
+                            for (j = 0; j < nb; j++) a[j] += (xp[j] + off) * wp[j];
+                        }
+                    }
+                }
+                for (j = 0; j < nb; j++) {
+                    const int32_t acc = dp__wadd(a[j], bias ? bias[c + j] : 0);
+                    yp[c + j] = dp__requant(acc, mult[c + j], shift[c + j], zo, lo, hi);
+                }
+            }
+        }
+    }
+}
+
+void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
+              const int32_t *bias, const int32_t *ksum, const int32_t *mult,
+              const int32_t *shift, const dp_qfc_params *p,
+              int32_t n_in, int32_t n_out)
+{
+    const int fold = ksum != NULL;
+    int32_t o;
+    for (o = 0; o < n_out; o += 2) {
+        const int two = o + 1 < n_out;
+        const int8_t *w0 = w + o * n_in;
+        int32_t a0 = 0, a1 = 0;
+        if (two) dp__dot2_s8(x, w0, w0 + n_in, n_in, -p->in_zp, fold, &a0, &a1);
+        else a0 = dp__dot1_s8(x, w0, n_in, -p->in_zp, fold);
+        a0 = dp__wadd(a0, dp__bias_fold(bias, ksum, o, p->in_zp));
+        y[o] = dp__requant(a0, mult[o], shift[o], p->out_zp, p->act_min, p->act_max);
+        if (two) {
+            a1 = dp__wadd(a1, dp__bias_fold(bias, ksum, o + 1, p->in_zp));
+            y[o + 1] = dp__requant(a1, mult[o + 1], shift[o + 1], p->out_zp, p->act_min, p->act_max);
+        }
+    }
+}
+
+/* Every input value is read before y[i] is written, so y may be one x. The
+   n scaled terms are each < 2^28 in magnitude (shifts <= 0); the sum is
+   taken with wrap-around so nothing is undefined for other parameters. */
+void dp_add_s8(int8_t *y, const int8_t *const *x, const dp_qadd_params *p,
+               int32_t count)
+{
+    const int32_t n = p->n;
+    int32_t i, k;
+    if (n == 2) {
+        const int8_t *x0 = x[0], *x1 = x[1];
+        const int32_t z0 = p->in_zp[0], z1 = p->in_zp[1];
+        const int32_t m0 = p->in_mult[0], m1 = p->in_mult[1];
+        const int32_t s0 = p->in_shift[0], s1 = p->in_shift[1];
+        for (i = 0; i < count; i++) {
+            const int32_t v0 = dp__qmul((x0[i] - z0) * (1 << 20), m0, s0);
+            const int32_t v1 = dp__qmul((x1[i] - z1) * (1 << 20), m1, s1);
+            y[i] = dp__requant(dp__wadd(v0, v1), p->out_mult, p->out_shift,
+                               p->out_zp, p->act_min, p->act_max);
+        }
+        return;
+    }
+    for (i = 0; i < count; i++) {
+        int32_t sum = 0;
+        for (k = 0; k < n; k++)
+            sum = dp__wadd(sum, dp__qmul((x[k][i] - p->in_zp[k]) * (1 << 20), p->in_mult[k], p->in_shift[k]));
+        y[i] = dp__requant(sum, p->out_mult, p->out_shift, p->out_zp, p->act_min, p->act_max);
+    }
+}
+
+/* clipped window [k0, k1) of taps inside the image for one axis */
+static void dp__window(int32_t i0, int32_t k, int32_t n, int32_t *k0, int32_t *k1)
+{
+    *k0 = i0 < 0 ? -i0 : 0;
+    *k1 = n - i0 < k ? n - i0 : k;
+}
+
+/* The output pixel itself holds the running max: no scratch. */
+void dp_maxpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                   dp_shape in, dp_shape out)
+{
+    const int32_t C = in.c;
+    int32_t oy, ox, ky, kx, c, ky0, ky1, kx0, kx1;
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        dp__window(iy0, p->kh, in.h, &ky0, &ky1);
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * C;
+            int first = 1;
+            dp__window(ix0, p->kw, in.w, &kx0, &kx1);
+            for (ky = ky0; ky < ky1; ky++) {
+                for (kx = kx0; kx < kx1; kx++) {
+                    const int8_t *xp = x + ((iy0 + ky) * in.w + ix0 + kx) * C;
+                    if (first) {
+                        for (c = 0; c < C; c++) yp[c] = xp[c];
+                        first = 0;
+                    } else {
+                        for (c = 0; c < C; c++) yp[c] = xp[c] > yp[c] ? xp[c] : yp[c];
+                    }
+                }
+            }
+            for (c = 0; c < C; c++) yp[c] = dp__clamp8(yp[c], p->act_min, p->act_max);
+        }
+    }
+}
+
+/* sign(acc) * floor((|acc| + d/2) / d) -- TFLite's average rounding --
+   without a division per value: r = floor((2^32-1)/d) once per window size;
+   q = (n * r) >> 32 is floor(n/d) or one less (n < 2^24, d <= 2^16), and
+   one compare fixes it. */
+static int8_t dp__avg_out(int32_t acc, uint32_t d, uint32_t r, int32_t lo, int32_t hi)
+{
+    const uint32_t n = (uint32_t)(acc < 0 ? -acc : acc) + (d >> 1);
+    uint32_t q = (uint32_t)(((uint64_t)n * r) >> 32);
+    if ((q + 1u) * d <= n) q++;
+    return dp__clamp8(acc < 0 ? -(int32_t)q : (int32_t)q, lo, hi);
+}
+
+void dp_avgpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                   dp_shape in, dp_shape out)
+{
+    const int32_t C = in.c;
+    uint32_t last_d = 0, r = 0;
+    int32_t oy, ox, ky, kx, c, j, ky0, ky1, kx0, kx1;
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        dp__window(iy0, p->kh, in.h, &ky0, &ky1);
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * C;
+            uint32_t d;
+            dp__window(ix0, p->kw, in.w, &kx0, &kx1);
+            d = (uint32_t)((ky1 - ky0) * (kx1 - kx0));
+            if (d != last_d) { r = 0xFFFFFFFFu / d; last_d = d; }
+            for (c = 0; c < C; c += 4) {
+                const int32_t nb = C - c < 4 ? C - c : 4;
+                int32_t a[4];
+                a[0] = a[1] = a[2] = a[3] = 0;
+                for (ky = ky0; ky < ky1; ky++) {
+                    for (kx = kx0; kx < kx1; kx++) {
+                        const int8_t *xp = x + ((iy0 + ky) * in.w + ix0 + kx) * C + c;
+                        for (j = 0; j < nb; j++) a[j] += xp[j];
+                    }
+                }
+                for (j = 0; j < nb; j++) yp[c + j] = dp__avg_out(a[j], d, r, p->act_min, p->act_max);
+            }
+        }
+    }
+}
+
+void dp_gap_s8(int8_t *y, const int8_t *x, int32_t act_min, int32_t act_max,
+               dp_shape in)
+{
+    const int32_t C = in.c, npix = in.h * in.w;
+    const uint32_t d = (uint32_t)npix, r = 0xFFFFFFFFu / d;
+    int32_t c, i, j;
+    for (c = 0; c < C; c += 4) {
+        const int32_t nb = C - c < 4 ? C - c : 4;
+        int32_t a[4];
+        a[0] = a[1] = a[2] = a[3] = 0;
+        for (i = 0; i < npix; i++) {
+            const int8_t *xp = x + i * C + c;
+            for (j = 0; j < nb; j++) a[j] += xp[j];
+        }
+        for (j = 0; j < nb; j++) y[c + j] = dp__avg_out(a[j], d, r, act_min, act_max);
+    }
+}
+
+void dp_chmul_s8(int8_t *y, const int8_t *x, const int8_t *s,
+                 const dp_qchmul_params *p, dp_shape in)
+{
+    const int32_t C = in.c, npix = in.h * in.w;
+    int32_t i, c;
+    for (i = 0; i < npix; i++) {
+        const int8_t *xp = x + i * C;
+        int8_t *yp = y + i * C;
+        for (c = 0; c < C; c++)
+            yp[c] = dp__requant((xp[c] - p->x_zp) * (s[c] - p->s_zp), p->mult, p->shift,
+                                p->out_zp, p->act_min, p->act_max);
+    }
+}
+
+void dp_concat_s8(int8_t *y, const int8_t *const *x,
+                  const dp_qconcat_params *p, int32_t hw)
+{
+    int32_t i, k, j, out_c = 0;
+    for (k = 0; k < p->n; k++) out_c += p->in_c[k];
+    for (i = 0; i < hw; i++) {
+        int8_t *yp = y + i * out_c;
+        for (k = 0; k < p->n; k++) {
+            const int32_t c = p->in_c[k];
+            const int8_t *xp = x[k] + i * c;
+            if (p->in_zp[k] == p->out_zp && p->mult[k] == 0x40000000 && p->shift[k] == 1) {
+                for (j = 0; j < c; j++) yp[j] = xp[j];  /* identity requant */
+            } else {
+                for (j = 0; j < c; j++)
+                    yp[j] = dp__requant(xp[j] - p->in_zp[k], p->mult[k], p->shift[k], p->out_zp, -128, 127);
+            }
+            yp += c;
+        }
+    }
+}
+
+void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
+                   int32_t rows, int32_t n)
+{
+    int32_t r, i;
+    for (r = 0; r < rows; r++) {
+        const int8_t *xr = x + r * n;
+        int8_t *yr = y + r * n;
+        int32_t mx = -128;
+        uint32_t S = 0, R;
+        for (i = 0; i < n; i++) mx = xr[i] > mx ? xr[i] : mx;
+        for (i = 0; i < n; i++) S += table[mx - xr[i]];
+        R = 0xFFFFFFFFu / S;  /* S >= table[0] >= 1: the max is in the row */
+        for (i = 0; i < n; i++) {
+            const uint64_t t = (uint64_t)table[mx - xr[i]] * 256u;
+            const uint32_t q = (uint32_t)((t * R + 0x80000000u) >> 32);
+            yr[i] = (int8_t)((q > 255u ? 255 : (int32_t)q) - 128);
+        }
+    }
+}
+
+int32_t dp_argmax_s8(const int8_t *x, int32_t n)
+{
+    int32_t i, best = 0;
+    if (n < 1) return -1;
+    for (i = 1; i < n; i++)
+        if (x[i] > x[best]) best = i;
+    return best;
+}
+
+/* ---- >>loader ---- */
+#define DP__HDR 48u      /* header bytes        */
+#define DP__TREC 24u     /* tensor record bytes */
+#define DP__OREC 64u     /* op record bytes     */
+#define DP__READY 0x59444552u
+#define DP__MAX_LEN 0x7FFFFFFFu
+
+typedef struct dp__t {   /* a decoded tensor record */
+    uint32_t off, bytes, h, w, c, first, last, scale_bits;
+    int32_t zp;
+} dp__t;
+
+typedef struct dp__op {  /* a decoded op record */
+    uint32_t kind, n_in, out, in[DP_MAX_OP_INPUTS];
+    uint32_t g[10];      /* kh kw sh sw dh dw pt pl pb pr */
+    int32_t act_min, act_max;
+    uint32_t w_off, w_len, b_off, k_off, m_off, s_off;
+    int32_t out_mult, out_shift;
+} dp__op;
+
+static const char *const dp__mop_names[DP_MOP_KIND_COUNT] = {
+    "?", "conv2d", "dwconv2d", "fc", "add", "maxpool", "avgpool", "gap",
+    "chmul", "concat", "softmax"
+};
+typedef char dp__mop_names_match[(sizeof dp__mop_names / sizeof dp__mop_names[0]) == DP_MOP_KIND_COUNT ? 1 : -1];
+
+const char *dp_mop_name(int kind)
+{
+    return (kind > 0 && kind < DP_MOP_KIND_COUNT) ? dp__mop_names[kind] : "?";
+}
+
+static void dp__t_get(const dp_model *m, uint32_t id, dp__t *t)
+{
+    const uint8_t *p = m->blob + DP__HDR + id * DP__TREC;
+    t->off = dp__rd32(p);
+    t->bytes = dp__rd32(p + 4);
+    t->h = dp__rd16(p + 8);
+    t->w = dp__rd16(p + 10);
+    t->c = dp__rd16(p + 12);
+    t->zp = dp__s16(dp__rd16(p + 14));
+    t->first = dp__rd16(p + 16);
+    t->last = dp__rd16(p + 18);
+    t->scale_bits = dp__rd32(p + 20);
+}
+
+static void dp__op_get(const dp_model *m, uint32_t k, dp__op *op)
+{
+    const uint8_t *p = m->blob + m->ops_off + k * DP__OREC;
+    uint32_t i;
+    op->kind = p[0];
+    op->n_in = p[1];
+    op->out = dp__rd16(p + 2);
+    for (i = 0; i < DP_MAX_OP_INPUTS; i++) op->in[i] = dp__rd16(p + 4 + 2 * i);
+    for (i = 0; i < 10; i++) op->g[i] = p[20 + i];
+    op->act_min = dp__s8(p[30]);
+    op->act_max = dp__s8(p[31]);
+    op->w_off = dp__rd32(p + 32);
+    op->w_len = dp__rd32(p + 36);
+    op->b_off = dp__rd32(p + 40);
+    op->k_off = dp__rd32(p + 44);
+    op->m_off = dp__rd32(p + 48);
+    op->s_off = dp__rd32(p + 52);
+    op->out_mult = dp__u2s(dp__rd32(p + 56));
+    op->out_shift = dp__u2s(dp__rd32(p + 60));
+}
+
+static dp_shape dp__shape(const dp__t *t)
+{
+    dp_shape s;
+    s.h = (int32_t)t->h;
+    s.w = (int32_t)t->w;
+    s.c = (int32_t)t->c;
+    return s;
+}
+
+/* MACs of one op, counting every kernel tap (padding included) */
+static uint64_t dp__macs(uint32_t kind, dp_shape in, dp_shape out, uint32_t kh, uint32_t kw)
+{
+    const uint64_t opix = (uint64_t)(uint32_t)out.h * (uint32_t)out.w;
+    switch (kind) {
+    case DP_MOP_CONV2D: return opix * (uint32_t)out.c * kh * kw * (uint32_t)in.c;
+    case DP_MOP_DWCONV2D: return opix * (uint32_t)out.c * kh * kw;
+    case DP_MOP_FC: return (uint64_t)(uint32_t)out.c * ((uint64_t)(uint32_t)in.h * (uint32_t)in.w * (uint32_t)in.c);
+    case DP_MOP_CHMUL: return opix * (uint32_t)out.c;
+    default: return 0;
+    }
+}
+
+/* output size of one conv/pool axis, or 0 if the geometry is impossible */
+static uint32_t dp__out_size(uint32_t n, uint32_t k, uint32_t s, uint32_t d, uint32_t p0, uint32_t p1)
+{
+    const uint32_t eff = (k - 1u) * d + 1u, span = n + p0 + p1;
+    if (k == 0 || s == 0 || d == 0 || span < eff) return 0;
+    return (span - eff) / s + 1u;
+}
+
+/* an array of `bytes` at blob offset `off`: 4-aligned, in the data section */
+static int dp__arr_ok(const dp_model *m, uint32_t off, uint32_t bytes)
+{
+    const uint32_t end = m->len - 4u;
+    return off % 4u == 0 && off >= m->data_off && off <= end && bytes <= end - off;
+}
+
+static int dp__same_shape(const dp__t *a, const dp__t *b)
+{
+    return a->h == b->h && a->w == b->w && a->c == b->c;
+}
+
+/* record why validation failed (a string literal: fine in flash) */
+#define DP__BAD(st, msg) do { m->why = (msg); return (st); } while (0)
+
+/* Validate op k: everything its kernel will touch, and nothing left over.
+   Tensor ids and records were already checked by the caller. */
+static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
+{
+    dp__op op;
+    dp__t o, t[DP_MAX_OP_INPUTS];
+    uint32_t i, j, n_min = 1, n_max = 1, n_q = 0, want_w = 0;
+    int geo = 0, act = 0, bias = 0, ksum = 0, outq = 0;
+    const uint8_t *b = m->blob;
+
+    dp__op_get(m, k, &op);
+    if (op.kind == 0 || op.kind >= DP_MOP_KIND_COUNT)
+        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+    if (op.kind == DP_MOP_ADD) { n_min = 2; n_max = DP_MAX_OP_INPUTS; }
+    if (op.kind == DP_MOP_CHMUL) { n_min = 2; n_max = 2; }
+    if (op.kind == DP_MOP_CONCAT) { n_min = 1; n_max = DP_MAX_OP_INPUTS; }
+    if (op.n_in < n_min || op.n_in > n_max || op.out >= m->n_tensors)
+        DP__BAD(DP_ERR_FORMAT, "wrong number of inputs, or output id out of range");
+    for (i = 0; i < DP_MAX_OP_INPUTS; i++) {
+        if (i < op.n_in ? op.in[i] >= m->n_tensors : op.in[i] != 0)
+            DP__BAD(DP_ERR_FORMAT, "input id out of range, or unused input slot not 0");
+    }
+    /* producers before consumers: the output is written at step k+1, every
+       input was written before and is still live at step k+1 */
+    dp__t_get(m, op.out, &o);
+    if (o.first != k + 1u)
+        DP__BAD(DP_ERR_FORMAT, "op output not written at this step (tensor.first)");
+    for (i = 0; i < op.n_in; i++) {
+        dp__t_get(m, op.in[i], &t[i]);
+        if (t[i].first > k || t[i].last < k + 1u)
+            DP__BAD(DP_ERR_FORMAT, "input read before it is written or after its last step");
+    }
+
+    switch (op.kind) {
+    case DP_MOP_CONV2D:
+    case DP_MOP_DWCONV2D:
+        geo = act = bias = 1;
+        n_q = o.c;
+        if (op.kind == DP_MOP_CONV2D) {
+            ksum = 1;
+            if ((uint64_t)op.g[0] * op.g[1] * t[0].c > DP_MAX_REDUCTION)
+                DP__BAD(DP_ERR_UNSUPPORTED, "conv reduction kh*kw*cin > DP_MAX_REDUCTION");
+            want_w = o.c * op.g[0] * op.g[1] * t[0].c;   /* < 2^32 by the limit */
+        } else {
+            if (o.c != t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels != input channels");
+            want_w = op.g[0] * op.g[1] * o.c;
+        }
+        break;
+    case DP_MOP_FC:
+        act = bias = ksum = 1;
+        n_q = o.c;
+        if (o.h != 1 || o.w != 1) DP__BAD(DP_ERR_FORMAT, "fc output is not 1x1xC");
+        if (t[0].bytes > DP_MAX_REDUCTION)
+            DP__BAD(DP_ERR_UNSUPPORTED, "fc inputs > DP_MAX_REDUCTION");
+        want_w = o.c * t[0].bytes;
+        break;
+    case DP_MOP_ADD:
+        act = outq = 1;
+        n_q = op.n_in;
+        for (i = 0; i < op.n_in; i++)
+            if (!dp__same_shape(&t[i], &o))
+                DP__BAD(DP_ERR_FORMAT, "add input shape != output shape");
+        break;
+    case DP_MOP_MAXPOOL:
+    case DP_MOP_AVGPOOL:
+    case DP_MOP_GAP:
+        act = 1;
+        geo = op.kind != DP_MOP_GAP;
+        /* pools average/compare raw int8 values: in and out share the
+           quantisation (TFLite requires it too) */
+        if (o.c != t[0].c || o.zp != t[0].zp || o.scale_bits != t[0].scale_bits)
+            DP__BAD(DP_ERR_FORMAT, "pool output channels or quantisation differ from the input");
+        if (op.kind == DP_MOP_GAP) {
+            if (o.h != 1 || o.w != 1) DP__BAD(DP_ERR_FORMAT, "gap output is not 1x1xC");
+            if (t[0].h * t[0].w > DP_MAX_POOL_COUNT)
+                DP__BAD(DP_ERR_UNSUPPORTED, "gap window > DP_MAX_POOL_COUNT");
+        } else {
+            /* dilation 1 and padding < kernel: every window holds at
+               least one real pixel, so the average never divides by 0 */
+            if (op.g[4] != 1 || op.g[5] != 1 || op.g[6] >= op.g[0] || op.g[8] >= op.g[0] ||
+                op.g[7] >= op.g[1] || op.g[9] >= op.g[1]) DP__BAD(DP_ERR_FORMAT, "pool dilation != 1 or padding >= kernel");
+        }
+        break;
+    case DP_MOP_CHMUL:
+        act = outq = 1;
+        if (!dp__same_shape(&t[0], &o) || t[1].h != 1 || t[1].w != 1 || t[1].c != o.c)
+            DP__BAD(DP_ERR_FORMAT, "chmul shapes: x and y differ, or s is not 1x1xC");
+        break;
+    case DP_MOP_CONCAT:
+        n_q = op.n_in;
+        j = 0;
+        for (i = 0; i < op.n_in; i++) {
+            if (t[i].h != o.h || t[i].w != o.w)
+                DP__BAD(DP_ERR_FORMAT, "concat input height/width != output");
+            j += t[i].c;
+        }
+        if (j != o.c) DP__BAD(DP_ERR_FORMAT, "concat channels do not add up");
+        break;
+    case DP_MOP_SOFTMAX:
+        want_w = 512;
+        if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
+            DP__BAD(DP_ERR_FORMAT, "softmax shape, or output not scale 1/256 zero point -128");
+        break;
+    default:
+        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+    }
+
+    /* geometry: present exactly for conv/dw/pools, consistent with shapes */
+    if (geo) {
+        if (dp__out_size(t[0].h, op.g[0], op.g[2], op.g[4], op.g[6], op.g[8]) != o.h ||
+            dp__out_size(t[0].w, op.g[1], op.g[3], op.g[5], op.g[7], op.g[9]) != o.w)
+            DP__BAD(DP_ERR_FORMAT, "output shape inconsistent with kernel/stride/dilation/padding");
+    } else {
+        for (i = 0; i < 10; i++)
+            if (op.g[i] != 0)
+                DP__BAD(DP_ERR_FORMAT, "geometry field set on an op without geometry");
+    }
+    if (act ? op.act_min > op.act_max : (op.act_min != -128 || op.act_max != 127))
+        DP__BAD(DP_ERR_FORMAT, "activation range invalid (or set on concat/softmax)");
+    if (outq) {
+        if (op.out_mult < 0 || op.out_shift < -31 || op.out_shift > 30)
+            DP__BAD(DP_ERR_FORMAT, "output multiplier < 0 or output shift outside -31..30");
+    } else if (op.out_mult != 0 || op.out_shift != 0) {
+        DP__BAD(DP_ERR_FORMAT, "output multiplier/shift set on an op that has none");
+    }
+
+    /* arrays: present exactly when the kind uses them, inside the data */
+    if (want_w) {
+        if (op.w_len != want_w || !dp__arr_ok(m, op.w_off, op.w_len))
+            DP__BAD(DP_ERR_FORMAT, "weights length or range wrong");
+    } else if (op.w_off != 0 || op.w_len != 0) {
+        DP__BAD(DP_ERR_FORMAT, "weights set on an op that has none");
+    }
+    if (op.b_off != 0 && (!bias || !dp__arr_ok(m, op.b_off, 4u * o.c)))
+        DP__BAD(DP_ERR_FORMAT, "bias not allowed here or outside the data section");
+    if (ksum ? !dp__arr_ok(m, op.k_off, 4u * o.c) : op.k_off != 0)
+        DP__BAD(DP_ERR_FORMAT, "kernel sums missing, misplaced or not allowed here");
+    if (n_q) {
+        if (!dp__arr_ok(m, op.m_off, 4u * n_q) || !dp__arr_ok(m, op.s_off, 4u * n_q))
+            DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays outside the data section");
+        for (i = 0; i < n_q; i++) {
+            const int32_t mu = dp__u2s(dp__rd32(b + op.m_off + 4u * i));
+            const int32_t sh = dp__u2s(dp__rd32(b + op.s_off + 4u * i));
+            /* add: the n scaled inputs must stay < 2^28 each (shift <= 0) */
+            if (mu < 0 || sh < -31 || sh > (op.kind == DP_MOP_ADD ? 0 : 30))
+                DP__BAD(DP_ERR_FORMAT, "multiplier < 0 or shift out of range (add: shift > 0)");
+        }
+    } else if (op.m_off != 0 || op.s_off != 0) {
+        DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays set on an op that has none");
+    }
+    if (ksum) {
+        /* kernel sums must match the weights or folding changes results */
+        const uint32_t R = want_w / o.c;
+        for (i = 0; i < o.c; i++) {
+            int32_t s = 0;
+            for (j = 0; j < R; j++) s += dp__s8(b[op.w_off + i * R + j]);
+            if (s != dp__u2s(dp__rd32(b + op.k_off + 4u * i)))
+                DP__BAD(DP_ERR_FORMAT, "kernel sum does not match the weights");
+        }
+    }
+    if (op.kind == DP_MOP_SOFTMAX) {
+        /* non-increasing, table[0] >= 1: sums are >= 1, outputs monotone */
+        if (dp__rd16(b + op.w_off) == 0) DP__BAD(DP_ERR_FORMAT, "softmax table[0] is 0");
+        for (i = 1; i < 256; i++)
+            if (dp__rd16(b + op.w_off + 2u * i) > dp__rd16(b + op.w_off + 2u * i - 2u))
+                DP__BAD(DP_ERR_FORMAT, "softmax table increases");
+    }
+    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1]);
+    return DP_OK;
+}
+
+/* Two tensors share arena bytes while both are live: allowed only for an
+   in-place ADD writing over an input that dies at that ADD. */
+static int dp__overlap_ok(const dp_model *m, uint32_t ia, const dp__t *a, uint32_t ib, const dp__t *b)
+{
+    const dp__t *o = a->first > b->first ? a : b, *x = a->first > b->first ? b : a;
+    const uint32_t ix = a->first > b->first ? ib : ia;
+    dp__op op;
+    uint32_t i;
+    if (o->first == 0 || o->first == x->first) return 0;
+    dp__op_get(m, o->first - 1u, &op);
+    if (op.kind != DP_MOP_ADD || x->off != o->off || x->bytes != o->bytes || x->last != o->first) return 0;
+    for (i = 0; i < op.n_in; i++)
+        if (op.in[i] == ix) return 1;
+    return 0;
+}
+
+static int dp__model_check(dp_model *m, const uint8_t *b, size_t blob_len)
+{
+    uint32_t len, i, j;
+    uint64_t macs = 0;
+    m->where = -1;
+    if (!b) DP__BAD(DP_ERR_ARG, "blob is NULL");
+    if (blob_len < DP__HDR + 4u) DP__BAD(DP_ERR_FORMAT, "shorter than a header");
+    if (b[0] != 'D' || b[1] != 'P' || b[2] != 'M' || b[3] != 'B')
+        DP__BAD(DP_ERR_FORMAT, "bad magic (not a .dpm blob)");
+    if (dp__rd16(b + 4) != DP_MODEL_VERSION)
+        DP__BAD(DP_ERR_UNSUPPORTED, "unsupported format version");
+    if (dp__rd16(b + 6) != DP__HDR) DP__BAD(DP_ERR_FORMAT, "bad header size");
+    len = dp__rd32(b + 8);
+    if (len < DP__HDR + 4u || len > blob_len || len % 4u || len > DP__MAX_LEN)
+        DP__BAD(DP_ERR_FORMAT, "total length: < 52, > blob_len, not a multiple of 4, or >= 2 GiB");
+    if (dp_crc32(0, b, len - 4u) != dp__rd32(b + len - 4u)) DP__BAD(DP_ERR_CRC, "CRC mismatch");
+    if (!dp__host_le()) DP__BAD(DP_ERR_UNSUPPORTED, "big-endian host");
+    if ((size_t)b % 4u) DP__BAD(DP_ERR_ARG, "blob not 4-byte aligned");
+    if (dp__rd32(b + 44) != 0) DP__BAD(DP_ERR_UNSUPPORTED, "unknown flags");
+
+    m->blob = b;
+    m->len = len;
+    m->arena_size = dp__rd32(b + 12);
+    m->n_tensors = dp__rd16(b + 16);
+    m->n_ops = dp__rd16(b + 18);
+    m->input = dp__rd16(b + 20);
+    m->output = dp__rd16(b + 22);
+    m->ops_off = DP__HDR + DP__TREC * m->n_tensors;
+    m->data_off = m->ops_off + DP__OREC * m->n_ops;      /* < 2^23: no overflow */
+    m->macs = (uint64_t)dp__rd32(b + 36) | ((uint64_t)dp__rd32(b + 40) << 32);
+    if (m->arena_size == 0 || m->arena_size > DP__MAX_LEN)
+        DP__BAD(DP_ERR_FORMAT, "arena size 0 or >= 2 GiB");
+    if (m->n_tensors < 2 || m->n_ops < 1 || m->n_ops > 0xFFFEu)
+        DP__BAD(DP_ERR_FORMAT, "tensor/op counts out of range");
+    if (m->input >= m->n_tensors || m->output >= m->n_tensors || m->input == m->output)
+        DP__BAD(DP_ERR_FORMAT, "input/output tensor ids");
+    if (dp__rd32(b + 24) != DP__HDR || dp__rd32(b + 28) != m->ops_off || dp__rd32(b + 32) != m->data_off ||
+        m->data_off > len - 4u)
+        DP__BAD(DP_ERR_FORMAT, "table offsets wrong or tables past the end");
+
+    /* tensors: shape, size, place in the arena, lifetime */
+    for (i = 0; i < m->n_tensors; i++) {
+        dp__t x;
+        m->where = (int32_t)i;
+        dp__t_get(m, i, &x);
+        if (x.h == 0 || x.w == 0 || x.c == 0) DP__BAD(DP_ERR_FORMAT, "tensor has a zero dimension");
+        if ((uint64_t)x.h * x.w * x.c != x.bytes || x.bytes > m->arena_size ||
+            x.off > m->arena_size - x.bytes)
+            DP__BAD(DP_ERR_FORMAT, "tensor bytes != h*w*c, or outside the arena");
+        if (x.zp < -128 || x.zp > 127)
+            DP__BAD(DP_ERR_FORMAT, "tensor zero point outside -128..127");
+        if (x.first > x.last || x.last > m->n_ops + 1u)
+            DP__BAD(DP_ERR_FORMAT, "tensor lifetime: first > last or last > ops+1");
+        if ((i == m->input) != (x.first == 0))
+            DP__BAD(DP_ERR_FORMAT, "only the model input may have first == 0");
+        if (i == m->output && x.last != m->n_ops + 1u)
+            DP__BAD(DP_ERR_FORMAT, "model output must live to the end (last = ops+1)");
+        if (x.first > 0) {
+            /* written by exactly op first-1 (each op has one output) */
+            dp__op op;
+            if (x.first > m->n_ops) DP__BAD(DP_ERR_FORMAT, "tensor first step past the last op");
+            dp__op_get(m, x.first - 1u, &op);
+            if (op.out != i)
+                DP__BAD(DP_ERR_FORMAT, "tensor is not the output of the op that its first step names");
+        }
+    }
+    /* ops */
+    for (i = 0; i < m->n_ops; i++) {
+        uint64_t mm = 0;
+        int st;
+        m->where = (int32_t)i;
+        st = dp__op_check(m, i, &mm);
+        if (st != DP_OK) return st;
+        macs += mm;
+    }
+    m->where = -1;
+    if (macs != m->macs) DP__BAD(DP_ERR_FORMAT, "MAC total does not match the ops");
+    /* no two live tensors overlap (O(T^2), once) */
+    for (i = 0; i < m->n_tensors; i++) {
+        dp__t a;
+        m->where = (int32_t)i;
+        dp__t_get(m, i, &a);
+        for (j = i + 1; j < m->n_tensors; j++) {
+            dp__t c;
+            dp__t_get(m, j, &c);
+            if (a.off >= c.off + c.bytes || c.off >= a.off + a.bytes) continue;
+            if (a.first > c.last || c.first > a.last) continue;
+            if (!dp__overlap_ok(m, i, &a, j, &c))
+                DP__BAD(DP_ERR_FORMAT, "two live tensors overlap in the arena (not an in-place add on a dead input)");
+        }
+    }
+    return DP_OK;
+}
+
+#undef DP__BAD
+
+int dp_model_init(dp_model *m, const void *blob, size_t blob_len)
+{
+    int st;
+    if (!m) return DP_ERR_ARG;
+    dp__zero(m, sizeof *m);
+    st = dp__model_check(m, (const uint8_t *)blob, blob_len);
+    if (st != DP_OK) {
+        /* never half-initialised: keep only the reason */
+        const char *why = m->why;
+        const int32_t where = m->where;
+        dp__zero(m, sizeof *m);
+        m->why = why;
+        m->where = where;
+    } else {
+        m->ready = DP__READY;
+        m->why = NULL;
+        m->where = -1;
+    }
+    return st;
+}
+
+size_t dp_model_arena_size(const dp_model *m)
+{
+    return (m && m->ready == DP__READY) ? (size_t)m->arena_size : 0;
+}
+int dp_model_n_ops(const dp_model *m) { return (m && m->ready == DP__READY) ? (int)m->n_ops : 0; }
+int dp_model_n_tensors(const dp_model *m) { return (m && m->ready == DP__READY) ? (int)m->n_tensors : 0; }
+uint64_t dp_model_macs(const dp_model *m) { return (m && m->ready == DP__READY) ? m->macs : 0; }
+
+int dp_model_tensor(const dp_model *m, int id, dp_tensor_info *ti)
+{
+    dp__t t;
+    if (ti) dp__zero(ti, sizeof *ti);   /* written on every path */
+    if (!m || m->ready != DP__READY || !ti || id < 0 || (uint32_t)id >= m->n_tensors) return DP_ERR_ARG;
+    dp__t_get(m, (uint32_t)id, &t);
+    ti->offset = t.off;
+    ti->bytes = t.bytes;
+    ti->shape = dp__shape(&t);
+    ti->zero_point = t.zp;
+    ti->scale_bits = t.scale_bits;
+    return DP_OK;
+}
+
+static int8_t *dp__tensor_ptr(const dp_model *m, void *arena, uint32_t id, dp_tensor_info *ti)
+{
+    dp__t t;
+    if (ti) dp__zero(ti, sizeof *ti);
+    if (!m || m->ready != DP__READY || !arena) return NULL;
+    if (ti) dp_model_tensor(m, (int)id, ti);
+    dp__t_get(m, id, &t);
+    return (int8_t *)arena + t.off;
+}
+int8_t *dp_model_input(const dp_model *m, void *arena, dp_tensor_info *ti)
+{
+    return dp__tensor_ptr(m, arena, m ? m->input : 0, ti);
+}
+int8_t *dp_model_output(const dp_model *m, void *arena, dp_tensor_info *ti)
+{
+    return dp__tensor_ptr(m, arena, m ? m->output : 0, ti);
+}
+int dp_model_output_argmax(const dp_model *m, const void *arena)
+{
+    dp__t t;
+    if (!m || m->ready != DP__READY || !arena) return DP_ERR_ARG;
+    dp__t_get(m, m->output, &t);
+    return (int)dp_argmax_s8((const int8_t *)arena + t.off, (int32_t)t.bytes);
+}
+
+int dp_model_op(const dp_model *m, int i, dp_mop_info *oi)
+{
+    dp__op op;
+    dp__t a, o;
+    uint32_t j, n_q = 0, c;
+    if (oi) dp__zero(oi, sizeof *oi);
+    if (!m || m->ready != DP__READY || !oi || i < 0 || (uint32_t)i >= m->n_ops) return DP_ERR_ARG;
+    dp__op_get(m, (uint32_t)i, &op);
+    dp__t_get(m, op.in[0], &a);
+    dp__t_get(m, op.out, &o);
+    dp__zero(oi, sizeof *oi);
+    oi->kind = (int32_t)op.kind;
+    oi->name = dp_mop_name((int)op.kind);
+    oi->n_inputs = (int32_t)op.n_in;
+    for (j = 0; j < op.n_in; j++) oi->inputs[j] = (int32_t)op.in[j];
+    oi->output = (int32_t)op.out;
+    oi->in_shape = dp__shape(&a);
+    oi->out_shape = dp__shape(&o);
+    oi->kh = (int32_t)op.g[0]; oi->kw = (int32_t)op.g[1];
+    oi->stride_h = (int32_t)op.g[2]; oi->stride_w = (int32_t)op.g[3];
+    oi->dil_h = (int32_t)op.g[4]; oi->dil_w = (int32_t)op.g[5];
+    oi->pad_t = (int32_t)op.g[6]; oi->pad_l = (int32_t)op.g[7];
+    oi->pad_b = (int32_t)op.g[8]; oi->pad_r = (int32_t)op.g[9];
+    oi->act_min = op.act_min;
+    oi->act_max = op.act_max;
+    oi->macs = dp__macs(op.kind, oi->in_shape, oi->out_shape, op.g[0], op.g[1]);
+    c = o.c;
+    if (op.m_off) n_q = (op.kind == DP_MOP_ADD || op.kind == DP_MOP_CONCAT) ? op.n_in : c;
+    oi->param_bytes = op.w_len + (op.b_off ? 4u * c : 0) + (op.k_off ? 4u * c : 0) + 8u * n_q;
+    return DP_OK;
+}
+
+/* ---- >>interp ---- */
+static const int32_t *dp__i32(const dp_model *m, uint32_t off)
+{
+    /* 4-aligned inside a 4-aligned blob, host little-endian: read in place */
+    return off ? (const int32_t *)(const void *)(m->blob + off) : NULL;
+}
+
+static void dp__op_run(const dp_model *m, int8_t *arena, uint32_t k)
+{
+    dp__op op;
+    dp__t o, t[DP_MAX_OP_INPUTS];
+    const int8_t *xs[DP_MAX_OP_INPUTS];
+    const int8_t *w;
+    const int32_t *bias, *ksum, *mu, *sh;
+    int8_t *y;
+    dp_shape si, so;
+    uint32_t i;
+
+    dp__op_get(m, k, &op);
+    dp__t_get(m, op.out, &o);
+    for (i = 0; i < op.n_in; i++) {
+        dp__t_get(m, op.in[i], &t[i]);
+        xs[i] = arena + t[i].off;
+    }
+    y = arena + o.off;
+    si = dp__shape(&t[0]);
+    so = dp__shape(&o);
+    w = op.w_off ? (const int8_t *)(m->blob + op.w_off) : NULL;
+    bias = dp__i32(m, op.b_off);
+    ksum = dp__i32(m, op.k_off);
+    mu = dp__i32(m, op.m_off);
+    sh = dp__i32(m, op.s_off);
+
+    switch (op.kind) {
+    case DP_MOP_CONV2D:
+    case DP_MOP_DWCONV2D: {
+        dp_qconv_params p;
+        p.kh = (int32_t)op.g[0]; p.kw = (int32_t)op.g[1];
+        p.stride_h = (int32_t)op.g[2]; p.stride_w = (int32_t)op.g[3];
+        p.dil_h = (int32_t)op.g[4]; p.dil_w = (int32_t)op.g[5];
+        p.pad_t = (int32_t)op.g[6]; p.pad_l = (int32_t)op.g[7];
+        p.pad_b = (int32_t)op.g[8]; p.pad_r = (int32_t)op.g[9];
+        p.in_zp = t[0].zp; p.out_zp = o.zp;
+        p.act_min = op.act_min; p.act_max = op.act_max;
+        if (op.kind == DP_MOP_CONV2D) dp_conv2d_s8(y, xs[0], w, bias, ksum, mu, sh, &p, si, so);
+        else dp_dwconv2d_s8(y, xs[0], w, bias, mu, sh, &p, si, so);
+        break;
+    }
+    case DP_MOP_FC: {
+        dp_qfc_params p;
+        p.in_zp = t[0].zp; p.out_zp = o.zp;
+        p.act_min = op.act_min; p.act_max = op.act_max;
+        dp_fc_s8(y, xs[0], w, bias, ksum, mu, sh, &p, (int32_t)t[0].bytes, so.c);
+        break;
+    }
+    case DP_MOP_ADD: {
+        dp_qadd_params p;
+        dp__zero(&p, sizeof p);
+        p.n = (int32_t)op.n_in;
+        for (i = 0; i < op.n_in; i++) {
+            p.in_zp[i] = t[i].zp;
+            p.in_mult[i] = mu[i];
+            p.in_shift[i] = sh[i];
+        }
+        p.out_zp = o.zp; p.out_mult = op.out_mult; p.out_shift = op.out_shift;
+        p.act_min = op.act_min; p.act_max = op.act_max;
+        dp_add_s8(y, xs, &p, (int32_t)o.bytes);
+        break;
+    }
+    case DP_MOP_MAXPOOL:
+    case DP_MOP_AVGPOOL: {
+        dp_qpool_params p;
+        p.kh = (int32_t)op.g[0]; p.kw = (int32_t)op.g[1];
+        p.stride_h = (int32_t)op.g[2]; p.stride_w = (int32_t)op.g[3];
+        p.pad_t = (int32_t)op.g[6]; p.pad_l = (int32_t)op.g[7];
+        p.pad_b = (int32_t)op.g[8]; p.pad_r = (int32_t)op.g[9];
+        p.act_min = op.act_min; p.act_max = op.act_max;
+        if (op.kind == DP_MOP_MAXPOOL) dp_maxpool_s8(y, xs[0], &p, si, so);
+        else dp_avgpool_s8(y, xs[0], &p, si, so);
+        break;
+    }
+    case DP_MOP_GAP:
+        dp_gap_s8(y, xs[0], op.act_min, op.act_max, si);
+        break;
+    case DP_MOP_CHMUL: {
+        dp_qchmul_params p;
+        p.x_zp = t[0].zp; p.s_zp = t[1].zp; p.out_zp = o.zp;
+        p.mult = op.out_mult; p.shift = op.out_shift;
+        p.act_min = op.act_min; p.act_max = op.act_max;
+        dp_chmul_s8(y, xs[0], xs[1], &p, si);
+        break;
+    }
+    case DP_MOP_CONCAT: {
+        dp_qconcat_params p;
+        dp__zero(&p, sizeof p);
+        p.n = (int32_t)op.n_in;
+        for (i = 0; i < op.n_in; i++) {
+            p.in_c[i] = (int32_t)t[i].c;
+            p.in_zp[i] = t[i].zp;
+            p.mult[i] = mu[i];
+            p.shift[i] = sh[i];
+        }
+        p.out_zp = o.zp;
+        dp_concat_s8(y, xs, &p, so.h * so.w);
+        break;
+    }
+    case DP_MOP_SOFTMAX:
+        dp_softmax_s8(y, xs[0], (const uint16_t *)(const void *)w, so.h * so.w, so.c);
+        break;
+    default:
+        break;  /* unreachable: dp_model_init refused it */
+    }
+}
+
+int dp_model_run(const dp_model *m, void *arena, size_t arena_len)
+{
+    uint32_t k;
+    if (!m || m->ready != DP__READY || !arena || arena_len < m->arena_size) return DP_ERR_ARG;
+    for (k = 0; k < m->n_ops; k++) dp__op_run(m, (int8_t *)arena, k);
+    return DP_OK;
+}
+
+#ifndef DIFFPRUNE_INFERENCE_ONLY
+/* ====================================================================== */
+/* >>impl_infer_host   reference kernels, quantisation helpers, builder   */
+/* ====================================================================== */
+#include <math.h>
+#include <string.h>
+#include <stdlib.h>
+#ifndef DP_MALLOC
+#define DP_MALLOC(sz) malloc(sz)
+#define DP_CALLOC(n, sz) calloc(n, sz)
+#define DP_REALLOC(p, sz) realloc(p, sz)
+#define DP_FREE(p) free(p)
+#endif
+
+/* ---- >>ref  reference kernels: the formulas, written out plainly ---- */
+void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                      const int32_t *bias, const int32_t *mult,
+                      const int32_t *shift, const dp_qconv_params *p,
+                      dp_shape in, dp_shape out)
+{
+    int32_t oy, ox, co, ky, kx, ci;
+    for (oy = 0; oy < out.h; oy++)
+        for (ox = 0; ox < out.w; ox++)
+            for (co = 0; co < out.c; co++) {
+                int32_t acc = 0;
+                for (ky = 0; ky < p->kh; ky++)
+                    for (kx = 0; kx < p->kw; kx++) {
+                        const int32_t iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
+                        const int32_t ix = ox * p->stride_w - p->pad_l + kx * p->dil_w;
+                        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
+                        for (ci = 0; ci < in.c; ci++)
+                            acc += (x[(iy * in.w + ix) * in.c + ci] - p->in_zp) *
+                                   w[((co * p->kh + ky) * p->kw + kx) * in.c + ci];
+                    }
+                if (bias) acc = dp__wadd(acc, bias[co]);
+                y[(oy * out.w + ox) * out.c + co] =
+                    dp__requant(acc, mult[co], shift[co], p->out_zp, p->act_min, p->act_max);
+            }
+}
+
+void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                        const int32_t *bias, const int32_t *mult,
+                        const int32_t *shift, const dp_qconv_params *p,
+                        dp_shape in, dp_shape out)
+{
+    int32_t oy, ox, c, ky, kx;
+    for (oy = 0; oy < out.h; oy++)
+        for (ox = 0; ox < out.w; ox++)
+            for (c = 0; c < out.c; c++) {
+                int32_t acc = 0;
+                for (ky = 0; ky < p->kh; ky++)
+                    for (kx = 0; kx < p->kw; kx++) {
+                        const int32_t iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
+                        const int32_t ix = ox * p->stride_w - p->pad_l + kx * p->dil_w;
+                        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
+                        acc += (x[(iy * in.w + ix) * in.c + c] - p->in_zp) * w[(ky * p->kw + kx) * out.c + c];
+                    }
+                if (bias) acc = dp__wadd(acc, bias[c]);
+                y[(oy * out.w + ox) * out.c + c] =
+                    dp__requant(acc, mult[c], shift[c], p->out_zp, p->act_min, p->act_max);
+            }
+}
+
+void dp_fc_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                  const int32_t *bias, const int32_t *mult,
+                  const int32_t *shift, const dp_qfc_params *p,
+                  int32_t n_in, int32_t n_out)
+{
+    int32_t o, i;
+    for (o = 0; o < n_out; o++) {
+        int32_t acc = 0;
+        for (i = 0; i < n_in; i++) acc += (x[i] - p->in_zp) * w[o * n_in + i];
+        if (bias) acc = dp__wadd(acc, bias[o]);
+        y[o] = dp__requant(acc, mult[o], shift[o], p->out_zp, p->act_min, p->act_max);
+    }
+}
+
+void dp_add_s8_ref(int8_t *y, const int8_t *const *x,
+                   const dp_qadd_params *p, int32_t count)
+{
+    int32_t i, k;
+    for (i = 0; i < count; i++) {
+        int32_t sum = 0;
+        for (k = 0; k < p->n; k++) {
+            const int32_t shifted = (x[k][i] - p->in_zp[k]) * (1 << 20);
+            sum = dp__wadd(sum, dp__qmul(shifted, p->in_mult[k], p->in_shift[k]));
+        }
+        y[i] = dp__requant(sum, p->out_mult, p->out_shift, p->out_zp, p->act_min, p->act_max);
+    }
+}
+
+void dp_maxpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                       dp_shape in, dp_shape out)
+{
+    int32_t oy, ox, c, ky, kx;
+    for (oy = 0; oy < out.h; oy++)
+        for (ox = 0; ox < out.w; ox++)
+            for (c = 0; c < out.c; c++) {
+                int32_t mx = -129;
+                for (ky = 0; ky < p->kh; ky++)
+                    for (kx = 0; kx < p->kw; kx++) {
+                        const int32_t iy = oy * p->stride_h - p->pad_t + ky;
+                        const int32_t ix = ox * p->stride_w - p->pad_l + kx;
+                        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
+                        if (x[(iy * in.w + ix) * in.c + c] > mx) mx = x[(iy * in.w + ix) * in.c + c];
+                    }
+                y[(oy * out.w + ox) * out.c + c] = dp__clamp8(mx, p->act_min, p->act_max);
+            }
+}
+
+static int32_t dp__avg_round_ref(int32_t acc, int32_t n)
+{
+    return acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;   /* TFLite */
+}
+
+void dp_avgpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+                       dp_shape in, dp_shape out)
+{
+    int32_t oy, ox, c, ky, kx;
+    for (oy = 0; oy < out.h; oy++)
+        for (ox = 0; ox < out.w; ox++)
+            for (c = 0; c < out.c; c++) {
+                int32_t acc = 0, n = 0;
+                for (ky = 0; ky < p->kh; ky++)
+                    for (kx = 0; kx < p->kw; kx++) {
+                        const int32_t iy = oy * p->stride_h - p->pad_t + ky;
+                        const int32_t ix = ox * p->stride_w - p->pad_l + kx;
+                        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
+                        acc += x[(iy * in.w + ix) * in.c + c];
+                        n++;
+                    }
+                y[(oy * out.w + ox) * out.c + c] =
+                    dp__clamp8(n ? dp__avg_round_ref(acc, n) : 0, p->act_min, p->act_max);
+            }
+}
+
+void dp_gap_s8_ref(int8_t *y, const int8_t *x, int32_t act_min,
+                   int32_t act_max, dp_shape in)
+{
+    int32_t c, i, n = in.h * in.w;
+    for (c = 0; c < in.c; c++) {
+        int32_t acc = 0;
+        for (i = 0; i < n; i++) acc += x[i * in.c + c];
+        y[c] = dp__clamp8(dp__avg_round_ref(acc, n), act_min, act_max);
+    }
+}
+
+void dp_chmul_s8_ref(int8_t *y, const int8_t *x, const int8_t *s,
+                     const dp_qchmul_params *p, dp_shape in)
+{
+    int32_t h, w, c;
+    for (h = 0; h < in.h; h++)
+        for (w = 0; w < in.w; w++)
+            for (c = 0; c < in.c; c++) {
+                const int32_t i = (h * in.w + w) * in.c + c;
+                y[i] = dp__requant((x[i] - p->x_zp) * (s[c] - p->s_zp), p->mult, p->shift,
+                                   p->out_zp, p->act_min, p->act_max);
+            }
+}
+
+void dp_concat_s8_ref(int8_t *y, const int8_t *const *x,
+                      const dp_qconcat_params *p, int32_t hw)
+{
+    int32_t i, k, j, c0, out_c = 0;
+    for (k = 0; k < p->n; k++) out_c += p->in_c[k];
+    for (i = 0; i < hw; i++)
+        for (k = 0, c0 = 0; k < p->n; c0 += p->in_c[k], k++)
+            for (j = 0; j < p->in_c[k]; j++)
+                y[i * out_c + c0 + j] = dp__requant(x[k][i * p->in_c[k] + j] - p->in_zp[k], p->mult[k],
+                                                    p->shift[k], p->out_zp, -128, 127);
+}
+
+void dp_softmax_s8_ref(int8_t *y, const int8_t *x, const uint16_t *table,
+                       int32_t rows, int32_t n)
+{
+    int32_t r, i, mx;
+    for (r = 0; r < rows; r++) {
+        uint32_t S = 0;
+        mx = -128;
+        for (i = 0; i < n; i++)
+            if (x[r * n + i] > mx) mx = x[r * n + i];
+        for (i = 0; i < n; i++) S += table[mx - x[r * n + i]];
+        for (i = 0; i < n; i++) {
+            const uint64_t R = 0xFFFFFFFFu / S;
+            uint64_t q = ((uint64_t)table[mx - x[r * n + i]] * 256u * R + 0x80000000u) >> 32;
+            if (q > 255) q = 255;
+            y[r * n + i] = (int8_t)((int32_t)q - 128);
+        }
+    }
+}
+
+/* ---- >>qhelpers ---- */
+int dp_qmul_from_real(double real, int32_t *mult, int32_t *shift)
+{
+    int e = 0;
+    double q;
+    long long qf;
+    if (!mult || !shift) return DP_ERR_ARG;
+    *mult = 0;
+    *shift = 0;
+    if (!(real >= 0.0) || real > 1e30) return DP_ERR_ARG;   /* NaN too */
+    if (real == 0.0) return DP_OK;
+    q = frexp(real, &e);                  /* real = q * 2^e, q in [0.5, 1) */
+    qf = (long long)round(q * 2147483648.0);
+    if (qf == 2147483648LL) { qf /= 2; e++; }
+    if (e < -31) return DP_OK;             /* flushes to zero, as TFLite */
+    if (e > 30) return DP_ERR_UNSUPPORTED;
+    *mult = (int32_t)qf;
+    *shift = (int32_t)e;
+    return DP_OK;
+}
+
+int dp_qact_relu(float scale, int32_t zero_point, double cap, int32_t *lo, int32_t *hi)
+{
+    float h;
+    if (!lo || !hi || !(scale > 0.0f) || zero_point < -128 || zero_point > 127) return DP_ERR_ARG;
+    *lo = zero_point;
+    *hi = 127;
+    if (cap > 0.0) {
+        /* float division and round-half-away, as TFLite's Quantize() */
+        h = (float)zero_point + roundf((float)cap / scale);
+        if (h < 127.0f) *hi = h < -128.0f ? -128 : (int32_t)h;
+    }
+    return DP_OK;
+}
+
+void dp_softmax_table(double in_scale, double beta, uint16_t table[256])
+{
+    int i;
+    for (i = 0; i < 256; i++) {
+        const double v = 65535.0 * exp(-beta * in_scale * (double)i);
+        table[i] = (uint16_t)(v >= 65535.0 ? 65535 : (v > 0.0 ? (long)floor(v + 0.5) : 0));
+    }
+}
+
+/* ---- >>builder ---- */
+typedef struct dp__mb_tensor {
+    uint32_t off;
+    int32_t h, w, c, zp;
+    float scale;
+} dp__mb_tensor;
+
+typedef struct dp__mb_rec {
+    int32_t kind, n_in, out, in[DP_MAX_OP_INPUTS];
+    int32_t g[10], act_min, act_max;
+    uint32_t w, w_len, b, k, m, s;    /* data offsets + 1; 0 = none */
+    int32_t out_mult, out_shift;
+} dp__mb_rec;
+
+static void dp__wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void dp__wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static uint32_t dp__f32_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, 4);
+    return u;
+}
+
+void dp_mb_init(dp_mb *b)
+{
+    if (!b) return;
+    memset(b, 0, sizeof *b);
+    b->input = b->output = -1;
+}
+
+void dp_mb_free(dp_mb *b)
+{
+    if (!b) return;
+    DP_FREE(b->tensors);
+    DP_FREE(b->ops);
+    DP_FREE(b->data);
+    dp_mb_init(b);
+}
+
+static int dp__mb_fail(dp_mb *b, int err)
+{
+    if (!b->err) b->err = err;
+    return b->err;
+}
+
+/* grow an array of n elements of size sz to hold one more */
+static int dp__mb_grow(void **p, uint32_t *cap, uint32_t n, size_t sz)
+{
+    void *q;
+    uint32_t nc;
+    if (n < *cap) return 0;
+    nc = *cap ? *cap * 2u : 16u;
+    q = DP_REALLOC(*p, (size_t)nc * sz);
+    if (!q) return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+/* append `bytes` bytes (4-aligned start); returns offset + 1, 0 on failure */
+static uint32_t dp__mb_data(dp_mb *b, const void *src, size_t bytes)
+{
+    const uint32_t at = (b->data_len + 3u) & ~3u;
+    if (bytes > 0x40000000u || (size_t)at + bytes > 0x40000000u) { dp__mb_fail(b, DP_ERR_LIMIT); return 0; }
+    if (at + bytes > b->data_cap) {
+        size_t nc = b->data_cap ? b->data_cap : 1024;
+        uint8_t *q;
+        while (nc < at + bytes) nc *= 2;
+        q = (uint8_t *)DP_REALLOC(b->data, nc);
+        if (!q) { dp__mb_fail(b, DP_ERR_NOMEM); return 0; }
+        b->data = q;
+        b->data_cap = (uint32_t)nc;
+    }
+    if (at > b->data_len) memset(b->data + b->data_len, 0, at - b->data_len);
+    if (bytes) memcpy(b->data + at, src, bytes);
+    b->data_len = at + (uint32_t)bytes;
+    return at + 1u;
+}
+
+static uint32_t dp__mb_i32(dp_mb *b, const int32_t *v, int32_t n)
+{
+    uint8_t *tmp;
+    int32_t i;
+    uint32_t r;
+    if (n <= 0) return 0;
+    tmp = (uint8_t *)DP_MALLOC((size_t)n * 4u);
+    if (!tmp) { dp__mb_fail(b, DP_ERR_NOMEM); return 0; }
+    for (i = 0; i < n; i++) dp__wr32(tmp + 4 * i, (uint32_t)v[i]);
+    r = dp__mb_data(b, tmp, (size_t)n * 4u);
+    DP_FREE(tmp);
+    return r;
+}
+
+int dp_mb_add_tensor(dp_mb *b, int h, int w, int c, float scale,
+                     int zero_point, uint32_t arena_offset)
+{
+    dp__mb_tensor *t;
+    if (!b) return DP_ERR_ARG;
+    if (b->err) return b->err;
+    if (h < 1 || w < 1 || c < 1 || h > 65535 || w > 65535 || c > 65535 ||
+        zero_point < -128 || zero_point > 127 || !(scale > 0.0f))
+        return dp__mb_fail(b, DP_ERR_ARG);
+    if (b->n_tensors >= 65535u) return dp__mb_fail(b, DP_ERR_LIMIT);
+    if (dp__mb_grow(&b->tensors, &b->cap_tensors, b->n_tensors, sizeof(dp__mb_tensor)))
+        return dp__mb_fail(b, DP_ERR_NOMEM);
+    t = (dp__mb_tensor *)b->tensors + b->n_tensors;
+    t->off = arena_offset;
+    t->h = h; t->w = w; t->c = c; t->zp = zero_point;
+    t->scale = scale;
+    return (int)b->n_tensors++;
+}
+
+/* TFLite's int8 ADD parameters, generalised to n inputs: inputs are
+   rescaled to twice the largest input scale with 20 bits of headroom */
+static int dp__mb_add_params(const dp__mb_tensor *const *in, int n, const dp__mb_tensor *out,
+                             int32_t *mult, int32_t *shift)
+{
+    double mx = 0.0;
+    int i, st;
+    for (i = 0; i < n; i++)
+        if ((double)in[i]->scale > mx) mx = (double)in[i]->scale;
+    mx *= 2.0;
+    for (i = 0; i < n; i++) {
+        st = dp_qmul_from_real((double)in[i]->scale / mx, &mult[i], &shift[i]);
+        if (st) return st;
+    }
+    return dp_qmul_from_real(mx / ((double)(1 << 20) * (double)out->scale), &mult[n], &shift[n]);
+}
+
+int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
+{
+    dp__mb_rec r;
+    const dp__mb_tensor *T, *o, *in[DP_MAX_OP_INPUTS];
+    int32_t q_mult[DP_MAX_OP_INPUTS + 1], q_shift[DP_MAX_OP_INPUTS + 1];
+    int32_t *cm = NULL, *cs = NULL, *ks = NULL;
+    int i, n, cout = 0, st = DP_OK;
+    uint32_t nw = 0;
+
+    if (!b || !op) return DP_ERR_ARG;
+    if (b->err) return b->err;
+    if (op->kind <= 0 || op->kind >= DP_MOP_KIND_COUNT) return dp__mb_fail(b, DP_ERR_ARG);
+    n = op->n_inputs ? op->n_inputs : (op->kind == DP_MOP_CHMUL ? 2 : 1);
+    if (n < 1 || n > DP_MAX_OP_INPUTS) return dp__mb_fail(b, DP_ERR_ARG);
+    T = (const dp__mb_tensor *)b->tensors;
+    if (op->output < 0 || (uint32_t)op->output >= b->n_tensors) return dp__mb_fail(b, DP_ERR_ARG);
+    for (i = 0; i < n; i++) {
+        if (op->inputs[i] < 0 || (uint32_t)op->inputs[i] >= b->n_tensors) return dp__mb_fail(b, DP_ERR_ARG);
+        in[i] = T + op->inputs[i];
+    }
+    o = T + op->output;
+    if (b->n_ops >= 0xFFFEu) return dp__mb_fail(b, DP_ERR_LIMIT);
+
+    memset(&r, 0, sizeof r);
+    r.kind = op->kind;
+    r.n_in = n;
+    r.out = op->output;
+    for (i = 0; i < n; i++) r.in[i] = op->inputs[i];
+    if (op->kind == DP_MOP_CONV2D || op->kind == DP_MOP_DWCONV2D ||
+        op->kind == DP_MOP_MAXPOOL || op->kind == DP_MOP_AVGPOOL) {
+        const int v[10] = { op->kh, op->kw, op->stride_h, op->stride_w, op->dil_h, op->dil_w,
+                            op->pad_t, op->pad_l, op->pad_b, op->pad_r };
+        for (i = 0; i < 10; i++) {
+            r.g[i] = (i < 6 && v[i] == 0) ? 1 : v[i];
+            if (r.g[i] < 0 || r.g[i] > 255) return dp__mb_fail(b, DP_ERR_ARG);
+        }
+    }
+    r.act_min = -128;
+    r.act_max = 127;
+    if ((op->act_min || op->act_max) && op->kind != DP_MOP_CONCAT && op->kind != DP_MOP_SOFTMAX) {
+        if (op->act_min < -128 || op->act_max > 127 || op->act_min > op->act_max) return dp__mb_fail(b, DP_ERR_ARG);
+        r.act_min = op->act_min;
+        r.act_max = op->act_max;
+    }
+
+    switch (op->kind) {
+    case DP_MOP_CONV2D:
+    case DP_MOP_DWCONV2D:
+    case DP_MOP_FC: {
+        uint64_t per;   /* weights per output channel (dw: per tap row) */
+        cout = o->c;
+        if (op->kind == DP_MOP_CONV2D) per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)in[0]->c;
+        else if (op->kind == DP_MOP_FC) per = (uint64_t)(uint32_t)in[0]->h * (uint32_t)in[0]->w * (uint32_t)in[0]->c;
+        else per = (uint64_t)r.g[0] * r.g[1];
+        if (per * (uint64_t)cout > 0x40000000u) return dp__mb_fail(b, DP_ERR_LIMIT);
+        nw = (uint32_t)(per * (uint64_t)cout);
+        if (!op->weights || (!op->w_scale && (!op->mult || !op->shift))) return dp__mb_fail(b, DP_ERR_ARG);
+        r.w = dp__mb_data(b, op->weights, nw);
+        r.w_len = nw;
+        if (op->bias) r.b = dp__mb_i32(b, op->bias, cout);
+        cm = (int32_t *)DP_CALLOC((size_t)cout * 3u, sizeof(int32_t));
+        if (!cm) return dp__mb_fail(b, DP_ERR_NOMEM);
+        cs = cm + cout;
+        ks = cs + cout;
+        for (i = 0; i < cout; i++) {
+            if (op->w_scale) {
+                const double real = (double)in[0]->scale * (double)op->w_scale[i] / (double)o->scale;
+                const int e = dp_qmul_from_real(real, &cm[i], &cs[i]);
+                if (e && !st) st = e;
+            } else {
+                cm[i] = op->mult[i];
+                cs[i] = op->shift[i];
+            }
+        }
+        if (op->kind != DP_MOP_DWCONV2D) {
+            /* kernel sums: lets the interpreter fold the input zero point */
+            uint32_t j;
+            for (i = 0; i < cout; i++) {
+                int32_t s = 0;
+                for (j = 0; j < (uint32_t)per; j++) s += op->weights[(uint32_t)i * (uint32_t)per + j];
+                ks[i] = s;
+            }
+            r.k = dp__mb_i32(b, ks, cout);
+        }
+        if (!st) {
+            r.m = dp__mb_i32(b, cm, cout);
+            r.s = dp__mb_i32(b, cs, cout);
+        }
+        DP_FREE(cm);
+        if (st) return dp__mb_fail(b, st);
+        break;
+    }
+    case DP_MOP_ADD:
+        if (op->mult && op->shift) {
+            for (i = 0; i <= n; i++) { q_mult[i] = op->mult[i]; q_shift[i] = op->shift[i]; }
+        } else if ((st = dp__mb_add_params(in, n, o, q_mult, q_shift)) != DP_OK) {
+            return dp__mb_fail(b, st);
+        }
+        r.m = dp__mb_i32(b, q_mult, n);
+        r.s = dp__mb_i32(b, q_shift, n);
+        r.out_mult = q_mult[n];
+        r.out_shift = q_shift[n];
+        break;
+    case DP_MOP_CHMUL:
+        if (op->mult && op->shift) {
+            r.out_mult = op->mult[0];
+            r.out_shift = op->shift[0];
+        } else {
+            st = dp_qmul_from_real((double)in[0]->scale * (double)in[1]->scale / (double)o->scale,
+                                   &r.out_mult, &r.out_shift);
+            if (st) return dp__mb_fail(b, st);
+        }
+        break;
+    case DP_MOP_CONCAT:
+        for (i = 0; i < n; i++) {
+            if (op->mult && op->shift) {
+                q_mult[i] = op->mult[i];
+                q_shift[i] = op->shift[i];
+            } else if ((st = dp_qmul_from_real((double)in[i]->scale / (double)o->scale,
+                                                &q_mult[i], &q_shift[i])) != DP_OK) {
+                return dp__mb_fail(b, st);
+            }
+        }
+        r.m = dp__mb_i32(b, q_mult, n);
+        r.s = dp__mb_i32(b, q_shift, n);
+        break;
+    case DP_MOP_SOFTMAX: {
+        uint16_t tab[256];
+        uint8_t raw[512];
+        dp_softmax_table((double)in[0]->scale, op->beta != 0.0 ? op->beta : 1.0, tab);
+        for (i = 0; i < 256; i++) dp__wr16(raw + 2 * i, tab[i]);
+        r.w = dp__mb_data(b, raw, 512);
+        r.w_len = 512;
+        break;
+    }
+    default:
+        break;
+    }
+    if (b->err) return b->err;
+    if (dp__mb_grow(&b->ops, &b->cap_ops, b->n_ops, sizeof(dp__mb_rec))) return dp__mb_fail(b, DP_ERR_NOMEM);
+    ((dp__mb_rec *)b->ops)[b->n_ops] = r;
+    return (int)b->n_ops++;
+}
+
+int dp_mb_set_io(dp_mb *b, int input, int output)
+{
+    if (!b) return DP_ERR_ARG;
+    if (b->err) return b->err;
+    if (input < 0 || output < 0 || (uint32_t)input >= b->n_tensors || (uint32_t)output >= b->n_tensors)
+        return dp__mb_fail(b, DP_ERR_ARG);
+    b->input = input;
+    b->output = output;
+    return DP_OK;
+}
+
+int dp_mb_finish(dp_mb *b, void **blob, size_t *len)
+{
+    const dp__mb_tensor *T;
+    const dp__mb_rec *R;
+    uint32_t nt, no, i, j, ops_off, data_off, total, arena = 0;
+    uint32_t *first, *last;
+    uint64_t macs = 0;
+    uint8_t *out;
+    dp_model chk;
+    int st;
+
+    if (!b || !blob || !len) return DP_ERR_ARG;
+    *blob = NULL;
+    *len = 0;
+    if (b->err) return b->err;
+    nt = b->n_tensors;
+    no = b->n_ops;
+    T = (const dp__mb_tensor *)b->tensors;
+    R = (const dp__mb_rec *)b->ops;
+    if (b->input < 0 || b->output < 0 || no == 0) return dp__mb_fail(b, DP_ERR_ARG);
+
+    /* lifetimes from the op order: first = writer step, last = last reader */
+    first = (uint32_t *)DP_MALLOC(sizeof(uint32_t) * 2u * nt);
+    if (!first) return dp__mb_fail(b, DP_ERR_NOMEM);
+    last = first + nt;
+    for (i = 0; i < nt; i++) first[i] = 0xFFFFFFFFu;
+    first[b->input] = 0;
+    for (i = 0; i < no; i++) {
+        if (first[R[i].out] != 0xFFFFFFFFu) { DP_FREE(first); return dp__mb_fail(b, DP_ERR_ARG); }
+        first[R[i].out] = i + 1u;
+    }
+    for (i = 0; i < nt; i++) {
+        if (first[i] == 0xFFFFFFFFu) { DP_FREE(first); return dp__mb_fail(b, DP_ERR_ARG); }  /* never written */
+        last[i] = first[i];
+    }
+    for (i = 0; i < no; i++)
+        for (j = 0; j < (uint32_t)R[i].n_in; j++)
+            if (last[R[i].in[j]] < i + 1u) last[R[i].in[j]] = i + 1u;
+    last[b->output] = no + 1u;
+
+    for (i = 0; i < nt; i++) {
+        const uint64_t end = (uint64_t)T[i].off + (uint64_t)T[i].h * T[i].w * T[i].c;
+        if (end > 0x7FFFFFFFu) { DP_FREE(first); return dp__mb_fail(b, DP_ERR_LIMIT); }
+        if (end > arena) arena = (uint32_t)end;
+    }
+    ops_off = DP__HDR + DP__TREC * nt;
+    data_off = ops_off + DP__OREC * no;
+    if ((uint64_t)data_off + b->data_len + 8u > 0x7FFFFFFFu) { DP_FREE(first); return dp__mb_fail(b, DP_ERR_LIMIT); }
+    total = ((data_off + b->data_len + 3u) & ~3u) + 4u;
+    out = (uint8_t *)DP_MALLOC(total);
+    if (!out) { DP_FREE(first); return dp__mb_fail(b, DP_ERR_NOMEM); }
+    memset(out, 0, total);
+
+    for (i = 0; i < nt; i++) {
+        uint8_t *p = out + DP__HDR + DP__TREC * i;
+        dp__wr32(p, T[i].off);
+        dp__wr32(p + 4, (uint32_t)(T[i].h * T[i].w * T[i].c));
+        dp__wr16(p + 8, (uint32_t)T[i].h);
+        dp__wr16(p + 10, (uint32_t)T[i].w);
+        dp__wr16(p + 12, (uint32_t)T[i].c);
+        dp__wr16(p + 14, (uint32_t)T[i].zp & 0xFFFFu);
+        dp__wr16(p + 16, first[i]);
+        dp__wr16(p + 18, last[i]);
+        dp__wr32(p + 20, dp__f32_bits(T[i].scale));
+    }
+    for (i = 0; i < no; i++) {
+        uint8_t *p = out + ops_off + DP__OREC * i;
+        const dp__mb_rec *r = R + i;
+        dp_shape si, so;
+        p[0] = (uint8_t)r->kind;
+        p[1] = (uint8_t)r->n_in;
+        dp__wr16(p + 2, (uint32_t)r->out);
+        for (j = 0; j < (uint32_t)r->n_in; j++) dp__wr16(p + 4 + 2 * j, (uint32_t)r->in[j]);
+        for (j = 0; j < 10; j++) p[20 + j] = (uint8_t)r->g[j];
+        p[30] = (uint8_t)(r->act_min & 0xFF);
+        p[31] = (uint8_t)(r->act_max & 0xFF);
+        dp__wr32(p + 32, r->w ? r->w - 1u + data_off : 0);
+        dp__wr32(p + 36, r->w_len);
+        dp__wr32(p + 40, r->b ? r->b - 1u + data_off : 0);
+        dp__wr32(p + 44, r->k ? r->k - 1u + data_off : 0);
+        dp__wr32(p + 48, r->m ? r->m - 1u + data_off : 0);
+        dp__wr32(p + 52, r->s ? r->s - 1u + data_off : 0);
+        dp__wr32(p + 56, (uint32_t)r->out_mult);
+        dp__wr32(p + 60, (uint32_t)r->out_shift);
+        si.h = T[r->in[0]].h; si.w = T[r->in[0]].w; si.c = T[r->in[0]].c;
+        so.h = T[r->out].h; so.w = T[r->out].w; so.c = T[r->out].c;
+        macs += dp__macs((uint32_t)r->kind, si, so, (uint32_t)r->g[0], (uint32_t)r->g[1]);
+    }
+    DP_FREE(first);
+    if (b->data_len) memcpy(out + data_off, b->data, b->data_len);
+
+    memcpy(out, "DPMB", 4);
+    dp__wr16(out + 4, DP_MODEL_VERSION);
+    dp__wr16(out + 6, DP__HDR);
+    dp__wr32(out + 8, total);
+    dp__wr32(out + 12, arena);
+    dp__wr16(out + 16, nt);
+    dp__wr16(out + 18, no);
+    dp__wr16(out + 20, (uint32_t)b->input);
+    dp__wr16(out + 22, (uint32_t)b->output);
+    dp__wr32(out + 24, DP__HDR);
+    dp__wr32(out + 28, ops_off);
+    dp__wr32(out + 32, data_off);
+    dp__wr32(out + 36, (uint32_t)macs);
+    dp__wr32(out + 40, (uint32_t)(macs >> 32));
+    dp__wr32(out + 44, 0);
+    dp__wr32(out + total - 4u, dp_crc32(0, out, total - 4u));
+
+    /* the loader is the specification: refuse to hand out a blob it rejects */
+    st = dp_model_init(&chk, out, total);
+    if (st != DP_OK) {
+        b->why = chk.why;
+        b->where = chk.where;
+        DP_FREE(out);
+        return dp__mb_fail(b, st);
+    }
+    *blob = out;
+    *len = total;
+    return DP_OK;
+}
+#endif /* !DIFFPRUNE_INFERENCE_ONLY */
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ====================================================================== */
@@ -691,6 +2839,8 @@ struct dp_graph {
     int ws_threads;
     int freeze_dropout;             /* gradient check: same masks again  */
     int train_mode_last;            /* mode of the last forward          */
+    double *prof;                   /* [2*n_nodes] seconds fwd, bwd      */
+    long prof_calls[2];
 };
 
 static const char *const dp__op_names[DP_OP_COUNT] = {
@@ -735,6 +2885,7 @@ void dp_graph_free(dp_graph *g)
     dp__free_buffers(g);
     for (i = 0; i < g->n_nodes; i++) DP_FREE(g->nodes[i].in);
     DP_FREE(g->nodes); DP_FREE(g->params); DP_FREE(g->grads); DP_FREE(g->state);
+    DP_FREE(g->prof);
     DP_FREE(g);
 }
 
@@ -1152,6 +3303,42 @@ void dp_graph_print(const dp_graph *g, void *file)
         for (j = 0; j < nd->n_in; j++) fprintf(f, "%s%s", j ? "," : "", g->nodes[nd->in[j]].name);
         fputc('\n', f);
     }
+}
+
+void dp_graph_profile(dp_graph *g, int on)
+{
+    if (!g) return;
+    DP_FREE(g->prof);
+    g->prof = on ? (double *)DP_CALLOC(2 * (size_t)g->n_nodes + 1, sizeof(double)) : NULL;
+    g->prof_calls[0] = g->prof_calls[1] = 0;
+}
+
+void dp_graph_print_profile(const dp_graph *g, void *file)
+{
+    FILE *f = file ? (FILE *)file : stdout;
+    int i, j, n, *idx;
+    double tf = 0, tb = 0, cf, cb;
+    if (!g || !g->prof) return;
+    n = g->n_nodes;
+    cf = g->prof_calls[0] ? 1e3 / g->prof_calls[0] : 0.0;
+    cb = g->prof_calls[1] ? 1e3 / g->prof_calls[1] : 0.0;
+    idx = (int *)DP_MALLOC(sizeof(int) * (size_t)(n + 1));
+    if (!idx) return;
+    for (i = 0; i < n; i++) idx[i] = i;
+    for (i = 1; i < n; i++) {   /* insertion sort by total time, slowest first */
+        int k = idx[i];
+        double tk = g->prof[k] * cf + g->prof[n + k] * cb;
+        for (j = i; j > 0 && g->prof[idx[j - 1]] * cf + g->prof[n + idx[j - 1]] * cb < tk; j--) idx[j] = idx[j - 1];
+        idx[j] = k;
+    }
+    fprintf(f, "%-20s %-10s %10s %10s\n", "node", "op", "fwd_ms", "bwd_ms");
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[idx[i]];
+        fprintf(f, "%-20s %-10s %10.3f %10.3f\n", nd->name, dp__op_names[nd->op], g->prof[idx[i]] * cf, g->prof[n + idx[i]] * cb);
+        tf += g->prof[idx[i]] * cf; tb += g->prof[n + idx[i]] * cb;
+    }
+    fprintf(f, "%-20s %-10s %10.3f %10.3f\n", "total", "", tf, tb);
+    DP_FREE(idx);
 }
 
 /* Row block for im2col: about 64 K floats of columns per block. */
@@ -1896,9 +4083,11 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
     if (g->labels_n != n) g->labels_n = 0;
     g->batch = n;
     if (train && !g->freeze_dropout) g->fwd_count++;
+    if (g->prof) g->prof_calls[0]++;
     for (i = 0; i < g->n_nodes; i++) {
         dp__node *nd = &g->nodes[i];
         size_t m = dp__numel(nd, n);
+        double t0 = g->prof ? dp_time() : 0.0;
         switch (nd->op) {
         case DP_OP_INPUT:
             if (i != 0) return dp__fail(g, DP_ERR_UNSUPPORTED, "input '%s': only one input node is supported", nd->name);
@@ -1919,6 +4108,7 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
         case DP_OP_SOFTMAX_CE: if ((st = dp__softmax_fwd(g, nd, n)) != DP_OK) return st; break;
         default: return dp__fail(g, DP_ERR_UNSUPPORTED, "node '%s': unknown op %d", nd->name, nd->op);
         }
+        if (g->prof) g->prof[i] += dp_time() - t0;
     }
     g->train_mode_last = train;
     return g->status;
@@ -1942,10 +4132,13 @@ static int dp__backward_from(dp_graph *g, int last)
 {
     int i, N = g->batch, train = g->train_mode_last;
     memset(g->grads, 0, sizeof(float) * g->n_params);
+    if (g->prof) g->prof_calls[1]++;
     for (i = last; i >= 0; i--) {
         dp__node *nd = &g->nodes[i];
         size_t m = dp__numel(nd, N);
+        double t0;
         if (!nd->dy_written || nd->op == DP_OP_INPUT) continue;
+        t0 = g->prof ? dp_time() : 0.0;
         switch (nd->op) {
         case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_bwd(g, nd, N); else dp__conv_bwd(g, nd, N); break;
         case DP_OP_BN: dp__bn_bwd(g, nd, N, train); break;
@@ -1966,6 +4159,7 @@ static int dp__backward_from(dp_graph *g, int last)
         case DP_OP_SOFTMAX_CE: dp__softmax_bwd(g, nd, N); break;
         default: break;
         }
+        if (g->prof) g->prof[g->n_nodes + i] += dp_time() - t0;
     }
     return g->status;
 }

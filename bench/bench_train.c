@@ -4,7 +4,7 @@
    with the same thread count and prints the ratio.
 
    cc -O3 -march=native -fopenmp -o bench_train bench/bench_train.c -lm
-   usage: bench_train [--threads T] [--seconds S] [cnn28|dscnn|mbv2 ...] */
+   usage: bench_train [--threads T] [--seconds S] [--profile] [cnn28|dscnn|mbv2 ...] */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
 #include <stdio.h>
@@ -72,11 +72,12 @@ int main(int argc, char **argv)
 {
     const char *nets[3] = {"cnn28", "dscnn", "mbv2"};
     const char *want[8];
-    int nwant = 0, i, threads = 0;
+    int nwant = 0, i, threads = 0, profile = 0;
     double seconds = 8.0;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--profile")) profile = 1;
         else if (nwant < 8) want[nwant++] = argv[i];
     }
     if (!nwant) for (i = 0; i < 3; i++) want[nwant++] = nets[i];
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
         for (k = 0; k < (int)(per * B); k++) x[k] = dp_rng_normal(&r);
         for (k = 0; k < B; k++) y[k] = (int)dp_rng_below(&r, (uint32_t)classes);
         for (k = 0; k < 3; k++) dp_train_step(g, o, x, y, B, 0.01f, NULL, NULL);   /* warm-up */
+        if (profile) dp_graph_profile(g, 1);
         t0 = dp_time();
         while (steps < 4096 && (dp_time() - t0 < seconds || steps < 5)) {
             double s = dp_time();
@@ -118,6 +120,7 @@ int main(int argc, char **argv)
         }
         qsort(times, (size_t)steps, sizeof(double), cmp_double);
         printf("diffprune %s img_s=%.1f threads=%d steps=%d\n", want[i], B / times[steps / 2], dp_get_threads(), steps);
+        if (profile) dp_graph_print_profile(g, stdout);
         fflush(stdout);
         free(x); free(y); dp_optim_free(o); dp_graph_free(g);
     }
