@@ -2810,8 +2810,8 @@ typedef struct dp__node {
     size_t w_off, w_n, b_off, b_n;  /* ranges in graph params            */
     size_t s_off, s_n;              /* running mean+var in graph state   */
     float *y, *dy;                  /* [batch*h*w*c]                     */
-    float *aux;                     /* dropout mask, softmax probs, bn mean/invstd */
-    int *iaux;                      /* maxpool argmax                    */
+    float *aux;                     /* dropout mask, softmax probs, bn mean/invstd,
+                                       maxpool window position of the max */
     int dy_written;                 /* backward: has dy been written?    */
 } dp__node;
 
@@ -2870,8 +2870,8 @@ static void dp__free_buffers(dp_graph *g)
     int i;
     for (i = 0; i < g->n_nodes; i++) {
         dp__node *nd = &g->nodes[i];
-        DP_FREE(nd->y); DP_FREE(nd->dy); DP_FREE(nd->aux); DP_FREE(nd->iaux);
-        nd->y = nd->dy = nd->aux = NULL; nd->iaux = NULL;
+        DP_FREE(nd->y); DP_FREE(nd->dy); DP_FREE(nd->aux);
+        nd->y = nd->dy = nd->aux = NULL;
     }
     DP_FREE(g->labels); g->labels = NULL;
     DP_FREE(g->ws); g->ws = NULL;
@@ -3366,17 +3366,17 @@ static int dp__ensure(dp_graph *g, int n)
         if (nd->op == DP_OP_DROPOUT) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
         if (nd->op == DP_OP_SOFTMAX_CE) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
         if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 2 * nd->c);
-        if (nd->op == DP_OP_MAXPOOL) nd->iaux = (int *)DP_MALLOC(sizeof(int) * sz);
+        if (nd->op == DP_OP_MAXPOOL) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
         if ((nd->op == DP_OP_DROPOUT || nd->op == DP_OP_SOFTMAX_CE || nd->op == DP_OP_BN) && !nd->aux)
             return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
-        if (nd->op == DP_OP_MAXPOOL && !nd->iaux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
+        if (nd->op == DP_OP_MAXPOOL && !nd->aux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
         if (nd->op == DP_OP_CONV) {
             const dp__node *x = &g->nodes[nd->in[0]];
             int K = nd->kh * nd->kw * (x->c / nd->groups);
             size_t need = DP__GEMM_WORK + 2 * (size_t)dp__conv_rows(K) * K + 64;
             ws = DP__MAX(ws, need);
         }
-        if (nd->op == DP_OP_BN) ws = DP__MAX(ws, (size_t)4 * nd->c + 64);  /* doubles as 2 floats each */
+        if (nd->op == DP_OP_BN) ws = DP__MAX(ws, (size_t)6 * nd->c + 64);  /* 2 double + 2 float sums */
         maxp = DP__MAX(maxp, nd->w_n + nd->b_n);
     }
     g->ws_part = ws;
@@ -3631,10 +3631,17 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
             int t = dp__tid(), cc;
             long r, r0 = R * t / T, r1 = R * (t + 1) / T;
             double *s = (double *)(void *)dp__ws(g, t), *q = s + C;
+            float *fs = (float *)(q + C), *fq = fs + C;
             for (cc = 0; cc < C; cc++) s[cc] = q[cc] = 0.0;
-            for (r = r0; r < r1; r++) {
-                const float *xp = x + r * C;
-                for (cc = 0; cc < C; cc++) { double v = xp[cc]; s[cc] += v; q[cc] += v * v; }
+            /* float sums over chunks of 64 rows (vectorised), folded into double */
+            for (r = r0; r < r1; r += 64) {
+                long re = DP__MIN(r + 64, r1), k;
+                for (cc = 0; cc < C; cc++) fs[cc] = fq[cc] = 0.0f;
+                for (k = r; k < re; k++) {
+                    const float *xp = x + k * C;
+                    for (cc = 0; cc < C; cc++) { fs[cc] += xp[cc]; fq[cc] += xp[cc] * xp[cc]; }
+                }
+                for (cc = 0; cc < C; cc++) { s[cc] += fs[cc]; q[cc] += fq[cc]; }
             }
         }
         for (c = 0; c < C; c++) {
@@ -3657,13 +3664,17 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
     }
     {
         long r;
+        float *ab = (float *)DP_MALLOC(sizeof(float) * 2 * (size_t)C);
+        if (!ab) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
+        for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - mean[c] * ab[c]; }
         DP__OMP(omp parallel for schedule(static) num_threads(T))
         for (r = 0; r < R; r++) {
             const float *xp = x + r * C;
             float *yp = nd->y + r * C;
             int cc;
-            for (cc = 0; cc < C; cc++) yp[cc] = (xp[cc] - mean[cc]) * (inv[cc] * gam[cc]) + bet[cc];
+            for (cc = 0; cc < C; cc++) yp[cc] = xp[cc] * ab[cc] + ab[C + cc];
         }
+        DP_FREE(ab);
     }
 }
 
@@ -3682,10 +3693,16 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
         int t = dp__tid(), cc;
         long r, r0 = R * t / T, r1 = R * (t + 1) / T;
         double *s = (double *)(void *)dp__ws(g, t), *q = s + C;
+        float *fs = (float *)(q + C), *fq = fs + C;
         for (cc = 0; cc < C; cc++) s[cc] = q[cc] = 0.0;
-        for (r = r0; r < r1; r++) {
-            const float *xp = x + r * C, *dp = dy + r * C;
-            for (cc = 0; cc < C; cc++) { s[cc] += dp[cc]; q[cc] += (double)dp[cc] * (xp[cc] - mean[cc]); }
+        for (r = r0; r < r1; r += 64) {
+            long re = DP__MIN(r + 64, r1), k;
+            for (cc = 0; cc < C; cc++) fs[cc] = fq[cc] = 0.0f;
+            for (k = r; k < re; k++) {
+                const float *xp = x + k * C, *dp = dy + k * C;
+                for (cc = 0; cc < C; cc++) { fs[cc] += dp[cc]; fq[cc] += dp[cc] * (xp[cc] - mean[cc]); }
+            }
+            for (cc = 0; cc < C; cc++) { s[cc] += fs[cc]; q[cc] += fq[cc]; }
         }
     }
     {
@@ -3784,7 +3801,8 @@ static void dp__act_bwd(dp_graph *g, dp__node *nd, size_t n)
     }
 }
 
-/* --- pooling --- */
+/* --- pooling: max pooling keeps, per output, the window position of the
+   maximum (as a float, so the forward loop vectorises) --- */
 static void dp__pool_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
@@ -3794,26 +3812,26 @@ static void dp__pool_fwd(dp_graph *g, dp__node *nd, int N)
         int oy, ox, ky, kx, c;
         for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
             size_t o = (((size_t)n * nd->h + oy) * nd->w + ox) * C;
-            float *yp = nd->y + o;
+            float *yp = nd->y + o, *ap = isavg ? NULL : nd->aux + o;
             int cnt = 0;
-            for (c = 0; c < C; c++) {
-                yp[c] = isavg ? 0.0f : -INFINITY;
-                if (!isavg) nd->iaux[o + c] = -1;
-            }
+            for (c = 0; c < C; c++) yp[c] = isavg ? 0.0f : -INFINITY;
+            if (ap) for (c = 0; c < C; c++) ap[c] = -1.0f;
             for (ky = 0; ky < nd->kh; ky++) {
                 int iy = oy * nd->sh - nd->pt + ky;
                 if (iy < 0 || iy >= IH) continue;
                 for (kx = 0; kx < nd->kw; kx++) {
                     int ix = ox * nd->sw - nd->pl + kx;
-                    size_t xo;
                     const float *xp;
+                    float pos = (float)(ky * nd->kw + kx);
                     if (ix < 0 || ix >= IW) continue;
-                    xo = (((size_t)n * IH + iy) * IW + ix) * C;
-                    xp = xn->y + xo;
+                    xp = xn->y + (((size_t)n * IH + iy) * IW + ix) * C;
                     cnt++;
                     if (isavg) for (c = 0; c < C; c++) yp[c] += xp[c];
-                    else for (c = 0; c < C; c++)
-                        if (xp[c] > yp[c]) { yp[c] = xp[c]; nd->iaux[o + c] = (int)(xo - (size_t)n * IH * IW * C) + c; }
+                    else for (c = 0; c < C; c++) {
+                        int gt = xp[c] > yp[c];
+                        yp[c] = gt ? xp[c] : yp[c];
+                        ap[c] = gt ? pos : ap[c];
+                    }
                 }
             }
             if (isavg) { float s = 1.0f / (float)DP__MAX(cnt, 1); for (c = 0; c < C; c++) yp[c] *= s; }
@@ -3826,7 +3844,10 @@ static void dp__pool_bwd(dp_graph *g, dp__node *nd, int N)
     const dp__node *xn = &g->nodes[nd->in[0]];
     int IH = xn->h, IW = xn->w, C = nd->c, n, isavg = nd->op == DP_OP_AVGPOOL, acc = 0;
     float *dx = dp__dx(g, nd->in[0], &acc);
+    long off[64];   /* element offset of window position p from the window origin */
+    int p;
     if (!dx) return;
+    for (p = 0; p < 64 && p < nd->kh * nd->kw; p++) off[p] = ((long)(p / nd->kw) * IW + p % nd->kw) * C;
     DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
@@ -3835,11 +3856,16 @@ static void dp__pool_bwd(dp_graph *g, dp__node *nd, int N)
         for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
             size_t o = (((size_t)n * nd->h + oy) * nd->w + ox) * C;
             const float *dyp = nd->dy + o;
+            int y0 = oy * nd->sh - nd->pt, x0 = ox * nd->sw - nd->pl;
             if (!isavg) {
-                for (c = 0; c < C; c++) if (nd->iaux[o + c] >= 0) dxn[nd->iaux[o + c]] += dyp[c];
-                continue;
+                const float *ap = nd->aux + o;
+                long base = ((long)y0 * IW + x0) * C;   /* window origin; may be negative with padding */
+                for (c = 0; c < C; c++) {
+                    int p = (int)ap[c];
+                    if (p >= 0) dxn[base + (p < 64 ? off[p] : ((long)(p / nd->kw) * IW + p % nd->kw) * C) + c] += dyp[c];
+                }
             } else {
-                int cnt = 0, y0 = oy * nd->sh - nd->pt, x0 = ox * nd->sw - nd->pl;
+                int cnt = 0;
                 float s;
                 for (ky = 0; ky < nd->kh; ky++) for (kx = 0; kx < nd->kw; kx++)
                     cnt += (y0 + ky >= 0 && y0 + ky < IH && x0 + kx >= 0 && x0 + kx < IW);
