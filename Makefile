@@ -11,7 +11,7 @@ WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart
-TESTS    = test_grad test_train test_gzip test_infer
+TESTS    = test_grad test_train test_gzip test_infer test_sched
 THREADS ?= 2
 
 .PHONY: all test deps test-run test-san test-compile demo data bench-train clean

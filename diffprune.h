@@ -700,6 +700,289 @@ void dp_progress_start(dp_progress *p, const char *label, long total);
 void dp_progress_update(dp_progress *p, long done, double items, const char *extra);
 void dp_progress_end(dp_progress *p);
 
+
+/* ==========================================================================
+   >>sched   Peak memory usage (PMU), execution order, arena, text format
+   ==========================================================================
+   Memory model -- one definition, shared with the MCU interpreter:
+   - A graph is a list of nodes in a topological order (every node's inputs
+     are listed before it). A node is a graph input or an operator ("op");
+     each produces ONE tensor of size[i] bytes (1 byte per int8 element).
+   - Graph inputs are live from the start: they count as executed at time 0
+     and are not part of an order. They get an arena slot like every tensor
+     and it is reused after their last reader, but the caller writes them, so
+     an op never writes INTO a graph input (no in-place Add into an input).
+   - A tensor that no op reads is a graph output and stays live to the end.
+   - While op v runs, with S = the ops run before it,
+         ws(S, v) = live(S) + size(v),
+     live(S) = bytes of every tensor already produced (graph inputs included)
+     that is a graph output or still has a reader outside S; v's inputs are
+     part of live(S).
+   - In place: if v is flagged can_inplace (an element-wise Add) and one of its
+     inputs u has size(u) == size(v), is not a graph input and v is u's last
+     reader, v writes its output over u and ws(S, v) = live(S).  It never
+     costs anything, so it is always done (into the first such input).
+   - peak(order) = max over steps of ws;  PMU = min over topological orders
+     of peak(order) ("peak_exact").  Imprecise PMU (MicroNets / SpArSe) = max
+     over ops of (its inputs + its output).  "Definition order" = the order in
+     which the ops are listed.  An input listed twice by one op counts once.
+   Gradient: at the bottleneck step of the optimal order PMU is the sum of the
+   sizes of the tensors live there (dp_sched_result.bottleneck), so
+   dPMU/dsize(t) = 1 for each of them and 0 for every other tensor.
+
+   Text format (one node per line; '#' starts a comment; blank lines are fine;
+   fields are separated by spaces or tabs; sizes are decimal bytes):
+       input <name> <bytes>
+       op    <name> <bytes> <input-name>...      (at least one input)
+       add   <name> <bytes> <input-name>...      (at least two; may run in place)
+   Names are up to DP_SCHED_MAX_NAME bytes of anything but blanks, control
+   characters and '#'; each is defined once, before it is used.  A file holds
+   at most DP_SCHED_MAX_NODES nodes and at least one op.
+
+   Cost (details at >>sched-impl): the DP's states are, summed over segments
+   (stretches between points that every order passes through), the ways to
+   have run part of a segment -- len+1 for a chain, prod(branch_len + 1) for
+   parallel branches, 2^n for n independent ops -- of which bounds keep only
+   those reached below the optimum.  Chains and CNNs: microseconds to
+   milliseconds; very wide random DAGs can hit max_states (DP_ERR_LIMIT). */
+
+#ifndef DP_SCHED_MAX_NODES
+#define DP_SCHED_MAX_NODES 4096   /* nodes (inputs + ops) per graph, <= 2^22 */
+#endif
+#define DP_SCHED_MAX_NAME 63      /* bytes per node name in the text format  */
+#define DP_SCHED_MAX_TENSOR ((int64_t)1 << 40) /* bytes per tensor           */
+#define DP_SCHED_MAX_ALIGN 4096   /* largest arena alignment                 */
+#define DP_SCHED_DEFAULT_MAX_STATES 2000000LL  /* DP states per plan call    */
+
+/* A view of a graph.  Fill it yourself (dp_sched_graph_init allocates the
+   arrays) or get one from dp_sched_parse_text. */
+typedef struct dp_sched_graph {
+    int n;                      /* nodes, listed in a topological order       */
+    int64_t *size;              /* [n] output bytes, 1..DP_SCHED_MAX_TENSOR   */
+    int *in_start;              /* [n+1] CSR: inputs of node i are            */
+    int *in_idx;                /*   in_idx[in_start[i] .. in_start[i+1]-1],  */
+                                /*   node ids < i                             */
+    unsigned char *is_input;    /* [n] 1 = graph input (has no inputs)        */
+    unsigned char *can_inplace; /* [n] 1 = element-wise op (Add); may be NULL */
+    const char **name;          /* [n] optional; NULL or NULL entries allowed */
+    char *name_pool;            /* storage behind name[] when the library     */
+                                /*   made them; freed by dp_sched_graph_free  */
+} dp_sched_graph;
+
+/* Zero means default everywhere; pass NULL for all defaults. */
+typedef struct dp_sched_opts {
+    long long max_states; /* DP states allowed per call (0: default 2e6)      */
+    int64_t align;        /* arena offset alignment, power of 2 (0: 1 byte)   */
+    int peak_only;        /* 0: every segment's own peak is minimal too (best
+                             per-step report, packs better);  1: only the PMU
+                             is guaranteed, segments that cannot reach it
+                             keep the greedy order (faster; training loops)  */
+    int skip_arena;       /* 1: no arena planning (offset NULL, arena_size 0) */
+} dp_sched_opts;
+
+typedef struct dp_sched_result {
+    int exact;            /* 1: `order` is optimal and peak_exact is the PMU  */
+    int n_order;          /* number of ops (nodes that are not graph inputs)  */
+    int *order;           /* [n_order] node ids in execution order: optimal
+                             if exact, else the best fallback found          */
+    int64_t peak_exact;   /* PMU, or -1 when !exact                           */
+    int64_t peak_order;   /* peak of `order` (== peak_exact when exact)       */
+    int64_t peak_definition_order; /* peak when ops run in listed order       */
+    int64_t peak_greedy;  /* peak of the greedy heuristic order               */
+    int64_t peak_imprecise; /* max over ops of inputs + output                */
+    int64_t lower_bound;  /* proven lower bound on the PMU                    */
+    int64_t *step_ws;     /* [n_order] working set of each step of `order`    */
+    int *step_inplace;    /* [n_order] node id of the input overwritten in
+                             place by that step, or -1                        */
+    int bottleneck_step;  /* first step with step_ws == peak_order (-1: no ops) */
+    int n_bottleneck;     /* tensors live at that step; their sizes sum to    */
+    int *bottleneck;      /*   peak_order ([n_bottleneck] node ids)           */
+    int64_t *offset;      /* [g->n] arena byte offset of every tensor         */
+    int64_t arena_size;   /* bytes of the arena for `order` (>= peak_order;   */
+                          /*   not planned with opts->skip_arena)            */
+    long long states;     /* DP states created                                */
+    int n_segments;       /* segments the graph splits into                   */
+    int n_segments_dp;    /* segments that needed the DP                      */
+    char error[128];      /* message when the call fails                      */
+} dp_sched_result;
+
+/* Allocate a graph of n nodes and n_edges input references (arrays zeroed,
+   in_start all 0, name[] all NULL).  dp_sched_graph_free releases it; free
+   is safe on a zeroed or failed graph. */
+dp_status dp_sched_graph_init(dp_sched_graph *g, int n, int n_edges);
+void dp_sched_graph_free(dp_sched_graph *g);
+
+/* Validate a graph: DP_ERR_ARG (missing arrays, bad CSR, an input reading
+   a later node, a graph input with inputs, a size out of range) or
+   DP_ERR_LIMIT (more than DP_SCHED_MAX_NODES nodes), with a message.  If
+   is_input is NULL, nodes without inputs are the graph inputs.  An op
+   without inputs (a constant generator) is allowed here. */
+dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_cap);
+
+/* Find a minimum-peak order and describe it (see dp_sched_result).  r is
+   overwritten (zeroed first, never read); release it with
+   dp_sched_result_free after any return.
+     DP_OK         exact result (arena planned unless opts->skip_arena)
+     DP_ERR_LIMIT  the DP needed more than max_states states: every field is
+                   still filled for the best order found (segments solved so
+                   far + greedy elsewhere, or the definition order if that is
+                   better); exact = 0, peak_exact = -1
+     DP_ERR_ARG    invalid graph or options (r->error says why)
+     DP_ERR_NOMEM  allocation failed */
+dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
+                        dp_sched_result *r);
+void dp_sched_result_free(dp_sched_result *r);
+
+/* Peak of a given order (n_order node ids: every op once, inputs before
+   readers).  step_ws / step_inplace ([n_order]) may be NULL.  DP_ERR_ARG if
+   the graph or the order is invalid. */
+dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
+                        int64_t *peak, int64_t *step_ws, int *step_inplace);
+
+/* Assign every tensor a byte offset (offset[g->n]) in one arena so that no
+   two tensors live at the same time overlap, for the given order.  An op run
+   in place gets its overwritten input's offset.  Offsets are multiples of
+   align (0 = 1).  Runs greedy packings (4 priority orders x first fit /
+   best fit / two-ended, then random orders) and keeps the smallest; if that
+   is still above the peak, a bounded backtracking search aims at the peak.
+   *arena_size (bytes up to the end of the last tensor) is >= the peak of
+   the order and equal to it for chains and the CNNs tried, but packing is
+   NP-hard: compare and report when it is larger.  Costs up to ~0.1 s on
+   wide graphs where no packing at the peak is found. */
+dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
+                              int n_order, int64_t align, int64_t *offset,
+                              int64_t *arena_size);
+
+/* Verify an arena: every tensor inside [0, arena_size), offsets multiples of
+   align (0: not checked), and no two tensors live at the same step overlap,
+   except an in-place pair at exactly the same offset (an op with
+   can_inplace and an input of the same size, not a graph input, whose last
+   reader it is).  DP_OK, DP_ERR_FORMAT with a message naming the tensors,
+   or DP_ERR_ARG for a bad graph/order. */
+dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
+                               int n_order, const int64_t *offset,
+                               int64_t arena_size, int64_t align,
+                               char *err, size_t err_cap);
+
+/* Parse the text format above from text[0..len) (need not be NUL-terminated)
+   into *out (zeroed first; free with dp_sched_graph_free; can_inplace is 1
+   for `add` lines, names are set).  On a malformed file: DP_ERR_FORMAT and
+   err = "line N: <what>" for the first bad line: unknown keyword, missing
+   name/size/inputs, size not a number / not positive / too large, name too
+   long, duplicate name, unknown name, name used before its definition
+   (cycle or forward reference), too many nodes, invalid character, or no op
+   at all.  DP_ERR_ARG for NULL arguments, DP_ERR_NOMEM. */
+dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
+                              char *err, size_t err_cap);
+
+/* Print exactly these five lines (peak_exact is "unknown" when !r->exact):
+     peak_exact: <bytes>
+     peak_file_order: <bytes>
+     peak_imprecise: <bytes>
+     order: <op names in execution order, single spaces>
+     arena: <bytes>
+   Nodes without a name print as n<id>.  DP_ERR_IO if writing fails. */
+dp_status dp_sched_print_report(void *file /* FILE* */, const dp_sched_graph *g,
+                                const dp_sched_result *r);
+
+
+/* ---- resources: size, MACs, peak memory, as the MCU sees the graph ----
+   The graph is viewed as the int8 runtime runs it: batch norm folds into the
+   conv or FC before it, ReLU/ReLU6/sigmoid/swish fuse into the op before
+   them when that op has no other reader, dropout and flatten are free
+   (same bytes), the loss node is the model's final softmax. Counting follows the
+   paper's Table 3: size = 1 byte per conv/FC weight + 4 bytes per bias
+   (every conv has one once BN is folded); MACs = conv/FC multiply-adds +
+   pooling out_elements*kh*kw + global pooling h*w*c + (n-1)*elements per
+   n-input Add; PMU = 1 byte per activation element, minimum over execution
+   orders (see >>sched). */
+typedef struct dp_resources {
+    int64_t size_bytes;
+    int64_t macs;
+    int64_t pmu_exact;             /* -1 when the DP hit its state limit   */
+    int64_t pmu_imprecise;
+    int64_t pmu_definition_order;
+    int64_t arena_bytes;           /* arena planned for the chosen order   */
+    long long dp_states;
+    int n_ops;                     /* fused MCU ops                        */
+} dp_resources;
+
+/* Per fused op of the view, in execution (optimal) order. */
+typedef struct dp_op_report {
+    int node;                      /* graph node whose output it produces  */
+    int anchor;                    /* conv/fc/pool/... node that defines it */
+    const char *name;              /* anchor's name                        */
+    const char *kind;              /* anchor's op name                     */
+    int h, w, c;                   /* output shape                         */
+    int64_t out_bytes, param_bytes, macs;
+    int64_t working_set;           /* live bytes while it runs             */
+    int64_t arena_offset;
+    int in_place;                  /* writes over one of its inputs        */
+    int bottleneck;                /* its step has the peak working set    */
+} dp_op_report;
+
+/* Gradients of the resources with respect to each node's output channel
+   count (per graph node; nodes whose channels follow their input, like
+   depthwise convs and activations, carry 0 and add to their input's). */
+typedef struct dp_resource_grads {
+    double *size, *macs, *pmu;     /* [n_nodes] each, caller-allocated or NULL */
+} dp_resource_grads;
+
+/* Computes everything at channel counts ch[node] (NULL: the graph's own).
+   report (may be NULL) receives up to n_report ops. */
+int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
+                       dp_op_report *report, int n_report,
+                       dp_resource_grads *grads);
+/* Prints the per-op table (like the paper's Figure 8) to file (FILE*). */
+int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
+
+/* ---- the paper's backbones ----
+   Each builds input -> network -> FC(classes) -> softmax_ce into an empty
+   graph and returns the logits node (or a negative status). width scales
+   every layer's channels (round to nearest, at least 1): 1.0 is the paper's
+   network. Conv layers are conv (no bias) + batch norm + activation.
+   Structures follow the paper's Table 3 rows (see README, "zoo"). */
+int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float width);
+int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, float width, int stem_stride);
+int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width);
+int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width);
+int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks /* 7: L, 5: M/S */);
+int dp_build_res15(dp_graph *g, int h, int w, int c, int classes, float width);
+int dp_build_res8(dp_graph *g, int h, int w, int c, int classes, float width);
+int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width);
+
+/* The unpruned Table 3 rows by name ("mobilenet_v2_50", "res8", ...):
+   builds it and returns the logits node; DP_ERR_ARG for an unknown name.
+   dp_zoo_name(i) lists them (NULL past the end). */
+int dp_build_zoo(dp_graph *g, const char *name);
+const char *dp_zoo_name(int i);
+
+/* ---- export: float graph -> int8 model file ----
+   Batch norm is folded into the conv/FC before it; weights become int8 with
+   one symmetric scale per output channel; activations get one (scale, zero
+   point) per tensor from their range over the calibration inputs (ranges
+   include 0); pools keep their input's quantisation; the final softmax
+   outputs scale 1/256, zero point -128. Ops are written in the exact
+   peak-memory order with the scheduler's arena offsets, so the model's
+   arena is the PMU the resource model reports (when they differ, the
+   reason is the arena packing heuristic; info tells both). */
+typedef struct dp_export_info {
+    int64_t pmu;            /* exact peak memory of the exported op graph    */
+    int64_t arena_bytes;    /* arena the model needs                         */
+    int64_t model_bytes;    /* size of the .dpm blob                         */
+    int64_t macs;
+    int n_ops;
+} dp_export_info;
+/* calib: n_calib inputs [n_calib * h*w*c] in the graph's input layout.
+   *blob is DP_MALLOC'd (free with DP_FREE). err gets a message on failure. */
+int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
+              size_t *len, dp_export_info *info, char *err, size_t err_cap);
+/* Quantises a float input into the model's input tensor (in the arena). */
+int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x);
+/* Writes a blob atomically; as a C header with dp_write_c_array. */
+int dp_model_save(const char *path, const void *blob, size_t len);
+int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len);
+
 #endif /* DIFFPRUNE_INFERENCE_ONLY */
 
 #ifdef __cplusplus
@@ -1342,15 +1625,20 @@ static dp_shape dp__shape(const dp__t *t)
     return s;
 }
 
-/* MACs of one op, counting every kernel tap (padding included) */
-static uint64_t dp__macs(uint32_t kind, dp_shape in, dp_shape out, uint32_t kh, uint32_t kw)
+/* MACs of one op, as the paper's Table 3 counts them: conv/dw/FC
+   multiply-adds (every kernel tap, padding included), pooling out_elements
+   * kh * kw, global pooling h*w*c, an n-input Add (n-1) * elements; the
+   squeeze-excite multiply, concat and softmax are not counted. */
+static uint64_t dp__macs(uint32_t kind, dp_shape in, dp_shape out, uint32_t kh, uint32_t kw, uint32_t n_in)
 {
     const uint64_t opix = (uint64_t)(uint32_t)out.h * (uint32_t)out.w;
     switch (kind) {
     case DP_MOP_CONV2D: return opix * (uint32_t)out.c * kh * kw * (uint32_t)in.c;
     case DP_MOP_DWCONV2D: return opix * (uint32_t)out.c * kh * kw;
     case DP_MOP_FC: return (uint64_t)(uint32_t)out.c * ((uint64_t)(uint32_t)in.h * (uint32_t)in.w * (uint32_t)in.c);
-    case DP_MOP_CHMUL: return opix * (uint32_t)out.c;
+    case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: return opix * (uint32_t)out.c * kh * kw;
+    case DP_MOP_GAP: return (uint64_t)(uint32_t)in.h * (uint32_t)in.w * (uint32_t)in.c;
+    case DP_MOP_ADD: return n_in > 1 ? (uint64_t)(n_in - 1u) * opix * (uint32_t)out.c : 0;
     default: return 0;
     }
 }
@@ -1545,7 +1833,7 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
             if (dp__rd16(b + op.w_off + 2u * i) > dp__rd16(b + op.w_off + 2u * i - 2u))
                 DP__BAD(DP_ERR_FORMAT, "softmax table increases");
     }
-    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1]);
+    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1], op.n_in);
     return DP_OK;
 }
 
@@ -1754,7 +2042,7 @@ int dp_model_op(const dp_model *m, int i, dp_mop_info *oi)
     oi->pad_b = (int32_t)op.g[8]; oi->pad_r = (int32_t)op.g[9];
     oi->act_min = op.act_min;
     oi->act_max = op.act_max;
-    oi->macs = dp__macs(op.kind, oi->in_shape, oi->out_shape, op.g[0], op.g[1]);
+    oi->macs = dp__macs(op.kind, oi->in_shape, oi->out_shape, op.g[0], op.g[1], op.n_in);
     c = o.c;
     if (op.m_off) n_q = (op.kind == DP_MOP_ADD || op.kind == DP_MOP_CONCAT) ? op.n_in : c;
     oi->param_bytes = op.w_len + (op.b_off ? 4u * c : 0) + (op.k_off ? 4u * c : 0) + 8u * n_q;
@@ -2491,7 +2779,7 @@ int dp_mb_finish(dp_mb *b, void **blob, size_t *len)
         dp__wr32(p + 60, (uint32_t)r->out_shift);
         si.h = T[r->in[0]].h; si.w = T[r->in[0]].w; si.c = T[r->in[0]].c;
         so.h = T[r->out].h; so.w = T[r->out].w; so.c = T[r->out].c;
-        macs += dp__macs((uint32_t)r->kind, si, so, (uint32_t)r->g[0], (uint32_t)r->g[1]);
+        macs += dp__macs((uint32_t)r->kind, si, so, (uint32_t)r->g[0], (uint32_t)r->g[1], (uint32_t)r->n_in);
     }
     DP_FREE(first);
     if (b->data_len) memcpy(out + data_off, b->data, b->data_len);
@@ -5436,6 +5724,2406 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
     }
     DP_FREE(d);
     return rc;
+}
+
+
+
+
+/* ==========================================================================
+   >>sched-impl   How the exact scheduler works
+   ==========================================================================
+   The DP.  A state is the set S of ops already run; only down-closed sets
+   occur (an op runs after its producers).  live(S) and ws(S, v) depend on S
+   alone -- not on the order inside S -- so with
+       best(S) = least possible peak over the steps that run exactly S,
+       best({}) = 0,
+       best(S + v) = min over v in S+v whose op-inputs are all in S of
+                     max(best(S), ws(S, v)),
+   PMU = best(all ops), and an optimal order is read back from the argmins.
+   live is carried along:  live(S + v) = live(S) + size(v) - the inputs of v
+   whose last reader is v (the same bytes whether or not v ran in place).
+   The recurrence is a shortest-path problem with cost "max" over the
+   lattice of down-closed sets, so it is solved best-first (Dijkstra): see
+   dp__sched_seg_dp.  Reductions, each exact:
+   (1) Segments.  Call a prefix X of the listed ops a separator when every op
+       outside X descends from every op inside X.  Then no op outside X can
+       run before all of X has, so EVERY topological order runs X first: the
+       orders are exactly the concatenations of one order per segment
+       (stretch between consecutive separators), live(X) is the same for all
+       of them, and ws inside a segment depends only on X and on the ops of
+       the segment already run.  Hence PMU = max over segments of each
+       segment's own optimum; each segment is solved alone, with bitsets as
+       wide as the segment (a 1000-op chain is 1000 one-op segments).
+       Test for X, linear in the edges near the cut: let M = ops of X read by
+       no op of X, R = ops outside X that are ready once X has run.  X is a
+       separator iff every m in M feeds every r in R directly.  (If: every x
+       in X reaches some m; every op outside X descends from some r.  Only
+       if: a path m -> r leaves X at its first edge and cannot re-enter X,
+       and r's producers all lie in X, so the path is the single edge m->r.)
+   (2) Upper bound.  The better of two greedy orders gives each segment a
+       peak U.  A state with best(S) >= U cannot lead to anything better, so
+       it is dropped; if no state reaches the end, the greedy order is
+       optimal for that segment.
+   (3) Lower bounds.  LB = max(live(X) at every separator, every op's
+       inputs + output -- inputs alone if it could run in place); each is
+       part of some working set in every order.  A segment's own floor
+       (lbnd) uses the same terms restricted to it.  A segment whose greedy
+       peak is at its floor keeps the greedy order.  With opts->peak_only the floor is
+       raised to B = max(LB, optima of the segments solved so far) <= PMU:
+       then the final peak is max(solved optima, values <= B) <= PMU, which
+       no order beats, so it is the PMU; segments are taken in decreasing
+       greedy peak so B rises early.
+   (4) Eager op.  If a ready op v frees at least as many bytes as it
+       allocates (size(v) <= bytes of inputs whose last reader is v) and its
+       step is no higher than max(best(S), floor), only S + v is expanded.
+       Exchange argument: take an optimal continuation x1..xk v ... and move
+       v to the front.  v's own step is <= max(best(S), floor), which the
+       result cannot go below anyway; during each x_i the live set gains v
+       but loses at least the inputs v freed (they were held until v
+       before), and v no longer waits on shared inputs, so x_i can only run
+       in place more often: no x_i step grows, later steps are unchanged.
+       (An in-place Add that is its summand's last reader always qualifies.)
+   Cost.  States = down-closed subsets of each segment that are reached
+   below the optimum: at most len+1 for a chain, prod(l_i + 1) for parallel
+   branches of lengths l_i (a MobileNet-v2 block with a projection shortcut:
+   4 * 2), 2^n for n independent ops; (2)-(4) usually cut this by orders of
+   magnitude.  A state costs O(W + reader lists of its ready ops) plus a
+   heap operation, W = ceil(segment length / 64) words.  opts->max_states
+   bounds the work; beyond it DP_ERR_LIMIT with a usable fallback.
+   ========================================================================== */
+
+/* ----------------------------------------------------------------- helpers */
+
+static void dp__sched_msg(char *err, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    if (!err || cap == 0) return;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+}
+
+static void *dp__sched_alloc(size_t count, size_t elem)
+{
+    if (count == 0) count = 1;
+    if (count > (size_t)-1 / elem) return NULL;
+    return DP_MALLOC(count * elem);
+}
+
+/* Grow p (holding *cap elements of elem bytes) to at least need elements.
+   Returns the (possibly moved) block, or NULL on failure with p untouched. */
+static void *dp__sched_grow(void *p, int *cap, int need, size_t elem)
+{
+    int nc;
+    void *q;
+    if (need <= *cap && p) return p;
+    nc = *cap ? *cap : 16;
+    while (nc < need) {
+        if (nc > INT32_MAX / 2) return NULL;
+        nc *= 2;
+    }
+    if ((size_t)nc > (size_t)-1 / elem) return NULL;
+    q = DP_REALLOC(p, (size_t)nc * elem);
+    if (!q) return NULL;
+    *cap = nc;
+    return q;
+}
+
+static int dp__sched_ctz64(uint64_t x) /* x != 0 */
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(x);
+#else
+    int i = 0;
+    while (!(x & 1u)) { x >>= 1; i++; }
+    return i;
+#endif
+}
+
+/* Stable merge sort of idx[0..n) by (k1 asc, k2 asc, idx asc); tmp: n ints. */
+static void dp__sched_sort(int *idx, int *tmp, int n, const int64_t *k1,
+                           const int64_t *k2)
+{
+    int w, i;
+    for (w = 1; w < n; w *= 2) {
+        for (i = 0; i < n; i += 2 * w) {
+            int lo = i, mid = i + w < n ? i + w : n;
+            int hi = i + 2 * w < n ? i + 2 * w : n;
+            int a = lo, b = mid, o = lo;
+            while (a < mid && b < hi) {
+                int x = idx[a], y = idx[b], take_b;
+                if (k1[x] != k1[y]) take_b = k1[y] < k1[x];
+                else if (k2 && k2[x] != k2[y]) take_b = k2[y] < k2[x];
+                else take_b = y < x;
+                tmp[o++] = take_b ? idx[b++] : idx[a++];
+            }
+            while (a < mid) tmp[o++] = idx[a++];
+            while (b < hi) tmp[o++] = idx[b++];
+        }
+        memcpy(idx, tmp, (size_t)n * sizeof(int));
+    }
+}
+
+/* ----------------------------------------------------------- graph basics */
+
+dp_status dp_sched_graph_init(dp_sched_graph *g, int n, int n_edges)
+{
+    int i;
+    if (!g) return DP_ERR_ARG;
+    memset(g, 0, sizeof(*g));
+    if (n < 0 || n_edges < 0) return DP_ERR_ARG;
+    g->size = (int64_t *)dp__sched_alloc((size_t)n, sizeof(int64_t));
+    g->in_start = (int *)dp__sched_alloc((size_t)n + 1, sizeof(int));
+    g->in_idx = (int *)dp__sched_alloc((size_t)n_edges, sizeof(int));
+    g->is_input = (unsigned char *)dp__sched_alloc((size_t)n, 1);
+    g->can_inplace = (unsigned char *)dp__sched_alloc((size_t)n, 1);
+    g->name = (const char **)dp__sched_alloc((size_t)n, sizeof(char *));
+    if (!g->size || !g->in_start || !g->in_idx || !g->is_input ||
+        !g->can_inplace || !g->name) {
+        dp_sched_graph_free(g);
+        return DP_ERR_NOMEM;
+    }
+    g->n = n;
+    for (i = 0; i < n; i++) {
+        g->size[i] = 0;
+        g->is_input[i] = 0;
+        g->can_inplace[i] = 0;
+        g->name[i] = NULL;
+    }
+    for (i = 0; i <= n; i++) g->in_start[i] = 0;
+    for (i = 0; i < n_edges; i++) g->in_idx[i] = 0;
+    return DP_OK;
+}
+
+void dp_sched_graph_free(dp_sched_graph *g)
+{
+    if (!g) return;
+    DP_FREE(g->size);
+    DP_FREE(g->in_start);
+    DP_FREE(g->in_idx);
+    DP_FREE(g->is_input);
+    DP_FREE(g->can_inplace);
+    DP_FREE((void *)g->name);
+    DP_FREE(g->name_pool);
+    memset(g, 0, sizeof(*g));
+}
+
+static int dp__sched_is_input(const dp_sched_graph *g, int i)
+{
+    if (g->is_input) return g->is_input[i] != 0;
+    return g->in_start[i + 1] == g->in_start[i];
+}
+
+dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_cap)
+{
+    int i, e;
+    if (!g) {
+        dp__sched_msg(err, err_cap, "graph is NULL");
+        return DP_ERR_ARG;
+    }
+    if (g->n < 0) {
+        dp__sched_msg(err, err_cap, "negative node count %d", g->n);
+        return DP_ERR_ARG;
+    }
+    if (g->n > DP_SCHED_MAX_NODES) {
+        dp__sched_msg(err, err_cap, "%d nodes (limit %d)", g->n, DP_SCHED_MAX_NODES);
+        return DP_ERR_LIMIT;
+    }
+    if (g->n == 0) return DP_OK;
+    if (!g->size || !g->in_start) {
+        dp__sched_msg(err, err_cap, "size or in_start is NULL");
+        return DP_ERR_ARG;
+    }
+    if (g->in_start[0] != 0) {
+        dp__sched_msg(err, err_cap, "in_start[0] must be 0");
+        return DP_ERR_ARG;
+    }
+    for (i = 0; i < g->n; i++) {
+        if (g->in_start[i + 1] < g->in_start[i] ||
+            g->in_start[i + 1] - g->in_start[i] > DP_SCHED_MAX_NODES * 64) {
+            dp__sched_msg(err, err_cap, "in_start is not a CSR row index at node %d", i);
+            return DP_ERR_ARG;
+        }
+    }
+    if (g->in_start[g->n] > 0 && !g->in_idx) {
+        dp__sched_msg(err, err_cap, "in_idx is NULL");
+        return DP_ERR_ARG;
+    }
+    for (i = 0; i < g->n; i++) {
+        if (g->size[i] < 1 || g->size[i] > DP_SCHED_MAX_TENSOR) {
+            dp__sched_msg(err, err_cap, "node %d: size %lld out of range 1..2^40", i,
+                          (long long)g->size[i]);
+            return DP_ERR_ARG;
+        }
+        if (dp__sched_is_input(g, i) && g->in_start[i + 1] != g->in_start[i]) {
+            dp__sched_msg(err, err_cap, "graph input %d has inputs", i);
+            return DP_ERR_ARG;
+        }
+        for (e = g->in_start[i]; e < g->in_start[i + 1]; e++) {
+            int u = g->in_idx[e];
+            if (u < 0 || u >= i) {
+                dp__sched_msg(err, err_cap,
+                              "node %d reads node %d, which is not listed before it", i, u);
+                return DP_ERR_ARG;
+            }
+        }
+    }
+    return DP_OK;
+}
+
+/* ------------------------------------------------------- prepared graph */
+
+/* Everything the algorithms need, derived once per call. Ops are numbered
+   k = 0..m-1 in listing order ("op index"); tensors by node id. */
+typedef struct dp__sched_prep {
+    int n, m;
+    const int64_t *size;
+    int *op_node;          /* [m] node id of op k                          */
+    int *node_op;          /* [n] op index, -1 for graph inputs            */
+    int *in_s, *in_i;      /* [n+1] distinct inputs of each node (node ids) */
+    int *co_s, *co_i;      /* [n+1] readers of each node (op idx, ascending) */
+    unsigned char *is_in;  /* [n]                                          */
+    unsigned char *can_ip; /* [n]                                          */
+    int n_seg;
+    int *seg;              /* [n_seg+1] segment s = ops seg[s] .. seg[s+1]-1 */
+    int64_t L0;            /* bytes of graph inputs (live at time 0)       */
+    int64_t imprecise, lb;
+} dp__sched_prep;
+
+static void dp__sched_prep_free(dp__sched_prep *p)
+{
+    DP_FREE(p->op_node);
+    DP_FREE(p->node_op);
+    DP_FREE(p->in_s);
+    DP_FREE(p->in_i);
+    DP_FREE(p->co_s);
+    DP_FREE(p->co_i);
+    DP_FREE(p->is_in);
+    DP_FREE(p->can_ip);
+    DP_FREE(p->seg);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Separator boundaries of the listing order, by the M/R test of (1). */
+static dp_status dp__sched_segments(dp__sched_prep *p)
+{
+    int m = p->m, k, t, cntM = 0, nR = 0;
+    int *rem = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    int *R = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    int *posR = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    unsigned char *inM = (unsigned char *)dp__sched_alloc((size_t)m, 1);
+    p->seg = (int *)dp__sched_alloc((size_t)m + 1, sizeof(int));
+    if (!rem || !R || !posR || !inM || !p->seg) {
+        DP_FREE(rem); DP_FREE(R); DP_FREE(posR); DP_FREE(inM);
+        return DP_ERR_NOMEM;
+    }
+    for (k = 0; k < m; k++) {
+        int v = p->op_node[k];
+        rem[k] = 0;
+        inM[k] = 0;
+        posR[k] = -1;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
+            if (p->node_op[p->in_i[t]] >= 0) rem[k]++;
+        if (rem[k] == 0) { posR[k] = nR; R[nR++] = k; }
+    }
+    p->n_seg = 0;
+    p->seg[0] = 0;
+    for (k = 0; k < m; k++) {
+        int v = p->op_node[k], i, sep = 1;
+        /* run op k: leaves R, enters M, its producers leave M */
+        if (posR[k] >= 0) {
+            int last = R[--nR];
+            R[posR[k]] = last;
+            posR[last] = posR[k];
+            posR[k] = -1;
+        }
+        inM[k] = 1;
+        cntM++;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) {
+            int ku = p->node_op[p->in_i[t]];
+            if (ku >= 0 && inM[ku]) { inM[ku] = 0; cntM--; }
+        }
+        for (t = p->co_s[v]; t < p->co_s[v + 1]; t++) {
+            int w = p->co_i[t];
+            if (--rem[w] == 0) { posR[w] = nR; R[nR++] = w; }
+        }
+        if (k == m - 1) break;
+        /* separator iff each ready op reads every op of M directly */
+        for (i = 0; i < nR && sep; i++) {
+            int r = p->op_node[R[i]], c = 0;
+            for (t = p->in_s[r]; t < p->in_s[r + 1]; t++) {
+                int ku = p->node_op[p->in_i[t]];
+                if (ku >= 0 && inM[ku]) c++;
+            }
+            if (c != cntM) sep = 0;
+        }
+        if (nR == 0) sep = 0; /* cannot happen in a DAG with ops left */
+        if (sep) p->seg[++p->n_seg] = k + 1;
+    }
+    if (m > 0) p->seg[++p->n_seg] = m;
+    DP_FREE(rem); DP_FREE(R); DP_FREE(posR); DP_FREE(inM);
+    return DP_OK;
+}
+
+/* A working set op v has in every order: its inputs, plus its output unless
+   it might run in place. */
+static int64_t dp__sched_op_lb(const dp__sched_prep *p, int v)
+{
+    int64_t ins = 0;
+    int e, ip = 0;
+    for (e = p->in_s[v]; e < p->in_s[v + 1]; e++) {
+        int u = p->in_i[e];
+        ins += p->size[u];
+        if (p->can_ip[v] && !p->is_in[u] && p->size[u] == p->size[v]) ip = 1;
+    }
+    return ins + (ip ? 0 : p->size[v]);
+}
+
+static dp_status dp__sched_prep_build(const dp_sched_graph *g, dp__sched_prep *p,
+                                      char *err, size_t err_cap)
+{
+    int n, i, e, m = 0, ne = 0;
+    int *stamp;
+    dp_status st;
+    memset(p, 0, sizeof(*p));
+    st = dp_sched_graph_check(g, err, err_cap);
+    if (st != DP_OK) return st;
+    n = g->n;
+    p->n = n;
+    p->size = g->size;
+    p->node_op = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    p->op_node = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    p->in_s = (int *)dp__sched_alloc((size_t)n + 1, sizeof(int));
+    p->in_i = (int *)dp__sched_alloc(n ? (size_t)g->in_start[n] : 1, sizeof(int));
+    p->co_s = (int *)dp__sched_alloc((size_t)n + 1, sizeof(int));
+    p->co_i = (int *)dp__sched_alloc(n ? (size_t)g->in_start[n] : 1, sizeof(int));
+    p->is_in = (unsigned char *)dp__sched_alloc((size_t)n, 1);
+    p->can_ip = (unsigned char *)dp__sched_alloc((size_t)n, 1);
+    stamp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    if (!p->node_op || !p->op_node || !p->in_s || !p->in_i || !p->co_s ||
+        !p->co_i || !p->is_in || !p->can_ip || !stamp) {
+        DP_FREE(stamp);
+        dp__sched_prep_free(p);
+        dp__sched_msg(err, err_cap, "out of memory");
+        return DP_ERR_NOMEM;
+    }
+    for (i = 0; i < n; i++) stamp[i] = -1;
+    for (i = 0; i <= n; i++) p->co_s[i] = 0;
+    p->in_s[0] = 0;
+    for (i = 0; i < n; i++) {
+        p->is_in[i] = (unsigned char)dp__sched_is_input(g, i);
+        p->can_ip[i] = (unsigned char)(g->can_inplace && g->can_inplace[i] && !p->is_in[i]);
+        if (p->is_in[i]) {
+            p->node_op[i] = -1;
+            p->L0 += g->size[i];
+        } else {
+            p->node_op[i] = m;
+            p->op_node[m++] = i;
+        }
+        for (e = g->in_start[i]; e < g->in_start[i + 1]; e++) {
+            int u = g->in_idx[e];
+            if (stamp[u] == i) continue; /* listed twice: counts once */
+            stamp[u] = i;
+            p->in_i[ne++] = u;
+            p->co_s[u + 1]++;
+        }
+        p->in_s[i + 1] = ne;
+    }
+    p->m = m;
+    for (i = 0; i < n; i++) p->co_s[i + 1] += p->co_s[i];
+    for (i = 0; i < n; i++) stamp[i] = p->co_s[i];
+    for (i = 0; i < n; i++) /* i ascending => reader lists ascending */
+        for (e = p->in_s[i]; e < p->in_s[i + 1]; e++)
+            p->co_i[stamp[p->in_i[e]]++] = p->node_op[i];
+    DP_FREE(stamp);
+    /* imprecise PMU and the per-op part of the lower bound */
+    for (i = 0; i < n; i++) {
+        int64_t ins = 0;
+        if (p->is_in[i]) continue;
+        for (e = p->in_s[i]; e < p->in_s[i + 1]; e++) ins += g->size[p->in_i[e]];
+        if (ins + g->size[i] > p->imprecise) p->imprecise = ins + g->size[i];
+        if (dp__sched_op_lb(p, i) > p->lb) p->lb = dp__sched_op_lb(p, i);
+    }
+    if (p->L0 > p->lb) p->lb = p->L0;
+    st = dp__sched_segments(p);
+    if (st != DP_OK) {
+        dp__sched_prep_free(p);
+        dp__sched_msg(err, err_cap, "out of memory");
+    }
+    return st;
+}
+
+/* ------------------------------------------------------------- simulation */
+
+/* One step in a sequential run: rem[u] = readers of u not yet run.  Sets
+   *ws, *live_after and *ip (node overwritten in place or -1). */
+static void dp__sched_step(const dp__sched_prep *p, int v, const int *rem,
+                           int64_t live, int64_t *ws, int64_t *live_after, int *ip)
+{
+    int t;
+    int64_t freed = 0;
+    *ip = -1;
+    for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) {
+        int u = p->in_i[t];
+        if (rem[u] != 1) continue; /* v is u's last reader */
+        freed += p->size[u];
+        if (*ip < 0 && p->can_ip[v] && !p->is_in[u] && p->size[u] == p->size[v])
+            *ip = u;
+    }
+    *ws = live + (*ip >= 0 ? 0 : p->size[v]);
+    *live_after = live + p->size[v] - freed;
+}
+
+/* Run `order`; validate it; fill what is asked for.  If live_at >= 0, the
+   tensors live during step live_at are written to live_nodes, their count
+   to n_live. */
+static dp_status dp__sched_sim(const dp__sched_prep *p, const int *order, int mo,
+                               int64_t *peak, int64_t *ws_out, int *ip_out,
+                               int64_t *live_after_out, int live_at,
+                               int *live_nodes, int *n_live)
+{
+    int n = p->n, s, t, u;
+    int64_t live = p->L0, pk = p->L0;
+    int *rem = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    unsigned char *done = (unsigned char *)dp__sched_alloc((size_t)n, 1);
+    if (!rem || !done) {
+        DP_FREE(rem); DP_FREE(done);
+        return DP_ERR_NOMEM;
+    }
+    if (mo != p->m || (mo > 0 && !order)) goto bad;
+    for (u = 0; u < n; u++) {
+        rem[u] = p->co_s[u + 1] - p->co_s[u];
+        done[u] = p->is_in[u];
+    }
+    for (s = 0; s < mo; s++) {
+        int v = order[s], ip;
+        int64_t ws, la;
+        if (v < 0 || v >= n || done[v]) goto bad;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
+            if (!done[p->in_i[t]]) goto bad;
+        dp__sched_step(p, v, rem, live, &ws, &la, &ip);
+        if (s == live_at) {
+            int c = 0;
+            for (u = 0; u < n; u++)
+                if (done[u] && (rem[u] > 0 || p->co_s[u + 1] == p->co_s[u]))
+                    live_nodes[c++] = u;
+            if (ip < 0) live_nodes[c++] = v;
+            *n_live = c;
+        }
+        if (s == 0 || ws > pk) pk = ws;
+        if (ws_out) ws_out[s] = ws;
+        if (ip_out) ip_out[s] = ip;
+        if (live_after_out) live_after_out[s] = la;
+        live = la;
+        done[v] = 1;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) rem[p->in_i[t]]--;
+    }
+    if (mo == 0 && live_at == -1 && live_nodes) { /* no ops: inputs only */
+        int c = 0;
+        for (u = 0; u < n; u++) live_nodes[c++] = u;
+        *n_live = c;
+    }
+    *peak = pk;
+    DP_FREE(rem); DP_FREE(done);
+    return DP_OK;
+bad:
+    DP_FREE(rem); DP_FREE(done);
+    return DP_ERR_ARG;
+}
+
+dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
+                        int64_t *peak, int64_t *step_ws, int *step_inplace)
+{
+    dp__sched_prep p;
+    dp_status st;
+    int64_t pk = 0;
+    if (!peak) return DP_ERR_ARG;
+    st = dp__sched_prep_build(g, &p, NULL, 0);
+    if (st != DP_OK) return st;
+    st = dp__sched_sim(&p, order, n_order, &pk, step_ws, step_inplace, NULL, -2,
+                       NULL, NULL);
+    dp__sched_prep_free(&p);
+    *peak = pk;
+    return st;
+}
+
+/* ----------------------------------------------------------------- greedy */
+
+/* mode 0: least working set, then least live after, then listing order.
+   mode 1: least live after, then least working set, then listing order. */
+static dp_status dp__sched_greedy(const dp__sched_prep *p, int mode, int *order)
+{
+    int n = p->n, m = p->m, s, t, nr = 0, v, k;
+    int64_t live = p->L0;
+    int *rem = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    int *need = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    int *ready = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    if (!rem || !need || !ready) {
+        DP_FREE(rem); DP_FREE(need); DP_FREE(ready);
+        return DP_ERR_NOMEM;
+    }
+    for (v = 0; v < n; v++) {
+        rem[v] = p->co_s[v + 1] - p->co_s[v];
+        need[v] = 0;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
+            if (!p->is_in[p->in_i[t]]) need[v]++;
+    }
+    for (k = 0; k < m; k++)
+        if (need[p->op_node[k]] == 0) ready[nr++] = p->op_node[k];
+    for (s = 0; s < m; s++) {
+        int bi = 0, i, ip;
+        int64_t bws = 0, bla = 0, ws, la;
+        for (i = 0; i < nr; i++) {
+            int better;
+            dp__sched_step(p, ready[i], rem, live, &ws, &la, &ip);
+            if (i == 0) better = 1;
+            else if (mode == 0)
+                better = ws < bws ||
+                         (ws == bws && (la < bla || (la == bla && ready[i] < ready[bi])));
+            else
+                better = la < bla ||
+                         (la == bla && (ws < bws || (ws == bws && ready[i] < ready[bi])));
+            if (better) { bi = i; bws = ws; bla = la; }
+        }
+        v = ready[bi];
+        ready[bi] = ready[--nr];
+        order[s] = v;
+        live = bla;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) rem[p->in_i[t]]--;
+        for (t = p->co_s[v]; t < p->co_s[v + 1]; t++) {
+            int w = p->op_node[p->co_i[t]];
+            if (--need[w] == 0) ready[nr++] = w;
+        }
+    }
+    DP_FREE(rem); DP_FREE(need); DP_FREE(ready);
+    return DP_OK;
+}
+
+/* ------------------------------------------------------------ segment DP */
+
+/* All states of one segment: executed bits, ready bits, best(S), live(S),
+   back-pointer (parent state, op), |S| and whether S has been expanded. */
+typedef struct dp__sched_states {
+    uint64_t *key, *rdy;  /* [cap * W]; bit j = op a+j of the segment */
+    int64_t *f, *live;
+    int *par, *op, *depth;
+    unsigned char *done;
+    int n, cap, W;
+    int *slot, scap;      /* hash: key -> state, open addressing */
+} dp__sched_states;
+
+typedef struct dp__sched_he { /* heap entry; stale ones are skipped */
+    int64_t key;
+    int depth, s;
+} dp__sched_he;
+
+static void dp__sched_states_free(dp__sched_states *t)
+{
+    DP_FREE(t->key); DP_FREE(t->rdy); DP_FREE(t->f); DP_FREE(t->live); DP_FREE(t->par);
+    DP_FREE(t->op); DP_FREE(t->depth); DP_FREE(t->done); DP_FREE(t->slot);
+    memset(t, 0, sizeof(*t));
+}
+
+static uint64_t dp__sched_hash(const uint64_t *k, int W)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    int i;
+    for (i = 0; i < W; i++) {
+        h ^= k[i];
+        h *= 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    return h;
+}
+
+/* Make room for one more state (arrays and a hash at most half full). */
+static int dp__sched_states_room(dp__sched_states *t)
+{
+    size_t W = (size_t)t->W;
+    if (t->n == t->cap) {
+        int nc = t->cap ? t->cap * 2 : 256;
+        void *q;
+        if (t->cap > INT32_MAX / 4 || (size_t)nc > (size_t)-1 / (W * 8)) return 0;
+        q = DP_REALLOC(t->key, (size_t)nc * W * 8); if (!q) return 0; t->key = (uint64_t *)q;
+        q = DP_REALLOC(t->rdy, (size_t)nc * W * 8); if (!q) return 0; t->rdy = (uint64_t *)q;
+        q = DP_REALLOC(t->f, (size_t)nc * 8); if (!q) return 0; t->f = (int64_t *)q;
+        q = DP_REALLOC(t->live, (size_t)nc * 8); if (!q) return 0; t->live = (int64_t *)q;
+        q = DP_REALLOC(t->par, (size_t)nc * sizeof(int)); if (!q) return 0; t->par = (int *)q;
+        q = DP_REALLOC(t->op, (size_t)nc * sizeof(int)); if (!q) return 0; t->op = (int *)q;
+        q = DP_REALLOC(t->depth, (size_t)nc * sizeof(int)); if (!q) return 0; t->depth = (int *)q;
+        q = DP_REALLOC(t->done, (size_t)nc); if (!q) return 0; t->done = (unsigned char *)q;
+        t->cap = nc;
+    }
+    if (2 * (t->n + 1) > t->scap) {
+        int nh = t->scap ? t->scap * 2 : 512, i, sl;
+        int *hs = (int *)dp__sched_alloc((size_t)nh, sizeof(int));
+        if (!hs) return 0;
+        for (i = 0; i < nh; i++) hs[i] = -1;
+        for (i = 0; i < t->n; i++) {
+            sl = (int)(dp__sched_hash(t->key + (size_t)i * W, t->W) & (uint64_t)(nh - 1));
+            while (hs[sl] >= 0) sl = (sl + 1) & (nh - 1);
+            hs[sl] = i;
+        }
+        DP_FREE(t->slot);
+        t->slot = hs;
+        t->scap = nh;
+    }
+    return 1;
+}
+
+/* Hash slot of key k: holds its state, or -1 where it would go. */
+static int dp__sched_states_find(const dp__sched_states *t, const uint64_t *k)
+{
+    int sl = (int)(dp__sched_hash(k, t->W) & (uint64_t)(t->scap - 1)), s;
+    while ((s = t->slot[sl]) >= 0 &&
+           memcmp(t->key + (size_t)s * t->W, k, (size_t)t->W * 8) != 0)
+        sl = (sl + 1) & (t->scap - 1);
+    return sl;
+}
+
+static int dp__sched_he_less(const dp__sched_he *x, const dp__sched_he *y)
+{
+    if (x->key != y->key) return x->key < y->key;
+    if (x->depth != y->depth) return x->depth > y->depth; /* deeper first */
+    return x->s < y->s;
+}
+
+static int dp__sched_heap_push(dp__sched_he **h, int *n, int *cap, dp__sched_he e)
+{
+    int i;
+    void *q = dp__sched_grow(*h, cap, *n + 1, sizeof(dp__sched_he));
+    if (!q) return 0;
+    *h = (dp__sched_he *)q;
+    i = (*n)++;
+    while (i > 0 && dp__sched_he_less(&e, &(*h)[(i - 1) / 2])) {
+        (*h)[i] = (*h)[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    (*h)[i] = e;
+    return 1;
+}
+
+static dp__sched_he dp__sched_heap_pop(dp__sched_he *h, int *n)
+{
+    dp__sched_he top = h[0], x = h[--*n];
+    int i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && dp__sched_he_less(&h[c + 1], &h[c])) c++;
+        if (!dp__sched_he_less(&h[c], &x)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n > 0) h[i] = x;
+    return top;
+}
+
+/* Last reader test inside a segment [a, b): have all readers of u other than
+   op k run, given the executed bits `key` of the segment?  Readers before a
+   ran in earlier segments; readers at or after b have not run. */
+static int dp__sched_seg_last(const dp__sched_prep *p, int u, int k, int a, int b,
+                              const uint64_t *key)
+{
+    int s = p->co_s[u], e = p->co_s[u + 1];
+    if (e > s && p->co_i[e - 1] >= b) return 0;
+    for (; s < e; s++) {
+        int c = p->co_i[s] - a;
+        if (c + a == k || c < 0) continue;
+        if (!((key[c >> 6] >> (c & 63)) & 1u)) return 0;
+    }
+    return 1;
+}
+
+/* Exact search over the segment of ops [a, b), entered with live0 bytes live
+   (the DP of the header comment, run best-first).  A state's priority is
+       max(best(S), live(S), lbnd)       (live(S) only while ops remain;
+                                          lbnd = the segment's floor):
+   live(S) is part of the next step's working set, so priorities never drop
+   along a path, and states are expanded in priority order (ties: deeper
+   first, which dives to the end once the bound is met), Dijkstra-style for
+   a bottleneck cost: when a state is popped its best() is final, and the
+   first time the full segment is popped its best() is optimal up to lbnd.
+   The floor lbnd is a value the segment's answer cannot go below (its own
+   lower bound, or the lower bound of the whole PMU with peak_only), so
+   values <= lbnd are all equally good and ties among them need no
+   resolving.  States
+   never reached below the optimum are never expanded.  Children with
+   best() >= U are dropped (reduction (2)); reduction (4) may leave a single
+   child.  On success *found = 1 and out[0..b-a) is an optimal order (node
+   ids) with peak *out_peak < U. */
+static dp_status dp__sched_seg_dp(const dp__sched_prep *p, int a, int b,
+                                  int64_t live0, int64_t U, int64_t lbnd,
+                                  long long max_states, long long *states, int *out,
+                                  int64_t *out_peak, int *found)
+{
+    int len = b - a, W = (len + 63) / 64, j, t, hn = 0, hc = 0, nc, ci, forced;
+    dp__sched_states T;
+    dp__sched_he *heap = NULL, e;
+    uint64_t *nk = (uint64_t *)dp__sched_alloc((size_t)W, 8);
+    int *cj = (int *)dp__sched_alloc((size_t)len, sizeof(int));
+    int64_t *cws = (int64_t *)dp__sched_alloc((size_t)len, 8);
+    int64_t *cfr = (int64_t *)dp__sched_alloc((size_t)len, 8);
+    dp_status st = DP_OK;
+    memset(&T, 0, sizeof(T));
+    T.W = W;
+    *found = 0;
+    if (!nk || !cj || !cws || !cfr || !dp__sched_states_room(&T)) goto nomem;
+    /* root: nothing of the segment run yet */
+    memset(T.key, 0, (size_t)W * 8);
+    memset(T.rdy, 0, (size_t)W * 8);
+    for (j = 0; j < len; j++) {
+        int v = p->op_node[a + j], ok = 1;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
+            if (p->node_op[p->in_i[t]] >= a) ok = 0;
+        if (ok) T.rdy[j >> 6] |= (uint64_t)1 << (j & 63);
+    }
+    T.f[0] = 0;
+    T.live[0] = live0;
+    T.par[0] = -1;
+    T.op[0] = -1;
+    T.depth[0] = 0;
+    T.done[0] = 0;
+    T.slot[dp__sched_states_find(&T, T.key)] = 0;
+    T.n = 1;
+    if (++*states > max_states) { st = DP_ERR_LIMIT; goto done; }
+    e.key = live0 > lbnd ? live0 : lbnd;
+    e.depth = 0;
+    e.s = 0;
+    if (!dp__sched_heap_push(&heap, &hn, &hc, e)) goto nomem;
+
+    while (hn > 0) {
+        int s, w;
+        int64_t pri;
+        e = dp__sched_heap_pop(heap, &hn);
+        s = e.s;
+        if (T.done[s]) continue;
+        pri = T.f[s] > lbnd ? T.f[s] : lbnd;
+        if (T.depth[s] < len && T.live[s] > pri) pri = T.live[s];
+        if (pri != e.key) continue; /* stale entry: s was improved later */
+        T.done[s] = 1;
+        if (T.depth[s] == len) { /* the whole segment: optimal */
+            int pos = len;
+            *out_peak = T.f[s];
+            while (s > 0) {
+                out[--pos] = p->op_node[a + T.op[s]];
+                s = T.par[s];
+            }
+            *found = (pos == 0);
+            break;
+        }
+        /* the ready ops, their working sets and the bytes they free */
+        nc = 0;
+        forced = -1;
+        for (w = 0; w < W; w++) {
+            uint64_t bits = T.rdy[(size_t)s * W + w];
+            while (bits) {
+                int k, v, ipd = 0;
+                int64_t freed = 0;
+                const uint64_t *key = T.key + (size_t)s * W;
+                j = w * 64 + dp__sched_ctz64(bits);
+                bits &= bits - 1;
+                k = a + j;
+                v = p->op_node[k];
+                for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) {
+                    int u = p->in_i[t];
+                    if (!dp__sched_seg_last(p, u, k, a, b, key)) continue;
+                    freed += p->size[u];
+                    if (!ipd && p->can_ip[v] && !p->is_in[u] && p->size[u] == p->size[v])
+                        ipd = 1;
+                }
+                cj[nc] = j;
+                cws[nc] = T.live[s] + (ipd ? 0 : p->size[v]);
+                cfr[nc] = freed;
+                /* reduction (4): eager op, see the header comment */
+                if (forced < 0 && p->size[v] <= freed &&
+                    cws[nc] <= (T.f[s] > lbnd ? T.f[s] : lbnd))
+                    forced = nc;
+                nc++;
+            }
+        }
+        for (ci = 0; ci < nc; ci++) {
+            int v, sl, c;
+            int64_t f2 = T.f[s] > cws[ci] ? T.f[s] : cws[ci];
+            if (forced >= 0 && ci != forced) continue;
+            if (f2 >= U) continue; /* cannot beat the greedy order */
+            j = cj[ci];
+            v = p->op_node[a + j];
+            memcpy(nk, T.key + (size_t)s * W, (size_t)W * 8);
+            nk[j >> 6] |= (uint64_t)1 << (j & 63);
+            if (!dp__sched_states_room(&T)) goto nomem; /* may move T's arrays */
+            sl = dp__sched_states_find(&T, nk);
+            c = T.slot[sl];
+            if (c >= 0) { /* known state: same live(S); keep the better path */
+                if (T.done[c] || f2 >= T.f[c]) continue;
+            } else {
+                uint64_t *nr;
+                int x, y;
+                if (++*states > max_states) { st = DP_ERR_LIMIT; goto done; }
+                c = T.n++;
+                T.slot[sl] = c;
+                memcpy(T.key + (size_t)c * W, nk, (size_t)W * 8);
+                /* ready set of S + v: drop v, add readers of v now ready */
+                nr = T.rdy + (size_t)c * W;
+                memcpy(nr, T.rdy + (size_t)s * W, (size_t)W * 8);
+                nr[j >> 6] &= ~((uint64_t)1 << (j & 63));
+                for (t = p->co_s[v]; t < p->co_s[v + 1]; t++) {
+                    int r = p->co_i[t], ok = 1;
+                    if (r >= b) break;
+                    y = p->op_node[r];
+                    for (x = p->in_s[y]; x < p->in_s[y + 1] && ok; x++) {
+                        int ku = p->node_op[p->in_i[x]] - a;
+                        if (ku >= 0 && !((nk[ku >> 6] >> (ku & 63)) & 1u)) ok = 0;
+                    }
+                    if (ok) nr[(r - a) >> 6] |= (uint64_t)1 << ((r - a) & 63);
+                }
+                T.live[c] = T.live[s] + p->size[v] - cfr[ci];
+                T.depth[c] = T.depth[s] + 1;
+                T.done[c] = 0;
+            }
+            T.f[c] = f2;
+            T.par[c] = s;
+            T.op[c] = j;
+            e.key = f2 > lbnd ? f2 : lbnd;
+            if (T.depth[c] < len && T.live[c] > e.key) e.key = T.live[c];
+            e.depth = T.depth[c];
+            e.s = c;
+            if (!dp__sched_heap_push(&heap, &hn, &hc, e)) goto nomem;
+        }
+    }
+    goto done;
+nomem:
+    st = DP_ERR_NOMEM;
+done:
+    dp__sched_states_free(&T);
+    DP_FREE(heap);
+    DP_FREE(nk);
+    DP_FREE(cj);
+    DP_FREE(cws);
+    DP_FREE(cfr);
+    return st;
+}
+
+/* ------------------------------------------------------------------ arena */
+
+/* Lifetimes for `order` (already validated): tensor t is live during steps
+   st[t]..en[t] (inclusive; graph inputs from step 0, graph outputs to the
+   last step).  root[t] = buffer t lives in (itself, or the tensor it was
+   written over in place, transitively). */
+static void dp__sched_lifetimes(const dp__sched_prep *p, const int *order,
+                                const int *ip, int *stp, int *en, int *root)
+{
+    int n = p->n, m = p->m, s, t, u;
+    for (u = 0; u < n; u++) { stp[u] = 0; en[u] = 0; root[u] = u; }
+    for (s = 0; s < m; s++) stp[order[s]] = s;
+    for (u = 0; u < n; u++) {
+        if (p->co_s[u + 1] == p->co_s[u]) { en[u] = m > 0 ? m - 1 : 0; continue; }
+        en[u] = stp[u];
+        for (t = p->co_s[u]; t < p->co_s[u + 1]; t++) {
+            int r = stp[p->op_node[p->co_i[t]]];
+            if (r > en[u]) en[u] = r;
+        }
+    }
+    if (ip)
+        for (s = 0; s < m; s++)
+            if (ip[s] >= 0) root[order[s]] = root[ip[s]];
+}
+
+static int64_t dp__sched_align_up(int64_t x, int64_t a)
+{
+    return (x + a - 1) / a * a;
+}
+
+/* Bounded backtracking search for a packing no higher than T.  Buffers are
+   placed in the order idx; each tries the free spots left by its already
+   placed, time-overlapping buffers: the bottom and the top of every gap
+   below T, spots touching 0 or T first, then smaller gaps first.  A dead
+   end backs up to the previous buffer's next spot.  Gives up after `budget`
+   placements.  Returns 1 with boff filled on success. */
+static int dp__sched_pack_search(int nb, const int *idx, const int64_t *bst,
+                                 const int *ben, const int64_t *bsz, int64_t T,
+                                 int64_t align, long budget, int64_t *boff, int *next,
+                                 int *conf, int64_t *cen, int *tmp, int64_t *cpos,
+                                 int64_t *csc, int64_t *cgap, int *cidx, int *ctmp)
+{
+    int d = 0;
+    if (nb == 0) return 1;
+    next[0] = 0;
+    while (d >= 0 && d < nb) {
+        int b = idx[d], nc = 0, ncand = 0, j;
+        int64_t lo = 0, s = bsz[b];
+        if (budget-- <= 0) return 0;
+        for (j = 0; j < d; j++) {
+            int q = idx[j];
+            if (bst[q] <= ben[b] && bst[b] <= ben[q]) { conf[nc++] = q; cen[q] = boff[q]; }
+        }
+        dp__sched_sort(conf, tmp, nc, cen, NULL);
+        for (j = 0; j <= nc && lo + s <= T; j++) {
+            int64_t hi = j < nc ? boff[conf[j]] : T;
+            if (hi > T) hi = T;
+            if (hi - lo >= s) {
+                int64_t up = (hi - s) / align * align;
+                cpos[ncand] = lo;
+                csc[ncand] = lo == 0 ? 0 : 1;
+                cgap[ncand++] = hi - lo;
+                if (up > lo) {
+                    cpos[ncand] = up;
+                    csc[ncand] = up + s + align > T ? 0 : 1;
+                    cgap[ncand++] = hi - lo;
+                }
+            }
+            if (j < nc && boff[conf[j]] + bsz[conf[j]] > lo) lo = boff[conf[j]] + bsz[conf[j]];
+        }
+        if (next[d] >= ncand) { d--; continue; } /* dead end: back up */
+        for (j = 0; j < ncand; j++) cidx[j] = j;
+        dp__sched_sort(cidx, ctmp, ncand, csc, cgap);
+        boff[b] = cpos[cidx[next[d]]];
+        next[d]++;
+        if (++d < nb) next[d] = 0;
+    }
+    return d == nb;
+}
+
+dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
+                              int n_order, int64_t align, int64_t *offset,
+                              int64_t *arena_size)
+{
+    dp__sched_prep p;
+    dp_status st;
+    int n, nb = 0, h, i, j, u;
+    int64_t peak, best = -1;
+    int *ip = NULL, *stp = NULL, *en = NULL, *root = NULL, *bid = NULL, *idx = NULL,
+        *tmp = NULL, *conf = NULL, *ben = NULL;
+    int64_t *k1 = NULL, *k2 = NULL, *off = NULL, *boff = NULL, *bsz = NULL, *bst = NULL,
+            *cen = NULL, *rsz = NULL, tgt;
+    uint64_t rng = 0x9E3779B97F4A7C15ull;
+    int n_runs;
+    if (!offset || !arena_size) return DP_ERR_ARG;
+    if (align == 0) align = 1;
+    if (align < 0 || align > DP_SCHED_MAX_ALIGN || (align & (align - 1)) != 0)
+        return DP_ERR_ARG;
+    st = dp__sched_prep_build(g, &p, NULL, 0);
+    if (st != DP_OK) return st;
+    n = p.n;
+    ip = (int *)dp__sched_alloc((size_t)p.m, sizeof(int));
+    stp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    en = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    root = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    bid = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    idx = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    tmp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    conf = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    ben = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    k1 = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    k2 = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    off = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    boff = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    bsz = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    bst = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    cen = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    rsz = (int64_t *)dp__sched_alloc((size_t)n, 8);
+    if (!rsz || !ip || !stp || !en || !root || !bid || !idx || !tmp || !conf || !ben || !k1 ||
+        !k2 || !off || !boff || !bsz || !bst || !cen) {
+        st = DP_ERR_NOMEM;
+        goto out;
+    }
+    st = dp__sched_sim(&p, order, n_order, &peak, NULL, ip, NULL, -2, NULL, NULL);
+    if (st != DP_OK) goto out;
+    dp__sched_lifetimes(&p, order, ip, stp, en, root);
+    /* buffers = in-place groups; lifetime = union of the members' */
+    for (u = 0; u < n; u++) {
+        if (root[u] == u) {
+            bid[u] = nb;
+            bst[nb] = stp[u];
+            ben[nb] = en[u];
+            bsz[nb] = dp__sched_align_up(p.size[u], align);
+            rsz[nb] = p.size[u];
+            nb++;
+        }
+    }
+    for (u = 0; u < n; u++) {
+        int b = bid[root[u]];
+        if (en[u] > ben[b]) ben[b] = en[u];
+    }
+    /* Heuristics: 4 priority orders x 3 placement policies; keep the best.
+       Policies: 0 first fit (lowest free offset), 1 best fit (smallest gap
+       that fits), 2 two-ended: aim at T = the order's peak and prefer a spot
+       touching 0 or T (this alternates ends along a chain, which is optimal
+       there, where first fit can strand small holes). */
+    tgt = dp__sched_align_up(peak, align);
+    /* then random priority orders (fixed seed: deterministic) while work
+       remains in a budget of about 2e7 conflict tests and arena > peak */
+    n_runs = 12 + (nb > 0 ? (int)(20000000 / ((int64_t)nb * nb + 1)) : 0);
+    if (n_runs > 12 + 96) n_runs = 12 + 96;
+    for (h = 0; h < n_runs && !(best >= 0 && best <= peak); h++) {
+        int64_t top = 0;
+        int pol = h % 3;
+        for (i = 0; i < nb; i++) {
+            int64_t lenb = ben[i] - bst[i] + 1;
+            idx[i] = i;
+            switch (h < 12 ? h / 3 : 4) {
+            case 0: k1[i] = -bsz[i]; k2[i] = bst[i]; break;        /* by size      */
+            case 1: k1[i] = bst[i]; k2[i] = -bsz[i]; break;        /* by first use */
+            case 2: k1[i] = -lenb; k2[i] = -bsz[i]; break;         /* by lifetime  */
+            case 3: k1[i] = -bsz[i] * lenb; k2[i] = bst[i]; break; /* by area      */
+            default:                                               /* random       */
+                rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+                k1[i] = (int64_t)(rng >> 33); k2[i] = 0;
+                break;
+            }
+        }
+        dp__sched_sort(idx, tmp, nb, k1, k2);
+        for (i = 0; i < nb; i++) {
+            int b = idx[i], nc = 0, score_best = 3;
+            int64_t cand = 0, pick = -1, gap_best = 0, s = bsz[b];
+            for (j = 0; j < i; j++) {
+                int q = idx[j];
+                if (bst[q] <= ben[b] && bst[b] <= ben[q]) { conf[nc++] = q; cen[q] = boff[q]; }
+            }
+            dp__sched_sort(conf, tmp, nc, cen, NULL);
+            /* free gaps [cand, boff[conf[j]]) between the conflicting buffers */
+            for (j = 0; j <= nc; j++) {
+                int64_t hi = j < nc ? boff[conf[j]] : INT64_MAX, gap = hi - cand;
+                if (hi > cand && gap >= s) {
+                    if (pol == 0) { pick = cand; break; }
+                    if (pol == 1) {
+                        if (pick < 0 || gap < gap_best) { pick = cand; gap_best = gap; }
+                    } else if (cand + s <= tgt) {
+                        int64_t hi2 = hi < tgt ? hi : tgt, up = (hi2 - s) / align * align;
+                        int sc_lo = cand == 0 ? 0 : 1, sc_up = up + s + align > tgt ? 0 : 1;
+                        if (sc_lo < score_best ||
+                            (sc_lo == score_best && hi2 - cand < gap_best)) {
+                            pick = cand; score_best = sc_lo; gap_best = hi2 - cand;
+                        }
+                        if (sc_up < score_best) {
+                            pick = up;
+                            score_best = sc_up;
+                            gap_best = hi2 - cand;
+                        }
+                    }
+                }
+                if (j < nc && boff[conf[j]] + bsz[conf[j]] > cand)
+                    cand = boff[conf[j]] + bsz[conf[j]];
+            }
+            if (pick < 0) pick = cand; /* nothing fits below: on top of everything */
+            boff[b] = pick;
+            if (pick + rsz[b] > top) top = pick + rsz[b];
+        }
+        if (best < 0 || top < best) {
+            best = top;
+            for (u = 0; u < n; u++) off[u] = boff[bid[root[u]]];
+        }
+    }
+    /* still above the peak: backtracking search in first-use order (up to
+       ~2e7 conflict tests), then in size order (~4e6), aiming at the
+       (aligned) peak */
+    for (h = 0; h < 2 && best > tgt; h++) {
+        long budget = nb > 0 ? (h == 0 ? 20000000L : 4000000L) / (nb + 1) : 0;
+        int64_t *cpos = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+        int64_t *csc = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+        int64_t *cgap = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+        int *cidx = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
+        int *ctmp = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
+        int *next = (int *)dp__sched_alloc((size_t)nb + 1, sizeof(int));
+        int okp = cpos && csc && cgap && cidx && ctmp && next;
+        if (budget > 200000) budget = 200000;
+        if (okp) {
+            for (i = 0; i < nb; i++) {
+                idx[i] = i;
+                k1[i] = h == 0 ? bst[i] : -bsz[i];
+                k2[i] = h == 0 ? -bsz[i] : bst[i];
+            }
+            dp__sched_sort(idx, tmp, nb, k1, k2);
+            if (dp__sched_pack_search(nb, idx, bst, ben, bsz, tgt, align, budget, boff, next,
+                                      conf, cen, tmp, cpos, csc, cgap, cidx, ctmp)) {
+                best = 0;
+                for (i = 0; i < nb; i++) if (boff[i] + rsz[i] > best) best = boff[i] + rsz[i];
+                for (u = 0; u < n; u++) off[u] = boff[bid[root[u]]];
+            }
+        }
+        DP_FREE(cpos); DP_FREE(csc); DP_FREE(cgap); DP_FREE(cidx); DP_FREE(ctmp); DP_FREE(next);
+        if (!okp) { st = DP_ERR_NOMEM; goto out; }
+    }
+    if (n == 0) best = 0;
+    for (u = 0; u < n; u++) offset[u] = off[u];
+    *arena_size = best; /* bytes touched; padding after the last tensor not counted */
+out:
+    DP_FREE(ip); DP_FREE(stp); DP_FREE(en); DP_FREE(root); DP_FREE(bid); DP_FREE(idx);
+    DP_FREE(tmp); DP_FREE(conf); DP_FREE(ben); DP_FREE(k1); DP_FREE(k2); DP_FREE(off);
+    DP_FREE(boff); DP_FREE(bsz); DP_FREE(bst); DP_FREE(cen); DP_FREE(rsz);
+    dp__sched_prep_free(&p);
+    return st;
+}
+
+static const char *dp__sched_nm(const dp_sched_graph *g, int i, char *buf, size_t cap)
+{
+    if (g->name && g->name[i]) return g->name[i];
+    snprintf(buf, cap, "n%d", i);
+    return buf;
+}
+
+dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
+                               int n_order, const int64_t *offset,
+                               int64_t arena_size, int64_t align,
+                               char *err, size_t err_cap)
+{
+    dp__sched_prep p;
+    dp_status st;
+    int n, a, b;
+    int64_t peak;
+    int *stp = NULL, *en = NULL, *root = NULL;
+    char b1[24], b2[24];
+    if (!offset) return DP_ERR_ARG;
+    if (align < 0 || (align & (align - 1)) != 0) return DP_ERR_ARG;
+    st = dp__sched_prep_build(g, &p, err, err_cap);
+    if (st != DP_OK) return st;
+    n = p.n;
+    stp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    en = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    root = (int *)dp__sched_alloc((size_t)n, sizeof(int));
+    if (!stp || !en || !root) { st = DP_ERR_NOMEM; goto out; }
+    st = dp__sched_sim(&p, order, n_order, &peak, NULL, NULL, NULL, -2, NULL, NULL);
+    if (st != DP_OK) {
+        dp__sched_msg(err, err_cap, "order is not a topological order of the ops");
+        goto out;
+    }
+    dp__sched_lifetimes(&p, order, NULL, stp, en, root);
+    for (a = 0; a < n; a++) {
+        if (offset[a] < 0 || offset[a] > arena_size - p.size[a]) {
+            dp__sched_msg(err, err_cap,
+                          "tensor '%s' [%lld, %lld) is outside the arena of %lld bytes",
+                          dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
+                          (long long)(offset[a] + p.size[a]), (long long)arena_size);
+            st = DP_ERR_FORMAT;
+            goto out;
+        }
+        if (align > 1 && offset[a] % align != 0) {
+            dp__sched_msg(err, err_cap, "tensor '%s' offset %lld is not a multiple of %lld",
+                          dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
+                          (long long)align);
+            st = DP_ERR_FORMAT;
+            goto out;
+        }
+    }
+    for (a = 0; a < n; a++) {
+        for (b = a + 1; b < n; b++) {
+            if (stp[a] > en[b] || stp[b] > en[a]) continue;                  /* never together */
+            if (offset[a] >= offset[b] + p.size[b] || offset[b] >= offset[a] + p.size[a])
+                continue;
+            /* b may overwrite a in place: same offset, b an Add whose step is a's last use */
+            if (offset[a] == offset[b] && p.can_ip[b] && !p.is_in[a] && p.size[a] == p.size[b] &&
+                en[a] == stp[b] && p.co_s[a + 1] > p.co_s[a]) {
+                int t, reads = 0;
+                for (t = p.in_s[b]; t < p.in_s[b + 1]; t++) if (p.in_i[t] == a) reads = 1;
+                if (reads) continue;
+            }
+            dp__sched_msg(err, err_cap,
+                          "tensors '%s' and '%s' are live together (steps %d..%d) and overlap",
+                          dp__sched_nm(g, a, b1, sizeof b1), dp__sched_nm(g, b, b2, sizeof b2),
+                          stp[a] > stp[b] ? stp[a] : stp[b], en[a] < en[b] ? en[a] : en[b]);
+            st = DP_ERR_FORMAT;
+            goto out;
+        }
+    }
+out:
+    DP_FREE(stp); DP_FREE(en); DP_FREE(root);
+    dp__sched_prep_free(&p);
+    return st;
+}
+
+/* ------------------------------------------------------------------- plan */
+
+void dp_sched_result_free(dp_sched_result *r)
+{
+    if (!r) return;
+    DP_FREE(r->order);
+    DP_FREE(r->step_ws);
+    DP_FREE(r->step_inplace);
+    DP_FREE(r->bottleneck);
+    DP_FREE(r->offset);
+    memset(r, 0, sizeof(*r));
+}
+
+dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
+                        dp_sched_result *r)
+{
+    dp__sched_prep p;
+    dp_status st, dst = DP_OK;
+    long long max_states = DP_SCHED_DEFAULT_MAX_STATES;
+    int64_t align = 1, pk, B;
+    int peak_only = 0, skip_arena = 0, m, s, i, mode;
+    int *gord = NULL, *tmpo = NULL, *sidx = NULL, *stmp = NULL, *segbuf = NULL;
+    int64_t *ws = NULL, *la = NULL, *useg = NULL, *skey = NULL;
+    if (!r) return DP_ERR_ARG;
+    memset(r, 0, sizeof(*r));
+    r->bottleneck_step = -1;
+    if (opts) {
+        if (opts->max_states < 0 || opts->align < 0 || opts->align > DP_SCHED_MAX_ALIGN ||
+            (opts->align & (opts->align - 1)) != 0) {
+            dp__sched_msg(r->error, sizeof r->error,
+                          "bad options (max_states >= 0, align a power of 2 <= %d)",
+                          DP_SCHED_MAX_ALIGN);
+            return DP_ERR_ARG;
+        }
+        if (opts->max_states > 0) max_states = opts->max_states;
+        if (opts->align > 0) align = opts->align;
+        peak_only = opts->peak_only != 0;
+        skip_arena = opts->skip_arena != 0;
+    }
+    if (max_states > (long long)(INT32_MAX / 2)) max_states = INT32_MAX / 2;
+    st = dp__sched_prep_build(g, &p, r->error, sizeof r->error);
+    if (st != DP_OK) return st;
+    m = p.m;
+    r->n_order = m;
+    r->order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    r->step_ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    r->step_inplace = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    r->bottleneck = (int *)dp__sched_alloc((size_t)p.n + 1, sizeof(int));
+    r->offset = (int64_t *)dp__sched_alloc((size_t)p.n, 8);
+    gord = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    tmpo = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    segbuf = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    la = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    sidx = (int *)dp__sched_alloc((size_t)p.n_seg, sizeof(int));
+    stmp = (int *)dp__sched_alloc((size_t)p.n_seg, sizeof(int));
+    useg = (int64_t *)dp__sched_alloc((size_t)p.n_seg, 8);
+    skey = (int64_t *)dp__sched_alloc((size_t)p.n_seg + 1, 8);
+    if (!skey || !r->order || !r->step_ws || !r->step_inplace || !r->bottleneck || !r->offset ||
+        !gord || !tmpo || !segbuf || !ws || !la || !sidx || !stmp || !useg) {
+        st = DP_ERR_NOMEM;
+        goto fail;
+    }
+    memset(skey, 0, (size_t)(p.n_seg + 1) * 8);
+    r->n_segments = p.n_seg;
+    r->peak_imprecise = p.imprecise;
+
+    /* definition order; live bytes at separators are order independent */
+    st = dp__sched_sim(&p, p.op_node, m, &pk, NULL, NULL, la, -2, NULL, NULL);
+    if (st != DP_OK) goto fail;
+    r->peak_definition_order = pk;
+    for (s = 1; s <= p.n_seg; s++)
+        if (la[p.seg[s] - 1] > p.lb) p.lb = la[p.seg[s] - 1];
+    r->lower_bound = p.lb;
+
+    /* greedy: the better of two rules */
+    r->peak_greedy = -1;
+    for (mode = 0; mode < 2; mode++) {
+        st = dp__sched_greedy(&p, mode, tmpo);
+        if (st == DP_OK) st = dp__sched_sim(&p, tmpo, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
+        if (st != DP_OK) goto fail;
+        if (r->peak_greedy < 0 || pk < r->peak_greedy) {
+            r->peak_greedy = pk;
+            memcpy(gord, tmpo, (size_t)m * sizeof(int));
+        }
+    }
+    st = dp__sched_sim(&p, gord, m, &pk, ws, NULL, NULL, -2, NULL, NULL);
+    if (st != DP_OK) goto fail;
+    /* every order runs segment s at steps seg[s]..seg[s+1]-1, greedy too */
+    for (s = 0; s < p.n_seg; s++) {
+        useg[s] = 0;
+        for (i = p.seg[s]; i < p.seg[s + 1]; i++) if (ws[i] > useg[s]) useg[s] = ws[i];
+        sidx[s] = s;
+        skey[s] = -useg[s]; /* decreasing greedy peak */
+    }
+    dp__sched_sort(sidx, stmp, p.n_seg, skey, NULL);
+
+    /* the segments, each exact (reductions (1)-(3)) */
+    memcpy(r->order, gord, (size_t)m * sizeof(int));
+    B = p.lb;
+    for (i = 0; i < p.n_seg; i++) {
+        int a, b, k, found = 0;
+        int64_t opt = 0, live0, lbnd;
+        s = sidx[i];
+        a = p.seg[s];
+        b = p.seg[s + 1];
+        live0 = a > 0 ? la[a - 1] : p.L0; /* live(X) is the same in every order */
+        /* floor: what this segment cannot go below (with peak_only: or B) */
+        lbnd = live0 > la[b - 1] ? live0 : la[b - 1];
+        for (k = a; k < b; k++) {
+            int64_t l = dp__sched_op_lb(&p, p.op_node[k]);
+            if (l > lbnd) lbnd = l;
+        }
+        if (peak_only && B > lbnd) lbnd = B;
+        if (b - a == 1 || useg[s] <= lbnd) continue; /* greedy is optimal enough */
+        r->n_segments_dp++;
+        dst = dp__sched_seg_dp(&p, a, b, live0, useg[s], lbnd, max_states, &r->states,
+                               segbuf, &opt, &found);
+        if (dst == DP_ERR_NOMEM) { st = dst; goto fail; }
+        if (dst == DP_ERR_LIMIT) break;
+        if (found) memcpy(r->order + a, segbuf, (size_t)(b - a) * sizeof(int));
+        else opt = useg[s];
+        if (opt > B) B = opt;
+    }
+    st = dp__sched_sim(&p, r->order, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
+    if (st != DP_OK) goto fail;
+    if (dst == DP_ERR_LIMIT && r->peak_definition_order < pk)
+        memcpy(r->order, p.op_node, (size_t)m * sizeof(int));
+    /* describe the chosen order */
+    st = dp__sched_sim(&p, r->order, m, &pk, r->step_ws, r->step_inplace, NULL, -2, NULL, NULL);
+    if (st != DP_OK) goto fail;
+    r->peak_order = pk;
+    r->exact = dst == DP_OK;
+    r->peak_exact = r->exact ? pk : -1;
+    for (s = 0; s < m; s++) if (r->step_ws[s] == pk) { r->bottleneck_step = s; break; }
+    st = dp__sched_sim(&p, r->order, m, &pk, NULL, NULL, NULL, r->bottleneck_step,
+                       r->bottleneck, &r->n_bottleneck);
+    if (st != DP_OK) goto fail;
+    if (skip_arena) {
+        DP_FREE(r->offset);
+        r->offset = NULL;
+    } else {
+        st = dp_sched_arena_plan(g, r->order, m, align, r->offset, &r->arena_size);
+        if (st != DP_OK) goto fail;
+    }
+    st = dst;
+    if (st == DP_ERR_LIMIT)
+        dp__sched_msg(r->error, sizeof r->error,
+                      "DP state limit (%lld) reached; order is the best fallback found",
+                      max_states);
+    goto out;
+fail:
+    if (st == DP_ERR_NOMEM) dp__sched_msg(r->error, sizeof r->error, "out of memory");
+    {
+        char keep[sizeof r->error];
+        memcpy(keep, r->error, sizeof keep);
+        dp_sched_result_free(r);
+        memcpy(r->error, keep, sizeof keep);
+        r->bottleneck_step = -1;
+    }
+out:
+    DP_FREE(gord); DP_FREE(tmpo); DP_FREE(segbuf); DP_FREE(ws); DP_FREE(la);
+    DP_FREE(sidx); DP_FREE(stmp); DP_FREE(useg); DP_FREE(skey);
+    dp__sched_prep_free(&p);
+    return st;
+}
+
+/* ------------------------------------------------------------ text format */
+
+typedef struct dp__sched_pnode {
+    size_t name_off;
+    int name_len, line, kind; /* kind: 0 input, 1 op, 2 add */
+    int64_t size;
+    int tok0, ntok;           /* input-name tokens in the token arrays */
+} dp__sched_pnode;
+
+typedef struct dp__sched_parser {
+    const char *text;
+    dp__sched_pnode *nd;
+    int n, cap;
+    size_t *tok_off;
+    int *tok_len, ntok, tcap, tcap2;
+    int *ht, hcap; /* name -> node index, open addressing */
+} dp__sched_parser;
+
+static uint64_t dp__sched_strhash(const char *s, int len)
+{
+    uint64_t h = 1469598103934665603ull;
+    int i;
+    for (i = 0; i < len; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ull; }
+    return h;
+}
+
+/* Index of the node named text[off..off+len), or -1. */
+static int dp__sched_lookup(const dp__sched_parser *ps, size_t off, int len)
+{
+    uint64_t h;
+    int sl, q;
+    if (ps->hcap == 0) return -1;
+    h = dp__sched_strhash(ps->text + off, len);
+    sl = (int)(h & (uint64_t)(ps->hcap - 1));
+    while ((q = ps->ht[sl]) >= 0) {
+        if (ps->nd[q].name_len == len &&
+            memcmp(ps->text + ps->nd[q].name_off, ps->text + off, (size_t)len) == 0)
+            return q;
+        sl = (sl + 1) & (ps->hcap - 1);
+    }
+    return -1;
+}
+
+static int dp__sched_hash_add(dp__sched_parser *ps, int q)
+{
+    int sl;
+    if (2 * (ps->n + 1) > ps->hcap) {
+        int nh = ps->hcap ? ps->hcap * 2 : 64, i;
+        int *t = (int *)dp__sched_alloc((size_t)nh, sizeof(int));
+        if (!t) return 0;
+        for (i = 0; i < nh; i++) t[i] = -1;
+        for (i = 0; i < q; i++) {
+            uint64_t h = dp__sched_strhash(ps->text + ps->nd[i].name_off, ps->nd[i].name_len);
+            sl = (int)(h & (uint64_t)(nh - 1));
+            while (t[sl] >= 0) sl = (sl + 1) & (nh - 1);
+            t[sl] = i;
+        }
+        DP_FREE(ps->ht);
+        ps->ht = t;
+        ps->hcap = nh;
+    }
+    sl = (int)(dp__sched_strhash(ps->text + ps->nd[q].name_off, ps->nd[q].name_len) &
+               (uint64_t)(ps->hcap - 1));
+    while (ps->ht[sl] >= 0) sl = (sl + 1) & (ps->hcap - 1);
+    ps->ht[sl] = q;
+    return 1;
+}
+
+/* Shown tokens are cut to 40 bytes. */
+#define DP__SCHED_TOK(len) ((len) > 40 ? 40 : (int)(len))
+
+dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
+                              char *err, size_t err_cap)
+{
+    dp__sched_parser ps;
+    size_t pos = 0, toff[3];
+    int line = 0, err_line = 0, last_line = 1, n_ops = 0, i, t, e;
+    int tlen[3];
+    char msg[200];
+    dp_status st = DP_OK;
+    if (err && err_cap) err[0] = '\0';
+    if (!out || (!text && len > 0)) return DP_ERR_ARG;
+    memset(out, 0, sizeof(*out));
+    memset(&ps, 0, sizeof(ps));
+    ps.text = text;
+    msg[0] = '\0';
+#define DP__SCHED_SYNTAX(...)                                  \
+    do {                                                       \
+        if (!err_line) {                                       \
+            err_line = line;                                   \
+            snprintf(msg, sizeof msg, __VA_ARGS__);            \
+        }                                                      \
+        goto next_line;                                        \
+    } while (0)
+    /* pass 1: syntax, definitions (kept going after an error so that a later
+       definition is known when an earlier line refers to it) */
+    while (pos < len) {
+        size_t eol = pos, p2;
+        int nt = 0, kind;
+        line++;
+        while (eol < len && text[eol] != '\n') eol++;
+        p2 = pos;
+        while (p2 < eol && text[p2] != '#') {
+            unsigned char c = (unsigned char)text[p2];
+            size_t start;
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') { p2++; continue; }
+            start = p2;
+            while (p2 < eol) {
+                c = (unsigned char)text[p2];
+                if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '#')
+                    break;
+                if (c < 0x20 || c == 0x7f)
+                    DP__SCHED_SYNTAX("line %d: invalid character (byte 0x%02x)", line, c);
+                p2++;
+            }
+            if (nt < 3) {
+                toff[nt] = start;
+                tlen[nt] = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
+            } else {
+                void *q1 = dp__sched_grow(ps.tok_off, &ps.tcap, ps.ntok + 1, sizeof(size_t));
+                if (q1) ps.tok_off = (size_t *)q1;
+                q1 = q1 ? dp__sched_grow(ps.tok_len, &ps.tcap2, ps.ntok + 1, sizeof(int)) : NULL;
+                if (!q1) {
+                    st = DP_ERR_NOMEM;
+                    goto fail;
+                }
+                ps.tok_len = (int *)q1;
+                ps.tok_off[ps.ntok] = start;
+                ps.tok_len[ps.ntok] = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
+                ps.ntok++;
+            }
+            nt++;
+        }
+        if (nt == 0) goto next_line;
+        last_line = line;
+        {
+            const char *kw = text + toff[0];
+            if (tlen[0] == 5 && memcmp(kw, "input", 5) == 0) kind = 0;
+            else if (tlen[0] == 2 && memcmp(kw, "op", 2) == 0) kind = 1;
+            else if (tlen[0] == 3 && memcmp(kw, "add", 3) == 0) kind = 2;
+            else
+                DP__SCHED_SYNTAX("line %d: unknown keyword '%.*s' (expected input, op or add)",
+                                 line, DP__SCHED_TOK(tlen[0]), kw);
+        }
+        if (nt < 2) DP__SCHED_SYNTAX("line %d: missing name after '%.*s'", line, tlen[0], text + toff[0]);
+        if (tlen[1] > DP_SCHED_MAX_NAME)
+            DP__SCHED_SYNTAX("line %d: name '%.*s...' too long (max %d bytes)", line,
+                             DP__SCHED_TOK(tlen[1]), text + toff[1], DP_SCHED_MAX_NAME);
+        if (nt < 3)
+            DP__SCHED_SYNTAX("line %d: missing size of '%.*s'", line, tlen[1], text + toff[1]);
+        {
+            const char *z = text + toff[2];
+            int64_t v = 0;
+            int q;
+            for (q = 1; q < tlen[2] && z[q] >= '0' && z[q] <= '9'; q++) {}
+            if (z[0] == '-' && tlen[2] > 1 && q == tlen[2])
+                DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' must be positive", line,
+                                 DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
+            for (q = 0; q < tlen[2]; q++) {
+                if (z[q] < '0' || z[q] > '9')
+                    DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' is not a number", line,
+                                     DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
+                if (v <= DP_SCHED_MAX_TENSOR) v = v * 10 + (z[q] - '0');
+            }
+            if (v > DP_SCHED_MAX_TENSOR)
+                DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' is too large (max 2^40)", line,
+                                 DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
+            if (v == 0)
+                DP__SCHED_SYNTAX("line %d: size of '%.*s' must be positive", line, tlen[1],
+                                 text + toff[1]);
+            if (kind == 0 && nt > 3)
+                DP__SCHED_SYNTAX("line %d: input '%.*s' takes no inputs", line, tlen[1],
+                                 text + toff[1]);
+            if (kind == 1 && nt < 4)
+                DP__SCHED_SYNTAX("line %d: op '%.*s' has no inputs", line, tlen[1], text + toff[1]);
+            if (kind == 2 && nt < 5)
+                DP__SCHED_SYNTAX("line %d: add '%.*s' needs at least 2 inputs", line, tlen[1],
+                                 text + toff[1]);
+            q = dp__sched_lookup(&ps, toff[1], tlen[1]);
+            if (q >= 0)
+                DP__SCHED_SYNTAX("line %d: duplicate name '%.*s' (first defined on line %d)", line,
+                                 tlen[1], text + toff[1], ps.nd[q].line);
+            if (ps.n >= DP_SCHED_MAX_NODES && !err_line) {
+                err_line = line;
+                snprintf(msg, sizeof msg, "line %d: too many nodes (limit %d)", line,
+                         DP_SCHED_MAX_NODES);
+            }
+            {
+                void *q1 = dp__sched_grow(ps.nd, &ps.cap, ps.n + 1, sizeof(dp__sched_pnode));
+                if (!q1) {
+                    st = DP_ERR_NOMEM;
+                    goto fail;
+                }
+                ps.nd = (dp__sched_pnode *)q1;
+            }
+            ps.nd[ps.n].name_off = toff[1];
+            ps.nd[ps.n].name_len = tlen[1];
+            ps.nd[ps.n].line = line;
+            ps.nd[ps.n].kind = kind;
+            ps.nd[ps.n].size = v;
+            ps.nd[ps.n].tok0 = ps.ntok - (nt - 3);
+            ps.nd[ps.n].ntok = nt - 3;
+            if (!dp__sched_hash_add(&ps, ps.n)) {
+                st = DP_ERR_NOMEM;
+                goto fail;
+            }
+            ps.n++;
+            if (kind != 0) n_ops++;
+        }
+    next_line:
+        pos = eol + 1;
+    }
+#undef DP__SCHED_SYNTAX
+    /* pass 2: references, in line order; the earliest error wins */
+    e = 0;
+    for (i = 0; i < ps.n; i++) {
+        if (err_line && ps.nd[i].line >= err_line) break;
+        for (t = 0; t < ps.nd[i].ntok; t++) {
+            size_t o = ps.tok_off[ps.nd[i].tok0 + t];
+            int l = ps.tok_len[ps.nd[i].tok0 + t], q = dp__sched_lookup(&ps, o, l);
+            if (q < 0) {
+                snprintf(msg, sizeof msg, "line %d: unknown name '%.*s'", ps.nd[i].line,
+                         DP__SCHED_TOK(l), text + o);
+            } else if (q >= i) {
+                snprintf(msg, sizeof msg,
+                         "line %d: '%.*s' is used before its definition on line %d "
+                         "(cycle or forward reference)",
+                         ps.nd[i].line, DP__SCHED_TOK(l), text + o, ps.nd[q].line);
+            } else {
+                e++;
+                continue;
+            }
+            err_line = ps.nd[i].line;
+            break;
+        }
+        if (t < ps.nd[i].ntok) break;
+    }
+    if (!err_line && n_ops == 0) {
+        err_line = last_line;
+        snprintf(msg, sizeof msg, "line %d: no op defined (a graph needs at least one op)",
+                 last_line);
+    }
+    if (err_line) {
+        dp__sched_msg(err, err_cap, "%s", msg);
+        st = DP_ERR_FORMAT;
+        goto fail;
+    }
+    /* build the graph */
+    {
+        size_t pool = 0, pp = 0;
+        st = dp_sched_graph_init(out, ps.n, e);
+        if (st != DP_OK) goto fail;
+        for (i = 0; i < ps.n; i++) pool += (size_t)ps.nd[i].name_len + 1;
+        out->name_pool = (char *)dp__sched_alloc(pool, 1);
+        if (!out->name_pool) { st = DP_ERR_NOMEM; goto fail; }
+        e = 0;
+        for (i = 0; i < ps.n; i++) {
+            out->size[i] = ps.nd[i].size;
+            out->is_input[i] = (unsigned char)(ps.nd[i].kind == 0);
+            out->can_inplace[i] = (unsigned char)(ps.nd[i].kind == 2);
+            memcpy(out->name_pool + pp, text + ps.nd[i].name_off, (size_t)ps.nd[i].name_len);
+            out->name_pool[pp + (size_t)ps.nd[i].name_len] = '\0';
+            out->name[i] = out->name_pool + pp;
+            pp += (size_t)ps.nd[i].name_len + 1;
+            for (t = 0; t < ps.nd[i].ntok; t++)
+                out->in_idx[e++] = dp__sched_lookup(&ps, ps.tok_off[ps.nd[i].tok0 + t],
+                                                    ps.tok_len[ps.nd[i].tok0 + t]);
+            out->in_start[i + 1] = e;
+        }
+    }
+    goto done;
+fail:
+    dp_sched_graph_free(out);
+    if (st == DP_ERR_NOMEM) dp__sched_msg(err, err_cap, "out of memory");
+done:
+    DP_FREE(ps.nd);
+    DP_FREE(ps.tok_off);
+    DP_FREE(ps.tok_len);
+    DP_FREE(ps.ht);
+    return st;
+}
+#undef DP__SCHED_TOK
+
+dp_status dp_sched_print_report(void *file, const dp_sched_graph *g,
+                                const dp_sched_result *r)
+{
+    FILE *f = (FILE *)file;
+    int s, ok = 1;
+    char buf[24];
+    if (!f || !g || !r || (r->n_order > 0 && !r->order)) return DP_ERR_ARG;
+    if (r->exact) ok &= fprintf(f, "peak_exact: %lld\n", (long long)r->peak_exact) > 0;
+    else ok &= fprintf(f, "peak_exact: unknown\n") > 0;
+    ok &= fprintf(f, "peak_file_order: %lld\n", (long long)r->peak_definition_order) > 0;
+    ok &= fprintf(f, "peak_imprecise: %lld\n", (long long)r->peak_imprecise) > 0;
+    ok &= fputs("order:", f) >= 0;
+    for (s = 0; s < r->n_order; s++) {
+        int v = r->order[s];
+        if (v < 0 || v >= g->n) return DP_ERR_ARG;
+        ok &= fprintf(f, " %s", dp__sched_nm(g, v, buf, sizeof buf)) > 0;
+    }
+    ok &= fputs("\n", f) >= 0;
+    ok &= fprintf(f, "arena: %lld\n", (long long)r->arena_size) > 0;
+    return ok ? DP_OK : DP_ERR_IO;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>resources  the graph as the MCU runs it                              */
+/* ---------------------------------------------------------------------- */
+typedef struct dp__view {
+    dp_sched_graph sg;
+    int nv;            /* view nodes                                     */
+    int *rep;          /* [n_nodes] view node holding node i's tensor, -1 */
+    int *anchor;       /* [nv] graph node defining the view node         */
+    int *tail;         /* [nv] graph node whose output is the tensor     */
+    int *cc;           /* [n_nodes] channel counts                       */
+} dp__view;
+
+static void dp__view_free(dp__view *v)
+{
+    dp_sched_graph_free(&v->sg);
+    DP_FREE(v->rep); DP_FREE(v->anchor); DP_FREE(v->tail); DP_FREE(v->cc);
+    memset(v, 0, sizeof *v);
+}
+
+static int dp__fusable_act(int op)
+{
+    return op == DP_OP_RELU || op == DP_OP_RELU6 || op == DP_OP_SIGMOID || op == DP_OP_SWISH;
+}
+
+/* Channel counts of every node: conv (not depthwise) and FC take ch[i]
+   (or their own width), everything else follows its inputs. */
+static void dp__channels(const dp_graph *g, const int *ch, int *cc)
+{
+    int i, k;
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int c0 = nd->n_in ? cc[nd->in[0]] : nd->c;
+        switch (nd->op) {
+        case DP_OP_INPUT: cc[i] = nd->c; break;
+        case DP_OP_CONV:
+            cc[i] = dp__is_dw(g, nd) ? c0 : (ch && ch[i] > 0 ? ch[i] : nd->c);
+            break;
+        case DP_OP_FC: cc[i] = ch && ch[i] > 0 ? ch[i] : nd->c; break;
+        case DP_OP_CONCAT: cc[i] = 0; for (k = 0; k < nd->n_in; k++) cc[i] += cc[nd->in[k]]; break;
+        case DP_OP_FLATTEN: case DP_OP_SOFTMAX_CE: {
+            const dp__node *x = &g->nodes[nd->in[0]];
+            cc[i] = x->h * x->w * c0;
+        } break;
+        default: cc[i] = c0; break;
+        }
+    }
+}
+
+/* Builds the fused view of the graph at channel counts cc. */
+static int dp__view_build(dp_graph *g, const int *ch, dp__view *v)
+{
+    int n = g->n_nodes, i, k, nv = 0, ne = 0, *ncons, st;
+    memset(v, 0, sizeof *v);
+    v->rep = (int *)DP_MALLOC(sizeof(int) * (size_t)(n + 1));
+    v->anchor = (int *)DP_MALLOC(sizeof(int) * (size_t)(n + 1));
+    v->tail = (int *)DP_MALLOC(sizeof(int) * (size_t)(n + 1));
+    v->cc = (int *)DP_MALLOC(sizeof(int) * (size_t)(n + 1));
+    ncons = (int *)DP_CALLOC((size_t)n + 1, sizeof(int));
+    if (!v->rep || !v->anchor || !v->tail || !v->cc || !ncons) { DP_FREE(ncons); dp__view_free(v); return DP_ERR_NOMEM; }
+    dp__channels(g, ch, v->cc);
+    for (i = 0; i < n; i++) for (k = 0; k < g->nodes[i].n_in; k++) ncons[g->nodes[i].in[k]]++;
+    /* pass 1: assign view nodes */
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int j = nd->n_in ? nd->in[0] : -1, vj = j >= 0 ? v->rep[j] : -1;
+        if (nd->op == DP_OP_DROPOUT || nd->op == DP_OP_FLATTEN) { v->rep[i] = vj; continue; }
+        if (vj >= 0 && v->tail[vj] == j && ncons[j] == 1 && g->nodes[v->anchor[vj]].op != DP_OP_INPUT) {
+            int aop = g->nodes[v->anchor[vj]].op, top = g->nodes[j].op;
+            int fuse_bn = nd->op == DP_OP_BN && (aop == DP_OP_CONV || aop == DP_OP_FC) && !dp__fusable_act(top);
+            int fuse_act = dp__fusable_act(nd->op) && !dp__fusable_act(top) && aop != DP_OP_CONCAT;
+            if (fuse_bn || fuse_act) { v->rep[i] = vj; v->tail[vj] = i; continue; }
+        }
+        v->rep[i] = nv; v->anchor[nv] = i; v->tail[nv] = i; nv++;
+        ne += nd->n_in;
+    }
+    v->nv = nv;
+    DP_FREE(ncons);
+    if ((st = dp_sched_graph_init(&v->sg, nv, ne)) != DP_OK) { dp__view_free(v); return st; }
+    /* pass 2: edges (deduplicated), sizes, names */
+    ne = 0;
+    for (k = 0; k < nv; k++) {
+        const dp__node *a = &g->nodes[v->anchor[k]], *t = &g->nodes[v->tail[k]];
+        int m;
+        v->sg.in_start[k] = ne;
+        for (m = 0; m < a->n_in; m++) {
+            int u = v->rep[a->in[m]], d, dup = 0;
+            if (u < 0) continue;
+            for (d = v->sg.in_start[k]; d < ne; d++) dup |= v->sg.in_idx[d] == u;
+            if (!dup) v->sg.in_idx[ne++] = u;
+        }
+        v->sg.size[k] = (int64_t)t->h * t->w * v->cc[v->tail[k]];
+        v->sg.is_input[k] = a->op == DP_OP_INPUT;
+        v->sg.can_inplace[k] = a->op == DP_OP_ADD;
+        v->sg.name[k] = a->name;
+    }
+    v->sg.in_start[nv] = ne;
+    return DP_OK;
+}
+
+/* MACs and parameter bytes of one view node's anchor, with gradients with
+   respect to the channel counts involved (added to gc, indexed by node). */
+static void dp__op_cost(const dp_graph *g, const dp__view *v, int k, int64_t *macs, int64_t *bytes,
+                        double *gm, double *gs)
+{
+    int a = v->anchor[k];
+    const dp__node *nd = &g->nodes[a];
+    const dp__node *x = nd->n_in ? &g->nodes[nd->in[0]] : NULL;
+    int64_t co = v->cc[a], ci = x ? v->cc[nd->in[0]] : 0, hw = (int64_t)nd->h * nd->w;
+    (void)ci;
+    *macs = 0; *bytes = 0;
+    switch (nd->op) {
+    case DP_OP_CONV:
+        if (dp__is_dw(g, nd)) {
+            int64_t kk = (int64_t)nd->kh * nd->kw;
+            *macs = hw * kk * co; *bytes = kk * co + 4 * co;
+            if (gm) gm[a] += (double)(hw * kk);
+            if (gs) gs[a] += (double)(kk + 4);
+        } else {
+            int64_t kk = (int64_t)nd->kh * nd->kw, cg = ci / nd->groups;
+            *macs = hw * kk * cg * co; *bytes = kk * cg * co + 4 * co;
+            if (gm) { gm[a] += (double)(hw * kk * cg); gm[nd->in[0]] += (double)(hw * kk * co) / nd->groups; }
+            if (gs) { gs[a] += (double)(kk * cg + 4); gs[nd->in[0]] += (double)(kk * co) / nd->groups; }
+        }
+        break;
+    case DP_OP_FC: {
+        int64_t hin = (int64_t)x->h * x->w;
+        *macs = hin * ci * co; *bytes = hin * ci * co + 4 * co;
+        if (gm) { gm[a] += (double)(hin * ci); gm[nd->in[0]] += (double)(hin * co); }
+        if (gs) { gs[a] += (double)(hin * ci + 4); gs[nd->in[0]] += (double)(hin * co); }
+    } break;
+    case DP_OP_MAXPOOL: case DP_OP_AVGPOOL:
+        *macs = hw * nd->kh * nd->kw * co;
+        if (gm) gm[a] += (double)(hw * nd->kh * nd->kw);
+        break;
+    case DP_OP_GAP:
+        *macs = (int64_t)x->h * x->w * co;
+        if (gm) gm[a] += (double)x->h * x->w;
+        break;
+    case DP_OP_ADD:
+        *macs = (int64_t)(nd->n_in - 1) * hw * co;
+        if (gm) gm[a] += (double)(nd->n_in - 1) * hw;
+        break;
+    case DP_OP_BN:   /* standalone (not after a conv/FC): a per-channel affine */
+        *macs = hw * co; *bytes = 8 * co;
+        if (gm) gm[a] += (double)hw;
+        if (gs) gs[a] += 8.0;
+        break;
+    default: break;
+    }
+}
+
+/* Moves gradients of channel-following nodes onto the nodes that own the
+   channel count (conv/FC); an Add's go to its first input (the pruner ties
+   the summands, so their group gets it once). */
+static void dp__grad_to_owners(const dp_graph *g, double *gr)
+{
+    int i, k;
+    if (!gr) return;
+    for (i = g->n_nodes - 1; i >= 0; i--) {
+        const dp__node *nd = &g->nodes[i];
+        int owns = nd->op == DP_OP_INPUT || nd->op == DP_OP_FC || (nd->op == DP_OP_CONV && !dp__is_dw(g, nd));
+        if (owns || gr[i] == 0.0) continue;
+        if (nd->op == DP_OP_CONCAT) for (k = 0; k < nd->n_in; k++) gr[nd->in[k]] += gr[i];
+        else if (nd->op == DP_OP_FLATTEN) gr[nd->in[0]] += gr[i] * g->nodes[nd->in[0]].h * g->nodes[nd->in[0]].w;
+        else if (nd->n_in) gr[nd->in[0]] += gr[i];
+        gr[i] = 0.0;
+    }
+    for (i = 0; i < g->n_nodes; i++) if (g->nodes[i].op == DP_OP_INPUT) gr[i] = 0.0;
+}
+
+int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
+                       dp_op_report *rep, int n_rep, dp_resource_grads *gr)
+{
+    dp__view v;
+    dp_sched_result r;
+    int st, k, i;
+    if (!g || !res) return DP_ERR_ARG;
+    if (g->status) return g->status;
+    memset(res, 0, sizeof *res);
+    if ((st = dp__view_build(g, ch, &v)) != DP_OK) return st;
+    if (gr) {
+        for (i = 0; i < g->n_nodes; i++) {
+            if (gr->size) gr->size[i] = 0.0;
+            if (gr->macs) gr->macs[i] = 0.0;
+            if (gr->pmu) gr->pmu[i] = 0.0;
+        }
+    }
+    for (k = 0; k < v.nv; k++) {
+        int64_t m, b;
+        dp__op_cost(g, &v, k, &m, &b, gr ? gr->macs : NULL, gr ? gr->size : NULL);
+        res->macs += m; res->size_bytes += b;
+    }
+    st = dp_sched_plan(&v.sg, NULL, &r);
+    if (st != DP_OK && st != DP_ERR_LIMIT) {
+        dp__fail(g, st, "scheduler: %s", r.error);
+        dp_sched_result_free(&r); dp__view_free(&v);
+        return st;
+    }
+    res->pmu_exact = r.exact ? r.peak_exact : -1;
+    res->pmu_imprecise = r.peak_imprecise;
+    res->pmu_definition_order = r.peak_definition_order;
+    res->arena_bytes = r.arena_size;
+    res->dp_states = r.states;
+    res->n_ops = r.n_order;
+    if (gr && gr->pmu)
+        for (k = 0; k < r.n_bottleneck; k++) {
+            int t = v.tail[r.bottleneck[k]];
+            if (!v.sg.is_input[r.bottleneck[k]]) gr->pmu[t] += (double)g->nodes[t].h * g->nodes[t].w;
+        }
+    if (gr) { dp__grad_to_owners(g, gr->size); dp__grad_to_owners(g, gr->macs); dp__grad_to_owners(g, gr->pmu); }
+    for (k = 0; rep && k < r.n_order && k < n_rep; k++) {
+        int vk = r.order[k];
+        dp_op_report *o = &rep[k];
+        const dp__node *t = &g->nodes[v.tail[vk]];
+        dp__op_cost(g, &v, vk, &o->macs, &o->param_bytes, NULL, NULL);
+        o->node = v.tail[vk]; o->anchor = v.anchor[vk];
+        o->name = g->nodes[v.anchor[vk]].name; o->kind = dp__op_names[g->nodes[v.anchor[vk]].op];
+        o->h = t->h; o->w = t->w; o->c = v.cc[v.tail[vk]];
+        o->out_bytes = v.sg.size[vk];
+        o->working_set = r.step_ws[k];
+        o->arena_offset = r.offset[vk];
+        o->in_place = r.step_inplace[k] >= 0;
+        o->bottleneck = r.step_ws[k] == r.peak_order;
+    }
+    dp_sched_result_free(&r);
+    dp__view_free(&v);
+    return st == DP_ERR_LIMIT ? DP_OK : st;
+}
+
+int dp_graph_print_resources(dp_graph *g, const int *ch, void *file)
+{
+    FILE *f = file ? (FILE *)file : stdout;
+    dp_resources res;
+    dp_op_report *rep;
+    int st, k, n = g ? g->n_nodes : 0;
+    if (!g) return DP_ERR_ARG;
+    rep = (dp_op_report *)DP_CALLOC((size_t)n + 1, sizeof(dp_op_report));
+    if (!rep) return DP_ERR_NOMEM;
+    if ((st = dp_graph_resources(g, ch, &res, rep, n, NULL)) != DP_OK) { DP_FREE(rep); return st; }
+    fprintf(f, "%-4s %-18s %-8s %-14s %10s %10s %12s %10s %s\n", "step", "op", "kind", "output", "out_B", "params_B", "MACs", "working_B", "");
+    for (k = 0; k < res.n_ops; k++) {
+        char shp[32];
+        snprintf(shp, sizeof shp, "%dx%dx%d", rep[k].h, rep[k].w, rep[k].c);
+        fprintf(f, "%-4d %-18s %-8s %-14s %10lld %10lld %12lld %10lld %s%s\n", k, rep[k].name, rep[k].kind, shp,
+                (long long)rep[k].out_bytes, (long long)rep[k].param_bytes, (long long)rep[k].macs,
+                (long long)rep[k].working_set, rep[k].bottleneck ? "<- bottleneck" : "", rep[k].in_place ? " (in place)" : "");
+    }
+    fprintf(f, "total: size=%lld B macs=%lld pmu=%lld B (imprecise %lld, definition order %lld) arena=%lld B\n",
+            (long long)res.size_bytes, (long long)res.macs, (long long)res.pmu_exact, (long long)res.pmu_imprecise,
+            (long long)res.pmu_definition_order, (long long)res.arena_bytes);
+    DP_FREE(rep);
+    return DP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>backbones                                                            */
+/* ---------------------------------------------------------------------- */
+static int dp__w(int c, float width)
+{
+    int v = (int)((float)c * width + 0.5f);
+    return v < 1 ? 1 : v;
+}
+
+/* conv + bn + activation with a formatted name */
+static int dp__cba(dp_graph *g, int x, int cout, int kh, int kw, int stride, int groups, int dil,
+                   int act, const char *fmt, int a, int b)
+{
+    char nm[48], nb[56], na[56];
+    dp_conv_opts o;
+    int y;
+    snprintf(nm, sizeof nm, fmt, a, b);
+    memset(&o, 0, sizeof o);
+    o.stride_h = o.stride_w = stride; o.groups = groups; o.no_bias = 1; o.dil_h = o.dil_w = dil;
+    y = dp_conv2d(g, nm, x, cout, kh, kw, &o);
+    snprintf(nb, sizeof nb, "%s_bn", nm);
+    y = dp_batchnorm(g, nb, y);
+    snprintf(na, sizeof na, "%s_act", nm);
+    if (act == DP_ACT_RELU) y = dp_relu(g, na, y);
+    else if (act == DP_ACT_RELU6) y = dp_relu6(g, na, y);
+    else if (act == 3) y = dp_swish(g, na, y);
+    return y;
+}
+#define DP__SWISH 3
+
+static int dp__dw(dp_graph *g, int x, int k, int stride, int act, const char *fmt, int a, int b)
+{
+    int c = x >= 0 ? g->nodes[x].c : 1;
+    return dp__cba(g, x, c, k, k, stride, c, 1, act, fmt, a, b);
+}
+
+static int dp__head(dp_graph *g, int x, int classes)
+{
+    x = dp_fc(g, "fc", dp_global_avgpool(g, "gap", x), classes);
+    dp_softmax_ce(g, "loss", x);
+    return x;
+}
+
+int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float width)
+{
+    /* CIFAR-repo style block: 1x1 expand in every block, dw3x3, 1x1 project;
+       stride-1 blocks add their input back, through a 1x1 conv when the
+       channel count changes. ImageNet strides. */
+    static const int cfg[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
+                                  {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
+    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__w(32, width);
+    x = dp__cba(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU6, "stem", 0, 0);
+    for (s = 0; s < 7; s++) for (i = 0; i < cfg[s][2]; i++, b++) {
+        int cout = dp__w(cfg[s][1], width), st = i ? 1 : cfg[s][3], hid = cin * cfg[s][0], y;
+        y = dp__cba(g, x, hid, 1, 1, 1, 1, 1, DP_ACT_RELU6, "b%d_expand", b, 0);
+        y = dp__dw(g, y, 3, st, DP_ACT_RELU6, "b%d_dw", b, 0);
+        y = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
+        if (st == 1) {
+            int sc = cin == cout ? x : dp__cba(g, x, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_shortcut", b, 0);
+            char nm[32];
+            snprintf(nm, sizeof nm, "b%d_add", b);
+            y = dp_add2(g, nm, y, sc);
+        }
+        x = y; cin = cout;
+    }
+    x = dp__cba(g, x, dp__w(1280, width), 1, 1, 1, 1, 1, DP_ACT_RELU6, "head", 0, 0);
+    return dp__head(g, x, classes);
+}
+
+int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, float width, int stem_stride)
+{
+    /* MBConv: expand (t != 1), dw kxk, squeeze-excite with int(0.25 * block
+       input channels) units, project; identity skip when stride 1 and equal
+       channels; no 1x1 head conv. */
+    static const int cfg[7][5] = {{1, 16, 1, 3, 1}, {6, 24, 2, 3, 2}, {6, 40, 2, 5, 2}, {6, 80, 3, 3, 2},
+                                  {6, 112, 3, 5, 1}, {6, 192, 4, 5, 2}, {6, 320, 1, 3, 1}};
+    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__w(32, width);
+    x = dp__cba(g, x, cin, 3, 3, stem_stride > 0 ? stem_stride : 1, 1, 1, DP__SWISH, "stem", 0, 0);
+    for (s = 0; s < 7; s++) for (i = 0; i < cfg[s][2]; i++, b++) {
+        int cout = dp__w(cfg[s][1], width), st = i ? 1 : cfg[s][4], hid = cin * cfg[s][0], y = x, se, sq;
+        char nm[48];
+        if (cfg[s][0] != 1) y = dp__cba(g, y, hid, 1, 1, 1, 1, 1, DP__SWISH, "b%d_expand", b, 0);
+        y = dp__dw(g, y, cfg[s][3], st, DP__SWISH, "b%d_dw", b, 0);
+        sq = (int)(0.25f * (float)cin); if (sq < 1) sq = 1;
+        snprintf(nm, sizeof nm, "b%d_se_pool", b); se = dp_global_avgpool(g, nm, y);
+        snprintf(nm, sizeof nm, "b%d_se_reduce", b); se = dp_fc(g, nm, se, sq);
+        snprintf(nm, sizeof nm, "b%d_se_swish", b); se = dp_swish(g, nm, se);
+        snprintf(nm, sizeof nm, "b%d_se_expand", b); se = dp_fc(g, nm, se, hid);
+        snprintf(nm, sizeof nm, "b%d_se_gate", b); se = dp_sigmoid(g, nm, se);
+        snprintf(nm, sizeof nm, "b%d_se_mul", b); y = dp_channel_mul(g, nm, y, se);
+        y = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
+        if (st == 1 && cin == cout) { snprintf(nm, sizeof nm, "b%d_add", b); y = dp_add2(g, nm, y, x); }
+        x = y; cin = cout;
+    }
+    return dp__head(g, x, classes);
+}
+
+int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width)
+{
+    static const int cfg[18] = {64, 64, -1, 128, 128, -1, 256, 256, 256, -1, 512, 512, 512, -1, 512, 512, 512, -1};
+    int x = dp_input(g, "input", h, w, c), i, l = 0, p = 0;
+    for (i = 0; i < 18; i++) {
+        if (cfg[i] < 0) { char nm[16]; snprintf(nm, sizeof nm, "pool%d", ++p); x = dp_maxpool(g, nm, x, 2, 2, NULL); }
+        else x = dp__cba(g, x, dp__w(cfg[i], width), 3, 3, 1, 1, 1, DP_ACT_RELU, "conv%d", ++l, 0);
+    }
+    x = dp_fc(g, "fc", x, classes);
+    dp_softmax_ce(g, "loss", x);
+    return x;
+}
+
+int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width)
+{
+    int x = dp_input(g, "input", h, w, c), s, i, cin = dp__w(64, width);
+    x = dp__cba(g, x, cin, 3, 3, 1, 1, 1, DP_ACT_RELU, "stem", 0, 0);
+    for (s = 0; s < 4; s++) for (i = 0; i < 2; i++) {
+        int cout = dp__w(64 << s, width), st = (s > 0 && i == 0) ? 2 : 1, y, sc = x;
+        char nm[32];
+        y = dp__cba(g, x, cout, 3, 3, st, 1, 1, DP_ACT_RELU, "s%d_b%d_conv1", s, i);
+        y = dp__cba(g, y, cout, 3, 3, 1, 1, 1, DP_ACT_NONE, "s%d_b%d_conv2", s, i);
+        if (st != 1 || cin != cout) sc = dp__cba(g, x, cout, 1, 1, st, 1, 1, DP_ACT_NONE, "s%d_b%d_shortcut", s, i);
+        snprintf(nm, sizeof nm, "s%d_b%d_add", s, i);
+        y = dp_add2(g, nm, y, sc);
+        snprintf(nm, sizeof nm, "s%d_b%d_relu", s, i);
+        x = dp_relu(g, nm, y); cin = cout;
+    }
+    return dp__head(g, x, classes);
+}
+
+int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks)
+{
+    int x = dp_input(g, "input", h, w, c), i, ch = dp__w(276, width);
+    x = dp__cba(g, x, ch, 10, 4, 1, 1, 1, DP_ACT_RELU, "conv1", 0, 0);
+    for (i = 0; i < blocks; i++) {
+        x = dp__dw(g, x, 3, i == 0 ? 2 : 1, DP_ACT_RELU, "b%d_dw", i, 0);
+        x = dp__cba(g, x, ch, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
+    }
+    return dp__head(g, x, classes);
+}
+
+/* RES-8 / RES-15 (Tang & Lin): conv3x3, optional average pool, n convs of
+   3x3 with an Add after every second one (y + the previous residual point). */
+static int dp__res_kws(dp_graph *g, int h, int w, int c, int classes, float width, int n, int pool, int dilate)
+{
+    int x = dp_input(g, "input", h, w, c), i, ch = dp__w(45, width), old;
+    x = dp__cba(g, x, ch, 3, 3, 1, 1, 1, DP_ACT_RELU, "conv0", 0, 0);
+    if (pool) {
+        dp_pool_opts o;
+        memset(&o, 0, sizeof o);
+        o.pad = DP_PAD_VALID;
+        x = dp_avgpool(g, "pool", x, 4, 3, &o);
+    }
+    old = x;
+    for (i = 1; i <= n; i++) {
+        int d = dilate ? 1 << ((i - 1) / 3) : 1;
+        x = dp__cba(g, x, ch, 3, 3, 1, 1, d, DP_ACT_RELU, "conv%d", i, 0);
+        if (i % 2 == 0) {
+            char nm[16];
+            snprintf(nm, sizeof nm, "add%d", i / 2);
+            x = dp_add2(g, nm, x, old);
+            old = x;
+        }
+    }
+    return dp__head(g, x, classes);
+}
+int dp_build_res15(dp_graph *g, int h, int w, int c, int classes, float width)
+{ return dp__res_kws(g, h, w, c, classes, width, 13, 0, 1); }
+int dp_build_res8(dp_graph *g, int h, int w, int c, int classes, float width)
+{ return dp__res_kws(g, h, w, c, classes, width, 6, 1, 0); }
+
+int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width)
+{
+    /* linear blocks dw3x3 -> pw -> dw3x3; dense linear blocks add shortcuts
+       when stride 1 and channels equal: x1 = pw + x; out = dw2(x1) + x1 + x */
+    static const int cfg[15][3] = {   /* channels, stride, dense */
+        {32, 1, 0}, {32, 1, 0}, {32, 1, 0}, {32, 1, 0},
+        {128, 2, 0}, {128, 1, 0}, {128, 1, 0}, {128, 1, 0},
+        {192, 2, 1}, {192, 1, 1}, {192, 1, 1},
+        {256, 2, 1}, {256, 1, 1}, {512, 1, 1}, {0, 0, 0}};
+    int x = dp_input(g, "input", h, w, c), i, cin = dp__w(32, width);
+    x = dp__cba(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU, "stem", 0, 0);
+    for (i = 0; cfg[i][0]; i++) {
+        int cout = dp__w(cfg[i][0], width), st = cfg[i][1], y, x1;
+        char nm[32];
+        y = dp__dw(g, x, 3, st, DP_ACT_NONE, "b%d_dw1", i, 0);
+        x1 = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
+        if (cfg[i][2] && st == 1 && cin == cout) {
+            int xs[3];
+            snprintf(nm, sizeof nm, "b%d_add1", i);
+            x1 = dp_add2(g, nm, x1, x);
+            xs[0] = dp__dw(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0); xs[1] = x1; xs[2] = x;
+            snprintf(nm, sizeof nm, "b%d_add2", i);
+            y = dp_add(g, nm, 3, xs);
+        } else {
+            y = dp__dw(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0);
+        }
+        x = y; cin = cout;
+    }
+    return dp__head(g, x, classes);
+}
+
+static const char *const dp__zoo_names[] = {
+    "mobilenet_v2_50", "mobilenet_v2_160", "efficientnet_b0_50", "efficientnet_b0_160",
+    "vgg16_cifar", "dscnn_l", "dscnn_m", "res15", "res8", "etinynet", NULL };
+const char *dp_zoo_name(int i)
+{
+    return (i >= 0 && i < (int)(sizeof dp__zoo_names / sizeof dp__zoo_names[0])) ? dp__zoo_names[i] : NULL;
+}
+int dp_build_zoo(dp_graph *g, const char *name)
+{
+    if (!g || !name) return DP_ERR_ARG;
+    if (!strcmp(name, "mobilenet_v2_50")) return dp_build_mobilenet_v2(g, 50, 50, 3, 2, 1.0f);
+    if (!strcmp(name, "mobilenet_v2_160")) return dp_build_mobilenet_v2(g, 160, 160, 3, 2, 1.0f);
+    if (!strcmp(name, "efficientnet_b0_50")) return dp_build_efficientnet_b0(g, 50, 50, 3, 2, 1.0f, 1);
+    if (!strcmp(name, "efficientnet_b0_160")) return dp_build_efficientnet_b0(g, 160, 160, 3, 2, 1.0f, 2);
+    if (!strcmp(name, "vgg16_cifar")) return dp_build_vgg16(g, 32, 32, 3, 10, 1.0f);
+    if (!strcmp(name, "dscnn_l")) return dp_build_dscnn(g, 49, 10, 1, 12, 1.0f, 7);
+    if (!strcmp(name, "dscnn_m")) return dp_build_dscnn(g, 49, 10, 1, 12, 1.0f, 5);
+    if (!strcmp(name, "res15")) return dp_build_res15(g, 49, 10, 1, 12, 1.0f);
+    if (!strcmp(name, "res8")) return dp_build_res8(g, 49, 10, 1, 12, 1.0f);
+    if (!strcmp(name, "etinynet")) return dp_build_etinynet(g, 112, 112, 3, 1000, 1.0f);
+    return DP_ERR_ARG;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>export  float graph -> int8 .dpm                                     */
+/* ---------------------------------------------------------------------- */
+static void dp__qparams(float lo, float hi, float *scale, int *zp)
+{
+    float s;
+    int z;
+    if (lo > 0.0f) lo = 0.0f;
+    if (hi < 0.0f) hi = 0.0f;
+    if (!(hi - lo > 1e-8f)) hi = lo + 1e-8f;
+    s = (hi - lo) / 255.0f;
+    z = (int)lrintf(-128.0f - lo / s);
+    *scale = s;
+    *zp = z < -128 ? -128 : z > 127 ? 127 : z;
+}
+
+int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
+              size_t *len, dp_export_info *info, char *err, size_t cap)
+{
+    dp__view v;
+    dp_sched_result r;
+    dp_mb b;
+    float *lo = NULL, *hi = NULL, *sc = NULL, *wq_scale = NULL, *wf = NULL, *bf = NULL;
+    int *zp = NULL, k, i, st, batch = 50, out_k = -1, have_plan = 0;
+    int8_t *wq = NULL;
+    int32_t *bq = NULL;
+    size_t per;
+    if (!g || !calib || n_calib <= 0 || !blob || !len) return DP_ERR_ARG;
+    *blob = NULL; *len = 0;
+    if (g->status) { dp__seterr(err, cap, "%s", g->err); return g->status; }
+    if ((st = dp__view_build(g, NULL, &v)) != DP_OK) { dp__seterr(err, cap, "out of memory"); return st; }
+    dp_mb_init(&b);
+    lo = (float *)DP_MALLOC(sizeof(float) * (size_t)v.nv);
+    hi = (float *)DP_MALLOC(sizeof(float) * (size_t)v.nv);
+    sc = (float *)DP_MALLOC(sizeof(float) * (size_t)v.nv);
+    zp = (int *)DP_MALLOC(sizeof(int) * (size_t)v.nv);
+    if (!lo || !hi || !sc || !zp) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+    /* 1. calibration: activation ranges over the calibration inputs */
+    for (k = 0; k < v.nv; k++) { lo[k] = INFINITY; hi[k] = -INFINITY; }
+    per = (size_t)g->nodes[0].h * g->nodes[0].w * g->nodes[0].c;
+    for (i = 0; i < n_calib; i += batch) {
+        int nb = DP__MIN(batch, n_calib - i);
+        g->labels_n = 0;
+        if ((st = dp_graph_forward(g, calib + per * (size_t)i, nb, DP_EVAL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+        for (k = 0; k < v.nv; k++) {
+            const dp__node *t = &g->nodes[v.tail[k]];
+            size_t m = dp__numel(t, nb), j;
+            if (t->op == DP_OP_SOFTMAX_CE) continue;
+            for (j = 0; j < m; j++) {
+                float x = t->y[j];
+                if (x < lo[k]) lo[k] = x;
+                if (x > hi[k]) hi[k] = x;
+            }
+        }
+    }
+    for (k = 0; k < v.nv; k++) {
+        const dp__node *a = &g->nodes[v.anchor[k]];
+        if (!(lo[k] - lo[k] == 0.0f) || !(hi[k] - hi[k] == 0.0f)) {
+            if (a->op != DP_OP_SOFTMAX_CE) {
+                st = DP_ERR_NAN;
+                dp__seterr(err, cap, "calibration: '%s' produced NaN or infinite values", a->name);
+                goto done;
+            }
+        }
+        if (a->op == DP_OP_SOFTMAX_CE) { sc[k] = 1.0f / 256.0f; zp[k] = -128; }
+        else if (a->op == DP_OP_MAXPOOL || a->op == DP_OP_AVGPOOL || a->op == DP_OP_GAP) {
+            int u = v.rep[a->in[0]];   /* pools keep their input's quantisation */
+            sc[k] = sc[u]; zp[k] = zp[u];
+        } else dp__qparams(lo[k], hi[k], &sc[k], &zp[k]);
+    }
+    /* 2. the exact peak-memory order and its arena */
+    st = dp_sched_plan(&v.sg, NULL, &r);
+    have_plan = 1;
+    if (st != DP_OK && st != DP_ERR_LIMIT) { dp__seterr(err, cap, "scheduler: %s", r.error); goto done; }
+    for (k = 0; k < v.nv; k++) {
+        const dp__node *t = &g->nodes[v.tail[k]];
+        int id = dp_mb_add_tensor(&b, t->h, t->w, v.cc[v.tail[k]], sc[k], zp[k], (uint32_t)r.offset[k]);
+        if (id != k) { st = id < 0 ? id : DP_ERR_ARG; dp__seterr(err, cap, "model builder refused tensor %d", k); goto done; }
+    }
+    /* 3. ops in execution order */
+    for (i = 0; i < r.n_order; i++) {
+        dp_mb_op op;
+        int vk = r.order[i], a = v.anchor[vk], m, act = 0, bn = -1, x0;
+        const dp__node *nd = &g->nodes[a];
+        memset(&op, 0, sizeof op);
+        for (m = 0; m < g->n_nodes; m++) {
+            if (v.rep[m] != vk || m == a) continue;
+            if (g->nodes[m].op == DP_OP_BN) bn = m;
+            else if (g->nodes[m].op == DP_OP_RELU) act = 1;
+            else if (g->nodes[m].op == DP_OP_RELU6) act = 2;
+            else if (g->nodes[m].op == DP_OP_SIGMOID || g->nodes[m].op == DP_OP_SWISH) {
+                st = DP_ERR_UNSUPPORTED;
+                dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel yet", g->nodes[m].name, dp__op_names[g->nodes[m].op]);
+                goto done;
+            }
+        }
+        op.output = vk;
+        op.n_inputs = 0;
+        for (m = 0; m < nd->n_in && m < DP_MAX_OP_INPUTS; m++) op.inputs[op.n_inputs++] = v.rep[nd->in[m]];
+        x0 = nd->n_in ? v.rep[nd->in[0]] : -1;
+        if (act) dp_qact_relu(sc[vk], zp[vk], act == 2 ? 6.0 : 0.0, &op.act_min, &op.act_max);
+        op.kh = nd->kh; op.kw = nd->kw; op.stride_h = nd->sh; op.stride_w = nd->sw;
+        op.dil_h = nd->dh; op.dil_w = nd->dw;
+        op.pad_t = nd->pt; op.pad_l = nd->pl; op.pad_b = nd->pb; op.pad_r = nd->pr;
+        switch (nd->op) {
+        case DP_OP_CONV: case DP_OP_FC: {
+            int dw = nd->op == DP_OP_CONV && dp__is_dw(g, nd), C = nd->c;
+            size_t per_c = nd->w_n / (size_t)C, j;
+            const float *W = g->params + nd->w_off;
+            if (nd->op == DP_OP_CONV && nd->groups > 1 && !dw) {
+                st = DP_ERR_UNSUPPORTED;
+                dp__seterr(err, cap, "int8 export: grouped conv '%s' (groups=%d) has no int8 kernel", nd->name, nd->groups);
+                goto done;
+            }
+            op.kind = nd->op == DP_OP_FC ? DP_MOP_FC : dw ? DP_MOP_DWCONV2D : DP_MOP_CONV2D;
+            wf = (float *)DP_MALLOC(sizeof(float) * nd->w_n);
+            bf = (float *)DP_MALLOC(sizeof(float) * (size_t)C);
+            wq = (int8_t *)DP_MALLOC(nd->w_n);
+            bq = (int32_t *)DP_MALLOC(sizeof(int32_t) * (size_t)C);
+            wq_scale = (float *)DP_MALLOC(sizeof(float) * (size_t)C);
+            if (!wf || !bf || !wq || !bq || !wq_scale) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+            /* fold batch norm: W' = W * gamma/sd, b' = (b - mean) * gamma/sd + beta */
+            for (j = 0; j < (size_t)C; j++) bf[j] = nd->has_bias ? g->params[nd->b_off + j] : 0.0f;
+            memcpy(wf, W, sizeof(float) * nd->w_n);
+            if (bn >= 0) {
+                const dp__node *bnd = &g->nodes[bn];
+                const float *gam = g->params + bnd->w_off, *bet = g->params + bnd->b_off;
+                const float *rm = g->state + bnd->s_off, *rv = rm + bnd->c;
+                for (j = 0; j < (size_t)C; j++) {
+                    float f = gam[j] / sqrtf(rv[j] + 1e-5f);
+                    size_t e;
+                    if (dw) for (e = 0; e < per_c; e++) wf[e * C + j] *= f;
+                    else for (e = 0; e < per_c; e++) wf[j * per_c + e] *= f;
+                    bf[j] = (bf[j] - rm[j]) * f + bet[j];
+                }
+            }
+            for (j = 0; j < (size_t)C; j++) {
+                float mx = 0.0f, s;
+                size_t e;
+                for (e = 0; e < per_c; e++) {
+                    float w = fabsf(dw ? wf[e * C + j] : wf[j * per_c + e]);
+                    if (w > mx) mx = w;
+                }
+                s = mx > 0.0f ? mx / 127.0f : 1e-8f;
+                wq_scale[j] = s;
+                for (e = 0; e < per_c; e++) {
+                    size_t idx = dw ? e * C + j : j * per_c + e;
+                    long q = lrintf(wf[idx] / s);
+                    wq[idx] = (int8_t)(q > 127 ? 127 : q < -127 ? -127 : q);
+                }
+                {
+                    double bb = (double)bf[j] / ((double)sc[x0] * (double)s);
+                    if (bb > 2147483647.0) bb = 2147483647.0;
+                    if (bb < -2147483648.0) bb = -2147483648.0;
+                    bq[j] = (int32_t)llrint(bb);
+                }
+            }
+            op.weights = wq; op.bias = bq; op.w_scale = wq_scale;
+            op.n_inputs = 1;
+        } break;
+        case DP_OP_ADD: op.kind = DP_MOP_ADD; break;
+        case DP_OP_MAXPOOL: op.kind = DP_MOP_MAXPOOL; break;
+        case DP_OP_AVGPOOL: op.kind = DP_MOP_AVGPOOL; break;
+        case DP_OP_GAP: op.kind = DP_MOP_GAP; op.kh = op.kw = 0; break;
+        case DP_OP_CMUL: op.kind = DP_MOP_CHMUL; break;
+        case DP_OP_CONCAT: op.kind = DP_MOP_CONCAT; break;
+        case DP_OP_SOFTMAX_CE: op.kind = DP_MOP_SOFTMAX; op.beta = 1.0; out_k = vk; break;
+        default:
+            st = DP_ERR_UNSUPPORTED;
+            dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel", nd->name, dp__op_names[nd->op]);
+            goto done;
+        }
+        st = dp_mb_add_op(&b, &op);
+        DP_FREE(wf); DP_FREE(bf); DP_FREE(wq); DP_FREE(bq); DP_FREE(wq_scale);
+        wf = bf = NULL; wq = NULL; bq = NULL; wq_scale = NULL;
+        if (st < 0) {
+            dp__seterr(err, cap, "model builder refused op '%s': %s", nd->name, b.why ? b.why : dp_status_str(st));
+            goto done;
+        }
+    }
+    if (out_k < 0) out_k = r.order[r.n_order - 1];
+    if ((st = dp_mb_set_io(&b, 0, out_k)) < 0 || (st = dp_mb_finish(&b, blob, len)) != DP_OK) {
+        dp__seterr(err, cap, "model builder: %s (at %d)", b.why ? b.why : dp_status_str(st), (int)b.where);
+        goto done;
+    }
+    if (info) {
+        dp_model mm;
+        memset(info, 0, sizeof *info);
+        info->pmu = r.exact ? r.peak_exact : r.peak_order;
+        info->model_bytes = (int64_t)*len;
+        info->n_ops = r.n_order;
+        if (dp_model_init(&mm, *blob, *len) == DP_OK) {
+            info->arena_bytes = (int64_t)dp_model_arena_size(&mm);
+            info->macs = (int64_t)dp_model_macs(&mm);
+        }
+    }
+    st = DP_OK;
+done:
+    if (have_plan) dp_sched_result_free(&r);
+    dp_mb_free(&b);
+    DP_FREE(lo); DP_FREE(hi); DP_FREE(sc); DP_FREE(zp);
+    DP_FREE(wf); DP_FREE(bf); DP_FREE(wq); DP_FREE(bq); DP_FREE(wq_scale);
+    dp__view_free(&v);
+    return st;
+}
+
+int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x)
+{
+    dp_tensor_info ti;
+    int8_t *in = dp_model_input(m, arena, &ti);
+    float s;
+    uint32_t i;
+    if (!in || !x) return DP_ERR_ARG;
+    memcpy(&s, &ti.scale_bits, 4);
+    for (i = 0; i < ti.bytes; i++) {
+        long q = lrintf(x[i] / s) + ti.zero_point;
+        in[i] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
+    }
+    return DP_OK;
+}
+
+int dp_model_save(const char *path, const void *blob, size_t len)
+{
+    if (!path || !blob) return DP_ERR_ARG;
+    return dp__write_atomic(path, (const unsigned char *)blob, len);
+}
+
+int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len)
+{
+    FILE *f;
+    const unsigned char *p = (const unsigned char *)blob;
+    size_t i;
+    int ok;
+    if (!path || !name || !blob) return DP_ERR_ARG;
+    f = fopen(path, "w");
+    if (!f) return DP_ERR_IO;
+    fprintf(f, "/* %s: int8 model for diffprune.h (%lu bytes). Generated; do not edit. */\n", name, (unsigned long)len);
+    fprintf(f, "#include <stdint.h>\n#if defined(__GNUC__)\n__attribute__((aligned(4)))\n#endif\n");
+    fprintf(f, "const unsigned char %s[%lu] = {", name, (unsigned long)len);
+    for (i = 0; i < len; i++) fprintf(f, "%s%u,", i % 20 ? "" : "\n    ", (unsigned)p[i]);
+    fprintf(f, "\n};\nconst unsigned long %s_len = %luUL;\n", name, (unsigned long)len);
+    ok = ferror(f) == 0;
+    ok = (fclose(f) == 0) && ok;
+    return ok ? DP_OK : DP_ERR_IO;
 }
 
 #endif /* !DIFFPRUNE_INFERENCE_ONLY */
