@@ -8,10 +8,10 @@ CC      ?= cc
 CFLAGS  ?= -O3 -march=native
 OMP     ?= -fopenmp
 WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
-SAN      = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart
-TESTS    = test_grad test_train test_gzip test_infer test_sched
+TESTS    = test_grad test_train test_gzip test_infer test_sched test_export
 THREADS ?= 2
 
 .PHONY: all test deps test-run test-san test-compile demo data bench-train clean
@@ -27,10 +27,10 @@ $(B)/bench_train: bench/bench_train.c diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
 $(B)/test_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
-	$(CC) $(WARN) -O2 $(OMP) -o $@ $< -lm
+	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
 $(B)/noomp_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
-	$(CC) $(WARN) -O2 -o $@ $< -lm
+	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lm
 
 $(B)/san_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
 	$(CC) $(WARN) $(SAN) $(OMP) -o $@ $< -lm
