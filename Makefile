@@ -14,7 +14,7 @@ EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart
 TESTS    = test_grad test_train test_gzip test_infer test_sched test_export
 THREADS ?= 2
 
-.PHONY: all test deps test-run test-san test-compile demo data bench-train clean
+.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched clean
 all: $(EXAMPLES)
 
 $(B):
@@ -23,7 +23,7 @@ $(B):
 $(B)/%: examples/%.c diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
-$(B)/bench_train: bench/bench_train.c diffprune.h | $(B)
+$(B)/bench_%: bench/bench_%.c diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
 $(B)/test_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
@@ -66,6 +66,10 @@ data:
 
 bench-train: $(B)/bench_train
 	@sh bench/bench_train.sh $(THREADS)
+
+# time and DP states of the exact scheduler: zoo backbones, synthetic graphs
+bench-sched: $(B)/bench_sched $(B)/diffprune
+	@./$(B)/bench_sched
 
 clean:
 	rm -rf $(B)

@@ -221,6 +221,21 @@ int main(int argc, char **argv)
     int i, w;
     char what[64];
 
+    /* the paper's backbones, from the layer graph (fused view + DP + arena) */
+    for (i = 0; dp_zoo_name(i); i++) {
+        dp_graph *g = dp_graph_new(1);
+        dp_resources res;
+        double t0, t;
+        int reps = 0;
+        dp_build_zoo(g, dp_zoo_name(i));
+        t0 = now();
+        do { dp_graph_resources(g, NULL, &res, NULL, 0, NULL); reps++; t = now() - t0; } while (t < 0.05 && reps < 1000);
+        printf("%-30s full %8.3f ms  states %9lld  ops %4d  peak %lld (listed order %lld, imprecise %lld)  arena %lld\n",
+               dp_zoo_name(i), 1e3 * t / reps, res.dp_states, res.n_ops, (long long)res.pmu_exact,
+               (long long)res.pmu_definition_order, (long long)res.pmu_imprecise, (long long)res.arena_bytes);
+        dp_graph_free(g);
+    }
+
     chain(1000);
     run("chain 1000 ops", 0, 0, NULL);
     chain(DP_SCHED_MAX_NODES - 1);
