@@ -3101,6 +3101,8 @@ typedef struct dp__node {
     float *aux;                     /* dropout mask, softmax probs, bn mean/invstd,
                                        maxpool window position of the max */
     int dy_written;                 /* backward: has dy been written?    */
+    int n_cons;                     /* nodes reading this one            */
+    int fused;                      /* bn: activation op fused into it; act: 1 */
 } dp__node;
 
 struct dp_graph {
@@ -3128,6 +3130,7 @@ struct dp_graph {
     int freeze_dropout;             /* gradient check: same masks again  */
     int train_mode_last;            /* mode of the last forward          */
     double *prof;                   /* [2*n_nodes] seconds fwd, bwd      */
+    int no_fuse;                    /* dp_graph_set_fusion(g, 0)          */
     long prof_calls[2];
 };
 
@@ -3593,6 +3596,25 @@ void dp_graph_print(const dp_graph *g, void *file)
     }
 }
 
+void dp_graph_set_fusion(dp_graph *g, int on) { if (g) g->no_fuse = !on; }
+
+/* Marks batch-norm + ReLU/ReLU6 pairs for this forward pass. */
+static void dp__plan_fusion(dp_graph *g)
+{
+    int i, k;
+    for (i = 0; i < g->n_nodes; i++) { g->nodes[i].n_cons = 0; g->nodes[i].fused = 0; }
+    for (i = 0; i < g->n_nodes; i++)
+        for (k = 0; k < g->nodes[i].n_in; k++) g->nodes[g->nodes[i].in[k]].n_cons++;
+    if (g->no_fuse || g->input_grad) return;   /* the gradient check sees every node */
+    for (i = 0; i + 1 < g->n_nodes; i++) {
+        dp__node *bn = &g->nodes[i], *a = &g->nodes[i + 1];
+        if (bn->op == DP_OP_BN && bn->n_cons == 1 && (a->op == DP_OP_RELU || a->op == DP_OP_RELU6) && a->in[0] == i) {
+            bn->fused = a->op;
+            a->fused = 1;
+        }
+    }
+}
+
 void dp_graph_profile(dp_graph *g, int on)
 {
     if (!g) return;
@@ -3954,13 +3976,19 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
         long r;
         float *ab = (float *)DP_MALLOC(sizeof(float) * 2 * (size_t)C);
         if (!ab) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
+        float *out = nd->fused ? (nd + 1)->y : nd->y, hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
         for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - mean[c] * ab[c]; }
         DP__OMP(omp parallel for schedule(static) num_threads(T))
         for (r = 0; r < R; r++) {
             const float *xp = x + r * C;
-            float *yp = nd->y + r * C;
+            float *yp = out + r * C;
             int cc;
-            for (cc = 0; cc < C; cc++) yp[cc] = xp[cc] * ab[cc] + ab[C + cc];
+            if (!nd->fused) for (cc = 0; cc < C; cc++) yp[cc] = xp[cc] * ab[cc] + ab[C + cc];
+            else for (cc = 0; cc < C; cc++) {
+                float v = xp[cc] * ab[cc] + ab[C + cc];
+                v = v > 0.0f ? v : 0.0f;
+                yp[cc] = v < hi ? v : hi;
+            }
         }
         DP_FREE(ab);
     }
@@ -3968,8 +3996,10 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
 
 static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
 {
-    const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off, *dy = nd->dy;
+    const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off;
+    const float *dy = nd->fused ? (nd + 1)->dy : nd->dy, *ya = nd->fused ? (nd + 1)->y : NULL;
     const float *mean = nd->aux, *inv = nd->aux + nd->c;
+    const float hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
     float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off;
     int C = nd->c, T, c, acc = 0;
     long R = (long)N * nd->h * nd->w;
@@ -3987,8 +4017,12 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
             long re = DP__MIN(r + 64, r1), k;
             for (cc = 0; cc < C; cc++) fs[cc] = fq[cc] = 0.0f;
             for (k = r; k < re; k++) {
-                const float *xp = x + k * C, *dp = dy + k * C;
-                for (cc = 0; cc < C; cc++) { fs[cc] += dp[cc]; fq[cc] += dp[cc] * (xp[cc] - mean[cc]); }
+                const float *xp = x + k * C, *dp = dy + k * C, *yp = ya ? ya + k * C : NULL;
+                if (!yp) for (cc = 0; cc < C; cc++) { fs[cc] += dp[cc]; fq[cc] += dp[cc] * (xp[cc] - mean[cc]); }
+                else for (cc = 0; cc < C; cc++) {
+                    float d = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
+                    fs[cc] += d; fq[cc] += d * (xp[cc] - mean[cc]);
+                }
             }
             for (cc = 0; cc < C; cc++) { s[cc] += fs[cc]; q[cc] += fq[cc]; }
         }
@@ -4022,10 +4056,14 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
         if (dx) {
             DP__OMP(omp parallel for schedule(static) num_threads(T))
             for (r = 0; r < R; r++) {
-                const float *xp = x + r * C, *dp = dy + r * C;
+                const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
                 float *dxp = dx + r * C;
                 int cc;
-                if (acc) for (cc = 0; cc < C; cc++) dxp[cc] += coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
+                if (yp) for (cc = 0; cc < C; cc++) {
+                    float d = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
+                    dxp[cc] = (acc ? dxp[cc] : 0.0f) + coef[cc] * d + coef[C + cc] * xp[cc] + coef[2 * C + cc];
+                }
+                else if (acc) for (cc = 0; cc < C; cc++) dxp[cc] += coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
                 else     for (cc = 0; cc < C; cc++) dxp[cc] = coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
             }
         }
@@ -4067,26 +4105,19 @@ static void dp__act_bwd(dp_graph *g, dp__node *nd, size_t n)
     const float *x = g->nodes[nd->in[0]].y, *dy = nd->dy, *y = nd->y;
     long i, m = (long)n;
     if (!dx) return;
-    if (!acc) memset(dx, 0, sizeof(float) * n);
-    /* one plain loop per op so that each vectorises */
+    /* one branch-free loop per (op, accumulate) so that each vectorises */
+#define DP__ACT_LOOP(EXPR) do { \
+        if (acc) { DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN)) \
+                   for (i = 0; i < m; i++) dx[i] += (EXPR); } \
+        else     { DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN)) \
+                   for (i = 0; i < m; i++) dx[i] = (EXPR); } } while (0)
     switch (nd->op) {
-    case DP_OP_RELU:
-        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
-        for (i = 0; i < m; i++) dx[i] += x[i] > 0.0f ? dy[i] : 0.0f;
-        break;
-    case DP_OP_RELU6:
-        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
-        for (i = 0; i < m; i++) dx[i] += (x[i] > 0.0f && x[i] < 6.0f) ? dy[i] : 0.0f;
-        break;
-    case DP_OP_SIGMOID:
-        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
-        for (i = 0; i < m; i++) dx[i] += dy[i] * y[i] * (1.0f - y[i]);
-        break;
-    default:
-        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
-        for (i = 0; i < m; i++) { float sg = dp__sigm(x[i]); dx[i] += dy[i] * (sg + x[i] * sg * (1.0f - sg)); }
-        break;
+    case DP_OP_RELU: DP__ACT_LOOP(x[i] > 0.0f ? dy[i] : 0.0f); break;
+    case DP_OP_RELU6: DP__ACT_LOOP(((x[i] > 0.0f) & (x[i] < 6.0f)) ? dy[i] : 0.0f); break;
+    case DP_OP_SIGMOID: DP__ACT_LOOP(dy[i] * y[i] * (1.0f - y[i])); break;
+    default: DP__ACT_LOOP(dy[i] * (dp__sigm(x[i]) * (1.0f + x[i] * (1.0f - dp__sigm(x[i]))))); break;
     }
+#undef DP__ACT_LOOP
 }
 
 /* --- pooling: max pooling keeps, per output, the window position of the
@@ -4398,6 +4429,7 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
     g->batch = n;
     if (train && !g->freeze_dropout) g->fwd_count++;
     if (g->prof) g->prof_calls[0]++;
+    dp__plan_fusion(g);
     for (i = 0; i < g->n_nodes; i++) {
         dp__node *nd = &g->nodes[i];
         size_t m = dp__numel(nd, n);
@@ -4410,7 +4442,8 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
         case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_fwd(g, nd, n); else dp__conv_fwd(g, nd, n); break;
         case DP_OP_BN: dp__bn_fwd(g, nd, n, train); break;
         case DP_OP_RELU: case DP_OP_RELU6: case DP_OP_SIGMOID: case DP_OP_SWISH:
-            dp__act_fwd(nd, g->nodes[nd->in[0]].y, m); break;
+            if (!nd->fused) dp__act_fwd(nd, g->nodes[nd->in[0]].y, m);
+            break;
         case DP_OP_MAXPOOL: case DP_OP_AVGPOOL: dp__pool_fwd(g, nd, n); break;
         case DP_OP_GAP: dp__gap_fwd(g, nd, n); break;
         case DP_OP_FC: dp__fc_fwd(g, nd, n); break;
@@ -4451,7 +4484,9 @@ static int dp__backward_from(dp_graph *g, int last)
         dp__node *nd = &g->nodes[i];
         size_t m = dp__numel(nd, N);
         double t0;
-        if (!nd->dy_written || nd->op == DP_OP_INPUT) continue;
+        if (nd->op == DP_OP_INPUT) continue;
+        if (nd->op == DP_OP_BN && nd->fused) { if (!(nd + 1)->dy_written) continue; }
+        else if (!nd->dy_written || (nd->fused && nd->op != DP_OP_BN)) continue;
         t0 = g->prof ? dp_time() : 0.0;
         switch (nd->op) {
         case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_bwd(g, nd, N); else dp__conv_bwd(g, nd, N); break;

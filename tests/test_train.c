@@ -170,6 +170,7 @@ static void test_lr(void)
 }
 
 /* trains for k steps, returns a hash of the parameters */
+static int g_fusion = 1;
 static uint32_t train_hash(int threads, uint64_t seed, int k, float *final_loss)
 {
     dp_graph *g = small_net(seed);
@@ -180,6 +181,7 @@ static uint32_t train_hash(int threads, uint64_t seed, int k, float *final_loss)
     int y[16], i;
     uint32_t h;
     dp_set_threads(threads);
+    dp_graph_set_fusion(g, g_fusion);
     memset(&c, 0, sizeof c);
     c.kind = DP_SGD; c.momentum = 0.9f;
     o = dp_optim_new(g, &c);
@@ -204,6 +206,9 @@ static void test_repeatable(void)
     a = train_hash(2, 5, 60, NULL); b = train_hash(2, 5, 60, NULL);
     CHECK(a == b, "two threads, twice: bit-identical (%08x %08x)", (unsigned)a, (unsigned)b);
     CHECK(train_hash(1, 6, 60, NULL) != train_hash(1, 5, 60, NULL), "a different seed differs");
+    /* batch norm + ReLU fused into one pass gives the same bits as two passes */
+    g_fusion = 0; b = train_hash(1, 5, 60, NULL); g_fusion = 1;
+    CHECK(b == train_hash(1, 5, 60, NULL), "fused and unfused batch norm + ReLU train identically");
     CHECK(l1 < 0.5f, "the small net learns its synthetic task: loss %g", l1);
 }
 
