@@ -3858,72 +3858,132 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
     dp__reduce_partials(g, T, np, g->grads + nd->w_off);
 }
 
-/* --- depthwise conv, weights [kh][kw][c], direct loops over channels --- */
+/* --- depthwise conv, weights [kh][kw][c]. With horizontal stride 1 an
+   output row is one vector of OW*C values: each tap adds a shifted input
+   row times a weight row pre-expanded to OW*C (weight[tap][j % C]), so the
+   inner loops are long and contiguous whatever the channel count. Other
+   strides loop over pixels with channels innermost. --- */
+static float *dp__dw_expand(const dp__node *nd, const float *W, int OW, int C)
+{
+    int k, j, taps = nd->kh * nd->kw;
+    float *we = (float *)DP_MALLOC(sizeof(float) * (size_t)taps * OW * C + 1);
+    if (!we) return NULL;
+    for (k = 0; k < taps; k++)
+        for (j = 0; j < OW; j++) memcpy(we + ((size_t)k * OW + j) * C, W + (size_t)k * C, sizeof(float) * (size_t)C);
+    return we;
+}
+
+/* valid output columns [*o0, *o1) of tap column kx, and its input shift */
+static int dp__dw_span(const dp__node *nd, int kx, int IW, int *o0, int *o1)
+{
+    int sh = kx * nd->dw - nd->pl;            /* input column = ox + sh */
+    *o0 = sh < 0 ? -sh : 0;
+    *o1 = DP__MIN(nd->w, IW - sh);
+    return sh;
+}
+
 static void dp__dw_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     const float *x = xn->y, *W = g->params + nd->w_off;
     const float *B = nd->has_bias ? g->params + nd->b_off : NULL;
-    int IH = xn->h, IW = xn->w, C = nd->c, n;
+    int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, n;
+    float *we = nd->sw == 1 ? dp__dw_expand(nd, W, OW, C) : NULL;
     DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
-        for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
-            float *yp = nd->y + (((size_t)n * nd->h + oy) * nd->w + ox) * C;
-            for (c = 0; c < C; c++) yp[c] = B ? B[c] : 0.0f;
+        for (oy = 0; oy < nd->h; oy++) {
+            float *yr = nd->y + ((size_t)n * nd->h + oy) * OW * C;
+            for (ox = 0; ox < OW; ox++) for (c = 0; c < C; c++) yr[(size_t)ox * C + c] = B ? B[c] : 0.0f;
             for (ky = 0; ky < nd->kh; ky++) {
                 int iy = oy * nd->sh - nd->pt + ky * nd->dh;
+                const float *xr;
                 if (iy < 0 || iy >= IH) continue;
+                xr = x + ((size_t)n * IH + iy) * IW * C;
                 for (kx = 0; kx < nd->kw; kx++) {
-                    int ix = ox * nd->sw - nd->pl + kx * nd->dw;
-                    const float *xp, *wp;
-                    if (ix < 0 || ix >= IW) continue;
-                    xp = x + (((size_t)n * IH + iy) * IW + ix) * C;
-                    wp = W + (size_t)(ky * nd->kw + kx) * C;
-                    for (c = 0; c < C; c++) yp[c] += xp[c] * wp[c];
+                    if (we) {
+                        int o0, o1, sh = dp__dw_span(nd, kx, IW, &o0, &o1);
+                        long j, j1 = (long)o1 * C, d = (long)sh * C;   /* input index = j + d >= 0 */
+                        const float *wr = we + (size_t)(ky * nd->kw + kx) * OW * C;
+                        for (j = (long)o0 * C; j < j1; j++) yr[j] += xr[j + d] * wr[j];
+                    } else {
+                        const float *wp = W + (size_t)(ky * nd->kw + kx) * C;
+                        for (ox = 0; ox < OW; ox++) {
+                            int ix = ox * nd->sw - nd->pl + kx * nd->dw;
+                            const float *xp = xr + (size_t)ix * C;
+                            float *yp = yr + (size_t)ox * C;
+                            if (ix < 0 || ix >= IW) continue;
+                            for (c = 0; c < C; c++) yp[c] += xp[c] * wp[c];
+                        }
+                    }
                 }
             }
         }
     }
+    DP_FREE(we);
 }
 
 static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     const float *x = xn->y, *W = g->params + nd->w_off;
-    int IH = xn->h, IW = xn->w, C = nd->c, T = dp__nt(N), acc = 0;
+    int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, T = dp__nt(N), acc = 0, taps = nd->kh * nd->kw;
     float *dx = dp__dx(g, nd->in[0], &acc);
+    float *we = nd->sw == 1 ? dp__dw_expand(nd, W, OW, C) : NULL;
     size_t np = nd->w_n + nd->b_n;
     DP__OMP(omp parallel num_threads(T))
     {
-        int t = dp__tid(), n, oy, ox, ky, kx, c;
+        int t = dp__tid(), n, oy, ox, ky, kx, c, k;
         int n0 = N * t / T, n1 = N * (t + 1) / T;
         float *pw = dp__ws(g, t) + g->ws_part, *pb = pw + nd->w_n;
+        /* weight-gradient rows, reduced modulo C at the end */
+        float *gr = we ? (float *)DP_CALLOC((size_t)(taps + 1) * OW * C + 1, sizeof(float)) : NULL;
         memset(pw, 0, sizeof(float) * np);
         if (dx && !acc) memset(dx + (size_t)n0 * IH * IW * C, 0, sizeof(float) * (size_t)(n1 - n0) * IH * IW * C);
         for (n = n0; n < n1; n++)
-            for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
-                const float *dyp = nd->dy + (((size_t)n * nd->h + oy) * nd->w + ox) * C;
-                if (nd->b_n) for (c = 0; c < C; c++) pb[c] += dyp[c];
+            for (oy = 0; oy < nd->h; oy++) {
+                const float *dyr = nd->dy + ((size_t)n * nd->h + oy) * OW * C;
+                if (nd->b_n) {
+                    if (gr) { float *bg = gr + (size_t)taps * OW * C; long j; for (j = 0; j < (long)OW * C; j++) bg[j] += dyr[j]; }
+                    else for (ox = 0; ox < OW; ox++) for (c = 0; c < C; c++) pb[c] += dyr[(size_t)ox * C + c];
+                }
                 for (ky = 0; ky < nd->kh; ky++) {
                     int iy = oy * nd->sh - nd->pt + ky * nd->dh;
+                    size_t xo;
                     if (iy < 0 || iy >= IH) continue;
+                    xo = ((size_t)n * IH + iy) * IW * C;
                     for (kx = 0; kx < nd->kw; kx++) {
-                        int ix = ox * nd->sw - nd->pl + kx * nd->dw;
-                        size_t xo;
-                        const float *xp, *wp;
-                        float *gw;
-                        if (ix < 0 || ix >= IW) continue;
-                        xo = (((size_t)n * IH + iy) * IW + ix) * C;
-                        xp = x + xo;
-                        wp = W + (size_t)(ky * nd->kw + kx) * C;
-                        gw = pw + (size_t)(ky * nd->kw + kx) * C;
-                        for (c = 0; c < C; c++) gw[c] += dyp[c] * xp[c];
-                        if (dx) { float *dxp = dx + xo; for (c = 0; c < C; c++) dxp[c] += dyp[c] * wp[c]; }
+                        int tap = ky * nd->kw + kx;
+                        if (gr) {
+                            int o0, o1, sh = dp__dw_span(nd, kx, IW, &o0, &o1);
+                            long j, j1 = (long)o1 * C, d = (long)sh * C;   /* input index = j + d >= 0 */
+                            const float *xr = x + xo, *wr = we + (size_t)tap * OW * C;
+                            float *gt = gr + (size_t)tap * OW * C;
+                            for (j = (long)o0 * C; j < j1; j++) gt[j] += dyr[j] * xr[j + d];
+                            if (dx) { float *dr = dx + xo; for (j = (long)o0 * C; j < j1; j++) dr[j + d] += dyr[j] * wr[j]; }
+                        } else {
+                            const float *wp = W + (size_t)tap * C;
+                            float *gw = pw + (size_t)tap * C;
+                            for (ox = 0; ox < OW; ox++) {
+                                int ix = ox * nd->sw - nd->pl + kx * nd->dw;
+                                const float *xp, *dyp = dyr + (size_t)ox * C;
+                                if (ix < 0 || ix >= IW) continue;
+                                xp = x + xo + (size_t)ix * C;
+                                for (c = 0; c < C; c++) gw[c] += dyp[c] * xp[c];
+                                if (dx) { float *dxp = dx + xo + (size_t)ix * C; for (c = 0; c < C; c++) dxp[c] += dyp[c] * wp[c]; }
+                            }
+                        }
                     }
                 }
             }
+        if (gr) {
+            for (k = 0; k < taps; k++) for (ox = 0; ox < OW; ox++) for (c = 0; c < C; c++)
+                pw[(size_t)k * C + c] += gr[((size_t)k * OW + ox) * C + c];
+            if (nd->b_n) for (ox = 0; ox < OW; ox++) for (c = 0; c < C; c++) pb[c] += gr[((size_t)taps * OW + ox) * C + c];
+            DP_FREE(gr);
+        }
     }
+    DP_FREE(we);
     dp__reduce_partials(g, T, np, g->grads + nd->w_off);
 }
 

@@ -78,6 +78,18 @@ static int b_dw(dp_graph *g, int x)
     o.groups = 4; o.stride_h = o.stride_w = 2;
     return dp_conv2d(g, "dw", x, 4, 3, 3, &o);
 }
+static int b_dw1(dp_graph *g, int x)
+{
+    dp_conv_opts o; memset(&o, 0, sizeof o);
+    o.groups = 5; o.dil_h = 2; o.dil_w = 1; o.stride_h = 2;   /* row-vector path: horizontal stride 1 */
+    return dp_conv2d(g, "dw", x, 5, 3, 3, &o);
+}
+static int b_dw_pad(dp_graph *g, int x)
+{
+    dp_conv_opts o; memset(&o, 0, sizeof o);
+    o.groups = 3; o.pad = DP_PAD_EXPLICIT; o.pad_l = 2; o.pad_r = 0; o.pad_t = 1; o.pad_b = 1;
+    return dp_conv2d(g, "dw", x, 3, 3, 3, &o);
+}
 static int b_bn(dp_graph *g, int x) { return dp_batchnorm(g, "bn", dp_conv2d(g, "c", x, 3, 3, 3, NULL)); }
 static int b_relu(dp_graph *g, int x) { return dp_relu(g, "r", x); }
 static int b_relu6(dp_graph *g, int x)
@@ -171,7 +183,8 @@ int main(void)
         {"conv3x3", 5, 6, 3, b_conv}, {"conv strided+explicit", 7, 5, 2, b_conv_strided},
         {"conv dilated", 7, 7, 2, b_conv_dil}, {"conv valid s2", 7, 8, 2, b_conv_valid},
         {"conv1x1", 4, 4, 3, b_conv1x1}, {"conv groups=2", 5, 5, 4, b_group},
-        {"depthwise s2", 6, 7, 4, b_dw}, {"batchnorm", 4, 5, 2, b_bn}, {"relu", 3, 4, 3, b_relu},
+        {"depthwise s2", 6, 7, 4, b_dw}, {"depthwise s1 dilated", 7, 6, 5, b_dw1},
+        {"depthwise asym pad", 5, 4, 3, b_dw_pad}, {"batchnorm", 4, 5, 2, b_bn}, {"relu", 3, 4, 3, b_relu},
         {"relu6", 3, 4, 3, b_relu6}, {"sigmoid", 3, 3, 2, b_sigmoid}, {"swish", 3, 3, 2, b_swish},
         {"maxpool", 6, 6, 3, b_maxpool}, {"maxpool same s2", 7, 7, 2, b_maxpool_pad},
         {"avgpool", 5, 6, 2, b_avgpool}, {"global avgpool", 4, 3, 3, b_gap}, {"fc", 3, 3, 2, b_fc},
