@@ -2954,39 +2954,56 @@ static int dp__tid(void)
    micro-kernel streams both from cache and keeps an MR x NR tile of C in
    registers. Edges are zero-padded in the packs. */
 #define DP__MR 6
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__AVX512F__)
+#define DP__VW 16          /* floats per vector register */
+#elif defined(__GNUC__) || defined(__clang__)
+#define DP__VW 8
+#endif
+#ifdef DP__VW
+#define DP__NR (2 * DP__VW)
+#else
 #define DP__NR 16
+#endif
 #define DP__KC 384   /* upper bound; K is cut into equal chunks below it */
 #define DP__MC 96
 #define DP__NC 512
 #define DP__GEMM_WORK ((size_t)DP__KC * (DP__NC + DP__MC) + 64)
 
-#if defined(__GNUC__) || defined(__clang__)
-typedef float dp__v8 __attribute__((vector_size(32)));
-static void dp__ukernel(int kc, const float *a, const float *b, float *c,
-                        int ldc, int acc, int mr, int nr)
+#ifdef DP__VW
+typedef float dp__vf __attribute__((vector_size(4 * DP__VW)));
+/* C[mr x nr] (+)= A-strip[kc x MR] * B-strip[kc x NR]: an MR x NR tile kept
+   in 12 vector registers, one broadcast of A per row and two loads of B per
+   step of k. */
+/* A is read through six row pointers advancing by `as` floats per step of
+   k: (a, a+1, ..., as = MR) for a packed strip, or six rows of a row-major
+   matrix (as = 1), which saves packing A when it is used by few B strips. */
+static void dp__ukernel_rows(int kc, const float *const *ar, ptrdiff_t as, const float *b,
+                             float *c, int ldc, int acc, int mr, int nr)
 {
-    dp__v8 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, b0, b1;
+    dp__vf c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, b0, b1;
     float tile[DP__MR * DP__NR];
-    int p, i, j;
+    const float *a0 = ar[0], *a1 = ar[1], *a2 = ar[2], *a3 = ar[3], *a4 = ar[4], *a5 = ar[5];
+    ptrdiff_t p, q;
+    int i, j;
     memset(&c00, 0, sizeof c00);
     c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = c00;
-    for (p = 0; p < kc; p++) {
+    for (p = 0, q = 0; p < kc; p++, q += as) {
         memcpy(&b0, b, sizeof b0);
-        memcpy(&b1, b + 8, sizeof b1);
-        c00 += a[0] * b0; c01 += a[0] * b1;
-        c10 += a[1] * b0; c11 += a[1] * b1;
-        c20 += a[2] * b0; c21 += a[2] * b1;
-        c30 += a[3] * b0; c31 += a[3] * b1;
-        c40 += a[4] * b0; c41 += a[4] * b1;
-        c50 += a[5] * b0; c51 += a[5] * b1;
-        a += DP__MR; b += DP__NR;
+        memcpy(&b1, b + DP__VW, sizeof b1);
+        c00 += a0[q] * b0; c01 += a0[q] * b1;
+        c10 += a1[q] * b0; c11 += a1[q] * b1;
+        c20 += a2[q] * b0; c21 += a2[q] * b1;
+        c30 += a3[q] * b0; c31 += a3[q] * b1;
+        c40 += a4[q] * b0; c41 += a4[q] * b1;
+        c50 += a5[q] * b0; c51 += a5[q] * b1;
+        b += DP__NR;
     }
-    memcpy(tile + 0, &c00, 32); memcpy(tile + 8, &c01, 32);
-    memcpy(tile + 16, &c10, 32); memcpy(tile + 24, &c11, 32);
-    memcpy(tile + 32, &c20, 32); memcpy(tile + 40, &c21, 32);
-    memcpy(tile + 48, &c30, 32); memcpy(tile + 56, &c31, 32);
-    memcpy(tile + 64, &c40, 32); memcpy(tile + 72, &c41, 32);
-    memcpy(tile + 80, &c50, 32); memcpy(tile + 88, &c51, 32);
+    memcpy(tile + 0 * DP__VW, &c00, sizeof c00); memcpy(tile + 1 * DP__VW, &c01, sizeof c00);
+    memcpy(tile + 2 * DP__VW, &c10, sizeof c00); memcpy(tile + 3 * DP__VW, &c11, sizeof c00);
+    memcpy(tile + 4 * DP__VW, &c20, sizeof c00); memcpy(tile + 5 * DP__VW, &c21, sizeof c00);
+    memcpy(tile + 6 * DP__VW, &c30, sizeof c00); memcpy(tile + 7 * DP__VW, &c31, sizeof c00);
+    memcpy(tile + 8 * DP__VW, &c40, sizeof c00); memcpy(tile + 9 * DP__VW, &c41, sizeof c00);
+    memcpy(tile + 10 * DP__VW, &c50, sizeof c00); memcpy(tile + 11 * DP__VW, &c51, sizeof c00);
     for (i = 0; i < mr; i++) {
         float *cr = c + (size_t)i * ldc;
         const float *tr = tile + i * DP__NR;
@@ -2995,20 +3012,29 @@ static void dp__ukernel(int kc, const float *a, const float *b, float *c,
     }
 }
 #else
-static void dp__ukernel(int kc, const float *a, const float *b, float *c,
-                        int ldc, int acc, int mr, int nr)
+static void dp__ukernel_rows(int kc, const float *const *ar, ptrdiff_t as, const float *b,
+                             float *c, int ldc, int acc, int mr, int nr)
 {
     float t[DP__MR][DP__NR];
     int p, i, j;
     memset(t, 0, sizeof t);
-    for (p = 0; p < kc; p++, a += DP__MR, b += DP__NR)
+    for (p = 0; p < kc; p++, b += DP__NR)
         for (i = 0; i < DP__MR; i++)
-            for (j = 0; j < DP__NR; j++) t[i][j] += a[i] * b[j];
+            for (j = 0; j < DP__NR; j++) t[i][j] += ar[i][(ptrdiff_t)p * as] * b[j];
     for (i = 0; i < mr; i++)
         for (j = 0; j < nr; j++)
             c[(size_t)i * ldc + j] = (acc ? c[(size_t)i * ldc + j] : 0.0f) + t[i][j];
 }
 #endif
+
+/* packed A strip [kc][MR] */
+static void dp__ukernel(int kc, const float *a, const float *b, float *c, int ldc, int acc, int mr, int nr)
+{
+    const float *ar[DP__MR];
+    int i;
+    for (i = 0; i < DP__MR; i++) ar[i] = a + i;
+    dp__ukernel_rows(kc, ar, DP__MR, b, c, ldc, acc, mr, nr);
+}
 
 static void dp__pack_a(int mc, int kc, const float *A, int lda, int ta,
                        int i0, int k0, float *ap)
@@ -3065,6 +3091,19 @@ static void dp__gemm(int M, int N, int K, const float *A, int lda, int ta,
             int kc = DP__MIN(kstep, K - pc);
             int accp = acc || pc > 0;
             dp__pack_b(kc, nc, B, ldb, tb, pc, jc, bp);
+            if (!ta && nc <= 4 * DP__NR) {
+                /* A row-major and used by at most four B strips: packing it
+                   would cost about as much as the multiply; read it in place */
+                for (ic = 0; ic < M; ic += DP__MR) {
+                    int mr = DP__MIN(DP__MR, M - ic), i;
+                    const float *ar[DP__MR];
+                    for (i = 0; i < DP__MR; i++) ar[i] = A + (size_t)(ic + (i < mr ? i : 0)) * lda + pc;
+                    for (jr = 0; jr < nc; jr += DP__NR)
+                        dp__ukernel_rows(kc, ar, 1, bp + (size_t)jr * kc, C + (size_t)ic * ldc + jc + jr, ldc,
+                                         accp, mr, DP__MIN(DP__NR, nc - jr));
+                }
+                continue;
+            }
             for (ic = 0; ic < M; ic += DP__MC) {
                 int mc = DP__MIN(DP__MC, M - ic);
                 dp__pack_a(mc, kc, A, lda, ta, ic, pc, ap);
