@@ -3721,8 +3721,8 @@ static int dp__ensure(dp_graph *g, int n)
         if (nd->op == DP_OP_MAXPOOL && !nd->aux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
         if (nd->op == DP_OP_CONV) {
             const dp__node *x = &g->nodes[nd->in[0]];
-            int K = nd->kh * nd->kw * (x->c / nd->groups);
-            size_t need = DP__GEMM_WORK + 2 * (size_t)dp__conv_rows(K) * K + 64;
+            int K = nd->kh * nd->kw * (x->c / nd->groups), K2 = nd->kh * nd->kw * nd->c;
+            size_t need = DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
             ws = DP__MAX(ws, need);
         }
         if (nd->op == DP_OP_BN) ws = DP__MAX(ws, (size_t)6 * nd->c + 64);  /* 2 double + 2 float sums */
@@ -3860,8 +3860,18 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
     int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
     int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N), acc = 0;
     long hw = (long)nd->h * nd->w;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__dx(g, nd->in[0], &acc), *wr = NULL;
     size_t np = nd->w_n + nd->b_n;
+    if (dx && G == 1 && nd->sh == 1 && nd->sw == 1 && !dp__is_1x1(nd)) {
+        /* turned kernel wr[ci][ky][kx][co] = W[co][kh-1-ky][kw-1-kx][ci] */
+        int co, ky, kx, ci;
+        wr = (float *)DP_MALLOC(sizeof(float) * nd->w_n);
+        if (wr)
+            for (co = 0; co < OC; co++) for (ky = 0; ky < nd->kh; ky++) for (kx = 0; kx < nd->kw; kx++)
+                for (ci = 0; ci < IC; ci++)
+                    wr[(((size_t)ci * nd->kh + ky) * nd->kw + kx) * OC + co] =
+                        W[(((size_t)co * nd->kh + (nd->kh - 1 - ky)) * nd->kw + (nd->kw - 1 - kx)) * IC + ci];
+    }
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), gi, c;
@@ -3873,10 +3883,10 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
             dp__gemm(OC, IC, (int)(R1 - R0), dy + R0 * OC, OC, 1, x + R0 * IC, IC, 0, pw, IC, 1, ws);
             if (dx) dp__gemm((int)(R1 - R0), IC, OC, dy + R0 * OC, OC, 0, W, IC, 0, dx + R0 * IC, IC, acc, ws);
         } else {
-            int RB = dp__conv_rows(K);
+            int RB = dp__conv_rows(K), scatter = dx && !wr;
             float *dcol = col + (size_t)RB * K;
             long xb = (long)IH * IW * IC;
-            if (dx && !acc)
+            if (scatter && !acc)
                 memset(dx + xb * (N * (long)t / T), 0, sizeof(float) * (size_t)(xb * (N * (long)(t + 1) / T - N * (long)t / T)));
             for (r0 = R0; r0 < R1; r0 += RB) {
                 int rb = (int)DP__MIN((long)RB, R1 - r0);
@@ -3884,16 +3894,32 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
                     dp__im2col(x, IH, IW, IC, nd, r0, rb, gi * cg, cg, col, 0);
                     dp__gemm(og, K, rb, dy + r0 * OC + gi * og, OC, 1, col, K, 0,
                              pw + (size_t)gi * og * K, K, 1, ws);
-                    if (dx) {
+                    if (scatter) {
                         dp__gemm(rb, K, og, dy + r0 * OC + gi * og, OC, 0, W + (size_t)gi * og * K, K, 0,
                                  dcol, K, 0, ws);
                         dp__im2col(dx, IH, IW, IC, nd, r0, rb, gi * cg, cg, dcol, 1);
                     }
                 }
             }
+            if (wr) {
+                /* stride 1: dX is the correlation of dY with the kernel turned
+                   by 180 degrees (and in/out channels swapped), padded by
+                   (k-1)*d - pad: the forward path, written straight to dX */
+                dp__node tn = *nd;
+                int K2 = nd->kh * nd->kw * OC, RB2 = dp__conv_rows(K2);
+                long X0 = (long)IH * IW * (N * (long)t / T), X1 = (long)IH * IW * (N * (long)(t + 1) / T);
+                tn.h = IH; tn.w = IW;
+                tn.pt = (nd->kh - 1) * nd->dh - nd->pt; tn.pl = (nd->kw - 1) * nd->dw - nd->pl;
+                for (r0 = X0; r0 < X1; r0 += RB2) {
+                    int rb = (int)DP__MIN((long)RB2, X1 - r0);
+                    dp__im2col(dy, nd->h, nd->w, OC, &tn, r0, rb, 0, OC, col, 0);
+                    dp__gemm(rb, IC, K2, col, K2, 0, wr, K2, 1, dx + r0 * IC, IC, acc, ws);
+                }
+            }
         }
         if (nd->b_n) for (r = R0; r < R1; r++) for (c = 0; c < OC; c++) pb[c] += dy[r * OC + c];
     }
+    DP_FREE(wr);
     dp__reduce_partials(g, T, np, g->grads + nd->w_off);
 }
 
