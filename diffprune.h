@@ -27,18 +27,25 @@
    ======================================================================
    1. TABLE OF CONTENTS         (grep the tag to land on the section)
    ======================================================================
-     >>options     compile-time options
-     >>common      status codes, version                     (both halves)
-     >>infer_api   int8 model file and interpreter           (both halves)
-     >>train_api   graphs, layers, autodiff, optimisers, data, checkpoints
-     >>impl_common implementation: shared helpers
-     >>impl_train  implementation of the training half
-       >>rng >>gemm >>graph >>layers >>forward >>backward >>optim
-       >>lrsched >>ckpt >>idx >>gunzip >>progress
+     >>options      compile-time options
+     >>common       status codes, version, CRC-32           (both halves)
+     >>infer_api    int8 inference: quantisation conventions (>>quant,
+                    >>requant), the .dpm model file (>>dpm), kernels,
+                    loader and interpreter; hosted: reference kernels,
+                    model builder                            (both halves)
+     >>train_api    random numbers, threads, graph and layers, autodiff,
+                    optimisers, schedules, checkpoints, data, progress,
+                    >>sched (exact peak memory), resources, backbones, export
+     >>impl_common  implementation: shared helpers
+     >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp
+     >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
+     >>impl_train   >>rng >>gemm >>graph >>forward >>backward >>optim
+                    >>lrsched >>ckpt >>idx >>gunzip >>progress
+                    >>sched-impl >>resources >>backbones >>export
      >>licence
 
    ======================================================================
-   2. OPTIONS  (#define before including)
+   2. OPTIONS  (#define before including)                       >>options
    ======================================================================
      option                      where                 meaning
      DIFFPRUNE_IMPLEMENTATION    implementation file   emit the implementation
@@ -49,6 +56,9 @@
      DP_CALLOC/DP_FREE                                 training half
      DP_MAX_THREADS              implementation file   upper bound on OpenMP
                                                        threads (default 64)
+     DP_SCHED_MAX_NODES          global                nodes the peak-memory
+                                                       scheduler accepts
+                                                       (default 4096)
 
    ======================================================================
    3. CONVENTIONS
@@ -102,9 +112,6 @@ const char *dp_status_str(int status);
 /* CRC-32 (zlib polynomial). Start with crc = 0; calls chain. */
 uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
 
-/* ====================================================================== */
-/* >>infer_api                                                            */
-/* ====================================================================== */
 /* ====================================================================== */
 /* >>infer_api                                                            */
 /* ====================================================================== */
