@@ -59,7 +59,7 @@ test-compile: | $(B)
 	@sh tests/compile_checks.sh
 
 demo: data $(B)/train_fashion
-	./$(B)/train_fashion --ckpt $(B)/fashion.ckpt
+	./$(B)/train_fashion --ckpt $(B)/fashion.ckpt --export $(B)/fashion.dpm
 
 data:
 	@sh tests/get_fashion.sh

@@ -36,4 +36,11 @@ sed '1,/\*\/$/d; s|"../diffprune.h"|"diffprune.h"|' examples/quickstart.c > "$tm
 if ! cmp -s "$tmp/readme.c" "$tmp/qs.c"; then
   echo "README.md quick start and examples/quickstart.c differ:"; diff "$tmp/readme.c" "$tmp/qs.c"; exit 1
 fi
+# the README's firmware snippet (its second C block), freestanding, for the host and Cortex-M4
+awk '/^```c$/{n++; if(n==2){f=1; next}} /^```$/{if(f)exit} f' README.md > "$tmp/fw.c"
+printf 'const unsigned char model[4] = {0};\n' > "$tmp/model.h"
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -ffreestanding -I. -I"$tmp" -c "$tmp/fw.c" -o "$tmp/fw.o"
+if command -v arm-none-eabi-gcc >/dev/null; then
+  run arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os -std=c99 -Wall -Wextra -Werror -pedantic -ffreestanding -I. -I"$tmp" -c "$tmp/fw.c" -o "$tmp/fw.o"
+fi
 echo "compile checks: ok"
