@@ -649,6 +649,15 @@ typedef struct dp_lr_sched {
 } dp_lr_sched;
 float dp_lr_at(const dp_lr_sched *s, long step);
 
+/* Quantisation-aware training (for the final epochs): with on = 1 every
+   forward pass fake-quantises what the int8 model quantises - conv/FC
+   weights per output channel (symmetric int8; this commutes with folding
+   batch norm, so they are the exported weights) and each fused op's output
+   per tensor (asymmetric int8 over a range tracked by an exponential moving
+   average while training) - and gradients pass straight through. dp_export
+   then uses the tracked ranges. */
+int dp_graph_set_qat(dp_graph *g, int on);
+
 /* One training step: forward (train mode), loss, backward, optimiser.
    A non-finite loss returns DP_ERR_NAN and leaves the parameters as they
    were. loss/correct may be NULL. */
@@ -3177,6 +3186,10 @@ struct dp_graph {
     int train_mode_last;            /* mode of the last forward          */
     double *prof;                   /* [2*n_nodes] seconds fwd, bwd      */
     int no_fuse;                    /* dp_graph_set_fusion(g, 0)          */
+    int qat;                        /* quantisation-aware training on     */
+    float *params_q;                /* fake-quantised copy of params      */
+    float *qrange;                  /* [2*n_nodes] tracked lo, hi         */
+    unsigned char *qtail;           /* [n_nodes] 1: an int8 tensor, 2: seen */
     long prof_calls[2];
 };
 
@@ -3223,6 +3236,7 @@ void dp_graph_free(dp_graph *g)
     for (i = 0; i < g->n_nodes; i++) DP_FREE(g->nodes[i].in);
     DP_FREE(g->nodes); DP_FREE(g->params); DP_FREE(g->grads); DP_FREE(g->state);
     DP_FREE(g->prof);
+    DP_FREE(g->params_q); DP_FREE(g->qrange); DP_FREE(g->qtail);
     DP_FREE(g);
 }
 
@@ -4550,6 +4564,69 @@ static void dp__softmax_bwd(dp_graph *g, dp__node *nd, int N)
 /* ---------------------------------------------------------------------- */
 /* driving the graph                                                      */
 /* ---------------------------------------------------------------------- */
+/* ---- >>qat  fake quantisation with a straight-through estimator ---- */
+static void dp__qparams(float lo, float hi, float *scale, int *zp);
+
+static void dp__qat_swap(dp_graph *g)
+{
+    float *t = g->params;
+    g->params = g->params_q;
+    g->params_q = t;
+}
+
+/* params_q = params with conv/FC weights fake-quantised per output channel
+   (symmetric, [-127, 127]); then swapped in for the forward pass. */
+static void dp__qat_weights(dp_graph *g)
+{
+    int i;
+    memcpy(g->params_q, g->params, sizeof(float) * g->n_params);
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int C = nd->c, dw, c;
+        size_t per, e;
+        float *w;
+        if (nd->op != DP_OP_CONV && nd->op != DP_OP_FC) continue;
+        dw = nd->op == DP_OP_CONV && dp__is_dw(g, nd);
+        per = nd->w_n / (size_t)C;
+        w = g->params_q + nd->w_off;
+        for (c = 0; c < C; c++) {
+            float mx = 0.0f, s;
+            for (e = 0; e < per; e++) { float a = fabsf(dw ? w[e * C + c] : w[c * per + e]); if (a > mx) mx = a; }
+            if (mx <= 0.0f) continue;
+            s = mx / 127.0f;
+            for (e = 0; e < per; e++) {
+                float *p = dw ? &w[e * C + c] : &w[c * per + e];
+                *p = (float)lrintf(*p / s) * s;
+            }
+        }
+    }
+    dp__qat_swap(g);
+}
+
+/* Fake-quantises node t's output over its tracked range (updated from the
+   batch while training: lo, hi <- 0.99 * old + 0.01 * batch). */
+static void dp__qat_act(dp_graph *g, int t, int n, int train)
+{
+    dp__node *nd = &g->nodes[t];
+    size_t m = dp__numel(nd, n), j;
+    float lo = INFINITY, hi = -INFINITY, s, *y = nd->y;
+    int zp;
+    for (j = 0; j < m; j++) { if (y[j] < lo) lo = y[j]; if (y[j] > hi) hi = y[j]; }
+    if (!(lo - lo == 0.0f) || !(hi - hi == 0.0f)) return;   /* NaN: the loss will say so */
+    if (g->qtail[t] == 2) {
+        if (train) { g->qrange[2 * t] = 0.99f * g->qrange[2 * t] + 0.01f * lo; g->qrange[2 * t + 1] = 0.99f * g->qrange[2 * t + 1] + 0.01f * hi; }
+        lo = g->qrange[2 * t]; hi = g->qrange[2 * t + 1];
+    } else if (train) {
+        g->qrange[2 * t] = lo; g->qrange[2 * t + 1] = hi; g->qtail[t] = 2;
+    }
+    dp__qparams(lo, hi, &s, &zp);
+    for (j = 0; j < m; j++) {
+        long q = lrintf(y[j] / s) + zp;
+        q = q < -128 ? -128 : q > 127 ? 127 : q;
+        y[j] = (float)(q - zp) * s;
+    }
+}
+
 int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
 {
     int i, st, train = mode == DP_TRAIN;
@@ -4562,10 +4639,12 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
     if (train && !g->freeze_dropout) g->fwd_count++;
     if (g->prof) g->prof_calls[0]++;
     dp__plan_fusion(g);
+    if (g->qat) dp__qat_weights(g);
     for (i = 0; i < g->n_nodes; i++) {
         dp__node *nd = &g->nodes[i];
         size_t m = dp__numel(nd, n);
         double t0 = g->prof ? dp_time() : 0.0;
+        if (g->qat && i > 0 && g->qtail[i - 1]) dp__qat_act(g, i - 1, n, train);
         switch (nd->op) {
         case DP_OP_INPUT:
             if (i != 0) return dp__fail(g, DP_ERR_UNSUPPORTED, "input '%s': only one input node is supported", nd->name);
@@ -4589,6 +4668,8 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
         }
         if (g->prof) g->prof[i] += dp_time() - t0;
     }
+    if (g->qat && g->qtail[g->n_nodes - 1]) dp__qat_act(g, g->n_nodes - 1, n, train);
+    if (g->qat) dp__qat_swap(g);
     g->train_mode_last = train;
     return g->status;
 }
@@ -4611,6 +4692,7 @@ static int dp__backward_from(dp_graph *g, int last)
 {
     int i, N = g->batch, train = g->train_mode_last;
     memset(g->grads, 0, sizeof(float) * g->n_params);
+    if (g->qat && g->params_q) dp__qat_swap(g);    /* straight-through: grads of the quantised weights */
     if (g->prof) g->prof_calls[1]++;
     for (i = last; i >= 0; i--) {
         dp__node *nd = &g->nodes[i];
@@ -4642,6 +4724,7 @@ static int dp__backward_from(dp_graph *g, int last)
         }
         if (g->prof) g->prof[g->n_nodes + i] += dp_time() - t0;
     }
+    if (g->qat && g->params_q) dp__qat_swap(g);
     return g->status;
 }
 
@@ -8104,6 +8187,10 @@ int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
     }
     for (k = 0; k < v.nv; k++) {
         const dp__node *a = &g->nodes[v.anchor[k]];
+        if (g->qat && g->qtail[v.tail[k]] == 2) {   /* ranges tracked by quantisation-aware training */
+            lo[k] = g->qrange[2 * v.tail[k]];
+            hi[k] = g->qrange[2 * v.tail[k] + 1];
+        }
         if (!(lo[k] - lo[k] == 0.0f) || !(hi[k] - hi[k] == 0.0f)) {
             if (a->op != DP_OP_SOFTMAX_CE) {
                 st = DP_ERR_NAN;
@@ -8251,6 +8338,28 @@ done:
     DP_FREE(wf); DP_FREE(bf); DP_FREE(wq); DP_FREE(bq); DP_FREE(wq_scale);
     dp__view_free(&v);
     return st;
+}
+
+int dp_graph_set_qat(dp_graph *g, int on)
+{
+    dp__view v;
+    int k, st;
+    if (!g) return DP_ERR_ARG;
+    if (g->status) return g->status;
+    if (!on) { g->qat = 0; return DP_OK; }
+    if (!g->params_q) {
+        if ((st = dp__view_build(g, NULL, &v)) != DP_OK) return dp__fail(g, st, "out of memory");
+        g->params_q = (float *)DP_MALLOC(sizeof(float) * (g->n_params + 1));
+        g->qrange = (float *)DP_CALLOC(2 * (size_t)g->n_nodes + 1, sizeof(float));
+        g->qtail = (unsigned char *)DP_CALLOC((size_t)g->n_nodes + 1, 1);
+        if (!g->params_q || !g->qrange || !g->qtail) { dp__view_free(&v); return dp__fail(g, DP_ERR_NOMEM, "out of memory for quantisation-aware training"); }
+        /* the int8 tensors: outputs of the fused ops, and the input */
+        for (k = 0; k < v.nv; k++)
+            if (g->nodes[v.anchor[k]].op != DP_OP_SOFTMAX_CE) g->qtail[v.tail[k]] = 1;
+        dp__view_free(&v);
+    }
+    g->qat = 1;
+    return DP_OK;
 }
 
 int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x)

@@ -285,12 +285,66 @@ static void test_export_fashion(void)
     dp_dataset_free(&tr); dp_dataset_free(&te);
 }
 
+static void test_qat(void)
+{
+    dp_graph *g = branchy();
+    dp_rng r;
+    float *x = (float *)malloc(sizeof(float) * 300 * 432), *master;
+    dp_optim_cfg oc;
+    dp_optim *o;
+    void *blob;
+    size_t len, np;
+    char err[256];
+    int i, yb[300], h8, hf, st, off_grid = 0, lab;
+    double a, a_ptq;
+    dp_node_info c;
+    dp_rng_seed(&r, 21);
+    for (i = 0; i < 300 * 432; i++) x[i] = dp_rng_normal(&r);
+    for (i = 0; i < 300; i++) yb[i] = (x[i * 432] > 0) + (x[i * 432 + 1] > 0) * 2;
+    memset(&oc, 0, sizeof oc); oc.momentum = 0.9f;
+    o = dp_optim_new(g, &oc);
+    for (i = 0; i < 20; i++) dp_train_step(g, o, x + (i % 5) * 50 * 432, yb + (i % 5) * 50, 50, 0.05f, NULL, NULL);
+    st = dp_export(g, x, 100, &blob, &len, NULL, err, sizeof err);
+    a_ptq = st == DP_OK ? agree(g, blob, len, x + 100 * 432, NULL, 200, &h8, &hf) : 0.0;
+    if (st == DP_OK) free(blob);
+    CHECK(dp_graph_set_qat(g, 1) == DP_OK, "quantisation-aware training on");
+    for (i = 0; i < 20; i++) dp_train_step(g, o, x + (i % 5) * 50 * 432, yb + (i % 5) * 50, 50, 0.02f, NULL, NULL);
+    /* during a QAT forward the weights are on the per-channel int8 grid */
+    np = dp_graph_n_params(g);
+    master = (float *)malloc(sizeof(float) * np);
+    memcpy(master, dp_graph_params(g), sizeof(float) * np);
+    dp__qat_weights(g);                      /* swaps the quantised copy in */
+    dp_graph_node(g, dp_graph_find(g, "stem"), &c);
+    for (lab = 0; lab < c.c; lab++) {
+        size_t per = c.n_weight / (size_t)c.c, e;
+        float mx = 0, s;
+        for (e = 0; e < per; e++) if (fabsf(c.weight[lab * per + e]) > mx) mx = fabsf(c.weight[lab * per + e]);
+        s = mx / 127.0f;
+        for (e = 0; e < per; e++) { float q = c.weight[lab * per + e] / s; off_grid += fabsf(q - (float)lrintf(q)) > 1e-3f; }
+    }
+    dp__qat_swap(g);
+    CHECK(off_grid == 0, "fake-quantised weights lie on the int8 grid (%d off)", off_grid);
+    CHECK(memcmp(master, dp_graph_params(g), sizeof(float) * np) == 0, "master weights are untouched by the forward pass");
+    st = dp_export(g, x, 100, &blob, &len, NULL, err, sizeof err);
+    CHECK(st == DP_OK, "export after QAT: %s", err);
+    if (st == DP_OK) {
+        a = agree(g, blob, len, x + 100 * 432, NULL, 200, &h8, &hf);
+        printf("  qat: int8/float agreement %.3f after QAT, %.3f with post-training quantisation before it\n", a, a_ptq);
+        CHECK(a >= 0.95 && a >= a_ptq - 0.02, "after QAT the int8 model agrees with the fake-quantised float model: %.3f (PTQ %.3f)", a, a_ptq);
+        free(blob);
+    }
+    free(master); free(x);
+    dp_optim_free(o);
+    dp_graph_free(g);
+}
+
 int main(void)
 {
     test_table3();
     test_gradients();
     test_order_matters();
     test_export_synthetic();
+    test_qat();
     test_export_fashion();
     return TEST_DONE();
 }
