@@ -11,7 +11,8 @@
    Build:  cc -O3 -march=native -fopenmp -o train_fashion examples/train_fashion.c -lm
    Run:    ./train_fashion [--epochs N] [--data DIR] [--ckpt FILE] [--resume]
                            [--threads T] [--batch B] [--lr LR] [--seed S] [--limit N]
-                           [--export FILE.dpm] [--export-only]
+                           [--export FILE.dpm] [--export-only] [--qat-epochs N]
+           --qat-epochs N: quantisation-aware training in the last N epochs.
            --export-only loads --ckpt and exports it without training.
    Data:   apt-get install dataset-fashion-mnist  (gzipped IDX files in
            /usr/share/datasets/fashion-mnist), or any directory with the four
@@ -53,7 +54,7 @@ static int build_net(dp_graph *g)
 int main(int argc, char **argv)
 {
     const char *dir = "/usr/share/datasets/fashion-mnist", *ckpt = "fashion.ckpt", *dpm = "fashion.dpm";
-    int epochs = 8, batch = 64, resume = 0, threads = 0, limit = 0, export_only = 0, i, st;
+    int epochs = 8, batch = 64, resume = 0, threads = 0, limit = 0, export_only = 0, qat_epochs = 0, i, st;
     float lr = 0.05f;
     unsigned long seed = 1;
     dp_dataset tr, te;
@@ -79,7 +80,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--limit") && i + 1 < argc) limit = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--export") && i + 1 < argc) dpm = argv[++i];
         else if (!strcmp(argv[i], "--export-only")) export_only = resume = 1;
-        else { fprintf(stderr, "usage: %s [--epochs N] [--data DIR] [--ckpt FILE] [--resume] [--threads T] [--batch B] [--lr LR] [--seed S] [--limit N] [--export FILE] [--export-only]\n", argv[0]); return 2; }
+        else if (!strcmp(argv[i], "--qat-epochs") && i + 1 < argc) qat_epochs = atoi(argv[++i]);
+        else { fprintf(stderr, "usage: %s [--epochs N] [--data DIR] [--ckpt FILE] [--resume] [--threads T] [--batch B] [--lr LR] [--seed S] [--limit N] [--export FILE] [--export-only] [--qat-epochs N]\n", argv[0]); return 2; }
     }
     if (epochs < 1 || batch < 1 || !(lr > 0.0f)) { fprintf(stderr, "error: epochs, batch and lr must be positive\n"); return 2; }
     if (load_split(dir, "train", &tr) || load_split(dir, "t10k", &te)) {
@@ -121,6 +123,10 @@ int main(int argc, char **argv)
         double lsum = 0.0;
         dp_progress pb;
         char label[32], extra[96];
+        if (qat_epochs > 0 && epoch >= epochs - qat_epochs && dp_graph_set_qat(g, 1) != DP_OK) {
+            fprintf(stderr, "error: %s\n", dp_graph_error(g));
+            return 1;
+        }
         /* the shuffle of each epoch depends only on (seed, epoch): resuming repeats it */
         dp_rng_seed(&rng, seed * 1000003ull + (unsigned long)epoch);
         for (i = 0; i < tr.n; i++) order[i] = i;
