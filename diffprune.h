@@ -4074,6 +4074,41 @@ static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
 }
 
 /* --- batch norm over N*H*W rows per channel --- */
+/* Per-channel sums over rows [r0, r1) into s[0..C) and s[C..2C):
+   sum u and sum u * (v - m), where u is masked to 0 where the fused
+   activation's output ya is outside (0, hi) (ya NULL: no mask; m NULL: 0).
+   Forward: u = v = x gives sum x and sum x^2; backward: u = dy, v = x,
+   m = mean. Float sums over chunks of 64 rows (vectorised), folded into
+   double. Scratch: 2C doubles then 2C floats at s. */
+static void dp__bn_sums(const float *u, const float *ya, float hi, const float *v, const float *m,
+                        long r0, long r1, int C, double *s)
+{
+    double *q = s + C;
+    float *fs = (float *)(q + C), *fq = fs + C;
+    long r, k;
+    int c;
+    for (c = 0; c < C; c++) s[c] = q[c] = 0.0;
+    for (r = r0; r < r1; r += 64) {
+        long re = DP__MIN(r + 64, r1);
+        for (c = 0; c < C; c++) fs[c] = fq[c] = 0.0f;
+        for (k = r; k < re; k++) {
+            const float *up = u + k * C, *vp = v + k * C;
+            if (ya) {
+                const float *yp = ya + k * C;
+                for (c = 0; c < C; c++) {
+                    float d = ((yp[c] > 0.0f) & (yp[c] < hi)) ? up[c] : 0.0f;
+                    fs[c] += d; fq[c] += d * (vp[c] - m[c]);
+                }
+            } else if (m) {
+                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * (vp[c] - m[c]); }
+            } else {
+                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * vp[c]; }
+            }
+        }
+        for (c = 0; c < C; c++) { s[c] += fs[c]; q[c] += fq[c]; }
+    }
+}
+
 static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
 {
     const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off, *bet = g->params + nd->b_off;
@@ -4084,21 +4119,8 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
     if (train) {
         DP__OMP(omp parallel num_threads(T))
         {
-            int t = dp__tid(), cc;
-            long r, r0 = R * t / T, r1 = R * (t + 1) / T;
-            double *s = (double *)(void *)dp__ws(g, t), *q = s + C;
-            float *fs = (float *)(q + C), *fq = fs + C;
-            for (cc = 0; cc < C; cc++) s[cc] = q[cc] = 0.0;
-            /* float sums over chunks of 64 rows (vectorised), folded into double */
-            for (r = r0; r < r1; r += 64) {
-                long re = DP__MIN(r + 64, r1), k;
-                for (cc = 0; cc < C; cc++) fs[cc] = fq[cc] = 0.0f;
-                for (k = r; k < re; k++) {
-                    const float *xp = x + k * C;
-                    for (cc = 0; cc < C; cc++) { fs[cc] += xp[cc]; fq[cc] += xp[cc] * xp[cc]; }
-                }
-                for (cc = 0; cc < C; cc++) { s[cc] += fs[cc]; q[cc] += fq[cc]; }
-            }
+            int t = dp__tid();
+            dp__bn_sums(x, NULL, 0.0f, x, NULL, R * t / T, R * (t + 1) / T, C, (double *)(void *)dp__ws(g, t));
         }
         for (c = 0; c < C; c++) {
             double s = 0.0, q = 0.0, m, v;
@@ -4150,28 +4172,11 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
     int C = nd->c, T, c, acc = 0;
     long R = (long)N * nd->h * nd->w;
     float *dx = dp__dx(g, nd->in[0], &acc);
-    float *k1 = nd->aux;  /* reuse: only after mean/inv are consumed below */
     T = dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20));
     DP__OMP(omp parallel num_threads(T))
     {
-        int t = dp__tid(), cc;
-        long r, r0 = R * t / T, r1 = R * (t + 1) / T;
-        double *s = (double *)(void *)dp__ws(g, t), *q = s + C;
-        float *fs = (float *)(q + C), *fq = fs + C;
-        for (cc = 0; cc < C; cc++) s[cc] = q[cc] = 0.0;
-        for (r = r0; r < r1; r += 64) {
-            long re = DP__MIN(r + 64, r1), k;
-            for (cc = 0; cc < C; cc++) fs[cc] = fq[cc] = 0.0f;
-            for (k = r; k < re; k++) {
-                const float *xp = x + k * C, *dp = dy + k * C, *yp = ya ? ya + k * C : NULL;
-                if (!yp) for (cc = 0; cc < C; cc++) { fs[cc] += dp[cc]; fq[cc] += dp[cc] * (xp[cc] - mean[cc]); }
-                else for (cc = 0; cc < C; cc++) {
-                    float d = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
-                    fs[cc] += d; fq[cc] += d * (xp[cc] - mean[cc]);
-                }
-            }
-            for (cc = 0; cc < C; cc++) { s[cc] += fs[cc]; q[cc] += fq[cc]; }
-        }
+        int t = dp__tid();
+        dp__bn_sums(dy, ya, hi, x, mean, R * t / T, R * (t + 1) / T, C, (double *)(void *)dp__ws(g, t));
     }
     {
         /* per channel: dbeta = sum dy, dgamma = inv * sum dy (x - mean);
@@ -4198,7 +4203,6 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
                 coef[c] = (float)a; coef[C + c] = 0.0f; coef[2 * C + c] = 0.0f;
             }
         }
-        (void)k1;
         if (dx) {
             DP__OMP(omp parallel for schedule(static) num_threads(T))
             for (r = 0; r < R; r++) {

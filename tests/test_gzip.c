@@ -12,17 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-static int g_pass, g_fail;
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        if (cond) g_pass++;                                           \
-        else {                                                        \
-            g_fail++;                                                 \
-            printf("FAIL %s:%d: %s -- ", __FILE__, __LINE__, #cond); \
-            printf(__VA_ARGS__);                                      \
-            printf("\n");                                             \
-        }                                                             \
-    } while (0)
+#include "test_util.h"
 
 /* ------------------------------------------------------------ utilities */
 static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
@@ -785,6 +775,6 @@ int main(int argc, char **argv)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0) printf("warning: could not remove %s\n", dir);
     for (i = 0; i < NSETS; i++) free(g_sets[i].data);
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    printf("%d passed, %d failed\n", tu_pass, tu_fail);
+    return tu_fail ? 1 : 0;
 }

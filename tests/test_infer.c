@@ -33,17 +33,7 @@ static uint32_t crc32_bitwise(uint32_t crc, const void *data, size_t n)
     return ~crc;
 }
 
-static int n_pass, n_fail;
-#define CHECK(cond, ...)                                                   \
-    do {                                                                   \
-        if (cond) n_pass++;                                                \
-        else {                                                             \
-            n_fail++;                                                      \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                    \
-            printf(__VA_ARGS__);                                           \
-            printf("\n");                                                  \
-        }                                                                  \
-    } while (0)
+#include "test_util.h"
 
 /* ---- random numbers ---- */
 static uint64_t rng_s = 0x9E3779B97F4A7C15ull;
@@ -335,9 +325,9 @@ static void test_conv_kind(int is_dw, int iters)
                 printf("  %s mismatch: in %dx%dx%d out %dx%dx%d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d\n",
                        is_dw ? "dwconv" : "conv", in.h, in.w, in.c, out.h, out.w, out.c, p.kh, p.kw,
                        p.stride_h, p.stride_w, p.dil_h, p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r);
-            n_fail++;
+            tu_fail++;
         } else {
-            n_pass++;
+            tu_pass++;
         }
         free(x); free(w); free(y1); free(y2); free(y3);
         free(bias); free(ksum); free(mult); free(shift);
@@ -368,8 +358,8 @@ static void test_fc(int iters)
         dp_fc_s8_ref(y1, x, w, use_bias ? bias : NULL, mult, shift, &p, n_in, n_out);
         dp_fc_s8(y2, x, w, use_bias ? bias : NULL, ksum, mult, shift, &p, n_in, n_out);
         dp_fc_s8(y3, x, w, use_bias ? bias : NULL, NULL, mult, shift, &p, n_in, n_out);
-        if (same8(y1, y2, n_out) && same8(y1, y3, n_out)) n_pass++;
-        else { n_fail++; if (bad++ < 3) printf("  fc mismatch n_in %d n_out %d\n", n_in, n_out); }
+        if (same8(y1, y2, n_out) && same8(y1, y3, n_out)) tu_pass++;
+        else { tu_fail++; if (bad++ < 3) printf("  fc mismatch n_in %d n_out %d\n", n_in, n_out); }
         free(x); free(w); free(y1); free(y2); free(y3); free(bias); free(ksum); free(mult); free(shift);
     }
     printf("  fc: %d random configs, %d mismatches\n", iters, bad);
@@ -420,8 +410,8 @@ static void test_add(int iters)
         } else {
             dp_add_s8(y2, cx, &p, count);
         }
-        if (same8(y1, y2, count)) n_pass++;
-        else { n_fail++; if (bad++ < 3) printf("  add mismatch n %d count %d inplace %d\n", p.n, count, inplace); }
+        if (same8(y1, y2, count)) tu_pass++;
+        else { tu_fail++; if (bad++ < 3) printf("  add mismatch n %d count %d inplace %d\n", p.n, count, inplace); }
         for (i = 0; i < p.n; i++) free(xs[i]);
         free(y1); free(y2);
     }
@@ -461,8 +451,8 @@ static void test_pool(int is_avg, int iters)
             dp_maxpool_s8_ref(y1, x, &p, in, out);
             dp_maxpool_s8(y2, x, &p, in, out);
         }
-        if (same8(y1, y2, out.h * out.w * out.c)) n_pass++;
-        else { n_fail++; if (bad++ < 3) printf("  pool mismatch\n"); }
+        if (same8(y1, y2, out.h * out.w * out.c)) tu_pass++;
+        else { tu_fail++; if (bad++ < 3) printf("  pool mismatch\n"); }
         free(x); free(y1); free(y2);
     }
     printf("  %s: %d random configs, %d mismatches\n", is_avg ? "avgpool" : "maxpool", iters, bad);
@@ -485,7 +475,7 @@ static void test_gap_chmul_concat_softmax(int iters)
         rnd_act(rint_(-128, 127), &lo, &hi);
         dp_gap_s8_ref(y1, x, lo, hi, in);
         dp_gap_s8(y2, x, lo, hi, in);
-        if (same8(y1, y2, in.c)) n_pass++; else { n_fail++; bad_g++; }
+        if (same8(y1, y2, in.c)) tu_pass++; else { tu_fail++; bad_g++; }
         free(y1); free(y2);
         /* channel multiply */
         {
@@ -501,7 +491,7 @@ static void test_gap_chmul_concat_softmax(int iters)
             rnd_act(p.out_zp, &p.act_min, &p.act_max);
             dp_chmul_s8_ref(y1, x, s, &p, in);
             dp_chmul_s8(y2, x, s, &p, in);
-            if (same8(y1, y2, n)) n_pass++; else { n_fail++; bad_m++; }
+            if (same8(y1, y2, n)) tu_pass++; else { tu_fail++; bad_m++; }
             free(s); free(y1); free(y2);
         }
         free(x);
@@ -534,7 +524,7 @@ static void test_gap_chmul_concat_softmax(int iters)
             y2 = alloc8(hw * oc);
             dp_concat_s8_ref(y1, cx, &p, hw);
             dp_concat_s8(y2, cx, &p, hw);
-            if (same8(y1, y2, hw * oc)) n_pass++; else { n_fail++; bad_c++; }
+            if (same8(y1, y2, hw * oc)) tu_pass++; else { tu_fail++; bad_c++; }
             for (i = 0; i < p.n; i++) free(xs[i]);
             free(y1); free(y2);
         }
@@ -551,7 +541,7 @@ static void test_gap_chmul_concat_softmax(int iters)
             y2 = alloc8(rows * n);
             dp_softmax_s8_ref(y1, x, tab, rows, n);
             dp_softmax_s8(y2, x, tab, rows, n);
-            if (same8(y1, y2, rows * n)) n_pass++; else { n_fail++; bad_s++; }
+            if (same8(y1, y2, rows * n)) tu_pass++; else { tu_fail++; bad_s++; }
             for (r = 0; r < rows; r++) {
                 int sum = 0;
                 for (i = 0; i < n; i++) {
@@ -1374,6 +1364,6 @@ int main(void)
     free(b2);
     tm_free(&m1);
     tm_free(&m2);
-    printf("%d passed, %d failed\n", n_pass, n_fail);
-    return n_fail ? 1 : 0;
+    printf("%d passed, %d failed\n", tu_pass, tu_fail);
+    return tu_fail ? 1 : 0;
 }

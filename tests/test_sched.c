@@ -10,17 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int g_pass, g_fail;
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        if (cond) g_pass++;                                           \
-        else {                                                        \
-            g_fail++;                                                 \
-            printf("FAIL %s:%d: %s -- ", __FILE__, __LINE__, #cond); \
-            printf(__VA_ARGS__);                                      \
-            printf("\n");                                             \
-        }                                                             \
-    } while (0)
+#include "test_util.h"
 
 static uint64_t g_rng = 0x2545F4914F6CDD1Dull;
 static uint32_t rnd(void)
@@ -1047,6 +1037,6 @@ int main(void)
     test_segments_optimal(300);
     test_random(1000, 0);
     test_random(1500, 1);
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail != 0;
+    printf("%d passed, %d failed\n", tu_pass, tu_fail);
+    return tu_fail != 0;
 }
