@@ -42,7 +42,8 @@ ALLTESTS = $(addprefix $(B)/,$(TESTS)) $(addprefix $(B)/noomp_,$(subst test_,,$(
 test: deps
 	@$(MAKE) --no-print-directory test-compile
 	@$(MAKE) --no-print-directory $(ALLTESTS)
-	@ASAN_OPTIONS=detect_leaks=1 sh tests/run_all.sh test $(ALLTESTS)
+	@$(MAKE) --no-print-directory -C mcu test > $(B)/mcu_test.log 2>&1; st=$$?; cat $(B)/mcu_test.log; exit $$st
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS=$(B)/mcu_test.log sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh

@@ -56,6 +56,9 @@
      DP_CALLOC/DP_FREE                                 training half
      DP_MAX_THREADS              implementation file   upper bound on OpenMP
                                                        threads (default 64)
+     DP_NO_DSP                   global                portable int8 kernels
+                                                       even where the Arm DSP
+                                                       extension is available
      DP_SCHED_MAX_NODES          global                nodes the peak-memory
                                                        scheduler accepts
                                                        (default 4096)
@@ -1150,9 +1153,9 @@ int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift)
 }
 
 /* ---- >>dot  inner loops ----
-   Every conv/fc MAC goes through these. A Cortex-M DSP build replaces the
-   bodies (under __ARM_FEATURE_DSP) with SXTB16 + SMLAD on 4 bytes at a time;
-   the callers keep int32 accumulators and never need the other variant. */
+   Every conv/fc MAC of the portable kernels goes through these. Cores with
+   the DSP extension run the kernels of >>dsp instead (SXTAB16 + SMLAD on 4
+   bytes at a time, four output channels per input word), bit-identical. */
 static int32_t dp__dot_s8(const int8_t *a, const int8_t *b, int32_t n)
 {
     int32_t s0 = 0, s1 = 0, i = 0;
@@ -1213,6 +1216,433 @@ static int32_t dp__bias_fold(const int32_t *bias, const int32_t *ksum, int32_t c
     return ksum ? dp__wadd(b, -in_zp * ksum[c]) : b;
 }
 
+/* ---- >>dsp  kernels for cores with the DSP extension (Cortex-M4, M7, M33,
+   M55...: __ARM_FEATURE_DSP, GCC or Clang). SXTAB16 unpacks bytes 0,2 (or,
+   rotated, 1,3) of a word into two int16 lanes and adds the input offset
+   -in_zp to both; SMLAD multiplies two lane pairs and adds both products to
+   an int32. Lanes hold x - in_zp (|.| <= 255) and w: exact, so the
+   accumulators are the portable kernels' int32 values (their zero-point
+   fold gives the same number), and the output stage below computes the
+   same function of them: results are bit-identical. Conv and FC run four
+   output channels per unpacked input word; border pixels run the same loops
+   over the taps inside the image. No scratch memory (conv: a 128-byte window
+   on the stack). The inner loops are assembly, so that no compiler spills
+   their registers: conv and FC share one function of their own (it needs
+   all 14), depthwise uses inline asm of 12 registers. GCC or Clang, any
+   optimisation level. Define DP_NO_DSP to build the portable kernels. */
+#if defined(__ARM_FEATURE_DSP) && defined(__thumb2__) && (defined(__GNUC__) || defined(__clang__)) && \
+    !defined(DP_NO_DSP)
+#define DP__DSP 1
+#define DP__AI static __inline__ __attribute__((always_inline))
+typedef uint32_t dp__u32u __attribute__((aligned(1), may_alias));  /* unaligned word */
+
+/* dp__qmul, shorter. For shift < 0 (every multiplier below 0.5) one
+   rounding step does both of TFLite's: with u = floor((acc*mult + 2^30 -
+   [acc < 0] * 2^31) / 2^31), which is dp__qmul_high's v, or v - 1 when
+   v < 0, RoundingDivideByPOT(v, rs) = floor((u + 2^(rs-1)) / 2^rs) =
+   ((u >> (rs-1)) + 1) >> 1, without overflow (u < 2^31 - 1). Needs
+   mult >= 0 (the loader checks it). */
+DP__AI int32_t dp__qmul_neg_dsp(int32_t acc, int32_t mult, int32_t shift)
+{
+    uint32_t l, h;
+    int32_t v;
+    __asm__(".syntax unified\n\t"
+            "asr     %[h], %[acc], #31\n\t"
+            "and     %[l], %[h], #0x80000000\n\t"
+            "orr     %[l], %[l], #0x40000000\n\t"
+            "smlal   %[l], %[h], %[acc], %[m]\n\t"
+            "lsr     %[l], %[l], #31\n\t"
+            "orr     %[v], %[l], %[h], lsl #1\n\t"
+            "mvn     %[l], %[s]\n\t"
+            "asr     %[v], %[v], %[l]\n\t"
+            "add     %[v], %[v], #1\n\t"
+            "asr     %[v], %[v], #1\n\t"
+            : [l] "=&r"(l), [h] "=&r"(h), [v] "=&r"(v)
+            : [acc] "r"(acc), [m] "r"(mult), [s] "r"(shift));
+    return v;
+}
+DP__AI int32_t dp__qmul_dsp(int32_t acc, int32_t mult, int32_t shift)
+{
+    return shift < 0 ? dp__qmul_neg_dsp(acc, mult, shift) : dp__qmul(acc, mult, shift);
+}
+/* the output stage of dp__requant: saturating acc + zp to int8 and then
+   clamping to [lo, hi] (within int8) is its clamp to +-512, + zp, clamp */
+DP__AI int8_t dp__requant_dsp(int32_t acc, int32_t mult, int32_t shift,
+                              int32_t zp, int32_t lo, int32_t hi)
+{
+    int32_t v = dp__qmul_dsp(acc, mult, shift);
+    __asm__(".syntax unified\n\t"
+            "qadd %0, %0, %1\n\tssat %0, #8, %0" : "+r"(v) : "r"(zp) : "cc");
+    v = v < lo ? lo : v;
+    return (int8_t)(v > hi ? hi : v);
+}
+/* y[0..3] of four channels at once: the four bytes are packed, clamped by
+   SSUB8 + SEL (lopk, hipk: lo, hi in every byte), stored as one word.
+   bias: 4 values (zeros when the op has none). */
+DP__AI void dp__out4_dsp(int8_t *y, const int32_t *a, const int32_t *bias,
+                         const int32_t *mult, const int32_t *shift,
+                         int32_t zp, uint32_t lopk, uint32_t hipk)
+{
+    const int32_t s0 = shift[0], s1 = shift[1], s2 = shift[2], s3 = shift[3];
+    int32_t v0 = dp__wadd(a[0], bias[0]), v1 = dp__wadd(a[1], bias[1]);
+    int32_t v2 = dp__wadd(a[2], bias[2]), v3 = dp__wadd(a[3], bias[3]);
+    uint32_t r, t;
+    if ((s0 & s1 & s2 & s3) < 0) {   /* all four shifts negative */
+        v0 = dp__qmul_neg_dsp(v0, mult[0], s0);
+        v1 = dp__qmul_neg_dsp(v1, mult[1], s1);
+        v2 = dp__qmul_neg_dsp(v2, mult[2], s2);
+        v3 = dp__qmul_neg_dsp(v3, mult[3], s3);
+    } else {
+        v0 = dp__qmul_dsp(v0, mult[0], s0);
+        v1 = dp__qmul_dsp(v1, mult[1], s1);
+        v2 = dp__qmul_dsp(v2, mult[2], s2);
+        v3 = dp__qmul_dsp(v3, mult[3], s3);
+    }
+    __asm__(".syntax unified\n\t"
+            "qadd    %[v0], %[v0], %[zp]\n\t"
+            "qadd    %[v1], %[v1], %[zp]\n\t"
+            "qadd    %[v2], %[v2], %[zp]\n\t"
+            "qadd    %[v3], %[v3], %[zp]\n\t"
+            "ssat    %[r], #8, %[v0]\n\t"
+            "ssat    %[t], #8, %[v1]\n\t"
+            "bfi     %[r], %[t], #8, #8\n\t"
+            "ssat    %[t], #8, %[v2]\n\t"
+            "bfi     %[r], %[t], #16, #8\n\t"
+            "ssat    %[t], #8, %[v3]\n\t"
+            "bfi     %[r], %[t], #24, #8\n\t"
+            "ssub8   %[t], %[r], %[lo]\n\t"
+            "sel     %[r], %[r], %[lo]\n\t"
+            "ssub8   %[t], %[hi], %[r]\n\t"
+            "sel     %[r], %[r], %[hi]\n\t"
+            : [r] "=&r"(r), [t] "=&r"(t), [v0] "+r"(v0), [v1] "+r"(v1), [v2] "+r"(v2), [v3] "+r"(v3)
+            : [zp] "r"(zp), [lo] "r"(lopk), [hi] "r"(hipk)
+            : "cc");
+    *(dp__u32u *)(void *)y = r;
+}
+static const int32_t dp__zero4[4] = {0, 0, 0, 0};
+/* n < 4 channels, one at a time */
+static void dp__outn_dsp(int8_t *y, const int32_t *a, int32_t n, const int32_t *bias,
+                         const int32_t *mult, const int32_t *shift, int32_t zp, int32_t lo, int32_t hi)
+{
+    int32_t j;
+    for (j = 0; j < n; j++)
+        y[j] = dp__requant_dsp(dp__wadd(a[j], bias ? bias[j] : 0), mult[j], shift[j], zp, lo, hi);
+}
+
+/* a[j] += sum_{i<n} (x[i] + off) * w[j*ws + i], j = 0..3, for n >= 4, over
+   the first n & ~3 bytes; offpk = off in both int16 lanes. The loop needs
+   14 registers, so it is a function of its own, in assembly (AAPCS):
+   r0 x, r1 w, r2 ws, r3 n, [sp] offpk, [sp+4] a. Per 8 bytes of x (32
+   MACs): 2 loads and 4 SXTAB16 for x, then per channel 2 loads, 4 SXTB16
+   and 4 SMLAD. */
+void dp__dsp_dot4_s(const int8_t *x, const int8_t *w, int32_t ws, int32_t n,
+                    uint32_t offpk, int32_t *a) __asm__("dp__dsp_dot4_s");
+#define DP__DOT4_WORD(XLOAD)                                                  \
+    "ldr     r8, " XLOAD "\n\t"                                               \
+    "sxtab16 r10, r12, r8\n\t"                                                \
+    "sxtab16 r11, r12, r8, ror #8\n\t"                                        \
+    "ldr     r8, [r1, r2]\n\t"                                                \
+    "sxtb16  r9, r8\n\t"                                                      \
+    "sxtb16  r8, r8, ror #8\n\t"                                              \
+    "smlad   r5, r10, r9, r5\n\t"                                             \
+    "smlad   r5, r11, r8, r5\n\t"                                             \
+    "ldr     r8, [r1], #4\n\t"                                                \
+    "sxtb16  r9, r8\n\t"                                                      \
+    "sxtb16  r8, r8, ror #8\n\t"                                              \
+    "smlad   r4, r10, r9, r4\n\t"                                             \
+    "smlad   r4, r11, r8, r4\n\t"                                             \
+    "ldr     r8, [lr, r2]\n\t"                                                \
+    "sxtb16  r9, r8\n\t"                                                      \
+    "sxtb16  r8, r8, ror #8\n\t"                                              \
+    "smlad   r7, r10, r9, r7\n\t"                                             \
+    "smlad   r7, r11, r8, r7\n\t"                                             \
+    "ldr     r8, [lr], #4\n\t"                                                \
+    "sxtb16  r9, r8\n\t"                                                      \
+    "sxtb16  r8, r8, ror #8\n\t"                                              \
+    "smlad   r6, r10, r9, r6\n\t"                                             \
+    "smlad   r6, r11, r8, r6\n\t"
+__asm__(".pushsection .text.dp__dsp_dot4_s,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".p2align 2\n\t"
+        ".global dp__dsp_dot4_s\n\t"
+        ".hidden dp__dsp_dot4_s\n\t"
+        ".type dp__dsp_dot4_s, %function\n\t"
+        ".thumb_func\n"
+        "dp__dsp_dot4_s:\n\t"
+        "push    {r3-r11, lr}\n\t"          /* r3 (n) kept at [sp] */
+        "ldr     r12, [sp, #40]\n\t"        /* offpk */
+        "ldr     lr, [sp, #44]\n\t"         /* a */
+        "ldm     lr, {r4-r7}\n\t"
+        "add     lr, r1, r2, lsl #1\n\t"    /* lr = w + 2*ws: channels 2, 3 */
+        "lsrs    r3, r3, #3\n\t"
+        "beq     2f\n"
+        "1:\n\t"
+        DP__DOT4_WORD("[r0], #8")
+        DP__DOT4_WORD("[r0, #-4]")
+        "subs    r3, r3, #1\n\t"
+        "bne     1b\n"
+        "2:\n\t"
+        "ldr     r3, [sp]\n\t"
+        "tst     r3, #4\n\t"
+        "beq     3f\n\t"
+        DP__DOT4_WORD("[r0], #4")
+        "3:\n\t"
+        "ldr     lr, [sp, #44]\n\t"
+        "stm     lr, {r4-r7}\n\t"
+        "pop     {r3-r11, pc}\n\t"
+        ".size dp__dsp_dot4_s, . - dp__dsp_dot4_s\n\t"
+        ".popsection");
+DP__AI void dp__dsp_dot4(const int8_t *x, const int8_t *w, int32_t ws, int32_t n,
+                         int32_t off, uint32_t offpk, int32_t *a)
+{
+    const int32_t k = n & ~3;
+    if (k) {
+        dp__dsp_dot4_s(x, w, ws, n, offpk, a);
+        x += k;
+        w += k;
+    }
+    for (n &= 3; n > 0; n--, x++, w++) {
+        const int32_t xv = *x + off;
+        a[0] += xv * w[0]; a[1] += xv * w[ws]; a[2] += xv * w[2 * ws]; a[3] += xv * w[3 * ws];
+    }
+}
+/* one channel: sum_{i<n} (x[i] + off) * w[i] */
+static int32_t dp__dsp_dot1(const int8_t *x, const int8_t *w, int32_t n, int32_t off, uint32_t offpk)
+{
+    int32_t a = 0;
+    uint32_t t, u, xe, xo;
+    for (; n >= 4; n -= 4)
+        __asm__(".syntax unified\n\t"
+                "ldr     %[t], [%[x]], #4\n\t"
+                "sxtab16 %[xe], %[off], %[t]\n\t"
+                "sxtab16 %[xo], %[off], %[t], ror #8\n\t"
+                "ldr     %[t], [%[w]], #4\n\t"
+                "sxtb16  %[u], %[t]\n\t"
+                "sxtb16  %[t], %[t], ror #8\n\t"
+                "smlad   %[a], %[xe], %[u], %[a]\n\t"
+                "smlad   %[a], %[xo], %[t], %[a]\n\t"
+                : [a] "+r"(a), [x] "+r"(x), [w] "+r"(w),
+                  [t] "=&r"(t), [u] "=&r"(u), [xe] "=&r"(xe), [xo] "=&r"(xo)
+                : [off] "r"(offpk)
+                : "memory");
+    for (; n > 0; n--) a += (*x++ + off) * *w++;
+    return a;
+}
+/* y[n_out] = requant(W[n_out][n] . (x + off) + bias): FC, and 1x1 conv per
+   pixel */
+static void dp__mv_dsp(int8_t *y, const int8_t *x, const int8_t *w, int32_t n, int32_t n_out,
+                       const int32_t *bias, const int32_t *mult, const int32_t *shift,
+                       int32_t off, int32_t zp, int32_t lo, int32_t hi)
+{
+    const uint32_t offpk = ((uint32_t)off & 0xFFFFu) * 0x10001u;
+    const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
+    int32_t o, j, a[4];
+    for (o = 0; o + 4 <= n_out; o += 4) {
+        a[0] = a[1] = a[2] = a[3] = 0;
+        dp__dsp_dot4(x, w + o * n, n, n, off, offpk, a);
+        dp__out4_dsp(y + o, a, bias ? bias + o : dp__zero4, mult + o, shift + o, zp, lopk, hipk);
+    }
+    if (o < n_out) {
+        for (j = 0; o + j < n_out; j++) a[j] = dp__dsp_dot1(x, w + (o + j) * n, n, off, offpk);
+        dp__outn_dsp(y + o, a, n_out - o, bias ? bias + o : NULL, mult + o, shift + o, zp, lo, hi);
+    }
+}
+/* the taps [k0, k1) of one axis with 0 <= i0 + k*d < n (contiguous in k) */
+static void dp__taps(int32_t i0, int32_t k, int32_t d, int32_t n, int32_t *k0, int32_t *k1)
+{
+    int32_t a = 0, b = k;
+    while (a < k && i0 + a * d < 0) a++;
+    while (b > a && i0 + (b - 1) * d >= n) b--;
+    *k0 = a;
+    *k1 = b;
+}
+
+/* Windows of at most DP__WIN bytes with short kernel rows (few input
+   channels) are gathered into a stack buffer first, so that one dot product
+   covers the whole window; taps in the padding are filled with in_zp, which
+   adds (in_zp - in_zp) * w = 0. */
+#define DP__WIN 128
+static void dp__conv2d_dsp(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias,
+                           const int32_t *mult, const int32_t *shift,
+                           const dp_qconv_params *p, dp_shape in, dp_shape out)
+{
+    const int32_t cin = in.c, cout = out.c, kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w;
+    const int32_t off = -p->in_zp, zo = p->out_zp, lo = p->act_min, hi = p->act_max;
+    const uint32_t offpk = ((uint32_t)off & 0xFFFFu) * 0x10001u;
+    const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
+    const int32_t wrow = kw * cin, wch = kh * wrow, xrow = in.w * cin;
+    const int gather = kh * kw > 1 && wch <= DP__WIN && wrow < 32;
+    uint32_t winw[DP__WIN / 4];
+    int8_t *win = (int8_t *)(void *)winw;
+    int32_t oy, ox, co, ky, kx, j, ky0, ky1, kx0, kx1, a[4];
+
+    if (kh == 1 && kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+        p->pad_t == 0 && p->pad_l == 0 && p->pad_b == 0 && p->pad_r == 0) {
+        const int32_t npix = in.h * in.w;   /* 1x1: a matrix product */
+        for (j = 0; j < npix; j++)
+            dp__mv_dsp(y + j * cout, x + j * cin, w, cin, cout, bias, mult, shift, off, zo, lo, hi);
+        return;
+    }
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        dp__taps(iy0, kh, dh, in.h, &ky0, &ky1);
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * cout;
+            const int8_t *xb, *wb;
+            int32_t len, ke;
+            dp__taps(ix0, kw, dw, in.w, &kx0, &kx1);
+            if (gather) {
+                int8_t *q = win;
+                for (ky = 0; ky < kh; ky++, q += wrow) {
+                    const int8_t *xs = x + (iy0 + ky * dh) * xrow + ix0 * cin;
+                    if (ky < ky0 || ky >= ky1) {
+                        for (j = 0; j < wrow; j++) q[j] = (int8_t)p->in_zp;
+                        continue;
+                    }
+                    for (j = 0; j < kx0 * cin; j++) q[j] = (int8_t)p->in_zp;
+                    if (dw == 1)
+                        for (; j < kx1 * cin; j++) q[j] = xs[j];
+                    else
+                        for (kx = kx0; kx < kx1; kx++)
+                            for (len = 0; len < cin; len++, j++) q[j] = xs[kx * dw * cin + len];
+                    for (; j < wrow; j++) q[j] = (int8_t)p->in_zp;
+                }
+                dp__mv_dsp(yp, win, w, wch, cout, bias, mult, shift, off, zo, lo, hi);
+                continue;
+            }
+            /* dil_w == 1: the taps of a kernel row inside the image are one
+               run of len bytes in x and in w */
+            ke = kx0 < kx1 ? ky1 : ky0;  /* rows to run; none: bias only */
+            len = dw == 1 ? (kx1 - kx0) * cin : cin;
+            xb = ky0 < ke ? x + (iy0 + ky0 * dh) * xrow + (ix0 + kx0 * dw) * cin : x;
+            wb = w + ky0 * wrow + kx0 * cin;
+            for (co = 0; co < cout; co += 4) {
+                const int8_t *wc = wb + co * wch;
+                const int32_t nb = cout - co < 4 ? cout - co : 4;
+                a[0] = a[1] = a[2] = a[3] = 0;
+                for (ky = ky0; ky < ke; ky++) {
+                    const int8_t *xr = xb + (ky - ky0) * dh * xrow, *wr = wc + (ky - ky0) * wrow;
+                    for (kx = dw == 1 ? kx1 - 1 : kx0; kx < kx1; kx++, xr += dw * cin, wr += cin) {
+                        if (nb == 4) dp__dsp_dot4(xr, wr, wch, len, off, offpk, a);
+                        else
+                            for (j = 0; j < nb; j++) a[j] += dp__dsp_dot1(xr, wr + j * wch, len, off, offpk);
+                    }
+                }
+                if (nb == 4) dp__out4_dsp(yp + co, a, bias ? bias + co : dp__zero4, mult + co, shift + co, zo, lopk, hipk);
+                else dp__outn_dsp(yp + co, a, nb, bias ? bias + co : NULL, mult + co, shift + co, zo, lo, hi);
+            }
+        }
+    }
+}
+
+/* One tap for four channels: a0..a3 += (x + off) * w, x and w at
+   [xk + XO] and [wk + WO]. */
+#define DP__DW_TAP(XO, WO)                                                    \
+    "ldr     %[t], [%[xk]" XO "]\n\t"                                         \
+    "sxtab16 %[xe], %[off], %[t]\n\t"                                         \
+    "sxtab16 %[t], %[off], %[t], ror #8\n\t"                                  \
+    "ldr     %[u], [%[wk]" WO "]\n\t"                                         \
+    "sxtb16  %[we], %[u]\n\t"                                                 \
+    "sxtb16  %[u], %[u], ror #8\n\t"                                          \
+    "smlabb  %[a0], %[xe], %[we], %[a0]\n\t"                                  \
+    "smlatt  %[a2], %[xe], %[we], %[a2]\n\t"                                  \
+    "smlabb  %[a1], %[t], %[u], %[a1]\n\t"                                    \
+    "smlatt  %[a3], %[t], %[u], %[a3]\n\t"
+/* a kernel row of 3 taps, s bytes apart in x and in w; leaves xk and wk
+   on the middle tap (12 registers) */
+#define DP__DW_ROW3                                                           \
+    DP__DW_TAP("", "")                                                        \
+    DP__DW_TAP(", %[s]", ", %[s]")                                            \
+    "add     %[xk], %[xk], %[s]\n\t"                                          \
+    "add     %[wk], %[wk], %[s]\n\t"                                          \
+    DP__DW_TAP(", %[s]", ", %[s]")
+#define DP__DW_OUTS [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), \
+    [t] "=&r"(t), [u] "=&r"(u), [xe] "=&r"(xe), [we] "=&r"(we), [xk] "+r"(xk), [wk] "+r"(wk)
+
+static void dp__dwconv2d_dsp(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias,
+                             const int32_t *mult, const int32_t *shift,
+                             const dp_qconv_params *p, dp_shape in, dp_shape out)
+{
+    const int32_t C = in.c, kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w;
+    const int32_t off = -p->in_zp, zo = p->out_zp, lo = p->act_min, hi = p->act_max;
+    const uint32_t offpk = ((uint32_t)off & 0xFFFFu) * 0x10001u;
+    const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
+    const int32_t xstep_y = dh * in.w * C, xstep_x = dw * C, wstep_y = kw * C;
+    const int32_t xrow_m1 = xstep_y - C;   /* middle tap of a row -> first tap of the next */
+    int32_t oy, ox, c, ky, kx, ky0, ky1, kx0, kx1, a[4];
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        dp__taps(iy0, kh, dh, in.h, &ky0, &ky1);
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * C;
+            const int8_t *xb, *wb;
+            int32_t nt, full3, ke;
+            dp__taps(ix0, kw, dw, in.w, &kx0, &kx1);
+            nt = kx1 - kx0;
+            /* every tap of a 3x3 window inside the image */
+            full3 = kh == 3 && kw == 3 && dw == 1 && ky1 - ky0 == 3 && nt == 3;
+            ke = nt > 0 ? ky1 : ky0;     /* rows to run; none: bias only */
+            xb = ky0 < ke ? x + ((iy0 + ky0 * dh) * in.w + ix0 + kx0 * dw) * C : x;
+            wb = w + (ky0 * kw + kx0) * C;
+            for (c = 0; c + 4 <= C; c += 4) {
+                int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                const int8_t *xr = xb + c, *wr = wb + c;
+                uint32_t t, u, xe, we;
+                if (full3) {                /* 3 rows of 3 taps */
+                    const int8_t *xk = xr, *wk = wr;
+                    __asm__(".syntax unified\n\t"
+                            DP__DW_ROW3
+                            "ldr     %[t], %[ys]\n\t"
+                            "add     %[xk], %[xk], %[t]\n\t"
+                            "add     %[wk], %[wk], %[s], lsl #1\n\t"
+                            DP__DW_ROW3
+                            "ldr     %[t], %[ys]\n\t"
+                            "add     %[xk], %[xk], %[t]\n\t"
+                            "add     %[wk], %[wk], %[s], lsl #1\n\t"
+                            DP__DW_ROW3
+                            : DP__DW_OUTS
+                            : [s] "r"(C), [off] "r"(offpk), [ys] "m"(xrow_m1)
+                            : "memory");
+                } else {
+                    for (ky = ky0; ky < ke; ky++, xr += xstep_y, wr += wstep_y) {
+                        const int8_t *xk = xr, *wk = wr;
+                        if (nt == 3 && dw == 1)
+                            __asm__(".syntax unified\n\t"
+                                    DP__DW_ROW3
+                                    : DP__DW_OUTS
+                                    : [s] "r"(C), [off] "r"(offpk)
+                                    : "memory");
+                        else
+                            for (kx = 0; kx < nt; kx++, xk += xstep_x, wk += C)
+                                __asm__(".syntax unified\n\t"
+                                        DP__DW_TAP("", "")
+                                        : DP__DW_OUTS
+                                        : [off] "r"(offpk)
+                                        : "memory");
+                    }
+                }
+                a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+                dp__out4_dsp(yp + c, a, bias ? bias + c : dp__zero4, mult + c, shift + c, zo, lopk, hipk);
+            }
+            if (c < C) {
+                int32_t j;
+                for (j = 0; c + j < C; j++) {
+                    const int8_t *xr = xb + c + j, *wr = wb + c + j;
+                    a[j] = 0;
+                    for (ky = ky0; ky < ke; ky++, xr += xstep_y, wr += wstep_y)
+                        for (kx = 0; kx < nt; kx++) a[j] += (xr[kx * xstep_x] + off) * wr[kx * C];
+                }
+                dp__outn_dsp(yp + c, a, C - c, bias ? bias + c : NULL, mult + c, shift + c, zo, lo, hi);
+            }
+        }
+    }
+}
+#endif /* DP__DSP */
+
+
 /* ---- >>kernels (optimised; used by the interpreter) ---- */
 void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *ksum,
@@ -1225,6 +1655,11 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     const int32_t wrow = kw * cin, wch = kh * wrow, xrow = in.w * cin;
     const int fold = ksum != NULL;
     int32_t oy, ox, co, ky, kx;
+
+#ifdef DP__DSP
+    dp__conv2d_dsp(y, x, w, bias, mult, shift, p, in, out);
+    return;
+#endif
 
     if (kh == 1 && kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
         p->pad_t == 0 && p->pad_l == 0 && p->pad_b == 0 && p->pad_r == 0) {
@@ -1314,6 +1749,11 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     const int32_t C = in.c, kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w;
     const int32_t off = -p->in_zp, zo = p->out_zp, lo = p->act_min, hi = p->act_max;
     int32_t oy, ox, c, ky, kx, j;
+
+#ifdef DP__DSP
+    dp__dwconv2d_dsp(y, x, w, bias, mult, shift, p, in, out);
+    return;
+#endif
     for (oy = 0; oy < out.h; oy++) {
         const int32_t iy0 = oy * p->stride_h - p->pad_t;
         for (ox = 0; ox < out.w; ox++) {
@@ -1359,6 +1799,12 @@ void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
 {
     const int fold = ksum != NULL;
     int32_t o;
+
+#ifdef DP__DSP
+    (void)ksum; (void)fold;
+    dp__mv_dsp(y, x, w, n_in, n_out, bias, mult, shift, -p->in_zp, p->out_zp, p->act_min, p->act_max);
+    return;
+#endif
     for (o = 0; o < n_out; o += 2) {
         const int two = o + 1 < n_out;
         const int8_t *w0 = w + o * n_in;

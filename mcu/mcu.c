@@ -242,6 +242,27 @@ uint64_t mcu_count_instr(void)
 uint32_t mcu_count_overhead(void) { return g_overhead; }
 
 /* ------------------------------------------------------------------ */
+/* Stack high-water mark: paint the free stack, later find the lowest   */
+/* word that changed.                                                  */
+/* ------------------------------------------------------------------ */
+#define STACK_PAINT 0xC5C5C5C5u
+extern uint32_t _sstack, _estack; /* sections.ld */
+
+__attribute__((noinline)) void mcu_stack_paint(void)
+{
+    uint32_t *p = &_sstack, sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    while ((uintptr_t)p + 64u < sp) *(volatile uint32_t *)p++ = STACK_PAINT;
+}
+
+uint32_t mcu_stack_used(void)
+{
+    const uint32_t *p = &_sstack;
+    while (p < &_estack && *p == STACK_PAINT) p++;
+    return (uint32_t)((uintptr_t)&_estack - (uintptr_t)p);
+}
+
+/* ------------------------------------------------------------------ */
 /* mem* -- the optimizer must not turn these loops back into calls.    */
 /* ------------------------------------------------------------------ */
 #define NO_LIBCALL __attribute__((optimize("no-tree-loop-distribute-patterns")))

@@ -34,6 +34,10 @@ void mcu_count_start(void);
 uint64_t mcu_count_instr(void);
 uint32_t mcu_count_overhead(void);          /* the subtracted constant */
 
+/* ---- stack high-water mark: paint once, read after the work ---- */
+void mcu_stack_paint(void);
+uint32_t mcu_stack_used(void);            /* bytes, from the stack top */
+
 /* ---- freestanding libc subset (gcc emits calls to these itself) ---- */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

@@ -14,5 +14,12 @@ for t in "$@"; do
   pass=$((pass + p)); fail=$((fail + f))
   rm -f "$out"
 done
+# results of other suites (e.g. the firmware under qemu), counted in the total
+for f in $DP_EXTRA_RESULTS; do
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$f" 2>/dev/null | tail -n 1 | sed 's/^.*: //')
+  [ -n "$line" ] || continue
+  p=${line%% passed*}; q=${line#*, }; q=${q%% failed*}
+  pass=$((pass + p)); fail=$((fail + q))
+done
 echo "$label: $pass passed, $fail failed"
 [ $bad = 0 ] && [ $fail = 0 ]

@@ -1,0 +1,477 @@
+/* mcu/gen_model_data.c -- host tool: the data the firmware embeds.
+
+     gen_model_data header MODEL.dpm OUT.h [--tests N] [--seed S]
+         model_data.h for main.c: the model as a 4-aligned C array
+         (dp_model_blob), N seeded pseudo-random int8 inputs and the outputs
+         the host interpreter gives for them (what the firmware must match,
+         byte for byte); also OUT.h.in0 (test 0, raw bytes) and OUT.h.out0
+         (its expected output as text) for a check against the CLI.
+     gen_model_data zoo NAME OUT.dpm [--calib N] [--seed S]
+         one of the paper's unpruned backbones (dp_build_zoo), exported to
+         int8 with N random calibration inputs (the too-big demo).
+     gen_model_data bench OUT.h
+         bench_data.h for bench.c: five single-layer int8 models made with
+         the model builder (dp_mb_*), one input each, expected outputs, and
+         CMSIS-NN's instructions per MAC for the same shapes.
+     gen_model_data fuzz OUT.h [--count N] [--seed S]
+         the same for N random small conv/depthwise/FC layers (strides,
+         dilation, padding, odd channel counts, no bias, zero points...):
+         bench.c built with it checks the kernels bit for bit.
+
+   Hosted: includes the whole of diffprune.h. Build:
+     cc -O2 -I.. gen_model_data.c -o gen_model_data -lm */
+#define DIFFPRUNE_IMPLEMENTATION
+#include "diffprune.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "gen_model_data: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+    return 1;
+}
+
+/* ---------------------------------------------------------------- output */
+typedef struct writer {
+    FILE *f;
+    char tmp[4096];
+    const char *path;
+} writer;
+
+static int w_open(writer *w, const char *path)
+{
+    w->path = path;
+    snprintf(w->tmp, sizeof w->tmp, "%s.tmp", path);
+    w->f = fopen(w->tmp, "w");
+    return w->f ? 0 : fail("cannot write", w->tmp);
+}
+
+/* closes and renames into place: a half-written header never survives */
+static int w_close(writer *w)
+{
+    int bad = ferror(w->f) != 0;
+    bad |= fclose(w->f) != 0;
+    if (bad || rename(w->tmp, w->path) != 0) {
+        remove(w->tmp);
+        return fail("write failed", w->path);
+    }
+    return 0;
+}
+
+static void w_bytes(FILE *f, const char *decl, const void *data, size_t n, int is_signed)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    size_t i;
+    fprintf(f, "%s = {", decl);
+    for (i = 0; i < n; i++) {
+        const int v = is_signed ? (int)(signed char)u[i] : (int)u[i];
+        fprintf(f, "%s%d,", i % 24 ? "" : "\n", v);
+    }
+    fprintf(f, "\n};\n");
+}
+
+/* ------------------------------------------------- run the host interpreter */
+typedef struct hostrun {
+    dp_model m;
+    void *arena;
+    dp_tensor_info ti, to;
+} hostrun;
+
+static int host_open(hostrun *h, const void *blob, size_t len, const char *label)
+{
+    int st = dp_model_init(&h->m, blob, len);
+    if (st != DP_OK) {
+        fprintf(stderr, "gen_model_data: %s: not a valid model (%s: %s, at %d)\n", label,
+                dp_status_str(st), h->m.why ? h->m.why : "?", (int)h->m.where);
+        return 1;
+    }
+    h->arena = calloc(dp_model_arena_size(&h->m) + 1, 1);
+    if (!h->arena) return fail("out of memory", NULL);
+    dp_model_tensor(&h->m, (int)h->m.input, &h->ti);
+    dp_model_tensor(&h->m, (int)h->m.output, &h->to);
+    return 0;
+}
+
+/* in: ti.bytes; out: to.bytes */
+static int host_run(hostrun *h, const int8_t *in, int8_t *out)
+{
+    memcpy(dp_model_input(&h->m, h->arena, NULL), in, h->ti.bytes);
+    if (dp_model_run(&h->m, h->arena, dp_model_arena_size(&h->m)) != DP_OK) return fail("host run failed", NULL);
+    memcpy(out, dp_model_output(&h->m, h->arena, NULL), h->to.bytes);
+    return 0;
+}
+
+static void rand_bytes(dp_rng *r, int8_t *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) x[i] = (int8_t)((int)(dp_rng_u32(r) >> 24) - 128);
+}
+
+static const char *base_name(const char *p)
+{
+    const char *s = strrchr(p, '/');
+    return s ? s + 1 : p;
+}
+
+/* ------------------------------------------------------------------ header */
+static int cmd_header(const char *model, const char *out, int ntests, uint64_t seed)
+{
+    unsigned char *blob = NULL;
+    size_t len = 0;
+    char err[256];
+    hostrun h;
+    int8_t *in, *exp_out;
+    dp_rng r;
+    writer w;
+    int t, st;
+
+    if (dp_read_file(model, 0, &blob, &len, err, sizeof err) != DP_OK) return fail(err, NULL);
+    if (host_open(&h, blob, len, model)) return 1;
+    in = (int8_t *)malloc((size_t)ntests * h.ti.bytes);
+    exp_out = (int8_t *)malloc((size_t)ntests * h.to.bytes);
+    if (!in || !exp_out) return fail("out of memory", NULL);
+    dp_rng_seed(&r, seed);
+    for (t = 0; t < ntests; t++) {
+        rand_bytes(&r, in + (size_t)t * h.ti.bytes, h.ti.bytes);
+        if (host_run(&h, in + (size_t)t * h.ti.bytes, exp_out + (size_t)t * h.to.bytes)) return 1;
+    }
+    if (w_open(&w, out)) return 1;
+    fprintf(w.f,
+            "/* GENERATED by mcu/gen_model_data from %s (seed %llu): do not edit.\n"
+            "   The model, %d int8 test inputs and the outputs the host interpreter\n"
+            "   gives for them. */\n"
+            "#ifndef MCU_MODEL_DATA_H\n#define MCU_MODEL_DATA_H\n\n",
+            base_name(model), (unsigned long long)seed, ntests);
+    fprintf(w.f, "#define DP_MODEL_NAME \"%s\"\n", base_name(model));
+    fprintf(w.f, "#define DP_MODEL_BLOB_BYTES %luu\n", (unsigned long)len);
+    fprintf(w.f, "#define DP_MODEL_ARENA_BYTES %luu\n", (unsigned long)dp_model_arena_size(&h.m));
+    fprintf(w.f, "#define DP_MODEL_MACS %lluull\n", (unsigned long long)dp_model_macs(&h.m));
+    fprintf(w.f, "#define DP_MODEL_OPS %d\n", dp_model_n_ops(&h.m));
+    fprintf(w.f, "#define DP_TEST_COUNT %d\n", ntests);
+    fprintf(w.f, "#define DP_TEST_INPUT_BYTES %uu\n", (unsigned)h.ti.bytes);
+    fprintf(w.f, "#define DP_TEST_OUTPUT_BYTES %uu\n\n", (unsigned)h.to.bytes);
+    w_bytes(w.f, "const unsigned char dp_model_blob[DP_MODEL_BLOB_BYTES] __attribute__((aligned(4)))", blob, len, 0);
+    w_bytes(w.f, "const signed char dp_test_inputs[DP_TEST_COUNT * DP_TEST_INPUT_BYTES]", in,
+            (size_t)ntests * h.ti.bytes, 1);
+    w_bytes(w.f, "const signed char dp_test_expected[DP_TEST_COUNT * DP_TEST_OUTPUT_BYTES]", exp_out,
+            (size_t)ntests * h.to.bytes, 1);
+    fprintf(w.f, "\n#endif\n");
+    st = w_close(&w);
+    if (st == 0) { /* test 0 for the CLI cross-check: OUT.in0 (raw), OUT.out0 (text) */
+        char path[4096];
+        FILE *f;
+        unsigned k;
+        snprintf(path, sizeof path, "%s.in0", out);
+        st = dp_model_save(path, in, h.ti.bytes) == DP_OK ? 0 : fail("write failed", path);
+        snprintf(path, sizeof path, "%s.out0", out);
+        f = fopen(path, "w");
+        if (!f) st = fail("write failed", path);
+        else {
+            for (k = 0; k < h.to.bytes; k++) fprintf(f, "%s%d", k ? " " : "", (int)exp_out[k]);
+            fputc('\n', f);
+            if (fclose(f) != 0) st = fail("write failed", path);
+        }
+    }
+    if (st == 0)
+        printf("wrote %s: %s, %lu bytes, arena %lu, %llu MACs, %d tests\n", out, base_name(model),
+               (unsigned long)len, (unsigned long)dp_model_arena_size(&h.m),
+               (unsigned long long)dp_model_macs(&h.m), ntests);
+    free(in); free(exp_out); free(h.arena); free(blob);
+    return st;
+}
+
+/* --------------------------------------------------------------------- zoo */
+static int cmd_zoo(const char *name, const char *out, int ncalib, uint64_t seed)
+{
+    dp_graph *g = dp_graph_new(seed);
+    dp_node_info ni;
+    dp_export_info info;
+    dp_rng r;
+    float *calib;
+    void *blob = NULL;
+    size_t len = 0, n, i;
+    char err[256];
+    int k, st, h = 0, wd = 0, c = 0;
+
+    if (!g) return fail("out of memory", NULL);
+    st = dp_build_zoo(g, name);
+    if (st < 0) {
+        fprintf(stderr, "gen_model_data: cannot build '%s' (%s); one of:", name,
+                dp_graph_status(g) ? dp_graph_error(g) : "unknown name");
+        for (k = 0; dp_zoo_name(k); k++) fprintf(stderr, " %s", dp_zoo_name(k));
+        fputc('\n', stderr);
+        dp_graph_free(g);
+        return 1;
+    }
+    for (k = 0; k < dp_graph_n_nodes(g); k++)
+        if (dp_graph_node(g, k, &ni) == DP_OK && ni.op == DP_OP_INPUT) { h = ni.h; wd = ni.w; c = ni.c; break; }
+    n = (size_t)h * (size_t)wd * (size_t)c;
+    if (!n) { dp_graph_free(g); return fail("no input node", name); }
+    calib = (float *)malloc(sizeof(float) * n * (size_t)ncalib);
+    if (!calib) { dp_graph_free(g); return fail("out of memory", NULL); }
+    dp_rng_seed(&r, seed + 1);
+    for (i = 0; i < n * (size_t)ncalib; i++) calib[i] = dp_rng_uniform(&r);
+    st = dp_export(g, calib, ncalib, &blob, &len, &info, err, sizeof err);
+    if (st == DP_OK) st = dp_model_save(out, blob, len);
+    if (st != DP_OK) fprintf(stderr, "gen_model_data: %s: %s\n", name, err[0] ? err : dp_status_str(st));
+    else
+        printf("wrote %s: %s unpruned, int8: %lu bytes, arena %lld bytes, %lld MACs, %d ops\n", out, name,
+               (unsigned long)len, (long long)info.arena_bytes, (long long)info.macs, info.n_ops);
+    free(blob); free(calib);
+    dp_graph_free(g);
+    return st == DP_OK ? 0 : 1;
+}
+
+/* ------------------------------------------------------------------- bench */
+/* The layer shapes of the benchmark, and CMSIS-NN's instructions per MAC
+   for them under the same emulator (gcc -O2): Cortex-M4 with DSP, M3. */
+typedef struct layer_spec {
+    const char *name;
+    int kind;          /* DP_MOP_CONV2D, DP_MOP_DWCONV2D, DP_MOP_FC */
+    int h, w, cin, cout, k, pad;
+    const char *cmsis_m4, *cmsis_m3;
+} layer_spec;
+
+static const layer_spec g_layers[] = {
+    {"conv3x3_32to32_14x14_pad1", DP_MOP_CONV2D, 14, 14, 32, 32, 3, 1, "1.93", "2.87"},
+    {"conv1x1_64to64_7x7", DP_MOP_CONV2D, 7, 7, 64, 64, 1, 0, "2.14", "3.17"},
+    {"dwconv3x3_96ch_13x13_pad1", DP_MOP_DWCONV2D, 13, 13, 96, 96, 3, 1, "7.87", "9.41"},
+    {"fc_256to64", DP_MOP_FC, 1, 1, 256, 64, 1, 0, "2.08", "3.53"},
+    {"conv3x3_1to16_28x28_pad1", DP_MOP_CONV2D, 28, 28, 1, 16, 3, 1, "10.4", "10.7"},
+};
+#define N_LAYERS ((int)(sizeof g_layers / sizeof g_layers[0]))
+
+/* One quantised single-op model (conv, depthwise or FC). */
+typedef struct qlayer {
+    int kind, h, w, cin, cout;          /* FC: n_in = h*w*cin               */
+    int kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+    int in_zp, out_zp, relu, has_bias;
+    double gain;                        /* output scale divisor: > 2 gives
+                                           multipliers above 0.5 (shift >= 0) */
+} qlayer;
+
+static int out_size(int n, int k, int s, int d, int p0, int p1)
+{
+    const int eff = (k - 1) * d + 1, span = n + p0 + p1;
+    return span < eff ? 0 : (span - eff) / s + 1;
+}
+
+/* Weights uniform in [-127, 127], per-channel weight scales, bias in
+   +-20000; output scale chosen so that typical accumulators land around
+   +-50 (divided by gain). */
+static int build_qlayer(const qlayer *s, uint64_t seed, void **blob, size_t *len, const char *name)
+{
+    const int fc = s->kind == DP_MOP_FC, dwk = s->kind == DP_MOP_DWCONV2D;
+    const int cout = dwk ? s->cin : s->cout;
+    const int oh = fc ? 1 : out_size(s->h, s->kh, s->sh, s->dh, s->pt, s->pb);
+    const int ow = fc ? 1 : out_size(s->w, s->kw, s->sw, s->dw, s->pl, s->pr);
+    const int n_in = s->h * s->w * s->cin;
+    const int red = fc ? n_in : dwk ? s->kh * s->kw : s->kh * s->kw * s->cin;
+    const int nw = fc ? n_in * cout : dwk ? s->kh * s->kw * s->cin : cout * s->kh * s->kw * s->cin;
+    const float sx = 0.05f, sw0 = 0.004f;
+    const float sy = (float)(sx * sw0 * 74.0 * 73.0 * sqrt((double)red) / 50.0 / s->gain);
+    int8_t *wq = (int8_t *)malloc((size_t)nw);
+    int32_t *bias = (int32_t *)malloc(sizeof(int32_t) * (size_t)cout);
+    float *wsc = (float *)malloc(sizeof(float) * (size_t)cout);
+    dp_mb b;
+    dp_mb_op op;
+    dp_rng r;
+    int i, x, y, st;
+
+    if (!wq || !bias || !wsc) return DP_ERR_NOMEM;
+    dp_rng_seed(&r, seed);
+    for (i = 0; i < nw; i++) wq[i] = (int8_t)((int)dp_rng_below(&r, 255) - 127);
+    for (i = 0; i < cout; i++) {
+        wsc[i] = sw0 * (1.0f + 0.1f * (float)(i % 5));
+        bias[i] = (int32_t)dp_rng_below(&r, 40001) - 20000;
+    }
+    dp_mb_init(&b);
+    x = fc ? dp_mb_add_tensor(&b, 1, 1, n_in, sx, s->in_zp, 0)
+           : dp_mb_add_tensor(&b, s->h, s->w, s->cin, sx, s->in_zp, 0);
+    y = dp_mb_add_tensor(&b, oh, ow, cout, sy, s->out_zp, ((uint32_t)n_in + 3u) & ~3u);
+    memset(&op, 0, sizeof op);
+    op.kind = s->kind;
+    op.inputs[0] = x;
+    op.output = y;
+    if (!fc) {
+        op.kh = s->kh; op.kw = s->kw; op.stride_h = s->sh; op.stride_w = s->sw;
+        op.dil_h = s->dh; op.dil_w = s->dw;
+        op.pad_t = s->pt; op.pad_l = s->pl; op.pad_b = s->pb; op.pad_r = s->pr;
+    }
+    if (s->relu) { op.act_min = s->out_zp; op.act_max = 127; }
+    op.weights = wq;
+    op.bias = s->has_bias ? bias : NULL;
+    op.w_scale = wsc;
+    dp_mb_add_op(&b, &op);
+    dp_mb_set_io(&b, x, y);
+    st = dp_mb_finish(&b, blob, len);
+    if (st != DP_OK)
+        fprintf(stderr, "gen_model_data: %s: %s (%s, at %d)\n", name, dp_status_str(st), b.why ? b.why : "?",
+                (int)b.where);
+    dp_mb_free(&b);
+    free(wq); free(bias); free(wsc);
+    return st;
+}
+
+static int build_layer(const layer_spec *s, uint64_t seed, void **blob, size_t *len)
+{
+    qlayer q;
+    memset(&q, 0, sizeof q);
+    q.kind = s->kind; q.h = s->h; q.w = s->w; q.cin = s->cin; q.cout = s->cout;
+    q.kh = q.kw = s->k; q.sh = q.sw = q.dh = q.dw = 1;
+    q.pt = q.pl = q.pb = q.pr = s->pad;
+    q.in_zp = -7; q.out_zp = -20; q.relu = s->kind != DP_MOP_FC; q.has_bias = 1; q.gain = 1.0;
+    return build_qlayer(&q, seed, blob, len, s->name);
+}
+
+/* layer i of a set: a blob (DP_MALLOC'd), its name and the reference figures */
+typedef int (*layer_fn)(int i, uint64_t seed, void **blob, size_t *len, char *name, size_t cap,
+                        const char **ref_m4, const char **ref_m3);
+
+static int bench_layer(int i, uint64_t seed, void **blob, size_t *len, char *name, size_t cap,
+                       const char **ref_m4, const char **ref_m3)
+{
+    (void)seed;
+    snprintf(name, cap, "%s", g_layers[i].name);
+    *ref_m4 = g_layers[i].cmsis_m4;
+    *ref_m3 = g_layers[i].cmsis_m3;
+    return build_layer(&g_layers[i], 100u + (uint64_t)i, blob, len);
+}
+
+/* A random small layer: every path of the kernels (strides, dilation,
+   asymmetric and oversized padding, channel counts that are not multiples
+   of 4, no bias, multipliers above 0.5, zero points, ReLU, FC over an
+   h x w x c input). */
+static int fuzz_layer(int i, uint64_t seed, void **blob, size_t *len, char *name, size_t cap,
+                      const char **ref_m4, const char **ref_m3)
+{
+    dp_rng r;
+    qlayer q;
+    int st, tries;
+    *ref_m4 = *ref_m3 = "-";
+    dp_rng_seed(&r, seed * 1000003u + (uint64_t)i);
+    for (tries = 0; tries < 100; tries++) {
+        const uint32_t k = dp_rng_below(&r, 10);
+        memset(&q, 0, sizeof q);
+        q.kind = k < 5 ? DP_MOP_CONV2D : k < 8 ? DP_MOP_DWCONV2D : DP_MOP_FC;
+        q.h = 1 + (int)dp_rng_below(&r, 9);
+        q.w = 1 + (int)dp_rng_below(&r, 9);
+        q.cin = 1 + (int)dp_rng_below(&r, dp_rng_below(&r, 2) ? 12 : 40);
+        q.cout = 1 + (int)dp_rng_below(&r, 20);
+        q.kh = 1 + (int)dp_rng_below(&r, 4);
+        q.kw = dp_rng_below(&r, 3) ? q.kh : 1 + (int)dp_rng_below(&r, 5);
+        q.sh = 1 + (int)dp_rng_below(&r, 2);
+        q.sw = dp_rng_below(&r, 4) ? q.sh : 3 - q.sh;
+        q.dh = dp_rng_below(&r, 5) ? 1 : 2;
+        q.dw = dp_rng_below(&r, 5) ? 1 : 2;
+        q.pt = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
+        q.pb = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
+        q.pl = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
+        q.pr = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
+        q.in_zp = (int)dp_rng_below(&r, 256) - 128;
+        q.out_zp = (int)dp_rng_below(&r, 200) - 100;
+        q.relu = dp_rng_below(&r, 2);
+        q.has_bias = dp_rng_below(&r, 4) != 0;
+        q.gain = dp_rng_below(&r, 4) ? 1.0 : 40.0;
+        if (q.kind == DP_MOP_FC) q.cin = 1 + (int)dp_rng_below(&r, 300) / (q.h * q.w);
+        if (q.kind != DP_MOP_FC && (out_size(q.h, q.kh, q.sh, q.dh, q.pt, q.pb) < 1 ||
+                                    out_size(q.w, q.kw, q.sw, q.dw, q.pl, q.pr) < 1)) continue;
+        break;
+    }
+    snprintf(name, cap, "fuzz%d_%s_%dx%dx%d_to_%d_k%dx%d_s%d%d_d%d%d_p%d%d%d%d_zp%d_%s%s%s", i,
+             q.kind == DP_MOP_CONV2D ? "conv" : q.kind == DP_MOP_DWCONV2D ? "dw" : "fc", q.h, q.w, q.cin,
+             q.kind == DP_MOP_DWCONV2D ? q.cin : q.cout, q.kh, q.kw, q.sh, q.sw, q.dh, q.dw, q.pt, q.pl, q.pb,
+             q.pr, q.in_zp, q.relu ? "relu" : "lin", q.has_bias ? "" : "_nobias", q.gain > 1 ? "_bigmult" : "");
+    st = build_qlayer(&q, seed + (uint64_t)i, blob, len, name);
+    return st;
+}
+
+static int write_layers(const char *out, const char *what, int n, uint64_t seed, layer_fn get)
+{
+    writer w;
+    unsigned long arena_max = 0;
+    char (*names)[160] = (char (*)[160])malloc(sizeof *names * (size_t)n);
+    const char **r4 = (const char **)malloc(sizeof *r4 * (size_t)n), **r3 = (const char **)malloc(sizeof *r3 * (size_t)n);
+    int i;
+    if (!names || !r4 || !r3) return fail("out of memory", NULL);
+    if (w_open(&w, out)) return 1;
+    fprintf(w.f,
+            "/* GENERATED by mcu/gen_model_data %s: do not edit.\n"
+            "   Single-layer int8 models (model builder), one input each, the host\n"
+            "   interpreter's output and, for the benchmark shapes, CMSIS-NN's\n"
+            "   instructions per MAC (gcc -O2, same emulator). */\n"
+            "#ifndef MCU_BENCH_DATA_H\n#define MCU_BENCH_DATA_H\n\n", what);
+    for (i = 0; i < n; i++) {
+        void *blob = NULL;
+        size_t len = 0;
+        hostrun h;
+        int8_t *in, *exp_out;
+        dp_rng r;
+        char decl[128];
+        if (get(i, seed, &blob, &len, names[i], sizeof names[i], &r4[i], &r3[i]) != DP_OK) return 1;
+        if (host_open(&h, blob, len, names[i])) return 1;
+        in = (int8_t *)malloc(h.ti.bytes);
+        exp_out = (int8_t *)malloc(h.to.bytes);
+        if (!in || !exp_out) return fail("out of memory", NULL);
+        dp_rng_seed(&r, 200u + (uint64_t)i);
+        rand_bytes(&r, in, h.ti.bytes);
+        if (host_run(&h, in, exp_out)) return 1;
+        fprintf(w.f, "/* %s: %llu MACs, arena %lu */\n", names[i],
+                (unsigned long long)dp_model_macs(&h.m), (unsigned long)dp_model_arena_size(&h.m));
+        snprintf(decl, sizeof decl, "static const unsigned char bench_blob_%d[%lu] __attribute__((aligned(4)))", i,
+                 (unsigned long)len);
+        w_bytes(w.f, decl, blob, len, 0);
+        snprintf(decl, sizeof decl, "static const signed char bench_in_%d[%u]", i, (unsigned)h.ti.bytes);
+        w_bytes(w.f, decl, in, h.ti.bytes, 1);
+        snprintf(decl, sizeof decl, "static const signed char bench_out_%d[%u]", i, (unsigned)h.to.bytes);
+        w_bytes(w.f, decl, exp_out, h.to.bytes, 1);
+        if (dp_model_arena_size(&h.m) > arena_max) arena_max = (unsigned long)dp_model_arena_size(&h.m);
+        free(in); free(exp_out); free(h.arena); free(blob);
+    }
+    fprintf(w.f, "#define BENCH_COUNT %d\n", n);
+    fprintf(w.f, "#define BENCH_ARENA_MAX %luu\n", arena_max);
+    fprintf(w.f, "static const struct bench_layer {\n"
+                 "    const char *name, *cmsis_m4, *cmsis_m3;\n"
+                 "    const unsigned char *blob;\n    unsigned blob_bytes;\n"
+                 "    const signed char *in, *out;\n    unsigned in_bytes, out_bytes;\n"
+                 "} bench_layers[BENCH_COUNT] = {\n");
+    for (i = 0; i < n; i++)
+        fprintf(w.f, "    {\"%s\", \"%s\", \"%s\", bench_blob_%d, sizeof bench_blob_%d, bench_in_%d, bench_out_%d, "
+                     "sizeof bench_in_%d, sizeof bench_out_%d},\n",
+                names[i], r4[i], r3[i], i, i, i, i, i, i);
+    fprintf(w.f, "};\n\n#endif\n");
+    free(names); free(r4); free(r3);
+    if (w_close(&w)) return 1;
+    printf("wrote %s: %d single-layer models\n", out, n);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    int ntests = 4, ncalib = 8, ncount = 60, i;
+    uint64_t seed = 1;
+    const char *pos[3] = {NULL, NULL, NULL};
+    int npos = 0;
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--tests") && i + 1 < argc) ntests = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--calib") && i + 1 < argc) ncalib = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--count") && i + 1 < argc) ncount = atoi(argv[++i]);
+        else if (npos < 3) pos[npos++] = argv[i];
+        else return fail("too many arguments", argv[i]);
+    }
+    if (ntests < 1 || ntests > 64 || ncalib < 1 || ncount < 1 || ncount > 1000)
+        return fail("--tests must be 1..64, --calib >= 1, --count 1..1000", NULL);
+    if (npos == 3 && !strcmp(pos[0], "header")) return cmd_header(pos[1], pos[2], ntests, seed);
+    if (npos == 3 && !strcmp(pos[0], "zoo")) return cmd_zoo(pos[1], pos[2], ncalib, seed);
+    if (npos == 2 && !strcmp(pos[0], "bench")) return write_layers(pos[1], "bench", N_LAYERS, seed, bench_layer);
+    if (npos == 2 && !strcmp(pos[0], "fuzz")) return write_layers(pos[1], "fuzz", ncount, seed, fuzz_layer);
+    fprintf(stderr, "usage: gen_model_data header MODEL.dpm OUT.h [--tests N] [--seed S]\n"
+                    "       gen_model_data zoo NAME OUT.dpm [--calib N] [--seed S]\n"
+                    "       gen_model_data bench OUT.h\n"
+                    "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n");
+    return 2;
+}

@@ -1,0 +1,116 @@
+#!/bin/sh
+# run_tests.sh -- `make test`: build the firmware for m0, m4 and m7, run each
+# under QEMU with a timeout, compare every output byte with the host
+# interpreter's, then the checks.  One line per target:
+#   mcu <t> flash=<text+data> sram=<data+bss> arena=<bytes>
+#       instr_per_inference=<n> instr_per_mac=<x> outputs_match=<yes|no>
+# then one line per check, and `mcu: N passed, M failed` (targets + checks).
+# Env: TEST_TARGETS (default "m0 m4 m7"), TIMEOUT (s, per QEMU run, default
+# 20), DP_DIR (diffprune.h to build the firmware against) with VARIANT (build
+# directory suffix), MCU_ALLOW_SKIP=1 (exit 0 when the toolchain or QEMU is
+# missing), MCU_SKIP_TOO_BIG=1.
+case $0 in */*) cd "${0%/*}" || exit 1 ;; esac
+MAKE=${MAKE:-make}
+TIMEOUT=${TIMEOUT:-20}
+HOSTCC=${HOSTCC:-cc}
+export DP_DIR=${DP_DIR:-..}
+
+missing=""
+for tool in arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm qemu-system-arm timeout "$HOSTCC"; do
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+  if [ "${MCU_ALLOW_SKIP:-0}" = 1 ]; then
+    echo "mcu: SKIPPED, missing:$missing (MCU_ALLOW_SKIP=1)"
+    exit 0
+  fi
+  echo "mcu: cannot test, missing:$missing"
+  echo "  install: apt-get install --no-install-recommends gcc-arm-none-eabi qemu-system-arm"
+  echo "  or set MCU_ALLOW_SKIP=1 to skip the firmware tests"
+  echo "mcu: 0 passed, 1 failed"
+  exit 1
+fi
+
+mkdir -p build
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "mcu check $1: ok"; }
+bad() { fail=$((fail + 1)); echo "mcu check $1: FAILED${2:+ ($2)}"; }
+
+# host side: gen tool, example model (../build/diffprune), model_data.h
+if ! $MAKE --no-print-directory -s data > build/data.log 2>&1; then
+  cat build/data.log
+  echo "mcu: 0 passed, 1 failed (host tool or model data)"
+  exit 1
+fi
+
+counter_bad="" m0_elf="" hang_elf="" hang_machine=""
+for t in ${TEST_TARGETS:-m0 m4 m7}; do
+  case $t in
+    m4) prof=nucleo-f446re; machine=mps2-an386 ;;
+    m7) prof=nucleo-f767zi; machine=mps2-an500 ;;
+    m3) prof=none; machine=mps2-an385 ;;
+    *)  prof=none; machine=microbit ;;
+  esac
+  elf=build/main-$t${VARIANT}/firmware.elf
+  log=build/main-$t${VARIANT}.log
+  if ! $MAKE --no-print-directory -s TARGET=$t PROFILE=$prof > "$log" 2>&1; then
+    cat "$log"
+    echo "mcu $t flash=? sram=? arena=? instr_per_inference=? instr_per_mac=? outputs_match=no (build failed, PROFILE=$prof)"
+    fail=$((fail + 1)); continue
+  fi
+  set -- $(arm-none-eabi-size "$elf" | awk 'NR==2 { print $1 + $2, $2 + $3 }')
+  flash=$1 sram=$2
+  sh ./qemu_run.sh "$TIMEOUT" "$machine" "$elf" > "$log" 2>&1
+  rc=$?
+  val() { sed -n "s/^$1=//p" "$log" | head -n 1; }
+  match=$(val outputs_match)
+  echo "mcu $t flash=$flash sram=$sram arena=$(val arena) instr_per_inference=$(val instr_per_inference)" \
+       "instr_per_mac=$(val instr_per_mac) outputs_match=${match:-no}"
+  if [ "$rc" -eq 0 ] && [ "$match" = yes ]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    sed 's/^/  | /' "$log"
+    case $rc in
+      124) echo "mcu $t: QEMU timed out after $TIMEOUT s" ;;
+      0) ;;
+      *) echo "mcu $t: firmware exit status $rc" ;;
+    esac
+  fi
+  # the SysTick counter measures a 2000-instruction loop to within 8
+  got=$(sed -n 's/^count_check expected=2000 measured=\([0-9]*\).*/\1/p' "$log")
+  if [ -z "$got" ] || [ "$got" -lt 1992 ] || [ "$got" -gt 2008 ]; then
+    counter_bad="$counter_bad $t:${got:-none}"
+  fi
+  [ "$t" = m0 ] && m0_elf=$elf
+  [ -z "$hang_elf" ] && hang_elf=$elf hang_machine=$machine
+done
+if [ -n "$m0_elf" ]; then
+  fsyms=$(arm-none-eabi-nm "$m0_elf" | awk '$3 ~ /^__aeabi_[fd]/ { print $3 }' | tr '\n' ' ')
+  if [ -z "$fsyms" ]; then ok "m0 has no __aeabi_f*/__aeabi_d* (ARMv6-M, no float)"
+  else bad "m0 has no __aeabi_f*/__aeabi_d*" "linked: $fsyms"; fi
+fi
+if [ -z "$counter_bad" ]; then ok "instruction counter measures a 2000-instruction loop to +-8"
+else bad "instruction counter" "measured for 2000:$counter_bad"; fi
+
+# the host CLI gives the gen tool's expected output for test 0
+cli=$(../build/diffprune run build/example.dpm build/model_data.h.in0 2>&1 | head -n 1)
+if [ "$cli" = "$(cat build/model_data.h.out0)" ]; then ok "host CLI 'diffprune run' agrees with the expected outputs"
+else bad "host CLI agrees" "cli: $cli; expected: $(cat build/model_data.h.out0)"; fi
+
+# a hung firmware is stopped by the timeout, with a message
+if [ -n "$hang_elf" ]; then
+  hang=$(sh ./qemu_run.sh 2 "$hang_machine" "$hang_elf" hang 2>&1)
+  if [ $? -eq 124 ] && echo "$hang" | grep -q 'timed out'; then ok "a hung QEMU run times out with a message"
+  else bad "timeout" "$hang"; fi
+fi
+
+# an unpruned backbone is refused for NUCLEO-F446RE in plain words
+if [ "${MCU_SKIP_TOO_BIG:-0}" != 1 ]; then
+  big=$(TOO_BIG_MODELS=mobilenet_v2_160 TOO_BIG_RUN=0 sh ./too_big_demo.sh 2>&1)
+  if [ $? -eq 0 ]; then ok "unpruned mobilenet_v2_160 refused for NUCLEO-F446RE: $(echo "$big" | grep 'SRAM over' | sed 's/^error: model does not fit NUCLEO-F446RE: //')"
+  else echo "$big"; bad "too-big model refused"; fi
+fi
+
+echo "mcu: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
