@@ -4,6 +4,9 @@
 #                   compile checks (C99 gcc/clang -pedantic, C++, freestanding)
 #   make demo       the main job (installs Fashion-MNIST when it can)
 #   make bench-train  training speed against PyTorch (when installed)
+#   make bench-sched  time and DP states of the exact peak-memory scheduler
+#   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
+#   make -C mcu test / bench   the firmware under qemu (part of make test)
 CC      ?= cc
 CFLAGS  ?= -O3 -march=native
 OMP     ?= -fopenmp
@@ -11,10 +14,10 @@ WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart
-TESTS    = test_grad test_train test_gzip test_infer test_sched test_export
+TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_fuzz_replay
 THREADS ?= 2
 
-.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched clean
+.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean
 all: $(EXAMPLES)
 
 $(B):
@@ -67,6 +70,15 @@ data:
 
 bench-train: $(B)/bench_train
 	@sh bench/bench_train.sh $(THREADS)
+
+# the replay test also depends on the fuzz target's checks and the corpus
+$(B)/test_fuzz_replay $(B)/noomp_fuzz_replay $(B)/san_fuzz_replay: tests/fuzz_model.c $(wildcard tests/fuzz_corpus/*)
+
+# libFuzzer on the model loader and interpreter for FUZZ_SECONDS (clang and
+# libclang-rt); findings go to build/fuzz/, a crash gives a non-zero exit
+FUZZ_SECONDS ?= 60
+fuzz:
+	@sh tests/fuzz.sh $(FUZZ_SECONDS)
 
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune

@@ -1153,7 +1153,7 @@ int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift)
 }
 
 /* ---- >>dot  inner loops ----
-   Every conv/fc MAC of the portable kernels goes through these. Cores with
+   The portable kernels run their MACs here and in >>fast. Cores with
    the DSP extension run the kernels of >>dsp instead (SXTAB16 + SMLAD on 4
    bytes at a time, four output channels per input word), bit-identical. */
 static int32_t dp__dot_s8(const int8_t *a, const int8_t *b, int32_t n)
@@ -1178,28 +1178,6 @@ static int32_t dp__dot_off_s8(const int8_t *a, const int8_t *b, int32_t n, int32
     for (; i < n; i++) s0 += (a[i] + off) * b[i];
     return s0 + s1;
 }
-/* two output channels sharing one input row: each x byte loaded once */
-static void dp__dot2_s8(const int8_t *a, const int8_t *b0, const int8_t *b1,
-                        int32_t n, int32_t off, int fold, int32_t *s0, int32_t *s1)
-{
-    int32_t t0 = 0, t1 = 0, i = 0;
-    if (fold) {
-        for (; i + 2 <= n; i += 2) {
-            const int32_t x0 = a[i], x1 = a[i + 1];
-            t0 += x0 * b0[i] + x1 * b0[i + 1];
-            t1 += x0 * b1[i] + x1 * b1[i + 1];
-        }
-        for (; i < n; i++) { t0 += a[i] * b0[i]; t1 += a[i] * b1[i]; }
-    } else {
-        for (; i < n; i++) {
-            const int32_t x = a[i] + off;
-            t0 += x * b0[i];
-            t1 += x * b1[i];
-        }
-    }
-    *s0 += t0;
-    *s1 += t1;
-}
 /* one output channel: the odd one left over by the pairs */
 static int32_t dp__dot1_s8(const int8_t *a, const int8_t *b, int32_t n, int32_t off, int fold)
 {
@@ -1214,6 +1192,174 @@ static int32_t dp__bias_fold(const int32_t *bias, const int32_t *ksum, int32_t c
 {
     const int32_t b = bias ? bias[c] : 0;
     return ksum ? dp__wadd(b, -in_zp * ksum[c]) : b;
+}
+
+/* ---- >>fast  helpers of the portable kernels' fast paths ----
+   dp__rq_fast: dp__requant for mult >= 0, -31 <= shift <= 30 and zp, lo,
+   hi within int8 (dp__rq_ok checks every channel once per call); lz, hz
+   are lo - zp, hi - zp. shift >= 0: dp__qmul_high of the shifted acc (no
+   saturation case with mult >= 0) and no rounding division. shift < 0: one
+   rounding step does TFLite's two (as in >>dsp): u = floor((acc*mult +
+   2^30 - [acc < 0] * 2^31) / 2^31), then ((u >> (rs-1)) + 1) >> 1. The
+   products are below 2^62 in magnitude, so adding 2^62 makes the sums
+   non-negative and the floors logical shifts. Clamping v to [lz, hz]
+   before adding zp is dp__requant's clamp to +-512, + zp, clamp to [lo,
+   hi] (beyond +-512 both give lo or hi), and cannot overflow. */
+#if defined(__GNUC__) || defined(__clang__)
+#define DP__PI static __inline__ __attribute__((always_inline))
+#else
+#define DP__PI static
+#endif
+DP__PI int8_t dp__rq_fast(int32_t acc, int32_t mult, int32_t shift, int32_t zp, int32_t lz, int32_t hz)
+{
+    const int64_t c = ((int64_t)1 << 62) + ((int64_t)1 << 30);
+    int32_t v;
+    if (shift < 0) {
+        /* v = floor((acc*mult + 2^30) / 2^31), u = v - [acc < 0] */
+        const uint64_t t = (uint64_t)((int64_t)acc * mult + c);
+        const int32_t u = dp__u2s((uint32_t)(t >> 31) ^ 0x80000000u) + dp__asr(acc, 31);
+        v = dp__asr(dp__asr(u, -shift - 1) + 1, 1);
+    } else {
+        const int32_t a = dp__u2s((uint32_t)acc << shift);
+        const uint64_t t = (uint64_t)((int64_t)a * mult + c);
+        v = dp__u2s((uint32_t)(t >> 31) ^ 0x80000000u);
+    }
+    v = v < lz ? lz : v;
+    v = v > hz ? hz : v;
+    return (int8_t)(v + zp);
+}
+/* the output stage of one kernel call: dp__rq_fast when dp__rq_ok */
+typedef struct dp__oq {
+    int fast;
+    int32_t zp, lo, hi, lz, hz;
+} dp__oq;
+DP__PI int8_t dp__outq(int32_t acc, int32_t mult, int32_t shift, const dp__oq *q)
+{
+    return q->fast ? dp__rq_fast(acc, mult, shift, q->zp, q->lz, q->hz)
+                   : dp__requant(acc, mult, shift, q->zp, q->lo, q->hi);
+}
+/* bias of channel c: zero point folded in (fz, needs ksum) or plain */
+DP__PI int32_t dp__cbias(const int32_t *bias, const int32_t *ksum, int32_t c, int32_t in_zp, int fz)
+{
+    return fz ? dp__bias_fold(bias, ksum, c, in_zp) : bias ? bias[c] : 0;
+}
+static int dp__rq_ok(const int32_t *mult, const int32_t *shift, int32_t n,
+                     int32_t zp, int32_t lo, int32_t hi)
+{
+    int32_t i;
+    if (zp < -128 || zp > 127 || lo < -128 || hi > 127) return 0;
+    for (i = 0; i < n; i++)
+        if (mult[i] < 0 || shift[i] > 30 || shift[i] < -31) return 0;
+    return 1;
+}
+static void dp__oq_init(dp__oq *q, const int32_t *mult, const int32_t *shift, int32_t n,
+                        int32_t zp, int32_t lo, int32_t hi)
+{
+    q->fast = dp__rq_ok(mult, shift, n, zp, lo, hi);
+    q->zp = zp; q->lo = lo; q->hi = hi; q->lz = lo - zp; q->hz = hi - zp;
+}
+/* two pixels (inputs a, c) times two output channels (weight rows b0, b1):
+   s[0] += a.b0, s[1] += a.b1, s[2] += c.b0, s[3] += c.b1, each byte + off
+   (off == 0: the zero point is folded into the bias) */
+#define DP__MAC22(j)                                                   \
+    do {                                                               \
+        const int32_t xa_ = a[j], xc_ = c[j], u_ = b0[j], v_ = b1[j];  \
+        s0 += xa_ * u_; s1 += xa_ * v_; s2 += xc_ * u_; s3 += xc_ * v_;  \
+    } while (0)
+#if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_8M_MAIN__)
+/* Cores with a one-instruction 32x32+64 multiply-accumulate (SMLAL) but no
+   DSP kernels (Cortex-M3; M33 without DSP or with DP_NO_DSP): with off == 0, one product
+   (a + c * 2^23) * b gives a*b + c*b * 2^23. Chunks of at most 255 bytes
+   keep |sum a*b| < 255 * 2^14 < 2^22, so the low 23 bits of the 64-bit sum
+   hold it exactly (sign-extended) and the rest is sum c*b: exact. */
+#define DP__PACK23 1
+#define DP__MAC22P(j)                                                  \
+    do {                                                               \
+        const int32_t xp_ = a[j] + c[j] * (1 << 23);                   \
+        t0 += (int64_t)xp_ * b0[j]; t1 += (int64_t)xp_ * b1[j];          \
+    } while (0)
+/* n <= 255 bytes: s[0] += a.b0, s[1] += a.b1, s[2] += c.b0, s[3] += c.b1.
+   t = lo + hi * 2^23 with |lo| < 2^22; t - lo is a multiple of 2^23, so the
+   low 32 bits of hi are those of (t - lo) >> 23, logical. */
+static void dp__dot22p_s8(const int8_t *a, const int8_t *c, const int8_t *b0, const int8_t *b1,
+                          int32_t n, int32_t *s)
+{
+    int64_t t0 = 0, t1 = 0;
+    int32_t l0, l1;
+    for (; n >= 8; n -= 8) {
+        DP__MAC22P(0); DP__MAC22P(1); DP__MAC22P(2); DP__MAC22P(3);
+        DP__MAC22P(4); DP__MAC22P(5); DP__MAC22P(6); DP__MAC22P(7);
+        a += 8; c += 8; b0 += 8; b1 += 8;
+    }
+    for (; n > 0; n--) {
+        DP__MAC22P(0);
+        a++; c++; b0++; b1++;
+    }
+    l0 = (int32_t)((uint32_t)((uint64_t)t0 & 0x7FFFFFu));
+    l1 = (int32_t)((uint32_t)((uint64_t)t1 & 0x7FFFFFu));
+    l0 = l0 >= (1 << 22) ? l0 - (1 << 23) : l0;
+    l1 = l1 >= (1 << 22) ? l1 - (1 << 23) : l1;
+    s[0] = dp__wadd(s[0], l0);
+    s[1] = dp__wadd(s[1], l1);
+    s[2] = dp__wadd(s[2], dp__u2s((uint32_t)(((uint64_t)t0 - (uint64_t)(int64_t)l0) >> 23)));
+    s[3] = dp__wadd(s[3], dp__u2s((uint32_t)(((uint64_t)t1 - (uint64_t)(int64_t)l1) >> 23)));
+}
+#endif
+static void dp__dot22_s8(const int8_t *a, const int8_t *c, const int8_t *b0, const int8_t *b1,
+                         int32_t n, int32_t off, int32_t *s)
+{
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#ifdef DP__PACK23
+    if (off == 0) {
+        for (; n > 255; n -= 255, a += 255, c += 255, b0 += 255, b1 += 255) dp__dot22p_s8(a, c, b0, b1, 255, s);
+        dp__dot22p_s8(a, c, b0, b1, n, s);
+        return;
+    }
+#endif
+    if (off == 0) {
+        for (; n >= 4; n -= 4) {
+            DP__MAC22(0); DP__MAC22(1); DP__MAC22(2); DP__MAC22(3);
+            a += 4; c += 4; b0 += 4; b1 += 4;
+        }
+    }
+    for (; n > 0; n--) {
+        const int32_t xa = *a++ + off, xc = *c++ + off, u = *b0++, v = *b1++;
+        s0 += xa * u; s1 += xa * v; s2 += xc * u; s3 += xc * v;
+    }
+    s[0] += s0; s[1] += s1; s[2] += s2; s[3] += s3;
+}
+/* four output channels, weight rows b + k*bs (k < 4), over one input
+   vector a[n]: every x byte is loaded once for four MACs. s[k] +=
+   sum (a[i] + off) * b[k*bs + i]; off == 0 (zero point folded into the
+   bias) skips the add. */
+#define DP__MAC4(j, xv)                                        \
+    do {                                                       \
+        const int32_t x_ = (xv);                               \
+        s0 += x_ * b0[j]; s1 += x_ * b1[j];                    \
+        s2 += x_ * b2[j]; s3 += x_ * b3[j];                    \
+    } while (0)
+static void dp__dot4_s8(const int8_t *a, const int8_t *b, int32_t bs, int32_t n,
+                        int32_t off, int32_t *s)
+{
+    const int8_t *b0 = b, *b1 = b + bs, *b2 = b1 + bs, *b3 = b2 + bs;
+    int32_t s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    if (off == 0) {
+        for (; n >= 4; n -= 4) {
+            DP__MAC4(0, a[0]); DP__MAC4(1, a[1]); DP__MAC4(2, a[2]); DP__MAC4(3, a[3]);
+            a += 4; b0 += 4; b1 += 4; b2 += 4; b3 += 4;
+        }
+        for (; n > 0; n--) {
+            DP__MAC4(0, a[0]);
+            a++; b0++; b1++; b2++; b3++;
+        }
+    } else {
+        for (; n >= 2; n -= 2) {
+            DP__MAC4(0, a[0] + off); DP__MAC4(1, a[1] + off);
+            a += 2; b0 += 2; b1 += 2; b2 += 2; b3 += 2;
+        }
+        if (n) DP__MAC4(0, a[0] + off);
+    }
+    s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
 }
 
 /* ---- >>dsp  kernels for cores with the DSP extension (Cortex-M4, M7, M33,
@@ -1644,179 +1790,382 @@ static void dp__dwconv2d_dsp(int8_t *y, const int8_t *x, const int8_t *w, const 
 
 
 /* ---- >>kernels (optimised; used by the interpreter) ---- */
+/* the taps [k0, k1) of one axis that land inside the image (dilation d) */
+static void dp__ptaps(int32_t i0, int32_t k, int32_t d, int32_t n, int32_t *k0, int32_t *k1)
+{
+    int32_t a = 0, b = k;
+    while (a < b && i0 + a * d < 0) a++;
+    while (b > a && i0 + (b - 1) * d >= n) b--;
+    *k0 = a;
+    *k1 = b;
+}
+/* the outputs [*o0, *o1) of one axis whose taps all lie inside the image */
+static void dp__inner(int32_t nout, int32_t stride, int32_t pad, int32_t k, int32_t d, int32_t nin,
+                      int32_t *o0, int32_t *o1)
+{
+    int32_t a = 0, b;
+    while (a < nout && a * stride - pad < 0) a++;
+    b = a;
+    while (b < nout && b * stride - pad + (k - 1) * d < nin) b++;
+    *o0 = a;
+    *o1 = b;
+}
+
+/* dp__rq_fast for shift < 0, rs1 = -shift - 1 */
+DP__PI int8_t dp__rq_neg(int32_t acc, int32_t mult, int32_t rs1, int32_t zp, int32_t lz, int32_t hz)
+{
+    const uint64_t t = (uint64_t)((int64_t)acc * mult + (((int64_t)1 << 62) + ((int64_t)1 << 30)));
+    const int32_t u = dp__u2s((uint32_t)(t >> 31) ^ 0x80000000u) + dp__asr(acc, 31);
+    int32_t v = dp__asr(dp__asr(u, rs1) + 1, 1);
+    v = v < lz ? lz : v;
+    v = v > hz ? hz : v;
+    return (int8_t)(v + zp);
+}
+/* outputs of two pixels (ya, yb) x two channels (one when !two): a from
+   dp__dot22_s8, biases b0, b1, mult and shift of the first channel */
+static void dp__out22(int8_t *ya, int8_t *yb, const int32_t *a, int two, int32_t b0, int32_t b1,
+                      const int32_t *mult, const int32_t *shift, const dp__oq *q)
+{
+    const int32_t m0 = mult[0], s0 = shift[0];
+    if (q->fast && s0 < 0) {
+        ya[0] = dp__rq_neg(dp__wadd(a[0], b0), m0, -s0 - 1, q->zp, q->lz, q->hz);
+        yb[0] = dp__rq_neg(dp__wadd(a[2], b0), m0, -s0 - 1, q->zp, q->lz, q->hz);
+    } else {
+        ya[0] = dp__outq(dp__wadd(a[0], b0), m0, s0, q);
+        yb[0] = dp__outq(dp__wadd(a[2], b0), m0, s0, q);
+    }
+    if (two) {
+        const int32_t m1 = mult[1], s1 = shift[1];
+        if (q->fast && s1 < 0) {
+            ya[1] = dp__rq_neg(dp__wadd(a[1], b1), m1, -s1 - 1, q->zp, q->lz, q->hz);
+            yb[1] = dp__rq_neg(dp__wadd(a[3], b1), m1, -s1 - 1, q->zp, q->lz, q->hz);
+        } else {
+            ya[1] = dp__outq(dp__wadd(a[1], b1), m1, s1, q);
+            yb[1] = dp__outq(dp__wadd(a[3], b1), m1, s1, q);
+        }
+    }
+}
+
+/* Portable conv. Pairs of interior pixels run two output channels at a
+   time (dp__dot22_s8: each loaded byte used twice), other pixels four
+   channels (dp__dot4_s8) over the taps clipped to the image: no bounds
+   check per tap. Interior pixels with kernel sums fold the zero point into
+   the bias; border pixels, and all without ksum, add it to x. One input
+   channel and 3x3: the nine input bytes of a pixel are loaded once for all
+   output channels. */
 void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *ksum,
                   const int32_t *mult, const int32_t *shift,
                   const dp_qconv_params *p, dp_shape in, dp_shape out)
 {
     const int32_t cin = in.c, cout = out.c, kh = p->kh, kw = p->kw;
-    const int32_t dh = p->dil_h, dw = p->dil_w, off = -p->in_zp;
-    const int32_t zo = p->out_zp, lo = p->act_min, hi = p->act_max;
-    const int32_t wrow = kw * cin, wch = kh * wrow, xrow = in.w * cin;
-    const int fold = ksum != NULL;
-    int32_t oy, ox, co, ky, kx;
+    const int32_t dh = p->dil_h, dw = p->dil_w, sh = p->stride_h, sw = p->stride_w;
+    const int32_t pt = p->pad_t, pl = p->pad_l, in_zp = p->in_zp, off = -in_zp;
+    const int32_t wrow = kw * cin, wch = kh * wrow;
+    int32_t xrow = in.w * cin;
+    const int fold = ksum != NULL, k3 = cin == 1 && kh == 3 && kw == 3 && dh == 1 && dw == 1;
+    dp__oq q;
+    int32_t oy, ox, co, ky, kx, j, ox0, ox1;
 
 #ifdef DP__DSP
+    (void)sh; (void)sw; (void)pt; (void)pl; (void)off; (void)wrow; (void)wch; (void)xrow; (void)k3;
     dp__conv2d_dsp(y, x, w, bias, mult, shift, p, in, out);
     return;
 #endif
 
-    if (kh == 1 && kw == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-        p->pad_t == 0 && p->pad_l == 0 && p->pad_b == 0 && p->pad_r == 0) {
-        /* 1x1, stride 1: out pixel i is in pixel i, a matrix product */
-        const int32_t npix = in.h * in.w;
-        int32_t i;
-        for (i = 0; i < npix; i++) {
-            const int8_t *xp = x + i * cin;
-            int8_t *yp = y + i * cout;
-            for (co = 0; co < cout; co += 2) {
-                const int two = co + 1 < cout;
-                const int8_t *w0 = w + co * cin;
-                int32_t a0 = 0, a1 = 0;
-                if (two) dp__dot2_s8(xp, w0, w0 + cin, cin, off, fold, &a0, &a1);
-                else a0 = dp__dot1_s8(xp, w0, cin, off, fold);
-                a0 = dp__wadd(a0, dp__bias_fold(bias, ksum, co, p->in_zp));
-                yp[co] = dp__requant(a0, mult[co], shift[co], zo, lo, hi);
-                if (two) {
-                    a1 = dp__wadd(a1, dp__bias_fold(bias, ksum, co + 1, p->in_zp));
-                    yp[co + 1] = dp__requant(a1, mult[co + 1], shift[co + 1], zo, lo, hi);
-                }
-            }
-        }
-        return;
+    dp__oq_init(&q, mult, shift, cout, p->out_zp, p->act_min, p->act_max);
+    if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && p->pad_b == 0 && p->pad_r == 0 &&
+        out.h == in.h && out.w == in.w) {
+        /* 1x1, stride 1: one row of h*w pixels (pairs across rows) */
+        in.w *= in.h;
+        in.h = 1;
+        out.w = in.w;
+        out.h = 1;
+        xrow = in.w * cin;
     }
+    dp__inner(out.w, sw, pl, kw, dw, in.w, &ox0, &ox1);
     for (oy = 0; oy < out.h; oy++) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_t;
-        const int rows_inside = iy0 >= 0 && iy0 + (kh - 1) * dh < in.h;
+        const int32_t iy0 = oy * sh - pt;
+        const int rows_in = iy0 >= 0 && iy0 + (kh - 1) * dh < in.h;
+        int32_t ky0, ky1;
+        dp__ptaps(iy0, kh, dh, in.h, &ky0, &ky1);
         for (ox = 0; ox < out.w; ox++) {
-            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            const int32_t ix0 = ox * sw - pl;
+            const int full = rows_in && ox >= ox0 && ox < ox1, fz = full && fold;
+            const int32_t o = fz ? 0 : off;
             int8_t *yp = y + (oy * out.w + ox) * cout;
-            if (rows_inside && ix0 >= 0 && ix0 + (kw - 1) * dw < in.w) {
-                /* interior: every tap is in the image. With dil_w == 1 a
-                   kernel row is kw*cin contiguous bytes in x and in w. */
-                const int8_t *xb = x + iy0 * xrow + ix0 * cin;
+            int32_t kx0, kx1;
+            if (full && k3) {
+                const int8_t *xp = x + iy0 * xrow + ix0;
+                const int32_t x0 = xp[0] + o, x1 = xp[1] + o, x2 = xp[2] + o;
+                const int32_t x3 = xp[xrow] + o, x4 = xp[xrow + 1] + o, x5 = xp[xrow + 2] + o;
+                const int32_t x6 = xp[2 * xrow] + o, x7 = xp[2 * xrow + 1] + o, x8 = xp[2 * xrow + 2] + o;
+                const int8_t *wp = w;
+                for (co = 0; co < cout; co++, wp += 9) {
+                    const int32_t a = x0 * wp[0] + x1 * wp[1] + x2 * wp[2] + x3 * wp[3] + x4 * wp[4] +
+                                      x5 * wp[5] + x6 * wp[6] + x7 * wp[7] + x8 * wp[8];
+                    yp[co] = dp__outq(dp__wadd(a, dp__cbias(bias, ksum, co, in_zp, fz)), mult[co], shift[co], &q);
+                }
+                continue;
+            }
+            if (full && ox + 1 < ox1) {
+                /* two interior pixels, two output channels at a time */
+                const int8_t *xa = x + iy0 * xrow + ix0 * cin, *xb = xa + sw * cin;
+                int8_t *yb = yp + cout;
                 for (co = 0; co < cout; co += 2) {
                     const int two = co + 1 < cout;
-                    const int8_t *w0 = w + co * wch;
-                    int32_t a0 = 0, a1 = 0;
+                    const int8_t *w0 = w + co * wch, *w1 = two ? w0 + wch : w0;
+                    int32_t a[4];
+                    a[0] = a[1] = a[2] = a[3] = 0;
                     for (ky = 0; ky < kh; ky++) {
-                        const int8_t *xr = xb + ky * dh * xrow, *wr = w0 + ky * wrow;
+                        const int32_t xo = ky * dh * xrow, wo = ky * wrow;
                         if (dw == 1) {
-                            if (two) dp__dot2_s8(xr, wr, wr + wch, wrow, off, fold, &a0, &a1);
-                            else a0 += dp__dot1_s8(xr, wr, wrow, off, fold);
+                            dp__dot22_s8(xa + xo, xb + xo, w0 + wo, w1 + wo, wrow, o, a);
                         } else {
                             for (kx = 0; kx < kw; kx++) {
-                                const int8_t *xk = xr + kx * dw * cin, *wk = wr + kx * cin;
-                                if (two) dp__dot2_s8(xk, wk, wk + wch, cin, off, fold, &a0, &a1);
-                                else a0 += dp__dot1_s8(xk, wk, cin, off, fold);
+                                const int32_t xk = xo + kx * dw * cin, wk = wo + kx * cin;
+                                dp__dot22_s8(xa + xk, xb + xk, w0 + wk, w1 + wk, cin, o, a);
                             }
                         }
                     }
-                    a0 = dp__wadd(a0, dp__bias_fold(bias, ksum, co, p->in_zp));
-                    yp[co] = dp__requant(a0, mult[co], shift[co], zo, lo, hi);
-                    if (two) {
-                        a1 = dp__wadd(a1, dp__bias_fold(bias, ksum, co + 1, p->in_zp));
-                        yp[co + 1] = dp__requant(a1, mult[co + 1], shift[co + 1], zo, lo, hi);
-                    }
+                    dp__out22(yp + co, yb + co, a, two, dp__cbias(bias, ksum, co, in_zp, fz),
+                              two ? dp__cbias(bias, ksum, co + 1, in_zp, fz) : 0, mult + co, shift + co, &q);
                 }
+                ox++;
+                continue;
+            }
+            if (full) {
+                kx0 = 0;
+                kx1 = kw;
             } else {
-                /* border: taps in the padding contribute (zp - zp) * w = 0 */
-                for (co = 0; co < cout; co++) {
-                    int32_t a = 0;
-                    for (ky = 0; ky < kh; ky++) {
-                        const int32_t iy = iy0 + ky * dh;
-                        if (iy < 0 || iy >= in.h) continue;
-                        for (kx = 0; kx < kw; kx++) {
-                            const int32_t ix = ix0 + kx * dw;
-                            if (ix < 0 || ix >= in.w) continue;
-                            a += dp__dot_off_s8(x + iy * xrow + ix * cin,
-                                                w + co * wch + ky * wrow + kx * cin, cin, off);
+                dp__ptaps(ix0, kw, dw, in.w, &kx0, &kx1);
+            }
+            for (co = 0; co < cout; co += 4) {
+                const int32_t nb = cout - co < 4 ? cout - co : 4;
+                const int8_t *wc = w + co * wch;
+                int32_t a[4];
+                a[0] = a[1] = a[2] = a[3] = 0;
+                for (ky = ky0; ky < ky1; ky++) {
+                    const int8_t *xr = x + (iy0 + ky * dh) * xrow + ix0 * cin;
+                    const int8_t *wr = wc + ky * wrow;
+                    if (dw == 1) {
+                        const int32_t n = (kx1 - kx0) * cin;
+                        if (nb == 4) dp__dot4_s8(xr + kx0 * cin, wr + kx0 * cin, wch, n, o, a);
+                        else
+                            for (j = 0; j < nb; j++)
+                                a[j] += dp__dot1_s8(xr + kx0 * cin, wr + j * wch + kx0 * cin, n, o, o == 0);
+                    } else {
+                        for (kx = kx0; kx < kx1; kx++) {
+                            const int8_t *xk = xr + kx * dw * cin, *wk = wr + kx * cin;
+                            if (nb == 4) dp__dot4_s8(xk, wk, wch, cin, o, a);
+                            else
+                                for (j = 0; j < nb; j++) a[j] += dp__dot1_s8(xk, wk + j * wch, cin, o, o == 0);
                         }
                     }
-                    a = dp__wadd(a, bias ? bias[co] : 0);
-                    yp[co] = dp__requant(a, mult[co], shift[co], zo, lo, hi);
+                }
+                for (j = 0; j < nb; j++) {
+                    const int32_t c = co + j;
+                    yp[c] = dp__outq(dp__wadd(a[j], dp__cbias(bias, ksum, c, in_zp, fz)), mult[c], shift[c], &q);
                 }
             }
         }
     }
 }
 
+/* one output of the portable depthwise conv: taps [ky0, ky1) x [kx0, kx1), x - zp */
+static int32_t dp__dw_taps(const int8_t *xc, const int8_t *wc, int32_t C, int32_t xrow,
+                           int32_t iy0, int32_t ix0, int32_t ky0, int32_t ky1, int32_t kx0, int32_t kx1,
+                           const dp_qconv_params *p, int32_t off)
+{
+    const int32_t dh = p->dil_h, dw = p->dil_w, kw = p->kw;
+    const int8_t *xr = xc + (iy0 + ky0 * dh) * xrow + (ix0 + kx0 * dw) * C;
+    const int8_t *wr = wc + (ky0 * kw + kx0) * C;
+    int32_t ky, kx, acc = 0;
+    for (ky = ky0; ky < ky1; ky++, xr += dh * xrow, wr += kw * C) {
+        const int8_t *xp = xr, *wp = wr;
+        for (kx = kx0; kx < kx1; kx++, xp += dw * C, wp += C) acc += (*xp + off) * *wp;
+    }
+    return acc;
+}
+
+/* n outputs (stride 1) of one channel of a 3-wide depthwise kernel over nr
+   rows, all taps inside the image, zero point folded into b; dp__rq_neg.
+   xp, wr: the first output's first tap and weight; outputs C apart. */
+static void dp__dw3_run(int8_t *yp, const int8_t *xp, const int8_t *wr, int32_t n, int32_t nr,
+                        int32_t C, int32_t xrow, int32_t b, int32_t m, int32_t rs1, const dp__oq *q)
+{
+    const int32_t C2 = 2 * C, C3 = 3 * C;
+    for (; n >= 2; n -= 2, yp += C2, xp += C2) {
+        const int8_t *r = xp, *u = wr;
+        int32_t a0 = 0, a1 = 0, k;
+        for (k = 0; k < nr; k++, r += xrow, u += C3) {
+            const int32_t e1 = r[C], e2 = r[C2], v0 = u[0], v1 = u[C], v2 = u[C2];
+            a0 += r[0] * v0 + e1 * v1 + e2 * v2;
+            a1 += e1 * v0 + e2 * v1 + r[C3] * v2;
+        }
+        yp[0] = dp__rq_neg(dp__wadd(a0, b), m, rs1, q->zp, q->lz, q->hz);
+        yp[C] = dp__rq_neg(dp__wadd(a1, b), m, rs1, q->zp, q->lz, q->hz);
+    }
+    if (n) {
+        const int8_t *r = xp, *u = wr;
+        int32_t a0 = 0, k;
+        for (k = 0; k < nr; k++, r += xrow, u += C3) a0 += r[0] * u[0] + r[C] * u[C] + r[C2] * u[C2];
+        yp[0] = dp__rq_neg(dp__wadd(a0, b), m, rs1, q->zp, q->lz, q->hz);
+    }
+}
+
+/* taps [kx0, kx0 + n) (n <= 3) of nr rows of a 3-wide depthwise kernel, x - zp;
+   r, u: the first tap's input byte and weight */
+static int32_t dp__dw3_part(const int8_t *r, const int8_t *u, int32_t n, int32_t nr, int32_t C,
+                            int32_t xrow, int32_t off)
+{
+    int32_t acc = 0, k;
+    for (k = 0; k < nr; k++, r += xrow, u += 3 * C) {
+        acc += (r[0] + off) * u[0];
+        if (n > 1) acc += (r[C] + off) * u[C];
+        if (n > 2) acc += (r[2 * C] + off) * u[2 * C];
+    }
+    return acc;
+}
+
+/* Portable depthwise: one channel at a time over the whole image, with its
+   requantisation constants and (3x3) its nine weights in locals; 3x3
+   stride 1 runs two output pixels per pass (each loaded byte used twice).
+   Interior pixels fold the zero point into the bias with the channel's
+   weight sum (sum (x - zp) * w = sum x * w - zp * sum w, modulo 2^32 both);
+   border pixels run the taps clipped to the image with x - zp. */
 void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                     const int32_t *bias, const int32_t *mult,
                     const int32_t *shift, const dp_qconv_params *p,
                     dp_shape in, dp_shape out)
 {
     const int32_t C = in.c, kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w;
-    const int32_t off = -p->in_zp, zo = p->out_zp, lo = p->act_min, hi = p->act_max;
-    int32_t oy, ox, c, ky, kx, j;
+    const int32_t sh = p->stride_h, sw = p->stride_w, pt = p->pad_t, pl = p->pad_l;
+    const int32_t off = -p->in_zp, xrow = in.w * C, C2 = 2 * C, C3 = 3 * C, xs = sw * C;
+    const int k3 = kh == 3 && kw == 3 && dh == 1 && dw == 1;
+    dp__oq q;
+    int32_t oy, ox, c, ky, kx, ox0, ox1;
 
 #ifdef DP__DSP
+    (void)sh; (void)sw; (void)pt; (void)pl; (void)off; (void)xrow; (void)C2; (void)C3; (void)xs; (void)k3;
     dp__dwconv2d_dsp(y, x, w, bias, mult, shift, p, in, out);
     return;
 #endif
-    for (oy = 0; oy < out.h; oy++) {
-        const int32_t iy0 = oy * p->stride_h - p->pad_t;
-        for (ox = 0; ox < out.w; ox++) {
-            const int32_t ix0 = ox * p->stride_w - p->pad_l;
-            int8_t *yp = y + (oy * out.w + ox) * C;
-            /* channel blocks of 4 in registers: contiguous in x, w and y */
-            for (c = 0; c < C; c += 4) {
-                const int32_t nb = C - c < 4 ? C - c : 4;
-                int32_t a[4];
-                a[0] = a[1] = a[2] = a[3] = 0;
-                for (ky = 0; ky < kh; ky++) {
-                    const int32_t iy = iy0 + ky * dh;
-                    if (iy < 0 || iy >= in.h) continue;
-                    for (kx = 0; kx < kw; kx++) {
-                        const int32_t ix = ix0 + kx * dw;
-                        const int8_t *xp, *wp;
-                        if (ix < 0 || ix >= in.w) continue;
-                        xp = x + (iy * in.w + ix) * C + c;
-                        wp = w + (ky * kw + kx) * C + c;
-                        if (nb == 4) {
-                            a[0] += (xp[0] + off) * wp[0];
-                            a[1] += (xp[1] + off) * wp[1];
-                            a[2] += (xp[2] + off) * wp[2];
-                            a[3] += (xp[3] + off) * wp[3];
-                        } else {
-                            for (j = 0; j < nb; j++) a[j] += (xp[j] + off) * wp[j];
+    dp__oq_init(&q, mult, shift, C, p->out_zp, p->act_min, p->act_max);
+    dp__inner(out.w, sw, pl, kw, dw, in.w, &ox0, &ox1);
+    for (c = 0; c < C; c++) {
+        const int8_t *wc = w + c, *xc = x + c;
+        const int32_t m = mult[c], s = shift[c], b = bias ? bias[c] : 0;
+        int32_t ws = 0, bf, rs[3];
+        for (ky = 0; ky < kh * kw; ky++) ws += wc[ky * C];
+        bf = dp__wadd(b, off * ws);
+        rs[0] = rs[1] = rs[2] = 0;
+        if (k3)
+            for (ky = 0; ky < 3; ky++) rs[ky] = wc[ky * C3] + wc[ky * C3 + C] + wc[ky * C3 + C2];
+        for (oy = 0; oy < out.h; oy++) {
+            const int32_t iy0 = oy * sh - pt;
+            int32_t ky0, ky1, kx0, kx1, acc;
+            int8_t *yp = y + oy * out.w * C + c;
+            dp__ptaps(iy0, kh, dh, in.h, &ky0, &ky1);
+            if (k3) {
+                /* columns [ox0, ox1) over the rows [ky0, ky1) inside the
+                   image: the rows' weight sums fold the zero point */
+                const int8_t *xr = xc + (iy0 + ky0) * xrow, *wr = wc + ky0 * C3;
+                const int32_t nr = ky1 - ky0;
+                int32_t bfr = b, kk;
+                for (kk = ky0; kk < ky1; kk++) bfr = dp__wadd(bfr, off * rs[kk]);
+                for (ox = 0; ox < out.w; ox++, yp += C) {
+                    if (ox >= ox0 && ox < ox1) {
+                        const int8_t *xp = xr + (ox * sw - pl) * C;
+                        if (sw == 1 && q.fast && s < 0) {
+                            dp__dw3_run(yp, xp, wr, ox1 - ox, nr, C, xrow, bfr, m, -s - 1, &q);
+                            yp += (ox1 - 1 - ox) * C;
+                            ox = ox1 - 1;
+                            continue;
                         }
+                        if (sw == 1) {
+                            for (; ox + 1 < ox1; ox += 2, yp += C2, xp += C2) {
+                                const int8_t *r = xp, *u = wr;
+                                int32_t a1 = 0;
+                                acc = 0;
+                                for (kk = 0; kk < nr; kk++, r += xrow, u += C3) {
+                                    const int32_t e1 = r[C], e2 = r[C2], v1 = u[C], v2 = u[C2];
+                                    acc += r[0] * u[0] + e1 * v1 + e2 * v2;
+                                    a1 += e1 * u[0] + e2 * v1 + r[C3] * v2;
+                                }
+                                yp[0] = dp__outq(dp__wadd(acc, bfr), m, s, &q);
+                                yp[C] = dp__outq(dp__wadd(a1, bfr), m, s, &q);
+                            }
+                        }
+                        for (; ox < ox1; ox++, yp += C, xp += xs) {
+                            const int8_t *r = xp, *u = wr;
+                            acc = 0;
+                            for (kk = 0; kk < nr; kk++, r += xrow, u += C3)
+                                acc += r[0] * u[0] + r[C] * u[C] + r[C2] * u[C2];
+                            *yp = dp__outq(dp__wadd(acc, bfr), m, s, &q);
+                        }
+                        ox--;
+                        yp -= C;
+                        continue;
+                    }
+                    {
+                        const int32_t ix0 = ox * sw - pl;
+                        kx0 = ix0 >= 0 ? 0 : -ix0 < 3 ? -ix0 : 3;
+                        kx1 = in.w - ix0 < 3 ? in.w - ix0 : 3;
+                        acc = b;
+                        if (kx1 > kx0)
+                            acc = dp__wadd(dp__dw3_part(xr + (ix0 + kx0) * C, wr + kx0 * C, kx1 - kx0, nr, C, xrow, off), b);
+                        *yp = dp__outq(acc, m, s, &q);
                     }
                 }
-                for (j = 0; j < nb; j++) {
-                    const int32_t acc = dp__wadd(a[j], bias ? bias[c + j] : 0);
-                    yp[c + j] = dp__requant(acc, mult[c + j], shift[c + j], zo, lo, hi);
+                continue;
+            }
+            for (ox = 0; ox < out.w; ox++, yp += C) {
+                if (ky0 == 0 && ky1 == kh && ox >= ox0 && ox < ox1) {
+                    const int8_t *xp = xc + iy0 * xrow + (ox * sw - pl) * C;
+                    acc = 0;
+                    for (ky = 0; ky < kh; ky++)
+                        for (kx = 0; kx < kw; kx++)
+                            acc += xp[ky * dh * xrow + kx * dw * C] * wc[(ky * kw + kx) * C];
+                    acc = dp__wadd(acc, bf);
+                } else {
+                    const int32_t ix0 = ox * sw - pl;
+                    dp__ptaps(ix0, kw, dw, in.w, &kx0, &kx1);
+                    acc = dp__wadd(dp__dw_taps(xc, wc, C, xrow, iy0, ix0, ky0, ky1, kx0, kx1, p, off), b);
                 }
+                *yp = dp__outq(acc, m, s, &q);
             }
         }
     }
 }
 
+/* Portable FC: four outputs per pass over x (dp__dot4_s8). */
 void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
               const int32_t *bias, const int32_t *ksum, const int32_t *mult,
               const int32_t *shift, const dp_qfc_params *p,
               int32_t n_in, int32_t n_out)
 {
     const int fold = ksum != NULL;
-    int32_t o;
+    const int32_t in_zp = p->in_zp, o = fold ? 0 : -in_zp;
+    dp__oq q;
+    int32_t c, j;
 
 #ifdef DP__DSP
-    (void)ksum; (void)fold;
-    dp__mv_dsp(y, x, w, n_in, n_out, bias, mult, shift, -p->in_zp, p->out_zp, p->act_min, p->act_max);
+    (void)o;
+    dp__mv_dsp(y, x, w, n_in, n_out, bias, mult, shift, -in_zp, p->out_zp, p->act_min, p->act_max);
     return;
 #endif
-    for (o = 0; o < n_out; o += 2) {
-        const int two = o + 1 < n_out;
-        const int8_t *w0 = w + o * n_in;
-        int32_t a0 = 0, a1 = 0;
-        if (two) dp__dot2_s8(x, w0, w0 + n_in, n_in, -p->in_zp, fold, &a0, &a1);
-        else a0 = dp__dot1_s8(x, w0, n_in, -p->in_zp, fold);
-        a0 = dp__wadd(a0, dp__bias_fold(bias, ksum, o, p->in_zp));
-        y[o] = dp__requant(a0, mult[o], shift[o], p->out_zp, p->act_min, p->act_max);
-        if (two) {
-            a1 = dp__wadd(a1, dp__bias_fold(bias, ksum, o + 1, p->in_zp));
-            y[o + 1] = dp__requant(a1, mult[o + 1], shift[o + 1], p->out_zp, p->act_min, p->act_max);
-        }
+    dp__oq_init(&q, mult, shift, n_out, p->out_zp, p->act_min, p->act_max);
+    for (c = 0; c < n_out; c += 4) {
+        const int32_t nb = n_out - c < 4 ? n_out - c : 4;
+        int32_t a[4];
+        a[0] = a[1] = a[2] = a[3] = 0;
+        if (nb == 4) dp__dot4_s8(x, w + c * n_in, n_in, n_in, o, a);
+        else
+            for (j = 0; j < nb; j++) a[j] = dp__dot1_s8(x, w + (c + j) * n_in, n_in, o, fold);
+        for (j = 0; j < nb; j++)
+            y[c + j] = dp__outq(dp__wadd(a[j], dp__bias_fold(bias, ksum, c + j, in_zp)),
+                                mult[c + j], shift[c + j], &q);
     }
 }
 

@@ -6,6 +6,12 @@ need=""
 command -v clang >/dev/null 2>&1 || need="$need clang"
 command -v arm-none-eabi-gcc >/dev/null 2>&1 || need="$need gcc-arm-none-eabi libnewlib-arm-none-eabi"
 command -v qemu-system-arm >/dev/null 2>&1 || need="$need qemu-system-arm"
+# libFuzzer's runtime for `make fuzz` (clang does not pull it in)
+if command -v clang >/dev/null 2>&1 &&
+   ! printf 'int LLVMFuzzerTestOneInput(const char *d, long n) { (void)d; (void)n; return 0; }\n' |
+     clang -x c -fsanitize=fuzzer - -o /dev/null >/dev/null 2>&1; then
+  need="$need libclang-rt-14-dev"
+fi
 [ -n "$need" ] || exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo -n"
