@@ -8,7 +8,11 @@
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
 #   make -C mcu test / bench   the firmware under qemu (part of make test)
 CC      ?= cc
-CFLAGS  ?= -O3 -march=native
+# -mprefer-vector-width=256: on AVX-512 cores (e.g. AMD Zen 4) the GEMM
+# micro-kernel uses 512-bit vectors by itself, and 256-bit auto-vectorised
+# element-wise loops are faster (make bench-train: +12-24% on this machine)
+VW256   := $(shell $(CC) -mprefer-vector-width=256 -E -x c /dev/null >/dev/null 2>&1 && echo -mprefer-vector-width=256)
+CFLAGS  ?= -O3 -march=native $(VW256)
 OMP     ?= -fopenmp
 WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined

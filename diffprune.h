@@ -3788,6 +3788,11 @@ typedef float dp__vf __attribute__((vector_size(4 * DP__VW)));
 /* A is read through six row pointers advancing by `as` floats per step of
    k: (a, a+1, ..., as = MR) for a packed strip, or six rows of a row-major
    matrix (as = 1), which saves packing A when it is used by few B strips. */
+/* GCC in ISO C mode (-std=c99) does not fuse a*b+c into one FMA; the
+   micro-kernel asks for it (2x its throughput on FMA hardware). */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("fp-contract=fast")))
+#endif
 static void dp__ukernel_rows(int kc, const float *const *ar, ptrdiff_t as, const float *b,
                              float *c, int ldc, int acc, int mr, int nr)
 {
