@@ -33,13 +33,13 @@ $(B)/%: examples/%.c diffprune.h | $(B)
 $(B)/bench_%: bench/bench_%.c diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
-$(B)/test_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
+$(B)/test_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
-$(B)/noomp_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
+$(B)/noomp_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $< -lm
 
-$(B)/san_%: tests/test_%.c tests/test_util.h diffprune.h | $(B)
+$(B)/san_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(B)
 	$(CC) $(WARN) $(SAN) $(OMP) -o $@ $< -lm
 
 # Every test three ways: with OpenMP, without it, and under ASan+UBSan.

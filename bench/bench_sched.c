@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 199309L
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
+#include "../tests/test_rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,15 +46,6 @@ static int gb_node(const char *name, int64_t size, int inplace, int k, const int
 }
 static int gb_op(const char *name, int64_t size, int x) { return gb_node(name, size, 0, 1, &x); }
 
-static uint64_t g_rng = 88172645463325252ull;
-static uint32_t rnd(void)
-{
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return (uint32_t)(g_rng >> 16);
-}
-static int rndn(int n) { return (int)(rnd() % (uint32_t)n); }
 
 static void emit(const char *dir, const char *file, const char *title)
 {
@@ -220,6 +212,7 @@ int main(int argc, char **argv)
     const char *dir = argc > 2 && strcmp(argv[1], "--emit") == 0 ? argv[2] : NULL;
     int i, w;
     char what[64];
+    tu_rng = 88172645463325252ull;   /* this file's stream */
 
     /* the paper's backbones, from the layer graph (fused view + DP + arena) */
     for (i = 0; dp_zoo_name(i); i++) {

@@ -36,14 +36,6 @@ static uint32_t crc32_bitwise(uint32_t crc, const void *data, size_t n)
 #include "test_util.h"
 
 /* ---- random numbers ---- */
-static uint64_t rng_s = 0x9E3779B97F4A7C15ull;
-static uint32_t rnd(void)
-{
-    rng_s ^= rng_s >> 12;
-    rng_s ^= rng_s << 25;
-    rng_s ^= rng_s >> 27;
-    return (uint32_t)((rng_s * 2685821657736338717ull) >> 32);
-}
 static int32_t rint_(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 static int32_t ru2s(uint32_t u) { return u <= 0x7FFFFFFFu ? (int32_t)u : (int32_t)(u - 0x80000000u) - 0x7FFFFFFF - 1; }
 static void fill8(int8_t *p, int n)

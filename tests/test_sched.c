@@ -12,15 +12,6 @@
 
 #include "test_util.h"
 
-static uint64_t g_rng = 0x2545F4914F6CDD1Dull;
-static uint32_t rnd(void)
-{
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return (uint32_t)(g_rng >> 16);
-}
-static int rndn(int n) { return (int)(rnd() % (uint32_t)n); }
 
 /* ------------------------------------------------------- graph building */
 
@@ -1026,6 +1017,7 @@ static void test_api(void)
 
 int main(void)
 {
+    tu_rng = 0x2545F4914F6CDD1Dull;   /* this file's stream */
     test_inplace_hand();
     test_two_branch();
     test_api();

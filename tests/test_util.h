@@ -2,6 +2,7 @@
 #ifndef DP_TEST_UTIL_H
 #define DP_TEST_UTIL_H
 #include <stdio.h>
+#include "test_rng.h"
 static int tu_pass = 0, tu_fail = 0;
 /* counts a check; on failure prints where, the condition and a message */
 #define CHECK(cond, ...) do { if (cond) tu_pass++; else { tu_fail++; \
