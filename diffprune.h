@@ -524,7 +524,7 @@ const char *dp_op_name(int op);
 
 typedef enum dp_pad { DP_PAD_SAME = 0, DP_PAD_VALID = 1, DP_PAD_EXPLICIT = 2 } dp_pad;
 typedef enum dp_init { DP_INIT_HE = 0, DP_INIT_GLOROT = 1 } dp_init;
-typedef enum dp_act { DP_ACT_NONE = 0, DP_ACT_RELU = 1, DP_ACT_RELU6 = 2 } dp_act;
+typedef enum dp_act { DP_ACT_NONE = 0, DP_ACT_RELU = 1, DP_ACT_RELU6 = 2, DP_ACT_SWISH = 3 } dp_act;
 
 /* Convolution options; a zeroed struct (or NULL) means: stride 1,
    dilation 1, "same" padding, 1 group, a bias, He initialisation. */
@@ -4437,9 +4437,11 @@ int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
     y = dp_conv2d(g, name, x, cout, k, k, &o);
     snprintf(nm, sizeof nm, "%s_bn", name ? name : "conv");
     y = dp_batchnorm(g, name ? nm : NULL, y);
-    snprintf(nm, sizeof nm, "%s_%s", name ? name : "conv", act == DP_ACT_RELU6 ? "relu6" : "relu");
+    snprintf(nm, sizeof nm, "%s_%s", name ? name : "conv",
+             act == DP_ACT_RELU6 ? "relu6" : act == DP_ACT_SWISH ? "swish" : "relu");
     if (act == DP_ACT_RELU) y = dp_relu(g, name ? nm : NULL, y);
     else if (act == DP_ACT_RELU6) y = dp_relu6(g, name ? nm : NULL, y);
+    else if (act == DP_ACT_SWISH) y = dp_swish(g, name ? nm : NULL, y);
     return y;
 }
 
@@ -4651,7 +4653,6 @@ static void dp__conv_fwd(dp_graph *g, dp__node *nd, int N)
     int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
     int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N);
     long hw = (long)nd->h * nd->w;
-    (void)IH;
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), gi, c;
@@ -8736,10 +8737,9 @@ static int dp__cba(dp_graph *g, int x, int cout, int kh, int kw, int stride, int
     snprintf(na, sizeof na, "%s_act", nm);
     if (act == DP_ACT_RELU) y = dp_relu(g, na, y);
     else if (act == DP_ACT_RELU6) y = dp_relu6(g, na, y);
-    else if (act == 3) y = dp_swish(g, na, y);
+    else if (act == DP_ACT_SWISH) y = dp_swish(g, na, y);
     return y;
 }
-#define DP__SWISH 3
 
 static int dp__dw(dp_graph *g, int x, int k, int stride, int act, const char *fmt, int a, int b)
 {
@@ -8788,12 +8788,12 @@ int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, floa
     static const int cfg[7][5] = {{1, 16, 1, 3, 1}, {6, 24, 2, 3, 2}, {6, 40, 2, 5, 2}, {6, 80, 3, 3, 2},
                                   {6, 112, 3, 5, 1}, {6, 192, 4, 5, 2}, {6, 320, 1, 3, 1}};
     int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__w(32, width);
-    x = dp__cba(g, x, cin, 3, 3, stem_stride > 0 ? stem_stride : 1, 1, 1, DP__SWISH, "stem", 0, 0);
+    x = dp__cba(g, x, cin, 3, 3, stem_stride > 0 ? stem_stride : 1, 1, 1, DP_ACT_SWISH, "stem", 0, 0);
     for (s = 0; s < 7; s++) for (i = 0; i < cfg[s][2]; i++, b++) {
         int cout = dp__w(cfg[s][1], width), st = i ? 1 : cfg[s][4], hid = cin * cfg[s][0], y = x, se, sq;
         char nm[48];
-        if (cfg[s][0] != 1) y = dp__cba(g, y, hid, 1, 1, 1, 1, 1, DP__SWISH, "b%d_expand", b, 0);
-        y = dp__dw(g, y, cfg[s][3], st, DP__SWISH, "b%d_dw", b, 0);
+        if (cfg[s][0] != 1) y = dp__cba(g, y, hid, 1, 1, 1, 1, 1, DP_ACT_SWISH, "b%d_expand", b, 0);
+        y = dp__dw(g, y, cfg[s][3], st, DP_ACT_SWISH, "b%d_dw", b, 0);
         sq = (int)(0.25f * (float)cin); if (sq < 1) sq = 1;
         snprintf(nm, sizeof nm, "b%d_se_pool", b); se = dp_global_avgpool(g, nm, y);
         snprintf(nm, sizeof nm, "b%d_se_reduce", b); se = dp_fc(g, nm, se, sq);
