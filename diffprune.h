@@ -625,6 +625,19 @@ int   dp_graph_backward(dp_graph *g);
 double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
                            int mode, int max_checks, double eps);
 
+/* ---- channel masks (the pruner's mechanism; public for custom pruners) ----
+   A mask multiplies output channel c of a node by m[c] in every forward
+   pass (0/1 when pruning; any value works). With dp_graph_mask_grad(g, 1)
+   each backward pass also adds dL/dm[c] = sum over the batch and positions
+   of dL/dy * (the output before the mask) into a per-node array, read by
+   dp_graph_get_mask_grad and zeroed by dp_graph_clear_mask_grad. The input
+   and the loss node take no mask; m = NULL removes one. */
+int           dp_graph_set_mask(dp_graph *g, int node, const float *m /* [c] */);
+const float  *dp_graph_get_mask(const dp_graph *g, int node);   /* NULL: none */
+int           dp_graph_mask_grad(dp_graph *g, int on);
+const double *dp_graph_get_mask_grad(const dp_graph *g, int node);
+void          dp_graph_clear_mask_grad(dp_graph *g);
+
 /* ---- optimisers ---- */
 typedef enum dp_optim_kind { DP_SGD = 0, DP_ADAM = 1 } dp_optim_kind;
 typedef struct dp_optim_cfg {
@@ -945,6 +958,7 @@ typedef struct dp_op_report {
    depthwise convs and activations, carry 0 and add to their input's). */
 typedef struct dp_resource_grads {
     double *size, *macs, *pmu;     /* [n_nodes] each, caller-allocated or NULL */
+    double *pmu_imprecise;         /* the imprecise PMU's (zero the struct first) */
 } dp_resource_grads;
 
 /* Computes everything at channel counts ch[node] (NULL: the graph's own).
@@ -954,6 +968,112 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
                        dp_resource_grads *grads);
 /* Prints the per-op table (like the paper's Figure 8) to file (FILE*). */
 int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
+
+/* ---- >>prune_api  differentiable pruning toward MCU budgets ----
+   The paper's Section 3 and Appendix A. Every prunable layer (a conv that
+   is not depthwise or grouped, or an FC, whose output does not reach the
+   loss) gets a width multiplier pi in (0, 1], stored as pi = exp(theta) with
+   theta <= 0, so it starts at 1 and only shrinks; it keeps max(1,
+   floor(pi * width)) channels: those of highest salience (|gamma| of the
+   batch norm after it, else the L2 norm of the channel's weights). Layers
+   whose outputs meet in an Add or a channel multiply share one mask (groups
+   by connected components; salience = max over the group); depthwise convs,
+   batch norms and activations follow their input's mask, concat maps
+   channel ranges. Masks are applied at the end of each masked layer's
+   conv -> BN -> activation chain, so pruned channels are exactly zero.
+
+   Every `every` training steps, dp_pruner_update:
+     P_RES (Eq. 2) from the resource model at the current widths: random
+       scalarisation (lambda_i = 1/U(0,1) picks the objective inside the max,
+       without scaling the gradient) or an unweighted sum, over the budgets
+       not yet met (a met budget adds nothing: P_RES is clipped);
+     dP_TSK/dpi (Eq. 5-9) from dL/dmask on held-out batches through the
+       sigmoid relaxation in log-salience at the percentile threshold;
+     theta -= eta * clip(pi * (alpha_res dP_RES/dpi + alpha_tsk dP_TSK/dpi),
+       [0, clip)); focus regime: a layer moves only when dP_RES/dpi > 0;
+     then the masks are recomputed from the saliences.
+   alpha: alpha_res makes the largest first resource gradient equal the clip
+   bound; alpha_tsk = r * P_RES/P_TSK (initial values) * alpha_res.
+   Once every budget is met pi stops; masks keep following the saliences
+   until dp_pruner_freeze. dp_pruner_compact then removes the masked channels
+   for real (weights, batch-norm statistics, optimiser state, QAT ranges):
+   the smaller graph computes the same function and trains faster. */
+typedef enum dp_prune_losses {
+    DP_PRUNE_BOTH = 0, DP_PRUNE_TASK_ONLY = 1, DP_PRUNE_RES_ONLY = 2
+} dp_prune_losses;
+typedef enum dp_pmu_objective {
+    DP_PMU_EXACT = 0,      /* the scheduler's minimum over execution orders  */
+    DP_PMU_IMPRECISE = 1,  /* max over ops of inputs + output (prior work)   */
+    DP_PMU_NONE = 2        /* no PMU objective (the PMU budget is reported)  */
+} dp_pmu_objective;
+typedef enum dp_scalarise { DP_SCALARISE_RANDOM = 0, DP_SCALARISE_SUM = 1 } dp_scalarise;
+
+typedef struct dp_prune_cfg {        /* zero means default everywhere      */
+    int64_t budget_pmu;              /* bytes of activations; 0: no budget */
+    int64_t budget_size;             /* bytes of weights + biases          */
+    int64_t budget_macs;             /* multiply-accumulates per inference */
+    int losses;                      /* dp_prune_losses                    */
+    int pmu_objective;               /* dp_pmu_objective                   */
+    int scalarise;                   /* dp_scalarise                       */
+    float r;                         /* 0 -> 2/3                           */
+    float alpha_res, alpha_tsk;      /* > 0: fixed instead of automatic    */
+    float eta;                       /* eta_pi; 0 -> 1                     */
+    float clip;                      /* 0 -> 0.025                         */
+    int every;                       /* steps per update (for drivers); 0 -> 20 */
+    int no_focus;                    /* 1: no focus regime                 */
+    uint64_t seed;                   /* random scalarisation               */
+} dp_prune_cfg;
+
+typedef struct dp_pruner dp_pruner;
+
+/* Finds the groups, checks the budgets and sets all masks to 1. A budget
+   below what one channel per prunable layer needs is refused with
+   DP_ERR_BUDGET and a message giving the smallest achievable value. */
+dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status,
+                         char *err, size_t err_cap);
+void dp_pruner_free(dp_pruner *p);
+/* One width update (Algorithm 1) with the task loss on (xv, yv, nv)
+   held-out samples (unused by resource-only pruning); step is recorded in
+   the log. After the budgets are met (or when frozen) it only refreshes
+   the masks. */
+int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv,
+                     int nv, long step);
+int dp_pruner_met(const dp_pruner *p);       /* 1 once every budget is met */
+int dp_pruner_freeze(dp_pruner *p);          /* masks stop changing        */
+/* Replaces *g by the compacted graph (and remaps *o's state; o may be
+   NULL). Freezes the pruner; the widths are then fixed. */
+int dp_pruner_compact(dp_pruner *p, dp_graph **g, dp_optim *o);
+/* The current widths as channel counts per node (for dp_graph_resources). */
+const int *dp_pruner_channels(const dp_pruner *p);
+/* Resources at the current widths (exact and imprecise PMU, size, MACs). */
+int dp_pruner_resources(dp_pruner *p, dp_graph *g, dp_resources *res);
+/* Prunable groups: count, and per group its name (the first layer's),
+   original and current width, pi. */
+int dp_pruner_n_groups(const dp_pruner *p);
+int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *width0,
+                    int *width, double *pi);
+/* One CSV row per update: step, update, objective, p_res, p_tsk,
+   pmu_exact, pmu_imprecise, size, macs, then each group's width.
+   Written atomically. */
+int dp_pruner_write_csv(const dp_pruner *p, const char *path);
+/* Per-layer before/after table and totals against the budgets. */
+int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file /* FILE* */);
+const char *dp_pruner_error(const dp_pruner *p);
+
+/* A new graph without the channels that every mask of their tied group
+   sets to 0 (the pruner's groups: see above); other channels, weights,
+   statistics and QAT ranges are copied. It computes what g computes when
+   the dropped channels are zero. o (may be NULL) gets its state remapped
+   and then belongs to the new graph. NULL on failure (*status says why). */
+dp_graph *dp_graph_compact(dp_graph *g, dp_optim *o, int *status);
+
+/* Eq. 9 by itself, for one group of C channels with saliences s[] (> 0),
+   loss gradients dldm[] with respect to the mask and threshold s0:
+   C * sum_j dldm_j * w_j with w_j = (dM_j/ds0) / sum_k dM_k/ds0,
+   M(s, s0) = 1 / (1 + s0/s). */
+double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
+/* The threshold of Eq. 6: s0 with (1/C) sum_j M(s_j, s0) = pi. */
+double dp_prune_relaxed_threshold(const float *s, int C, double pi);
 
 /* ---- the paper's backbones ----
    Each builds input -> network -> FC(classes) -> softmax_ce into an empty
@@ -3991,6 +4111,12 @@ struct dp_graph {
     float *qrange;                  /* [2*n_nodes] tracked lo, hi         */
     unsigned char *qtail;           /* [n_nodes] 1: an int8 tensor, 2: seen */
     long prof_calls[2];
+    int mask_n;                     /* length of the mask arrays          */
+    float **mask;                   /* [mask_n] channel mask of a node's output */
+    float **mpre;                   /* [mask_n] output before the mask    */
+    size_t *mpre_cap;
+    double **mgrad;                 /* [mask_n] accumulated dL/dmask      */
+    int mask_grad, mask_pre_ok;     /* dp_graph_mask_grad; pre copies valid */
 };
 
 static const char *const dp__op_names[DP_OP_COUNT] = {
@@ -4028,6 +4154,14 @@ static void dp__free_buffers(dp_graph *g)
     g->batch_cap = 0;
 }
 
+static void dp__mask_free(dp_graph *g)
+{
+    int i;
+    for (i = 0; g->mask && i < g->mask_n; i++) { DP_FREE(g->mask[i]); DP_FREE(g->mpre[i]); DP_FREE(g->mgrad[i]); }
+    DP_FREE(g->mask); DP_FREE(g->mpre); DP_FREE(g->mpre_cap); DP_FREE(g->mgrad);
+    g->mask = g->mpre = NULL; g->mpre_cap = NULL; g->mgrad = NULL; g->mask_n = 0;
+}
+
 void dp_graph_free(dp_graph *g)
 {
     int i;
@@ -4037,6 +4171,7 @@ void dp_graph_free(dp_graph *g)
     DP_FREE(g->nodes); DP_FREE(g->params); DP_FREE(g->grads); DP_FREE(g->state);
     DP_FREE(g->prof);
     DP_FREE(g->params_q); DP_FREE(g->qrange); DP_FREE(g->qtail);
+    dp__mask_free(g);
     DP_FREE(g);
 }
 
@@ -4470,7 +4605,8 @@ static void dp__plan_fusion(dp_graph *g)
     if (g->no_fuse || g->input_grad) return;   /* the gradient check sees every node */
     for (i = 0; i + 1 < g->n_nodes; i++) {
         dp__node *bn = &g->nodes[i], *a = &g->nodes[i + 1];
-        if (bn->op == DP_OP_BN && bn->n_cons == 1 && (a->op == DP_OP_RELU || a->op == DP_OP_RELU6) && a->in[0] == i) {
+        if (bn->op == DP_OP_BN && bn->n_cons == 1 && (a->op == DP_OP_RELU || a->op == DP_OP_RELU6) && a->in[0] == i
+            && !(i < g->mask_n && g->mask[i])) {
             bn->fused = a->op;
             a->fused = 1;
         }
@@ -5432,6 +5568,127 @@ static void dp__qat_act(dp_graph *g, int t, int n, int train)
     }
 }
 
+/* ---- >>masks  channel masks at node outputs ---- */
+static int dp__mask_arrays(dp_graph *g)
+{
+    int n = g->n_nodes;
+    if (g->mask && g->mask_n == n) return DP_OK;
+    if (g->mask) {   /* nodes were added since: grow */
+        float **a = (float **)DP_REALLOC(g->mask, sizeof(float *) * (size_t)n);
+        float **b = a ? (float **)DP_REALLOC(g->mpre, sizeof(float *) * (size_t)n) : NULL;
+        size_t *c = b ? (size_t *)DP_REALLOC(g->mpre_cap, sizeof(size_t) * (size_t)n) : NULL;
+        double **d = c ? (double **)DP_REALLOC(g->mgrad, sizeof(double *) * (size_t)n) : NULL;
+        int i;
+        if (a) g->mask = a;
+        if (b) g->mpre = b;
+        if (c) g->mpre_cap = c;
+        if (d) g->mgrad = d;
+        if (!d) return DP_ERR_NOMEM;
+        for (i = g->mask_n; i < n; i++) { g->mask[i] = g->mpre[i] = NULL; g->mpre_cap[i] = 0; g->mgrad[i] = NULL; }
+        g->mask_n = n;
+        return DP_OK;
+    }
+    g->mask = (float **)DP_CALLOC((size_t)n + 1, sizeof(float *));
+    g->mpre = (float **)DP_CALLOC((size_t)n + 1, sizeof(float *));
+    g->mpre_cap = (size_t *)DP_CALLOC((size_t)n + 1, sizeof(size_t));
+    g->mgrad = (double **)DP_CALLOC((size_t)n + 1, sizeof(double *));
+    g->mask_n = n;
+    if (!g->mask || !g->mpre || !g->mpre_cap || !g->mgrad) { dp__mask_free(g); return DP_ERR_NOMEM; }
+    return DP_OK;
+}
+
+int dp_graph_set_mask(dp_graph *g, int node, const float *m)
+{
+    int st;
+    if (!g || node < 0 || node >= g->n_nodes) return DP_ERR_ARG;
+    if (!m) {
+        if (node < g->mask_n) {
+            DP_FREE(g->mask[node]); DP_FREE(g->mpre[node]); DP_FREE(g->mgrad[node]);
+            g->mask[node] = g->mpre[node] = NULL; g->mgrad[node] = NULL; g->mpre_cap[node] = 0;
+        }
+        return DP_OK;
+    }
+    if (g->nodes[node].op == DP_OP_INPUT || g->nodes[node].op == DP_OP_SOFTMAX_CE) return DP_ERR_ARG;
+    if ((st = dp__mask_arrays(g)) != DP_OK) return st;
+    if (!g->mask[node]) {
+        g->mask[node] = (float *)DP_MALLOC(sizeof(float) * (size_t)g->nodes[node].c);
+        g->mgrad[node] = (double *)DP_CALLOC((size_t)g->nodes[node].c, sizeof(double));
+        if (!g->mask[node] || !g->mgrad[node]) {
+            DP_FREE(g->mask[node]); DP_FREE(g->mgrad[node]); g->mask[node] = NULL; g->mgrad[node] = NULL;
+            return DP_ERR_NOMEM;
+        }
+    }
+    memcpy(g->mask[node], m, sizeof(float) * (size_t)g->nodes[node].c);
+    return DP_OK;
+}
+
+const float *dp_graph_get_mask(const dp_graph *g, int node)
+{
+    return (g && node >= 0 && node < g->mask_n) ? g->mask[node] : NULL;
+}
+
+int dp_graph_mask_grad(dp_graph *g, int on)
+{
+    if (!g) return DP_ERR_ARG;
+    g->mask_grad = on != 0;
+    return DP_OK;
+}
+
+const double *dp_graph_get_mask_grad(const dp_graph *g, int node)
+{
+    return (g && node >= 0 && node < g->mask_n) ? g->mgrad[node] : NULL;
+}
+
+void dp_graph_clear_mask_grad(dp_graph *g)
+{
+    int i;
+    for (i = 0; g && i < g->mask_n; i++)
+        if (g->mgrad[i]) memset(g->mgrad[i], 0, sizeof(double) * (size_t)g->nodes[i].c);
+}
+
+/* y *= mask per channel; keeps the unmasked output for the mask gradient. */
+static int dp__mask_fwd(dp_graph *g, int i, int n)
+{
+    dp__node *nd = &g->nodes[i];
+    size_t rows = (size_t)n * nd->h * nd->w, r, sz = rows * (size_t)nd->c;
+    const float *m = g->mask[i];
+    int C = nd->c, c;
+    if (g->mask_grad) {
+        if (g->mpre_cap[i] < sz) {
+            DP_FREE(g->mpre[i]);
+            g->mpre[i] = (float *)DP_MALLOC(sizeof(float) * sz);
+            g->mpre_cap[i] = g->mpre[i] ? sz : 0;
+            if (!g->mpre[i]) return dp__fail(g, DP_ERR_NOMEM, "out of memory for the mask gradient of '%s'", nd->name);
+        }
+        memcpy(g->mpre[i], nd->y, sizeof(float) * sz);
+    }
+    for (r = 0; r < rows; r++) {
+        float *y = nd->y + r * (size_t)C;
+        for (c = 0; c < C; c++) y[c] *= m[c];
+    }
+    return DP_OK;
+}
+
+/* dL/dmask += sum(dy * unmasked y); dy *= mask. */
+static void dp__mask_bwd(dp_graph *g, int i, int N)
+{
+    dp__node *nd = &g->nodes[i];
+    size_t rows = (size_t)N * nd->h * nd->w, r;
+    const float *m = g->mask[i];
+    int C = nd->c, c;
+    if (g->mask_grad && g->mask_pre_ok && g->mpre[i] && g->mgrad[i]) {
+        double *gm = g->mgrad[i];
+        for (r = 0; r < rows; r++) {
+            const float *dy = nd->dy + r * (size_t)C, *pre = g->mpre[i] + r * (size_t)C;
+            for (c = 0; c < C; c++) gm[c] += (double)dy[c] * pre[c];
+        }
+    }
+    for (r = 0; r < rows; r++) {
+        float *dy = nd->dy + r * (size_t)C;
+        for (c = 0; c < C; c++) dy[c] *= m[c];
+    }
+}
+
 int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
 {
     int i, st, train = mode == DP_TRAIN;
@@ -5443,6 +5700,7 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
     g->batch = n;
     if (train && !g->freeze_dropout) g->fwd_count++;
     if (g->prof) g->prof_calls[0]++;
+    g->mask_pre_ok = g->mask_grad;
     dp__plan_fusion(g);
     if (g->qat) dp__qat_weights(g);
     for (i = 0; i < g->n_nodes; i++) {
@@ -5471,6 +5729,7 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
         case DP_OP_SOFTMAX_CE: if ((st = dp__softmax_fwd(g, nd, n)) != DP_OK) return st; break;
         default: return dp__fail(g, DP_ERR_UNSUPPORTED, "node '%s': unknown op %d", nd->name, nd->op);
         }
+        if (i < g->mask_n && g->mask[i] && (st = dp__mask_fwd(g, i, n)) != DP_OK) return st;
         if (g->prof) g->prof[i] += dp_time() - t0;
     }
     if (g->qat && g->qtail[g->n_nodes - 1]) dp__qat_act(g, g->n_nodes - 1, n, train);
@@ -5504,6 +5763,7 @@ static int dp__backward_from(dp_graph *g, int last)
         size_t m = dp__numel(nd, N);
         double t0;
         if (nd->op == DP_OP_INPUT) continue;
+        if (i < g->mask_n && g->mask[i] && nd->dy_written) dp__mask_bwd(g, i, N);
         if (nd->op == DP_OP_BN && nd->fused) { if (!(nd + 1)->dy_written) continue; }
         else if (!nd->dy_written || (nd->fused && nd->op != DP_OP_BN)) continue;
         t0 = g->prof ? dp_time() : 0.0;
@@ -8643,6 +8903,7 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
             if (gr->size) gr->size[i] = 0.0;
             if (gr->macs) gr->macs[i] = 0.0;
             if (gr->pmu) gr->pmu[i] = 0.0;
+            if (gr->pmu_imprecise) gr->pmu_imprecise[i] = 0.0;
         }
     }
     for (k = 0; k < v.nv; k++) {
@@ -8667,7 +8928,28 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
             int t = v.tail[r.bottleneck[k]];
             if (!v.sg.is_input[r.bottleneck[k]]) gr->pmu[t] += (double)g->nodes[t].h * g->nodes[t].w;
         }
-    if (gr) { dp__grad_to_owners(g, gr->size); dp__grad_to_owners(g, gr->macs); dp__grad_to_owners(g, gr->pmu); }
+    if (gr && gr->pmu_imprecise) {   /* the op whose inputs + output are largest */
+        int best = -1, e;
+        int64_t top = -1;
+        for (k = 0; k < v.nv; k++) {
+            int64_t t = v.sg.size[k];
+            if (v.sg.is_input[k]) continue;
+            for (e = v.sg.in_start[k]; e < v.sg.in_start[k + 1]; e++) t += v.sg.size[v.sg.in_idx[e]];
+            if (t > top) { top = t; best = k; }
+        }
+        for (k = best; k >= 0; k = -1) {
+            int t = v.tail[k];
+            gr->pmu_imprecise[t] += (double)g->nodes[t].h * g->nodes[t].w;
+            for (e = v.sg.in_start[k]; e < v.sg.in_start[k + 1]; e++) {
+                int u = v.sg.in_idx[e];
+                if (!v.sg.is_input[u]) gr->pmu_imprecise[v.tail[u]] += (double)g->nodes[v.tail[u]].h * g->nodes[v.tail[u]].w;
+            }
+        }
+    }
+    if (gr) {
+        dp__grad_to_owners(g, gr->size); dp__grad_to_owners(g, gr->macs);
+        dp__grad_to_owners(g, gr->pmu); dp__grad_to_owners(g, gr->pmu_imprecise);
+    }
     for (k = 0; rep && k < r.n_order && k < n_rep; k++) {
         int vk = r.order[k];
         dp_op_report *o = &rep[k];
@@ -8709,6 +8991,932 @@ int dp_graph_print_resources(dp_graph *g, const int *ch, void *file)
             (long long)res.size_bytes, (long long)res.macs, (long long)res.pmu_exact, (long long)res.pmu_imprecise,
             (long long)res.pmu_definition_order, (long long)res.arena_bytes);
     DP_FREE(rep);
+    return DP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>prune  channel spaces, compaction, the differentiable pruner          */
+/* ---------------------------------------------------------------------- */
+static int dp__uf(int *par, int a)
+{
+    while (par[a] != a) { par[a] = par[par[a]]; a = par[a]; }
+    return a;
+}
+
+static int dp__is_owner(const dp_graph *g, const dp__node *nd)
+{
+    (void)g;
+    return nd->op == DP_OP_FC || (nd->op == DP_OP_CONV && nd->groups == 1);
+}
+
+/* Marks the raw spaces behind node i's channels as unprunable. */
+static void dp__fix_rec(const dp_graph *g, const int *sp, unsigned char *fx, int i)
+{
+    int k;
+    if (sp[i] >= 0) { fx[sp[i]] = 1; return; }
+    for (k = 0; k < g->nodes[i].n_in; k++) dp__fix_rec(g, sp, fx, g->nodes[i].in[k]);
+}
+
+/* Channel spaces. sp[i]: the space (union-find root) of node i's output
+   channels, or -1 when they are a composite (concat, flatten of h*w > 1).
+   A space is born at the input (fixed) and at each conv/FC; channel-wise
+   ops follow their input; Add and channel-multiply unite their inputs'
+   spaces. fixed[root] = 1: cannot be pruned (input, the loss's logits,
+   grouped convs, composites meeting in an Add). Arrays are [n_nodes]. */
+static void dp__spaces(const dp_graph *g, int *sp, int *par, unsigned char *fixed)
+{
+    int n = g->n_nodes, i, k, ns = 0;
+    unsigned char *fx = fixed;
+    memset(fx, 0, (size_t)n);
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int x = nd->n_in ? nd->in[0] : -1, comp = 0;
+        switch (nd->op) {
+        case DP_OP_INPUT: par[ns] = ns; fx[ns] = 1; sp[i] = ns++; break;
+        case DP_OP_CONV:
+            if (dp__is_dw(g, nd)) sp[i] = sp[x];
+            else {
+                par[ns] = ns; sp[i] = ns++;
+                if (nd->groups > 1) { fx[sp[i]] = 1; dp__fix_rec(g, sp, fx, x); }
+            }
+            break;
+        case DP_OP_FC: par[ns] = ns; sp[i] = ns++; break;
+        case DP_OP_ADD: case DP_OP_CMUL:
+            for (k = 0; k < nd->n_in; k++) comp |= sp[nd->in[k]] < 0;
+            if (comp) { for (k = 0; k < nd->n_in; k++) dp__fix_rec(g, sp, fx, nd->in[k]); sp[i] = -1; }
+            else {
+                for (k = 1; k < nd->n_in; k++) {
+                    int a = dp__uf(par, sp[x]), b = dp__uf(par, sp[nd->in[k]]);
+                    if (a != b) par[b] = a;
+                }
+                sp[i] = sp[x];
+            }
+            break;
+        case DP_OP_CONCAT: sp[i] = -1; break;
+        case DP_OP_FLATTEN: sp[i] = g->nodes[x].h * g->nodes[x].w == 1 ? sp[x] : -1; break;
+        case DP_OP_SOFTMAX_CE: dp__fix_rec(g, sp, fx, x); sp[i] = -1; break;
+        default: sp[i] = x >= 0 ? sp[x] : -1; break;
+        }
+    }
+    for (k = 0; k < ns; k++) if (fx[k]) fx[dp__uf(par, k)] = 1;
+    for (i = 0; i < n; i++) if (sp[i] >= 0) sp[i] = dp__uf(par, sp[i]);
+}
+
+/* Channels each node keeps, from the masks: in a prunable space channel j
+   goes when every mask set on a node of the space has m[j] == 0; other
+   nodes follow their input (concat joins, flatten repeats per position).
+   kept[i] has nk[i] ascending old channel indices. */
+static int dp__kept_from_masks(const dp_graph *g, int **kept, int *nk)
+{
+    int n = g->n_nodes, i, j, k, st = DP_OK;
+    int *sp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    int *par = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    unsigned char *fixed = (unsigned char *)DP_MALLOC((size_t)n + 1);
+    unsigned char **alive = (unsigned char **)DP_CALLOC((size_t)n + 1, sizeof(unsigned char *));
+    for (i = 0; i < n; i++) kept[i] = NULL;
+    if (!sp || !par || !fixed || !alive) { st = DP_ERR_NOMEM; goto done; }
+    dp__spaces(g, sp, par, fixed);
+    /* alive[root][j]: some mask keeps j (allocated once a mask is seen) */
+    for (i = 0; i < g->mask_n; i++) {
+        int r = sp[i], C = g->nodes[i].c;
+        if (!g->mask[i] || r < 0 || fixed[r]) continue;
+        if (!alive[r] && !(alive[r] = (unsigned char *)DP_CALLOC((size_t)C, 1))) { st = DP_ERR_NOMEM; goto done; }
+        for (j = 0; j < C; j++) if (g->mask[i][j] != 0.0f) alive[r][j] = 1;
+    }
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int x = nd->n_in ? nd->in[0] : -1, C = nd->c, m = 0;
+        if (!(kept[i] = (int *)DP_MALLOC(sizeof(int) * ((size_t)C + 1)))) { st = DP_ERR_NOMEM; goto done; }
+        if (sp[i] >= 0 && alive[sp[i]]) {
+            for (j = 0; j < C; j++) if (alive[sp[i]][j]) kept[i][m++] = j;
+            if (m == 0) kept[i][m++] = 0;      /* never an empty tensor */
+        } else if (nd->op == DP_OP_CONCAT) {
+            int off = 0;
+            for (k = 0; k < nd->n_in; k++) {
+                int u = nd->in[k], t;
+                for (t = 0; t < nk[u]; t++) kept[i][m++] = off + kept[u][t];
+                off += g->nodes[u].c;
+            }
+        } else if (nd->op == DP_OP_FLATTEN) {
+            const dp__node *xn = &g->nodes[x];
+            int p, t;
+            for (p = 0; p < xn->h * xn->w; p++) for (t = 0; t < nk[x]; t++) kept[i][m++] = p * xn->c + kept[x][t];
+        } else if (x >= 0 && sp[i] < 0 && g->nodes[x].c == C && nd->op != DP_OP_SOFTMAX_CE && !dp__is_owner(g, nd)) {
+            for (m = 0; m < nk[x]; m++) kept[i][m] = kept[x][m];
+        } else {
+            for (j = 0; j < C; j++) kept[i][m++] = j;
+        }
+        nk[i] = m;
+    }
+done:
+    if (alive) for (i = 0; i < n; i++) DP_FREE(alive[i]);
+    DP_FREE(alive); DP_FREE(sp); DP_FREE(par); DP_FREE(fixed);
+    if (st != DP_OK) for (i = 0; i < n; i++) { DP_FREE(kept[i]); kept[i] = NULL; }
+    return st;
+}
+
+/* A copy of g keeping channels kept[i] of every node: weights, biases,
+   batch-norm statistics, QAT ranges; pmap[new param] = old param index. */
+static dp_graph *dp__graph_compact(dp_graph *g, int **kept, const int *nk, size_t **pmap_out)
+{
+    dp_graph *h = dp_graph_new(g->seed);
+    size_t *pmap = NULL, cap = 0;
+    int i, t, u, q, *inx = NULL;
+    if (!h) return NULL;
+    h->rng = g->rng; h->fwd_count = g->fwd_count; h->no_fuse = g->no_fuse;
+    h->loss_node = g->loss_node;
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        const dp__node *xn = nd->n_in ? &g->nodes[nd->in[0]] : NULL;
+        int x = nd->n_in ? nd->in[0] : 0, id, kk = nd->kh * nd->kw;
+        size_t wn = 0, bn = 0, k;
+        const float *W = g->params + nd->w_off, *B = g->params + nd->b_off;
+        dp__node *n2;
+        if ((id = dp__add_node(h, nd->op, nd->name, nd->n_in, nd->in, nd->h, nd->w, nk[i])) < 0) goto fail;
+        n2 = &h->nodes[id];
+        n2->kh = nd->kh; n2->kw = nd->kw; n2->sh = nd->sh; n2->sw = nd->sw; n2->dh = nd->dh; n2->dw = nd->dw;
+        n2->pt = nd->pt; n2->pl = nd->pl; n2->pb = nd->pb; n2->pr = nd->pr;
+        n2->groups = nd->groups; n2->has_bias = nd->has_bias; n2->p = nd->p;
+        if (nd->op == DP_OP_CONV && dp__is_dw(g, nd)) { n2->groups = nk[x]; wn = (size_t)kk * nk[i]; }
+        else if (nd->op == DP_OP_CONV) wn = (size_t)nk[i] * kk * (nk[x] / nd->groups);
+        else if (nd->op == DP_OP_BN) wn = (size_t)nk[i];
+        else if (nd->op == DP_OP_FC) wn = (size_t)nk[i] * xn->h * xn->w * nk[x];
+        bn = nd->b_n ? (size_t)nk[i] : 0;
+        if (nd->w_n == 0 && nd->b_n == 0) continue;
+        if (dp__node_params(h, id, wn, bn) != DP_OK) goto fail;
+        if (h->n_params > cap) {
+            size_t *pm = (size_t *)DP_REALLOC(pmap, sizeof(size_t) * (h->n_params + 1024));
+            if (!pm) goto fail;
+            pmap = pm; cap = h->n_params + 1024;
+        }
+        {
+            float *W2 = h->params + h->nodes[id].w_off, *B2 = h->params + h->nodes[id].b_off;
+            size_t *PW = pmap + h->nodes[id].w_off, *PB = pmap + h->nodes[id].b_off;
+            if (nd->op == DP_OP_CONV && dp__is_dw(g, nd)) {
+                for (q = 0; q < kk; q++) for (t = 0; t < nk[i]; t++) PW[(size_t)q * nk[i] + t] = (size_t)q * nd->c + kept[i][t];
+            } else if (nd->op == DP_OP_CONV) {
+                int cg = xn->c / nd->groups, cg2 = nk[x] / nd->groups;
+                for (t = 0; t < nk[i]; t++) for (q = 0; q < kk; q++) for (u = 0; u < cg2; u++)
+                    PW[((size_t)t * kk + q) * cg2 + u] = ((size_t)kept[i][t] * kk + q) * cg + (nd->groups == 1 ? kept[x][u] : u);
+            } else if (nd->op == DP_OP_BN) {
+                for (t = 0; t < nk[i]; t++) PW[t] = (size_t)kept[i][t];
+            } else if (nd->op == DP_OP_FC) {
+                size_t I = (size_t)xn->h * xn->w * xn->c, I2 = (size_t)xn->h * xn->w * nk[x], e = 0;
+                int p;
+                DP_FREE(inx);
+                if (!(inx = (int *)DP_MALLOC(sizeof(int) * (I2 + 1)))) goto fail;
+                for (p = 0; p < xn->h * xn->w; p++) for (u = 0; u < nk[x]; u++) inx[e++] = p * xn->c + kept[x][u];
+                for (t = 0; t < nk[i]; t++) for (e = 0; e < I2; e++) PW[(size_t)t * I2 + e] = (size_t)kept[i][t] * I + (size_t)inx[e];
+            }
+            for (t = 0; t < (int)bn; t++) PB[t] = (size_t)kept[i][t];
+            for (k = 0; k < wn; k++) { PW[k] += nd->w_off; W2[k] = g->params[PW[k]]; }
+            for (k = 0; k < bn; k++) { PB[k] += nd->b_off; B2[k] = g->params[PB[k]]; }
+            (void)W; (void)B;
+        }
+        if (nd->op == DP_OP_BN) {   /* running mean and variance */
+            size_t c2 = (size_t)nk[i];
+            if (h->n_state + 2 * c2 > h->cap_state) {
+                size_t nc = DP__MAX(h->cap_state * 2, h->n_state + 2 * c2 + 256);
+                float *ps = (float *)DP_REALLOC(h->state, nc * sizeof(float));
+                if (!ps) goto fail;
+                h->state = ps; h->cap_state = nc;
+            }
+            h->nodes[id].s_off = h->n_state; h->nodes[id].s_n = 2 * c2;
+            for (t = 0; t < nk[i]; t++) {
+                h->state[h->n_state + t] = g->state[nd->s_off + kept[i][t]];
+                h->state[h->n_state + c2 + t] = g->state[nd->s_off + nd->c + kept[i][t]];
+            }
+            h->n_state += 2 * c2;
+        }
+    }
+    /* masks that are not plain ones survive on the kept channels */
+    for (i = 0; i < g->mask_n; i++) {
+        float *m2;
+        int ones = 1;
+        if (!g->mask[i]) continue;
+        for (t = 0; t < nk[i]; t++) ones &= g->mask[i][kept[i][t]] == 1.0f;
+        if (ones) continue;
+        if (!(m2 = (float *)DP_MALLOC(sizeof(float) * ((size_t)nk[i] + 1)))) goto fail;
+        for (t = 0; t < nk[i]; t++) m2[t] = g->mask[i][kept[i][t]];
+        t = dp_graph_set_mask(h, i, m2);
+        DP_FREE(m2);
+        if (t != DP_OK) goto fail;
+    }
+    if (g->params_q) {
+        if (dp_graph_set_qat(h, 1) != DP_OK) goto fail;
+        memcpy(h->qrange, g->qrange, sizeof(float) * 2 * (size_t)g->n_nodes);
+        memcpy(h->qtail, g->qtail, (size_t)g->n_nodes);
+        h->qat = g->qat;
+    }
+    if (h->status) goto fail;
+    DP_FREE(inx);
+    *pmap_out = pmap;
+    return h;
+fail:
+    DP_FREE(inx); DP_FREE(pmap);
+    dp_graph_free(h);
+    return NULL;
+}
+
+/* Optimiser state follows the parameters into the compacted graph. */
+static int dp__optim_remap(dp_optim *o, const size_t *pmap, size_t n2)
+{
+    float *m = NULL, *v = NULL;
+    unsigned char *d = NULL;
+    size_t k;
+    if (!o) return DP_OK;
+    if (o->m && !(m = (float *)DP_MALLOC(sizeof(float) * (n2 + 1)))) goto fail;
+    if (o->v && !(v = (float *)DP_MALLOC(sizeof(float) * (n2 + 1)))) goto fail;
+    if (o->decay && !(d = (unsigned char *)DP_MALLOC(n2 + 1))) goto fail;
+    for (k = 0; k < n2; k++) {
+        if (m) m[k] = o->m[pmap[k]];
+        if (v) v[k] = o->v[pmap[k]];
+        if (d) d[k] = o->decay[pmap[k]];
+    }
+    DP_FREE(o->m); DP_FREE(o->v); DP_FREE(o->decay);
+    o->m = m; o->v = v; o->decay = d; o->n = n2;
+    return DP_OK;
+fail:
+    DP_FREE(m); DP_FREE(v); DP_FREE(d);
+    return DP_ERR_NOMEM;
+}
+
+dp_graph *dp_graph_compact(dp_graph *g, dp_optim *o, int *status)
+{
+    int n, i, st, *nk;
+    int **kept;
+    size_t *pmap = NULL;
+    dp_graph *h = NULL;
+    if (status) *status = DP_ERR_ARG;
+    if (!g || g->status) { if (status && g) *status = g->status; return NULL; }
+    n = g->n_nodes;
+    kept = (int **)DP_CALLOC((size_t)n + 1, sizeof(int *));
+    nk = (int *)DP_CALLOC((size_t)n + 1, sizeof(int));
+    st = kept && nk ? dp__kept_from_masks(g, kept, nk) : DP_ERR_NOMEM;
+    if (st == DP_OK) {
+        h = dp__graph_compact(g, kept, nk, &pmap);
+        st = h ? DP_OK : DP_ERR_NOMEM;
+    }
+    if (st == DP_OK && o && o->n == g->n_params && (st = dp__optim_remap(o, pmap, h->n_params)) != DP_OK) {
+        dp_graph_free(h); h = NULL;
+    }
+    for (i = 0; kept && i < n; i++) DP_FREE(kept[i]);
+    DP_FREE(kept); DP_FREE(nk); DP_FREE(pmap);
+    if (status) *status = st;
+    return h;
+}
+
+/* ---- the pruner ---- */
+typedef struct dp__pgroup {
+    int C0, C, keep;
+    double theta, pi;
+    int n_own, n_mp;
+    int *own, *mp;            /* width-owning layers; mask points          */
+    float *mask, *sal;        /* [C]                                       */
+    double *dldm;             /* [C]                                       */
+    double g_res, g_tsk;      /* last update's gradients w.r.t. pi         */
+    char name[48];            /* the first owner's name                    */
+} dp__pgroup;
+
+typedef struct dp__plog {
+    long step; int obj;       /* 0 pmu, 1 size, 2 macs, 3 sum, -1 none     */
+    double p_res, p_tsk;
+    int64_t pmu, pmu_imp, size, macs;
+} dp__plog;
+
+struct dp_pruner {
+    dp_prune_cfg cfg;
+    int n_nodes, ng;
+    dp__pgroup *gr;
+    int *grp;                 /* [n_nodes] group owning node's width, -1   */
+    int n_cmp, *cmp;          /* mask points on composite channels (after a
+                                 concat): channel c is channel cmp_ch[c] of
+                                 group cmp_grp[c] (-1: not prunable)       */
+    int **cmp_grp, **cmp_ch;
+    int *ch;                  /* [n_nodes] channel counts for resources    */
+    double *gbuf;             /* [4 n_nodes] resource gradients            */
+    double alpha_res, alpha_tsk, p_res0, p_tsk0;
+    int started, met, frozen, compacted;
+    long met_step;
+    dp_rng rng;
+    dp_resources r0, rmin;
+    dp__plog *log;
+    int *logw, log_n, log_cap;
+    char err[256];
+};
+
+static const char *const dp__obj_names[4] = { "pmu", "size", "macs", "sum" };
+
+double dp_prune_eq9(const float *s, const double *dldm, int C, double s0)
+{
+    double num = 0.0, den = 0.0;
+    int j;
+    for (j = 0; j < C; j++) {
+        double sj = s[j] > 1e-30f ? (double)s[j] : 1e-30, d = sj / ((sj + s0) * (sj + s0));  /* -dM/ds0 */
+        num += dldm[j] * d; den += d;
+    }
+    return den > 0.0 ? (double)C * num / den : 0.0;
+}
+
+double dp_prune_relaxed_threshold(const float *s, int C, double pi)
+{
+    double lo = INFINITY, hi = -INFINITY, a, b;
+    int j, it;
+    if (C <= 0 || !(pi > 0.0 && pi < 1.0)) return pi >= 1.0 ? 0.0 : INFINITY;
+    for (j = 0; j < C; j++) {
+        double l = log(s[j] > 1e-30f ? (double)s[j] : 1e-30);
+        if (l < lo) lo = l;
+        if (l > hi) hi = l;
+    }
+    a = lo - 60.0; b = hi + 60.0;      /* mean M(s, e^a) ~ 1 > pi > mean M(s, e^b) ~ 0 */
+    for (it = 0; it < 200; it++) {
+        double mid = 0.5 * (a + b), s0 = exp(mid), m = 0.0;
+        for (j = 0; j < C; j++) { double sj = s[j] > 1e-30f ? (double)s[j] : 1e-30; m += sj / (sj + s0); }
+        if (m / C > pi) a = mid; else b = mid;
+    }
+    return exp(0.5 * (a + b));
+}
+
+/* The pi-th percentile of the saliences (Algorithm 1's threshold). */
+static double dp__percentile(const float *s, int C, double pi, float *tmp)
+{
+    int i, j, lo;
+    double q;
+    for (i = 0; i < C; i++) {     /* insertion sort, ascending */
+        float v = s[i];
+        for (j = i; j > 0 && tmp[j - 1] > v; j--) tmp[j] = tmp[j - 1];
+        tmp[j] = v;
+    }
+    q = (1.0 - pi) * (C - 1);
+    if (q < 0.0) q = 0.0;
+    lo = (int)q;
+    if (lo >= C - 1) return tmp[C - 1];
+    return tmp[lo] + (q - lo) * (tmp[lo + 1] - tmp[lo]);
+}
+
+/* The node after i in a conv/FC -> BN -> activation chain, or -1. */
+static int dp__sole_reader(const dp_graph *g, const int *ncons, int i)
+{
+    int k;
+    if (ncons[i] != 1) return -1;
+    for (k = i + 1; k < g->n_nodes; k++) if (g->nodes[k].n_in && g->nodes[k].in[0] == i) return k;
+    return -1;
+}
+static int dp__chain_tail(const dp_graph *g, const int *ncons, int i)
+{
+    int r;
+    if ((g->nodes[i].op == DP_OP_CONV || g->nodes[i].op == DP_OP_FC) && (r = dp__sole_reader(g, ncons, i)) >= 0
+        && g->nodes[r].op == DP_OP_BN) i = r;
+    if (g->nodes[i].op != DP_OP_SIGMOID && (r = dp__sole_reader(g, ncons, i)) >= 0 && dp__fusable_act(g->nodes[r].op)
+        && g->nodes[r].n_in == 1) i = r;
+    return i;
+}
+
+/* Saliences of group k: per owner |gamma| of its batch norm, else the L2
+   norm of each output channel's weights; the group takes the maximum
+   (owners of different kinds are first divided by their mean). */
+static void dp__prune_salience(dp_pruner *p, const dp_graph *g, const int *ncons, int k)
+{
+    dp__pgroup *G = &p->gr[k];
+    int o, j, C = G->C, kinds = 0;
+    for (o = 0; o < G->n_own; o++) {
+        int r = dp__sole_reader(g, ncons, G->own[o]);
+        kinds |= (r >= 0 && g->nodes[r].op == DP_OP_BN) ? 1 : 2;
+    }
+    for (j = 0; j < C; j++) G->sal[j] = 0.0f;
+    for (o = 0; o < G->n_own; o++) {
+        const dp__node *nd = &g->nodes[G->own[o]];
+        int r = dp__sole_reader(g, ncons, G->own[o]);
+        double mean = 0.0;
+        float *tmp = (float *)G->dldm;    /* scratch: C floats fit in C doubles */
+        for (j = 0; j < C; j++) {
+            double v = 0.0;
+            if (r >= 0 && g->nodes[r].op == DP_OP_BN) v = fabs((double)g->params[g->nodes[r].w_off + j]);
+            else {
+                size_t per = nd->w_n / (size_t)nd->c, e;
+                const float *w = g->params + nd->w_off + (size_t)j * per;
+                for (e = 0; e < per; e++) v += (double)w[e] * w[e];
+                v = sqrt(v);
+            }
+            tmp[j] = (float)v; mean += v;
+        }
+        mean /= C;
+        for (j = 0; j < C; j++) {
+            float v = kinds == 3 && mean > 0.0 ? (float)(tmp[j] / mean) : tmp[j];
+            if (v > G->sal[j]) G->sal[j] = v;
+        }
+    }
+    for (j = 0; j < C; j++) if (!(G->sal[j] > 1e-20f)) G->sal[j] = 1e-20f;
+}
+
+static int *dp__ncons(const dp_graph *g)
+{
+    int *nc = (int *)DP_CALLOC((size_t)g->n_nodes + 1, sizeof(int)), i, k;
+    for (i = 0; nc && i < g->n_nodes; i++) for (k = 0; k < g->nodes[i].n_in; k++) nc[g->nodes[i].in[k]]++;
+    return nc;
+}
+
+/* For each channel of node i: the group and channel it comes from. */
+static void dp__chan_src(const dp_graph *g, const int *grp, const int *sp, int i, int *go, int *co)
+{
+    const dp__node *nd = &g->nodes[i];
+    int j, k, off = 0;
+    if (sp[i] >= 0) { for (j = 0; j < nd->c; j++) { go[j] = grp[i]; co[j] = j; } return; }
+    if (nd->op == DP_OP_CONCAT) {
+        for (k = 0; k < nd->n_in; k++) { dp__chan_src(g, grp, sp, nd->in[k], go + off, co + off); off += g->nodes[nd->in[k]].c; }
+    } else if (nd->op == DP_OP_FLATTEN) {
+        int x = nd->in[0], cx = g->nodes[x].c, q;
+        dp__chan_src(g, grp, sp, x, go, co);
+        for (q = 1; q < g->nodes[x].h * g->nodes[x].w; q++)
+            for (j = 0; j < cx; j++) { go[q * cx + j] = go[j]; co[q * cx + j] = co[j]; }
+    } else if (nd->n_in && g->nodes[nd->in[0]].c == nd->c && nd->op != DP_OP_ADD && nd->op != DP_OP_CMUL) {
+        dp__chan_src(g, grp, sp, nd->in[0], go, co);
+    } else {
+        for (j = 0; j < nd->c; j++) { go[j] = -1; co[j] = j; }
+    }
+}
+
+/* MASK of Algorithm 1 for every group: keep the `keep` most salient. */
+static int dp__prune_masks(dp_pruner *p, dp_graph *g)
+{
+    int k, j, m, st = DP_OK, *nc = dp__ncons(g);
+    if (!nc) return DP_ERR_NOMEM;
+    for (k = 0; k < p->ng && st == DP_OK; k++) {
+        dp__pgroup *G = &p->gr[k];
+        dp__prune_salience(p, g, nc, k);
+        for (j = 0; j < G->C; j++) {      /* rank: channels with more salience, ties by index */
+            int above = 0, i;
+            for (i = 0; i < G->C; i++) above += G->sal[i] > G->sal[j] || (G->sal[i] == G->sal[j] && i < j);
+            G->mask[j] = above < G->keep ? 1.0f : 0.0f;
+        }
+        for (m = 0; m < G->n_mp && st == DP_OK; m++) st = dp_graph_set_mask(g, G->mp[m], G->mask);
+    }
+    DP_FREE(nc);
+    for (k = 0; k < p->n_cmp && st == DP_OK; k++) {
+        int t = p->cmp[k], C = g->nodes[t].c;
+        float *mk = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
+        if (!mk) return DP_ERR_NOMEM;
+        for (j = 0; j < C; j++) mk[j] = p->cmp_grp[k][j] >= 0 ? p->gr[p->cmp_grp[k][j]].mask[p->cmp_ch[k][j]] : 1.0f;
+        st = dp_graph_set_mask(g, t, mk);
+        DP_FREE(mk);
+    }
+    return st;
+}
+
+static void dp__pgroups_free(dp_pruner *p)
+{
+    int k;
+    for (k = 0; p->gr && k < p->ng; k++) {
+        dp__pgroup *G = &p->gr[k];
+        DP_FREE(G->own); DP_FREE(G->mp); DP_FREE(G->mask); DP_FREE(G->sal); DP_FREE(G->dldm);
+    }
+    DP_FREE(p->gr); p->gr = NULL; p->ng = 0;
+}
+
+void dp_pruner_free(dp_pruner *p)
+{
+    int k;
+    if (!p) return;
+    dp__pgroups_free(p);
+    for (k = 0; k < p->n_cmp; k++) { DP_FREE(p->cmp_grp[k]); DP_FREE(p->cmp_ch[k]); }
+    DP_FREE(p->cmp); DP_FREE(p->cmp_grp); DP_FREE(p->cmp_ch);
+    DP_FREE(p->grp); DP_FREE(p->ch); DP_FREE(p->gbuf); DP_FREE(p->log); DP_FREE(p->logw);
+    DP_FREE(p);
+}
+
+const char *dp_pruner_error(const dp_pruner *p) { return p ? p->err : "no pruner"; }
+int dp_pruner_met(const dp_pruner *p) { return p ? p->met : 0; }
+int dp_pruner_n_groups(const dp_pruner *p) { return p ? p->ng : 0; }
+const int *dp_pruner_channels(const dp_pruner *p) { return p ? p->ch : NULL; }
+
+int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *w0, int *w, double *pi)
+{
+    if (!p || i < 0 || i >= p->ng) return DP_ERR_ARG;
+    if (name) *name = p->gr[i].name;
+    if (w0) *w0 = p->gr[i].C0;
+    if (w) *w = p->gr[i].keep;
+    if (pi) *pi = p->gr[i].pi;
+    return DP_OK;
+}
+
+/* Resources at the current widths; gradients into gbuf when grads. */
+static int dp__prune_res(dp_pruner *p, dp_graph *g, dp_resources *res, int grads)
+{
+    dp_resource_grads gr;
+    int k, o, n = p->n_nodes, st;
+    for (k = 0; k < n; k++) p->ch[k] = 0;
+    if (!p->compacted)
+        for (k = 0; k < p->ng; k++) for (o = 0; o < p->gr[k].n_own; o++) p->ch[p->gr[k].own[o]] = p->gr[k].keep;
+    memset(&gr, 0, sizeof gr);
+    gr.size = p->gbuf; gr.macs = p->gbuf + n; gr.pmu = p->gbuf + 2 * n; gr.pmu_imprecise = p->gbuf + 3 * n;
+    st = dp_graph_resources(g, p->ch, res, NULL, 0, grads ? &gr : NULL);
+    if (st == DP_OK && res->pmu_exact < 0) res->pmu_exact = res->arena_bytes;   /* DP state limit: an upper bound */
+    return st;
+}
+
+static void dp__prune_values(const dp_pruner *p, const dp_resources *r, double *R, int64_t *B, int *active)
+{
+    R[0] = (double)(p->cfg.pmu_objective == DP_PMU_IMPRECISE ? r->pmu_imprecise : r->pmu_exact);
+    R[1] = (double)r->size_bytes; R[2] = (double)r->macs;
+    B[0] = p->cfg.budget_pmu; B[1] = p->cfg.budget_size; B[2] = p->cfg.budget_macs;
+    active[0] = B[0] > 0 && p->cfg.pmu_objective != DP_PMU_NONE;
+    active[1] = B[1] > 0; active[2] = B[2] > 0;
+}
+
+dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char *err, size_t cap)
+{
+    dp_pruner *p = NULL;
+    int n, i, k, st = DP_ERR_NOMEM, *sp = NULL, *par = NULL, *nc = NULL, *gid = NULL;
+    unsigned char *fixed = NULL;
+    if (status) *status = DP_ERR_ARG;
+    if (!g || g->status || g->n_nodes == 0) { dp__seterr(err, cap, "%s", g ? (g->status ? g->err : "empty graph") : "no graph"); return NULL; }
+    n = g->n_nodes;
+    p = (dp_pruner *)DP_CALLOC(1, sizeof(dp_pruner));
+    if (!p) goto fail;
+    if (cfg) p->cfg = *cfg;
+    if (p->cfg.r <= 0.0f) p->cfg.r = 2.0f / 3.0f;
+    if (p->cfg.eta <= 0.0f) p->cfg.eta = 1.0f;
+    if (p->cfg.clip <= 0.0f) p->cfg.clip = 0.025f;
+    if (p->cfg.every <= 0) p->cfg.every = 20;
+    if (p->cfg.losses < 0 || p->cfg.losses > 2 || p->cfg.pmu_objective < 0 || p->cfg.pmu_objective > 2 ||
+        p->cfg.scalarise < 0 || p->cfg.scalarise > 1 || p->cfg.budget_pmu < 0 || p->cfg.budget_size < 0 || p->cfg.budget_macs < 0) {
+        dp__seterr(err, cap, "pruner: a setting is out of range (losses, pmu_objective, scalarise or a negative budget)");
+        st = DP_ERR_ARG; goto fail;
+    }
+    dp_rng_seed(&p->rng, p->cfg.seed ? p->cfg.seed : 1);
+    p->n_nodes = n;
+    p->grp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    p->ch = (int *)DP_CALLOC((size_t)n + 1, sizeof(int));
+    p->gbuf = (double *)DP_CALLOC(4 * (size_t)n + 1, sizeof(double));
+    sp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    par = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    gid = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    fixed = (unsigned char *)DP_MALLOC((size_t)n + 1);
+    nc = dp__ncons(g);
+    p->gr = (dp__pgroup *)DP_CALLOC((size_t)n + 1, sizeof(dp__pgroup));
+    if (!p->grp || !p->ch || !p->gbuf || !sp || !par || !gid || !fixed || !nc || !p->gr) goto fail;
+    dp__spaces(g, sp, par, fixed);
+    /* a group per prunable space with a width owner and at least 2 channels */
+    for (i = 0; i < n; i++) gid[i] = -1;
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int r = sp[i];
+        p->grp[i] = -1;
+        if (r < 0 || fixed[r] || nd->c < 2) continue;
+        if (gid[r] < 0 && dp__is_owner(g, nd)) gid[r] = p->ng++;
+    }
+    for (i = 0; i < n; i++) if (sp[i] >= 0 && gid[sp[i]] >= 0) p->grp[i] = gid[sp[i]];
+    for (k = 0; k < p->ng; k++) {
+        dp__pgroup *G = &p->gr[k];
+        int C = -1;
+        for (i = 0; i < n; i++) if (p->grp[i] == k) { C = g->nodes[i].c; break; }
+        G->C0 = G->C = G->keep = C; G->pi = 1.0; G->theta = 0.0;
+        G->own = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+        G->mp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+        G->mask = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
+        G->sal = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
+        G->dldm = (double *)DP_CALLOC((size_t)C + 1, sizeof(double));
+        if (!G->own || !G->mp || !G->mask || !G->sal || !G->dldm) goto fail;
+        for (i = 0; i < C; i++) G->mask[i] = 1.0f;
+    }
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int k2 = p->grp[i], t, m, dup = 0;
+        if (k2 < 0) continue;
+        if (dp__is_owner(g, nd)) {
+            if (!p->gr[k2].n_own) snprintf(p->gr[k2].name, sizeof p->gr[k2].name, "%s", nd->name);
+            p->gr[k2].own[p->gr[k2].n_own++] = i;
+        }
+        if (!(nd->op == DP_OP_CONV || nd->op == DP_OP_FC || nd->op == DP_OP_BN || nd->op == DP_OP_SIGMOID)) continue;
+        t = dp__chain_tail(g, nc, i);
+        for (m = 0; m < p->gr[k2].n_mp; m++) dup |= p->gr[k2].mp[m] == t;
+        if (!dup) p->gr[k2].mp[p->gr[k2].n_mp++] = t;
+    }
+    /* composite mask points: depthwise convs, batch norms and sigmoids
+       after a concat, whose channels come from several groups */
+    p->cmp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    p->cmp_grp = (int **)DP_CALLOC((size_t)n + 1, sizeof(int *));
+    p->cmp_ch = (int **)DP_CALLOC((size_t)n + 1, sizeof(int *));
+    if (!p->cmp || !p->cmp_grp || !p->cmp_ch) goto fail;
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int t, m, any = 0, dup = 0, *go, *co;
+        if (sp[i] >= 0 || !(nd->op == DP_OP_CONV || nd->op == DP_OP_BN || nd->op == DP_OP_SIGMOID)) continue;
+        t = dp__chain_tail(g, nc, i);
+        for (m = 0; m < p->n_cmp; m++) dup |= p->cmp[m] == t;
+        if (dup) continue;
+        go = (int *)DP_MALLOC(sizeof(int) * ((size_t)g->nodes[t].c + 1));
+        co = (int *)DP_MALLOC(sizeof(int) * ((size_t)g->nodes[t].c + 1));
+        if (!go || !co) { DP_FREE(go); DP_FREE(co); goto fail; }
+        dp__chan_src(g, p->grp, sp, t, go, co);
+        for (m = 0; m < g->nodes[t].c; m++) any |= go[m] >= 0;
+        if (!any) { DP_FREE(go); DP_FREE(co); continue; }
+        p->cmp[p->n_cmp] = t; p->cmp_grp[p->n_cmp] = go; p->cmp_ch[p->n_cmp] = co; p->n_cmp++;
+    }
+    /* resources now and at one channel per group: impossible budgets go */
+    if ((st = dp__prune_res(p, g, &p->r0, 0)) != DP_OK) { dp__seterr(err, cap, "resources: %s", g->err); goto fail; }
+    for (k = 0; k < p->ng; k++) p->gr[k].keep = 1;
+    st = dp__prune_res(p, g, &p->rmin, 0);
+    for (k = 0; k < p->ng; k++) p->gr[k].keep = p->gr[k].C;
+    if (st != DP_OK) { dp__seterr(err, cap, "resources: %s", g->err); goto fail; }
+    {
+        double R[3], Rm[3];
+        int64_t B[3];
+        int act[3], o;
+        static const char *const what[3] = { "peak memory", "model size", "MACs" };
+        static const char *const unit[3] = { " B", " B", "" };
+        dp__prune_values(p, &p->rmin, Rm, B, act);
+        dp__prune_values(p, &p->r0, R, B, act);
+        for (o = 0; o < 3; o++) {
+            if (!act[o] || Rm[o] <= (double)B[o]) continue;
+            dp__seterr(err, cap, "impossible budget: %s %lld%s is below the smallest achievable %.0f%s "
+                       "(one channel in each of the %d prunable layer groups; unprunable: input, logits, grouped convs)",
+                       what[o], (long long)B[o], unit[o], Rm[o], unit[o], p->ng);
+            st = DP_ERR_BUDGET; goto fail;
+        }
+        (void)R;
+    }
+    if ((st = dp__prune_masks(p, g)) != DP_OK) { dp__seterr(err, cap, "out of memory"); goto fail; }
+    DP_FREE(sp); DP_FREE(par); DP_FREE(gid); DP_FREE(fixed); DP_FREE(nc);
+    if (status) *status = DP_OK;
+    return p;
+fail:
+    if (st == DP_ERR_NOMEM) dp__seterr(err, cap, "out of memory");
+    if (status) *status = st;
+    DP_FREE(sp); DP_FREE(par); DP_FREE(gid); DP_FREE(fixed); DP_FREE(nc);
+    dp_pruner_free(p);
+    return NULL;
+}
+
+/* dP_TSK/dM for every group: mean loss over the held-out samples, with
+   the mask gradients of all the group's mask points summed. */
+static int dp__prune_task(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, int nv, double *loss)
+{
+    size_t per = (size_t)g->nodes[0].h * g->nodes[0].w * g->nodes[0].c;
+    int chunks = (nv + 127) / 128, c, k, m, j, st = DP_OK, done = 0;
+    double L = 0.0;
+    *loss = 0.0;
+    if (nv <= 0 || !xv || !yv) return DP_ERR_ARG;
+    dp_graph_clear_mask_grad(g);
+    dp_graph_mask_grad(g, 1);
+    for (c = 0; c < chunks && st == DP_OK; c++) {
+        int a = (int)((long)nv * c / chunks), b = (int)((long)nv * (c + 1) / chunks);
+        if ((st = dp_graph_forward(g, xv + per * (size_t)a, b - a, DP_EVAL)) != DP_OK) break;
+        if ((st = dp_graph_set_labels(g, yv + a, b - a)) != DP_OK) break;
+        if (!(g->loss - g->loss == 0.0f)) { st = dp__fail(g, DP_ERR_NAN, "pruner: the held-out loss is not finite"); break; }
+        if ((st = dp_graph_backward(g)) != DP_OK) break;
+        L += (double)g->loss * (b - a); done += b - a;
+    }
+    dp_graph_mask_grad(g, 0);
+    if (st != DP_OK) return st;
+    *loss = L / done;
+    for (k = 0; k < p->ng; k++) {
+        dp__pgroup *G = &p->gr[k];
+        for (j = 0; j < G->C; j++) G->dldm[j] = 0.0;
+        for (m = 0; m < G->n_mp; m++) {
+            const double *gm = dp_graph_get_mask_grad(g, G->mp[m]);
+            for (j = 0; gm && j < G->C; j++) G->dldm[j] += gm[j] / chunks;
+        }
+    }
+    for (k = 0; k < p->n_cmp; k++) {
+        const double *gm = dp_graph_get_mask_grad(g, p->cmp[k]);
+        for (j = 0; gm && j < g->nodes[p->cmp[k]].c; j++)
+            if (p->cmp_grp[k][j] >= 0) p->gr[p->cmp_grp[k][j]].dldm[p->cmp_ch[k][j]] += gm[j] / chunks;
+    }
+    return DP_OK;
+}
+
+static int dp__prune_log(dp_pruner *p, long step, int obj, double p_res, double p_tsk, const dp_resources *r)
+{
+    dp__plog *e;
+    int k;
+    if (p->log_n == p->log_cap) {
+        int cap = p->log_cap ? 2 * p->log_cap : 64;
+        dp__plog *l = (dp__plog *)DP_REALLOC(p->log, sizeof(dp__plog) * (size_t)cap);
+        int *w;
+        if (!l) return DP_ERR_NOMEM;
+        p->log = l;
+        w = (int *)DP_REALLOC(p->logw, sizeof(int) * (size_t)cap * (size_t)(p->ng + 1));
+        if (!w) return DP_ERR_NOMEM;
+        p->logw = w; p->log_cap = cap;
+    }
+    e = &p->log[p->log_n];
+    e->step = step; e->obj = obj; e->p_res = p_res; e->p_tsk = p_tsk;
+    e->pmu = r->pmu_exact; e->pmu_imp = r->pmu_imprecise; e->size = r->size_bytes; e->macs = r->macs;
+    for (k = 0; k < p->ng; k++) p->logw[(size_t)p->log_n * (p->ng + 1) + k] = p->gr[k].keep;
+    p->log_n++;
+    return DP_OK;
+}
+
+int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, int nv, long step)
+{
+    dp_resources res;
+    double R[3], ptsk = 0.0, pres = 0.0, *gd;
+    int64_t B[3];
+    int act[3], viol[3], o, k, obj = -1, st, n;
+    if (!p || !g) return DP_ERR_ARG;
+    if (g->n_nodes != p->n_nodes) return dp__fail(g, DP_ERR_ARG, "pruner: this is not the graph the pruner was made for");
+    if (p->frozen) return DP_OK;
+    n = p->n_nodes; gd = p->gbuf;
+    if (!p->met) {
+        if ((st = dp__prune_res(p, g, &res, 1)) != DP_OK) return st;
+        dp__prune_values(p, &res, R, B, act);
+        for (o = 0; o < 3; o++) viol[o] = act[o] && R[o] > (double)B[o];
+        if (!viol[0] && !viol[1] && !viol[2]) {
+            p->met = 1; p->met_step = step;
+            if (nv > 0 && p->cfg.losses != DP_PRUNE_RES_ONLY && (st = dp__prune_task(p, g, xv, yv, nv, &ptsk)) != DP_OK) return st;
+            if ((st = dp__prune_log(p, step, -1, 0.0, ptsk, &res)) != DP_OK) return st;
+            return dp__prune_masks(p, g);
+        }
+        if (p->cfg.losses != DP_PRUNE_RES_ONLY || nv > 0) {
+            if (nv <= 0) return dp__fail(g, DP_ERR_ARG, "pruner: the task loss needs held-out samples");
+            if ((st = dp__prune_task(p, g, xv, yv, nv, &ptsk)) != DP_OK) return st;
+        }
+        /* P_RES and its gradient w.r.t. every group's pi (Eq. 2) */
+        if (p->cfg.scalarise == DP_SCALARISE_SUM) {
+            obj = 3;
+            for (o = 0; o < 3; o++) if (viol[o]) pres += R[o] / (double)B[o] - 1.0;
+        } else {
+            double best = -1.0;
+            for (o = 0; o < 3; o++) {
+                double u, lam;
+                if (!viol[o]) continue;
+                u = (double)dp_rng_uniform(&p->rng);
+                lam = 1.0 / (u > 1e-12 ? u : 1e-12);
+                if (lam * R[o] / (double)B[o] > best) { best = lam * R[o] / (double)B[o]; obj = o; }
+            }
+            pres = R[obj] / (double)B[obj] - 1.0;
+        }
+        for (k = 0; k < p->ng; k++) {
+            dp__pgroup *G = &p->gr[k];
+            int m;
+            G->g_res = 0.0;
+            for (o = 0; o < 3; o++) {
+                double d = 0.0;
+                const double *src;
+                if (!(obj == 3 ? viol[o] : o == obj)) continue;
+                src = o == 1 ? gd : o == 2 ? gd + n : (p->cfg.pmu_objective == DP_PMU_IMPRECISE ? gd + 3 * n : gd + 2 * n);
+                for (m = 0; m < G->n_own; m++) d += src[G->own[m]];
+                G->g_res += d * G->C / (double)B[o];
+            }
+            G->g_tsk = 0.0;
+            if (p->cfg.losses != DP_PRUNE_RES_ONLY) {
+                float *tmp = (float *)DP_MALLOC(sizeof(float) * ((size_t)G->C + 1));
+                double s0;
+                if (!tmp) return DP_ERR_NOMEM;
+                s0 = dp__percentile(G->sal, G->C, G->pi, tmp);
+                DP_FREE(tmp);
+                G->g_tsk = dp_prune_eq9(G->sal, G->dldm, G->C, s0);
+            }
+        }
+        if (!p->started) {     /* alpha from the first gradients and losses */
+            double mr = 0.0, mt = 0.0, p0 = 0.0;
+            for (k = 0; k < p->ng; k++) {
+                if (p->gr[k].pi * p->gr[k].g_res > mr) mr = p->gr[k].pi * p->gr[k].g_res;
+                if (fabs(p->gr[k].pi * p->gr[k].g_tsk) > mt) mt = fabs(p->gr[k].pi * p->gr[k].g_tsk);
+            }
+            for (o = 0; o < 3; o++) if (viol[o] && R[o] / (double)B[o] - 1.0 > p0) p0 = R[o] / (double)B[o] - 1.0;
+            p->p_res0 = p0; p->p_tsk0 = ptsk;
+            p->alpha_res = p->cfg.alpha_res > 0.0f ? p->cfg.alpha_res : (mr > 0.0 ? p->cfg.clip / mr : 1.0);
+            if (p->cfg.alpha_tsk > 0.0f) p->alpha_tsk = p->cfg.alpha_tsk;
+            else if (p->cfg.losses == DP_PRUNE_TASK_ONLY) p->alpha_tsk = mt > 0.0 ? p->cfg.clip / mt : 1.0;
+            else p->alpha_tsk = ptsk > 0.0 ? p->cfg.r * p0 / ptsk * p->alpha_res : 0.0;
+            p->started = 1;
+        }
+        for (k = 0; k < p->ng; k++) {     /* WIDTHUPDATE: clipped SGD on theta */
+            dp__pgroup *G = &p->gr[k];
+            double gres = p->cfg.losses == DP_PRUNE_TASK_ONLY ? 0.0 : G->g_res;
+            double gt = p->cfg.losses == DP_PRUNE_RES_ONLY ? 0.0 : G->g_tsk, d, floor_t;
+            if (p->cfg.losses != DP_PRUNE_TASK_ONLY && !p->cfg.no_focus && !(gres > 0.0)) continue;
+            d = G->pi * (p->alpha_res * gres + p->alpha_tsk * gt);
+            if (!(d > 0.0)) continue;                 /* also drops NaN */
+            if (d >= p->cfg.clip) d = p->cfg.clip * (1.0 - 1e-9);
+            G->theta -= p->cfg.eta * d;
+            floor_t = log(1.0 / G->C);
+            if (G->theta < floor_t) G->theta = floor_t;
+            G->pi = exp(G->theta);
+            G->keep = (int)floor(G->pi * G->C + 1e-9);
+            if (G->keep < 1) G->keep = 1;
+            if (G->keep > G->C) G->keep = G->C;
+        }
+        if ((st = dp__prune_log(p, step, obj, pres, ptsk, &res)) != DP_OK) return st;
+    }
+    return dp__prune_masks(p, g);
+}
+
+int dp_pruner_freeze(dp_pruner *p)
+{
+    if (!p) return DP_ERR_ARG;
+    p->frozen = 1;
+    return DP_OK;
+}
+
+int dp_pruner_resources(dp_pruner *p, dp_graph *g, dp_resources *res)
+{
+    if (!p || !g || !res) return DP_ERR_ARG;
+    return dp__prune_res(p, g, res, 0);
+}
+
+int dp_pruner_compact(dp_pruner *p, dp_graph **gp, dp_optim *o)
+{
+    dp_graph *h;
+    int st, k, m;
+    if (!p || !gp || !*gp) return DP_ERR_ARG;
+    if (p->compacted) return DP_OK;
+    if ((*gp)->n_nodes != p->n_nodes) return dp__fail(*gp, DP_ERR_ARG, "pruner: this is not the graph the pruner was made for");
+    if ((st = dp__prune_masks(p, *gp)) != DP_OK) return st;   /* masks as of now */
+    p->frozen = 1;
+    if (!(h = dp_graph_compact(*gp, o, &st))) return st;
+    /* the pruner's masks are all ones now: the channels they cut are gone */
+    for (k = 0; k < p->ng; k++) {
+        dp__pgroup *G = &p->gr[k];
+        for (m = 0; m < G->n_mp; m++) dp_graph_set_mask(h, G->mp[m], NULL);
+        G->C = G->keep;
+        for (m = 0; m < G->C; m++) G->mask[m] = 1.0f;
+    }
+    for (k = 0; k < p->n_cmp; k++) { DP_FREE(p->cmp_grp[k]); DP_FREE(p->cmp_ch[k]); }
+    p->n_cmp = 0;     /* their channel indices belong to the old graph */
+    dp_graph_free(*gp);
+    *gp = h;
+    p->compacted = 1;
+    return DP_OK;
+}
+
+/* appends printf output to a growing buffer */
+typedef struct dp__sbuf { char *p; size_t n, cap; int oom; } dp__sbuf;
+static void dp__sbuf_printf(dp__sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int need;
+    if (b->oom) return;
+    va_start(ap, fmt);
+    need = vsnprintf(b->p ? b->p + b->n : NULL, b->p ? b->cap - b->n : 0, fmt, ap);
+    va_end(ap);
+    if (need < 0) { b->oom = 1; return; }
+    if (!b->p || b->n + (size_t)need + 1 > b->cap) {
+        size_t cap = DP__MAX(2 * b->cap, b->n + (size_t)need + 4096);
+        char *q = (char *)DP_REALLOC(b->p, cap);
+        if (!q) { b->oom = 1; return; }
+        b->p = q; b->cap = cap;
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
+        va_end(ap);
+    }
+    b->n += (size_t)need;
+}
+
+int dp_pruner_write_csv(const dp_pruner *p, const char *path)
+{
+    dp__sbuf b;
+    int r, k, st;
+    if (!p || !path) return DP_ERR_ARG;
+    memset(&b, 0, sizeof b);
+    dp__sbuf_printf(&b, "step,update,objective,p_res,p_tsk,pmu_exact,pmu_imprecise,size,macs");
+    for (k = 0; k < p->ng; k++) dp__sbuf_printf(&b, ",%s", p->gr[k].name);
+    dp__sbuf_printf(&b, "\n");
+    for (r = 0; r < p->log_n; r++) {
+        const dp__plog *e = &p->log[r];
+        dp__sbuf_printf(&b, "%ld,%d,%s,%.6g,%.6g,%lld,%lld,%lld,%lld", e->step, r, e->obj < 0 ? "met" : dp__obj_names[e->obj],
+                        e->p_res, e->p_tsk, (long long)e->pmu, (long long)e->pmu_imp, (long long)e->size, (long long)e->macs);
+        for (k = 0; k < p->ng; k++) dp__sbuf_printf(&b, ",%d", p->logw[(size_t)r * (p->ng + 1) + k]);
+        dp__sbuf_printf(&b, "\n");
+    }
+    st = b.oom ? DP_ERR_NOMEM : dp_model_save(path, b.p, b.n);
+    DP_FREE(b.p);
+    return st;
+}
+
+int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
+{
+    FILE *f = file ? (FILE *)file : stdout;
+    dp_resources now;
+    int k, st, o;
+    double R[3];
+    int64_t B[3];
+    int act[3];
+    static const char *const what[3] = { "pmu", "size", "macs" };
+    if (!p || !g) return DP_ERR_ARG;
+    if ((st = dp__prune_res(p, g, &now, 0)) != DP_OK) return st;
+    fprintf(f, "%-24s %7s %7s %7s %s\n", "layer group", "before", "after", "pi", "layers");
+    for (k = 0; k < p->ng; k++) {
+        dp__pgroup *G = &p->gr[k];
+        int m;
+        fprintf(f, "%-24s %7d %7d %7.3f ", G->name, G->C0, G->keep, G->pi);
+        for (m = 0; m < G->n_own; m++) fprintf(f, "%s%s", m ? "," : "", g->nodes[G->own[m]].name);
+        fputc('\n', f);
+    }
+    dp__prune_values(p, &now, R, B, act);
+    fprintf(f, "%-14s %14s %14s %14s %s\n", "resource", "before", "after", "budget", "");
+    for (o = 0; o < 3; o++) {
+        int64_t before = o == 0 ? p->r0.pmu_exact : o == 1 ? p->r0.size_bytes : p->r0.macs;
+        int64_t after = o == 0 ? now.pmu_exact : o == 1 ? now.size_bytes : now.macs;
+        fprintf(f, "%-14s %14lld %14lld ", what[o], (long long)before, (long long)after);
+        if (B[o] > 0) fprintf(f, "%14lld %s\n", (long long)B[o], after <= B[o] ? "ok" : "OVER");
+        else fprintf(f, "%14s\n", "-");
+    }
+    fprintf(f, "%-14s %14lld %14lld\n", "pmu_imprecise", (long long)p->r0.pmu_imprecise, (long long)now.pmu_imprecise);
+    fprintf(f, "budgets %s%s; %d width updates\n", p->met ? "met" : "not met",
+            p->met ? "" : " yet", p->log_n);
     return DP_OK;
 }
 
@@ -8950,8 +10158,26 @@ static void dp__qparams(float lo, float hi, float *scale, int *zp)
     *zp = z < -128 ? -128 : z > 127 ? 127 : z;
 }
 
+static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
+                      size_t *len, dp_export_info *info, char *err, size_t cap);
+
+/* A graph with pruning masks is compacted first: the model holds only the
+   channels that are kept. */
 int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
               size_t *len, dp_export_info *info, char *err, size_t cap)
+{
+    int i, st, masked = 0;
+    dp_graph *h;
+    for (i = 0; g && i < g->mask_n; i++) masked |= g->mask[i] != NULL;
+    if (!masked) return dp__export(g, calib, n_calib, blob, len, info, err, cap);
+    if (!(h = dp_graph_compact(g, NULL, &st))) { dp__seterr(err, cap, "compacting the pruned graph: %s", dp_status_str(st)); return st; }
+    st = dp__export(h, calib, n_calib, blob, len, info, err, cap);
+    dp_graph_free(h);
+    return st;
+}
+
+static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
+                      size_t *len, dp_export_info *info, char *err, size_t cap)
 {
     dp__view v;
     dp_sched_result r;

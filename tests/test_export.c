@@ -76,6 +76,7 @@ static void test_gradients(void)
     double *gs = (double *)calloc(n, sizeof(double)), *gm = (double *)calloc(n, sizeof(double)), *gp = (double *)calloc(n, sizeof(double));
     dp_resource_grads gr;
     dp_resources r0, r1;
+    memset(&gr, 0, sizeof gr);
     gr.size = gs; gr.macs = gm; gr.pmu = gp;
     for (i = 0; i < n; i++) { dp_node_info f; dp_graph_node(g, i, &f); ch[i] = f.c; }
     CHECK(dp_graph_resources(g, ch, &r0, NULL, 0, &gr) == DP_OK, "resources with gradients");
