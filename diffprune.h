@@ -1075,6 +1075,57 @@ double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
 /* The threshold of Eq. 6: s0 with (1/C) sum_j M(s_j, s0) = pi. */
 double dp_prune_relaxed_threshold(const float *s, int C, double pi);
 
+/* ---- >>fit  a training loop with pruning, early termination and QAT ----
+   dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
+   schedule with warm-up; with cfg->prune it prunes toward the budgets as
+   it trains: samples held out of `train` (never trained on) feed P_TSK,
+   pi is updated every prune->every steps from epoch prune_start on, and
+   once the budgets are met pi stops (masks keep following the saliences).
+   With early_term the network is compacted right then and training goes on
+   with the smaller graph. The last qat_epochs run quantisation-aware with
+   the masks frozen (the graph is compacted first). At the end *g is the
+   compacted, trained graph, ready for dp_export. If the budgets are still
+   not met after prune_deadline of the pre-QAT steps, eta grows by 1.5x per
+   update until they are. A non-finite loss stops training with DP_ERR_NAN
+   and a message; *g keeps the weights of the last good step. */
+typedef struct dp_fit_cfg {           /* zero means default everywhere     */
+    int epochs;                       /* 0 -> 10                           */
+    int batch;                        /* 0 -> 128                          */
+    float lr;                         /* peak learning rate; 0 -> 0.05     */
+    float momentum;                   /* 0 -> 0.9                          */
+    float weight_decay;               /* on kernels; 0: none               */
+    dp_augment aug;                   /* random shifts / flips             */
+    int qat_epochs;                   /* final quantisation-aware epochs   */
+    const dp_prune_cfg *prune;        /* NULL: no pruning                  */
+    float prune_start;                /* epoch of the first update (0: at once) */
+    float prune_deadline;             /* 0 -> 0.7; >= 1: never hurry       */
+    int early_term;                   /* compact as soon as budgets are met */
+    int n_val;                        /* held out for P_TSK; 0 -> min(5000, n/10) */
+    int val_per_update;               /* held-out samples per update; 0 -> 256 */
+    const char *log_csv;              /* the pruner's CSV log, or NULL     */
+    int progress;                     /* 1: a progress bar per epoch       */
+    int verbose;                      /* 1: a line per epoch on stdout     */
+    uint64_t seed;                    /* shuffling, augmentation, held-out split */
+    dp_pruner **pruner_out;           /* non-NULL: receives the pruner (free it) */
+} dp_fit_cfg;
+
+typedef struct dp_fit_result {
+    float test_acc, test_loss;        /* float model on `test` (if given)  */
+    float train_loss;                 /* mean over the last epoch          */
+    long steps, met_step;             /* met_step: -1 if never met         */
+    int met;                          /* 1: every budget met               */
+    double seconds, seconds_to_met;   /* wall clock                        */
+    dp_resources before, after;       /* the graph before and after        */
+} dp_fit_result;
+
+int dp_fit(dp_graph **g, const dp_dataset *train, const dp_dataset *test,
+           const dp_fit_cfg *cfg, dp_fit_result *res, char *err, size_t err_cap);
+
+/* Loads DIR/SPLIT-images-idx3-ubyte[.gz] and the matching labels
+   (e.g. split "train" or "t10k" of MNIST and Fashion-MNIST). */
+int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
+                      char *err, size_t err_cap);
+
 /* ---- the paper's backbones ----
    Each builds input -> network -> FC(classes) -> softmax_ce into an empty
    graph and returns the logits node (or a negative status). width scales
@@ -9918,6 +9969,189 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
     fprintf(f, "budgets %s%s; %d width updates\n", p->met ? "met" : "not met",
             p->met ? "" : " yet", p->log_n);
     return DP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>fit  training loop with pruning                                      */
+/* ---------------------------------------------------------------------- */
+int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds, char *err, size_t cap)
+{
+    char img[1024], lab[1024];
+    static const char *const ext[2] = { ".gz", "" };
+    int i, st = DP_ERR_IO;
+    if (!dir || !split || !ds) return DP_ERR_ARG;
+    for (i = 0; i < 2 && st != DP_OK; i++) {
+        snprintf(img, sizeof img, "%s/%s-images-idx3-ubyte%s", dir, split, ext[i]);
+        snprintf(lab, sizeof lab, "%s/%s-labels-idx1-ubyte%s", dir, split, ext[i]);
+        if (i == 0) { FILE *f = fopen(img, "rb"); if (!f) continue; fclose(f); }
+        st = dp_idx_load(img, lab, ds, err, cap);
+    }
+    return st;
+}
+
+static void dp__gather(const dp_dataset *ds, const int *idx, int n, float *x, int *y)
+{
+    size_t per = (size_t)ds->h * ds->w * ds->c;
+    int i;
+    for (i = 0; i < n; i++) { memcpy(x + per * i, ds->x + per * (size_t)idx[i], sizeof(float) * per); y[i] = ds->y[idx[i]]; }
+}
+
+int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_fit_cfg *cin,
+           dp_fit_result *res, char *err, size_t cap)
+{
+    dp_fit_cfg c;
+    dp_fit_result r;
+    dp_graph *g;
+    dp_optim *o = NULL;
+    dp_optim_cfg oc;
+    dp_pruner *p = NULL;
+    dp_lr_sched sch;
+    dp_rng rng;
+    int *perm = NULL, *yb = NULL, *yv = NULL, ntr, nval, i, st = DP_OK, epoch, classes, in_node = 0, vpos = 0;
+    float *xb = NULL, *xv = NULL;
+    size_t per;
+    long spe, total, qat_step, p_start, deadline, step = 0;
+    double t0 = dp_time();
+    memset(&r, 0, sizeof r);
+    r.met_step = -1;
+    if (res) *res = r;
+    if (!gp || !*gp || !tr || !tr->x || !tr->y || tr->n <= 0) { dp__seterr(err, cap, "dp_fit: missing graph or training data"); return DP_ERR_ARG; }
+    g = *gp;
+    if (g->status) { dp__seterr(err, cap, "%s", g->err); return g->status; }
+    memset(&c, 0, sizeof c);
+    if (cin) c = *cin;
+    if (c.epochs <= 0) c.epochs = 10;
+    if (c.batch <= 0) c.batch = 128;
+    if (!(c.lr > 0.0f)) c.lr = 0.05f;
+    if (!(c.momentum > 0.0f)) c.momentum = 0.9f;
+    if (!(c.prune_deadline > 0.0f)) c.prune_deadline = 0.7f;
+    if (c.val_per_update <= 0) c.val_per_update = 256;
+    if (c.qat_epochs < 0 || c.qat_epochs >= c.epochs + (c.prune ? 0 : 1)) {
+        dp__seterr(err, cap, "dp_fit: qat_epochs %d must be below epochs %d", c.qat_epochs, c.epochs);
+        return DP_ERR_ARG;
+    }
+    if (g->n_nodes == 0 || g->nodes[0].op != DP_OP_INPUT || g->loss_node < 0) { dp__seterr(err, cap, "dp_fit: the graph needs an input and a softmax_ce loss"); return DP_ERR_ARG; }
+    if (g->nodes[in_node].h != tr->h || g->nodes[in_node].w != tr->w || g->nodes[in_node].c != tr->c ||
+        (te && te->n > 0 && (te->h != tr->h || te->w != tr->w || te->c != tr->c))) {
+        dp__seterr(err, cap, "dp_fit: data is %dx%dx%d but the graph's input is %dx%dx%d", tr->h, tr->w, tr->c,
+                   g->nodes[in_node].h, g->nodes[in_node].w, g->nodes[in_node].c);
+        return DP_ERR_SHAPE;
+    }
+    classes = g->nodes[g->loss_node].c;
+    for (i = 0; i < tr->n; i++)
+        if (tr->y[i] < 0 || tr->y[i] >= classes) { dp__seterr(err, cap, "dp_fit: label %d of sample %d is outside the %d classes", tr->y[i], i, classes); return DP_ERR_ARG; }
+    per = (size_t)tr->h * tr->w * tr->c;
+    nval = 0;
+    if (c.prune) {
+        nval = c.n_val > 0 ? c.n_val : (tr->n / 10 < 5000 ? tr->n / 10 : 5000);
+        if (nval < 1 || nval >= tr->n) { dp__seterr(err, cap, "dp_fit: %d held-out samples of %d leave nothing to train on", nval, tr->n); return DP_ERR_ARG; }
+        if (c.val_per_update > nval) c.val_per_update = nval;
+    }
+    ntr = tr->n - nval;
+    dp_rng_seed(&rng, c.seed ? c.seed : 1);
+    perm = (int *)DP_MALLOC(sizeof(int) * (size_t)tr->n);
+    xb = (float *)DP_MALLOC(sizeof(float) * per * (size_t)c.batch);
+    yb = (int *)DP_MALLOC(sizeof(int) * (size_t)c.batch);
+    xv = (float *)DP_MALLOC(sizeof(float) * per * (size_t)(c.val_per_update + 1));
+    yv = (int *)DP_MALLOC(sizeof(int) * (size_t)(c.val_per_update + 1));
+    if (!perm || !xb || !yb || !xv || !yv) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+    for (i = 0; i < tr->n; i++) perm[i] = i;
+    dp_rng_shuffle(&rng, perm, tr->n);          /* perm[ntr..n): held out */
+    if ((st = dp_graph_resources(g, NULL, &r.before, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+    if (c.prune && !(p = dp_pruner_new(g, c.prune, &st, err, cap))) goto done;
+    memset(&oc, 0, sizeof oc);
+    oc.kind = DP_SGD; oc.momentum = c.momentum; oc.nesterov = 1; oc.weight_decay = c.weight_decay;
+    if (!(o = dp_optim_new(g, &oc))) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+    spe = (ntr + c.batch - 1) / c.batch;
+    total = spe * c.epochs;
+    qat_step = spe * (c.epochs - c.qat_epochs);
+    p_start = (long)(c.prune_start * (float)spe);
+    deadline = p_start + (long)(c.prune_deadline * (double)(qat_step - p_start));
+    memset(&sch, 0, sizeof sch);
+    sch.kind = DP_LR_COSINE; sch.base = c.lr; sch.warmup = spe / 4; sch.total = total; sch.final_lr = 0.0f;
+    for (epoch = 0; epoch < c.epochs; epoch++) {
+        dp_progress pb;
+        char label[48], extra[128];
+        double lsum = 0.0;
+        int hits = 0, seen = 0;
+        long s0 = step;
+        if (c.qat_epochs > 0 && epoch == c.epochs - c.qat_epochs) {
+            if (p && (st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
+            g = *gp;
+            if ((st = dp_graph_set_qat(g, 1)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+        }
+        dp_rng_shuffle(&rng, perm, ntr);
+        snprintf(label, sizeof label, "epoch %d/%d%s", epoch + 1, c.epochs, g->qat ? " qat" : "");
+        if (c.progress) dp_progress_start(&pb, label, spe);
+        for (; step < (long)(epoch + 1) * spe; step++) {
+            int off = (int)((step % spe) * c.batch), b = c.batch < ntr - off ? c.batch : ntr - off, hit = 0;
+            float loss = 0.0f;
+            dp_dataset_batch(tr, perm + off, b, xb, yb, &c.aug, &rng);
+            st = dp_train_step(g, o, xb, yb, b, dp_lr_at(&sch, step), &loss, &hit);
+            if (st == DP_ERR_NAN) {
+                if (c.progress) dp_progress_end(&pb);
+                dp__seterr(err, cap, "the loss became %g at step %ld (epoch %d): the weights of the last good step are kept; lower the learning rate (now %g)",
+                           (double)loss, step, epoch + 1, (double)dp_lr_at(&sch, step));
+                goto done;
+            }
+            if (st != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+            hits += hit; seen += b; lsum += (double)loss * b;
+            if (p && !p->frozen && step >= p_start && (step - p_start) % p->cfg.every == 0) {
+                int was_met = p->met, k;
+                for (k = 0; k < c.val_per_update; k++) { yv[k] = perm[ntr + (vpos + k) % nval]; }
+                vpos = (vpos + c.val_per_update) % nval;
+                dp__gather(tr, yv, c.val_per_update, xv, yv);
+                if ((st = dp_pruner_update(p, g, xv, yv, c.val_per_update, step)) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
+                if (!p->met && step >= deadline) p->cfg.eta *= 1.5f;
+                if (p->met && !was_met) {
+                    r.met_step = step; r.seconds_to_met = dp_time() - t0;
+                    if (c.log_csv) dp_pruner_write_csv(p, c.log_csv);
+                    if (c.early_term) {
+                        if ((st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
+                        g = *gp;
+                    }
+                }
+            }
+            if (c.progress) {
+                if (p && !p->compacted) {
+                    const dp__plog *e = p->log_n ? &p->log[p->log_n - 1] : NULL;
+                    snprintf(extra, sizeof extra, "loss %.3f acc %.3f%s pmu %lld macs %lld", lsum / seen, (double)hits / seen,
+                             p->met ? " met" : "", e ? (long long)e->pmu : (long long)r.before.pmu_exact, e ? (long long)e->macs : (long long)r.before.macs);
+                } else snprintf(extra, sizeof extra, "loss %.3f acc %.3f", lsum / seen, (double)hits / seen);
+                dp_progress_update(&pb, step - s0 + 1, (double)(step - s0 + 1) * c.batch, extra);
+            }
+        }
+        if (c.progress) dp_progress_end(&pb);
+        r.train_loss = seen ? (float)(lsum / seen) : 0.0f;
+        if (c.verbose) {
+            float acc = 0.0f, tl = 0.0f;
+            if (te && te->n > 0) dp_evaluate(g, te->x, te->y, te->n, 256, &acc, &tl);
+            printf("epoch %d: train loss %.4f acc %.4f | test acc %.4f", epoch + 1, r.train_loss, seen ? (double)hits / seen : 0.0, acc);
+            if (p) {
+                dp_resources now;
+                if (dp_pruner_resources(p, g, &now) == DP_OK)
+                    printf(" | pmu %lld size %lld macs %lld%s", (long long)now.pmu_exact, (long long)now.size_bytes, (long long)now.macs,
+                           p->met ? " (budgets met)" : "");
+            }
+            printf("\n");
+            fflush(stdout);
+        }
+    }
+    if (p && (st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
+    g = *gp;
+    if (p && c.log_csv && (st = dp_pruner_write_csv(p, c.log_csv)) != DP_OK) { dp__seterr(err, cap, "cannot write %s", c.log_csv); goto done; }
+    r.met = p ? p->met : 1;
+    r.steps = step;
+    if ((st = dp_graph_resources(g, NULL, &r.after, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+    if (te && te->n > 0 && (st = dp_evaluate(g, te->x, te->y, te->n, 256, &r.test_acc, &r.test_loss)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+    r.seconds = dp_time() - t0;
+done:
+    if (res) *res = r;
+    if (p && c.pruner_out && st == DP_OK) *c.pruner_out = p;
+    else dp_pruner_free(p);
+    dp_optim_free(o);
+    DP_FREE(perm); DP_FREE(xb); DP_FREE(yb); DP_FREE(xv); DP_FREE(yv);
+    return st;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -2,7 +2,8 @@
 
    Shows: the library driven from a command line: the paper's backbones and
    their resources (zoo, report), the exact peak-memory scheduler on a text
-   graph (sched).
+   graph (sched), and differentiable pruning while training on Fashion-MNIST
+   toward budgets on peak memory, model size and MACs, then int8 (prune).
 
    Build:  cc -O2 -o diffprune examples/diffprune.c -lm   (make builds build/diffprune) */
 #define DIFFPRUNE_IMPLEMENTATION
@@ -35,6 +36,8 @@ static void usage(FILE *f)
         "  info FILE      ops, arena bytes, model bytes and MACs of a .dpm model\n"
         "  run FILE INPUT run one input (raw int8 bytes of the input tensor) and\n"
         "                 print the int8 output vector\n"
+        "  prune [opts]   train on Fashion-MNIST while pruning to budgets, export\n"
+        "                 int8, run it on the test set (prune --help for options)\n"
         "  --help, help   this text\n");
 }
 
@@ -224,6 +227,188 @@ static int cmd_run(const char *path, const char *input)
     return 0;
 }
 
+/* ---- prune: train + prune on Fashion-MNIST, int8, evaluate ---- */
+static void prune_usage(FILE *f)
+{
+    fprintf(f,
+        "usage: diffprune prune [options]\n"
+        "Trains a backbone on Fashion-MNIST while pruning it (the paper's Section 3)\n"
+        "until peak memory, model size and MACs are within the budgets; exports int8,\n"
+        "runs the int8 model on the test set and ends with a line\n"
+        "  final: pmu=B size=B macs=N budget_pmu=B budget_size=B budget_macs=N acc=F\n"
+        "options (defaults in brackets):\n"
+        "  --quick            8000 training images, 2000 test, 4 epochs (< 1 min)\n"
+        "  --backbone NAME    mbv2 (MobileNet-v2, residual blocks) | cnn (plain) [mbv2]\n"
+        "  --width W          backbone width multiplier before pruning [1.0; quick 0.5]\n"
+        "  --pmu B --size B --macs N   budgets in bytes, bytes, MACs; 0 = none\n"
+        "                     [50%%, 25%%, 35%% of the unpruned backbone]\n"
+        "  --epochs N [8] --batch N [128; quick 64] --lr F [0.05] --seed N [1]\n"
+        "  --limit N          training images (first N) [all]   --test-limit N [all]\n"
+        "  --every N          steps per width update [20; quick 5]\n"
+        "  --eta F            width learning rate [1; quick 2]   --r F [2/3]\n"
+        "  --losses both|task|res      pruning feedback (Table 2 ablation) [both]\n"
+        "  --pmu-objective exact|imprecise|none   (Figure 4 ablation) [exact]\n"
+        "  --scalarise random|sum      combine objectives [random]\n"
+        "  --no-focus         update every layer, not only bottleneck ones\n"
+        "  --prune-start E    epoch of the first width update [0]\n"
+        "  --early-term       compact as soon as budgets are met\n"
+        "  --qat-epochs N     final quantisation-aware epochs [1]\n"
+        "  --csv FILE         pruning log, a row per width update\n"
+        "  -o FILE.dpm        write the int8 model (and FILE.dpm.h)\n"
+        "  --data DIR         [/usr/share/datasets/fashion-mnist]  --threads N [all]\n");
+}
+
+static int build_backbone(dp_graph *g, const char *name, float width)
+{
+    int x;
+    if (!strcmp(name, "mbv2")) return dp_build_mobilenet_v2(g, 28, 28, 1, 10, width);
+    if (strcmp(name, "cnn")) return DP_ERR_ARG;
+    x = dp_input(g, "image", 28, 28, 1);
+    x = dp_conv_bn_act(g, "conv1", x, (int)(32 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "conv2", x, (int)(64 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_maxpool(g, "pool1", x, 2, 2, NULL);
+    x = dp_conv_bn_act(g, "conv3", x, (int)(128 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_maxpool(g, "pool2", x, 2, 2, NULL);
+    x = dp_conv_bn_act(g, "conv4", x, (int)(128 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_relu(g, "fc1_relu", dp_fc(g, "fc1", dp_global_avgpool(g, "gap", x), 128));
+    x = dp_fc(g, "fc2", x, 10);
+    return dp_softmax_ce(g, "loss", x) < 0 ? dp_graph_status(g) : x;
+}
+
+static int cmd_prune(int argc, char **argv)
+{
+    const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL;
+    int i, st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0;
+    float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f;
+    long long bp = -1, bs = -1, bm = -1;
+    unsigned long seed = 1;
+    dp_prune_cfg pc;
+    dp_fit_cfg fc;
+    dp_fit_result fr;
+    dp_dataset tr, te;
+    dp_graph *g;
+    dp_resources r0;
+    dp_pruner *pr = NULL;
+    char err[512];
+    memset(&pc, 0, sizeof pc);
+    memset(&fc, 0, sizeof fc);
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define ARG(name) (!strcmp(a, name) && v && (i++, 1))
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { prune_usage(stdout); return 0; }
+        else if (!strcmp(a, "--quick")) quick = 1;
+        else if (ARG("--backbone")) backbone = v;
+        else if (ARG("--width")) width = (float)atof(v);
+        else if (ARG("--pmu")) bp = atoll(v);
+        else if (ARG("--size")) bs = atoll(v);
+        else if (ARG("--macs")) bm = atoll(v);
+        else if (ARG("--epochs")) epochs = atoi(v);
+        else if (ARG("--batch")) batch = atoi(v);
+        else if (ARG("--lr")) lr = (float)atof(v);
+        else if (ARG("--seed")) seed = strtoul(v, NULL, 10);
+        else if (ARG("--limit")) limit = atoi(v);
+        else if (ARG("--test-limit")) test_limit = atoi(v);
+        else if (ARG("--every")) every = atoi(v);
+        else if (ARG("--eta")) eta = (float)atof(v);
+        else if (ARG("--r")) r = (float)atof(v);
+        else if (ARG("--losses")) pc.losses = !strcmp(v, "task") ? DP_PRUNE_TASK_ONLY : !strcmp(v, "res") ? DP_PRUNE_RES_ONLY : !strcmp(v, "both") ? DP_PRUNE_BOTH : -1;
+        else if (ARG("--pmu-objective")) pc.pmu_objective = !strcmp(v, "imprecise") ? DP_PMU_IMPRECISE : !strcmp(v, "none") ? DP_PMU_NONE : !strcmp(v, "exact") ? DP_PMU_EXACT : -1;
+        else if (ARG("--scalarise")) pc.scalarise = !strcmp(v, "sum") ? DP_SCALARISE_SUM : !strcmp(v, "random") ? DP_SCALARISE_RANDOM : -1;
+        else if (!strcmp(a, "--no-focus")) pc.no_focus = 1;
+        else if (ARG("--prune-start")) start = (float)atof(v);
+        else if (!strcmp(a, "--early-term")) fc.early_term = 1;
+        else if (ARG("--qat-epochs")) qat = atoi(v);
+        else if (ARG("--csv")) csv = v;
+        else if (ARG("-o")) out = v;
+        else if (ARG("--data")) dir = v;
+        else if (ARG("--threads")) dp_set_threads(atoi(v));
+        else { fprintf(stderr, "diffprune prune: unknown or incomplete option '%s' (try prune --help)\n", a); return 2; }
+#undef ARG
+    }
+    if (pc.losses < 0 || pc.pmu_objective < 0 || pc.scalarise < 0) { fprintf(stderr, "diffprune prune: bad value for --losses, --pmu-objective or --scalarise\n"); return 2; }
+    if (quick) { if (!limit) limit = 8000; if (!test_limit) test_limit = 2000; if (!epochs) epochs = 4; }
+    if (!epochs) epochs = 8;
+    if (!batch) batch = quick ? 64 : 128;
+    if (!every) every = quick ? 5 : 20;
+    if (!(eta > 0.0f)) eta = quick ? 2.0f : 1.0f;
+    if (!(width > 0.0f)) width = quick ? 0.5f : 1.0f;
+    if (epochs < 1 || batch < 1 || every < 1 || qat < 0 || qat >= epochs || !(lr > 0.0f)) {
+        fprintf(stderr, "diffprune prune: epochs, batch, every and lr must be positive and --qat-epochs below --epochs\n");
+        return 2;
+    }
+    if (dp_idx_load_split(dir, "train", &tr, err, sizeof err) != DP_OK || dp_idx_load_split(dir, "t10k", &te, err, sizeof err) != DP_OK) {
+        fprintf(stderr, "diffprune prune: Fashion-MNIST not found in %s (%s)\n"
+                "  install it with: sudo apt-get install dataset-fashion-mnist   (or make data), or pass --data DIR\n", dir, err);
+        return 1;
+    }
+    if (limit > 0 && limit < tr.n) tr.n = limit;
+    if (test_limit > 0 && test_limit < te.n) te.n = test_limit;
+    dp_dataset_normalize(&tr, 0.286f, 0.353f);
+    dp_dataset_normalize(&te, 0.286f, 0.353f);
+    g = dp_graph_new(seed);
+    if ((st = build_backbone(g, backbone, width)) < 0) {
+        fprintf(stderr, "diffprune prune: cannot build backbone '%s' (mbv2 or cnn): %s\n", backbone, dp_graph_error(g));
+        return 2;
+    }
+    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    pc.budget_pmu = bp >= 0 ? bp : r0.pmu_exact / 2;
+    pc.budget_size = bs >= 0 ? bs : r0.size_bytes / 4;
+    pc.budget_macs = bm >= 0 ? bm : r0.macs * 35 / 100;
+    pc.every = every; pc.eta = eta; pc.r = r; pc.seed = seed;
+    fc.epochs = epochs; fc.batch = batch; fc.lr = lr; fc.weight_decay = 5e-5f; fc.qat_epochs = qat;
+    fc.prune = &pc; fc.prune_start = start; fc.log_csv = csv; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
+    fc.aug.crop = 2; fc.aug.flip = 0.5f;
+    fc.pruner_out = &pr;
+    printf("backbone %s x%.2f: pmu=%lld (imprecise %lld) size=%lld macs=%lld; budgets pmu=%lld size=%lld macs=%lld\n",
+           backbone, (double)width, (long long)r0.pmu_exact, (long long)r0.pmu_imprecise, (long long)r0.size_bytes,
+           (long long)r0.macs, (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs);
+    printf("training on %d images (%d held out for the task loss), testing on %d; %d epochs\n",
+           tr.n, tr.n / 10 < 5000 ? tr.n / 10 : 5000, te.n, epochs);
+    fflush(stdout);
+    if ((st = dp_fit(&g, &tr, &te, &fc, &fr, err, sizeof err)) != DP_OK) {
+        fprintf(stderr, "diffprune prune: %s\n", err);
+        return st == DP_ERR_BUDGET ? 3 : 1;
+    }
+    if (pr) dp_pruner_print_summary(pr, g, stdout);
+    printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : "NOT met (raise --eta or --epochs)\n");
+    if (fr.met) printf(" at step %ld of %ld (%.1f s)\n", fr.met_step, fr.steps, fr.seconds_to_met);
+    {   /* int8 */
+        void *blob = NULL;
+        size_t len = 0;
+        dp_export_info info;
+        dp_model m;
+        int8_t *arena;
+        if ((st = dp_export(g, tr.x, tr.n < 1000 ? tr.n : 1000, &blob, &len, &info, err, sizeof err)) != DP_OK) {
+            fprintf(stderr, "diffprune prune: export: %s\n", err);
+            return 1;
+        }
+        if (out) {
+            char hdr[1024];
+            snprintf(hdr, sizeof hdr, "%s.h", out);
+            if (dp_model_save(out, blob, len) != DP_OK || dp_write_c_array(hdr, "pruned_model", blob, len) != DP_OK)
+                fprintf(stderr, "warning: could not write %s or %s\n", out, hdr);
+        }
+        dp_model_init(&m, blob, len);
+        arena = (int8_t *)malloc(dp_model_arena_size(&m));
+        for (i = 0; arena && i < te.n; i++) {
+            dp_model_set_input_f32(&m, arena, te.x + (size_t)784 * i);
+            dp_model_run(&m, arena, dp_model_arena_size(&m));
+            hits += dp_model_output_argmax(&m, arena) == te.y[i];
+        }
+        printf("int8: %lu bytes, arena %lld B, test accuracy %.4f (float %.4f)%s%s\n", (unsigned long)len,
+               (long long)info.arena_bytes, (double)hits / te.n, (double)fr.test_acc, out ? ", wrote " : "", out ? out : "");
+        free(arena);
+        free(blob);
+    }
+    printf("final: pmu=%lld size=%lld macs=%lld budget_pmu=%lld budget_size=%lld budget_macs=%lld acc=%.4f\n",
+           (long long)fr.after.pmu_exact, (long long)fr.after.size_bytes, (long long)fr.after.macs,
+           (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs, (double)hits / te.n);
+    dp_pruner_free(pr);
+    dp_graph_free(g);
+    dp_dataset_free(&tr); dp_dataset_free(&te);
+    return fr.met ? 0 : 4;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { usage(stderr); return 2; }
@@ -246,6 +431,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "run") && argc == 4) return cmd_run(argv[2], argv[3]);
     if (!strcmp(argv[1], "report") && argc == 3) return cmd_report(argv[2]);
     if (!strcmp(argv[1], "sched") && argc == 3) return cmd_sched(argv[2]);
+    if (!strcmp(argv[1], "prune")) return cmd_prune(argc, argv);
     fprintf(stderr, "diffprune: unknown command '%s' (try --help)\n", argv[1]);
     return 2;
 }
