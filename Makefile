@@ -3,6 +3,8 @@
 #   make test       every test, normally and under ASan+UBSan, plus the
 #                   compile checks (C99 gcc/clang -pedantic, C++, freestanding)
 #   make demo       the main job (installs Fashion-MNIST when it can)
+#   make prune-quick  prune a MobileNet-v2 on a Fashion-MNIST subset (~1 min)
+#   make experiments  the paper's pruning experiments (~25 min)
 #   make bench-train  training speed against PyTorch (when installed)
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
@@ -21,7 +23,7 @@ EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart
 TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_fuzz_replay
 THREADS ?= 2
 
-.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean
+.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick
 all: $(EXAMPLES)
 
 $(B):
@@ -50,7 +52,9 @@ test: deps
 	@$(MAKE) --no-print-directory test-compile
 	@$(MAKE) --no-print-directory $(ALLTESTS)
 	@$(MAKE) --no-print-directory -C mcu test > $(B)/mcu_test.log 2>&1; st=$$?; cat $(B)/mcu_test.log; exit $$st
-	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS=$(B)/mcu_test.log sh tests/run_all.sh test $(ALLTESTS)
+	@$(MAKE) --no-print-directory $(B)/diffprune
+	@sh tests/prune_quick.sh ./$(B)/diffprune $(B)/prune_quick.log
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/mcu_test.log $(B)/prune_quick.log" sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh
@@ -71,6 +75,15 @@ demo: data $(B)/train_fashion
 
 data:
 	@sh tests/get_fashion.sh
+
+# diffprune prune --quick: pruning on a Fashion-MNIST subset (about a minute)
+prune-quick: data $(B)/diffprune
+	./$(B)/diffprune prune --quick
+
+# the paper's pruning experiments on Fashion-MNIST (about 25 minutes):
+# markdown tables in build/experiments.md, logs in build/experiments/
+experiments: data $(B)/diffprune
+	sh examples/experiments.sh $(B)/experiments | tee $(B)/experiments.md
 
 bench-train: $(B)/bench_train
 	@sh bench/bench_train.sh $(THREADS)

@@ -34,14 +34,17 @@
                     loader and interpreter; hosted: reference kernels,
                     model builder                            (both halves)
      >>train_api    random numbers, threads, graph and layers, autodiff,
-                    optimisers, schedules, checkpoints, data, progress,
-                    >>sched (exact peak memory), resources, backbones, export
+                    channel masks, optimisers, schedules, checkpoints, data,
+                    progress, >>sched (exact peak memory), resources,
+                    >>prune_api (differentiable pruning), >>fit (training
+                    loop with pruning), backbones, export
      >>impl_common  implementation: shared helpers
      >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp
      >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
-     >>impl_train   >>rng >>gemm >>graph >>forward >>backward >>optim
-                    >>lrsched >>ckpt >>idx >>gunzip >>progress
-                    >>sched-impl >>resources >>backbones >>export
+     >>impl_train   >>rng >>gemm >>graph >>masks >>forward >>backward
+                    >>optim >>lrsched >>ckpt >>idx >>gunzip >>progress
+                    >>sched-impl >>resources >>prune >>fit-impl >>backbones
+                    >>export
      >>licence
 
    ======================================================================
@@ -9972,7 +9975,7 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
 }
 
 /* ---------------------------------------------------------------------- */
-/* >>fit  training loop with pruning                                      */
+/* >>fit-impl  training loop with pruning                                 */
 /* ---------------------------------------------------------------------- */
 int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds, char *err, size_t cap)
 {

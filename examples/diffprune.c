@@ -242,6 +242,8 @@ static void prune_usage(FILE *f)
         "  --width W          backbone width multiplier before pruning [1.0; quick 0.5]\n"
         "  --pmu B --size B --macs N   budgets in bytes, bytes, MACs; 0 = none\n"
         "                     [50%%, 25%%, 35%% of the unpruned backbone]\n"
+        "  --match-width W    budgets = resources of the backbone scaled uniformly to W\n"
+        "  --no-prune         plain training (the baseline)\n"
         "  --epochs N [8] --batch N [128; quick 64] --lr F [0.05] --seed N [1]\n"
         "  --limit N          training images (first N) [all]   --test-limit N [all]\n"
         "  --every N          steps per width update [20; quick 5]\n"
@@ -279,7 +281,8 @@ static int cmd_prune(int argc, char **argv)
 {
     const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL;
     int i, st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0;
-    float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f;
+    float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f, match = 0.0f;
+    int no_prune = 0;
     long long bp = -1, bs = -1, bm = -1;
     unsigned long seed = 1;
     dp_prune_cfg pc;
@@ -297,6 +300,8 @@ static int cmd_prune(int argc, char **argv)
 #define ARG(name) (!strcmp(a, name) && v && (i++, 1))
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { prune_usage(stdout); return 0; }
         else if (!strcmp(a, "--quick")) quick = 1;
+        else if (!strcmp(a, "--no-prune")) no_prune = 1;
+        else if (ARG("--match-width")) match = (float)atof(v);
         else if (ARG("--backbone")) backbone = v;
         else if (ARG("--width")) width = (float)atof(v);
         else if (ARG("--pmu")) bp = atoll(v);
@@ -351,26 +356,39 @@ static int cmd_prune(int argc, char **argv)
         return 2;
     }
     dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    if (match > 0.0f) {     /* the budgets of a uniformly scaled backbone */
+        dp_graph *gm = dp_graph_new(seed);
+        dp_resources rm;
+        if (build_backbone(gm, backbone, match) < 0 || dp_graph_resources(gm, NULL, &rm, NULL, 0, NULL) != DP_OK) {
+            fprintf(stderr, "diffprune prune: cannot build the backbone at width %g\n", (double)match);
+            return 2;
+        }
+        if (bp < 0) bp = rm.pmu_exact;
+        if (bs < 0) bs = rm.size_bytes;
+        if (bm < 0) bm = rm.macs;
+        dp_graph_free(gm);
+    }
     pc.budget_pmu = bp >= 0 ? bp : r0.pmu_exact / 2;
     pc.budget_size = bs >= 0 ? bs : r0.size_bytes / 4;
     pc.budget_macs = bm >= 0 ? bm : r0.macs * 35 / 100;
     pc.every = every; pc.eta = eta; pc.r = r; pc.seed = seed;
     fc.epochs = epochs; fc.batch = batch; fc.lr = lr; fc.weight_decay = 5e-5f; fc.qat_epochs = qat;
-    fc.prune = &pc; fc.prune_start = start; fc.log_csv = csv; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
+    fc.prune = no_prune ? NULL : &pc; fc.prune_start = start; fc.log_csv = csv; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
     fc.aug.crop = 2; fc.aug.flip = 0.5f;
     fc.pruner_out = &pr;
     printf("backbone %s x%.2f: pmu=%lld (imprecise %lld) size=%lld macs=%lld; budgets pmu=%lld size=%lld macs=%lld\n",
            backbone, (double)width, (long long)r0.pmu_exact, (long long)r0.pmu_imprecise, (long long)r0.size_bytes,
            (long long)r0.macs, (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs);
     printf("training on %d images (%d held out for the task loss), testing on %d; %d epochs\n",
-           tr.n, tr.n / 10 < 5000 ? tr.n / 10 : 5000, te.n, epochs);
+           tr.n, no_prune ? 0 : tr.n / 10 < 5000 ? tr.n / 10 : 5000, te.n, epochs);
     fflush(stdout);
     if ((st = dp_fit(&g, &tr, &te, &fc, &fr, err, sizeof err)) != DP_OK) {
         fprintf(stderr, "diffprune prune: %s\n", err);
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
     if (pr) dp_pruner_print_summary(pr, g, stdout);
-    printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : "NOT met (raise --eta or --epochs)\n");
+    if (no_prune) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
+    printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)\n" : "NOT met (raise --eta or --epochs)\n");
     if (fr.met) printf(" at step %ld of %ld (%.1f s)\n", fr.met_step, fr.steps, fr.seconds_to_met);
     {   /* int8 */
         void *blob = NULL;
@@ -406,7 +424,7 @@ static int cmd_prune(int argc, char **argv)
     dp_pruner_free(pr);
     dp_graph_free(g);
     dp_dataset_free(&tr); dp_dataset_free(&te);
-    return fr.met ? 0 : 4;
+    return fr.met || no_prune ? 0 : 4;
 }
 
 int main(int argc, char **argv)

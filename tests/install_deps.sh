@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what `make test` uses when it is missing (Debian packages):
-# clang for the compile checks, the Arm toolchain and qemu for mcu/.
+# clang for the compile checks, the Arm toolchain and qemu for mcu/,
+# Fashion-MNIST for the end-to-end checks.
 # Without root or apt it says what is missing and carries on.
 need=""
 command -v clang >/dev/null 2>&1 || need="$need clang"
@@ -12,6 +13,8 @@ if command -v clang >/dev/null 2>&1 &&
      clang -x c -fsanitize=fuzzer - -o /dev/null >/dev/null 2>&1; then
   need="$need libclang-rt-14-dev"
 fi
+# Fashion-MNIST for the end-to-end checks (int8 agreement, prune --quick)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need="$need dataset-fashion-mnist"
 [ -n "$need" ] || exit 0
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo -n"

@@ -116,6 +116,24 @@ static void test_gradients(void)
     dp_graph_resources(g, ch, &r1, NULL, 0, NULL);
     ch[i]--;
     CHECK(gp[i] == 0.0 && r1.pmu_exact == r0.pmu_exact, "c1 is not in the bottleneck: gradient %g, dPMU %lld", gp[i], (long long)(r1.pmu_exact - r0.pmu_exact));
+    {   /* the imprecise PMU's gradient: the op with the largest inputs +
+           output; one more channel of its widest contributor raises it by
+           exactly the gradient */
+        double *gi = (double *)calloc(n, sizeof(double));
+        int best = -1;
+        gr.pmu_imprecise = gi;
+        dp_graph_resources(g, ch, &r0, NULL, 0, &gr);
+        for (i = 0; i < n; i++) if (gi[i] > 0 && (best < 0 || gi[i] > gi[best])) best = i;
+        CHECK(best >= 0, "some width moves the imprecise PMU");
+        if (best >= 0) {
+            ch[best]++;
+            dp_graph_resources(g, ch, &r1, NULL, 0, NULL);
+            ch[best]--;
+            CHECK(fabs((double)(r1.pmu_imprecise - r0.pmu_imprecise) - gi[best]) < 1e-9, "d(imprecise PMU) %lld vs gradient %g",
+                  (long long)(r1.pmu_imprecise - r0.pmu_imprecise), gi[best]);
+        }
+        free(gi);
+    }
     free(ch); free(gs); free(gm); free(gp);
     dp_graph_free(g);
 }

@@ -1,0 +1,96 @@
+#!/bin/sh
+# examples/experiments.sh - the paper's pruning experiments on Fashion-MNIST
+# (issue 4), each one `build/diffprune prune` run; prints markdown tables.
+#
+#   make experiments            (or: sh examples/experiments.sh [OUTDIR])
+#
+# Backbone: MobileNet-v2 (residual blocks, so exact and imprecise peak memory
+# can differ) at width 0.5 on 28x28 inputs, and a plain CNN. Every run trains
+# on the first 20000 training images (2000 of them held out for the task
+# loss) for 6 epochs (the last quantisation-aware) and reports the int8 model
+# on the full 10000-image test set. Budgets are fractions of the unpruned
+# backbone: L1 = PMU 60%, size 40%, MACs 50%; L2 = 40/25/35%; L3 = 25/12/20%.
+#   1. budgets met at three levels (and the CNN)
+#   2. PMU objective exact / imprecise / none at L2 (the paper's Figure 4)
+#   3. pruning vs uniform width scaling at matching resources (Figure 5)
+#   4. loss ablation: task-only, resource-only, both (Table 2)
+#   5. cost: training time without pruning, with, with early termination
+# Takes about 25 minutes on 2 cores. Logs and CSVs go to OUTDIR.
+set -u
+out=${1:-build/experiments}
+bin=${DIFFPRUNE:-build/diffprune}
+mkdir -p "$out"
+common="--limit 20000 --epochs 6 --every 10 --eta 2 --qat-epochs 1"
+mb="--backbone mbv2 --width 0.5"
+# resources of mbv2 x0.5 (from `diffprune prune` banner): pmu 11760, size 619624, macs 1608772;
+# cnn x1: pmu 75264, size 259528, macs 36451712 (its budgets: 40%, 25%, 35%)
+L1="--pmu 7056 --size 247849 --macs 804386"
+L2="--pmu 4704 --size 154906 --macs 563070"
+L3="--pmu 2940 --size 74354 --macs 321754"
+
+run() {   # name, args...
+  name=$1; shift
+  if [ -s "$out/$name.log" ] && grep -q '^final:' "$out/$name.log"; then return 0; fi
+  echo "== $name: $bin prune $*" >&2
+  "$bin" prune "$@" --csv "$out/$name.csv" > "$out/$name.log" 2> /dev/null
+  grep '^final:' "$out/$name.log" >&2 || echo "   (no final line; see $out/$name.log)" >&2
+}
+
+run base      $common $mb --no-prune
+run l1        $common $mb $L1
+run l2        $common $mb $L2
+run l3        $common $mb $L3
+run cnn       $common --backbone cnn --width 1 --pmu 30105 --size 64882 --macs 12758099
+run imprecise $common $mb $L2 --pmu-objective imprecise
+run nopmu     $common $mb $L2 --pmu-objective none
+run uni075    $common --backbone mbv2 --width 0.375 --no-prune
+run uni050    $common --backbone mbv2 --width 0.25 --no-prune
+run match075  $common $mb --match-width 0.375
+run match050  $common $mb --match-width 0.25
+run task      $common $mb $L2 --losses task
+run res       $common $mb $L2 --losses res
+run early     $common $mb $L2 --early-term
+
+# ---- tables ----
+val() { sed -n "s/^final: .*$2=\([0-9.]*\).*/\1/p" "$out/$1.log" | head -n 1; }
+fl()  { sed -n 's/^int8: .*(float \([0-9.]*\)).*/\1/p' "$out/$1.log" | head -n 1; }
+tim() { sed -n 's/^time: \([0-9.]*\) s.*/\1/p' "$out/$1.log" | head -n 1; }
+met() { if grep -q 'budgets met' "$out/$1.log"; then echo yes; else echo no; fi; }
+row() {   # name label
+  n=$1
+  [ -s "$out/$n.log" ] || { echo "| $2 | (missing) | | | | | |"; return; }
+  echo "| $2 | $(val $n pmu) / $(val $n budget_pmu) | $(val $n size) / $(val $n budget_size) | $(val $n macs) / $(val $n budget_macs) | $(fl $n) | $(val $n acc) | $(met $n) |"
+}
+imp() { sed -n 's/^pmu_imprecise *[0-9]* *\([0-9]*\)$/\1/p' "$out/$1.log" | head -n 1; }
+hdr="| run | PMU B / budget | size B / budget | MACs / budget | float acc | int8 acc | budgets met |
+|---|---|---|---|---|---|---|"
+echo "### 1. Budgets met at three levels"
+echo "$hdr"
+row base "MobileNet-v2 x0.5, unpruned"
+row l1 "pruned to L1"; row l2 "pruned to L2"; row l3 "pruned to L3"; row cnn "plain CNN, pruned"
+echo
+echo "### 2. Exact vs imprecise PMU objective (L2 budgets)"
+echo "| PMU objective | true (exact) PMU B | imprecise PMU B | budget B | within budget | int8 acc |"
+echo "|---|---|---|---|---|---|"
+for n in l2 imprecise nopmu; do
+  lab=$n; [ $n = l2 ] && lab=exact; [ $n = nopmu ] && lab=none
+  p=$(val $n pmu); b=$(val $n budget_pmu); ok=no; [ -n "$p" ] && [ "$p" -le "$b" ] && ok=yes
+  echo "| $lab | $p | $(imp $n) | $b | $ok | $(val $n acc) |"
+done
+echo
+echo "### 3. Pruning vs uniform scaling (MobileNet-v2 from width 0.5)"
+echo "$hdr"
+row uni075 "uniform x0.375 (0.75 of base)"; row match075 "pruned to x0.375's resources"
+row uni050 "uniform x0.25 (0.5 of base)"; row match050 "pruned to x0.25's resources"
+echo
+echo "### 4. Loss ablation (L2 budgets)"
+echo "$hdr"
+row task "task loss only"; row res "resource loss only"; row l2 "both"
+echo
+echo "### 5. Training cost"
+echo "| run | wall time s | budgets met at step | int8 acc |"
+echo "|---|---|---|---|"
+for n in base l2 early; do
+  st=$(sed -n 's/.*met at step \([0-9]*\) of \([0-9]*\).*/\1 of \2/p' "$out/$n.log" | head -n 1)
+  echo "| $n | $(tim $n) | ${st:--} | $(val $n acc) |"
+done

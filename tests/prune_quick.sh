@@ -1,0 +1,31 @@
+#!/bin/sh
+# tests/prune_quick.sh BIN LOG - runs `BIN prune --quick` (Fashion-MNIST
+# subset, MobileNet-v2 x0.5, pruned while training) and checks its final line:
+# PMU, size and MACs within the budgets, int8 accuracy above 0.6, exit 0.
+# Writes "prune_quick: N passed, M failed" to LOG; skips (0 checks) with a
+# message when Fashion-MNIST is not installed.
+bin=$1; log=$2
+if [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+  echo "prune_quick: skipped: Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)" | tee "$log"
+  echo "prune_quick: 0 passed, 0 failed" >> "$log"
+  exit 0
+fi
+out=$(mktemp)
+t0=$(date +%s)
+"$bin" prune --quick > "$out" 2>/dev/null; rc=$?
+t1=$(date +%s)
+line=$(grep '^final:' "$out")
+pass=0; fail=0
+check() { if [ "$1" = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL prune --quick: $2"; fi; }
+get() { echo "$line" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
+check "$([ $rc = 0 ] && echo 1)" "exit status $rc"
+check "$([ -n "$line" ] && echo 1)" "no final line"
+if [ -n "$line" ]; then
+  check "$([ "$(get pmu)" -le "$(get budget_pmu)" ] && echo 1)" "pmu $(get pmu) > $(get budget_pmu)"
+  check "$([ "$(get size)" -le "$(get budget_size)" ] && echo 1)" "size $(get size) > $(get budget_size)"
+  check "$([ "$(get macs)" -le "$(get budget_macs)" ] && echo 1)" "macs $(get macs) > $(get budget_macs)"
+  check "$(awk -v a="$(get acc)" 'BEGIN { print (a > 0.6) ? 1 : 0 }')" "int8 accuracy $(get acc) <= 0.6"
+fi
+{ echo "$line ($((t1 - t0)) s)"; echo "prune_quick: $pass passed, $fail failed"; } | tee "$log"
+rm -f "$out"
+[ $fail = 0 ]
