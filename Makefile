@@ -19,7 +19,7 @@ OMP     ?= -fopenmp
 WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
-EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart
+EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo
 TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_fuzz_replay
 THREADS ?= 2
 
@@ -70,8 +70,13 @@ test-san: $(addprefix $(B)/san_,$(subst test_,,$(TESTS)))
 test-compile: | $(B)
 	@sh tests/compile_checks.sh
 
-demo: data $(B)/train_fashion
-	./$(B)/train_fashion --ckpt $(B)/fashion.ckpt --export $(B)/fashion.dpm
+# the whole pipeline: prune a wide CNN to an STM32F446RE's budgets while
+# training on Fashion-MNIST, int8, host run, firmware on the emulated M4
+# (DEMO_ARGS, e.g. "--board f767zi --epochs 8"); about 10 minutes
+DEMO_ARGS ?=
+demo: $(B)/demo
+	@sh tests/get_fashion.sh || true
+	@sh examples/demo.sh $(DEMO_ARGS)
 
 data:
 	@sh tests/get_fashion.sh

@@ -615,7 +615,10 @@ int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
 typedef enum dp_mode { DP_EVAL = 0, DP_TRAIN = 1 } dp_mode;
 /* Forward pass over a batch of n samples of the (single) input node:
    x is [n * h * w * c]. In DP_TRAIN mode batch norm uses batch statistics
-   and updates running ones, dropout drops. */
+   and updates running ones, dropout drops. The loss and the top-1 hits
+   are computed here, with the labels last set for a batch of this size:
+   call dp_graph_set_labels before dp_graph_forward (they persist until
+   replaced; a forward with another batch size forgets them). */
 int   dp_graph_forward(dp_graph *g, const float *x, int n, int mode);
 int   dp_graph_set_labels(dp_graph *g, const int *labels, int n);
 float dp_graph_loss(const dp_graph *g);         /* mean loss of the batch */
@@ -1059,6 +1062,10 @@ int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *width0,
    pmu_exact, pmu_imprecise, size, macs, then each group's width.
    Written atomically. */
 int dp_pruner_write_csv(const dp_pruner *p, const char *path);
+/* The same rows in memory: the number of updates logged, and row i's step
+   and v[0..3] = exact PMU, imprecise PMU, size, MACs (widths after it). */
+int dp_pruner_n_log(const dp_pruner *p);
+int dp_pruner_log_row(const dp_pruner *p, int i, long *step, int64_t v[4]);
 /* Per-layer before/after table and totals against the budgets. */
 int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file /* FILE* */);
 const char *dp_pruner_error(const dp_pruner *p);
@@ -1088,8 +1095,8 @@ double dp_prune_relaxed_threshold(const float *s, int C, double pi);
    with the smaller graph. The last qat_epochs run quantisation-aware with
    the masks frozen (the graph is compacted first). At the end *g is the
    compacted, trained graph, ready for dp_export. If the budgets are still
-   not met after prune_deadline of the pre-QAT steps, eta grows by 1.5x per
-   update until they are. A non-finite loss stops training with DP_ERR_NAN
+   not met after prune_deadline of the pre-QAT steps, eta grows by 1.25x per
+   update (up to 16x) until they are. A non-finite loss stops training with DP_ERR_NAN
    and a message; *g keeps the weights of the last good step. */
 typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     int epochs;                       /* 0 -> 10                           */
@@ -9715,8 +9722,8 @@ static int dp__prune_task(dp_pruner *p, dp_graph *g, const float *xv, const int 
     dp_graph_mask_grad(g, 1);
     for (c = 0; c < chunks && st == DP_OK; c++) {
         int a = (int)((long)nv * c / chunks), b = (int)((long)nv * (c + 1) / chunks);
+        if ((st = dp_graph_set_labels(g, yv + a, b - a)) != DP_OK) break;    /* before: forward computes the loss */
         if ((st = dp_graph_forward(g, xv + per * (size_t)a, b - a, DP_EVAL)) != DP_OK) break;
-        if ((st = dp_graph_set_labels(g, yv + a, b - a)) != DP_OK) break;
         if (!(g->loss - g->loss == 0.0f)) { st = dp__fail(g, DP_ERR_NAN, "pruner: the held-out loss is not finite"); break; }
         if ((st = dp_graph_backward(g)) != DP_OK) break;
         L += (double)g->loss * (b - a); done += b - a;
@@ -9845,7 +9852,9 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
             d = G->pi * (p->alpha_res * gres + p->alpha_tsk * gt);
             if (!(d > 0.0)) continue;                 /* also drops NaN */
             if (d >= p->cfg.clip) d = p->cfg.clip * (1.0 - 1e-9);
-            G->theta -= p->cfg.eta * d;
+            /* a large eta (a driver hurrying to a deadline) still moves a
+               layer by at most ~10% per update, so budgets are not overshot */
+            G->theta -= DP__MIN(p->cfg.eta * d, 0.1);
             floor_t = log(1.0 / G->C);
             if (G->theta < floor_t) G->theta = floor_t;
             G->pi = exp(G->theta);
@@ -9917,6 +9926,18 @@ static void dp__sbuf_printf(dp__sbuf *b, const char *fmt, ...)
         va_end(ap);
     }
     b->n += (size_t)need;
+}
+
+int dp_pruner_n_log(const dp_pruner *p) { return p ? p->log_n : 0; }
+
+int dp_pruner_log_row(const dp_pruner *p, int i, long *step, int64_t v[4])
+{
+    const dp__plog *e;
+    if (!p || i < 0 || i >= p->log_n) return DP_ERR_ARG;
+    e = &p->log[i];
+    if (step) *step = e->step;
+    if (v) { v[0] = e->pmu; v[1] = e->pmu_imp; v[2] = e->size; v[3] = e->macs; }
+    return DP_OK;
 }
 
 int dp_pruner_write_csv(const dp_pruner *p, const char *path)
@@ -10011,7 +10032,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     dp_lr_sched sch;
     dp_rng rng;
     int *perm = NULL, *yb = NULL, *yv = NULL, ntr, nval, i, st = DP_OK, epoch, classes, in_node = 0, vpos = 0;
-    float *xb = NULL, *xv = NULL;
+    float *xb = NULL, *xv = NULL, eta0 = 1.0f;
     size_t per;
     long spe, total, qat_step, p_start, deadline, step = 0;
     double t0 = dp_time();
@@ -10062,6 +10083,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     dp_rng_shuffle(&rng, perm, tr->n);          /* perm[ntr..n): held out */
     if ((st = dp_graph_resources(g, NULL, &r.before, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
     if (c.prune && !(p = dp_pruner_new(g, c.prune, &st, err, cap))) goto done;
+    eta0 = p ? p->cfg.eta : 1.0f;
     memset(&oc, 0, sizeof oc);
     oc.kind = DP_SGD; oc.momentum = c.momentum; oc.nesterov = 1; oc.weight_decay = c.weight_decay;
     if (!(o = dp_optim_new(g, &oc))) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
@@ -10105,7 +10127,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
                 vpos = (vpos + c.val_per_update) % nval;
                 dp__gather(tr, yv, c.val_per_update, xv, yv);
                 if ((st = dp_pruner_update(p, g, xv, yv, c.val_per_update, step)) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
-                if (!p->met && step >= deadline) p->cfg.eta *= 1.5f;
+                if (!p->met && step >= deadline && p->cfg.eta < 16.0f * eta0) p->cfg.eta *= 1.25f;
                 if (p->met && !was_met) {
                     r.met_step = step; r.seconds_to_met = dp_time() - t0;
                     if (c.log_csv) dp_pruner_write_csv(p, c.log_csv);

@@ -7,7 +7,8 @@
 # Backbone: MobileNet-v2 (residual blocks, so exact and imprecise peak memory
 # can differ) at width 0.5 on 28x28 inputs, and a plain CNN. Every run trains
 # on the first 20000 training images (2000 of them held out for the task
-# loss) for 6 epochs (the last quantisation-aware) and reports the int8 model
+# loss) for 6 epochs (the last quantisation-aware; width updates every 10 steps
+# from the start with eta 2) and reports the int8 model
 # on the full 10000-image test set. Budgets are fractions of the unpruned
 # backbone: L1 = PMU 60%, size 40%, MACs 50%; L2 = 40/25/35%; L3 = 25/12/20%.
 #   1. budgets met at three levels (and the CNN)
