@@ -51,9 +51,16 @@ run match050  $common $mb --match-width 0.25
 run task      $common $mb $L2 --losses task
 run res       $common $mb $L2 --losses res
 run early     $common $mb $L2 --early-term
+# cost: the same three trainings again, twice each (the faster counts), with
+# a 1000-image test set so that evaluation adds little; run on a quiet machine
+for k in a b; do
+  run cost_base_$k  $common $mb --no-prune --test-limit 1000
+  run cost_l2_$k    $common $mb $L2 --test-limit 1000
+  run cost_early_$k $common $mb $L2 --early-term --test-limit 1000
+done
 
 # ---- tables ----
-val() { sed -n "s/^final: .*$2=\([0-9.]*\).*/\1/p" "$out/$1.log" | head -n 1; }
+val() { sed -n "s/^final:.* $2=\([0-9.]*\).*/\1/p" "$out/$1.log" | head -n 1; }
 fl()  { sed -n 's/^int8: .*(float \([0-9.]*\)).*/\1/p' "$out/$1.log" | head -n 1; }
 tim() { sed -n 's/^time: \([0-9.]*\) s.*/\1/p' "$out/$1.log" | head -n 1; }
 met() { if grep -q 'budgets met' "$out/$1.log"; then echo yes; else echo no; fi; }
@@ -67,7 +74,7 @@ hdr="| run | PMU B / budget | size B / budget | MACs / budget | float acc | int8
 |---|---|---|---|---|---|---|"
 echo "### 1. Budgets met at three levels"
 echo "$hdr"
-row base "MobileNet-v2 x0.5, unpruned"
+echo "| MobileNet-v2 x0.5, unpruned | $(val base pmu) | $(val base size) | $(val base macs) | $(fl base) | $(val base acc) | - |"
 row l1 "pruned to L1"; row l2 "pruned to L2"; row l3 "pruned to L3"; row cnn "plain CNN, pruned"
 echo
 echo "### 2. Exact vs imprecise PMU objective (L2 budgets)"
@@ -80,18 +87,25 @@ for n in l2 imprecise nopmu; do
 done
 echo
 echo "### 3. Pruning vs uniform scaling (MobileNet-v2 from width 0.5)"
-echo "$hdr"
-row uni075 "uniform x0.375 (0.75 of base)"; row match075 "pruned to x0.375's resources"
-row uni050 "uniform x0.25 (0.5 of base)"; row match050 "pruned to x0.25's resources"
+echo "| model | PMU B | size B | MACs | float acc | int8 acc |"
+echo "|---|---|---|---|---|---|"
+for n in uni075 match075 uni050 match050; do
+  case $n in uni075) lab="uniform x0.375 (0.75 of base)";; match075) lab="x0.5 pruned to x0.375's resources";;
+             uni050) lab="uniform x0.25 (0.5 of base)";; *) lab="x0.5 pruned to x0.25's resources";; esac
+  echo "| $lab | $(val $n pmu) | $(val $n size) | $(val $n macs) | $(fl $n) | $(val $n acc) |"
+done
 echo
 echo "### 4. Loss ablation (L2 budgets)"
 echo "$hdr"
 row task "task loss only"; row res "resource loss only"; row l2 "both"
 echo
-echo "### 5. Training cost"
-echo "| run | wall time s | budgets met at step | int8 acc |"
+echo "### 5. Training cost (wall time of the whole run: 6 epochs, per-epoch evaluation on 1000 images; faster of two runs)"
+echo "| run | wall time s | vs no pruning | budgets met at step |"
 echo "|---|---|---|---|"
+t0=$(printf '%s\n%s\n' "$(tim cost_base_a)" "$(tim cost_base_b)" | sort -g | head -n 1)
 for n in base l2 early; do
-  st=$(sed -n 's/.*met at step \([0-9]*\) of \([0-9]*\).*/\1 of \2/p' "$out/$n.log" | head -n 1)
-  echo "| $n | $(tim $n) | ${st:--} | $(val $n acc) |"
+  t=$(printf '%s\n%s\n' "$(tim cost_${n}_a)" "$(tim cost_${n}_b)" | sort -g | head -n 1)
+  st=$(sed -n 's/.*met at step \([0-9]*\) of \([0-9]*\).*/\1 of \2/p' "$out/cost_${n}_a.log" | head -n 1)
+  lab=$n; [ $n = base ] && lab="no pruning"; [ $n = l2 ] && lab="pruning to L2"; [ $n = early ] && lab="pruning to L2, early termination"
+  echo "| $lab | $t | $(awk -v a="$t" -v b="$t0" 'BEGIN { printf "%.2fx", a / b }') | ${st:--} |"
 done
