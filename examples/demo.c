@@ -177,8 +177,8 @@ static int write_trajectory_svg(const char *path, const dp_pruner *p, const boar
 int main(int argc, char **argv)
 {
     const char *dir = "/usr/share/datasets/fashion-mnist", *out = "build/demo-out", *bname = "f446re", *backbone = "cnn";
-    int i, st, epochs = 4, limit = 0, synthetic = 0, nb, na, hits = 0;
-    float width = 1.5f;
+    int i, st, epochs = 6, limit = 0, synthetic = 0, nb, na, hits = 0;
+    float width = 1.25f;
     long long bp = -1, bs = -1, bm = -1;
     unsigned long seed = 1;
     const board *bd = NULL;
