@@ -48,6 +48,13 @@ run uni075    $common --backbone mbv2 --width 0.375 --no-prune
 run uni050    $common --backbone mbv2 --width 0.25 --no-prune
 run match075  $common $mb --match-width 0.375
 run match050  $common $mb --match-width 0.25
+# 3b: the same comparison with a longer schedule: all 60000 images, 12 epochs,
+# the paper's update period (20 steps) and eta 1
+long="--epochs 12 --every 20 --eta 1 --qat-epochs 1"
+run long_uni075   $long --backbone mbv2 --width 0.375 --no-prune
+run long_match075 $long $mb --match-width 0.375
+run long_uni050   $long --backbone mbv2 --width 0.25 --no-prune
+run long_match050 $long $mb --match-width 0.25
 run task      $common $mb $L2 --losses task
 run res       $common $mb $L2 --losses res
 run early     $common $mb $L2 --early-term
@@ -92,6 +99,15 @@ echo "|---|---|---|---|---|---|"
 for n in uni075 match075 uni050 match050; do
   case $n in uni075) lab="uniform x0.375 (0.75 of base)";; match075) lab="x0.5 pruned to x0.375's resources";;
              uni050) lab="uniform x0.25 (0.5 of base)";; *) lab="x0.5 pruned to x0.25's resources";; esac
+  echo "| $lab | $(val $n pmu) | $(val $n size) | $(val $n macs) | $(fl $n) | $(val $n acc) |"
+done
+echo
+echo "### 3b. The same with all 60000 training images, 12 epochs, updates every 20 steps, eta 1"
+echo "| model | PMU B | size B | MACs | float acc | int8 acc |"
+echo "|---|---|---|---|---|---|"
+for n in long_uni075 long_match075 long_uni050 long_match050; do
+  case $n in long_uni075) lab="uniform x0.375";; long_match075) lab="x0.5 pruned to x0.375's resources";;
+             long_uni050) lab="uniform x0.25";; *) lab="x0.5 pruned to x0.25's resources";; esac
   echo "| $lab | $(val $n pmu) | $(val $n size) | $(val $n macs) | $(fl $n) | $(val $n acc) |"
 done
 echo
