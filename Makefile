@@ -4,7 +4,7 @@
 #                   compile checks (C99 gcc/clang -pedantic, C++, freestanding)
 #   make demo       the main job (installs Fashion-MNIST when it can)
 #   make prune-quick  prune a MobileNet-v2 on a Fashion-MNIST subset (~1 min)
-#   make experiments  the paper's pruning experiments (~25 min)
+#   make experiments  the paper's pruning experiments (~45 min)
 #   make bench-train  training speed against PyTorch (when installed)
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
@@ -85,7 +85,7 @@ data:
 prune-quick: data $(B)/diffprune
 	./$(B)/diffprune prune --quick
 
-# the paper's pruning experiments on Fashion-MNIST (about 25 minutes):
+# the paper's pruning experiments on Fashion-MNIST (about 45 minutes):
 # markdown tables in build/experiments.md, logs in build/experiments/
 experiments: data $(B)/diffprune
 	sh examples/experiments.sh $(B)/experiments | tee $(B)/experiments.md

@@ -13,10 +13,11 @@
 # backbone: L1 = PMU 60%, size 40%, MACs 50%; L2 = 40/25/35%; L3 = 25/12/20%.
 #   1. budgets met at three levels (and the CNN)
 #   2. PMU objective exact / imprecise / none at L2 (the paper's Figure 4)
-#   3. pruning vs uniform width scaling at matching resources (Figure 5)
+#   3. pruning vs uniform width scaling at matching resources (Figure 5),
+#      also with a longer schedule (3b)
 #   4. loss ablation: task-only, resource-only, both (Table 2)
 #   5. cost: training time without pruning, with, with early termination
-# Takes about 25 minutes on 2 cores. Logs and CSVs go to OUTDIR.
+# Takes about 45 minutes on 2 cores. Logs and CSVs go to OUTDIR.
 set -u
 out=${1:-build/experiments}
 bin=${DIFFPRUNE:-build/diffprune}
