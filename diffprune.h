@@ -681,8 +681,9 @@ float dp_lr_at(const dp_lr_sched *s, long step);
 int dp_graph_set_qat(dp_graph *g, int on);
 
 /* One training step: forward (train mode), loss, backward, optimiser.
-   A non-finite loss returns DP_ERR_NAN and leaves the parameters as they
-   were. loss/correct may be NULL. */
+   A non-finite loss or gradient returns DP_ERR_NAN (message in
+   dp_graph_error, not sticky) and leaves the parameters as they were: the
+   graph stays usable, e.g. to go on with a lower learning rate. loss/correct may be NULL. */
 int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
                   int n, float lr, float *loss, int *correct);
 /* Evaluation over a whole set in batches: accuracy and mean loss. */
@@ -6047,6 +6048,15 @@ static int dp__finite(const float *v, size_t n)
     return 1;
 }
 
+/* A diverged step is reported (message in dp_graph_error) but not sticky:
+   the parameters are the last good ones and the graph stays usable. */
+static int dp__diverged(dp_graph *g, const char *what)
+{
+    if (g->status == DP_OK)
+        snprintf(g->err, sizeof g->err, "training diverged: %s; parameters were not updated", what);
+    return DP_ERR_NAN;
+}
+
 int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
                   int n, float lr, float *loss, int *correct)
 {
@@ -6056,11 +6066,9 @@ int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
     if ((st = dp_graph_forward(g, x, n, DP_TRAIN)) != DP_OK) return st;
     if (loss) *loss = g->loss;
     if (correct) *correct = g->n_correct;
-    if (!(g->loss - g->loss == 0.0f))
-        return dp__fail(g, DP_ERR_NAN, "training diverged: the loss is %g (NaN or infinite); parameters were not updated", (double)g->loss);
+    if (!(g->loss - g->loss == 0.0f)) return dp__diverged(g, "the loss is NaN or infinite");
     if ((st = dp_graph_backward(g)) != DP_OK) return st;
-    if (!dp__finite(g->grads, g->n_params))
-        return dp__fail(g, DP_ERR_NAN, "training diverged: a gradient is NaN or infinite; parameters were not updated");
+    if (!dp__finite(g->grads, g->n_params)) return dp__diverged(g, "a gradient is NaN or infinite");
     return dp_optim_step(o, g, lr);
 }
 
@@ -9724,7 +9732,7 @@ static int dp__prune_task(dp_pruner *p, dp_graph *g, const float *xv, const int 
         int a = (int)((long)nv * c / chunks), b = (int)((long)nv * (c + 1) / chunks);
         if ((st = dp_graph_set_labels(g, yv + a, b - a)) != DP_OK) break;    /* before: forward computes the loss */
         if ((st = dp_graph_forward(g, xv + per * (size_t)a, b - a, DP_EVAL)) != DP_OK) break;
-        if (!(g->loss - g->loss == 0.0f)) { st = dp__fail(g, DP_ERR_NAN, "pruner: the held-out loss is not finite"); break; }
+        if (!(g->loss - g->loss == 0.0f)) { st = DP_ERR_NAN; snprintf(g->err, sizeof g->err, "pruner: the held-out loss is not finite"); break; }
         if ((st = dp_graph_backward(g)) != DP_OK) break;
         L += (double)g->loss * (b - a); done += b - a;
     }
@@ -10068,7 +10076,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     nval = 0;
     if (c.prune) {
         nval = c.n_val > 0 ? c.n_val : (tr->n / 10 < 5000 ? tr->n / 10 : 5000);
-        if (nval < 1 || nval >= tr->n) { dp__seterr(err, cap, "dp_fit: %d held-out samples of %d leave nothing to train on", nval, tr->n); return DP_ERR_ARG; }
+        if (nval < 1 || nval >= tr->n) { dp__seterr(err, cap, "dp_fit: cannot hold out %d of %d samples for the pruner's task loss (set n_val between 1 and n-1)", nval, tr->n); return DP_ERR_ARG; }
         if (c.val_per_update > nval) c.val_per_update = nval;
     }
     ntr = tr->n - nval;

@@ -7,6 +7,8 @@
      resources at the pruner's widths equal those of the compacted graph,
      optimiser state follows, training goes on; export of a masked graph;
    - an impossible budget is refused with the smallest achievable value;
+   - dp_fit: wrong shapes, bad labels, impossible budgets and divergence
+     give a status and a message;
    - pruning while training a small CNN meets PMU, size and MAC budgets. */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
@@ -385,6 +387,50 @@ static void test_prune_training(void)
     free(xt); free(xv); free(yt); free(yv); free(xb);
 }
 
+/* dp_fit refuses bad input with a status and a message; a diverging run
+   stops with DP_ERR_NAN and keeps a usable graph */
+static void test_fit_errors(void)
+{
+    dp_graph *g = small_net();
+    dp_dataset d;
+    dp_fit_cfg fc;
+    dp_prune_cfg pc;
+    dp_fit_result fr;
+    char err[300];
+    int i, st;
+    float *x = (float *)malloc(sizeof(float) * 64 * 108);
+    int *y = (int *)malloc(sizeof(int) * 64);
+    tu_rng = 8;
+    for (i = 0; i < 64 * 108; i++) x[i] = frand();
+    for (i = 0; i < 64; i++) y[i] = rndn(4);
+    memset(&d, 0, sizeof d);
+    d.n = 64; d.h = 6; d.w = 6; d.c = 3; d.n_classes = 4; d.x = x; d.y = y;
+    memset(&fc, 0, sizeof fc);
+    fc.epochs = 2; fc.batch = 16;
+    d.w = 5;
+    st = dp_fit(&g, &d, NULL, &fc, &fr, err, sizeof err);
+    CHECK(st == DP_ERR_SHAPE && strstr(err, "6x6x3"), "wrong input shape: %d %s", st, err);
+    d.w = 6; y[3] = 9;
+    st = dp_fit(&g, &d, NULL, &fc, &fr, err, sizeof err);
+    CHECK(st == DP_ERR_ARG && strstr(err, "label 9"), "label out of range: %d %s", st, err);
+    y[3] = 1;
+    memset(&pc, 0, sizeof pc);
+    pc.budget_pmu = 10;
+    fc.prune = &pc;
+    st = dp_fit(&g, &d, NULL, &fc, &fr, err, sizeof err);
+    CHECK(st == DP_ERR_BUDGET && strstr(err, "smallest achievable"), "impossible budget through dp_fit: %d %s", st, err);
+    fc.prune = NULL; fc.lr = 1e30f;
+    st = dp_fit(&g, &d, NULL, &fc, &fr, err, sizeof err);
+    CHECK(st == DP_ERR_NAN && strstr(err, "learning rate"), "diverging training stops: %d %s", st, err);
+    {
+        float acc = -1.0f;
+        st = dp_evaluate(g, x, y, 64, 16, &acc, NULL);
+        CHECK(st == DP_OK && acc >= 0.0f, "the graph still evaluates after the NaN stop (%d)", st);
+    }
+    free(x); free(y);
+    dp_graph_free(g);
+}
+
 int main(void)
 {
     dp_set_threads(1);
@@ -393,5 +439,6 @@ int main(void)
     test_export_masked();
     test_impossible_budget();
     test_prune_training();
+    test_fit_errors();
     return TEST_DONE();
 }

@@ -232,6 +232,9 @@ static void test_nan(void)
     CHECK(st == DP_ERR_NAN, "NaN input gives DP_ERR_NAN: %d", st);
     CHECK(strstr(dp_graph_error(g), "NaN") != NULL, "message says NaN: %s", dp_graph_error(g));
     CHECK(memcmp(before, dp_graph_params(g), sizeof(float) * n) == 0, "parameters unchanged after NaN");
+    x[5] = 0.5f;   /* not sticky: training goes on from the last good parameters */
+    st = dp_train_step(g, o, x, y, 8, 0.1f, NULL, NULL);
+    CHECK(st == DP_OK && dp_graph_status(g) == DP_OK, "a finite step after the NaN one works: %d", st);
     free(before);
     dp_optim_free(o);
     dp_graph_free(g);
