@@ -94,24 +94,21 @@ for n in l2 imprecise nopmu; do
   echo "| $lab | $p | $(imp $n) | $b | $ok | $(val $n acc) |"
 done
 echo
+scaling() {   # prefix of the four runs (uni075 match075 uni050 match050)
+  echo "| model | PMU B | size B | MACs | float acc | int8 acc |"
+  echo "|---|---|---|---|---|---|"
+  for n in uni075 match075 uni050 match050; do
+    case $n in uni075) lab="uniform x0.375 (0.75 of base)";; match075) lab="x0.5 pruned to x0.375's resources";;
+               uni050) lab="uniform x0.25 (0.5 of base)";; *) lab="x0.5 pruned to x0.25's resources";; esac
+    n=$1$n
+    echo "| $lab | $(val $n pmu) | $(val $n size) | $(val $n macs) | $(fl $n) | $(val $n acc) |"
+  done
+  echo
+}
 echo "### 3. Pruning vs uniform scaling (MobileNet-v2 from width 0.5)"
-echo "| model | PMU B | size B | MACs | float acc | int8 acc |"
-echo "|---|---|---|---|---|---|"
-for n in uni075 match075 uni050 match050; do
-  case $n in uni075) lab="uniform x0.375 (0.75 of base)";; match075) lab="x0.5 pruned to x0.375's resources";;
-             uni050) lab="uniform x0.25 (0.5 of base)";; *) lab="x0.5 pruned to x0.25's resources";; esac
-  echo "| $lab | $(val $n pmu) | $(val $n size) | $(val $n macs) | $(fl $n) | $(val $n acc) |"
-done
-echo
+scaling ""
 echo "### 3b. The same with all 60000 training images, 12 epochs, updates every 20 steps, eta 1"
-echo "| model | PMU B | size B | MACs | float acc | int8 acc |"
-echo "|---|---|---|---|---|---|"
-for n in long_uni075 long_match075 long_uni050 long_match050; do
-  case $n in long_uni075) lab="uniform x0.375";; long_match075) lab="x0.5 pruned to x0.375's resources";;
-             long_uni050) lab="uniform x0.25";; *) lab="x0.5 pruned to x0.25's resources";; esac
-  echo "| $lab | $(val $n pmu) | $(val $n size) | $(val $n macs) | $(fl $n) | $(val $n acc) |"
-done
-echo
+scaling long_
 echo "### 4. Loss ablation (L2 budgets)"
 echo "$hdr"
 row task "task loss only"; row res "resource loss only"; row l2 "both"
