@@ -1050,8 +1050,6 @@ int dp_pruner_freeze(dp_pruner *p);          /* masks stop changing        */
 /* Replaces *g by the compacted graph (and remaps *o's state; o may be
    NULL). Freezes the pruner; the widths are then fixed. */
 int dp_pruner_compact(dp_pruner *p, dp_graph **g, dp_optim *o);
-/* The current widths as channel counts per node (for dp_graph_resources). */
-const int *dp_pruner_channels(const dp_pruner *p);
 /* Resources at the current widths (exact and imprecise PMU, size, MACs). */
 int dp_pruner_resources(dp_pruner *p, dp_graph *g, dp_resources *res);
 /* Prunable groups: count, and per group its name (the first layer's),
@@ -1069,7 +1067,6 @@ int dp_pruner_n_log(const dp_pruner *p);
 int dp_pruner_log_row(const dp_pruner *p, int i, long *step, int64_t v[4]);
 /* Per-layer before/after table and totals against the budgets. */
 int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file /* FILE* */);
-const char *dp_pruner_error(const dp_pruner *p);
 
 /* A new graph without the channels that every mask of their tied group
    sets to 0 (the pruner's groups: see above); other channels, weights,
@@ -9364,14 +9361,13 @@ struct dp_pruner {
     int **cmp_grp, **cmp_ch;
     int *ch;                  /* [n_nodes] channel counts for resources    */
     double *gbuf;             /* [4 n_nodes] resource gradients            */
-    double alpha_res, alpha_tsk, p_res0, p_tsk0;
+    double alpha_res, alpha_tsk;
     int started, met, frozen, compacted;
-    long met_step;
     dp_rng rng;
     dp_resources r0, rmin;
     dp__plog *log;
     int *logw, log_n, log_cap;
-    char err[256];
+    float *tmp;               /* [max C] scratch for the percentile        */
 };
 
 static const char *const dp__obj_names[4] = { "pmu", "size", "macs", "sum" };
@@ -9457,7 +9453,7 @@ static void dp__prune_salience(dp_pruner *p, const dp_graph *g, const int *ncons
         const dp__node *nd = &g->nodes[G->own[o]];
         int r = dp__sole_reader(g, ncons, G->own[o]);
         double mean = 0.0;
-        float *tmp = (float *)G->dldm;    /* scratch: C floats fit in C doubles */
+        float *tmp = p->tmp;
         for (j = 0; j < C; j++) {
             double v = 0.0;
             if (r >= 0 && g->nodes[r].op == DP_OP_BN) v = fabs((double)g->params[g->nodes[r].w_off + j]);
@@ -9549,14 +9545,12 @@ void dp_pruner_free(dp_pruner *p)
     dp__pgroups_free(p);
     for (k = 0; k < p->n_cmp; k++) { DP_FREE(p->cmp_grp[k]); DP_FREE(p->cmp_ch[k]); }
     DP_FREE(p->cmp); DP_FREE(p->cmp_grp); DP_FREE(p->cmp_ch);
-    DP_FREE(p->grp); DP_FREE(p->ch); DP_FREE(p->gbuf); DP_FREE(p->log); DP_FREE(p->logw);
+    DP_FREE(p->grp); DP_FREE(p->ch); DP_FREE(p->gbuf); DP_FREE(p->log); DP_FREE(p->logw); DP_FREE(p->tmp);
     DP_FREE(p);
 }
 
-const char *dp_pruner_error(const dp_pruner *p) { return p ? p->err : "no pruner"; }
 int dp_pruner_met(const dp_pruner *p) { return p ? p->met : 0; }
 int dp_pruner_n_groups(const dp_pruner *p) { return p ? p->ng : 0; }
-const int *dp_pruner_channels(const dp_pruner *p) { return p ? p->ch : NULL; }
 
 int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *w0, int *w, double *pi)
 {
@@ -9623,7 +9617,9 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char
     fixed = (unsigned char *)DP_MALLOC((size_t)n + 1);
     nc = dp__ncons(g);
     p->gr = (dp__pgroup *)DP_CALLOC((size_t)n + 1, sizeof(dp__pgroup));
-    if (!p->grp || !p->ch || !p->gbuf || !sp || !par || !gid || !fixed || !nc || !p->gr) goto fail;
+    for (i = 0, k = 1; i < n; i++) if (g->nodes[i].c > k) k = g->nodes[i].c;
+    p->tmp = (float *)DP_MALLOC(sizeof(float) * ((size_t)k + 1));
+    if (!p->grp || !p->ch || !p->gbuf || !sp || !par || !gid || !fixed || !nc || !p->gr || !p->tmp) goto fail;
     dp__spaces(g, sp, par, fixed);
     /* a group per prunable space with a width owner and at least 2 channels */
     for (i = 0; i < n; i++) gid[i] = -1;
@@ -9689,13 +9685,12 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char
     for (k = 0; k < p->ng; k++) p->gr[k].keep = p->gr[k].C;
     if (st != DP_OK) { dp__seterr(err, cap, "resources: %s", g->err); goto fail; }
     {
-        double R[3], Rm[3];
+        double Rm[3];
         int64_t B[3];
         int act[3], o;
         static const char *const what[3] = { "peak memory", "model size", "MACs" };
         static const char *const unit[3] = { " B", " B", "" };
         dp__prune_values(p, &p->rmin, Rm, B, act);
-        dp__prune_values(p, &p->r0, R, B, act);
         for (o = 0; o < 3; o++) {
             if (!act[o] || Rm[o] <= (double)B[o]) continue;
             dp__seterr(err, cap, "impossible budget: %s %lld%s is below the smallest achievable %.0f%s "
@@ -9703,7 +9698,6 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char
                        what[o], (long long)B[o], unit[o], Rm[o], unit[o], p->ng);
             st = DP_ERR_BUDGET; goto fail;
         }
-        (void)R;
     }
     if ((st = dp__prune_masks(p, g)) != DP_OK) { dp__seterr(err, cap, "out of memory"); goto fail; }
     DP_FREE(sp); DP_FREE(par); DP_FREE(gid); DP_FREE(fixed); DP_FREE(nc);
@@ -9792,7 +9786,7 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
         dp__prune_values(p, &res, R, B, act);
         for (o = 0; o < 3; o++) viol[o] = act[o] && R[o] > (double)B[o];
         if (!viol[0] && !viol[1] && !viol[2]) {
-            p->met = 1; p->met_step = step;
+            p->met = 1;
             if (nv > 0 && p->cfg.losses != DP_PRUNE_RES_ONLY && (st = dp__prune_task(p, g, xv, yv, nv, &ptsk)) != DP_OK) return st;
             if ((st = dp__prune_log(p, step, -1, 0.0, ptsk, &res)) != DP_OK) return st;
             return dp__prune_masks(p, g);
@@ -9829,14 +9823,8 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
                 G->g_res += d * G->C / (double)B[o];
             }
             G->g_tsk = 0.0;
-            if (p->cfg.losses != DP_PRUNE_RES_ONLY) {
-                float *tmp = (float *)DP_MALLOC(sizeof(float) * ((size_t)G->C + 1));
-                double s0;
-                if (!tmp) return DP_ERR_NOMEM;
-                s0 = dp__percentile(G->sal, G->C, G->pi, tmp);
-                DP_FREE(tmp);
-                G->g_tsk = dp_prune_eq9(G->sal, G->dldm, G->C, s0);
-            }
+            if (p->cfg.losses != DP_PRUNE_RES_ONLY)
+                G->g_tsk = dp_prune_eq9(G->sal, G->dldm, G->C, dp__percentile(G->sal, G->C, G->pi, p->tmp));
         }
         if (!p->started) {     /* alpha from the first gradients and losses */
             double mr = 0.0, mt = 0.0, p0 = 0.0;
@@ -9845,7 +9833,6 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
                 if (fabs(p->gr[k].pi * p->gr[k].g_tsk) > mt) mt = fabs(p->gr[k].pi * p->gr[k].g_tsk);
             }
             for (o = 0; o < 3; o++) if (viol[o] && R[o] / (double)B[o] - 1.0 > p0) p0 = R[o] / (double)B[o] - 1.0;
-            p->p_res0 = p0; p->p_tsk0 = ptsk;
             p->alpha_res = p->cfg.alpha_res > 0.0f ? p->cfg.alpha_res : (mr > 0.0 ? p->cfg.clip / mr : 1.0);
             if (p->cfg.alpha_tsk > 0.0f) p->alpha_tsk = p->cfg.alpha_tsk;
             else if (p->cfg.losses == DP_PRUNE_TASK_ONLY) p->alpha_tsk = mt > 0.0 ? p->cfg.clip / mt : 1.0;
@@ -9998,8 +9985,8 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
         else fprintf(f, "%14s\n", "-");
     }
     fprintf(f, "%-14s %14lld %14lld\n", "pmu_imprecise", (long long)p->r0.pmu_imprecise, (long long)now.pmu_imprecise);
-    fprintf(f, "budgets %s%s; %d width updates\n", p->met ? "met" : "not met",
-            p->met ? "" : " yet", p->log_n);
+    fprintf(f, "budgets %s%s; %d width updates; alpha_res %.4g, alpha_tsk %.4g\n", p->met ? "met" : "not met",
+            p->met ? "" : " yet", p->log_n, p->alpha_res, p->alpha_tsk);
     return DP_OK;
 }
 
@@ -10021,13 +10008,6 @@ int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds, char *
     return st;
 }
 
-static void dp__gather(const dp_dataset *ds, const int *idx, int n, float *x, int *y)
-{
-    size_t per = (size_t)ds->h * ds->w * ds->c;
-    int i;
-    for (i = 0; i < n; i++) { memcpy(x + per * i, ds->x + per * (size_t)idx[i], sizeof(float) * per); y[i] = ds->y[idx[i]]; }
-}
-
 int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_fit_cfg *cin,
            dp_fit_result *res, char *err, size_t cap)
 {
@@ -10039,7 +10019,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     dp_pruner *p = NULL;
     dp_lr_sched sch;
     dp_rng rng;
-    int *perm = NULL, *yb = NULL, *yv = NULL, ntr, nval, i, st = DP_OK, epoch, classes, in_node = 0, vpos = 0;
+    int *perm = NULL, *yb = NULL, *yv = NULL, *vi = NULL, ntr, nval, i, st = DP_OK, epoch, classes, vpos = 0;
     float *xb = NULL, *xv = NULL, eta0 = 1.0f;
     size_t per;
     long spe, total, qat_step, p_start, deadline, step = 0;
@@ -10063,10 +10043,10 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
         return DP_ERR_ARG;
     }
     if (g->n_nodes == 0 || g->nodes[0].op != DP_OP_INPUT || g->loss_node < 0) { dp__seterr(err, cap, "dp_fit: the graph needs an input and a softmax_ce loss"); return DP_ERR_ARG; }
-    if (g->nodes[in_node].h != tr->h || g->nodes[in_node].w != tr->w || g->nodes[in_node].c != tr->c ||
+    if (g->nodes[0].h != tr->h || g->nodes[0].w != tr->w || g->nodes[0].c != tr->c ||
         (te && te->n > 0 && (te->h != tr->h || te->w != tr->w || te->c != tr->c))) {
         dp__seterr(err, cap, "dp_fit: data is %dx%dx%d but the graph's input is %dx%dx%d", tr->h, tr->w, tr->c,
-                   g->nodes[in_node].h, g->nodes[in_node].w, g->nodes[in_node].c);
+                   g->nodes[0].h, g->nodes[0].w, g->nodes[0].c);
         return DP_ERR_SHAPE;
     }
     classes = g->nodes[g->loss_node].c;
@@ -10086,7 +10066,8 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     yb = (int *)DP_MALLOC(sizeof(int) * (size_t)c.batch);
     xv = (float *)DP_MALLOC(sizeof(float) * per * (size_t)(c.val_per_update + 1));
     yv = (int *)DP_MALLOC(sizeof(int) * (size_t)(c.val_per_update + 1));
-    if (!perm || !xb || !yb || !xv || !yv) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+    vi = (int *)DP_MALLOC(sizeof(int) * (size_t)(c.val_per_update + 1));
+    if (!perm || !xb || !yb || !xv || !yv || !vi) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
     for (i = 0; i < tr->n; i++) perm[i] = i;
     dp_rng_shuffle(&rng, perm, tr->n);          /* perm[ntr..n): held out */
     if ((st = dp_graph_resources(g, NULL, &r.before, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
@@ -10131,9 +10112,9 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
             hits += hit; seen += b; lsum += (double)loss * b;
             if (p && !p->frozen && step >= p_start && (step - p_start) % p->cfg.every == 0) {
                 int was_met = p->met, k;
-                for (k = 0; k < c.val_per_update; k++) { yv[k] = perm[ntr + (vpos + k) % nval]; }
+                for (k = 0; k < c.val_per_update; k++) vi[k] = perm[ntr + (vpos + k) % nval];
                 vpos = (vpos + c.val_per_update) % nval;
-                dp__gather(tr, yv, c.val_per_update, xv, yv);
+                dp_dataset_batch(tr, vi, c.val_per_update, xv, yv, NULL, NULL);
                 if ((st = dp_pruner_update(p, g, xv, yv, c.val_per_update, step)) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
                 if (!p->met && step >= deadline && p->cfg.eta < 16.0f * eta0) p->cfg.eta *= 1.25f;
                 if (p->met && !was_met) {
@@ -10183,7 +10164,7 @@ done:
     if (p && c.pruner_out && st == DP_OK) *c.pruner_out = p;
     else dp_pruner_free(p);
     dp_optim_free(o);
-    DP_FREE(perm); DP_FREE(xb); DP_FREE(yb); DP_FREE(xv); DP_FREE(yv);
+    DP_FREE(perm); DP_FREE(xb); DP_FREE(yb); DP_FREE(xv); DP_FREE(yv); DP_FREE(vi);
     return st;
 }
 
