@@ -404,6 +404,44 @@ const char *dp_mop_name(int kind);
 
 /* CRC-32 (zlib polynomial), start with crc = 0 (defined in >>common) */
 
+/* ---- >>mfcc_api  audio front-end for keyword spotting (both halves) ----
+   Fixed-point MFCCs, the features the paper's KWS networks take: 16 kHz
+   int16 audio, 40 ms frames (640 samples) every 20 ms (320), periodic Hann
+   window, 1024-point FFT, power spectrum, 40 triangular mel bands (HTK mel
+   scale, 20 Hz to 4 kHz), natural log (energies below 1 are floored to 1;
+   the unit is one int16 step), orthonormal DCT-II, 10 coefficients. One
+   second gives 49 x 10 features. Only integers: no float, no malloc, no
+   libc; the same code makes the training features on the host and runs in
+   firmware, so both see identical bytes.
+   Output is int8, ready for a model whose input has scale
+   DP_MFCC_INPUT_SCALE (1/32) and zero point 0 (dp_graph_set_input_quant):
+       q0 = round(1.25 * (c0 - 90)),  qn = round(3 * cn)  (n >= 1),
+   clamped to [-128, 127] (c0 tracks loudness, 0..180; the rest lie within
+   about +-40). Against a float64 evaluation of the same formulas every
+   feature is within 1 int8 step (tests/test_mfcc.c checks this on
+   synthetic signals and on every test clip of a KWS set).
+   Cost: a frame is one 512-point complex FFT on int32 with 64-bit products;
+   about 3 M instructions per second of audio on a Cortex-M4 (make -C mcu
+   kws prints the measured count). */
+#define DP_MFCC_RATE 16000
+#define DP_MFCC_WINDOW 640
+#define DP_MFCC_HOP 320
+#define DP_MFCC_FFT 1024
+#define DP_MFCC_MELS 40
+#define DP_MFCC_COEFFS 10
+#define DP_MFCC_WORK 1024            /* int32_t words of scratch          */
+#define DP_MFCC_INPUT_SCALE (1.0f / 32.0f)
+/* frames in n samples: 49 for one second */
+#define DP_MFCC_FRAMES(n) ((n) < DP_MFCC_WINDOW ? 0 : 1 + ((n) - DP_MFCC_WINDOW) / DP_MFCC_HOP)
+
+/* One frame: x[640] -> out[10]. work: DP_MFCC_WORK int32_t. */
+int dp_mfcc_frame(const int16_t *x, int8_t *out, int32_t *work);
+/* A clip: n samples -> DP_MFCC_FRAMES(n) x 10 features, frame-major (the
+   model's 49x10x1 input). out_cap: room in out (bytes). Returns the frame
+   count, or DP_ERR_SHAPE when n < 640 or out is too small, DP_ERR_ARG for
+   NULL pointers. */
+int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work);
+
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ---- hosted: reference kernels (the test oracle), same arguments ---- */
 void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
@@ -679,6 +717,11 @@ float dp_lr_at(const dp_lr_sched *s, long step);
    average while training) - and gradients pass straight through. dp_export
    then uses the tracked ranges. */
 int dp_graph_set_qat(dp_graph *g, int on);
+/* Fixes the int8 quantisation of the graph's input (real = scale * (q -
+   zero_point)) instead of calibrating it: for inputs that arrive already
+   quantised, e.g. dp_mfcc features (DP_MFCC_INPUT_SCALE, 0). dp_export and
+   quantisation-aware training use it. */
+int dp_graph_set_input_quant(dp_graph *g, float scale, int zero_point);
 
 /* One training step: forward (train mode), loss, backward, optimiser.
    A non-finite loss or gradient returns DP_ERR_NAN (message in
@@ -726,6 +769,24 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
 /* Reads a whole file; gunzips it when it starts with the gzip magic. */
 int dp_read_file(const char *path, int gunzip, unsigned char **out,
                  size_t *out_n, char *err, size_t err_cap);
+
+/* ---- >>wav_api  audio clips for keyword spotting ----
+   dp_wav_read reads a RIFF/WAVE file of 16-bit PCM (format 1, or
+   WAVE_FORMAT_EXTENSIBLE with the PCM subformat), mono; *samples is
+   DP_MALLOC'd. Anything else is DP_ERR_FORMAT with a message naming the
+   file and the problem (not RIFF/WAVE, 8/24/32-bit or float samples, 2
+   channels, truncated data, no data chunk); DP_ERR_IO when unreadable.
+   dp_wav_write writes 16-bit mono PCM atomically (PATH.tmp, rename).
+   dp_kws_clip_load reads a one-second 16 kHz clip into out[16000] for
+   dp_mfcc: a shorter clip is zero-padded at the end (as Speech Commands'
+   loaders do) and returns 1; a wrong sample rate, a clip longer than one
+   second or a silent one (peak amplitude below DP_KWS_SILENT, about
+   -66 dBFS) is DP_ERR_FORMAT with a message saying so and how to fix it. */
+#define DP_KWS_SILENT 16
+int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
+                char *err, size_t err_cap);
+int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
+int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
 
 /* ---- progress bar on stderr ---- */
 typedef struct dp_progress {
@@ -3161,6 +3222,363 @@ int dp_model_run(const dp_model *m, void *arena, size_t arena_len)
     return DP_OK;
 }
 
+/* ---- >>mfcc  fixed-point MFCC front-end (see >>mfcc_api) ----
+   Scaling, per frame: v = x * hann (Q30, |v| < 2^45) is normalised by a
+   shift a to |v| < 2^20; the 1024-point real FFT runs as a 512-point
+   complex FFT (radix 2, Q30 twiddles, no per-stage scaling: 9 stages grow
+   |z| to < 2^29.5) and a split step that yields 2X[k] (< 2^31.5, in int64)
+   and its power P < 2^64 for the 257 bins up to 4 kHz. Each mel band sums
+   its Q15-weighted P >> s (s puts the band's largest P below 2^44, sum <
+   2^63), so quiet bands keep their precision next to loud ones. Then
+   E_true = E * 2^(s - 15 - 2(31 + a)), log2 E by table (Q16), and the DCT
+   table (Q24) folds in ln 2 and the output gains. The tables below are
+   computed in float64 by tests/test_mfcc.c (--tables), which also checks
+   that they match. */
+static const int32_t dp__mfcc_hann[321] = {   /* 2^30 (0.5 - 0.5 cos(2 pi i / 640)) */
+    0, 25872, 103487, 232836, 413908, 646685, 931143, 1267257,
+    1654994, 2094316, 2585180, 3127540, 3721344, 4366533, 5063047, 5810817,
+    6609772, 7459834, 8360923, 9312950, 10315824, 11369449, 12473722, 13628539,
+    14833786, 16089348, 17395105, 18750929, 20156691, 21612255, 23117481, 24672224,
+    26276333, 27929654, 29632028, 31383291, 33183274, 35031803, 36928701, 38873784,
+    40866865, 42907752, 44996248, 47132152, 49315258, 51545356, 53822230, 56145662,
+    58515427, 60931297, 63393038, 65900415, 68453185, 71051102, 73693915, 76381371,
+    79113209, 81889167, 84708978, 87572368, 90479063, 93428782, 96421241, 99456151,
+    102533220, 105652152, 108812645, 112014396, 115257095, 118540430, 121864085, 125227739,
+    128631068, 132073744, 135555435, 139075806, 142634517, 146231225, 149865584, 153537244,
+    157245850, 160991044, 164772468, 168589754, 172442537, 176330443, 180253100, 184210128,
+    188201146, 192225770, 196283611, 200374279, 204497379, 208652514, 212839283, 217057283,
+    221306108, 225585347, 229894588, 234233417, 238601414, 242998160, 247423229, 251876196,
+    256356631, 260864103, 265398177, 269958416, 274544380, 279155629, 283791716, 288452196,
+    293136618, 297844533, 302575485, 307329019, 312104677, 316901998, 321720520, 326559779,
+    331419309, 336298640, 341197302, 346114824, 351050732, 356004549, 360975799, 365964001,
+    370968676, 375989341, 381025513, 386076704, 391142430, 396222201, 401315529, 406421921,
+    411540887, 416671932, 421814562, 426968281, 432132593, 437307000, 442491003, 447684102,
+    452885798, 458095588, 463312971, 468537444, 473768502, 479005643, 484248360, 489496150,
+    494748506, 500004921, 505264890, 510527905, 515793459, 521061044, 526330154, 531600279,
+    536870912, 542141545, 547411670, 552680780, 557948365, 563213919, 568476934, 573736903,
+    578993318, 584245674, 589493464, 594736181, 599973322, 605204380, 610428853, 615646236,
+    620856026, 626057722, 631250821, 636434824, 641609231, 646773543, 651927262, 657069892,
+    662200937, 667319903, 672426295, 677519623, 682599394, 687665120, 692716311, 697752483,
+    702773148, 707777823, 712766025, 717737275, 722691092, 727627000, 732544522, 737443184,
+    742322515, 747182045, 752021304, 756839826, 761637147, 766412805, 771166339, 775897291,
+    780605206, 785289628, 789950108, 794586195, 799197444, 803783408, 808343647, 812877721,
+    817385193, 821865628, 826318595, 830743664, 835140410, 839508407, 843847236, 848156477,
+    852435716, 856684541, 860902541, 865089310, 869244445, 873367545, 877458213, 881516054,
+    885540678, 889531696, 893488724, 897411381, 901299287, 905152070, 908969356, 912750780,
+    916495974, 920204580, 923876240, 927510599, 931107307, 934666018, 938186389, 941668080,
+    945110756, 948514085, 951877739, 955201394, 958484729, 961727428, 964929179, 968089672,
+    971208604, 974285673, 977320583, 980313042, 983262761, 986169456, 989032846, 991852657,
+    994628615, 997360453, 1000047909, 1002690722, 1005288639, 1007841409, 1010348786, 1012810527,
+    1015226397, 1017596162, 1019919594, 1022196468, 1024426566, 1026609672, 1028745576, 1030834072,
+    1032874959, 1034868040, 1036813123, 1038710021, 1040558550, 1042358533, 1044109796, 1045812170,
+    1047465491, 1049069600, 1050624343, 1052129569, 1053585133, 1054990895, 1056346719, 1057652476,
+    1058908038, 1060113285, 1061268102, 1062372375, 1063426000, 1064428874, 1065380901, 1066281990,
+    1067132052, 1067931007, 1068678777, 1069375291, 1070020480, 1070614284, 1071156644, 1071647508,
+    1072086830, 1072474567, 1072810681, 1073095139, 1073327916, 1073508988, 1073638337, 1073715952,
+    1073741824
+};
+static const int32_t dp__mfcc_cos[257] = {   /* 2^30 cos(2 pi k / 1024) */
+    1073741824,     1073721611,     1073660973,     1073559913,     1073418433,     1073236540,     1073014240,     1072751542,     1072448455,     1072104991,
+    1071721163,     1071296985,     1070832474,     1070327646,     1069782521,     1069197120,     1068571464,     1067905576,     1067199483,     1066453210,
+    1065666786,     1064840240,     1063973603,     1063066909,     1062120190,     1061133483,     1060106826,     1059040255,     1057933813,     1056787540,
+    1055601479,     1054375676,     1053110176,     1051805027,     1050460278,     1049075980,     1047652185,     1046188946,     1044686319,     1043144360,
+    1041563127,     1039942680,     1038283080,     1036584389,     1034846671,     1033069992,     1031254418,     1029400018,     1027506862,     1025575020,
+    1023604567,     1021595575,     1019548121,     1017462281,     1015338134,     1013175761,     1010975242,     1008736660,     1006460100,     1004145648,
+    1001793390,     999403415,     996975812,     994510675,     992008094,     989468165,     986890984,     984276646,     981625251,     978936898,
+    976211688,     973449725,     970651112,     967815955,     964944360,     962036435,     959092290,     956112036,     953095785,     950043650,
+    946955747,     943832191,     940673101,     937478595,     934248793,     930983817,     927683790,     924348837,     920979082,     917574653,
+    914135678,     910662286,     907154608,     903612776,     900036924,     896427186,     892783698,     889106597,     885396022,     881652112,
+    877875009,     874064853,     870221790,     866345964,     862437520,     858496606,     854523370,     850517961,     846480531,     842411232,
+    838310216,     834177638,     830013654,     825818421,     821592095,     817334838,     813046808,     808728167,     804379079,     799999706,
+    795590213,     791150767,     786681534,     782182683,     777654384,     773096806,     768510122,     763894504,     759250125,     754577161,
+    749875788,     745146182,     740388522,     735602987,     730789757,     725949013,     721080937,     716185713,     711263525,     706314559,
+    701339000,     696337036,     691308855,     686254647,     681174602,     676068911,     670937767,     665781362,     660599890,     655393548,
+    650162530,     644907034,     639627258,     634323400,     628995660,     623644239,     618269338,     612871159,     607449906,     602005783,
+    596538995,     591049748,     585538248,     580004702,     574449320,     568872310,     563273883,     557654248,     552013618,     546352205,
+    540670223,     534967884,     529245404,     523502998,     517740883,     511959275,     506158392,     500338453,     494499676,     488642281,
+    482766489,     476872522,     470960600,     465030947,     459083786,     453119340,     447137835,     441139496,     435124548,     429093217,
+    423045732,     416982319,     410903207,     404808624,     398698801,     392573967,     386434353,     380280190,     374111709,     367929144,
+    361732726,     355522689,     349299266,     343062693,     336813204,     330551034,     324276419,     317989595,     311690799,     305380268,
+    299058239,     292724951,     286380643,     280025552,     273659918,     267283981,     260897982,     254502159,     248096755,     241682010,
+    235258165,     228825464,     222384147,     215934457,     209476638,     203010932,     196537583,     190056834,     183568930,     177074115,
+    170572633,     164064728,     157550647,     151030634,     144504935,     137973796,     131437462,     124896179,     118350194,     111799753,
+    105245103,     98686491,     92124163,     85558366,     78989349,     72417357,     65842639,     59265442,     52686014,     46104602,
+    39521455,     32936819,     26350943,     19764076,     13176464,     6588356,     0
+};
+static const uint8_t dp__mfcc_mel_start[DP_MFCC_MELS] = {
+    2,     4,     6,     9,     11,     14,     16,     19,     22,     25,
+    29,     32,     35,     39,     43,     47,     52,     56,     61,     66,
+    71,     76,     82,     88,     94,     100,     107,     114,     122,     129,
+    138,     146,     155,     164,     174,     184,     195,     206,     218,     230
+};
+static const uint8_t dp__mfcc_mel_len[DP_MFCC_MELS] = {
+    4,     5,     5,     5,     5,     5,     6,     6,     7,     7,
+    6,     7,     8,     8,     9,     9,     9,     10,     10,     10,
+    11,     12,     12,     12,     13,     14,     15,     15,     16,     17,
+    17,     18,     19,     20,     21,     22,     23,     24,     25,     26
+};
+static const uint16_t dp__mfcc_mel_w[493] = {   /* Q15, band after band */
+    11103,     26243,     24466,     9939,     8302,     22829,     28470,     14510,     817,     4298,
+    18258,     31951,     20149,     6960,     12619,     25808,     26778,     14058,     1560,     5990,
+    18710,     31208,     22045,     9968,     10723,     22800,     30860,     19177,     7683,     1908,
+    13591,     25085,     29137,     18000,     7033,     3631,     14768,     25735,     29000,     18359,
+    7874,     3768,     14409,     24894,     30308,     20121,     10077,     172,     2460,     12647,
+    22691,     32596,     23170,     13532,     4021,     9598,     19236,     28747,     27404,     18139,
+    8994,     5364,     14629,     23774,     32731,     23813,     15004,     6303,     37,     8955,
+    17764,     26465,     30474,     21979,     13583,     5285,     2294,     10789,     19185,     27483,
+    29850,     21740,     13721,     5790,     2918,     11028,     19047,     26978,     30715,     22956,
+    15280,     7686,     172,     2053,     9812,     17488,     25082,     32596,     25503,     18143,
+    10858,     3647,     7265,     14625,     21910,     29121,     29275,     22205,     15205,     8273,
+    1407,     3493,     10563,     17563,     24495,     31361,     27374,     20637,     13963,     7351,
+    799,     5394,     12131,     18805,     25417,     31969,     27074,     20640,     14263,     7942,
+    1677,     5694,     12128,     18505,     24826,     31091,     28234,     22077,     15972,     9918,
+    3915,     4534,     10691,     16796,     22850,     28853,     30731,     24827,     18971,     13163,
+    7402,     1687,     2037,     7941,     13797,     19605,     25366,     31081,     28785,     23159,
+    17578,     12039,     6543,     1089,     3983,     9609,     15190,     20729,     26225,     31679,
+    28444,     23072,     17740,     12447,     7193,     1977,     4324,     9696,     15028,     20321,
+    25575,     30791,     29567,     24426,     19322,     14254,     9221,     4224,     3201,     8342,
+    13446,     18514,     23547,     28544,     32029,     27101,     22206,     17344,     12515,     7719,
+    2954,     739,     5667,     10562,     15424,     20253,     25049,     29814,     30989,     26287,
+    21616,     16975,     12363,     7782,     3229,     1779,     6481,     11152,     15793,     20405,
+    24986,     29539,     31473,     26978,     22510,     18071,     13658,     9273,     4914,     582,
+    1295,     5790,     10258,     14697,     19110,     23495,     27854,     32186,     29044,     24764,
+    20508,     16279,     12074,     7893,     3737,     3724,     8004,     12260,     16489,     20694,
+    24875,     29031,     32373,     28264,     24179,     20117,     16078,     12061,     8067,     4096,
+    146,     395,     4504,     8589,     12651,     16690,     20707,     24701,     28672,     32622,
+    28985,     25079,     21193,     17328,     13484,     9661,     5858,     2075,     3783,     7689,
+    11575,     15440,     19284,     23107,     26910,     30693,     31080,     27336,     23612,     19908,
+    16222,     12555,     8907,     5278,     1666,     1688,     5432,     9156,     12860,     16546,
+    20213,     23861,     27490,     31102,     30841,     27266,     23708,     20168,     16646,     13141,
+    9653,     6181,     2727,     1927,     5502,     9060,     12600,     16122,     19627,     23115,
+    26587,     30041,     32057,     28635,     25230,     21841,     18468,     15111,     11769,     8443,
+    5132,     1836,     711,     4133,     7538,     10927,     14300,     17657,     20999,     24325,
+    27636,     30932,     31324,     28058,     24808,     21572,     18350,     15143,     11951,     8772,
+    5608,     2457,     1444,     4710,     7960,     11196,     14418,     17625,     20817,     23996,
+    27160,     30311,     32088,     28965,     25856,     22760,     19677,     16607,     13551,     10508,
+    7477,     4459,     1454,     680,     3803,     6912,     10008,     13091,     16161,     19217,
+    22260,     25291,     28309,     31314,     31230,     28249,     25282,     22326,     19383,     16452,
+    13532,     10625,     7729,     4845,     1972,     1538,     4519,     7486,     10442,     13385,
+    16316,     19236,     22143,     25039,     27923,     30796,     31879,     29030,     26191,     23364,
+    20548,     17743,     14949,     12166,     9393,     6631,     3880,     1140,     889,     3738,
+    6577,     9404,     12220,     15025,     17819,     20602,     23375,     26137,     28888,     31628,
+    31178,     28458,     25748,     23049,     20360,     17681,     15012,     12352,     9703,     7064,
+    4434,     1813,     1590,     4310,     7020,     9719,     12408,     15087,     17756,     20416,
+    23065,     25704,     28334,     30955,     31971,     29369,     26778,     24195,     21622,     19058,
+    16503,     13957,     11421,     8893,     6374,     3864,     1363,     797,     3399,     5990,
+    8573,     11146,     13710,     16265,     18811,     21347,     23875,     26394,     28904,     31405,
+    31638,     29154,     26679,     24212,     21754,     19304,     16862,     14429,     12004,     9587,
+    7178,     4777,     2385
+};
+static const uint32_t dp__mfcc_log2[129] = {   /* 2^16 log2(1 + i/128) */
+    0,     736,     1466,     2190,     2909,     3623,     4331,     5034,     5732,     6425,
+    7112,     7795,     8473,     9146,     9814,     10477,     11136,     11791,     12440,     13086,
+    13727,     14363,     14996,     15624,     16248,     16868,     17484,     18096,     18704,     19308,
+    19909,     20505,     21098,     21687,     22272,     22854,     23433,     24007,     24579,     25146,
+    25711,     26272,     26830,     27384,     27936,     28484,     29029,     29571,     30109,     30645,
+    31178,     31707,     32234,     32758,     33279,     33797,     34312,     34825,     35334,     35841,
+    36346,     36847,     37346,     37842,     38336,     38827,     39316,     39802,     40286,     40767,
+    41246,     41722,     42196,     42667,     43137,     43603,     44068,     44530,     44990,     45448,
+    45904,     46357,     46809,     47258,     47705,     48150,     48593,     49034,     49472,     49909,
+    50344,     50776,     51207,     51636,     52063,     52488,     52911,     53332,     53751,     54169,
+    54584,     54998,     55410,     55820,     56229,     56635,     57040,     57443,     57845,     58245,
+    58643,     59039,     59434,     59827,     60219,     60609,     60997,     61384,     61769,     62152,
+    62534,     62915,     63294,     63671,     64047,     64421,     64794,     65166,     65536
+};
+static const int32_t dp__mfcc_dct[DP_MFCC_COEFFS * DP_MFCC_MELS] = {
+    2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,
+    2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,
+    2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,
+    2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,     2298399,
+    7795010,     7746951,     7651130,     7508136,     7318853,     7084447,     6806362,     6486314,     6126276,     5728468,
+    5295341,     4829567,     4334017,     3811746,     3265975,     2700067,     2117513,     1521904,     916912,     306267,
+    -306267,     -916912,     -1521904,     -2117513,     -2700067,     -3265975,     -3811746,     -4334017,     -4829567,     -5295341,
+    -5728468,     -6126276,     -6486314,     -6806362,     -7084447,     -7318853,     -7508136,     -7651130,     -7746951,     -7795010,
+    7776976,     7585481,     7207206,     6651466,     5931945,     5066360,     4076024,     2985323,     1821113,     612061,
+    -612061,     -1821113,     -2985323,     -4076024,     -5066360,     -5931945,     -6651466,     -7207206,     -7585481,     -7776976,
+    -7776976,     -7585481,     -7207206,     -6651466,     -5931945,     -5066360,     -4076024,     -2985323,     -1821113,     -612061,
+    612061,     1821113,     2985323,     4076024,     5066360,     5931945,     6651466,     7207206,     7585481,     7776976,
+    7746951,     7318853,     6486314,     5295341,     3811746,     2117513,     306267,     -1521904,     -3265975,     -4829567,
+    -6126276,     -7084447,     -7651130,     -7795010,     -7508136,     -6806362,     -5728468,     -4334017,     -2700067,     -916912,
+    916912,     2700067,     4334017,     5728468,     6806362,     7508136,     7795010,     7651130,     7084447,     6126276,
+    4829567,     3265975,     1521904,     -306267,     -2117513,     -3811746,     -5295341,     -6486314,     -7318853,     -7746951,
+    7704980,     6950763,     5516157,     3541591,     1220349,     -1220349,     -3541591,     -5516157,     -6950763,     -7704980,
+    -7704980,     -6950763,     -5516157,     -3541591,     -1220349,     1220349,     3541591,     5516157,     6950763,     7704980,
+    7704980,     6950763,     5516157,     3541591,     1220349,     -1220349,     -3541591,     -5516157,     -6950763,     -7704980,
+    -7704980,     -6950763,     -5516157,     -3541591,     -1220349,     1220349,     3541591,     5516157,     6950763,     7704980,
+    7651130,     6486314,     4334017,     1521904,     -1521904,     -4334017,     -6486314,     -7651130,     -7651130,     -6486314,
+    -4334017,     -1521904,     1521904,     4334017,     6486314,     7651130,     7651130,     6486314,     4334017,     1521904,
+    -1521904,     -4334017,     -6486314,     -7651130,     -7651130,     -6486314,     -4334017,     -1521904,     1521904,     4334017,
+    6486314,     7651130,     7651130,     6486314,     4334017,     1521904,     -1521904,     -4334017,     -6486314,     -7651130,
+    7585481,     5931945,     2985323,     -612061,     -4076024,     -6651466,     -7776976,     -7207206,     -5066360,     -1821113,
+    1821113,     5066360,     7207206,     7776976,     6651466,     4076024,     612061,     -2985323,     -5931945,     -7585481,
+    -7585481,     -5931945,     -2985323,     612061,     4076024,     6651466,     7776976,     7207206,     5066360,     1821113,
+    -1821113,     -5066360,     -7207206,     -7776976,     -6651466,     -4076024,     -612061,     2985323,     5931945,     7585481,
+    7508136,     5295341,     1521904,     -2700067,     -6126276,     -7746951,     -7084447,     -4334017,     -306267,     3811746,
+    6806362,     7795010,     6486314,     3265975,     -916912,     -4829567,     -7318853,     -7651130,     -5728468,     -2117513,
+    2117513,     5728468,     7651130,     7318853,     4829567,     916912,     -3265975,     -6486314,     -7795010,     -6806362,
+    -3811746,     306267,     4334017,     7084447,     7746951,     6126276,     2700067,     -1521904,     -5295341,     -7508136,
+    7419215,     4585327,     0,     -4585327,     -7419215,     -7419215,     -4585327,     0,     4585327,     7419215,
+    7419215,     4585327,     0,     -4585327,     -7419215,     -7419215,     -4585327,     0,     4585327,     7419215,
+    7419215,     4585327,     0,     -4585327,     -7419215,     -7419215,     -4585327,     0,     4585327,     7419215,
+    7419215,     4585327,     0,     -4585327,     -7419215,     -7419215,     -4585327,     0,     4585327,     7419215,
+    7318853,     3811746,     -1521904,     -6126276,     -7795010,     -5728468,     -916912,     4334017,     7508136,     7084447,
+    3265975,     -2117513,     -6486314,     -7746951,     -5295341,     -306267,     4829567,     7651130,     6806362,     2700067,
+    -2700067,     -6806362,     -7651130,     -4829567,     306267,     5295341,     7746951,     6486314,     2117513,     -3265975,
+    -7084447,     -7508136,     -4334017,     916912,     5728468,     7795010,     6126276,     1521904,     -3811746,     -7318853
+};
+#define DP__MFCC_OFF0 ((int64_t)225 << 39)      /* 1.25 * 90 in Q40 */
+
+/* floor(x / 2^e) for int64, portable */
+static int64_t dp__asr64(int64_t x, int e) { return x >= 0 ? x >> e : ~(~x >> e); }
+static int dp__bitlen64(uint64_t v)
+{
+    int n = 0;
+    if (v >> 32) { n += 32; v >>= 32; }
+    if (v >> 16) { n += 16; v >>= 16; }
+    if (v >> 8) { n += 8; v >>= 8; }
+    if (v >> 4) { n += 4; v >>= 4; }
+    if (v >> 2) { n += 2; v >>= 2; }
+    if (v >> 1) { n += 1; v >>= 1; }
+    return n + (int)v;
+}
+/* cos and -sin of 2 pi k / 1024 for k in [0, 512), Q30 */
+static void dp__mfcc_tw(int k, int32_t *c, int32_t *s)
+{
+    if (k <= 256) { *c = dp__mfcc_cos[k]; *s = -dp__mfcc_cos[256 - k]; }
+    else { *c = -dp__mfcc_cos[512 - k]; *s = -dp__mfcc_cos[k - 256]; }
+}
+/* 2^16 log2(v), v > 0 */
+static int32_t dp__mfcc_log2q16(uint64_t v)
+{
+    const int e = dp__bitlen64(v) - 1;
+    const uint64_t m = v << (63 - e);                      /* top bit set */
+    const uint32_t i = (uint32_t)(m >> 56) & 127u;
+    const uint32_t f = (uint32_t)(m >> 40) & 0xFFFFu;
+    const uint32_t t0 = dp__mfcc_log2[i], t1 = dp__mfcc_log2[i + 1];
+    return (int32_t)e * 65536 + (int32_t)(t0 + (((t1 - t0) * f + 32768u) >> 16));
+}
+/* 512-point complex FFT in place on interleaved (re, im) int32, decimation
+   in time; twiddles exp(-2 pi i k / 512) = entry 2k of the 1024 table */
+static void dp__mfcc_fft512(int32_t *z)
+{
+    int i, j, len;
+    for (i = 0, j = 0; i < 512; i++) {          /* bit-reversal permutation */
+        int bit;
+        if (i < j) {
+            int32_t t = z[2 * i]; z[2 * i] = z[2 * j]; z[2 * j] = t;
+            t = z[2 * i + 1]; z[2 * i + 1] = z[2 * j + 1]; z[2 * j + 1] = t;
+        }
+        for (bit = 256; bit && (j & bit); bit >>= 1) j ^= bit;
+        j |= bit;
+    }
+    for (len = 2; len <= 512; len <<= 1) {
+        const int half = len >> 1, step = 1024 / len;
+        int s0, k;
+        for (k = 0; k < half; k++) {
+            int32_t wr, wi;
+            dp__mfcc_tw(k * step, &wr, &wi);
+            for (s0 = k; s0 < 512; s0 += len) {
+                int32_t *p = z + 2 * s0, *q = z + 2 * (s0 + half);
+                const int32_t tr = (int32_t)dp__asr64((int64_t)q[0] * wr - (int64_t)q[1] * wi + ((int64_t)1 << 29), 30);
+                const int32_t ti = (int32_t)dp__asr64((int64_t)q[0] * wi + (int64_t)q[1] * wr + ((int64_t)1 << 29), 30);
+                q[0] = p[0] - tr; q[1] = p[1] - ti;
+                p[0] += tr; p[1] += ti;
+            }
+        }
+    }
+}
+
+int dp_mfcc_frame(const int16_t *x, int8_t *out, int32_t *work)
+{
+    int32_t *z = work, L[DP_MFCC_MELS];
+    uint64_t mx = 0;
+    int i, m, n, a;
+    if (!x || !out || !work) return DP_ERR_ARG;
+    /* 1. window (Q30, |x w| < 2^45) and normalise by 2^a to |v| < 2^20;
+          the real frame packs into 512 complex values as is */
+    for (i = 0; i < DP_MFCC_WINDOW; i++) {
+        const int64_t v = (int64_t)x[i] * dp__mfcc_hann[i <= 320 ? i : 640 - i];
+        const uint64_t av = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+        if (av > mx) mx = av;
+    }
+    if (mx == 0) {                               /* digital silence: floor */
+        for (m = 0; m < DP_MFCC_MELS; m++) L[m] = 0;
+        goto dct;
+    }
+    a = 20 - dp__bitlen64(mx);
+    for (i = 0; i < DP_MFCC_WINDOW; i++) {
+        const int64_t v = (int64_t)x[i] * dp__mfcc_hann[i <= 320 ? i : 640 - i];
+        z[i] = (int32_t)(a >= 0 ? v * ((int64_t)1 << a) : dp__asr64(v + ((int64_t)1 << (-a - 1)), -a));
+    }
+    for (; i < DP_MFCC_FFT; i++) z[i] = 0;
+    /* 2. FFT, then the real split 2X[k] = (Z[k] + conj Z[512-k])
+          - i W^k (Z[k] - conj Z[512-k]), W = exp(-2 pi i / 1024), and the
+          power |2X[k]|^2 (< 2^64) stored as two words in slot k, k <= 256 */
+    dp__mfcc_fft512(z);
+    for (i = 256; i >= 0; i--) {
+        const int j = (512 - i) & 511;
+        const int64_t zr = z[2 * i], zi = z[2 * i + 1];
+        const int64_t cr = z[2 * j], ci = -(int64_t)z[2 * j + 1];
+        const int64_t sr = zr + cr, si = zi + ci;      /* Z[k] + conj Z[512-k] */
+        const int64_t dr = zr - cr, di = zi - ci;      /* Z[k] - conj Z[512-k] */
+        int32_t wr, wi;                                /* W^k = wr + i wi      */
+        int64_t re, im;
+        uint64_t p;
+        dp__mfcc_tw(i, &wr, &wi);
+        /* -i W d = (wr di + wi dr) - i (wr dr - wi di) */
+        re = sr + dp__asr64(wr * di + wi * dr + ((int64_t)1 << 29), 30);
+        im = si - dp__asr64(wr * dr - wi * di + ((int64_t)1 << 29), 30);
+        p = (uint64_t)(re * re) + (uint64_t)(im * im);
+        z[2 * i] = dp__u2s((uint32_t)p);
+        z[2 * i + 1] = dp__u2s((uint32_t)(p >> 32));
+    }
+    /* 3. mel bands, each in its own block exponent s, then log2 */
+    {
+        const uint16_t *w = dp__mfcc_mel_w;
+        const int32_t unit = (15 + 2 * (31 + a)) * 65536;     /* log2 of E = 1 */
+#define DP__MFCC_P(k) (((uint64_t)(uint32_t)z[2 * (k) + 1] << 32) | (uint32_t)z[2 * (k)])
+        for (m = 0; m < DP_MFCC_MELS; m++) {
+            uint64_t e = 0, pm = 0;
+            const int s0 = dp__mfcc_mel_start[m], len = dp__mfcc_mel_len[m];
+            int s;
+            for (i = 0; i < len; i++) if (DP__MFCC_P(s0 + i) > pm) pm = DP__MFCC_P(s0 + i);
+            s = dp__bitlen64(pm) - 44;
+            if (s < 0) s = 0;
+            for (i = 0; i < len; i++) e += (DP__MFCC_P(s0 + i) >> s) * w[i];
+            w += len;
+            L[m] = 0;
+            if (e) {
+                const int32_t l = dp__mfcc_log2q16(e) + s * 65536 - unit;
+                if (l > 0) L[m] = l;
+            }
+        }
+#undef DP__MFCC_P
+    }
+dct:
+    /* 4. DCT (Q24 table with ln 2 and the gains) and int8 output */
+    for (n = 0; n < DP_MFCC_COEFFS; n++) {
+        int64_t acc = (int64_t)1 << 39;
+        int32_t q;
+        for (m = 0; m < DP_MFCC_MELS; m++) acc += (int64_t)dp__mfcc_dct[n * DP_MFCC_MELS + m] * L[m];
+        if (n == 0) acc -= DP__MFCC_OFF0;
+        acc = dp__asr64(acc, 40);
+        q = acc < -128 ? -128 : acc > 127 ? 127 : (int32_t)acc;
+        out[n] = (int8_t)q;
+    }
+    return DP_OK;
+}
+
+int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work)
+{
+    int f, frames;
+    if (!audio || !out || !work) return DP_ERR_ARG;
+    frames = DP_MFCC_FRAMES(n);
+    if (frames <= 0 || out_cap < frames * DP_MFCC_COEFFS) return DP_ERR_SHAPE;
+    for (f = 0; f < frames; f++)
+        dp_mfcc_frame(audio + f * DP_MFCC_HOP, out + f * DP_MFCC_COEFFS, work);
+    return frames;
+}
+
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ====================================================================== */
 /* >>impl_infer_host   reference kernels, quantisation helpers, builder   */
@@ -4169,6 +4587,9 @@ struct dp_graph {
     float *params_q;                /* fake-quantised copy of params      */
     float *qrange;                  /* [2*n_nodes] tracked lo, hi         */
     unsigned char *qtail;           /* [n_nodes] 1: an int8 tensor, 2: seen */
+    int in_q_set, in_q_zp;          /* dp_graph_set_input_quant           */
+    float in_q_scale;
+    int in_q_tail;                  /* tail node of the input's tensor    */
     long prof_calls[2];
     int mask_n;                     /* length of the mask arrays          */
     float **mask;                   /* [mask_n] channel mask of a node's output */
@@ -5613,6 +6034,10 @@ static void dp__qat_act(dp_graph *g, int t, int n, int train)
     int zp;
     for (j = 0; j < m; j++) { if (y[j] < lo) lo = y[j]; if (y[j] > hi) hi = y[j]; }
     if (!(lo - lo == 0.0f) || !(hi - hi == 0.0f)) return;   /* NaN: the loss will say so */
+    if (g->in_q_set && t == g->in_q_tail) {
+        s = g->in_q_scale; zp = g->in_q_zp;
+        goto quantise;
+    }
     if (g->qtail[t] == 2) {
         if (train) { g->qrange[2 * t] = 0.99f * g->qrange[2 * t] + 0.01f * lo; g->qrange[2 * t + 1] = 0.99f * g->qrange[2 * t + 1] + 0.01f * hi; }
         lo = g->qrange[2 * t]; hi = g->qrange[2 * t + 1];
@@ -5620,6 +6045,7 @@ static void dp__qat_act(dp_graph *g, int t, int n, int train)
         g->qrange[2 * t] = lo; g->qrange[2 * t + 1] = hi; g->qtail[t] = 2;
     }
     dp__qparams(lo, hi, &s, &zp);
+quantise:
     for (j = 0; j < m; j++) {
         long q = lrintf(y[j] / s) + zp;
         q = q < -128 ? -128 : q > 127 ? 127 : q;
@@ -6344,6 +6770,112 @@ int dp_idx_load(const char *images, const char *labels, dp_dataset *ds, char *er
     }
 done:
     DP_FREE(bi); DP_FREE(bl);
+    return st;
+}
+
+/* ---- >>wav  16-bit PCM WAV files, keyword-spotting clips ---- */
+int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate, char *err, size_t cap)
+{
+    unsigned char *b = NULL;
+    size_t len, pos = 12, i;
+    int st, fmt_seen = 0, channels = 0, bits = 0, format = 0, said = 0;
+    uint32_t sr = 0;
+    if (!path || !samples || !n) return DP_ERR_ARG;
+    *samples = NULL; *n = 0;
+    if (rate) *rate = 0;
+    if ((st = dp_read_file(path, 0, &b, &len, err, cap)) != DP_OK) return st;
+    if (len < 12 || memcmp(b, "RIFF", 4) || memcmp(b + 8, "WAVE", 4)) {
+        dp__seterr(err, cap, "%s: not a WAV file (no RIFF/WAVE header)", path);
+        DP_FREE(b); return DP_ERR_FORMAT;
+    }
+    while (pos + 8 <= len) {
+        const uint32_t id_len = dp__get32(b + pos + 4);
+        const unsigned char *c = b + pos + 8;
+        const size_t avail = len - pos - 8;
+        if (!memcmp(b + pos, "fmt ", 4)) {
+            if (id_len < 16 || avail < 16) { dp__seterr(err, cap, "%s: truncated fmt chunk", path); said = 1; break; }
+            format = (int)(c[0] | c[1] << 8);
+            channels = (int)(c[2] | c[3] << 8);
+            sr = dp__get32(c + 4);
+            bits = (int)(c[14] | c[15] << 8);
+            if (format == 0xFFFE && id_len >= 26 && avail >= 26) format = (int)(c[24] | c[25] << 8);
+            fmt_seen = 1;
+        } else if (!memcmp(b + pos, "data", 4)) {
+            size_t bytes = id_len;
+            if (!fmt_seen) { dp__seterr(err, cap, "%s: data chunk before the fmt chunk", path); said = 1; break; }
+            if (format != 1 || bits != 16) {
+                dp__seterr(err, cap, "%s: %d-bit %s samples; expected 16-bit PCM (convert with: sox in.wav -b 16 -e signed out.wav)",
+                           path, bits, format == 3 ? "float" : format == 1 ? "PCM" : "non-PCM");
+                said = 1; break;
+            }
+            if (channels != 1) {
+                dp__seterr(err, cap, "%s: %d channels; expected mono (convert with: sox in.wav -c 1 out.wav)", path, channels);
+                said = 1; break;
+            }
+            if (bytes > avail) {
+                dp__seterr(err, cap, "%s: truncated: the data chunk says %lu bytes, the file holds %lu", path,
+                           (unsigned long)bytes, (unsigned long)avail);
+                said = 1; break;
+            }
+            if (bytes > ((size_t)1 << 30)) { dp__seterr(err, cap, "%s: over 2^29 samples; too long for a clip", path); said = 1; break; }
+            *n = (int)(bytes / 2);
+            *samples = (int16_t *)DP_MALLOC(sizeof(int16_t) * ((size_t)*n + 1));
+            if (!*samples) { *n = 0; DP_FREE(b); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+            for (i = 0; i < (size_t)*n; i++) (*samples)[i] = (int16_t)dp__s16((uint32_t)c[2 * i] | (uint32_t)c[2 * i + 1] << 8);
+            if (rate) *rate = (int)sr;
+            DP_FREE(b);
+            return DP_OK;
+        }
+        if (id_len > len - pos - 8) break;
+        pos += 8 + (size_t)id_len + (id_len & 1u);
+    }
+    if (!said) dp__seterr(err, cap, "%s: no data chunk (truncated WAV file?)", path);
+    DP_FREE(b);
+    return DP_ERR_FORMAT;
+}
+
+int dp_wav_write(const char *path, const int16_t *s, int n, int rate)
+{
+    unsigned char *b;
+    int i, st;
+    if (!path || !s || n < 0 || n > (1 << 28) || rate <= 0) return DP_ERR_ARG;
+    if (!(b = (unsigned char *)DP_MALLOC(44 + 2 * (size_t)n))) return DP_ERR_NOMEM;
+    memcpy(b, "RIFF", 4); dp__put32(b + 4, 36u + 2u * (uint32_t)n); memcpy(b + 8, "WAVEfmt ", 8);
+    dp__put32(b + 16, 16); b[20] = 1; b[21] = 0; b[22] = 1; b[23] = 0;
+    dp__put32(b + 24, (uint32_t)rate); dp__put32(b + 28, 2u * (uint32_t)rate);
+    b[32] = 2; b[33] = 0; b[34] = 16; b[35] = 0;
+    memcpy(b + 36, "data", 4); dp__put32(b + 40, 2u * (uint32_t)n);
+    for (i = 0; i < n; i++) { const uint16_t u = (uint16_t)s[i]; b[44 + 2 * i] = (unsigned char)(u & 255u); b[45 + 2 * i] = (unsigned char)(u >> 8); }
+    st = dp__write_atomic(path, b, 44 + 2 * (size_t)n);
+    DP_FREE(b);
+    return st;
+}
+
+int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t cap)
+{
+    int16_t *s = NULL;
+    int n = 0, rate = 0, i, peak = 0, st;
+    if (!path || !out) return DP_ERR_ARG;
+    if ((st = dp_wav_read(path, &s, &n, &rate, err, cap)) != DP_OK) return st;
+    if (rate != DP_MFCC_RATE) {
+        dp__seterr(err, cap, "%s: sample rate %d Hz; expected %d Hz (resample with: sox in.wav -r 16000 out.wav)", path, rate, DP_MFCC_RATE);
+        st = DP_ERR_FORMAT;
+    } else if (n > DP_MFCC_RATE) {
+        dp__seterr(err, cap, "%s: %d samples (%.2f s); a keyword clip is at most one second (%d samples): trim it", path, n,
+                   (double)n / DP_MFCC_RATE, DP_MFCC_RATE);
+        st = DP_ERR_FORMAT;
+    } else {
+        for (i = 0; i < n; i++) { const int a = s[i] < 0 ? -s[i] : s[i]; if (a > peak) peak = a; }
+        if (peak < DP_KWS_SILENT) {
+            dp__seterr(err, cap, "%s: silent (peak amplitude %d of 32767); for the silence class record background noise instead", path, peak);
+            st = DP_ERR_FORMAT;
+        } else {
+            for (i = 0; i < n; i++) out[i] = s[i];
+            for (; i < DP_MFCC_RATE; i++) out[i] = 0;
+            st = n < DP_MFCC_RATE ? 1 : DP_OK;
+        }
+    }
+    DP_FREE(s);
     return st;
 }
 
@@ -9274,6 +9806,7 @@ static dp_graph *dp__graph_compact(dp_graph *g, int **kept, const int *nk, size_
         memcpy(h->qtail, g->qtail, (size_t)g->n_nodes);
         h->qat = g->qat;
     }
+    h->in_q_set = g->in_q_set; h->in_q_scale = g->in_q_scale; h->in_q_zp = g->in_q_zp; h->in_q_tail = g->in_q_tail;
     if (h->status) goto fail;
     DP_FREE(inx);
     *pmap_out = pmap;
@@ -10477,6 +11010,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
             }
         }
         if (a->op == DP_OP_SOFTMAX_CE) { sc[k] = 1.0f / 256.0f; zp[k] = -128; }
+        else if (v.anchor[k] == 0 && g->in_q_set) { sc[k] = g->in_q_scale; zp[k] = g->in_q_zp; }
         else if (a->op == DP_OP_MAXPOOL || a->op == DP_OP_AVGPOOL || a->op == DP_OP_GAP) {
             int u = v.rep[a->in[0]];   /* pools keep their input's quantisation */
             sc[k] = sc[u]; zp[k] = zp[u];
@@ -10632,11 +11166,22 @@ int dp_graph_set_qat(dp_graph *g, int on)
         g->qtail = (unsigned char *)DP_CALLOC((size_t)g->n_nodes + 1, 1);
         if (!g->params_q || !g->qrange || !g->qtail) { dp__view_free(&v); return dp__fail(g, DP_ERR_NOMEM, "out of memory for quantisation-aware training"); }
         /* the int8 tensors: outputs of the fused ops, and the input */
-        for (k = 0; k < v.nv; k++)
+        for (k = 0; k < v.nv; k++) {
             if (g->nodes[v.anchor[k]].op != DP_OP_SOFTMAX_CE) g->qtail[v.tail[k]] = 1;
+            if (v.anchor[k] == 0) g->in_q_tail = v.tail[k];
+        }
         dp__view_free(&v);
     }
     g->qat = 1;
+    return DP_OK;
+}
+
+int dp_graph_set_input_quant(dp_graph *g, float scale, int zero_point)
+{
+    if (!g) return DP_ERR_ARG;
+    if (!(scale > 0.0f) || scale > 1e30f || zero_point < -128 || zero_point > 127)
+        return dp__fail(g, DP_ERR_ARG, "input quantisation: scale must be > 0 and the zero point in [-128, 127]");
+    g->in_q_set = 1; g->in_q_scale = scale; g->in_q_zp = zero_point;
     return DP_OK;
 }
 
