@@ -31,18 +31,19 @@
      >>common       status codes, version, CRC-32           (both halves)
      >>infer_api    int8 inference: quantisation conventions (>>quant,
                     >>requant), the .dpm model file (>>dpm), kernels,
-                    loader and interpreter; hosted: reference kernels,
-                    model builder                            (both halves)
+                    loader and interpreter, >>mfcc_api (fixed-point MFCC
+                    audio front-end); hosted: reference kernels, model
+                    builder                                  (both halves)
      >>train_api    random numbers, threads, graph and layers, autodiff,
                     channel masks, optimisers, schedules, checkpoints, data,
-                    progress, >>sched (exact peak memory), resources,
+                    >>wav_api (WAV clips), progress, >>sched (exact peak memory), resources,
                     >>prune_api (differentiable pruning), >>fit (training
                     loop with pruning), backbones, export
      >>impl_common  implementation: shared helpers
-     >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp
+     >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp, >>mfcc
      >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
      >>impl_train   >>rng >>gemm >>graph >>masks >>forward >>backward
-                    >>optim >>lrsched >>ckpt >>idx >>gunzip >>progress
+                    >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
                     >>sched-impl >>resources >>prune >>fit-impl >>backbones
                     >>export
      >>licence
