@@ -17,6 +17,16 @@
          the same for N random small conv/depthwise/FC layers (strides,
          dilation, padding, odd channel counts, no bias, zero points...):
          bench.c built with it checks the kernels bit for bit.
+     gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]
+         kws_data.h for kws.c: the model (4-aligned), K (default 4) one-second
+         16 kHz clips with their labels, the host's dp_mfcc features for each
+         (49 x 10 int8) and the host interpreter's outputs for those.  Clips:
+         the first K of DATA_DIR/testing_list.txt (Speech Commands layout),
+         one per class first; `-`: synthetic ones (tone burst, chirp, pink-ish
+         noise, pulse train through resonances; no labels).  Model: a .dpm
+         whose input is 49x10x1, scale DP_MFCC_INPUT_SCALE, zero point 0; `-`:
+         a DS-CNN (width W, default 0.25, 5 blocks) with seeded random weights,
+         exported with the clips' features as calibration data.
 
    Hosted: includes the whole of diffprune.h. Build:
      cc -O2 -I.. gen_model_data.c -o gen_model_data -lm */
@@ -449,22 +459,360 @@ static int write_layers(const char *out, const char *what, int n, uint64_t seed,
     return 0;
 }
 
+/* --------------------------------------------------------------------- kws */
+/* Keyword spotting: clips -> dp_mfcc -> the model, all on the host, so that
+   kws.c can check its features and outputs byte for byte. */
+static const char *const g_kws_names[12] = {"silence", "unknown", "yes",  "no",   "up",   "down",
+                                            "left",    "right",   "on",   "off",  "stop", "go"};
+#define KWS_SAMPLES DP_MFCC_RATE
+#define KWS_FEATS (DP_MFCC_FRAMES(KWS_SAMPLES) * DP_MFCC_COEFFS)   /* 49 x 10 */
+
+typedef struct kws_clip {
+    int16_t x[KWS_SAMPLES];
+    int label;              /* class index, -1 for a synthetic clip */
+    int padded;
+    char name[256];
+} kws_clip;
+
+/* "yes/abc_nohash_0.wav" -> 2; "_silence_/..." -> 0; other words -> 1 */
+static int kws_label_of(const char *rel)
+{
+    const char *s = strchr(rel, '/');
+    size_t n = s ? (size_t)(s - rel) : 0;
+    int k;
+    if (n == 9 && !strncmp(rel, "_silence_", 9)) return 0;
+    for (k = 2; k < 12; k++)
+        if (strlen(g_kws_names[k]) == n && !strncmp(rel, g_kws_names[k], n)) return k;
+    return 1;
+}
+
+static int16_t kws_s16(double v)
+{
+    v = floor(v + 0.5);
+    return (int16_t)(v > 32767.0 ? 32767.0 : v < -32768.0 ? -32768.0 : v);
+}
+
+/* Synthetic clip i (no data set needed): a noisy tone burst, a chirp,
+   pink-ish noise, a pulse train through two resonances; parameters shift
+   with i / 4 so that every clip differs. */
+static void kws_synth(kws_clip *c, int i, dp_rng *r)
+{
+    const double pi = 3.14159265358979323846, fs = KWS_SAMPLES;
+    const int var = i / 4;
+    int n;
+    c->label = -1;
+    c->padded = 0;
+    switch (i % 4) {
+    case 0: { /* tone burst 0.25..0.75 s, raised-cosine edges, in noise */
+        const double f = 440.0 * (1.0 + 0.37 * var), amp = 9000.0;
+        snprintf(c->name, sizeof c->name, "synthetic: %.0f Hz tone burst in noise", f);
+        for (n = 0; n < KWS_SAMPLES; n++) {
+            const double t = n / fs;
+            double e = 0.0;
+            if (t > 0.25 && t < 0.75) e = t < 0.3 ? 0.5 - 0.5 * cos(pi * (t - 0.25) / 0.05)
+                                        : t > 0.7 ? 0.5 - 0.5 * cos(pi * (0.75 - t) / 0.05) : 1.0;
+            c->x[n] = kws_s16(amp * e * sin(2.0 * pi * f * t) + 300.0 * dp_rng_normal(r));
+        }
+        break;
+    }
+    case 1: { /* linear chirp f0 -> f1 over the second */
+        const double f0 = 150.0 + 50.0 * var, f1 = 3800.0 - 200.0 * var;
+        double ph = 0.0;
+        snprintf(c->name, sizeof c->name, "synthetic: chirp %.0f -> %.0f Hz", f0, f1);
+        for (n = 0; n < KWS_SAMPLES; n++) {
+            ph += 2.0 * pi * (f0 + (f1 - f0) * n / fs) / fs;
+            c->x[n] = kws_s16(6000.0 * sin(ph) + 50.0 * dp_rng_normal(r));
+        }
+        break;
+    }
+    case 2: { /* pink-ish noise: white through three one-pole low-passes */
+        double a = 0.0, b = 0.0, d = 0.0;
+        const double lvl = 2500.0 / (1.0 + var);
+        snprintf(c->name, sizeof c->name, "synthetic: pink-ish noise, sd ~%.0f", lvl);
+        for (n = 0; n < KWS_SAMPLES; n++) {
+            const double w = dp_rng_normal(r);
+            a = 0.997 * a + 0.029 * w;
+            b = 0.95 * b + 0.16 * w;
+            d = 0.6 * d + 0.45 * w;
+            c->x[n] = kws_s16(lvl * (a + b + d + 0.2 * w));
+        }
+        break;
+    }
+    default: { /* a voiced "vowel": pulse train through two resonances */
+        const double f0 = 120.0 + 15.0 * var, r1 = 0.97, r2 = 0.95;
+        const double c1 = 2.0 * r1 * cos(2.0 * pi * (700.0 + 60.0 * var) / fs);
+        const double c2 = 2.0 * r2 * cos(2.0 * pi * (1800.0 - 100.0 * var) / fs);
+        const int period = (int)(fs / f0 + 0.5);
+        double y1 = 0, y2 = 0, z1 = 0, z2 = 0;
+        snprintf(c->name, sizeof c->name, "synthetic: %.0f Hz pulse train through 2 resonances", f0);
+        for (n = 0; n < KWS_SAMPLES; n++) {
+            const double e = (n > 3000 && n < 12000) ? sin(pi * (n - 3000) / 9000.0) : 0.0;
+            const double p = (n % period == 0) ? 20000.0 * e : 0.0;
+            const double u = p + c1 * y1 - r1 * r1 * y2;
+            const double v = u + c2 * z1 - r2 * r2 * z2;
+            y2 = y1; y1 = u; z2 = z1; z1 = v;
+            c->x[n] = kws_s16(0.05 * v + 20.0 * dp_rng_normal(r));
+        }
+        break;
+    }
+    }
+}
+
+/* The first k clips of DIR/testing_list.txt, one per class while classes
+   remain unpicked, then in list order; kept in list order. */
+static int kws_pick(const char *dir, kws_clip *clips, int k)
+{
+    char path[4096], line[1024], err[512];
+    char **list = NULL;
+    int n = 0, cap = 0, i, got = 0, taken[12] = {0}, st;
+    int *pick = (int *)calloc((size_t)k, sizeof(int));
+    unsigned char *used;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/testing_list.txt", dir);
+    if (!(f = fopen(path, "r"))) {
+        fprintf(stderr, "gen_model_data: cannot read %s (a data set in Speech Commands layout; "
+                        "or pass - for synthetic clips)\n", path);
+        free(pick);
+        return 1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == '\n' || line[l - 1] == '\r' || line[l - 1] == ' ')) line[--l] = 0;
+        if (!l) continue;
+        if (n == cap) {
+            char **nl = (char **)realloc(list, sizeof *list * (size_t)(cap = cap ? 2 * cap : 256));
+            if (!nl) { fclose(f); return fail("out of memory", NULL); }
+            list = nl;
+        }
+        if (!(list[n] = (char *)malloc(l + 1))) { fclose(f); return fail("out of memory", NULL); }
+        memcpy(list[n++], line, l + 1);
+    }
+    fclose(f);
+    if (n < k) {
+        fprintf(stderr, "gen_model_data: %s lists %d clips; %d requested\n", path, n, k);
+        return 1;
+    }
+    used = (unsigned char *)calloc((size_t)n, 1);
+    if (!pick || !used) return fail("out of memory", NULL);
+    for (i = 0; i < n && got < k; i++) {            /* spread over classes */
+        const int c = kws_label_of(list[i]);
+        if (!taken[c]) { taken[c] = 1; used[i] = 1; got++; }
+    }
+    for (i = 0; i < n && got < k; i++)              /* then the rest, in order */
+        if (!used[i]) { used[i] = 1; got++; }
+    for (i = 0, got = 0; i < n && got < k; i++)
+        if (used[i]) pick[got++] = i;
+    for (i = 0; i < k; i++) {
+        kws_clip *c = &clips[i];
+        snprintf(path, sizeof path, "%s/%s", dir, list[pick[i]]);
+        err[0] = 0;
+        st = dp_kws_clip_load(path, c->x, err, sizeof err);
+        if (st < 0) {
+            fprintf(stderr, "gen_model_data: bad clip: %s\n", err[0] ? err : path);
+            return 1;
+        }
+        c->padded = st == 1;
+        c->label = kws_label_of(list[pick[i]]);
+        snprintf(c->name, sizeof c->name, "%s", list[pick[i]]);
+    }
+    for (i = 0; i < n; i++) free(list[i]);
+    free(list); free(used); free(pick);
+    return 0;
+}
+
+/* A small DS-CNN with seeded random weights, input quantisation fixed to
+   the MFCC's, exported with the clips' features as calibration data. */
+static int kws_random_model(const int8_t *feats, int k, float width, uint64_t seed, void **blob, size_t *len)
+{
+    dp_graph *g = dp_graph_new(seed);
+    dp_export_info info;
+    float *calib = (float *)malloc(sizeof(float) * (size_t)k * KWS_FEATS);
+    char err[256];
+    int i, st;
+    if (!g || !calib) return fail("out of memory", NULL);
+    for (i = 0; i < k * KWS_FEATS; i++) calib[i] = (float)feats[i] * DP_MFCC_INPUT_SCALE;
+    st = dp_build_dscnn(g, DP_MFCC_FRAMES(KWS_SAMPLES), DP_MFCC_COEFFS, 1, 12, width, 5);
+    if (st >= 0) st = dp_graph_set_input_quant(g, DP_MFCC_INPUT_SCALE, 0);
+    if (st < 0) {
+        fprintf(stderr, "gen_model_data: building the DS-CNN: %s\n", dp_graph_error(g));
+        dp_graph_free(g); free(calib);
+        return 1;
+    }
+    err[0] = 0;
+    st = dp_export(g, calib, k, blob, len, &info, err, sizeof err);
+    if (st != DP_OK) fprintf(stderr, "gen_model_data: exporting the DS-CNN: %s\n", err[0] ? err : dp_status_str(st));
+    dp_graph_free(g); free(calib);
+    return st == DP_OK ? 0 : 1;
+}
+
+static void w_i16(FILE *f, const char *decl, const int16_t *x, size_t n)
+{
+    size_t i;
+    fprintf(f, "%s = {", decl);
+    for (i = 0; i < n; i++) fprintf(f, "%s%d,", i % 16 ? "" : "\n", (int)x[i]);
+    fprintf(f, "\n};\n");
+}
+
+static void c_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') fputc('\\', f);
+        if ((unsigned char)*s >= 32 && (unsigned char)*s < 127) fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int cmd_kws(const char *model, const char *data, const char *out, int k, float width, uint64_t seed)
+{
+    const float want_scale = DP_MFCC_INPUT_SCALE;
+    uint32_t want_bits;
+    kws_clip *clips = (kws_clip *)calloc((size_t)k, sizeof *clips);
+    int8_t *feats = (int8_t *)malloc((size_t)k * KWS_FEATS), *outs = NULL;
+    int32_t work[DP_MFCC_WORK];
+    unsigned char *blob = NULL;
+    void *vblob = NULL;
+    size_t len = 0;
+    char err[256], decl[160], model_name[256];
+    hostrun h;
+    writer w;
+    dp_rng r;
+    int i, j, n_out, st, n_labelled = 0, n_correct = 0;
+
+    memcpy(&want_bits, &want_scale, 4);
+    if (!clips || !feats) return fail("out of memory", NULL);
+    /* 1. clips */
+    if (!strcmp(data, "-")) {
+        dp_rng_seed(&r, seed + 7);
+        for (i = 0; i < k; i++) kws_synth(&clips[i], i, &r);
+    } else if (kws_pick(data, clips, k)) {
+        return 1;
+    }
+    /* 2. the host's features */
+    for (i = 0; i < k; i++) {
+        st = dp_mfcc(clips[i].x, KWS_SAMPLES, feats + (size_t)i * KWS_FEATS, KWS_FEATS, work);
+        if (st != DP_MFCC_FRAMES(KWS_SAMPLES)) return fail("dp_mfcc failed", dp_status_str(st));
+    }
+    /* 3. the model */
+    if (!strcmp(model, "-")) {
+        if (kws_random_model(feats, k, width, seed, &vblob, &len)) return 1;
+        blob = (unsigned char *)vblob;
+        snprintf(model_name, sizeof model_name, "random dscnn w%.2f 5 blocks seed %llu", width,
+                 (unsigned long long)seed);
+    } else {
+        if (dp_read_file(model, 0, &blob, &len, err, sizeof err) != DP_OK) return fail(err, NULL);
+        snprintf(model_name, sizeof model_name, "%s", base_name(model));
+    }
+    if (host_open(&h, blob, len, model)) return 1;
+    if (h.ti.shape.h != DP_MFCC_FRAMES(KWS_SAMPLES) || h.ti.shape.w != DP_MFCC_COEFFS || h.ti.shape.c != 1 ||
+        h.ti.scale_bits != want_bits || h.ti.zero_point != 0) {
+        float s;
+        memcpy(&s, &h.ti.scale_bits, 4);
+        fprintf(stderr,
+                "gen_model_data: %s: the model's input is %dx%dx%d with scale %g and zero point %d; "
+                "dp_mfcc gives %dx%dx1 int8 features with scale %g (DP_MFCC_INPUT_SCALE) and zero point 0.\n"
+                "  Build the model for a %dx%dx1 input and export it after "
+                "dp_graph_set_input_quant(g, DP_MFCC_INPUT_SCALE, 0).\n",
+                model, (int)h.ti.shape.h, (int)h.ti.shape.w, (int)h.ti.shape.c, (double)s, (int)h.ti.zero_point,
+                DP_MFCC_FRAMES(KWS_SAMPLES), DP_MFCC_COEFFS, (double)want_scale, DP_MFCC_FRAMES(KWS_SAMPLES),
+                DP_MFCC_COEFFS);
+        return 1;
+    }
+    n_out = (int)h.to.bytes;
+    if (!(outs = (int8_t *)malloc((size_t)k * (size_t)n_out))) return fail("out of memory", NULL);
+    for (i = 0; i < k; i++)
+        if (host_run(&h, feats + (size_t)i * KWS_FEATS, outs + (size_t)i * (size_t)n_out)) return 1;
+
+    /* 4. the header */
+    if (w_open(&w, out)) return 1;
+    fprintf(w.f,
+            "/* GENERATED by mcu/gen_model_data kws from %s and %s: do not edit.\n"
+            "   The model, %d one-second 16 kHz clips, their labels, the host's dp_mfcc\n"
+            "   features (%d x %d int8) and the host interpreter's outputs for them. */\n"
+            "#ifndef MCU_KWS_DATA_H\n#define MCU_KWS_DATA_H\n#include <stdint.h>\n\n",
+            !strcmp(model, "-") ? "a random DS-CNN" : base_name(model),
+            !strcmp(data, "-") ? "synthetic clips" : data, k, DP_MFCC_FRAMES(KWS_SAMPLES), DP_MFCC_COEFFS);
+    fprintf(w.f, "#define KWS_MODEL_NAME ");
+    c_string(w.f, model_name);
+    fprintf(w.f, "\n#define KWS_MODEL_BLOB_BYTES %luu\n", (unsigned long)len);
+    fprintf(w.f, "#define KWS_MODEL_ARENA_BYTES %luu\n", (unsigned long)dp_model_arena_size(&h.m));
+    fprintf(w.f, "#define KWS_MODEL_MACS %lluull\n", (unsigned long long)dp_model_macs(&h.m));
+    fprintf(w.f, "#define KWS_CLIP_COUNT %d\n", k);
+    fprintf(w.f, "#define KWS_CLIP_SAMPLES %d\n", KWS_SAMPLES);
+    fprintf(w.f, "#define KWS_FEATURE_BYTES %d\n", KWS_FEATS);
+    fprintf(w.f, "#define KWS_OUTPUT_BYTES %d\n", n_out);
+    fprintf(w.f, "#define KWS_SYNTHETIC %d\n\n", !strcmp(data, "-"));
+    w_bytes(w.f, "static const unsigned char kws_model_blob[KWS_MODEL_BLOB_BYTES] __attribute__((aligned(4)))",
+            blob, len, 0);
+    for (i = 0; i < k; i++) {
+        fprintf(w.f, "/* clip %d: ", i);
+        for (j = 0; clips[i].name[j]; j++) /* no comment terminator inside */
+            fputc(clips[i].name[j] == '*' ? '_' : clips[i].name[j], w.f);
+        fprintf(w.f, "%s */\n", clips[i].padded ? " (zero-padded to 1 s)" : "");
+        snprintf(decl, sizeof decl, "static const int16_t kws_clip_%d[KWS_CLIP_SAMPLES]", i);
+        w_i16(w.f, decl, clips[i].x, KWS_SAMPLES);
+    }
+    fprintf(w.f, "static const int16_t *const kws_clips[KWS_CLIP_COUNT] = {");
+    for (i = 0; i < k; i++) fprintf(w.f, "%skws_clip_%d,", i % 8 ? " " : "\n    ", i);
+    fprintf(w.f, "\n};\n/* class index per clip, -1: synthetic (no label) */\n"
+                 "static const signed char kws_labels[KWS_CLIP_COUNT] = {");
+    for (i = 0; i < k; i++) fprintf(w.f, "%s%d,", i ? " " : "", clips[i].label);
+    fprintf(w.f, "};\nstatic const char *const kws_clip_names[KWS_CLIP_COUNT] = {\n");
+    for (i = 0; i < k; i++) { fprintf(w.f, "    "); c_string(w.f, clips[i].name); fprintf(w.f, ",\n"); }
+    fprintf(w.f, "};\nstatic const char *const kws_class_names[KWS_OUTPUT_BYTES] = {");
+    for (i = 0; i < n_out; i++) {
+        if (n_out == 12) fprintf(w.f, "%s\"%s\",", i ? " " : "", g_kws_names[i]);
+        else fprintf(w.f, "%s\"class%d\",", i ? " " : "", i);
+    }
+    fprintf(w.f, "};\n");
+    w_bytes(w.f, "static const signed char kws_features[KWS_CLIP_COUNT * KWS_FEATURE_BYTES]", feats,
+            (size_t)k * KWS_FEATS, 1);
+    w_bytes(w.f, "static const signed char kws_expected[KWS_CLIP_COUNT * KWS_OUTPUT_BYTES]", outs,
+            (size_t)k * (size_t)n_out, 1);
+    fprintf(w.f, "\n#endif\n");
+    if (w_close(&w)) return 1;
+
+    printf("wrote %s: %s, %lu bytes, arena %lu, %llu MACs; %d %s clips\n", out, model_name, (unsigned long)len,
+           (unsigned long)dp_model_arena_size(&h.m), (unsigned long long)dp_model_macs(&h.m), k,
+           !strcmp(data, "-") ? "synthetic" : "data-set");
+    for (i = 0; i < k; i++) {
+        const int p = (int)dp_argmax_s8(outs + (size_t)i * (size_t)n_out, n_out);
+        printf("  clip %d %s: label %s, host predicts %s%s\n", i, clips[i].name,
+               clips[i].label < 0 ? "-" : g_kws_names[clips[i].label],
+               n_out == 12 ? g_kws_names[p] : "?", clips[i].padded ? " (padded)" : "");
+        if (clips[i].label >= 0) { n_labelled++; n_correct += p == clips[i].label; }
+    }
+    if (n_labelled) printf("  host: %d/%d correct\n", n_correct, n_labelled);
+    free(clips); free(feats); free(outs); free(h.arena);
+    if (vblob) DP_FREE(vblob); else free(blob);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int ntests = 4, ncalib = 8, ncount = 60, i;
     uint64_t seed = 1;
-    const char *pos[3] = {NULL, NULL, NULL};
+    float width = 0.25f;
+    const char *pos[5] = {NULL, NULL, NULL, NULL, NULL};
     int npos = 0;
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--tests") && i + 1 < argc) ntests = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--calib") && i + 1 < argc) ncalib = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--count") && i + 1 < argc) ncount = atoi(argv[++i]);
-        else if (npos < 3) pos[npos++] = argv[i];
+        else if (!strcmp(argv[i], "--width") && i + 1 < argc) width = (float)atof(argv[++i]);
+        else if (npos < 5) pos[npos++] = argv[i];
         else return fail("too many arguments", argv[i]);
     }
     if (ntests < 1 || ntests > 64 || ncalib < 1 || ncount < 1 || ncount > 1000)
         return fail("--tests must be 1..64, --calib >= 1, --count 1..1000", NULL);
+    if ((npos == 4 || npos == 5) && !strcmp(pos[0], "kws")) {
+        const int k = npos == 5 ? atoi(pos[4]) : 4;
+        if (k < 1 || k > 64) return fail("kws: the clip count K must be 1..64", pos[4]);
+        if (!(width > 0.0f && width <= 4.0f)) return fail("kws: --width must be in (0, 4]", NULL);
+        return cmd_kws(pos[1], pos[2], pos[3], k, width, seed);
+    }
+    if (npos > 3) return fail("too many arguments", pos[3]);
     if (npos == 3 && !strcmp(pos[0], "header")) return cmd_header(pos[1], pos[2], ntests, seed);
     if (npos == 3 && !strcmp(pos[0], "zoo")) return cmd_zoo(pos[1], pos[2], ncalib, seed);
     if (npos == 2 && !strcmp(pos[0], "bench")) return write_layers(pos[1], "bench", N_LAYERS, seed, bench_layer);
@@ -472,6 +820,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: gen_model_data header MODEL.dpm OUT.h [--tests N] [--seed S]\n"
                     "       gen_model_data zoo NAME OUT.dpm [--calib N] [--seed S]\n"
                     "       gen_model_data bench OUT.h\n"
-                    "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n");
+                    "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n"
+                    "       gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]\n");
     return 2;
 }

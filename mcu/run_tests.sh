@@ -4,8 +4,15 @@
 # interpreter's, then the checks.  One line per target:
 #   mcu <t> flash=<text+data> sram=<data+bss> arena=<bytes>
 #       instr_per_inference=<n> instr_per_mac=<x> outputs_match=<yes|no>
+# then one line per keyword-spotting target (kws.c: synthetic clips -> MFCC ->
+# a random DS-CNN; every feature and output byte compared with the host's):
+#   mcu kws <t> flash=<text+data> sram=<data+bss> arena=<bytes>
+#       mfcc_instr_per_s=<n> net_instr=<n> instr_per_s_audio=<n>
+#       features_match=<yes|no> outputs_match=<yes|no> correct=n/a
 # then one line per check, and `mcu: N passed, M failed` (targets + checks).
-# Env: TEST_TARGETS (default "m0 m4 m7"), TIMEOUT (s, per QEMU run, default
+# Env: TEST_TARGETS (default "m0 m4 m7"), KWS_TEST_TARGETS (default "m0 m4";
+# m7 and m3 work too; m0 runs a narrower DS-CNN, width 0.05, to fit the
+# micro:bit's 16 KB of SRAM, the others width 0.25), TIMEOUT (s, per QEMU run, default
 # 20), DP_DIR (diffprune.h to build the firmware against) with VARIANT (build
 # directory suffix), MCU_ALLOW_SKIP=1 (exit 0 when the toolchain or QEMU is
 # missing), MCU_SKIP_TOO_BIG=1.
@@ -85,9 +92,48 @@ for t in ${TEST_TARGETS:-m0 m4 m7}; do
   [ "$t" = m0 ] && m0_elf=$elf
   [ -z "$hang_elf" ] && hang_elf=$elf hang_machine=$machine
 done
-if [ -n "$m0_elf" ]; then
-  fsyms=$(arm-none-eabi-nm "$m0_elf" | awk '$3 ~ /^__aeabi_[fd]/ { print $3 }' | tr '\n' ' ')
-  if [ -z "$fsyms" ]; then ok "m0 has no __aeabi_f*/__aeabi_d* (ARMv6-M, no float)"
+
+# keyword spotting: build kws_data.h (host MFCC + host interpreter), run
+# kws.c; a feature or output byte that differs fails the line
+kws_m0_elf=""
+for t in ${KWS_TEST_TARGETS:-m0 m4}; do
+  kargs=""
+  case $t in
+    m4) prof=nucleo-f446re; machine=mps2-an386 ;;
+    m7) prof=nucleo-f767zi; machine=mps2-an500 ;;
+    m3) prof=none; machine=mps2-an385 ;;
+    *)  prof=none; machine=microbit; kargs="KWS_WIDTH=0.05 KWS_DATA_H=build/kws-w0.05/kws_data.h" ;;
+  esac
+  elf=build/kws-$t${VARIANT}/firmware.elf
+  log=build/kws-$t${VARIANT}.log
+  if ! $MAKE --no-print-directory -s APP=kws KWS_MODEL=- KWS_DATA=- TARGET=$t PROFILE=$prof $kargs > "$log" 2>&1; then
+    cat "$log"
+    echo "mcu kws $t flash=? sram=? arena=? mfcc_instr_per_s=? net_instr=? instr_per_s_audio=?" \
+         "features_match=no outputs_match=no (build failed, PROFILE=$prof)"
+    fail=$((fail + 1)); continue
+  fi
+  sh ./qemu_run.sh "$TIMEOUT" "$machine" "$elf" > "$log" 2>&1
+  rc=$?
+  line=$(grep "^kws $t " "$log" | tail -n 1)
+  echo "mcu ${line:-kws $t (no summary line) features_match=no outputs_match=no}"
+  case "$rc:$line" in
+    "0:"*features_match=yes*outputs_match=yes*) pass=$((pass + 1)) ;;
+    *)
+      fail=$((fail + 1))
+      sed 's/^/  | /' "$log"
+      case $rc in
+        124) echo "mcu kws $t: QEMU timed out after $TIMEOUT s" ;;
+        0) ;;
+        *) echo "mcu kws $t: firmware exit status $rc" ;;
+      esac ;;
+  esac
+  [ "$t" = m0 ] && kws_m0_elf=$elf
+done
+
+if [ -n "$m0_elf$kws_m0_elf" ]; then
+  fsyms=$(for e in $m0_elf $kws_m0_elf; do arm-none-eabi-nm "$e"; done |
+          awk '$3 ~ /^__aeabi_[fd]/ { print $3 }' | sort -u | tr '\n' ' ')
+  if [ -z "$fsyms" ]; then ok "m0 has no __aeabi_f*/__aeabi_d* (ARMv6-M, no float; main${kws_m0_elf:+ and kws})"
   else bad "m0 has no __aeabi_f*/__aeabi_d*" "linked: $fsyms"; fi
 fi
 if [ -z "$counter_bad" ]; then ok "instruction counter measures a 2000-instruction loop to +-8"
