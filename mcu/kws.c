@@ -100,22 +100,9 @@ int main(void)
     mcu_stack_paint();
 
     st = dp_model_init(&g_model, kws_model_blob, KWS_MODEL_BLOB_BYTES);
-    if (st != DP_OK) {
-        mcu_print_str("error: dp_model_init: ");
-        mcu_print_str(dp_status_str(st));
-        mcu_print_str(" (");
-        mcu_print_str(g_model.why ? g_model.why : "?");
-        mcu_print_str(")\n");
+    if (mcu_model_check(st != DP_OK ? dp_status_str(st) : NULL, g_model.why, -1,
+                        dp_model_arena_size(&g_model), sizeof g_arena))
         return 3;
-    }
-    if (dp_model_arena_size(&g_model) > sizeof g_arena) {
-        mcu_print_str("error: the model needs an arena of ");
-        mcu_print_u64(dp_model_arena_size(&g_model));
-        mcu_print_str(" bytes, the firmware has ");
-        mcu_print_u64(sizeof g_arena);
-        mcu_print_str("\n");
-        return 3;
-    }
     /* the generator checked this; a stale header is caught here too */
     memcpy(&mfcc_scale_bits, &mfcc_scale, 4);
     if (!dp_model_input(&g_model, g_arena, &ti) || !dp_model_output(&g_model, g_arena, &to) ||

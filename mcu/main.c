@@ -64,24 +64,9 @@ int main(void)
     mcu_count_start();
     st = dp_model_init(&g_model, dp_model_blob, DP_MODEL_BLOB_BYTES);
     init_instr = mcu_count_instr();
-    if (st != DP_OK) {
-        mcu_print_str("error: dp_model_init: ");
-        mcu_print_str(dp_status_str(st));
-        mcu_print_str(" (");
-        mcu_print_str(g_model.why ? g_model.why : "?");
-        mcu_print_str(", at ");
-        mcu_print_i32(g_model.where);
-        mcu_print_str(")\n");
+    if (mcu_model_check(st != DP_OK ? dp_status_str(st) : NULL, g_model.why, st != DP_OK ? g_model.where : -1,
+                        dp_model_arena_size(&g_model), sizeof g_arena))
         return 3;
-    }
-    if (dp_model_arena_size(&g_model) > sizeof g_arena) {
-        mcu_print_str("error: the model needs an arena of ");
-        mcu_print_u64(dp_model_arena_size(&g_model));
-        mcu_print_str(" bytes, the firmware has ");
-        mcu_print_u64(sizeof g_arena);
-        mcu_print_str("\n");
-        return 3;
-    }
     if (!dp_model_input(&g_model, g_arena, &ti) || !dp_model_output(&g_model, g_arena, &to) ||
         ti.bytes != DP_TEST_INPUT_BYTES || to.bytes != DP_TEST_OUTPUT_BYTES) {
         mcu_print_str("error: the test vectors do not match the model's input/output sizes\n");

@@ -326,3 +326,26 @@ NO_LIBCALL int memcmp(const void *a, const void *b, size_t n)
         if (*p != *q) return (int)*p - (int)*q;
     return 0;
 }
+
+int mcu_model_check(const char *status, const char *why, int32_t where,
+                    uint64_t arena_need, uint64_t arena_have)
+{
+    if (status) {
+        mcu_print_str("error: dp_model_init: ");
+        mcu_print_str(status);
+        mcu_print_str(" (");
+        mcu_print_str(why ? why : "?");
+        if (where >= 0) { mcu_print_str(", at "); mcu_print_i32(where); }
+        mcu_print_str(")\n");
+        return 3;
+    }
+    if (arena_need > arena_have) {
+        mcu_print_str("error: the model needs an arena of ");
+        mcu_print_u64(arena_need);
+        mcu_print_str(" bytes, the firmware has ");
+        mcu_print_u64(arena_have);
+        mcu_print_str("\n");
+        return 3;
+    }
+    return 0;
+}

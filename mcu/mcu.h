@@ -34,6 +34,13 @@ void mcu_count_start(void);
 uint64_t mcu_count_instr(void);
 uint32_t mcu_count_overhead(void);          /* the subtracted constant */
 
+/* ---- a model that cannot run: one message, exit status 3 ----
+   status: dp_status_str() of dp_model_init's result, or NULL when it
+   succeeded; why/where: the loader's reason and index (where < 0: none).
+   Returns 0 when the model can run in an arena of arena_have bytes. */
+int mcu_model_check(const char *status, const char *why, int32_t where,
+                    uint64_t arena_need, uint64_t arena_have);
+
 /* ---- stack high-water mark: paint once, read after the work ---- */
 void mcu_stack_paint(void);
 uint32_t mcu_stack_used(void);            /* bytes, from the stack top */
