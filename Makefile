@@ -5,6 +5,11 @@
 #   make demo       the main job (installs Fashion-MNIST when it can)
 #   make prune-quick  prune a MobileNet-v2 on a Fashion-MNIST subset (~1 min)
 #   make experiments  the paper's pruning experiments (~45 min)
+#   make kws-data [N=20000]  a 12-class keyword set from Debian's speech
+#                   synthesisers, Speech Commands layout, in build/kws-data
+#   make kws [KWS_ARGS=...]  train and prune a KWS network on it (examples/kws.c)
+#   make kws-quick  the small KWS check make test runs (N=400, DS-CNN to KWS-S)
+#   make kws-experiments  Table 3's KWS rows on the 20000-clip set (~1 hour)
 #   make bench-train  training speed against PyTorch (when installed)
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
@@ -19,11 +24,11 @@ OMP     ?= -fopenmp
 WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
-EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo
+EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
 TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay
 THREADS ?= 2
 
-.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick
+.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
 all: $(EXAMPLES)
 
 $(B):
@@ -54,7 +59,9 @@ test: deps
 	@$(MAKE) --no-print-directory -C mcu test > $(B)/mcu_test.log 2>&1; st=$$?; cat $(B)/mcu_test.log; exit $$st
 	@$(MAKE) --no-print-directory $(B)/diffprune
 	@sh tests/prune_quick.sh ./$(B)/diffprune $(B)/prune_quick.log
-	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/mcu_test.log $(B)/prune_quick.log" sh tests/run_all.sh test $(ALLTESTS)
+	@$(MAKE) --no-print-directory $(B)/kws $(B)/test_mfcc
+	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/mcu_test.log $(B)/prune_quick.log $(B)/kws_quick.log" sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh
@@ -89,6 +96,24 @@ prune-quick: data $(B)/diffprune
 # markdown tables in build/experiments.md, logs in build/experiments/
 experiments: data $(B)/diffprune
 	sh examples/experiments.sh $(B)/experiments | tee $(B)/experiments.md
+
+# keyword spotting: the speech set (N clips, Debian's synthesisers), the
+# quick check that make test runs, and the full example
+N ?= 20000
+KWS_DATA ?= build/kws-data
+kws-data:
+	@sh examples/kws_data.sh -n $(N) -o $(KWS_DATA)
+KWS_QUICK_DATA ?= $(B)/kws-data-400
+kws-quick: $(B)/kws $(B)/test_mfcc
+	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
+# the paper's KWS rows on the 20000-clip set (about an hour on 2 cores)
+kws-experiments: $(B)/kws
+	@[ -f $(KWS_DATA)/testing_list.txt ] || sh examples/kws_data.sh -n $(N) -o $(KWS_DATA)
+	KWS_DATA=$(KWS_DATA) sh examples/kws_experiments.sh $(B)/kws-experiments | tee $(B)/kws-experiments.md
+KWS_ARGS ?=
+kws: $(B)/kws
+	@[ -f $(KWS_DATA)/testing_list.txt ] || sh examples/kws_data.sh -n $(N) -o $(KWS_DATA)
+	./$(B)/kws --data $(KWS_DATA) $(KWS_ARGS)
 
 bench-train: $(B)/bench_train
 	@sh bench/bench_train.sh $(THREADS)

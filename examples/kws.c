@@ -262,7 +262,9 @@ static void usage(FILE *f)
         "  --epochs N --batch N --lr X --seed N --threads N\n"
         "  --every N --eta X --prune-start E --early-term --qat-epochs N\n"
         "  --limit N           at most N training clips\n"
-        "  --quick             a small, fast run (make kws-quick): DS-CNN-M to KWS-S\n"
+        "  --quick             a small, fast run (make kws-quick): DS-CNN-M to KWS-S,\n"
+        "                      16 epochs of batch 16, lr 0.1, a width update every\n"
+        "                      step with eta 3, early termination\n"
         "  -o FILE             write the int8 model (FILE and FILE.h, a C array)\n"
         "  --csv FILE          the pruner's log\n"
         "exit status: 0 ok, 1 data or export error, 2 usage, 3 impossible budget,\n"
@@ -272,7 +274,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     const char *dir = "build/kws-data", *bb = "dscnn_m", *tname = "kws_s", *out = NULL, *csv = NULL;
-    float width = 1.0f, lr = 0.05f, eta = 0.0f, start = 0.0f;
+    float width = 1.0f, lr = 0.0f, eta = 0.0f, start = 0.0f;
     int i, st, quick = 0, no_prune = 0, uniform = 0, epochs = 0, batch = 0, every = 0, qat = 1, limit = 0, early = 0, t = 0;
     int n_test = 0, skipped = 0, padded = 0, hits = 0, sat = 0, per_hit[NCLASS] = {0}, per_n[NCLASS] = {0};
     unsigned long seed = 1;
@@ -317,7 +319,8 @@ int main(int argc, char **argv)
     }
     for (t = 0; t < 3 && strcmp(targets[t].name, tname); t++) {}
     if (t == 3) { fprintf(stderr, "kws: unknown target '%s' (kws_s, kws_m or kws_l)\n", tname); return 2; }
-    if (!epochs) epochs = quick ? 10 : 20;
+    if (!epochs) epochs = quick ? 16 : 20;
+    if (lr == 0.0f) lr = quick ? 0.1f : 0.05f;
     if (!batch) batch = quick ? 16 : 64;
     if (!every) every = quick ? 1 : 20;
     if (quick) early = 1;

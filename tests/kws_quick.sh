@@ -5,8 +5,8 @@
 #      1 int8 step of the float64 reference;
 #   2. kws --quick: a DS-CNN-M pruned to MicroNets KWS-S while training; its
 #      final line must show PMU, size and MACs within KWS-S (51700 B,
-#      63600 B, 8351000) and int8 accuracy on the held-out voices above 0.25
-#      (chance is 1/12).
+#      63600 B, 8351000) and int8 accuracy on the held-out voices above 0.2
+#      (chance is 1/12; 316 training clips give about 0.4).
 # Writes "kws_quick: N passed, M failed" to LOG; skips (0 checks) with a
 # message when the speech synthesisers cannot be installed.
 kws=$1; mfcc=$2; data=$3; log=$4
@@ -36,7 +36,7 @@ if [ -n "$line" ]; then
   check "$([ "$(get pmu)" -le 51700 ] && echo 1)" "pmu $(get pmu) > 51700"
   check "$([ "$(get size)" -le 63600 ] && echo 1)" "size $(get size) > 63600"
   check "$([ "$(get macs)" -le 8351000 ] && echo 1)" "macs $(get macs) > 8351000"
-  check "$(awk -v a="$(get acc)" 'BEGIN { print (a > 0.25) ? 1 : 0 }')" "int8 accuracy $(get acc) <= 0.25"
+  check "$(awk -v a="$(get acc)" 'BEGIN { print (a > 0.2) ? 1 : 0 }')" "int8 accuracy $(get acc) <= 0.2"
 fi
 { echo "$line ($((t1 - t0)) s)"; echo "kws_quick: $pass passed, $fail failed"; } | tee "$log"
 rm -f "$out"
