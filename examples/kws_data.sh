@@ -34,6 +34,7 @@
 # Environment: KWS_DATA_JOBS workers (default 2 per core); KWS_DATA_ESPEAK,
 # KWS_DATA_FLITE, KWS_DATA_FESTIVAL, KWS_DATA_FESTVOX (voices dir) replace the
 # tools, e.g. KWS_DATA_ESPEAK=/nonexistent shows the missing-package message.
+# shellcheck disable=SC2046  # effect lists and awk results are split into words on purpose
 set -u
 LC_ALL=C; export LC_ALL
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
@@ -56,6 +57,8 @@ case $n in ''|*[!0-9]*) usage >&2; exit 1 ;; esac
 case $seed in ''|*[!0-9]*) usage >&2; exit 1 ;; esac
 [ "$n" -ge 12 ] || { echo "kws-data: -n must be at least 12" >&2; exit 1; }
 out=${out%/}
+now() { date +%s.%N | sed 's/\.N$//'; }
+t0=$(now)
 case $out in ''|*[\ \'\"]*) echo "kws-data: OUT must be a path without spaces or quotes" >&2; exit 1 ;; esac
 # never replace a directory that is not a set made by this script
 if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ] &&
@@ -118,8 +121,6 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 rm -rf "$tmp"
 mkdir -p "$work/fest" "$work/noise" || exit 1
-now() { date +%s.%N | sed 's/\.N$//'; }
-t0=$(now)
 
 # ---- >>noise: 6 kinds x 5 recipes x 12 s; clips take 1 s at random offsets --
 # sox's noise is the same on every run (-R); each recipe starts at a seed- and
@@ -450,7 +451,7 @@ secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
   echo "made by: sh examples/kws_data.sh -n $n -o $out --seed $seed ($(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -n))"
   echo "tools: $("$ESPEAK" --version | head -n 1 | cut -c1-30); flite $("$FLITE" --version 2>&1 | sed -n 's/.*version: \([^ ]*\).*/\1/p'); festival $("$FESTIVAL" --version | sed 's/.*System: \([^:]*\).*/\1/'); $(sox --version | sed 's/.*SoX/SoX/')"
   echo "clips: $made (train $ntrain, test $ntest); dropped after two tries: $dropped"
-  echo "wall time: $secs s ($(awk -v c="$made" -v s="$secs" 'BEGIN { printf "%.1f", c / s }') clips/s, $jobs workers on $ncpu cores)"
+  echo "wall time: $secs s to make and check them ($(awk -v c="$made" -v s="$secs" 'BEGIN { printf "%.1f", c / s }') clips/s, $jobs workers on $ncpu cores)"
   echo "determinism: every parameter comes from --seed (Park-Miller in awk); sox runs with -R"
   echo "  (its noise generators start the same every run), espeak-ng, flite and festival are"
   echo "  deterministic, so the same seed and tool versions give the same files."
@@ -487,8 +488,11 @@ secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
 # ---- >>done: move into place; the old set goes only now -------------------
 rm -rf "$work"
 if [ -e "$out" ]; then
-  mv "$out" "$out.old-$$" && mv "$tmp" "$out" && rm -rf "$out.old-$$" || exit 1
+  mv "$out" "$out.old-$$" || exit 1
+  mv "$tmp" "$out" || { mv "$out.old-$$" "$out"; exit 1; }
+  rm -rf "$out.old-$$"
 else
   mv "$tmp" "$out" || exit 1
 fi
+secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')   # with replacing the old set
 echo "kws-data: $made clips (train $ntrain, test $ntest) in $secs s -> $out"

@@ -12,16 +12,18 @@
 # target: the unpruned backbone, the backbone pruned to the target, and the
 # backbone scaled uniformly to the widest width within the target (the
 # baseline pruning must beat). Logs and CSVs go to OUTDIR; a run whose log
-# already has its `kws:` line is not repeated.
+# already has its `kws:` line is not repeated; TABLE_ONLY=1 prints the table
+# of what has run.
 set -u
 out=${1:-build/kws-experiments}
 bin=${KWS:-build/kws}
 data=${KWS_DATA:-build/kws-data}
-epochs=${EPOCHS:-12}
+epochs=${EPOCHS:-8}
 mkdir -p "$out"
 common="--data $data --epochs $epochs --qat-epochs 1 --early-term"
 
 run() {   # name, args...
+  [ "${TABLE_ONLY:-0}" = 1 ] && return 0
   name=$1; shift
   if [ -s "$out/$name.log" ] && grep -q '^kws:' "$out/$name.log"; then return 0; fi
   echo "== $name: $bin $*" >&2
