@@ -50,14 +50,19 @@ if ! $MAKE --no-print-directory -s data > build/data.log 2>&1; then
   exit 1
 fi
 
-counter_bad="" m0_elf="" hang_elf="" hang_machine=""
-for t in ${TEST_TARGETS:-m0 m4 m7}; do
-  case $t in
+# the board profile and QEMU machine of a target
+board() {
+  case $1 in
     m4) prof=nucleo-f446re; machine=mps2-an386 ;;
     m7) prof=nucleo-f767zi; machine=mps2-an500 ;;
     m3) prof=none; machine=mps2-an385 ;;
     *)  prof=none; machine=microbit ;;
   esac
+}
+
+counter_bad="" m0_elf="" hang_elf="" hang_machine=""
+for t in ${TEST_TARGETS:-m0 m4 m7}; do
+  board "$t"
   elf=build/main-$t${VARIANT}/firmware.elf
   log=build/main-$t${VARIANT}.log
   if ! $MAKE --no-print-directory -s TARGET=$t PROFILE=$prof > "$log" 2>&1; then
@@ -97,13 +102,9 @@ done
 # kws.c; a feature or output byte that differs fails the line
 kws_m0_elf=""
 for t in ${KWS_TEST_TARGETS:-m0 m4}; do
+  board "$t"
   kargs=""
-  case $t in
-    m4) prof=nucleo-f446re; machine=mps2-an386 ;;
-    m7) prof=nucleo-f767zi; machine=mps2-an500 ;;
-    m3) prof=none; machine=mps2-an385 ;;
-    *)  prof=none; machine=microbit; kargs="KWS_WIDTH=0.05 KWS_DATA_H=build/kws-w0.05/kws_data.h" ;;
-  esac
+  [ "$t" = m0 ] && kargs="KWS_WIDTH=0.05 KWS_DATA_H=build/kws-w0.05/kws_data.h"
   elf=build/kws-$t${VARIANT}/firmware.elf
   log=build/kws-$t${VARIANT}.log
   if ! $MAKE --no-print-directory -s APP=kws KWS_MODEL=- KWS_DATA=- TARGET=$t PROFILE=$prof $kargs > "$log" 2>&1; then
