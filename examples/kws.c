@@ -263,7 +263,7 @@ static void usage(FILE *f)
         "  --every N --eta X --prune-start E --early-term --qat-epochs N\n"
         "  --limit N           at most N training clips\n"
         "  --quick             a small, fast run (make kws-quick): DS-CNN-M to KWS-S,\n"
-        "                      16 epochs of batch 16, lr 0.1, a width update every\n"
+        "                      32 epochs of batch 16, lr 0.1, a width update every\n"
         "                      step with eta 3, early termination\n"
         "  -o FILE             write the int8 model (FILE and FILE.h, a C array)\n"
         "  --csv FILE          the pruner's log\n"
@@ -319,7 +319,7 @@ int main(int argc, char **argv)
     }
     for (t = 0; t < 3 && strcmp(targets[t].name, tname); t++) {}
     if (t == 3) { fprintf(stderr, "kws: unknown target '%s' (kws_s, kws_m or kws_l)\n", tname); return 2; }
-    if (!epochs) epochs = quick ? 16 : 20;
+    if (!epochs) epochs = quick ? 32 : 20;
     if (lr == 0.0f) lr = quick ? 0.1f : 0.05f;
     if (!batch) batch = quick ? 16 : 64;
     if (!every) every = quick ? 1 : 20;
