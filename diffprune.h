@@ -422,7 +422,7 @@ const char *dp_mop_name(int kind);
    feature is within 1 int8 step (tests/test_mfcc.c checks this on
    synthetic signals and on every test clip of a KWS set).
    Cost: a frame is one 512-point complex FFT on int32 with 64-bit products:
-   about 164 K instructions per frame, 8.1 M per second of audio on a
+   about 166 K instructions per frame, 8.1 M per second of audio on a
    Cortex-M4 (43 M on an M0, where 64-bit products are library calls);
    `make -C mcu kws` prints the count. Scratch: DP_MFCC_WORK int32 (4 KB). */
 #define DP_MFCC_RATE 16000
@@ -789,6 +789,15 @@ int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
                 char *err, size_t err_cap);
 int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
 int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
+/* The 12 classes of Speech Commands-style keyword spotting, in the order
+   models are trained with: silence, unknown, yes, no, up, down, left,
+   right, on, off, stop, go. dp_kws_class_name(i) (NULL out of range);
+   dp_kws_class_of(s) for a word folder name or a clip path relative to the
+   data directory ("yes/x.wav"): "_silence_" -> 0, a keyword -> 2..11,
+   any other word -> 1 (unknown). */
+#define DP_KWS_CLASSES 12
+const char *dp_kws_class_name(int i);
+int dp_kws_class_of(const char *word_or_path);
 
 /* ---- progress bar on stderr ---- */
 typedef struct dp_progress {
@@ -6851,6 +6860,25 @@ int dp_wav_write(const char *path, const int16_t *s, int n, int rate)
     st = dp__write_atomic(path, b, 44 + 2 * (size_t)n);
     DP_FREE(b);
     return st;
+}
+
+static const char *const dp__kws_names[DP_KWS_CLASSES] = {
+    "silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"};
+
+const char *dp_kws_class_name(int i) { return i >= 0 && i < DP_KWS_CLASSES ? dp__kws_names[i] : NULL; }
+
+int dp_kws_class_of(const char *s)
+{
+    const char *slash;
+    size_t n;
+    int k;
+    if (!s) return 1;
+    slash = strchr(s, '/');
+    n = slash ? (size_t)(slash - s) : strlen(s);
+    if (n == 9 && !strncmp(s, "_silence_", 9)) return 0;
+    for (k = 2; k < DP_KWS_CLASSES; k++)
+        if (strlen(dp__kws_names[k]) == n && !strncmp(s, dp__kws_names[k], n)) return k;
+    return 1;
 }
 
 int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t cap)

@@ -23,9 +23,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#define NCLASS 12
-static const char *const class_names[NCLASS] = {
-    "silence", "unknown", "yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"};
+#define NCLASS DP_KWS_CLASSES
 
 /* Table 3's MicroNets KWS targets: size (bytes), PMU (bytes, KB = 1000),
    MACs; and the paper's own pruned row next to each (Table 3, INT8 acc.) */
@@ -34,14 +32,6 @@ static const struct { const char *name; long long size, pmu, macs; const char *p
     {"kws_m", 117000, 86100, 15580000, "MicroNets KWS-M 95.73%; paper's DS-CNN 96.03% (115K, 83.0KB, 15.56M), RES-15 95.42%"},
     {"kws_l", 512000, 170000, 65750000, "MicroNets KWS-L 96.56%; paper's DS-CNN 96.56% (511K, 159KB, 65.47M)"},
 };
-
-static int class_of(const char *word)
-{
-    int i;
-    if (!strcmp(word, "_silence_")) return 0;
-    for (i = 2; i < NCLASS; i++) if (!strcmp(word, class_names[i])) return i;
-    return 1;
-}
 
 /* ---- the clip list ---- */
 typedef struct clip { char *path; int y, test; } clip;
@@ -121,7 +111,7 @@ static int list_clips(const char *dir, clips *c, char **test, int n_test)
             snprintf(rel, sizeof rel, "%s/%s", de->d_name, fe->d_name);
             snprintf(path, sizeof path, "%s/%s", dir, rel);
             key = rel;
-            if (add_clip(c, path, class_of(de->d_name),
+            if (add_clip(c, path, dp_kws_class_of(de->d_name),
                          n_test && bsearch(&key, test, (size_t)n_test, sizeof(char *), cmp_str) != NULL) < 0) {
                 closedir(e); closedir(d); return -1;
             }
@@ -146,14 +136,13 @@ static uint64_t mix(uint64_t x)
 
 /* loads the clips of one split (test = 0/1) into s; at most `limit` clips
    (0: all); "unknown" is capped at the largest keyword class's count */
-static int load_split(const char *dir, const clips *c, int test, int limit, uint64_t seed, kws_set *s,
+static int load_split(const clips *c, int test, int limit, uint64_t seed, kws_set *s,
                       int *skipped, int *padded)
 {
     static int16_t audio[16000];
     static int32_t work[DP_MFCC_WORK];
     int *idx, n = 0, i, cnt[NCLASS] = {0}, maxkw = 0, unk = 0, shown = 0;
     char err[1024];
-    (void)dir;
     idx = (int *)malloc(sizeof(int) * ((size_t)c->n + 1));
     if (!idx) return -1;
     for (i = 0; i < c->n; i++) if (c->v[i].test == test) { idx[n++] = i; cnt[c->v[i].y]++; }
@@ -357,8 +346,8 @@ int main(int argc, char **argv)
                 "  make one with: make kws-data   (or make kws-data N=400 for a small set), or pass --data DIR\n", dir);
         return 1;
     }
-    if (load_split(dir, &c, 0, limit, seed, &tr, &skipped, &padded) < 0 ||
-        load_split(dir, &c, 1, 0, seed, &te, &skipped, &padded) < 0) {
+    if (load_split(&c, 0, limit, seed, &tr, &skipped, &padded) < 0 ||
+        load_split(&c, 1, 0, seed, &te, &skipped, &padded) < 0) {
         fprintf(stderr, "kws: out of memory\n");
         return 1;
     }
@@ -426,7 +415,7 @@ int main(int argc, char **argv)
         printf("int8: %lu bytes, arena %lld B, accuracy on held-out voices %.4f (float %.4f)%s%s\n", (unsigned long)len,
                (long long)info.arena_bytes, (double)hits / te.ds.n, (double)fr.test_acc, out ? ", wrote " : "", out ? out : "");
         printf("per class:");
-        for (i = 0; i < NCLASS; i++) if (per_n[i]) printf(" %s %.2f", class_names[i], (double)per_hit[i] / per_n[i]);
+        for (i = 0; i < NCLASS; i++) if (per_n[i]) printf(" %s %.2f", dp_kws_class_name(i), (double)per_hit[i] / per_n[i]);
         printf("\n");
         free(arena);
         free(blob);

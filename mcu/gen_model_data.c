@@ -462,8 +462,6 @@ static int write_layers(const char *out, const char *what, int n, uint64_t seed,
 /* --------------------------------------------------------------------- kws */
 /* Keyword spotting: clips -> dp_mfcc -> the model, all on the host, so that
    kws.c can check its features and outputs byte for byte. */
-static const char *const g_kws_names[12] = {"silence", "unknown", "yes",  "no",   "up",   "down",
-                                            "left",    "right",   "on",   "off",  "stop", "go"};
 #define KWS_SAMPLES DP_MFCC_RATE
 #define KWS_FEATS (DP_MFCC_FRAMES(KWS_SAMPLES) * DP_MFCC_COEFFS)   /* 49 x 10 */
 
@@ -474,17 +472,6 @@ typedef struct kws_clip {
     char name[256];
 } kws_clip;
 
-/* "yes/abc_nohash_0.wav" -> 2; "_silence_/..." -> 0; other words -> 1 */
-static int kws_label_of(const char *rel)
-{
-    const char *s = strchr(rel, '/');
-    size_t n = s ? (size_t)(s - rel) : 0;
-    int k;
-    if (n == 9 && !strncmp(rel, "_silence_", 9)) return 0;
-    for (k = 2; k < 12; k++)
-        if (strlen(g_kws_names[k]) == n && !strncmp(rel, g_kws_names[k], n)) return k;
-    return 1;
-}
 
 static int16_t kws_s16(double v)
 {
@@ -564,7 +551,7 @@ static int kws_pick(const char *dir, kws_clip *clips, int k)
 {
     char path[4096], line[1024], err[512];
     char **list = NULL;
-    int n = 0, cap = 0, i, got = 0, taken[12] = {0}, st;
+    int n = 0, cap = 0, i, got = 0, taken[DP_KWS_CLASSES] = {0}, st;
     int *pick = (int *)calloc((size_t)k, sizeof(int));
     unsigned char *used;
     FILE *f;
@@ -595,7 +582,7 @@ static int kws_pick(const char *dir, kws_clip *clips, int k)
     used = (unsigned char *)calloc((size_t)n, 1);
     if (!pick || !used) return fail("out of memory", NULL);
     for (i = 0; i < n && got < k; i++) {            /* spread over classes */
-        const int c = kws_label_of(list[i]);
+        const int c = dp_kws_class_of(list[i]);
         if (!taken[c]) { taken[c] = 1; used[i] = 1; got++; }
     }
     for (i = 0; i < n && got < k; i++)              /* then the rest, in order */
@@ -612,7 +599,7 @@ static int kws_pick(const char *dir, kws_clip *clips, int k)
             return 1;
         }
         c->padded = st == 1;
-        c->label = kws_label_of(list[pick[i]]);
+        c->label = dp_kws_class_of(list[pick[i]]);
         snprintf(c->name, sizeof c->name, "%s", list[pick[i]]);
     }
     for (i = 0; i < n; i++) free(list[i]);
@@ -631,7 +618,7 @@ static int kws_random_model(const int8_t *feats, int k, float width, uint64_t se
     int i, st;
     if (!g || !calib) return fail("out of memory", NULL);
     for (i = 0; i < k * KWS_FEATS; i++) calib[i] = (float)feats[i] * DP_MFCC_INPUT_SCALE;
-    st = dp_build_dscnn(g, DP_MFCC_FRAMES(KWS_SAMPLES), DP_MFCC_COEFFS, 1, 12, width, 5);
+    st = dp_build_dscnn(g, DP_MFCC_FRAMES(KWS_SAMPLES), DP_MFCC_COEFFS, 1, DP_KWS_CLASSES, width, 5);
     if (st >= 0) st = dp_graph_set_input_quant(g, DP_MFCC_INPUT_SCALE, 0);
     if (st < 0) {
         fprintf(stderr, "gen_model_data: building the DS-CNN: %s\n", dp_graph_error(g));
@@ -761,7 +748,7 @@ static int cmd_kws(const char *model, const char *data, const char *out, int k, 
     for (i = 0; i < k; i++) { fprintf(w.f, "    "); c_string(w.f, clips[i].name); fprintf(w.f, ",\n"); }
     fprintf(w.f, "};\nstatic const char *const kws_class_names[KWS_OUTPUT_BYTES] = {");
     for (i = 0; i < n_out; i++) {
-        if (n_out == 12) fprintf(w.f, "%s\"%s\",", i ? " " : "", g_kws_names[i]);
+        if (n_out == DP_KWS_CLASSES) fprintf(w.f, "%s\"%s\",", i ? " " : "", dp_kws_class_name(i));
         else fprintf(w.f, "%s\"class%d\",", i ? " " : "", i);
     }
     fprintf(w.f, "};\n");
@@ -778,8 +765,8 @@ static int cmd_kws(const char *model, const char *data, const char *out, int k, 
     for (i = 0; i < k; i++) {
         const int p = (int)dp_argmax_s8(outs + (size_t)i * (size_t)n_out, n_out);
         printf("  clip %d %s: label %s, host predicts %s%s\n", i, clips[i].name,
-               clips[i].label < 0 ? "-" : g_kws_names[clips[i].label],
-               n_out == 12 ? g_kws_names[p] : "?", clips[i].padded ? " (padded)" : "");
+               clips[i].label < 0 ? "-" : dp_kws_class_name(clips[i].label),
+               n_out == DP_KWS_CLASSES ? dp_kws_class_name(p) : "?", clips[i].padded ? " (padded)" : "");
         if (clips[i].label >= 0) { n_labelled++; n_correct += p == clips[i].label; }
     }
     if (n_labelled) printf("  host: %d/%d correct\n", n_correct, n_labelled);

@@ -367,6 +367,56 @@ static void data_dir(const char *dir)
            n_feat - f0, n_same - s0, n_off1 - o0, n_bad - b0);
 }
 
+/* a 49x10x1 -> conv -> pool -> FC(12) graph */
+static dp_graph *tiny_kws_net(void)
+{
+    dp_graph *g = dp_graph_new(3);
+    int x = dp_input(g, "in", 49, 10, 1);
+    x = dp_conv_bn_act(g, "c", x, 4, 3, 1, 1, DP_ACT_RELU);
+    x = dp_global_avgpool(g, "gap", x);
+    x = dp_fc(g, "fc", x, 12);
+    dp_softmax_ce(g, "loss", x);
+    return g;
+}
+
+/* the class list, and a model whose input quantisation is fixed to the
+   front-end's: export keeps it (calibration would pick another), so the
+   int8 features go straight into the input tensor */
+static void classes_and_input_quant(void)
+{
+    static float calib[4 * 490];
+    dp_graph *g = tiny_kws_net();
+    void *blob = NULL, *arena;
+    size_t len = 0;
+    dp_export_info info;
+    dp_model m;
+    dp_tensor_info ti;
+    char err[256];
+    float sc;
+    int i, st;
+    CHECK(DP_KWS_CLASSES == 12 && !strcmp(dp_kws_class_name(0), "silence") && !strcmp(dp_kws_class_name(1), "unknown") &&
+          !strcmp(dp_kws_class_name(2), "yes") && !strcmp(dp_kws_class_name(11), "go") && !dp_kws_class_name(12) &&
+          !dp_kws_class_name(-1), "class names");
+    CHECK(dp_kws_class_of("_silence_") == 0 && dp_kws_class_of("yes/a_nohash_0.wav") == 2 && dp_kws_class_of("go") == 11 &&
+          dp_kws_class_of("bed/b.wav") == 1 && dp_kws_class_of("yesterday/c.wav") == 1 && dp_kws_class_of("o/d.wav") == 1 &&
+          dp_kws_class_of("") == 1 && dp_kws_class_of(NULL) == 1, "class of a word or path");
+    CHECK(dp_graph_set_input_quant(g, 0.0f, 0) == DP_ERR_ARG && dp_graph_status(g) == DP_ERR_ARG, "scale 0 refused");
+    dp_graph_free(g);
+    g = tiny_kws_net();
+    CHECK(dp_graph_set_input_quant(g, DP_MFCC_INPUT_SCALE, 0) == DP_OK, "set input quant");
+    for (i = 0; i < 4 * 490; i++) calib[i] = (float)(i % 37) * 0.01f;   /* 0..0.36: calibrated, the scale would be ~0.0014 */
+    st = dp_export(g, calib, 4, &blob, &len, &info, err, sizeof err);
+    CHECK(st == DP_OK, "export: %s", err);
+    if (st == DP_OK && dp_model_init(&m, blob, len) == DP_OK && (arena = malloc(dp_model_arena_size(&m))) != NULL) {
+        CHECK(dp_model_input(&m, arena, &ti) != NULL, "input tensor");
+        memcpy(&sc, &ti.scale_bits, 4);
+        CHECK(sc == DP_MFCC_INPUT_SCALE && ti.zero_point == 0, "input scale %g zero point %d", (double)sc, (int)ti.zero_point);
+        free(arena);
+    } else CHECK(0, "model from the export");
+    free(blob);
+    dp_graph_free(g);
+}
+
 static void api_errors(void)
 {
     static int16_t x[16000];
@@ -389,6 +439,7 @@ int main(int argc, char **argv)
     printf("synthetic: %ld features, %ld identical, %ld one step off, %ld further\n", n_feat, n_same, n_off1, n_bad);
     CHECK(n_same >= n_feat * 95 / 100, "only %ld of %ld features identical to the float64 reference", n_same, n_feat);
     wav_files();
+    classes_and_input_quant();
     if (argc > 1) data_dir(argv[1]);
     else if (getenv("DP_KWS_DATA")) data_dir(getenv("DP_KWS_DATA"));
     return TEST_DONE();
