@@ -799,11 +799,15 @@ int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
 const char *dp_kws_class_name(int i);
 int dp_kws_class_of(const char *word_or_path);
 
-/* ---- progress bar on stderr ---- */
+/* ---- progress bar on stderr ----
+   On a terminal the bar redraws in place (\r) four times a second; to a pipe
+   or a file (or where isatty is unknown, outside POSIX) it prints one line
+   every 10 seconds and one at the end, so logs stay readable. */
 typedef struct dp_progress {
     double t0, last;      /* seconds */
     long total;
     const char *label;
+    int tty;              /* set by dp_progress_start: stderr is a terminal */
 } dp_progress;
 double dp_time(void);     /* monotonic-ish wall clock in seconds */
 void dp_progress_start(dp_progress *p, const char *label, long total);
@@ -6965,7 +6969,13 @@ double dp_time(void)
 
 void dp_progress_start(dp_progress *p, const char *label, long total)
 {
-    p->t0 = dp_time(); p->last = 0.0; p->total = total; p->label = label;
+    p->t0 = dp_time(); p->total = total; p->label = label;
+#ifdef DP__POSIX
+    p->tty = isatty(2);
+#else
+    p->tty = 0;
+#endif
+    p->last = p->tty ? 0.0 : p->t0;   /* lines: the first after 10 s */
 }
 
 void dp_progress_update(dp_progress *p, long done, double items, const char *extra)
@@ -6973,15 +6983,17 @@ void dp_progress_update(dp_progress *p, long done, double items, const char *ext
     double now = dp_time(), el = now - p->t0, eta;
     int i, w = 24, fill;
     char bar[32];
-    if (done < p->total && now - p->last < 0.25) return;
+    if (done < p->total && now - p->last < (p->tty ? 0.25 : 10.0)) return;
     p->last = now;
     fill = p->total > 0 ? (int)((double)w * done / p->total) : w;
     if (fill > w) fill = w;
     for (i = 0; i < w; i++) bar[i] = i < fill ? '#' : '.';
     bar[w] = 0;
     eta = done > 0 ? el * (double)(p->total - done) / (double)done : 0.0;
-    fprintf(stderr, "\r%s [%s] %ld/%ld %s %.0f img/s ETA %02d:%02d ", p->label ? p->label : "", bar,
-            done, p->total, extra ? extra : "", el > 0 ? items / el : 0.0, (int)(eta / 60), (int)eta % 60);
+    /* not a terminal: a line each time; the last one is ended by _end */
+    fprintf(stderr, "%s%s [%s] %ld/%ld %s %.0f img/s ETA %02d:%02d %s", p->tty ? "\r" : "", p->label ? p->label : "", bar,
+            done, p->total, extra ? extra : "", el > 0 ? items / el : 0.0, (int)(eta / 60), (int)eta % 60,
+            p->tty || done >= p->total ? "" : "\n");
     fflush(stderr);
 }
 
