@@ -11,7 +11,8 @@
 #   make kws [KWS_ARGS=...]  train and prune a KWS network on it (examples/kws.c)
 #   make kws-quick  the small KWS check make test runs (N=400, DS-CNN to KWS-S)
 #   make kws-experiments  Table 3's KWS rows on the 20000-clip set (~1 hour)
-#   make bench-train  training speed against PyTorch (when installed)
+#   make bench-train [ROUNDS=5 SECONDS_PER_RUN=4]  training speed against PyTorch
+#                   (when installed), interleaved rounds, median ratio with min/max
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
 #   make -C mcu test / bench   the firmware under qemu (part of make test)
@@ -38,7 +39,7 @@ $(B):
 $(B)/%: examples/%.c examples/cli.h diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
-$(B)/bench_%: bench/bench_%.c diffprune.h | $(B)
+$(B)/bench_%: bench/bench_%.c examples/cli.h diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
 $(B)/test_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(B)
@@ -123,8 +124,10 @@ kws: $(B)/kws
 	@[ -f $(KWS_DATA)/testing_list.txt ] || sh examples/kws_data.sh -n $(N) -o $(KWS_DATA)
 	./$(B)/kws --data $(KWS_DATA) $(KWS_ARGS)
 
+ROUNDS ?= 5
+SECONDS_PER_RUN ?= 4
 bench-train: $(B)/bench_train
-	@sh bench/bench_train.sh $(THREADS)
+	@ROUNDS=$(ROUNDS) SECONDS_PER_RUN=$(SECONDS_PER_RUN) sh bench/bench_train.sh $(THREADS)
 
 # the replay test also depends on the fuzz target's checks and the corpus
 $(B)/test_fuzz_replay $(B)/noomp_fuzz_replay $(B)/san_fuzz_replay: tests/fuzz_model.c $(wildcard tests/fuzz_corpus/*)

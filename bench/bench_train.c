@@ -7,6 +7,7 @@
    usage: bench_train [--threads T] [--seconds S] [--profile] [cnn28|dscnn|mbv2 ...] */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
+#include "../examples/cli.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,13 +74,18 @@ int main(int argc, char **argv)
     const char *nets[3] = {"cnn28", "dscnn", "mbv2"};
     const char *want[8];
     int nwant = 0, i, threads = 0, profile = 0;
-    double seconds = 8.0;
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--profile")) profile = 1;
-        else if (nwant < 8) want[nwant++] = argv[i];
-    }
+    float fsec = 8.0f;
+    double seconds;
+    const cli_opt opts[] = {
+        CLI_SHARED("--threads", &threads, "[0]"),
+        CLI_FLOAT("--seconds", &fsec, 0, 3600, 1, "S", "time per network [8]"),
+        CLI_FLAG("--profile", &profile, "per-op times (dp_graph_profile)"),
+        CLI_END
+    };
+    if ((i = cli_parse("bench_train", "usage: bench_train [options] [cnn28|dscnn|mbv2 ...]\n", opts, argc - 1, argv + 1,
+                       want, 8, &nwant)) != 0)
+        return i == 1 ? 0 : 2;
+    seconds = fsec;
     if (!nwant) for (i = 0; i < 3; i++) want[nwant++] = nets[i];
     dp_set_threads(threads);
     for (i = 0; i < nwant; i++) {
