@@ -39,6 +39,7 @@
                     >>wav_api (WAV clips), progress, >>sched (exact peak memory), resources,
                     >>prune_api (differentiable pruning), >>fit (training
                     loop with pruning), backbones, export
+                    >>free (dp_free); >>alloc_check: a partial DP_MALLOC... set is an #error
      >>impl_common  implementation: shared helpers
      >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp, >>mfcc
      >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
@@ -553,6 +554,14 @@ void     dp_rng_shuffle(dp_rng *r, int *a, int n);
 void dp_set_threads(int n);   /* 0 = all cores (OpenMP); 1 without OpenMP */
 int  dp_get_threads(void);
 
+/* ---- >>free  memory the library hands over ----
+   What the training half allocates and returns to the caller (dp_export's
+   and dp_mb_finish's blob, dp_read_file's and dp_gunzip's buffer,
+   dp_wav_read's samples) comes from DP_MALLOC: release it with dp_free
+   (DP_FREE), which stays right when the allocator is overridden. NULL is
+   fine. */
+void dp_free(void *p);
+
 /* ---- the graph ---- */
 typedef enum dp_op {
     DP_OP_INPUT = 0, DP_OP_CONV, DP_OP_BN, DP_OP_RELU, DP_OP_RELU6,
@@ -724,6 +733,14 @@ int dp_graph_set_qat(dp_graph *g, int on);
    quantised, e.g. dp_mfcc features (DP_MFCC_INPUT_SCALE, 0). dp_export and
    quantisation-aware training use it. */
 int dp_graph_set_input_quant(dp_graph *g, float scale, int zero_point);
+/* Fusion of batch norm with a following ReLU/ReLU6 in the forward pass (on
+   by default; 0 runs every node by itself, as the gradient check does). */
+void dp_graph_set_fusion(dp_graph *g, int on);
+/* Per-node forward/backward timing: on = 1 starts it (clearing earlier
+   times), 0 stops it; dp_graph_print_profile writes the nodes, slowest
+   first, to file (a FILE *; NULL: stdout). */
+void dp_graph_profile(dp_graph *g, int on);
+void dp_graph_print_profile(const dp_graph *g, void *file);
 
 /* One training step: forward (train mode), loss, backward, optimiser.
    A non-finite loss or gradient returns DP_ERR_NAN (message in
@@ -1270,6 +1287,12 @@ int dp_write_c_array(const char *path, const char *name, const void *blob, size_
 #ifdef DIFFPRUNE_IMPLEMENTATION
 #ifndef DIFFPRUNE_IMPLEMENTATION_DONE
 #define DIFFPRUNE_IMPLEMENTATION_DONE
+
+/* >>alloc_check  the allocator override is all four macros or none */
+#if (defined(DP_MALLOC) || defined(DP_REALLOC) || defined(DP_CALLOC) || defined(DP_FREE)) && \
+    !(defined(DP_MALLOC) && defined(DP_REALLOC) && defined(DP_CALLOC) && defined(DP_FREE))
+#error "diffprune.h: define all four of DP_MALLOC, DP_REALLOC, DP_CALLOC and DP_FREE, or none"
+#endif
 
 /* ====================================================================== */
 /* >>impl_common                                                          */
@@ -4329,6 +4352,9 @@ void dp_rng_shuffle(dp_rng *r, int *a, int n)
         a[i] = a[j]; a[j] = t;
     }
 }
+
+/* >>free-impl  what the training half hands over (see >>free) */
+void dp_free(void *p) { DP_FREE(p); }
 
 /* ---------------------------------------------------------------------- */
 /* threads                                                                */

@@ -264,7 +264,7 @@ static inline int cli_parse(const char *prog, const char *usage, const cli_opt *
 
 /* ---- >>cli_int8 ---- */
 #ifndef DIFFPRUNE_INFERENCE_ONLY
-/* Reads a .dpm file into a 4-aligned buffer (*buf, free() it) and
+/* Reads a .dpm file into a 4-aligned buffer (*buf, dp_free() it) and
    validates it into m; on failure prints why, prefixed by prog. */
 static inline int cli_model_load(const char *prog, const char *path, dp_model *m, unsigned char **buf)
 {
@@ -280,7 +280,7 @@ static inline int cli_model_load(const char *prog, const char *path, dp_model *m
         fprintf(stderr, "%s: %s: not a valid model (%s: %s", prog, path, dp_status_str(st), m->why ? m->why : "?");
         if (m->where >= 0) fprintf(stderr, ", at %d", (int)m->where);
         fprintf(stderr, ")\n");
-        free(*buf);
+        dp_free(*buf);
         *buf = NULL;
     }
     return st;
@@ -298,9 +298,9 @@ typedef struct cli_int8 {
 
 static inline void cli_int8_free(cli_int8 *q)
 {
-    free(q->blob);
-    free(q->file);
-    free(q->arena);
+    dp_free(q->blob);    /* the library's (DP_MALLOC) */
+    dp_free(q->file);
+    free(q->arena);      /* ours */
     memset(q, 0, sizeof *q);
 }
 

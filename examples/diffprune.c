@@ -92,7 +92,7 @@ static int cmd_sched(const char *path)
         return 1;
     }
     st = dp_sched_parse_text((const char *)text, n, &sg, err, sizeof err);
-    free(text);
+    dp_free(text);
     if (st != DP_OK) { fprintf(stderr, "diffprune: %s: %s\n", path, err); return 1; }
     st = dp_sched_plan(&sg, NULL, &r);
     if (st != DP_OK && st != DP_ERR_LIMIT) {
@@ -149,7 +149,7 @@ static int cmd_example_model(const char *path)
     if (st != DP_OK) fprintf(stderr, "diffprune: %s\n", err[0] ? err : dp_status_str(st));
     else printf("wrote %s: %lu bytes, %d ops, arena %lld bytes (pmu %lld)\n", path, (unsigned long)len, info.n_ops,
                 (long long)info.arena_bytes, (long long)info.pmu);
-    free(blob); free(calib);
+    dp_free(blob); free(calib);
     dp_graph_free(g);
     return st == DP_OK ? 0 : 1;
 }
@@ -165,7 +165,7 @@ static int cmd_info(const char *path)
     for (i = 0; i < dp_model_n_ops(&m); i++) {
         dp_mop_info oi;
         char a[32], b[32];
-        if (dp_model_op(&m, i, &oi) != DP_OK) { fprintf(stderr, "diffprune: %s: op %d unreadable\n", path, i); free(buf); return 1; }
+        if (dp_model_op(&m, i, &oi) != DP_OK) { fprintf(stderr, "diffprune: %s: op %d unreadable\n", path, i); dp_free(buf); return 1; }
         snprintf(a, sizeof a, "%dx%dx%d", (int)oi.in_shape.h, (int)oi.in_shape.w, (int)oi.in_shape.c);
         snprintf(b, sizeof b, "%dx%dx%d", (int)oi.out_shape.h, (int)oi.out_shape.w, (int)oi.out_shape.c);
         printf("%-4d %-8s %-12s %-12s %10llu %10u [%d,%d]\n", i, oi.name, a, b, (unsigned long long)oi.macs,
@@ -173,13 +173,13 @@ static int cmd_info(const char *path)
     }
     if (dp_model_tensor(&m, (int)m.input, &ti) != DP_OK || dp_model_tensor(&m, (int)m.output, &to) != DP_OK) {
         fprintf(stderr, "diffprune: %s: input or output tensor unreadable\n", path);
-        free(buf);
+        dp_free(buf);
         return 1;
     }
     printf("model: ops=%d arena=%lu model_bytes=%lu macs=%llu input_bytes=%u output_bytes=%u\n",
            dp_model_n_ops(&m), (unsigned long)dp_model_arena_size(&m), (unsigned long)m.len,
            (unsigned long long)dp_model_macs(&m), (unsigned)ti.bytes, (unsigned)to.bytes);
-    free(buf);
+    dp_free(buf);
     return 0;
 }
 
@@ -194,22 +194,22 @@ static int cmd_run(const char *path, const char *input)
     int8_t *x, *y;
     int st;
     if (cli_model_load("diffprune", path, &m, &buf) != DP_OK) return 1;
-    if (dp_read_file(input, 0, &in, &n, err, sizeof err) != DP_OK) { fprintf(stderr, "diffprune: %s\n", err); free(buf); return 1; }
+    if (dp_read_file(input, 0, &in, &n, err, sizeof err) != DP_OK) { fprintf(stderr, "diffprune: %s\n", err); dp_free(buf); return 1; }
     arena = calloc(dp_model_arena_size(&m) + 1, 1);
     x = dp_model_input(&m, arena, &ti);
     if (!arena || !x || n != ti.bytes) {
         fprintf(stderr, "diffprune: %s is %lu bytes; the model's input is %dx%dx%d = %u int8 bytes\n", input,
                 (unsigned long)n, (int)ti.shape.h, (int)ti.shape.w, (int)ti.shape.c, (unsigned)ti.bytes);
-        free(buf); free(in); free(arena);
+        dp_free(buf); dp_free(in); free(arena);
         return 1;
     }
     memcpy(x, in, n);
     st = dp_model_run(&m, arena, dp_model_arena_size(&m));
-    if (st != DP_OK) { fprintf(stderr, "diffprune: run failed: %s\n", dp_status_str(st)); free(buf); free(in); free(arena); return 1; }
+    if (st != DP_OK) { fprintf(stderr, "diffprune: run failed: %s\n", dp_status_str(st)); dp_free(buf); dp_free(in); free(arena); return 1; }
     y = dp_model_output(&m, arena, &to);
     for (i = 0; i < to.bytes; i++) printf("%s%d", i ? " " : "", (int)y[i]);
     printf("\nargmax: %d\n", dp_model_output_argmax(&m, arena));
-    free(buf); free(in); free(arena);
+    dp_free(buf); dp_free(in); free(arena);
     return 0;
 }
 

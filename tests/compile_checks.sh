@@ -27,6 +27,30 @@ if command -v arm-none-eabi-gcc >/dev/null; then
 else
   echo "  arm-none-eabi-gcc not installed: Cortex-M builds skipped"
 fi
+# the stb shape: the implementation in one translation unit, the header
+# alone in two others, linked and run; in C, in C++, and mixed (C
+# implementation, C++ users). Every exported function used here must be
+# declared by the header (-Werror=implicit-function-declaration in C).
+printf '#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\n' > "$tmp/tu_impl.c"
+printf '#include "diffprune.h"\nint tu_a(void);\nint tu_a(void) {\n  dp_graph *g = dp_graph_new(1);\n  int x = dp_input(g, "x", 4, 4, 1);\n  dp_graph_set_fusion(g, 0);\n  dp_graph_profile(g, 1);\n  dp_graph_profile(g, 0);\n  dp_graph_print_profile(g, NULL);\n  x = dp_status_str(DP_OK)[0] == 111 && x >= 0;\n  dp_graph_free(g);\n  return x;\n}\n' > "$tmp/tu_a.c"
+printf '#include "diffprune.h"\n#include <stdio.h>\nint tu_a(void);\nint main(void) {\n  unsigned char *b = NULL; size_t n = 0; char err[64];\n  dp_free(NULL);\n  if (dp_read_file("diffprune.h", 0, &b, &n, err, sizeof err) != DP_OK || n < 1000) return 2;\n  dp_free(b);\n  if (!tu_a() || dp_crc32(0, "123456789", 9) != 0xCBF43926u) return 1;\n  puts("three translation units: ok");\n  return 0;\n}\n' > "$tmp/tu_b.c"
+for f in tu_impl tu_a tu_b; do cp "$tmp/$f.c" "$tmp/$f.cpp"; done
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. "$tmp/tu_impl.c" "$tmp/tu_a.c" "$tmp/tu_b.c" -o "$tmp/tu" -lm
+run "$tmp/tu"
+run g++ -Wall -Wextra -Werror -pedantic -I. "$tmp/tu_impl.cpp" "$tmp/tu_a.cpp" "$tmp/tu_b.cpp" -o "$tmp/tu" -lm
+run "$tmp/tu"
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. -c "$tmp/tu_impl.c" -o "$tmp/tu_impl.o"
+run g++ -Wall -Wextra -Werror -pedantic -I. "$tmp/tu_impl.o" "$tmp/tu_a.cpp" "$tmp/tu_b.cpp" -o "$tmp/tu" -lm
+run "$tmp/tu"
+# the allocator override: all four macros build; any subset is an #error
+printf '#include <stdlib.h>\n#define DP_MALLOC(sz) malloc(sz)\n#define DP_CALLOC(n, sz) calloc(n, sz)\n#define DP_REALLOC(p, sz) realloc(p, sz)\n#define DP_FREE(p) free(p)\n#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\n' > "$tmp/alloc4.c"
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. -c "$tmp/alloc4.c" -o "$tmp/alloc4.o"
+grep -v 'DP_FREE' "$tmp/alloc4.c" > "$tmp/alloc3.c"
+echo "  gcc ... alloc3.c (DP_FREE missing: must fail with the #error)"
+if gcc -std=c99 -I. -c "$tmp/alloc3.c" -o "$tmp/alloc3.o" 2> "$tmp/alloc3.err"; then
+  echo "a partial allocator override (no DP_FREE) compiled"; exit 1
+fi
+grep -q 'define all four of DP_MALLOC' "$tmp/alloc3.err" || { echo "a partial allocator override failed without the #error:"; cat "$tmp/alloc3.err"; exit 1; }
 # the README's quick start, as C99 and as C++
 run gcc -std=c99 -Wall -Wextra -Werror -pedantic -c examples/quickstart.c -o "$tmp/q.o"
 run g++ -x c++ -Wall -Wextra -Werror -c examples/quickstart.c -o "$tmp/q.o"
