@@ -64,7 +64,7 @@ test: deps
 	@sh tests/prune_quick.sh ./$(B)/diffprune $(B)/prune_quick.log
 	@$(MAKE) --no-print-directory $(B)/kws $(B)/test_mfcc
 	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
-	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log" sh tests/run_all.sh test $(ALLTESTS)
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/compile_checks.log $(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log" sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh
@@ -84,7 +84,7 @@ test-san: $(addprefix $(B)/san_,$(subst test_,,$(TESTS)))
 # The header the way users build it: C99 and C11 under gcc and clang with
 # -pedantic, as C++, without OpenMP, and the inference half freestanding.
 test-compile: | $(B)
-	@sh tests/compile_checks.sh
+	@sh tests/compile_checks.sh > $(B)/compile_checks.log 2>&1; st=$$?; cat $(B)/compile_checks.log; exit $$st
 
 # the whole pipeline: prune a wide CNN to an STM32F446RE's budgets while
 # training on Fashion-MNIST, int8, host run, firmware on the emulated M4

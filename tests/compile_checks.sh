@@ -1,5 +1,6 @@
 #!/bin/sh
-# Builds diffprune.h the ways its users do; fails on any warning.
+# Builds diffprune.h the ways its users do; fails on any warning. Ends with
+# "compile_checks: N passed, 0 failed, K skipped" (a SKIP line says why).
 set -e
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -7,7 +8,8 @@ trap 'rm -rf "$tmp"' EXIT
 printf '#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\nint main(void){return dp_crc32(0, "", 0) != 0;}\n' > "$tmp/full.c"
 printf '#define DIFFPRUNE_INFERENCE_ONLY\n#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\nint dp_probe(void){return (int)dp_crc32(0, "a", 1);}\n' > "$tmp/inf.c"
 cp "$tmp/full.c" "$tmp/full.cpp"
-run() { echo "  $*"; "$@"; }
+pass=0; skip=0
+run() { echo "  $*"; "$@"; pass=$((pass + 1)); }
 echo "compile checks:"
 run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. "$tmp/full.c" -o "$tmp/a" -lm
 run gcc -std=c11 -Wall -Wextra -Werror -pedantic -fopenmp -I. "$tmp/full.c" -o "$tmp/a" -lm
@@ -16,7 +18,7 @@ if command -v clang >/dev/null; then
   run clang -std=c99 -Wall -Wextra -Werror -pedantic -I. "$tmp/full.c" -o "$tmp/b" -lm
   run clang -std=c11 -Wall -Wextra -Werror -pedantic -ffreestanding -I. -c "$tmp/inf.c" -o "$tmp/e.o"
 else
-  echo "  clang not installed: skipped (apt-get install clang)"
+  echo "SKIP compile_checks: clang builds: clang not installed (apt-get install clang)"; skip=$((skip + 1))
 fi
 run g++ -Wall -Wextra -Werror -pedantic -I. -c "$tmp/full.cpp" -o "$tmp/c.o"
 run g++ -std=c++11 -Wall -Wextra -Werror -pedantic -fopenmp -I. -c "$tmp/full.cpp" -o "$tmp/c.o"
@@ -25,7 +27,7 @@ if command -v arm-none-eabi-gcc >/dev/null; then
     run arm-none-eabi-gcc -mcpu=$cpu -mthumb -Os -std=c99 -Wall -Wextra -Werror -pedantic -ffreestanding -I. -c "$tmp/inf.c" -o "$tmp/m.o"
   done
 else
-  echo "  arm-none-eabi-gcc not installed: Cortex-M builds skipped"
+  echo "SKIP compile_checks: Cortex-M builds: arm-none-eabi-gcc not installed (apt-get install gcc-arm-none-eabi)"; skip=$((skip + 1))
 fi
 # the stb shape: the implementation in one translation unit, the header
 # alone in two others, linked and run; in C, in C++, and mixed (C
@@ -66,5 +68,8 @@ printf 'const unsigned char model[4] = {0};\n' > "$tmp/model.h"
 run gcc -std=c99 -Wall -Wextra -Werror -pedantic -ffreestanding -I. -I"$tmp" -c "$tmp/fw.c" -o "$tmp/fw.o"
 if command -v arm-none-eabi-gcc >/dev/null; then
   run arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os -std=c99 -Wall -Wextra -Werror -pedantic -ffreestanding -I. -I"$tmp" -c "$tmp/fw.c" -o "$tmp/fw.o"
+else
+  echo "SKIP compile_checks: the README firmware snippet for Cortex-M4: arm-none-eabi-gcc not installed"; skip=$((skip + 1))
 fi
 echo "compile checks: ok"
+echo "compile_checks: $pass passed, 0 failed, $skip skipped"
