@@ -153,7 +153,7 @@ static int write_trajectory_svg(const char *path, const dp_pruner *p, const boar
     int64_t v[4] = {0, 0, 0, 0};
     if (!f) return DP_ERR_IO;
     for (i = 0; i < n; i++) {
-        dp_pruner_log_row(p, i, &step, v);
+        if (dp_pruner_log_row(p, i, &step, v) != DP_OK) continue;
         if (step > smax) smax = (double)step;
         for (k = 0; k < 4; k++) if (budget[k] > 0 && (double)v[k] / budget[k] > mx) mx = (double)v[k] / budget[k];
     }
@@ -167,7 +167,7 @@ static int write_trajectory_svg(const char *path, const dp_pruner *p, const boar
         if (budget[k] <= 0 || n == 0) continue;
         fprintf(f, "<polyline fill='none' stroke='%s' stroke-width='2'%s points='", col[k], k == 1 ? " stroke-dasharray='4,3'" : "");
         for (i = 0; i < n; i++) {
-            dp_pruner_log_row(p, i, &step, v);
+            if (dp_pruner_log_row(p, i, &step, v) != DP_OK) continue;
             fprintf(f, "%.1f,%.1f ", 60 + 620 * step / smax, 370 - 330 * ((double)v[k] / budget[k]) / mx);
         }
         fprintf(f, "'/>\n<text x='%d' y='%d' font-size='12' fill='%s'>%s</text>\n", 480, 70 + 18 * k, col[k], lab[k]);
@@ -267,7 +267,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "demo: %s\n", err);
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
-    dp_pruner_print_summary(pr, g, stdout);
+    if (dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "demo: pruning summary: %s\n", dp_graph_error(g));
     if (dp_graph_resources(g, NULL, &fr.after, ra, dp_graph_n_nodes(g), NULL) != DP_OK) return 1;
     na = fr.after.n_ops;
     snprintf(path, sizeof path, "%s/layers.svg", out);

@@ -356,7 +356,7 @@ static int cmd_prune(int argc, char **argv)
         fprintf(stderr, "diffprune prune: %s\n", err);
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
-    if (pr) dp_pruner_print_summary(pr, g, stdout);
+    if (pr && dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "diffprune prune: pruning summary: %s\n", dp_graph_error(g));
     if (no_prune) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)\n" : "NOT met (raise --eta or --epochs)\n");
     if (fr.met) printf(" at step %ld of %ld (%.1f s)\n", fr.met_step, fr.steps, fr.seconds_to_met);

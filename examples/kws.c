@@ -170,9 +170,13 @@ static int load_split(const clips *c, int test, int limit, uint64_t seed, kws_se
             (*skipped)++;
             continue;
         }
+        if (dp_mfcc(audio, 16000, s->q + (size_t)490 * s->ds.n, 490, work) < 0) {
+            if (shown++ < 5) fprintf(stderr, "kws: skipped %s: no MFCC features\n", k->path);
+            (*skipped)++;
+            continue;
+        }
         if (st == 1) (*padded)++;
         if (k->y == 1) unk++;
-        dp_mfcc(audio, 16000, s->q + (size_t)490 * s->ds.n, 490, work);
         for (j = 0; j < 490; j++) s->ds.x[(size_t)490 * s->ds.n + j] = s->q[(size_t)490 * s->ds.n + j] * DP_MFCC_INPUT_SCALE;
         s->ds.y[s->ds.n++] = k->y;
     }
@@ -215,7 +219,7 @@ static void add_background(const char *dir, kws_set *tr, kws_set *te)
             q = (int8_t *)realloc(k->q, 490 * ((size_t)k->ds.n + 1));
             if (q) k->q = q;
             if (!x || !y || !q) break;
-            dp_mfcc(a + off, 16000, k->q + (size_t)490 * k->ds.n, 490, work);
+            if (dp_mfcc(a + off, 16000, k->q + (size_t)490 * k->ds.n, 490, work) < 0) break;
             for (j = 0; j < 490; j++) k->ds.x[(size_t)490 * k->ds.n + j] = k->q[(size_t)490 * k->ds.n + j] * DP_MFCC_INPUT_SCALE;
             k->ds.y[k->ds.n++] = 0;
             got[t]++;
@@ -367,7 +371,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "kws: %s\n", err);
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
-    if (pr) dp_pruner_print_summary(pr, g, stdout);
+    if (pr && dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "kws: pruning summary: %s\n", dp_graph_error(g));
     if (no_prune) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s\n", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)" : "NOT met (raise --eta or --epochs)");
 
