@@ -2,7 +2,8 @@
    parser and one int8 "export, save, load, run, argmax" path.
 
    Include it after diffprune.h (examples/diffprune.c, demo.c, kws.c,
-   train_fashion.c; mcu/gen_model_data.c uses the parser only).
+   train_fashion.c; mcu/gen_model_data.c and bench/bench_train.c use the
+   parser only).
 
    >>cli_opts  options. A program lists its options in a table of cli_opt:
      CLI_SHARED("--epochs", &epochs, "[8]")    a flag every program spells,
@@ -19,8 +20,9 @@
    >>cli_int8  the int8 path: cli_int8_export() quantises a trained graph,
    optionally writes FILE and FILE.h (a C array), and loads the model the
    way a user would (from the file when one was written);
-   cli_int8_argmax_f32/_s8() run one input, cli_int8_hits() a test set; cli_model_load() reads and validates a .dpm file. Every
-   dp_status is checked and turned into a message.
+   cli_int8_argmax_f32/_s8() run one input, cli_int8_hits() a test set;
+   cli_model_load() reads and validates a .dpm file. Every dp_status is
+   checked and turned into a message.
 
    Names are cli_ / CLI_ (these are the examples' helpers, not the
    library's). The functions are static inline so a program that uses a
