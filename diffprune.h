@@ -4561,11 +4561,12 @@ typedef struct dp__node {
     size_t w_off, w_n, b_off, b_n;  /* ranges in graph params            */
     size_t s_off, s_n;              /* running mean+var in graph state   */
     float *y, *dy;                  /* [batch*h*w*c]                     */
-    float *aux;                     /* dropout mask, softmax probs, bn mean/invstd,
+    float *aux;                     /* dropout mask, softmax probs, bn mean/invstd/mean remainder,
                                        maxpool window position of the max */
     int dy_written;                 /* backward: has dy been written?    */
     int n_cons;                     /* nodes reading this one            */
     int fused;                      /* bn: activation op fused into it; act: 1 */
+    float bn_eps, bn_mom;           /* bn: 0 = default (1e-5, 0.1)       */
 } dp__node;
 
 struct dp_graph {
@@ -5164,7 +5165,7 @@ static int dp__ensure(dp_graph *g, int n)
         if (!nd->y || !nd->dy) return dp__fail(g, DP_ERR_NOMEM, "out of memory for activations of '%s' at batch %d", nd->name, n);
         if (nd->op == DP_OP_DROPOUT) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
         if (nd->op == DP_OP_SOFTMAX_CE) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 2 * nd->c);
+        if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 3 * nd->c);
         if (nd->op == DP_OP_MAXPOOL) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
         if ((nd->op == DP_OP_DROPOUT || nd->op == DP_OP_SOFTMAX_CE || nd->op == DP_OP_BN) && !nd->aux)
             return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
@@ -5175,7 +5176,6 @@ static int dp__ensure(dp_graph *g, int n)
             size_t need = DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
             ws = DP__MAX(ws, need);
         }
-        if (nd->op == DP_OP_BN) ws = DP__MAX(ws, (size_t)6 * nd->c + 64);  /* 2 double + 2 float sums */
         maxp = DP__MAX(maxp, nd->w_n + nd->b_n);
     }
     g->ws_part = ws;
@@ -5501,152 +5501,177 @@ static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
     dp__reduce_partials(g, T, np, g->grads + nd->w_off);
 }
 
-/* --- batch norm over N*H*W rows per channel --- */
-/* Per-channel sums over rows [r0, r1) into s[0..C) and s[C..2C):
-   sum u and sum u * (v - m), where u is masked to 0 where the fused
-   activation's output ya is outside (0, hi) (ya NULL: no mask; m NULL: 0).
-   Forward: u = v = x gives sum x and sum x^2; backward: u = dy, v = x,
-   m = mean. Float sums over chunks of 64 rows (vectorised), folded into
-   double. Scratch: 2C doubles then 2C floats at s. */
-static void dp__bn_sums(const float *u, const float *ya, float hi, const float *v, const float *m,
-                        long r0, long r1, int C, double *s)
+/* --- batch norm over R = N*H*W rows per channel ---
+   Accurate for any ratio of a channel's mean to its spread, and the same
+   bits with any number of threads:
+   - Statistics in two passes ("corrected two-pass"): m1 = mean of x, then
+     over d = x - m1 (exact while x is within a factor of 2 of m1) sum d and
+     sum d^2: mean = m1 + sum d / R, var = sum d^2 / R - (sum d / R)^2, where
+     the correction (sum d / R)^2 is tiny. E[x^2] - mean^2 would lose
+     log10(mean^2/var) digits to cancellation.
+   - The mean is kept as a float mf plus the float remainder del = mean - mf,
+     and everything downstream works on x - mf: y = (x - mf) a + (beta - del
+     a) with a = gamma / sd, never x a + (beta - mean a).
+   - Backward, centred, as in the textbooks: with u = dy (zero where a
+     fused activation's output is outside (0, hi)) and xhat = (x - mf - del)
+     / sd: dbeta = sum u, dgamma = sum u xhat,
+     dx = a (u - mean(u) - xhat mean(u xhat)).
+   - Every sum: float sums over chunks of 64 rows (they vectorise) folded
+     into double per block of rows. The blocks depend on R only (not on the
+     thread count) and are folded in order, so a serial and an OpenMP run
+     give the same bits. */
+#define DP__BN_MAXBLK 64
+static int dp__bn_nblk(long R) { return (int)DP__MIN((long)DP__BN_MAXBLK, (R + 255) / 256); }
+static double dp__bn_eps(const dp__node *nd) { return nd->bn_eps > 0.0f ? (double)nd->bn_eps : 1e-5; }
+static float dp__bn_mom(const dp__node *nd) { return nd->bn_mom > 0.0f ? nd->bn_mom : 0.1f; }
+
+/* Sums over rows [r0, r1) into s[0..C) and s[C..2C) (double); f: 2C floats.
+   kind 0: sum x.   kind 1: d = x - m: sum d, sum d^2.
+   kind 2: u = dy masked by ya (NULL: no mask), d = (x - m) - m2: sum u, sum u d. */
+static void dp__bn_block(int kind, const float *x, const float *dy, const float *ya, float hi,
+                         const float *m, const float *m2, long r0, long r1, int C, double *s, float *f)
 {
-    double *q = s + C;
-    float *fs = (float *)(q + C), *fq = fs + C;
+    float *fs = f, *fq = f + C;
     long r, k;
     int c;
-    for (c = 0; c < C; c++) s[c] = q[c] = 0.0;
+    for (c = 0; c < 2 * C; c++) s[c] = 0.0;
     for (r = r0; r < r1; r += 64) {
         long re = DP__MIN(r + 64, r1);
         for (c = 0; c < C; c++) fs[c] = fq[c] = 0.0f;
         for (k = r; k < re; k++) {
-            const float *up = u + k * C, *vp = v + k * C;
-            if (ya) {
-                const float *yp = ya + k * C;
+            const float *xp = x + k * C;
+            if (kind == 0) {
+                for (c = 0; c < C; c++) fs[c] += xp[c];
+            } else if (kind == 1) {
+                for (c = 0; c < C; c++) { float d = xp[c] - m[c]; fs[c] += d; fq[c] += d * d; }
+            } else if (ya) {
+                const float *up = dy + k * C, *yp = ya + k * C;
                 for (c = 0; c < C; c++) {
-                    float d = ((yp[c] > 0.0f) & (yp[c] < hi)) ? up[c] : 0.0f;
-                    fs[c] += d; fq[c] += d * (vp[c] - m[c]);
+                    float u = ((yp[c] > 0.0f) & (yp[c] < hi)) ? up[c] : 0.0f;
+                    fs[c] += u; fq[c] += u * ((xp[c] - m[c]) - m2[c]);
                 }
-            } else if (m) {
-                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * (vp[c] - m[c]); }
             } else {
-                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * vp[c]; }
+                const float *up = dy + k * C;
+                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * ((xp[c] - m[c]) - m2[c]); }
             }
         }
-        for (c = 0; c < C; c++) { s[c] += fs[c]; q[c] += fq[c]; }
+        for (c = 0; c < C; c++) { s[c] += fs[c]; s[C + c] += fq[c]; }
     }
+}
+
+/* The sums of dp__bn_block over all R rows into out[2C], block by block in
+   a fixed order. */
+static int dp__bn_reduce(int kind, const float *x, const float *dy, const float *ya, float hi,
+                         const float *m, const float *m2, long R, int C, double *out)
+{
+    int NB = dp__bn_nblk(R), b, c;
+    double *blk = (double *)DP_MALLOC(sizeof(double) * 3 * (size_t)C * (size_t)DP__MAX(NB, 1));
+    if (!blk) return DP_ERR_NOMEM;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(NB)))
+    for (b = 0; b < NB; b++) {
+        double *s = blk + (size_t)b * 3 * C;
+        dp__bn_block(kind, x, dy, ya, hi, m, m2, R * b / NB, R * (b + 1) / NB, C, s, (float *)(void *)(s + 2 * C));
+    }
+    for (c = 0; c < 2 * C; c++) out[c] = 0.0;
+    for (b = 0; b < NB; b++) for (c = 0; c < 2 * C; c++) out[c] += blk[(size_t)b * 3 * C + c];
+    DP_FREE(blk);
+    return DP_OK;
 }
 
 static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
 {
     const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off, *bet = g->params + nd->b_off;
-    float *rm = g->state + nd->s_off, *rv = rm + nd->c, *mean = nd->aux, *inv = nd->aux + nd->c;
-    int C = nd->c, T, c;
-    long R = (long)N * nd->h * nd->w;
-    T = dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20));
+    float *rm = g->state + nd->s_off, *rv = rm + nd->c;
+    float *mf = nd->aux, *inv = nd->aux + nd->c, *del = nd->aux + 2 * nd->c;   /* [C] each */
+    int C = nd->c, c;
+    long R = (long)N * nd->h * nd->w, r;
+    const double eps = dp__bn_eps(nd);
+    const float mom = dp__bn_mom(nd);
+    double *S = (double *)DP_MALLOC(sizeof(double) * 2 * (size_t)C + sizeof(float) * 2 * (size_t)C);
+    float *ab, *out = nd->fused ? (nd + 1)->y : nd->y, hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
+    if (!S) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
+    ab = (float *)(void *)(S + 2 * C);
     if (train) {
-        DP__OMP(omp parallel num_threads(T))
-        {
-            int t = dp__tid();
-            dp__bn_sums(x, NULL, 0.0f, x, NULL, R * t / T, R * (t + 1) / T, C, (double *)(void *)dp__ws(g, t));
-        }
+        if (dp__bn_reduce(0, x, NULL, NULL, 0.0f, NULL, NULL, R, C, S) != DP_OK) goto nomem;
+        for (c = 0; c < C; c++) { mf[c] = (float)(S[c] / (double)R); del[c] = 0.0f; }
+        if (dp__bn_reduce(1, x, NULL, NULL, 0.0f, mf, NULL, R, C, S) != DP_OK) goto nomem;
         for (c = 0; c < C; c++) {
-            double s = 0.0, q = 0.0, m, v;
-            int t;
-            for (t = 0; t < T; t++) {
-                const double *p = (const double *)(void *)dp__ws(g, t);
-                s += p[c]; q += p[C + c];
-            }
-            m = s / (double)R;
-            v = q / (double)R - m * m;
+            double md = S[c] / (double)R, v = S[C + c] / (double)R - md * md, m = (double)mf[c] + md;
             if (v < 0.0) v = 0.0;
-            mean[c] = (float)m;
-            inv[c] = (float)(1.0 / sqrt(v + 1e-5));
-            rm[c] = 0.9f * rm[c] + 0.1f * (float)m;
-            rv[c] = 0.9f * rv[c] + 0.1f * (float)(R > 1 ? v * (double)R / (double)(R - 1) : v);
+            mf[c] = (float)m;
+            del[c] = (float)(m - (double)mf[c]);
+            inv[c] = (float)(1.0 / sqrt(v + eps));
+            rm[c] = (1.0f - mom) * rm[c] + mom * mf[c];
+            rv[c] = (1.0f - mom) * rv[c] + mom * (float)(R > 1 ? v * (double)R / (double)(R - 1) : v);
         }
     } else {
-        for (c = 0; c < C; c++) { mean[c] = rm[c]; inv[c] = 1.0f / sqrtf(rv[c] + 1e-5f); }
+        for (c = 0; c < C; c++) { mf[c] = rm[c]; del[c] = 0.0f; inv[c] = 1.0f / sqrtf(rv[c] + (float)eps); }
     }
-    {
-        long r;
-        float *ab = (float *)DP_MALLOC(sizeof(float) * 2 * (size_t)C);
-        if (!ab) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
-        float *out = nd->fused ? (nd + 1)->y : nd->y, hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
-        for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - mean[c] * ab[c]; }
-        DP__OMP(omp parallel for schedule(static) num_threads(T))
-        for (r = 0; r < R; r++) {
-            const float *xp = x + r * C;
-            float *yp = out + r * C;
-            int cc;
-            if (!nd->fused) for (cc = 0; cc < C; cc++) yp[cc] = xp[cc] * ab[cc] + ab[C + cc];
-            else for (cc = 0; cc < C; cc++) {
-                float v = xp[cc] * ab[cc] + ab[C + cc];
-                v = v > 0.0f ? v : 0.0f;
-                yp[cc] = v < hi ? v : hi;
-            }
+    for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - del[c] * ab[c]; }
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+    for (r = 0; r < R; r++) {
+        const float *xp = x + r * C;
+        float *yp = out + r * C;
+        int cc;
+        if (!nd->fused) for (cc = 0; cc < C; cc++) yp[cc] = (xp[cc] - mf[cc]) * ab[cc] + ab[C + cc];
+        else for (cc = 0; cc < C; cc++) {
+            float v = (xp[cc] - mf[cc]) * ab[cc] + ab[C + cc];
+            v = v > 0.0f ? v : 0.0f;
+            yp[cc] = v < hi ? v : hi;
         }
-        DP_FREE(ab);
     }
+    DP_FREE(S);
+    return;
+nomem:
+    DP_FREE(S);
+    dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm");
 }
 
 static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
 {
     const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off;
     const float *dy = nd->fused ? (nd + 1)->dy : nd->dy, *ya = nd->fused ? (nd + 1)->y : NULL;
-    const float *mean = nd->aux, *inv = nd->aux + nd->c;
+    const float *mf = nd->aux, *inv = nd->aux + nd->c, *del = nd->aux + 2 * nd->c;
     const float hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
-    float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off;
-    int C = nd->c, T, c, acc = 0;
-    long R = (long)N * nd->h * nd->w;
+    float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off, *k;
+    int C = nd->c, c, acc = 0;
+    long R = (long)N * nd->h * nd->w, r;
     float *dx = dp__dx(g, nd->in[0], &acc);
-    T = dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20));
-    DP__OMP(omp parallel num_threads(T))
-    {
-        int t = dp__tid();
-        dp__bn_sums(dy, ya, hi, x, mean, R * t / T, R * (t + 1) / T, C, (double *)(void *)dp__ws(g, t));
+    double *S = (double *)DP_MALLOC(sizeof(double) * 2 * (size_t)C + sizeof(float) * 3 * (size_t)C);
+    if (!S || dp__bn_reduce(2, x, dy, ya, hi, mf, del, R, C, S) != DP_OK) {
+        DP_FREE(S);
+        dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm backward");
+        return;
     }
-    {
-        /* per channel: dbeta = sum dy, dgamma = inv * sum dy (x - mean);
-           train: dx = a dy - a inv^2 dgamma/(R inv) (x - mean) - a dbeta / R
-           with a = gamma * inv; eval: dx = a dy. Written as dx = k1 dy + k2 x + k3. */
-        float *coef = (float *)DP_MALLOC(sizeof(float) * 3 * (size_t)C);
-        long r;
-        if (!coef) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm backward"); return; }
-        for (c = 0; c < C; c++) {
-            double sb = 0.0, sg = 0.0, a = (double)gam[c] * inv[c];
-            int t;
-            for (t = 0; t < T; t++) {
-                const double *p = (const double *)(void *)dp__ws(g, t);
-                sb += p[c]; sg += p[C + c];
-            }
-            gb[c] += (float)sb;
-            gg[c] += (float)(sg * inv[c]);
-            if (train) {
-                double k2 = -a * inv[c] * inv[c] * sg / (double)R;
-                coef[c] = (float)a;
-                coef[C + c] = (float)k2;
-                coef[2 * C + c] = (float)(-k2 * mean[c] - a * sb / (double)R);
-            } else {
-                coef[c] = (float)a; coef[C + c] = 0.0f; coef[2 * C + c] = 0.0f;
-            }
-        }
-        if (dx) {
-            DP__OMP(omp parallel for schedule(static) num_threads(T))
-            for (r = 0; r < R; r++) {
-                const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
-                float *dxp = dx + r * C;
-                int cc;
-                if (yp) for (cc = 0; cc < C; cc++) {
-                    float d = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
-                    dxp[cc] = (acc ? dxp[cc] : 0.0f) + coef[cc] * d + coef[C + cc] * xp[cc] + coef[2 * C + cc];
-                }
-                else if (acc) for (cc = 0; cc < C; cc++) dxp[cc] += coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
-                else     for (cc = 0; cc < C; cc++) dxp[cc] = coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
-            }
-        }
-        DP_FREE(coef);
+    /* k = a = gamma/sd, mean(u), mean(u xhat); eval mode: dx = a u */
+    k = (float *)(void *)(S + 2 * C);
+    for (c = 0; c < C; c++) {
+        gb[c] += (float)S[c];
+        gg[c] += (float)(S[C + c] * inv[c]);
+        k[c] = gam[c] * inv[c];
+        k[C + c] = train ? (float)(S[c] / (double)R) : 0.0f;
+        k[2 * C + c] = train ? (float)(S[C + c] * inv[c] / (double)R) : 0.0f;
     }
+    if (dx) {
+        const float *mu = k + C, *mux = k + 2 * C;
+        DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+        for (r = 0; r < R; r++) {
+            const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
+            float *dxp = dx + r * C;
+            int cc;
+            if (yp) for (cc = 0; cc < C; cc++) {
+                float u = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
+                float xh = ((xp[cc] - mf[cc]) - del[cc]) * inv[cc];
+                float v = k[cc] * ((u - mu[cc]) - xh * mux[cc]);
+                dxp[cc] = acc ? dxp[cc] + v : v;
+            }
+            else if (acc) for (cc = 0; cc < C; cc++)
+                dxp[cc] += k[cc] * ((dp[cc] - mu[cc]) - ((xp[cc] - mf[cc]) - del[cc]) * inv[cc] * mux[cc]);
+            else for (cc = 0; cc < C; cc++)
+                dxp[cc] = k[cc] * ((dp[cc] - mu[cc]) - ((xp[cc] - mf[cc]) - del[cc]) * inv[cc] * mux[cc]);
+        }
+    }
+    DP_FREE(S);
 }
 
 /* --- element-wise activations --- */
