@@ -46,6 +46,7 @@
                     >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
                     >>sched-impl >>resources >>prune >>fit-impl >>backbones
                     >>export
+                    >>bnnum (batch-norm eps/momentum, input gradient, decay rule)
      >>licence
 
    ======================================================================
@@ -629,6 +630,14 @@ int dp_input(dp_graph *g, const char *name, int h, int w, int c);
 int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
               const dp_conv_opts *o);
 int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1 */
+/* A batch norm's eps (added to the variance) and momentum (running = (1 -
+   momentum) running + momentum batch; PyTorch's convention), per layer;
+   0 means the default (1e-5, 0.1). eps must be finite and > 0, momentum
+   in (0, 1]; otherwise DP_ERR_ARG (sticky, like a builder's error). Export
+   folds the layer with its own eps; a checkpoint only loads into a graph
+   whose layers have the same values (they are part of its structure). */
+int dp_bn_set_params(dp_graph *g, int bn_node, float eps, float momentum);
+int dp_bn_get_params(const dp_graph *g, int bn_node, float *eps, float *momentum);
 int dp_relu(dp_graph *g, const char *name, int x);
 int dp_relu6(dp_graph *g, const char *name, int x);
 int dp_sigmoid(dp_graph *g, const char *name, int x);
@@ -670,6 +679,15 @@ int   dp_graph_backward(dp_graph *g);
    per tensor) and the input. Returns the worst relative error. */
 double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
                            int mode, int max_checks, double eps);
+/* The gradient of the loss with respect to the graph's input (saliency
+   maps, adversarial or robustness checks). After dp_graph_set_input_grad(g,
+   1) every backward pass also computes it; dp_graph_input_grad returns it,
+   [n*h*w*c] NHWC for the n samples of the last forward pass (zeros when
+   nothing reaches the input). Valid from a dp_graph_backward (or
+   dp_train_step) until the next forward pass; NULL outside that, or when
+   off. Costs one extra backward kernel for the first layer. */
+int          dp_graph_set_input_grad(dp_graph *g, int on);
+const float *dp_graph_input_grad(const dp_graph *g);
 
 /* ---- channel masks (the pruner's mechanism; public for custom pruners) ----
    A mask multiplies output channel c of a node by m[c] in every forward
@@ -4567,6 +4585,7 @@ typedef struct dp__node {
     int n_cons;                     /* nodes reading this one            */
     int fused;                      /* bn: activation op fused into it; act: 1 */
     float bn_eps, bn_mom;           /* bn: 0 = default (1e-5, 0.1)       */
+    int grad_seen;                  /* last backward ran this node's kernel */
 } dp__node;
 
 struct dp_graph {
@@ -4609,6 +4628,8 @@ struct dp_graph {
     size_t *mpre_cap;
     double **mgrad;                 /* [mask_n] accumulated dL/dmask      */
     int mask_grad, mask_pre_ok;     /* dp_graph_mask_grad; pre copies valid */
+    int bwd_done;                   /* a backward pass has run            */
+    int want_in_grad, in_grad_ok;   /* dp_graph_set_input_grad; dy of input valid */
 };
 
 static const char *const dp__op_names[DP_OP_COUNT] = {
@@ -5209,7 +5230,7 @@ static size_t dp__numel(const dp__node *nd, int n) { return (size_t)n * nd->h * 
 static float *dp__dx(dp_graph *g, int u, int *acc)
 {
     dp__node *x = &g->nodes[u];
-    if (x->op == DP_OP_INPUT && !g->input_grad) return NULL;
+    if (x->op == DP_OP_INPUT && !g->input_grad && !g->want_in_grad) return NULL;
     *acc = x->dy_written;
     x->dy_written = 1;
     return x->dy;
@@ -6222,6 +6243,7 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
     if (train && !g->freeze_dropout) g->fwd_count++;
     if (g->prof) g->prof_calls[0]++;
     g->mask_pre_ok = g->mask_grad;
+    g->in_grad_ok = 0;
     dp__plan_fusion(g);
     if (g->qat) dp__qat_weights(g);
     for (i = 0; i < g->n_nodes; i++) {
@@ -6277,6 +6299,8 @@ static int dp__backward_from(dp_graph *g, int last)
 {
     int i, N = g->batch, train = g->train_mode_last;
     memset(g->grads, 0, sizeof(float) * g->n_params);
+    for (i = 0; i < g->n_nodes; i++) g->nodes[i].grad_seen = 0;
+    g->bwd_done = 1;
     if (g->qat && g->params_q) dp__qat_swap(g);    /* straight-through: grads of the quantised weights */
     if (g->prof) g->prof_calls[1]++;
     for (i = last; i >= 0; i--) {
@@ -6308,9 +6332,14 @@ static int dp__backward_from(dp_graph *g, int last)
         case DP_OP_SOFTMAX_CE: dp__softmax_bwd(g, nd, N); break;
         default: break;
         }
+        nd->grad_seen = 1;
         if (g->prof) g->prof[g->n_nodes + i] += dp_time() - t0;
     }
     if (g->qat && g->params_q) dp__qat_swap(g);
+    if (g->want_in_grad && g->status == DP_OK) {
+        if (!g->nodes[0].dy_written) memset(g->nodes[0].dy, 0, sizeof(float) * dp__numel(&g->nodes[0], N));
+        g->in_grad_ok = 1;
+    }
     return g->status;
 }
 
@@ -6407,6 +6436,42 @@ done:
     return worst;
 }
 
+/* ---- >>bnnum  batch-norm parameters, the input gradient ---- */
+int dp_bn_set_params(dp_graph *g, int id, float eps, float momentum)
+{
+    if (!g) return DP_ERR_ARG;
+    if (g->status) return g->status;
+    if (id < 0 || id >= g->n_nodes || g->nodes[id].op != DP_OP_BN)
+        return dp__fail(g, DP_ERR_ARG, "dp_bn_set_params: node %d is not a batch norm", id);
+    if (!(eps >= 0.0f && eps <= 3.4e38f) || !(momentum >= 0.0f && momentum <= 1.0f))
+        return dp__fail(g, DP_ERR_ARG, "dp_bn_set_params: '%s': eps must be finite and > 0, momentum in (0, 1] (0: default); got %g, %g",
+                        g->nodes[id].name, (double)eps, (double)momentum);
+    g->nodes[id].bn_eps = eps;
+    g->nodes[id].bn_mom = momentum;
+    return DP_OK;
+}
+
+int dp_bn_get_params(const dp_graph *g, int id, float *eps, float *momentum)
+{
+    if (!g || id < 0 || id >= g->n_nodes || g->nodes[id].op != DP_OP_BN) return DP_ERR_ARG;
+    if (eps) *eps = (float)dp__bn_eps(&g->nodes[id]);
+    if (momentum) *momentum = dp__bn_mom(&g->nodes[id]);
+    return DP_OK;
+}
+
+int dp_graph_set_input_grad(dp_graph *g, int on)
+{
+    if (!g) return DP_ERR_ARG;
+    g->want_in_grad = on != 0;
+    g->in_grad_ok = 0;
+    return DP_OK;
+}
+
+const float *dp_graph_input_grad(const dp_graph *g)
+{
+    return g && g->want_in_grad && g->in_grad_ok && g->n_nodes ? g->nodes[0].dy : NULL;
+}
+
 /* ---------------------------------------------------------------------- */
 /* >>optim                                                                */
 /* ---------------------------------------------------------------------- */
@@ -6441,6 +6506,20 @@ dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
     return o;
 }
 
+/* >>bnnum  Weight decay only on kernels the last backward pass reached: a
+   conv/FC whose output sends no gradient to the loss (an unused branch, a
+   head not on the loss's path) gets neither gradient nor decay. Before any
+   backward pass (gradients written by hand) every kernel decays. */
+static void dp__optim_decay_mask(dp_optim *o, const dp_graph *g)
+{
+    int i;
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        if ((nd->op == DP_OP_CONV || nd->op == DP_OP_FC) && nd->w_off + nd->w_n <= o->n)
+            memset(o->decay + nd->w_off, !g->bwd_done || nd->grad_seen, nd->w_n);
+    }
+}
+
 void dp_optim_free(dp_optim *o)
 {
     if (!o) return;
@@ -6453,6 +6532,7 @@ int dp_optim_step(dp_optim *o, dp_graph *g, float lr)
     float *p, *gr, wd, mu;
     if (!o || !g || !g->grads || o->n != g->n_params) return DP_ERR_ARG;
     n = (long)o->n; p = g->params; gr = g->grads; wd = o->cfg.weight_decay; mu = o->cfg.momentum;
+    dp__optim_decay_mask(o, g);
     if (o->cfg.kind == DP_ADAM) {
         float b1 = o->cfg.beta1, b2 = o->cfg.beta2, eps = o->cfg.eps, c1, c2;
         o->t++;
@@ -6580,6 +6660,12 @@ static uint64_t dp__graph_hash(const dp_graph *g)
         v[8] = (uint64_t)nd->groups; v[9] = (uint64_t)(nd->kh * 131 + nd->kw);
         for (j = 0; j < 10; j++) { h ^= v[j]; h *= 1099511628211ull; }
         for (j = 0; j < nd->n_in; j++) { h ^= (uint64_t)nd->in[j]; h *= 1099511628211ull; }
+        if (nd->op == DP_OP_BN && (nd->bn_eps > 0.0f || nd->bn_mom > 0.0f)) {   /* non-default only */
+            uint32_t e, m;
+            float fe = (float)dp__bn_eps(nd), fm = dp__bn_mom(nd);
+            memcpy(&e, &fe, 4); memcpy(&m, &fm, 4);
+            h ^= ((uint64_t)e << 32) | m; h *= 1099511628211ull;
+        }
     }
     return h;
 }
@@ -9790,6 +9876,7 @@ static dp_graph *dp__graph_compact(dp_graph *g, int **kept, const int *nk, size_
         n2->kh = nd->kh; n2->kw = nd->kw; n2->sh = nd->sh; n2->sw = nd->sw; n2->dh = nd->dh; n2->dw = nd->dw;
         n2->pt = nd->pt; n2->pl = nd->pl; n2->pb = nd->pb; n2->pr = nd->pr;
         n2->groups = nd->groups; n2->has_bias = nd->has_bias; n2->p = nd->p;
+        n2->bn_eps = nd->bn_eps; n2->bn_mom = nd->bn_mom;
         if (nd->op == DP_OP_CONV && dp__is_dw(g, nd)) { n2->groups = nk[x]; wn = (size_t)kk * nk[i]; }
         else if (nd->op == DP_OP_CONV) wn = (size_t)nk[i] * kk * (nk[x] / nd->groups);
         else if (nd->op == DP_OP_BN) wn = (size_t)nk[i];
@@ -11130,7 +11217,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
                 const float *gam = g->params + bnd->w_off, *bet = g->params + bnd->b_off;
                 const float *rm = g->state + bnd->s_off, *rv = rm + bnd->c;
                 for (j = 0; j < (size_t)C; j++) {
-                    float f = gam[j] / sqrtf(rv[j] + 1e-5f);
+                    float f = gam[j] / sqrtf(rv[j] + (float)dp__bn_eps(bnd));
                     size_t e;
                     if (dw) for (e = 0; e < per_c; e++) wf[e * C + j] *= f;
                     else for (e = 0; e < per_c; e++) wf[j * per_c + e] *= f;
