@@ -552,6 +552,223 @@ static void test_torch(void)
     remove(path);
 }
 
+/* ---- 4. eps and momentum per layer, weight decay, the input gradient ---- */
+static void test_bn_params(void)
+{
+    dp_graph *g = dp_graph_new(1);
+    dp_node_info f;
+    float e = 0.0f, m = 0.0f, x[2 * 3] = { 1.0f, -2.0f, 3.0f, 0.5f, 4.0f, -1.0f }, nanf_ = 0.0f;
+    int in = dp_input(g, "x", 1, 1, 3), b = dp_batchnorm(g, "bn", in), c;
+    CHECK(dp_bn_get_params(g, b, &e, &m) == DP_OK && e == 1e-5f && m == 0.1f, "defaults eps 1e-5, momentum 0.1: %g %g", (double)e, (double)m);
+    CHECK(dp_bn_get_params(g, in, &e, &m) == DP_ERR_ARG, "get on a non-bn node is refused");
+    CHECK(dp_bn_set_params(g, b, 0.25f, 0.5f) == DP_OK, "set eps 0.25 momentum 0.5");
+    CHECK(dp_bn_get_params(g, b, &e, &m) == DP_OK && e == 0.25f && m == 0.5f, "read back %g %g", (double)e, (double)m);
+    dp_graph_node(g, b, &f);
+    for (c = 0; c < 3; c++) { f.weight[c] = 1.0f + c; f.bias[c] = 0.5f * c; f.running_mean[c] = 0.1f * c; f.running_var[c] = 0.2f + c; }
+    /* eval: y = (x - rm) / sqrt(rv + eps) gamma + beta */
+    CHECK(dp_graph_forward(g, x, 2, DP_EVAL) == DP_OK, "eval forward: %s", dp_graph_error(g));
+    dp_graph_node(g, b, &f);
+    for (c = 0; c < 6; c++) {
+        int k = c % 3;
+        double want = (x[c] - 0.1 * k) / sqrt(0.2 + k + 0.25) * (1.0 + k) + 0.5 * k;
+        CHECK(fabs(f.out[c] - want) <= 1e-6 * (1.0 + fabs(want)), "eval output %d with eps 0.25: %.7g vs %.7g", c, (double)f.out[c], want);
+    }
+    /* train: running = (1 - 0.5) running + 0.5 batch (unbiased variance) */
+    CHECK(dp_graph_forward(g, x, 2, DP_TRAIN) == DP_OK, "train forward: %s", dp_graph_error(g));
+    for (c = 0; c < 3; c++) {
+        double mu = (x[c] + x[3 + c]) / 2.0, var = (x[c] - mu) * (x[c] - mu) * 2.0 / 1.0;
+        double yb = (x[c] - mu) / sqrt((x[c] - mu) * (x[c] - mu) + 0.25) * (1.0 + c) + 0.5 * c;
+        CHECK(fabs(f.running_mean[c] - (0.5 * 0.1 * c + 0.5 * mu)) <= 1e-6, "running mean %d: %g", c, (double)f.running_mean[c]);
+        CHECK(fabs(f.running_var[c] - (0.5 * (0.2 + c) + 0.5 * var)) <= 1e-5, "running var %d: %g", c, (double)f.running_var[c]);
+        CHECK(fabs(f.out[c] - yb) <= 1e-6 * (1.0 + fabs(yb)), "train output %d with eps 0.25: %g vs %g", c, (double)f.out[c], yb);
+    }
+    dp_graph_free(g);
+    /* bad values: refused with a message, sticky like a builder error */
+    {
+        static const float bad[4][2] = { { -1.0f, 0.1f }, { 1e-3f, 1.5f }, { 1e-3f, -0.1f }, { 0.0f, 0.0f } };
+        int i;
+        for (i = 0; i < 5; i++) {
+            dp_graph *h = dp_graph_new(1);
+            int hx = dp_input(h, "x", 1, 1, 2), hb = dp_batchnorm(h, "bn", hx), st;
+            float be = i < 4 ? bad[i][0] : 1e-3f, bm = i < 4 ? bad[i][1] : 0.0f;
+            if (i == 3) { nanf_ = be / be; be = nanf_; }   /* NaN eps */
+            st = i == 4 ? dp_bn_set_params(h, hx, be, bm) : dp_bn_set_params(h, hb, be, bm);
+            CHECK(st == DP_ERR_ARG && dp_graph_status(h) == DP_ERR_ARG && strstr(dp_graph_error(h), "dp_bn_set_params"),
+                  "bad case %d refused: %d '%s'", i, st, dp_graph_error(h));
+            dp_graph_free(h);
+        }
+    }
+}
+
+/* export folds each batch norm with its own eps: int8 probabilities follow
+   the float model, which with eps 1 and running variance 0.01 has logits
+   10 times smaller than with the default eps */
+static void test_bn_export_eps(void)
+{
+    dp_graph *g = dp_graph_new(2);
+    dp_rng rng;
+    dp_node_info f;
+    dp_model m;
+    dp_tensor_info ti;
+    float x[50 * 4], sc;
+    void *blob = NULL, *arena;
+    size_t len;
+    char err[256];
+    int in = dp_input(g, "x", 1, 1, 4), fc = dp_fc(g, "fc", in, 3), b = dp_batchnorm(g, "bn", fc), L = dp_softmax_ce(g, "loss", b);
+    int i, c, st;
+    double worst = 0.0;
+    CHECK(L >= 0 && dp_bn_set_params(g, b, 1.0f, 0.0f) == DP_OK, "build: %s", dp_graph_error(g));
+    dp_rng_seed(&rng, 9);
+    dp_graph_node(g, b, &f);
+    for (c = 0; c < 3; c++) { f.running_mean[c] = 0.0f; f.running_var[c] = 0.01f; }
+    for (i = 0; i < 50 * 4; i++) x[i] = dp_rng_normal(&rng);
+    st = dp_export(g, x, 50, &blob, &len, NULL, err, sizeof err);
+    CHECK(st == DP_OK, "export: %s", err);
+    if (st != DP_OK) { dp_graph_free(g); return; }
+    CHECK(dp_model_init(&m, blob, len) == DP_OK, "model init");
+    arena = malloc(dp_model_arena_size(&m));
+    dp_graph_forward(g, x, 50, DP_EVAL);
+    dp_graph_node(g, L, &f);
+    for (i = 0; i < 50; i++) {
+        const int8_t *o;
+        dp_model_set_input_f32(&m, arena, x + 4 * i);
+        dp_model_run(&m, arena, dp_model_arena_size(&m));
+        o = dp_model_output(&m, arena, &ti);
+        memcpy(&sc, &ti.scale_bits, 4);
+        for (c = 0; c < 3; c++) {
+            double d = fabs(sc * (o[c] - ti.zero_point) - f.out[i * 3 + c]);
+            if (d > worst) worst = d;
+        }
+    }
+    printf("export with bn eps 1: int8 vs float probabilities, max diff %.3f\n", worst);
+    CHECK(worst <= 0.03, "int8 probabilities off the float ones by %.3f: eps not folded?", worst);
+    free(arena);
+    DP_FREE(blob);
+    dp_graph_free(g);
+}
+
+/* a checkpoint carries non-default eps/momentum in its structure hash */
+static void test_bn_ckpt(void)
+{
+    const char *path = "/tmp/dp_test_bn_ckpt.bin";
+    dp_graph *g[3];
+    char err[256];
+    int i, st;
+    for (i = 0; i < 3; i++) {
+        int x;
+        g[i] = dp_graph_new(1);
+        x = dp_input(g[i], "x", 2, 2, 3);
+        x = dp_batchnorm(g[i], "bn", x);
+        if (i != 1) dp_bn_set_params(g[i], x, 1e-3f, 0.01f);
+        dp_softmax_ce(g[i], "loss", dp_fc(g[i], "fc", x, 2));
+    }
+    CHECK(dp_checkpoint_save(path, g[0], NULL, 7) == DP_OK, "save: %s", dp_graph_error(g[0]));
+    st = dp_checkpoint_load(path, g[1], NULL, NULL, err, sizeof err);
+    CHECK(st != DP_OK, "a checkpoint with bn eps 1e-3 does not load into a graph with the default eps");
+    st = dp_checkpoint_load(path, g[2], NULL, NULL, err, sizeof err);
+    CHECK(st == DP_OK, "loads into a graph with the same eps/momentum: %s", err);
+    remove(path);
+    for (i = 0; i < 3; i++) dp_graph_free(g[i]);
+}
+
+/* weight decay only on kernels that got a gradient: x -> fc "used" -> loss,
+   and x -> fc "unused" (nothing reads it). */
+static void test_decay_rule(void)
+{
+    dp_graph *g;
+    dp_optim_cfg oc;
+    dp_optim *o;
+    dp_node_info fu, fn;
+    float x[2 * 3] = { 0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.5f }, *wu0, *wn0, *bu0;
+    int y[2] = { 0, 1 }, in, un, us, L, j, ok_u = 1, ok_n = 1, ok_b = 1, k, kind;
+    for (kind = 0; kind < 2; kind++) {
+        g = dp_graph_new(4);
+        in = dp_input(g, "x", 1, 1, 3);
+        un = dp_fc(g, "unused", in, 2);
+        us = dp_fc(g, "used", in, 2);
+        L = dp_softmax_ce(g, "loss", us);
+        CHECK(L >= 0 && un >= 0, "build: %s", dp_graph_error(g));
+        memset(&oc, 0, sizeof oc);
+        oc.kind = kind ? DP_ADAM : DP_SGD; oc.weight_decay = 0.5f;
+        o = dp_optim_new(g, &oc);
+        dp_graph_node(g, us, &fu); dp_graph_node(g, un, &fn);
+        wu0 = (float *)malloc(sizeof(float) * fu.n_weight); wn0 = (float *)malloc(sizeof(float) * fn.n_weight);
+        bu0 = (float *)malloc(sizeof(float) * fu.n_bias);
+        memcpy(wu0, fu.weight, sizeof(float) * fu.n_weight); memcpy(wn0, fn.weight, sizeof(float) * fn.n_weight);
+        memcpy(bu0, fu.bias, sizeof(float) * fu.n_bias);
+        CHECK(dp_train_step(g, o, x, y, 2, 0.1f, NULL, NULL) == DP_OK, "step: %s", dp_graph_error(g));
+        dp_graph_node(g, us, &fu); dp_graph_node(g, un, &fn);
+        for (j = 0; j < (int)fn.n_weight; j++) ok_n &= fn.weight[j] == wn0[j];
+        for (j = 0; j < (int)fu.n_weight; j++) {
+            /* SGD: w - lr (g + wd w); Adam's first step: w - lr sign(g + wd w) */
+            float d = fu.grad_weight[j] + 0.5f * wu0[j];
+            float want = kind ? wu0[j] - 0.1f * (d > 0.0f ? 1.0f : -1.0f) : wu0[j] - 0.1f * d;
+            ok_u &= fabsf(fu.weight[j] - want) <= 1e-6f;
+        }
+        for (k = 0; k < (int)fu.n_bias; k++) {   /* biases never decay */
+            float d = fu.grad_bias[k];
+            float want = kind ? bu0[k] - 0.1f * (d > 0.0f ? 1.0f : -1.0f) : bu0[k] - 0.1f * d;
+            ok_b &= fabsf(fu.bias[k] - want) <= 1e-6f;
+        }
+        CHECK(ok_n, "%s: the kernel of an unused branch stays as it was (no decay without a gradient)", kind ? "adam" : "sgd");
+        CHECK(ok_u, "%s: the used kernel: w - lr (g + wd w)", kind ? "adam" : "sgd");
+        CHECK(ok_b, "%s: biases: no decay", kind ? "adam" : "sgd");
+        free(wu0); free(wn0); free(bu0);
+        dp_optim_free(o);
+        dp_graph_free(g);
+    }
+}
+
+/* dp_graph_input_grad against central differences of the loss, through
+   conv -> bn+relu (fused) -> gap -> fc; validity rules */
+static void test_input_grad(void)
+{
+    dp_graph *g = dp_graph_new(6);
+    dp_rng rng;
+    float x[3 * 5 * 5 * 2], keep;
+    int y[3] = { 0, 2, 1 }, v, i, bad = 0;
+    const float *dx;
+    double worst = 0.0;
+    v = dp_input(g, "x", 5, 5, 2);
+    v = dp_conv_bn_act(g, "c", v, 4, 3, 1, 1, DP_ACT_RELU);
+    v = dp_fc(g, "fc", dp_global_avgpool(g, "gap", v), 3);
+    dp_softmax_ce(g, "loss", v);
+    dp_rng_seed(&rng, 5);
+    for (i = 0; i < 3 * 50; i++) x[i] = dp_rng_normal(&rng);
+    CHECK(dp_graph_input_grad(g) == NULL, "NULL while off");
+    dp_graph_set_input_grad(g, 1);
+    dp_graph_set_labels(g, y, 3);
+    dp_graph_forward(g, x, 3, DP_TRAIN);
+    CHECK(dp_graph_input_grad(g) == NULL, "NULL before a backward pass");
+    dp_graph_backward(g);
+    dx = dp_graph_input_grad(g);
+    CHECK(dx != NULL, "set after backward");
+    if (!dx) { dp_graph_free(g); return; }
+    {
+        float *an = (float *)malloc(sizeof x);
+        memcpy(an, dx, sizeof x);
+        for (i = 0; i < 3 * 50; i++) {
+            double lp, lm, num, e;
+            keep = x[i];
+            x[i] = keep + 1e-2f; dp_graph_forward(g, x, 3, DP_TRAIN); lp = dp_graph_loss(g);
+            x[i] = keep - 1e-2f; dp_graph_forward(g, x, 3, DP_TRAIN); lm = dp_graph_loss(g);
+            x[i] = keep;
+            num = (lp - lm) / 2e-2;
+            e = fabs(num - an[i]) / (fabs(num) > 1e-2 ? fabs(num) : 1e-2);
+            if (e > worst) worst = e;
+            bad += e > 3e-2;
+        }
+        free(an);
+    }
+    printf("input gradient vs central differences (fused bn+relu, train): worst rel err %.1e\n", worst);
+    CHECK(bad == 0, "%d input gradients off the finite differences by more than 3e-2 (worst %.2e)", bad, worst);
+    CHECK(dp_graph_input_grad(g) == NULL, "NULL again after a forward pass");
+    dp_graph_set_input_grad(g, 0);
+    dp_graph_backward(g);
+    CHECK(dp_graph_input_grad(g) == NULL, "NULL when switched off");
+    dp_graph_free(g);
+}
+
 int main(void)
 {
     static const double ratios[3] = { 1e2, 1e3, 1e4 };
@@ -569,5 +786,10 @@ int main(void)
     test_threads();
     test_random_nets();
     test_torch();
+    test_bn_params();
+    test_bn_export_eps();
+    test_bn_ckpt();
+    test_decay_rule();
+    test_input_grad();
     return TEST_DONE();
 }
