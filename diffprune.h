@@ -5536,7 +5536,13 @@ static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
    - Backward, centred, as in the textbooks: with u = dy (zero where a
      fused activation's output is outside (0, hi)) and xhat = (x - mf - del)
      / sd: dbeta = sum u, dgamma = sum u xhat,
-     dx = a (u - mean(u) - xhat mean(u xhat)).
+     dx = a (u - mean(u) - xhat mean(u xhat)), evaluated as
+     a u + k2 (x - mf) + k3 with k2 = -a mean(u xhat) / sd and k3 = -a
+     mean(u) - k2 del: every term is of the size of a u (x - mf is of the
+     size of the spread), so nothing cancels. The sums use x - mf too, and
+     del is taken out afterwards: sum u (x - mf - del) = sum u (x - mf) -
+     del sum u (del is at most half a float step of the mean). Few pointers
+     per loop, so that the compiler's alias checks let them vectorise.
    - Every sum: float sums over chunks of 64 rows (they vectorise) folded
      into double per block of rows. The blocks depend on R only (not on the
      thread count) and are folded in order, so a serial and an OpenMP run
@@ -5548,9 +5554,9 @@ static float dp__bn_mom(const dp__node *nd) { return nd->bn_mom > 0.0f ? nd->bn_
 
 /* Sums over rows [r0, r1) into s[0..C) and s[C..2C) (double); f: 2C floats.
    kind 0: sum x.   kind 1: d = x - m: sum d, sum d^2.
-   kind 2: u = dy masked by ya (NULL: no mask), d = (x - m) - m2: sum u, sum u d. */
+   kind 2: u = dy masked by ya (NULL: no mask), d = x - m: sum u, sum u d. */
 static void dp__bn_block(int kind, const float *x, const float *dy, const float *ya, float hi,
-                         const float *m, const float *m2, long r0, long r1, int C, double *s, float *f)
+                         const float *m, long r0, long r1, int C, double *s, float *f)
 {
     float *fs = f, *fq = f + C;
     long r, k;
@@ -5569,11 +5575,11 @@ static void dp__bn_block(int kind, const float *x, const float *dy, const float 
                 const float *up = dy + k * C, *yp = ya + k * C;
                 for (c = 0; c < C; c++) {
                     float u = ((yp[c] > 0.0f) & (yp[c] < hi)) ? up[c] : 0.0f;
-                    fs[c] += u; fq[c] += u * ((xp[c] - m[c]) - m2[c]);
+                    fs[c] += u; fq[c] += u * (xp[c] - m[c]);
                 }
             } else {
                 const float *up = dy + k * C;
-                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * ((xp[c] - m[c]) - m2[c]); }
+                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * (xp[c] - m[c]); }
             }
         }
         for (c = 0; c < C; c++) { s[c] += fs[c]; s[C + c] += fq[c]; }
@@ -5583,7 +5589,7 @@ static void dp__bn_block(int kind, const float *x, const float *dy, const float 
 /* The sums of dp__bn_block over all R rows into out[2C], block by block in
    a fixed order. */
 static int dp__bn_reduce(int kind, const float *x, const float *dy, const float *ya, float hi,
-                         const float *m, const float *m2, long R, int C, double *out)
+                         const float *m, long R, int C, double *out)
 {
     int NB = dp__bn_nblk(R), b, c;
     double *blk = (double *)DP_MALLOC(sizeof(double) * 3 * (size_t)C * (size_t)DP__MAX(NB, 1));
@@ -5591,7 +5597,7 @@ static int dp__bn_reduce(int kind, const float *x, const float *dy, const float 
     DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(NB)))
     for (b = 0; b < NB; b++) {
         double *s = blk + (size_t)b * 3 * C;
-        dp__bn_block(kind, x, dy, ya, hi, m, m2, R * b / NB, R * (b + 1) / NB, C, s, (float *)(void *)(s + 2 * C));
+        dp__bn_block(kind, x, dy, ya, hi, m, R * b / NB, R * (b + 1) / NB, C, s, (float *)(void *)(s + 2 * C));
     }
     for (c = 0; c < 2 * C; c++) out[c] = 0.0;
     for (b = 0; b < NB; b++) for (c = 0; c < 2 * C; c++) out[c] += blk[(size_t)b * 3 * C + c];
@@ -5613,9 +5619,9 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
     if (!S) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
     ab = (float *)(void *)(S + 2 * C);
     if (train) {
-        if (dp__bn_reduce(0, x, NULL, NULL, 0.0f, NULL, NULL, R, C, S) != DP_OK) goto nomem;
+        if (dp__bn_reduce(0, x, NULL, NULL, 0.0f, NULL, R, C, S) != DP_OK) goto nomem;
         for (c = 0; c < C; c++) { mf[c] = (float)(S[c] / (double)R); del[c] = 0.0f; }
-        if (dp__bn_reduce(1, x, NULL, NULL, 0.0f, mf, NULL, R, C, S) != DP_OK) goto nomem;
+        if (dp__bn_reduce(1, x, NULL, NULL, 0.0f, mf, R, C, S) != DP_OK) goto nomem;
         for (c = 0; c < C; c++) {
             double md = S[c] / (double)R, v = S[C + c] / (double)R - md * md, m = (double)mf[c] + md;
             if (v < 0.0) v = 0.0;
@@ -5659,22 +5665,25 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
     long R = (long)N * nd->h * nd->w, r;
     float *dx = dp__dx(g, nd->in[0], &acc);
     double *S = (double *)DP_MALLOC(sizeof(double) * 2 * (size_t)C + sizeof(float) * 3 * (size_t)C);
-    if (!S || dp__bn_reduce(2, x, dy, ya, hi, mf, del, R, C, S) != DP_OK) {
+    if (!S || dp__bn_reduce(2, x, dy, ya, hi, mf, R, C, S) != DP_OK) {
         DP_FREE(S);
         dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm backward");
         return;
     }
-    /* k = a = gamma/sd, mean(u), mean(u xhat); eval mode: dx = a u */
+    /* k[0..C) = a = gamma/sd, k[C..2C) = k2, k[2C..3C) = k3 (above); eval
+       mode: dx = a u */
     k = (float *)(void *)(S + 2 * C);
     for (c = 0; c < C; c++) {
+        double sg = S[C + c] - (double)del[c] * S[c], a = (double)gam[c] * inv[c];   /* sum u (x - mean) */
+        double k2 = train ? -a * inv[c] * sg * inv[c] / (double)R : 0.0;
         gb[c] += (float)S[c];
-        gg[c] += (float)(S[C + c] * inv[c]);
-        k[c] = gam[c] * inv[c];
-        k[C + c] = train ? (float)(S[c] / (double)R) : 0.0f;
-        k[2 * C + c] = train ? (float)(S[C + c] * inv[c] / (double)R) : 0.0f;
+        gg[c] += (float)(sg * inv[c]);
+        k[c] = (float)a;
+        k[C + c] = (float)k2;
+        k[2 * C + c] = train ? (float)(-a * S[c] / (double)R - k2 * del[c]) : 0.0f;
     }
     if (dx) {
-        const float *mu = k + C, *mux = k + 2 * C;
+        const float *k2 = k + C, *k3 = k + 2 * C;
         DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
         for (r = 0; r < R; r++) {
             const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
@@ -5682,14 +5691,11 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
             int cc;
             if (yp) for (cc = 0; cc < C; cc++) {
                 float u = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
-                float xh = ((xp[cc] - mf[cc]) - del[cc]) * inv[cc];
-                float v = k[cc] * ((u - mu[cc]) - xh * mux[cc]);
+                float v = k[cc] * u + k2[cc] * (xp[cc] - mf[cc]) + k3[cc];
                 dxp[cc] = acc ? dxp[cc] + v : v;
             }
-            else if (acc) for (cc = 0; cc < C; cc++)
-                dxp[cc] += k[cc] * ((dp[cc] - mu[cc]) - ((xp[cc] - mf[cc]) - del[cc]) * inv[cc] * mux[cc]);
-            else for (cc = 0; cc < C; cc++)
-                dxp[cc] = k[cc] * ((dp[cc] - mu[cc]) - ((xp[cc] - mf[cc]) - del[cc]) * inv[cc] * mux[cc]);
+            else if (acc) for (cc = 0; cc < C; cc++) dxp[cc] += k[cc] * dp[cc] + k2[cc] * (xp[cc] - mf[cc]) + k3[cc];
+            else for (cc = 0; cc < C; cc++) dxp[cc] = k[cc] * dp[cc] + k2[cc] * (xp[cc] - mf[cc]) + k3[cc];
         }
     }
     DP_FREE(S);
