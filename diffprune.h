@@ -81,6 +81,35 @@
      whole network can be built and checked once at the end.
    - The header never calls exit() or abort().
    - Public names start with dp_, private ones with dp__, macros with DP_.
+   - Framework conventions, for porting weights and comparing results:
+     * 'same' padding is TensorFlow's: the output has ceil(n / stride)
+       cells per dimension; the total padding max((out - 1) stride +
+       (k - 1) dilation + 1 - n, 0) is split with the odd cell at the
+       bottom/right.
+     * Average pooling over a window that overlaps the padding divides by
+       the cells inside the input (Keras/TensorFlow; PyTorch's AvgPool2d
+       counts the padding unless count_include_pad=False), in the float
+       training kernels and the int8 ones alike.
+     * Batch norm: y = (x - mean) / sqrt(var + eps) gamma + beta; training
+       normalises with the batch mean and biased variance over N*H*W and
+       updates running = (1 - momentum) running + momentum batch with the
+       unbiased batch variance. eps 1e-5 and momentum 0.1 as PyTorch (Keras
+       defaults differ: eps 1e-3, and its momentum 0.99 is 0.01 here); both
+       can be set per layer with dp_bn_set_params.
+     * SGD (momentum, Nesterov, no dampening) and Adam (bias-corrected) use
+       torch.optim's update formulas. Weight decay is coupled L2 (grad + wd
+       w, not AdamW's decoupled form), on conv/FC kernels only (not biases,
+       not batch-norm gamma/beta), and only on kernels the last backward
+       pass reached: the kernel of a branch that sends no gradient to the
+       loss is not decayed (momentum still moves it; PyTorch skips a
+       parameter whose .grad is None altogether).
+     * A depthwise conv with a channel multiplier (groups = cin, cout =
+       k cin, k > 1) is a grouped conv with the generic [cout][kh][kw][1]
+       weights, output channel o reading input channel o / k (PyTorch's
+       weight[o][0][ky][kx]); only k = 1 uses the depthwise [kh][kw][c].
+     * Fully connected layers flatten NHWC: input index (y W + x) C + c.
+       PyTorch flattens NCHW (c H W + y W + x), so the columns of a PyTorch
+       Linear weight that follows a conv must be permuted.
 */
 #ifndef DIFFPRUNE_H
 #define DIFFPRUNE_H
@@ -629,7 +658,7 @@ void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
 int dp_input(dp_graph *g, const char *name, int h, int w, int c);
 int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
               const dp_conv_opts *o);
-int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1 */
+int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1: dp_bn_set_params */
 /* A batch norm's eps (added to the variance) and momentum (running = (1 -
    momentum) running + momentum batch; PyTorch's convention), per layer;
    0 means the default (1e-5, 0.1). eps must be finite and > 0, momentum
@@ -708,7 +737,7 @@ typedef struct dp_optim_cfg {
     int kind;            /* dp_optim_kind */
     float momentum;      /* SGD: 0.9 is usual                     */
     int nesterov;        /* SGD                                    */
-    float weight_decay;  /* L2, on conv/fc kernels only            */
+    float weight_decay;  /* L2, on conv/fc kernels the last backward reached */
     float beta1, beta2, eps;  /* Adam; 0 -> 0.9, 0.999, 1e-8      */
 } dp_optim_cfg;
 typedef struct dp_optim dp_optim;
