@@ -5554,11 +5554,15 @@ static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
 /* --- batch norm over R = N*H*W rows per channel ---
    Accurate for any ratio of a channel's mean to its spread, and the same
    bits with any number of threads:
-   - Statistics in two passes ("corrected two-pass"): m1 = mean of x, then
+   - Statistics as the "corrected two-pass" algorithm: a centre m1, then
      over d = x - m1 (exact while x is within a factor of 2 of m1) sum d and
-     sum d^2: mean = m1 + sum d / R, var = sum d^2 / R - (sum d / R)^2, where
-     the correction (sum d / R)^2 is tiny. E[x^2] - mean^2 would lose
-     log10(mean^2/var) digits to cancellation.
+     sum d^2: mean = m1 + sum d / R, var = sum d^2 / R - (sum d / R)^2. This
+     loses about log10(1 + (mean - m1)^2 / var) digits; E[x^2] - mean^2
+     (m1 = 0) would lose log10(mean^2 / var). To save a pass over x, m1 is
+     the mean of up to 256 rows spread evenly over the batch, normally a
+     fraction of a standard deviation from the mean; if it is more than 2
+     off ((sum d / R)^2 > 4 var), the sums are taken again around the mean
+     just found, as the textbook second pass.
    - The mean is kept as a float mf plus the float remainder del = mean - mf,
      and everything downstream works on x - mf: y = (x - mf) a + (beta - del
      a) with a = gamma / sd, never x a + (beta - mean a).
@@ -5582,7 +5586,7 @@ static double dp__bn_eps(const dp__node *nd) { return nd->bn_eps > 0.0f ? (doubl
 static float dp__bn_mom(const dp__node *nd) { return nd->bn_mom > 0.0f ? nd->bn_mom : 0.1f; }
 
 /* Sums over rows [r0, r1) into s[0..C) and s[C..2C) (double); f: 2C floats.
-   kind 0: sum x.   kind 1: d = x - m: sum d, sum d^2.
+   kind 1: d = x - m: sum d, sum d^2.
    kind 2: u = dy masked by ya (NULL: no mask), d = x - m: sum u, sum u d. */
 static void dp__bn_block(int kind, const float *x, const float *dy, const float *ya, float hi,
                          const float *m, long r0, long r1, int C, double *s, float *f)
@@ -5596,9 +5600,7 @@ static void dp__bn_block(int kind, const float *x, const float *dy, const float 
         for (c = 0; c < C; c++) fs[c] = fq[c] = 0.0f;
         for (k = r; k < re; k++) {
             const float *xp = x + k * C;
-            if (kind == 0) {
-                for (c = 0; c < C; c++) fs[c] += xp[c];
-            } else if (kind == 1) {
+            if (kind == 1) {
                 for (c = 0; c < C; c++) { float d = xp[c] - m[c]; fs[c] += d; fq[c] += d * d; }
             } else if (ya) {
                 const float *up = dy + k * C, *yp = ya + k * C;
@@ -5648,9 +5650,22 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
     if (!S) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
     ab = (float *)(void *)(S + 2 * C);
     if (train) {
-        if (dp__bn_reduce(0, x, NULL, NULL, 0.0f, NULL, R, C, S) != DP_OK) goto nomem;
-        for (c = 0; c < C; c++) { mf[c] = (float)(S[c] / (double)R); del[c] = 0.0f; }
+        int again = 0, ns = (int)DP__MIN(R, 256L), i;
+        for (c = 0; c < C; c++) S[c] = 0.0;
+        for (i = 0; i < ns; i++) {   /* the centre: rows i R / ns */
+            const float *xp = x + (R * i / ns) * C;
+            for (c = 0; c < C; c++) S[c] += xp[c];
+        }
+        for (c = 0; c < C; c++) { mf[c] = (float)(S[c] / ns); del[c] = 0.0f; }
         if (dp__bn_reduce(1, x, NULL, NULL, 0.0f, mf, R, C, S) != DP_OK) goto nomem;
+        for (c = 0; c < C; c++) {
+            double md = S[c] / (double)R, v = S[C + c] / (double)R - md * md;
+            if (md * md > 4.0 * v) again = 1;
+        }
+        if (again) {
+            for (c = 0; c < C; c++) mf[c] = (float)((double)mf[c] + S[c] / (double)R);
+            if (dp__bn_reduce(1, x, NULL, NULL, 0.0f, mf, R, C, S) != DP_OK) goto nomem;
+        }
         for (c = 0; c < C; c++) {
             double md = S[c] / (double)R, v = S[C + c] / (double)R - md * md, m = (double)mf[c] + md;
             if (v < 0.0) v = 0.0;

@@ -181,7 +181,11 @@ static void ref_take(ref_net *r, dp_graph *g, int k)
 /* ---- 1. one batch norm at a given mean/spread ratio ----
    input(H,H,5) -> bn [-> relu] [-> global avgpool] -> softmax_ce, batch 16.
    With sink (then nothing is checked): the output, dx, dgamma, dbeta are
-   copied there, for the thread-count comparison. */
+   copied there, for the thread-count comparison. With g_skew, every 16th
+   row is 50 spreads off: the rows batch norm samples for its first centre
+   are then far from the mean and it takes its sums a second time. */
+static int g_skew;
+
 static void bn_case(double ratio, int H, int fused, float mom, double tol, int threads, float *sink)
 {
     enum { N = 16, C = 5 };
@@ -211,7 +215,7 @@ static void bn_case(double ratio, int H, int fused, float mom, double tol, int t
     for (i = 0; i < nx; i++) {
         int ch = (int)(i % C);
         double sd = 0.3 * (ch + 1), mean = (ch & 1 ? -1.0 : 1.0) * ratio * sd;
-        xv[i] = (float)(mean + sd * dp_rng_normal(&rng));
+        xv[i] = (float)(mean + sd * dp_rng_normal(&rng) + (g_skew && (i / C) % 16 == 0 ? 50.0 * sd : 0.0));
     }
     for (n = 0; n < N; n++) y[n] = (int)dp_rng_below(&rng, (uint32_t)K);
     dp_set_threads(threads);
@@ -293,8 +297,8 @@ static void bn_case(double ratio, int H, int fused, float mom, double tol, int t
         ref_free(&q);
     }
     if (!sink) {
-        printf("  mean/sd %-7g %2dx%-2d %-9s y %.1e  rm %.1e  rv %.1e  dgamma %.1e  dbeta %.1e  dx %.1e  loss %.1e\n",
-               ratio, H, H, fused ? "bn+relu" : "bn", e_y, e_rm, e_rv, e_gg, e_gb, e_dx, e_l);
+        printf("  mean/sd %-7g %2dx%-2d %-9s%s y %.1e  rm %.1e  rv %.1e  dgamma %.1e  dbeta %.1e  dx %.1e  loss %.1e\n",
+               ratio, H, H, fused ? "bn+relu" : "bn", g_skew ? " skewed" : "", e_y, e_rm, e_rv, e_gg, e_gb, e_dx, e_l);
         CHECK(e_y <= tol, "output rel err %.2e > %.0e at mean/sd %g", e_y, tol, ratio);
         CHECK(e_rm <= tol, "running mean rel err %.2e > %.0e at mean/sd %g", e_rm, tol, ratio);
         CHECK(e_rv <= tol, "running var rel err %.2e > %.0e at mean/sd %g", e_rv, tol, ratio);
@@ -783,6 +787,9 @@ int main(void)
                    running ones; 0 is the default 0.1. */
                 bn_case(ratios[i], H, f, i == 0 ? 0.0f : 1.0f, 1e-5, 0, NULL);
             }
+    g_skew = 1;
+    for (f = 0; f < 2; f++) bn_case(1e3, 16, f, 1.0f, 1e-5, 0, NULL);
+    g_skew = 0;
     test_threads();
     test_random_nets();
     test_torch();
