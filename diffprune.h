@@ -47,6 +47,7 @@
                     >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
                     >>sched-impl >>resources >>prune >>fit-impl >>backbones
                     >>export
+                    >>bnnum (batch-norm eps/momentum, input gradient, decay rule)
      >>licence
 
    ======================================================================
@@ -81,6 +82,35 @@
      whole network can be built and checked once at the end.
    - The header never calls exit() or abort().
    - Public names start with dp_, private ones with dp__, macros with DP_.
+   - Framework conventions, for porting weights and comparing results:
+     * 'same' padding is TensorFlow's: the output has ceil(n / stride)
+       cells per dimension; the total padding max((out - 1) stride +
+       (k - 1) dilation + 1 - n, 0) is split with the odd cell at the
+       bottom/right.
+     * Average pooling over a window that overlaps the padding divides by
+       the cells inside the input (Keras/TensorFlow; PyTorch's AvgPool2d
+       counts the padding unless count_include_pad=False), in the float
+       training kernels and the int8 ones alike.
+     * Batch norm: y = (x - mean) / sqrt(var + eps) gamma + beta; training
+       normalises with the batch mean and biased variance over N*H*W and
+       updates running = (1 - momentum) running + momentum batch with the
+       unbiased batch variance. eps 1e-5 and momentum 0.1 as PyTorch (Keras
+       defaults differ: eps 1e-3, and its momentum 0.99 is 0.01 here); both
+       can be set per layer with dp_bn_set_params.
+     * SGD (momentum, Nesterov, no dampening) and Adam (bias-corrected) use
+       torch.optim's update formulas. Weight decay is coupled L2 (grad + wd
+       w, not AdamW's decoupled form), on conv/FC kernels only (not biases,
+       not batch-norm gamma/beta), and only on kernels the last backward
+       pass reached: the kernel of a branch that sends no gradient to the
+       loss is not decayed (momentum still moves it; PyTorch skips a
+       parameter whose .grad is None altogether).
+     * A depthwise conv with a channel multiplier (groups = cin, cout =
+       k cin, k > 1) is a grouped conv with the generic [cout][kh][kw][1]
+       weights, output channel o reading input channel o / k (PyTorch's
+       weight[o][0][ky][kx]); only k = 1 uses the depthwise [kh][kw][c].
+     * Fully connected layers flatten NHWC: input index (y W + x) C + c.
+       PyTorch flattens NCHW (c H W + y W + x), so the columns of a PyTorch
+       Linear weight that follows a conv must be permuted.
 */
 #ifndef DIFFPRUNE_H
 #define DIFFPRUNE_H
@@ -637,7 +667,15 @@ void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
 int dp_input(dp_graph *g, const char *name, int h, int w, int c);
 int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
               const dp_conv_opts *o);
-int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1 */
+int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1: dp_bn_set_params */
+/* A batch norm's eps (added to the variance) and momentum (running = (1 -
+   momentum) running + momentum batch; PyTorch's convention), per layer;
+   0 means the default (1e-5, 0.1). eps must be finite and > 0, momentum
+   in (0, 1]; otherwise DP_ERR_ARG (sticky, like a builder's error). Export
+   folds the layer with its own eps; a checkpoint only loads into a graph
+   whose layers have the same values (they are part of its structure). */
+int dp_bn_set_params(dp_graph *g, int bn_node, float eps, float momentum);
+int dp_bn_get_params(const dp_graph *g, int bn_node, float *eps, float *momentum);
 int dp_relu(dp_graph *g, const char *name, int x);
 int dp_relu6(dp_graph *g, const char *name, int x);
 int dp_sigmoid(dp_graph *g, const char *name, int x);
@@ -679,6 +717,15 @@ int   dp_graph_backward(dp_graph *g);
    per tensor) and the input. Returns the worst relative error. */
 double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
                            int mode, int max_checks, double eps);
+/* The gradient of the loss with respect to the graph's input (saliency
+   maps, adversarial or robustness checks). After dp_graph_set_input_grad(g,
+   1) every backward pass also computes it; dp_graph_input_grad returns it,
+   [n*h*w*c] NHWC for the n samples of the last forward pass (zeros when
+   nothing reaches the input). Valid from a dp_graph_backward (or
+   dp_train_step) until the next forward pass; NULL outside that, or when
+   off. Costs one extra backward kernel for the first layer. */
+int          dp_graph_set_input_grad(dp_graph *g, int on);
+const float *dp_graph_input_grad(const dp_graph *g);
 
 /* ---- channel masks (the pruner's mechanism; public for custom pruners) ----
    A mask multiplies output channel c of a node by m[c] in every forward
@@ -699,7 +746,7 @@ typedef struct dp_optim_cfg {
     int kind;            /* dp_optim_kind */
     float momentum;      /* SGD: 0.9 is usual                     */
     int nesterov;        /* SGD                                    */
-    float weight_decay;  /* L2, on conv/fc kernels only            */
+    float weight_decay;  /* L2, on conv/fc kernels the last backward reached */
     float beta1, beta2, eps;  /* Adam; 0 -> 0.9, 0.999, 1e-8      */
 } dp_optim_cfg;
 typedef struct dp_optim dp_optim;
@@ -4591,11 +4638,13 @@ typedef struct dp__node {
     size_t w_off, w_n, b_off, b_n;  /* ranges in graph params            */
     size_t s_off, s_n;              /* running mean+var in graph state   */
     float *y, *dy;                  /* [batch*h*w*c]                     */
-    float *aux;                     /* dropout mask, softmax probs, bn mean/invstd,
+    float *aux;                     /* dropout mask, softmax probs, bn mean/invstd/mean remainder,
                                        maxpool window position of the max */
     int dy_written;                 /* backward: has dy been written?    */
     int n_cons;                     /* nodes reading this one            */
     int fused;                      /* bn: activation op fused into it; act: 1 */
+    float bn_eps, bn_mom;           /* bn: 0 = default (1e-5, 0.1)       */
+    int grad_seen;                  /* last backward ran this node's kernel */
 } dp__node;
 
 struct dp_graph {
@@ -4638,6 +4687,8 @@ struct dp_graph {
     size_t *mpre_cap;
     double **mgrad;                 /* [mask_n] accumulated dL/dmask      */
     int mask_grad, mask_pre_ok;     /* dp_graph_mask_grad; pre copies valid */
+    int bwd_done;                   /* a backward pass has run            */
+    int want_in_grad, in_grad_ok;   /* dp_graph_set_input_grad; dy of input valid */
 };
 
 static const char *const dp__op_names[DP_OP_COUNT] = {
@@ -5194,7 +5245,7 @@ static int dp__ensure(dp_graph *g, int n)
         if (!nd->y || !nd->dy) return dp__fail(g, DP_ERR_NOMEM, "out of memory for activations of '%s' at batch %d", nd->name, n);
         if (nd->op == DP_OP_DROPOUT) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
         if (nd->op == DP_OP_SOFTMAX_CE) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 2 * nd->c);
+        if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 3 * nd->c);
         if (nd->op == DP_OP_MAXPOOL) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
         if ((nd->op == DP_OP_DROPOUT || nd->op == DP_OP_SOFTMAX_CE || nd->op == DP_OP_BN) && !nd->aux)
             return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
@@ -5205,7 +5256,6 @@ static int dp__ensure(dp_graph *g, int n)
             size_t need = DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
             ws = DP__MAX(ws, need);
         }
-        if (nd->op == DP_OP_BN) ws = DP__MAX(ws, (size_t)6 * nd->c + 64);  /* 2 double + 2 float sums */
         maxp = DP__MAX(maxp, nd->w_n + nd->b_n);
     }
     g->ws_part = ws;
@@ -5239,7 +5289,7 @@ static size_t dp__numel(const dp__node *nd, int n) { return (size_t)n * nd->h * 
 static float *dp__dx(dp_graph *g, int u, int *acc)
 {
     dp__node *x = &g->nodes[u];
-    if (x->op == DP_OP_INPUT && !g->input_grad) return NULL;
+    if (x->op == DP_OP_INPUT && !g->input_grad && !g->want_in_grad) return NULL;
     *acc = x->dy_written;
     x->dy_written = 1;
     return x->dy;
@@ -5531,152 +5581,198 @@ static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
     dp__reduce_partials(g, T, np, g->grads + nd->w_off);
 }
 
-/* --- batch norm over N*H*W rows per channel --- */
-/* Per-channel sums over rows [r0, r1) into s[0..C) and s[C..2C):
-   sum u and sum u * (v - m), where u is masked to 0 where the fused
-   activation's output ya is outside (0, hi) (ya NULL: no mask; m NULL: 0).
-   Forward: u = v = x gives sum x and sum x^2; backward: u = dy, v = x,
-   m = mean. Float sums over chunks of 64 rows (vectorised), folded into
-   double. Scratch: 2C doubles then 2C floats at s. */
-static void dp__bn_sums(const float *u, const float *ya, float hi, const float *v, const float *m,
-                        long r0, long r1, int C, double *s)
+/* --- batch norm over R = N*H*W rows per channel ---
+   Accurate for any ratio of a channel's mean to its spread, and the same
+   bits with any number of threads:
+   - Statistics as the "corrected two-pass" algorithm: a centre m1, then
+     over d = x - m1 (exact while x is within a factor of 2 of m1) sum d and
+     sum d^2: mean = m1 + sum d / R, var = sum d^2 / R - (sum d / R)^2. This
+     loses about log10(1 + (mean - m1)^2 / var) digits; E[x^2] - mean^2
+     (m1 = 0) would lose log10(mean^2 / var). To save a pass over x, m1 is
+     the mean of up to 256 rows spread evenly over the batch, normally a
+     fraction of a standard deviation from the mean; if it is more than 2
+     off ((sum d / R)^2 > 4 var), the sums are taken again around the mean
+     just found, as the textbook second pass.
+   - The mean is kept as a float mf plus the float remainder del = mean - mf,
+     and everything downstream works on x - mf: y = (x - mf) a + (beta - del
+     a) with a = gamma / sd, never x a + (beta - mean a).
+   - Backward, centred, as in the textbooks: with u = dy (zero where a
+     fused activation's output is outside (0, hi)) and xhat = (x - mf - del)
+     / sd: dbeta = sum u, dgamma = sum u xhat,
+     dx = a (u - mean(u) - xhat mean(u xhat)), evaluated as
+     a u + k2 (x - mf) + k3 with k2 = -a mean(u xhat) / sd and k3 = -a
+     mean(u) - k2 del: every term is of the size of a u (x - mf is of the
+     size of the spread), so nothing cancels. The sums use x - mf too, and
+     del is taken out afterwards: sum u (x - mf - del) = sum u (x - mf) -
+     del sum u (del is at most half a float step of the mean). Few pointers
+     per loop, so that the compiler's alias checks let them vectorise.
+   - Every sum: float sums over chunks of 64 rows (they vectorise) folded
+     into double per block of rows. The blocks depend on R only (not on the
+     thread count) and are folded in order, so a serial and an OpenMP run
+     give the same bits. */
+#define DP__BN_MAXBLK 64
+static int dp__bn_nblk(long R) { return (int)DP__MIN((long)DP__BN_MAXBLK, (R + 255) / 256); }
+static double dp__bn_eps(const dp__node *nd) { return nd->bn_eps > 0.0f ? (double)nd->bn_eps : 1e-5; }
+static float dp__bn_mom(const dp__node *nd) { return nd->bn_mom > 0.0f ? nd->bn_mom : 0.1f; }
+
+/* Sums over rows [r0, r1) into s[0..C) and s[C..2C) (double); f: 2C floats.
+   kind 1: d = x - m: sum d, sum d^2.
+   kind 2: u = dy masked by ya (NULL: no mask), d = x - m: sum u, sum u d. */
+static void dp__bn_block(int kind, const float *x, const float *dy, const float *ya, float hi,
+                         const float *m, long r0, long r1, int C, double *s, float *f)
 {
-    double *q = s + C;
-    float *fs = (float *)(q + C), *fq = fs + C;
+    float *fs = f, *fq = f + C;
     long r, k;
     int c;
-    for (c = 0; c < C; c++) s[c] = q[c] = 0.0;
+    for (c = 0; c < 2 * C; c++) s[c] = 0.0;
     for (r = r0; r < r1; r += 64) {
         long re = DP__MIN(r + 64, r1);
         for (c = 0; c < C; c++) fs[c] = fq[c] = 0.0f;
         for (k = r; k < re; k++) {
-            const float *up = u + k * C, *vp = v + k * C;
-            if (ya) {
-                const float *yp = ya + k * C;
+            const float *xp = x + k * C;
+            if (kind == 1) {
+                for (c = 0; c < C; c++) { float d = xp[c] - m[c]; fs[c] += d; fq[c] += d * d; }
+            } else if (ya) {
+                const float *up = dy + k * C, *yp = ya + k * C;
                 for (c = 0; c < C; c++) {
-                    float d = ((yp[c] > 0.0f) & (yp[c] < hi)) ? up[c] : 0.0f;
-                    fs[c] += d; fq[c] += d * (vp[c] - m[c]);
+                    float u = ((yp[c] > 0.0f) & (yp[c] < hi)) ? up[c] : 0.0f;
+                    fs[c] += u; fq[c] += u * (xp[c] - m[c]);
                 }
-            } else if (m) {
-                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * (vp[c] - m[c]); }
             } else {
-                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * vp[c]; }
+                const float *up = dy + k * C;
+                for (c = 0; c < C; c++) { fs[c] += up[c]; fq[c] += up[c] * (xp[c] - m[c]); }
             }
         }
-        for (c = 0; c < C; c++) { s[c] += fs[c]; q[c] += fq[c]; }
+        for (c = 0; c < C; c++) { s[c] += fs[c]; s[C + c] += fq[c]; }
     }
+}
+
+/* The sums of dp__bn_block over all R rows into out[2C], block by block in
+   a fixed order. */
+static int dp__bn_reduce(int kind, const float *x, const float *dy, const float *ya, float hi,
+                         const float *m, long R, int C, double *out)
+{
+    int NB = dp__bn_nblk(R), b, c;
+    double *blk = (double *)DP_MALLOC(sizeof(double) * 3 * (size_t)C * (size_t)DP__MAX(NB, 1));
+    if (!blk) return DP_ERR_NOMEM;
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(NB)))
+    for (b = 0; b < NB; b++) {
+        double *s = blk + (size_t)b * 3 * C;
+        dp__bn_block(kind, x, dy, ya, hi, m, R * b / NB, R * (b + 1) / NB, C, s, (float *)(void *)(s + 2 * C));
+    }
+    for (c = 0; c < 2 * C; c++) out[c] = 0.0;
+    for (b = 0; b < NB; b++) for (c = 0; c < 2 * C; c++) out[c] += blk[(size_t)b * 3 * C + c];
+    DP_FREE(blk);
+    return DP_OK;
 }
 
 static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
 {
     const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off, *bet = g->params + nd->b_off;
-    float *rm = g->state + nd->s_off, *rv = rm + nd->c, *mean = nd->aux, *inv = nd->aux + nd->c;
-    int C = nd->c, T, c;
-    long R = (long)N * nd->h * nd->w;
-    T = dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20));
+    float *rm = g->state + nd->s_off, *rv = rm + nd->c;
+    float *mf = nd->aux, *inv = nd->aux + nd->c, *del = nd->aux + 2 * nd->c;   /* [C] each */
+    int C = nd->c, c;
+    long R = (long)N * nd->h * nd->w, r;
+    const double eps = dp__bn_eps(nd);
+    const float mom = dp__bn_mom(nd);
+    double *S = (double *)DP_MALLOC(sizeof(double) * 2 * (size_t)C + sizeof(float) * 2 * (size_t)C);
+    float *ab, *out = nd->fused ? (nd + 1)->y : nd->y, hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
+    if (!S) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
+    ab = (float *)(void *)(S + 2 * C);
     if (train) {
-        DP__OMP(omp parallel num_threads(T))
-        {
-            int t = dp__tid();
-            dp__bn_sums(x, NULL, 0.0f, x, NULL, R * t / T, R * (t + 1) / T, C, (double *)(void *)dp__ws(g, t));
+        int again = 0, ns = (int)DP__MIN(R, 256L), i;
+        for (c = 0; c < C; c++) S[c] = 0.0;
+        for (i = 0; i < ns; i++) {   /* the centre: rows i R / ns */
+            const float *xp = x + (R * i / ns) * C;
+            for (c = 0; c < C; c++) S[c] += xp[c];
+        }
+        for (c = 0; c < C; c++) { mf[c] = (float)(S[c] / ns); del[c] = 0.0f; }
+        if (dp__bn_reduce(1, x, NULL, NULL, 0.0f, mf, R, C, S) != DP_OK) goto nomem;
+        for (c = 0; c < C; c++) {
+            double md = S[c] / (double)R, v = S[C + c] / (double)R - md * md;
+            if (md * md > 4.0 * v) again = 1;
+        }
+        if (again) {
+            for (c = 0; c < C; c++) mf[c] = (float)((double)mf[c] + S[c] / (double)R);
+            if (dp__bn_reduce(1, x, NULL, NULL, 0.0f, mf, R, C, S) != DP_OK) goto nomem;
         }
         for (c = 0; c < C; c++) {
-            double s = 0.0, q = 0.0, m, v;
-            int t;
-            for (t = 0; t < T; t++) {
-                const double *p = (const double *)(void *)dp__ws(g, t);
-                s += p[c]; q += p[C + c];
-            }
-            m = s / (double)R;
-            v = q / (double)R - m * m;
+            double md = S[c] / (double)R, v = S[C + c] / (double)R - md * md, m = (double)mf[c] + md;
             if (v < 0.0) v = 0.0;
-            mean[c] = (float)m;
-            inv[c] = (float)(1.0 / sqrt(v + 1e-5));
-            rm[c] = 0.9f * rm[c] + 0.1f * (float)m;
-            rv[c] = 0.9f * rv[c] + 0.1f * (float)(R > 1 ? v * (double)R / (double)(R - 1) : v);
+            mf[c] = (float)m;
+            del[c] = (float)(m - (double)mf[c]);
+            inv[c] = (float)(1.0 / sqrt(v + eps));
+            rm[c] = (1.0f - mom) * rm[c] + mom * mf[c];
+            rv[c] = (1.0f - mom) * rv[c] + mom * (float)(R > 1 ? v * (double)R / (double)(R - 1) : v);
         }
     } else {
-        for (c = 0; c < C; c++) { mean[c] = rm[c]; inv[c] = 1.0f / sqrtf(rv[c] + 1e-5f); }
+        for (c = 0; c < C; c++) { mf[c] = rm[c]; del[c] = 0.0f; inv[c] = 1.0f / sqrtf(rv[c] + (float)eps); }
     }
-    {
-        long r;
-        float *ab = (float *)DP_MALLOC(sizeof(float) * 2 * (size_t)C);
-        if (!ab) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm"); return; }
-        float *out = nd->fused ? (nd + 1)->y : nd->y, hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
-        for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - mean[c] * ab[c]; }
-        DP__OMP(omp parallel for schedule(static) num_threads(T))
-        for (r = 0; r < R; r++) {
-            const float *xp = x + r * C;
-            float *yp = out + r * C;
-            int cc;
-            if (!nd->fused) for (cc = 0; cc < C; cc++) yp[cc] = xp[cc] * ab[cc] + ab[C + cc];
-            else for (cc = 0; cc < C; cc++) {
-                float v = xp[cc] * ab[cc] + ab[C + cc];
-                v = v > 0.0f ? v : 0.0f;
-                yp[cc] = v < hi ? v : hi;
-            }
+    for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - del[c] * ab[c]; }
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+    for (r = 0; r < R; r++) {
+        const float *xp = x + r * C;
+        float *yp = out + r * C;
+        int cc;
+        if (!nd->fused) for (cc = 0; cc < C; cc++) yp[cc] = (xp[cc] - mf[cc]) * ab[cc] + ab[C + cc];
+        else for (cc = 0; cc < C; cc++) {
+            float v = (xp[cc] - mf[cc]) * ab[cc] + ab[C + cc];
+            v = v > 0.0f ? v : 0.0f;
+            yp[cc] = v < hi ? v : hi;
         }
-        DP_FREE(ab);
     }
+    DP_FREE(S);
+    return;
+nomem:
+    DP_FREE(S);
+    dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm");
 }
 
 static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
 {
     const float *x = g->nodes[nd->in[0]].y, *gam = g->params + nd->w_off;
     const float *dy = nd->fused ? (nd + 1)->dy : nd->dy, *ya = nd->fused ? (nd + 1)->y : NULL;
-    const float *mean = nd->aux, *inv = nd->aux + nd->c;
+    const float *mf = nd->aux, *inv = nd->aux + nd->c, *del = nd->aux + 2 * nd->c;
     const float hi = nd->fused == DP_OP_RELU6 ? 6.0f : INFINITY;
-    float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off;
-    int C = nd->c, T, c, acc = 0;
-    long R = (long)N * nd->h * nd->w;
+    float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off, *k;
+    int C = nd->c, c, acc = 0;
+    long R = (long)N * nd->h * nd->w, r;
     float *dx = dp__dx(g, nd->in[0], &acc);
-    T = dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20));
-    DP__OMP(omp parallel num_threads(T))
-    {
-        int t = dp__tid();
-        dp__bn_sums(dy, ya, hi, x, mean, R * t / T, R * (t + 1) / T, C, (double *)(void *)dp__ws(g, t));
+    double *S = (double *)DP_MALLOC(sizeof(double) * 2 * (size_t)C + sizeof(float) * 3 * (size_t)C);
+    if (!S || dp__bn_reduce(2, x, dy, ya, hi, mf, R, C, S) != DP_OK) {
+        DP_FREE(S);
+        dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm backward");
+        return;
     }
-    {
-        /* per channel: dbeta = sum dy, dgamma = inv * sum dy (x - mean);
-           train: dx = a dy - a inv^2 dgamma/(R inv) (x - mean) - a dbeta / R
-           with a = gamma * inv; eval: dx = a dy. Written as dx = k1 dy + k2 x + k3. */
-        float *coef = (float *)DP_MALLOC(sizeof(float) * 3 * (size_t)C);
-        long r;
-        if (!coef) { dp__fail(g, DP_ERR_NOMEM, "out of memory in batch norm backward"); return; }
-        for (c = 0; c < C; c++) {
-            double sb = 0.0, sg = 0.0, a = (double)gam[c] * inv[c];
-            int t;
-            for (t = 0; t < T; t++) {
-                const double *p = (const double *)(void *)dp__ws(g, t);
-                sb += p[c]; sg += p[C + c];
-            }
-            gb[c] += (float)sb;
-            gg[c] += (float)(sg * inv[c]);
-            if (train) {
-                double k2 = -a * inv[c] * inv[c] * sg / (double)R;
-                coef[c] = (float)a;
-                coef[C + c] = (float)k2;
-                coef[2 * C + c] = (float)(-k2 * mean[c] - a * sb / (double)R);
-            } else {
-                coef[c] = (float)a; coef[C + c] = 0.0f; coef[2 * C + c] = 0.0f;
-            }
-        }
-        if (dx) {
-            DP__OMP(omp parallel for schedule(static) num_threads(T))
-            for (r = 0; r < R; r++) {
-                const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
-                float *dxp = dx + r * C;
-                int cc;
-                if (yp) for (cc = 0; cc < C; cc++) {
-                    float d = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
-                    dxp[cc] = (acc ? dxp[cc] : 0.0f) + coef[cc] * d + coef[C + cc] * xp[cc] + coef[2 * C + cc];
-                }
-                else if (acc) for (cc = 0; cc < C; cc++) dxp[cc] += coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
-                else     for (cc = 0; cc < C; cc++) dxp[cc] = coef[cc] * dp[cc] + coef[C + cc] * xp[cc] + coef[2 * C + cc];
-            }
-        }
-        DP_FREE(coef);
+    /* k[0..C) = a = gamma/sd, k[C..2C) = k2, k[2C..3C) = k3 (above); eval
+       mode: dx = a u */
+    k = (float *)(void *)(S + 2 * C);
+    for (c = 0; c < C; c++) {
+        double sg = S[C + c] - (double)del[c] * S[c], a = (double)gam[c] * inv[c];   /* sum u (x - mean) */
+        double k2 = train ? -a * inv[c] * sg * inv[c] / (double)R : 0.0;
+        gb[c] += (float)S[c];
+        gg[c] += (float)(sg * inv[c]);
+        k[c] = (float)a;
+        k[C + c] = (float)k2;
+        k[2 * C + c] = train ? (float)(-a * S[c] / (double)R - k2 * del[c]) : 0.0f;
     }
+    if (dx) {
+        const float *k2 = k + C, *k3 = k + 2 * C;
+        DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+        for (r = 0; r < R; r++) {
+            const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
+            float *dxp = dx + r * C;
+            int cc;
+            if (yp) for (cc = 0; cc < C; cc++) {
+                float u = ((yp[cc] > 0.0f) & (yp[cc] < hi)) ? dp[cc] : 0.0f;
+                float v = k[cc] * u + k2[cc] * (xp[cc] - mf[cc]) + k3[cc];
+                dxp[cc] = acc ? dxp[cc] + v : v;
+            }
+            else if (acc) for (cc = 0; cc < C; cc++) dxp[cc] += k[cc] * dp[cc] + k2[cc] * (xp[cc] - mf[cc]) + k3[cc];
+            else for (cc = 0; cc < C; cc++) dxp[cc] = k[cc] * dp[cc] + k2[cc] * (xp[cc] - mf[cc]) + k3[cc];
+        }
+    }
+    DP_FREE(S);
 }
 
 /* --- element-wise activations --- */
@@ -6227,6 +6323,7 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
     if (train && !g->freeze_dropout) g->fwd_count++;
     if (g->prof) g->prof_calls[0]++;
     g->mask_pre_ok = g->mask_grad;
+    g->in_grad_ok = 0;
     dp__plan_fusion(g);
     if (g->qat) dp__qat_weights(g);
     for (i = 0; i < g->n_nodes; i++) {
@@ -6282,6 +6379,8 @@ static int dp__backward_from(dp_graph *g, int last)
 {
     int i, N = g->batch, train = g->train_mode_last;
     memset(g->grads, 0, sizeof(float) * g->n_params);
+    for (i = 0; i < g->n_nodes; i++) g->nodes[i].grad_seen = 0;
+    g->bwd_done = 1;
     if (g->qat && g->params_q) dp__qat_swap(g);    /* straight-through: grads of the quantised weights */
     if (g->prof) g->prof_calls[1]++;
     for (i = last; i >= 0; i--) {
@@ -6313,9 +6412,14 @@ static int dp__backward_from(dp_graph *g, int last)
         case DP_OP_SOFTMAX_CE: dp__softmax_bwd(g, nd, N); break;
         default: break;
         }
+        nd->grad_seen = 1;
         if (g->prof) g->prof[g->n_nodes + i] += dp_time() - t0;
     }
     if (g->qat && g->params_q) dp__qat_swap(g);
+    if (g->want_in_grad && g->status == DP_OK) {
+        if (!g->nodes[0].dy_written) memset(g->nodes[0].dy, 0, sizeof(float) * dp__numel(&g->nodes[0], N));
+        g->in_grad_ok = 1;
+    }
     return g->status;
 }
 
@@ -6412,6 +6516,42 @@ done:
     return worst;
 }
 
+/* ---- >>bnnum  batch-norm parameters, the input gradient ---- */
+int dp_bn_set_params(dp_graph *g, int id, float eps, float momentum)
+{
+    if (!g) return DP_ERR_ARG;
+    if (g->status) return g->status;
+    if (id < 0 || id >= g->n_nodes || g->nodes[id].op != DP_OP_BN)
+        return dp__fail(g, DP_ERR_ARG, "dp_bn_set_params: node %d is not a batch norm", id);
+    if (!(eps >= 0.0f && eps <= 3.4e38f) || !(momentum >= 0.0f && momentum <= 1.0f))
+        return dp__fail(g, DP_ERR_ARG, "dp_bn_set_params: '%s': eps must be finite and > 0, momentum in (0, 1] (0: default); got %g, %g",
+                        g->nodes[id].name, (double)eps, (double)momentum);
+    g->nodes[id].bn_eps = eps;
+    g->nodes[id].bn_mom = momentum;
+    return DP_OK;
+}
+
+int dp_bn_get_params(const dp_graph *g, int id, float *eps, float *momentum)
+{
+    if (!g || id < 0 || id >= g->n_nodes || g->nodes[id].op != DP_OP_BN) return DP_ERR_ARG;
+    if (eps) *eps = (float)dp__bn_eps(&g->nodes[id]);
+    if (momentum) *momentum = dp__bn_mom(&g->nodes[id]);
+    return DP_OK;
+}
+
+int dp_graph_set_input_grad(dp_graph *g, int on)
+{
+    if (!g) return DP_ERR_ARG;
+    g->want_in_grad = on != 0;
+    g->in_grad_ok = 0;
+    return DP_OK;
+}
+
+const float *dp_graph_input_grad(const dp_graph *g)
+{
+    return g && g->want_in_grad && g->in_grad_ok && g->n_nodes ? g->nodes[0].dy : NULL;
+}
+
 /* ---------------------------------------------------------------------- */
 /* >>optim                                                                */
 /* ---------------------------------------------------------------------- */
@@ -6446,6 +6586,20 @@ dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
     return o;
 }
 
+/* >>bnnum  Weight decay only on kernels the last backward pass reached: a
+   conv/FC whose output sends no gradient to the loss (an unused branch, a
+   head not on the loss's path) gets neither gradient nor decay. Before any
+   backward pass (gradients written by hand) every kernel decays. */
+static void dp__optim_decay_mask(dp_optim *o, const dp_graph *g)
+{
+    int i;
+    for (i = 0; i < g->n_nodes; i++) {
+        const dp__node *nd = &g->nodes[i];
+        if ((nd->op == DP_OP_CONV || nd->op == DP_OP_FC) && nd->w_off + nd->w_n <= o->n)
+            memset(o->decay + nd->w_off, !g->bwd_done || nd->grad_seen, nd->w_n);
+    }
+}
+
 void dp_optim_free(dp_optim *o)
 {
     if (!o) return;
@@ -6458,6 +6612,7 @@ int dp_optim_step(dp_optim *o, dp_graph *g, float lr)
     float *p, *gr, wd, mu;
     if (!o || !g || !g->grads || o->n != g->n_params) return DP_ERR_ARG;
     n = (long)o->n; p = g->params; gr = g->grads; wd = o->cfg.weight_decay; mu = o->cfg.momentum;
+    dp__optim_decay_mask(o, g);
     if (o->cfg.kind == DP_ADAM) {
         float b1 = o->cfg.beta1, b2 = o->cfg.beta2, eps = o->cfg.eps, c1, c2;
         o->t++;
@@ -6585,6 +6740,12 @@ static uint64_t dp__graph_hash(const dp_graph *g)
         v[8] = (uint64_t)nd->groups; v[9] = (uint64_t)(nd->kh * 131 + nd->kw);
         for (j = 0; j < 10; j++) { h ^= v[j]; h *= 1099511628211ull; }
         for (j = 0; j < nd->n_in; j++) { h ^= (uint64_t)nd->in[j]; h *= 1099511628211ull; }
+        if (nd->op == DP_OP_BN && (nd->bn_eps > 0.0f || nd->bn_mom > 0.0f)) {   /* non-default only */
+            uint32_t e, m;
+            float fe = (float)dp__bn_eps(nd), fm = dp__bn_mom(nd);
+            memcpy(&e, &fe, 4); memcpy(&m, &fm, 4);
+            h ^= ((uint64_t)e << 32) | m; h *= 1099511628211ull;
+        }
     }
     return h;
 }
@@ -9803,6 +9964,7 @@ static dp_graph *dp__graph_compact(dp_graph *g, int **kept, const int *nk, size_
         n2->kh = nd->kh; n2->kw = nd->kw; n2->sh = nd->sh; n2->sw = nd->sw; n2->dh = nd->dh; n2->dw = nd->dw;
         n2->pt = nd->pt; n2->pl = nd->pl; n2->pb = nd->pb; n2->pr = nd->pr;
         n2->groups = nd->groups; n2->has_bias = nd->has_bias; n2->p = nd->p;
+        n2->bn_eps = nd->bn_eps; n2->bn_mom = nd->bn_mom;
         if (nd->op == DP_OP_CONV && dp__is_dw(g, nd)) { n2->groups = nk[x]; wn = (size_t)kk * nk[i]; }
         else if (nd->op == DP_OP_CONV) wn = (size_t)nk[i] * kk * (nk[x] / nd->groups);
         else if (nd->op == DP_OP_BN) wn = (size_t)nk[i];
@@ -11143,7 +11305,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
                 const float *gam = g->params + bnd->w_off, *bet = g->params + bnd->b_off;
                 const float *rm = g->state + bnd->s_off, *rv = rm + bnd->c;
                 for (j = 0; j < (size_t)C; j++) {
-                    float f = gam[j] / sqrtf(rv[j] + 1e-5f);
+                    float f = gam[j] / sqrtf(rv[j] + (float)dp__bn_eps(bnd));
                     size_t e;
                     if (dw) for (e = 0; e < per_c; e++) wf[e * C + j] *= f;
                     else for (e = 0; e < per_c; e++) wf[j * per_c + e] *= f;
