@@ -19,8 +19,8 @@
          bench.c built with it checks the kernels bit for bit.
      gen_model_data grouped OUT.h [--count N] [--seed S]
          the same for N random layers of the kinds in diffprune.h's
-         >>grouped: depthwise with a channel multiplier > 1 (make test runs
-         them on m0, m4 and m7).
+         >>grouped: depthwise with a channel multiplier > 1 and grouped
+         conv, alternately (make test runs them on m0, m4 and m7).
      gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]
          kws_data.h for kws.c: the model (4-aligned), K (default 4) one-second
          16 kHz clips with their labels, the host's dp_mfcc features for each
@@ -266,6 +266,7 @@ typedef struct qlayer {
     double gain;                        /* output scale divisor: > 2 gives
                                            multipliers above 0.5 (shift >= 0) */
     int mult;                           /* depthwise channel multiplier (0 = 1) */
+    int groups;                         /* DP_MOP_GCONV2D: groups            */
 } qlayer;
 
 static int out_size(int n, int k, int s, int d, int p0, int p1)
@@ -284,8 +285,9 @@ static int build_qlayer(const qlayer *s, uint64_t seed, void **blob, size_t *len
     const int oh = fc ? 1 : out_size(s->h, s->kh, s->sh, s->dh, s->pt, s->pb);
     const int ow = fc ? 1 : out_size(s->w, s->kw, s->sw, s->dw, s->pl, s->pr);
     const int n_in = s->h * s->w * s->cin;
-    const int red = fc ? n_in : dwk ? s->kh * s->kw : s->kh * s->kw * s->cin;
-    const int nw = fc ? n_in * cout : dwk ? s->kh * s->kw * cout : cout * s->kh * s->kw * s->cin;
+    const int cg = s->kind == DP_MOP_GCONV2D ? s->cin / s->groups : s->cin;
+    const int red = fc ? n_in : dwk ? s->kh * s->kw : s->kh * s->kw * cg;
+    const int nw = fc ? n_in * cout : dwk ? s->kh * s->kw * cout : cout * s->kh * s->kw * cg;
     const float sx = 0.05f, sw0 = 0.004f;
     const float sy = (float)(sx * sw0 * 74.0 * 73.0 * sqrt((double)red) / 50.0 / s->gain);
     int8_t *wq = (int8_t *)malloc((size_t)nw);
@@ -320,6 +322,7 @@ static int build_qlayer(const qlayer *s, uint64_t seed, void **blob, size_t *len
     op.weights = wq;
     op.bias = s->has_bias ? bias : NULL;
     op.w_scale = wsc;
+    op.groups = s->groups;
     dp_mb_add_op(&b, &op);
     dp_mb_set_io(&b, x, y);
     st = dp_mb_finish(&b, blob, len);
@@ -404,9 +407,11 @@ static int fuzz_layer(int i, uint64_t seed, void **blob, size_t *len, char *name
     return st;
 }
 
-/* A random small layer of the >>grouped kinds: depthwise with a channel
-   multiplier 2..5 (channel blocks inside one group of M and across two),
-   with the same variety of geometry and quantisation as fuzz_layer. */
+/* A random small layer of the >>grouped kinds, with the same variety of
+   geometry and quantisation as fuzz_layer: even i, depthwise with a channel
+   multiplier 2..5 (channel blocks inside one group of M and across two);
+   odd i, grouped conv, 2..5 groups of 1..8 input and 1..9 output channels
+   (blocks of four and tails per group). */
 static int grouped_layer(int i, uint64_t seed, void **blob, size_t *len, char *name, size_t cap,
                          const char **ref_m4, const char **ref_m3)
 {
@@ -417,12 +422,15 @@ static int grouped_layer(int i, uint64_t seed, void **blob, size_t *len, char *n
     dp_rng_seed(&r, seed * 7919u + (uint64_t)i);
     for (tries = 0; tries < 100; tries++) {
         memset(&q, 0, sizeof q);
-        q.kind = DP_MOP_DWCONV2D;
+        q.kind = i % 2 ? DP_MOP_GCONV2D : DP_MOP_DWCONV2D;
         q.mult = 2 + (int)dp_rng_below(&r, 4);
+        q.groups = 2 + (int)dp_rng_below(&r, 4);
         q.h = 1 + (int)dp_rng_below(&r, 9);
         q.w = 1 + (int)dp_rng_below(&r, 9);
         q.cin = 1 + (int)dp_rng_below(&r, 12);
-        q.cout = 0;
+        q.cout = q.groups * (1 + (int)dp_rng_below(&r, 9));
+        if (q.kind == DP_MOP_GCONV2D) { q.mult = 0; q.cin = q.groups * (1 + (int)dp_rng_below(&r, 8)); }
+        else q.groups = 0;
         q.kh = 1 + (int)dp_rng_below(&r, 4);
         q.kw = dp_rng_below(&r, 3) ? q.kh : 1 + (int)dp_rng_below(&r, 5);
         q.sh = 1 + (int)dp_rng_below(&r, 2);
@@ -440,8 +448,9 @@ static int grouped_layer(int i, uint64_t seed, void **blob, size_t *len, char *n
         q.gain = dp_rng_below(&r, 4) ? 1.0 : 40.0;
         if (out_size(q.h, q.kh, q.sh, q.dh, q.pt, q.pb) >= 1 && out_size(q.w, q.kw, q.sw, q.dw, q.pl, q.pr) >= 1) break;
     }
-    cout = q.cin * q.mult;
-    snprintf(name, cap, "grp%d_dw_x%d_%dx%dx%d_to_%d_k%dx%d_s%d%d_d%d%d_p%d%d%d%d_zp%d_%s%s%s", i, q.mult,
+    cout = q.kind == DP_MOP_GCONV2D ? q.cout : q.cin * q.mult;
+    snprintf(name, cap, "grp%d_%s%d_%dx%dx%d_to_%d_k%dx%d_s%d%d_d%d%d_p%d%d%d%d_zp%d_%s%s%s", i,
+             q.kind == DP_MOP_GCONV2D ? "g" : "dw_x", q.kind == DP_MOP_GCONV2D ? q.groups : q.mult,
              q.h, q.w, q.cin, cout, q.kh, q.kw, q.sh, q.sw, q.dh, q.dw, q.pt, q.pl, q.pb, q.pr, q.in_zp,
              q.relu ? "relu" : "lin", q.has_bias ? "" : "_nobias", q.gain > 1 ? "_bigmult" : "");
     return build_qlayer(&q, seed + (uint64_t)i, blob, len, name);

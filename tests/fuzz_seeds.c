@@ -4,7 +4,9 @@
      cc -std=c99 -O1 tests/fuzz_seeds.c -o build/fuzz_seeds -lm
      build/fuzz_seeds tests/fuzz_corpus
 
-   (ok-example comes from `build/diffprune example-model -o FILE`.)
+   (ok-example comes from `build/diffprune example-model -o FILE`;
+   gen-grouped is a 'G' program picked by a seeded search for one whose
+   model has gconv2d and a depthwise multiplier among its 5 ops.)
    Names say what tests/test_fuzz_replay.c asserts about each file:
      ok-*    accepted as it is, and runs
      fix-*   refused as it is (checksum, kernel sums or MAC total wrong),
@@ -320,6 +322,35 @@ int main(int argc, char **argv)
     /* 4 -> 11 channels: not a multiple */
     wr16(b + trec(b, 2) + 12, 11); wr32(b + trec(b, 2) + 4, 2 * 1 * 11);
     put_bad("bad-dw-mult-channels", b, ltiny2, 1);
+
+    /* >>grouped: grouped convs, 3 groups 3x3 pad 1 (6 -> 9 channels), 3
+       groups 1x1 stride 2 (9 -> 6), then gap */
+    memset(s, 0, sizeof *s);
+    x = t_new(s, 5, 4, 6, 0.04f, -2);
+    a = t_new(s, 5, 4, 9, 0.05f, -128);
+    bb = t_new(s, 3, 2, 6, 0.07f, 9);
+    y = t_new(s, 1, 1, 6, 0.07f, 9);
+    s->input = x; s->output = y;
+    o = op_new(s, DP_MOP_GCONV2D, a, 1, x, 0, 0);
+    o->kh = o->kw = 3; o->pad_t = o->pad_l = o->pad_b = o->pad_r = 1; o->groups = 3;
+    weights(s, o, 9 * 3 * 3 * 2, 9, 1);
+    o->act_min = -128; o->act_max = 100;
+    o = op_new(s, DP_MOP_GCONV2D, bb, 1, a, 0, 0);
+    o->stride_h = o->stride_w = 2; o->groups = 3;
+    weights(s, o, 6 * 3, 6, 0);
+    op_new(s, DP_MOP_GAP, y, 1, bb, 0, 0);
+    b = (uint8_t *)build(s, &ltiny2);
+    put("ok-grouped", b, ltiny2);
+    {   /* groups at offset 56 of op 0: 4 (does not divide 6), 1, 7 (> cin) */
+        static const uint32_t bad_g[3] = { 4, 1, 7 };
+        static const char *const bad_n[3] = { "bad-gconv-groups-4", "bad-gconv-groups-1", "bad-gconv-groups-7" };
+        for (i = 0; i < 3; i++) {
+            uint8_t *c2 = copy(b, ltiny2);
+            wr32(c2 + orec(c2, 0) + 56, bad_g[i]);
+            put_bad(bad_n[i], c2, ltiny2, 1);
+        }
+    }
+    free(b);
 
     /* fix-*: valid models with a wrong checksum, kernel sums or MACs */
     b = copy(all, lall); b[lall - 1] ^= 0x5A;

@@ -238,14 +238,18 @@ static void test_export_synthetic(void)
     dp_graph_free(g);
 }
 
-/* >>grouped: a trained network with a depthwise-multiplier conv (groups =
-   cin, cout = 2 cin) exports as dwconv2d with the weights transposed to
-   [kh][kw][cout], and the int8 model follows the float one: top-1
-   agreement and the mean |p_int8 - p_float| of the softmax outputs. */
+/* >>grouped: a trained network with depthwise-multiplier convs (groups =
+   cin, cout = M cin) and grouped convs (1 < groups < cin) exports as
+   dwconv2d (weights transposed to [kh][kw][cout]) and gconv2d; the MAC
+   total equals the resource model's, and the int8 model follows the float
+   one: top-1 agreement and the mean |p_int8 - p_float| of the softmax
+   outputs. */
 static void test_export_grouped(void)
 {
     dp_graph *g = dp_graph_new(5);
-    int x = dp_input(g, "in", 10, 10, 4), i, j, st, n_dwm = 0, n_ops, K = 5;
+    int x = dp_input(g, "in", 10, 10, 4), i, j, st, n_dwm = 0, n_gc = 0, n_ops, K = 5;
+    dp_export_info info;
+    dp_resources res;
     const int per = 10 * 10 * 4, n = 200;
     float *xs = (float *)malloc(sizeof(float) * (size_t)n * per);
     void *blob = NULL, *arena = NULL;
@@ -258,6 +262,8 @@ static void test_export_grouped(void)
     x = dp_conv_bn_act(g, "stem", x, 8, 3, 1, 1, DP_ACT_RELU);
     x = dp_conv_bn_act(g, "mult2", x, 16, 3, 1, 8, DP_ACT_RELU6);     /* dw x2 */
     x = dp_conv_bn_act(g, "mult3s2", x, 48, 3, 2, 16, DP_ACT_NONE);   /* dw x3, stride 2 */
+    x = dp_conv_bn_act(g, "grp4", x, 24, 3, 1, 4, DP_ACT_RELU);       /* 4 groups of 12 -> 6 */
+    x = dp_conv_bn_act(g, "grp3", x, 12, 1, 1, 3, DP_ACT_NONE);       /* 1x1, 3 groups of 8 -> 4 */
     x = dp_fc(g, "fc", dp_global_avgpool(g, "gap", x), K);
     dp_softmax_ce(g, "loss", x);
     dp_rng_seed(&r, 12);
@@ -270,8 +276,8 @@ static void test_export_grouped(void)
         for (i = 0; i < 20; i++) dp_train_step(g, o, xs, yb, 50, 0.05f, NULL, NULL);
         dp_optim_free(o);
     }
-    st = dp_export(g, xs, 100, &blob, &len, NULL, err, sizeof err);
-    CHECK(st == DP_OK, "export with depthwise-multiplier convs: %s", st == DP_OK ? "ok" : err);
+    st = dp_export(g, xs, 100, &blob, &len, &info, err, sizeof err);
+    CHECK(st == DP_OK, "export with depthwise-multiplier and grouped convs: %s", st == DP_OK ? "ok" : err);
     if (st != DP_OK) { dp_graph_free(g); free(xs); return; }
     CHECK(dp_model_init(&m, blob, len) == DP_OK, "exported model loads");
     n_ops = dp_model_n_ops(&m);
@@ -280,8 +286,15 @@ static void test_export_grouped(void)
         dp_model_op(&m, i, &oi);
         if (oi.kind == DP_MOP_DWCONV2D && oi.out_shape.c == 2 * oi.in_shape.c && oi.in_shape.c == 8) n_dwm++;
         if (oi.kind == DP_MOP_DWCONV2D && oi.out_shape.c == 3 * oi.in_shape.c && oi.in_shape.c == 16) n_dwm++;
+        if (oi.kind == DP_MOP_GCONV2D && oi.groups == 4 && oi.in_shape.c == 48 && oi.out_shape.c == 24) n_gc++;
+        if (oi.kind == DP_MOP_GCONV2D && oi.groups == 3 && oi.in_shape.c == 24 && oi.out_shape.c == 12) n_gc++;
     }
     CHECK(n_dwm == 2, "both multiplier convs exported as dwconv2d (found %d)", n_dwm);
+    CHECK(n_gc == 2, "both grouped convs exported as gconv2d (found %d)", n_gc);
+    dp_graph_resources(g, NULL, &res, NULL, 0, NULL);
+    CHECK(info.macs == res.macs && info.arena_bytes == res.pmu_exact,
+          "model MACs %lld == resource model %lld, arena %lld == PMU %lld", (long long)info.macs,
+          (long long)res.macs, (long long)info.arena_bytes, (long long)res.pmu_exact);
     arena = malloc(dp_model_arena_size(&m));
     dp_graph_forward(g, xs + (size_t)100 * per, 100, DP_EVAL);
     {
@@ -300,7 +313,8 @@ static void test_export_grouped(void)
     dsum /= 100.0 * K;
     CHECK(same >= 90, "int8 top-1 agrees with float on %d of 100 held-out inputs", same);
     CHECK(dsum < 0.02, "mean |p_int8 - p_float| = %.4f", dsum);
-    printf("  depthwise multiplier export: top-1 agreement %d/100, mean |dp| %.4f\n", same, dsum);
+    printf("  depthwise multiplier + grouped export: top-1 agreement %d/100, mean |dp| %.4f, %lld MACs\n", same, dsum,
+           (long long)info.macs);
     free(arena); free(blob); free(xs);
     dp_graph_free(g);
 }

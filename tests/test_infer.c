@@ -354,8 +354,8 @@ static int rnd_geo(dp_qconv_params *p, dp_shape *in, dp_shape *out)
     return out->h >= 1 && out->w >= 1;
 }
 
-/* Depthwise with multiplier M = 1..6: the optimised kernel against the
-   reference, and the reference against the plain conv reference with the
+/* Depthwise with multiplier M = 1..6: dp_dwconv2d_mult_s8 (and for M = 1
+   dp_dwconv2d_s8) against the reference, and the reference against the plain conv reference with the
    weights spread into a dense [cout][kh][kw][cin] kernel that is zero
    outside ic = oc / M (TFLite's convention, an independent reading). */
 static void test_dw_mult(int iters)
@@ -389,8 +389,14 @@ static void test_dw_mult(int iters)
             for (k = 0; k < taps * in.c; k++)
                 wd[i * taps * in.c + k] = k % in.c == i / M ? w[(k / in.c) * out.c + i] : 0;
         dp_dwconv2d_s8_ref(y1, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
-        dp_dwconv2d_s8(y2, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        dp_dwconv2d_mult_s8(y2, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
         dp_conv2d_s8_ref(y3, x, wd, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        if (M == 1) {   /* and the multiplier-1 kernel agrees */
+            int8_t *y5 = alloc8(ny);
+            dp_dwconv2d_s8(y5, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
+            if (!same8(y1, y5, ny)) bad++;
+            free(y5);
+        }
         if (!same8(y1, y2, ny)) {
             if (bad++ < 3)
                 printf("  dwconv x%d mismatch: in %dx%dx%d out %dx%dx%d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d\n",
@@ -429,6 +435,128 @@ static void test_dw_mult(int iters)
               "dwconv 3 -> 7 channels refused: %s (%s)", dp_status_str(st), b.why ? b.why : "-");
         dp_mb_free(&b);
         free(blob);
+    }
+}
+
+static void fix_crc(uint8_t *b, size_t len);
+/* Grouped conv, G = 2..5 groups of 1..6 input and 1..6 output channels:
+   the optimised kernel (with and without kernel sums) against the
+   reference, and the reference against the plain conv reference with the
+   weights spread into a dense kernel that is zero outside each group. */
+static void test_gconv(int iters)
+{
+    int it, bad = 0, bad_dense = 0;
+    for (it = 0; it < iters; it++) {
+        dp_qconv_params p;
+        dp_shape in, out;
+        int8_t *x, *w, *wd, *y1, *y2, *y3, *y4;
+        int32_t *bias, *ksum, *mult, *shift;
+        int i, k, G, cg, og, per, ny, taps, use_bias = rnd() % 4 != 0;
+        if (!rnd_geo(&p, &in, &out)) { it--; continue; }
+        G = rint_(2, 5);
+        cg = it % 5 == 0 ? rint_(7, 20) : rint_(1, 6);
+        og = rint_(1, 6);
+        in.c = G * cg;
+        out.c = G * og;
+        taps = p.kh * p.kw;
+        per = taps * cg;
+        ny = out.h * out.w * out.c;
+        x = alloc8(in.h * in.w * in.c);
+        w = alloc8(per * out.c);
+        wd = alloc8(taps * in.c * out.c);
+        y1 = alloc8(ny);
+        y2 = alloc8(ny);
+        y3 = alloc8(ny);
+        y4 = alloc8(ny);
+        bias = alloc32(out.c);
+        ksum = alloc32(out.c);
+        mult = alloc32(out.c);
+        shift = alloc32(out.c);
+        for (i = 0; i < out.c; i++) bias[i] = rnd_bias();
+        rnd_requant(mult, shift, out.c, -16, 1);
+        for (i = 0; i < out.c; i++) {
+            const int g = i / og;
+            ksum[i] = 0;
+            for (k = 0; k < per; k++) ksum[i] += w[i * per + k];
+            for (k = 0; k < taps * in.c; k++) {
+                const int ci = k % in.c;
+                wd[i * taps * in.c + k] = ci / cg == g ? w[i * per + (k / in.c) * cg + ci % cg] : 0;
+            }
+        }
+        dp_gconv2d_s8_ref(y1, x, w, use_bias ? bias : NULL, mult, shift, &p, G, in, out);
+        dp_gconv2d_s8(y2, x, w, use_bias ? bias : NULL, ksum, mult, shift, &p, G, in, out);
+        dp_gconv2d_s8(y3, x, w, use_bias ? bias : NULL, NULL, mult, shift, &p, G, in, out);
+        dp_conv2d_s8_ref(y4, x, wd, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        if (!same8(y1, y2, ny) || !same8(y1, y3, ny)) {
+            if (bad++ < 3)
+                printf("  gconv mismatch: G %d in %dx%dx%d out %dx%dx%d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d\n",
+                       G, in.h, in.w, in.c, out.h, out.w, out.c, p.kh, p.kw, p.stride_h, p.stride_w,
+                       p.dil_h, p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r);
+        }
+        if (!same8(y1, y4, ny)) bad_dense++;
+        free(x); free(w); free(wd); free(y1); free(y2); free(y3); free(y4);
+        free(bias); free(ksum); free(mult); free(shift);
+    }
+    CHECK(bad == 0, "grouped conv: %d of %d random configs differ from the reference", bad, iters);
+    CHECK(bad_dense == 0, "grouped conv reference vs dense conv reference (block-diagonal weights): %d of %d differ",
+          bad_dense, iters);
+    printf("  grouped conv (2..5 groups): %d random configs, %d mismatches, %d vs dense reference\n",
+           iters, bad, bad_dense);
+    {
+        /* the builder and the loader: groups must divide cin and cout */
+        static const int8_t w12[6 * 9 * 2];
+        static const float ws[6] = { 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f };
+        static const int gs[4] = { 1, 4, 5, 7 };   /* cin 4, cout 6: only 2 works */
+        int gi;
+        for (gi = 0; gi < 5; gi++) {
+            dp_mb b;
+            dp_mb_op op;
+            void *blob = NULL;
+            size_t len = 0;
+            int st, xt, yt;
+            dp_mb_init(&b);
+            xt = dp_mb_add_tensor(&b, 5, 5, 4, 0.1f, 0, 0);
+            yt = dp_mb_add_tensor(&b, 5, 5, 6, 0.1f, 0, 100);
+            memset(&op, 0, sizeof op);
+            op.kind = DP_MOP_GCONV2D; op.inputs[0] = xt; op.output = yt;
+            op.kh = op.kw = 3; op.pad_t = op.pad_l = op.pad_b = op.pad_r = 1;
+            op.weights = w12; op.w_scale = ws;
+            op.groups = gi < 4 ? gs[gi] : 2;
+            dp_mb_add_op(&b, &op);
+            dp_mb_set_io(&b, xt, yt);
+            st = dp_mb_finish(&b, &blob, &len);
+            if (gi < 4) CHECK(st == DP_ERR_ARG, "builder refuses gconv 4 -> 6 channels with %d groups: %s", gs[gi], dp_status_str(st));
+            else {
+                dp_model m;
+                dp_mop_info oi;
+                CHECK(st == DP_OK && dp_model_init(&m, blob, len) == DP_OK && dp_model_op(&m, 0, &oi) == DP_OK &&
+                      oi.kind == DP_MOP_GCONV2D && oi.groups == 2 && oi.macs == 5u * 5u * 6u * 9u * 2u &&
+                      !strcmp(oi.name, "gconv2d"),
+                      "gconv 4 -> 6 channels, 2 groups: built, loaded, op info (%s)", dp_status_str(st));
+                if (st == DP_OK) {
+                    /* groups at offset 56 of the op record: 3, 4 (not dividing), 1, 0 refused */
+                    static const uint32_t badg[4] = { 3, 1, 0, 0xFFFFFFFFu };
+                    uint8_t *c = (uint8_t *)malloc(len);
+                    const size_t rec = 48u + 24u * 2u;
+                    int bi, refused = 0;
+                    for (bi = 0; bi < 4; bi++) {
+                        memcpy(c, blob, len);
+                        c[rec + 56] = (uint8_t)badg[bi]; c[rec + 57] = (uint8_t)(badg[bi] >> 8);
+                        c[rec + 58] = (uint8_t)(badg[bi] >> 16); c[rec + 59] = (uint8_t)(badg[bi] >> 24);
+                        fix_crc(c, len);
+                        refused += dp_model_init(&m, c, len) == DP_ERR_FORMAT && strstr(m.why, "groups") != NULL;
+                    }
+                    memcpy(c, blob, len);
+                    c[rec + 60] = 1;   /* the word after groups must be 0 */
+                    fix_crc(c, len);
+                    refused += dp_model_init(&m, c, len) == DP_ERR_FORMAT;
+                    CHECK(refused == 5, "loader refuses gconv groups 3, 1, 0, -1 and a set offset 60: %d of 5", refused);
+                    free(c);
+                }
+            }
+            dp_mb_free(&b);
+            free(blob);
+        }
     }
 }
 
@@ -910,6 +1038,7 @@ static void tm_run_ref(const tmodel *m, const int8_t *input, int8_t **buf)
         so.h = m->h[y]; so.w = m->w[y]; so.c = m->c[y];
         switch (o->kind) {
         case DP_MOP_CONV2D:
+        case DP_MOP_GCONV2D:
         case DP_MOP_DWCONV2D: {
             dp_qconv_params p;
             p.kh = o->kh ? o->kh : 1; p.kw = o->kw ? o->kw : 1;
@@ -918,6 +1047,8 @@ static void tm_run_ref(const tmodel *m, const int8_t *input, int8_t **buf)
             p.pad_t = o->pad_t; p.pad_l = o->pad_l; p.pad_b = o->pad_b; p.pad_r = o->pad_r;
             p.in_zp = m->zp[x0]; p.out_zp = m->zp[y]; p.act_min = lo; p.act_max = hi;
             if (o->kind == DP_MOP_CONV2D) dp_conv2d_s8_ref(buf[y], buf[x0], o->weights, o->bias, o->mult, o->shift, &p, si, so);
+            else if (o->kind == DP_MOP_GCONV2D)
+                dp_gconv2d_s8_ref(buf[y], buf[x0], o->weights, o->bias, o->mult, o->shift, &p, o->groups, si, so);
             else dp_dwconv2d_s8_ref(buf[y], buf[x0], o->weights, o->bias, o->mult, o->shift, &p, si, so);
             break;
         }
@@ -1092,18 +1223,21 @@ static void tm_model2(tmodel *m)
     tm_plan(m);
 }
 
-/* model 3 (>>grouped): depthwise with multipliers 2 and 3, global pool,
+/* model 3 (>>grouped): depthwise with multipliers 2 and 3, grouped convs
+   (3 groups 3x3, then 3 groups with a dilated 2x2 kernel), global pool,
    fc, softmax */
 static void tm_model3(tmodel *m)
 {
-    int x, a, b, g, z, y, in[1];
+    int x, a, b, c, d, g, z, y, in[1];
     dp_mb_op *o;
     int32_t lo = -128, hi = 127;
     memset(m, 0, sizeof *m);
     x = tm_tensor(m, 7, 7, 3, 0.03f, 4);
     a = tm_tensor(m, 7, 7, 6, 0.05f, -128);         /* dw x2 3x3 pad 1 + relu */
     b = tm_tensor(m, 4, 3, 18, 0.06f, -7);          /* dw x3 stride 2, 2x3    */
-    g = tm_tensor(m, 1, 1, 18, 0.06f, -7);          /* gap                    */
+    c = tm_tensor(m, 4, 3, 9, 0.08f, -128);         /* gconv 3 groups + relu  */
+    d = tm_tensor(m, 3, 1, 6, 0.06f, -7);           /* gconv 3 groups, dil 2  */
+    g = tm_tensor(m, 1, 1, 6, 0.06f, -7);           /* gap                    */
     z = tm_tensor(m, 1, 1, 5, 0.15f, 2);            /* fc                     */
     y = tm_tensor(m, 1, 1, 5, 1.0f / 256.0f, -128);
     m->input = x;
@@ -1119,10 +1253,20 @@ static void tm_model3(tmodel *m)
     o->kh = 2; o->kw = 3; o->stride_h = o->stride_w = 2; o->pad_b = 1;
     tm_weights(m, o, 2 * 3 * 18, 18);
     in[0] = b;
+    o = tm_op(m, DP_MOP_GCONV2D, c, 1, in);
+    o->kh = o->kw = 3; o->pad_t = o->pad_l = o->pad_b = o->pad_r = 1; o->groups = 3;
+    dp_qact_relu(m->sc[c], m->zp[c], 0.0, &lo, &hi);
+    o->act_min = lo; o->act_max = hi;
+    tm_weights(m, o, 9 * 3 * 3 * 6, 9);
+    in[0] = c;
+    o = tm_op(m, DP_MOP_GCONV2D, d, 1, in);   /* 2x2 dilation 2, pad top 1: 3x1 */
+    o->kh = o->kw = 2; o->dil_h = o->dil_w = 2; o->pad_t = 1; o->groups = 3;
+    tm_weights(m, o, 6 * 2 * 2 * 3, 6);
+    in[0] = d;
     tm_op(m, DP_MOP_GAP, g, 1, in);
     in[0] = g;
     o = tm_op(m, DP_MOP_FC, z, 1, in);
-    tm_weights(m, o, 5 * 18, 5);
+    tm_weights(m, o, 5 * 6, 5);
     in[0] = z;
     tm_op(m, DP_MOP_SOFTMAX, y, 1, in);
     tm_plan(m);
@@ -1476,6 +1620,7 @@ int main(void)
     test_conv_kind(0, 400);
     test_conv_kind(1, 300);
     test_dw_mult(300);
+    test_gconv(300);
     test_fc(300);
     test_add(300);
     test_pool(0, 300);
@@ -1487,7 +1632,7 @@ int main(void)
     tm_model2(&m2);
     test_model(&m2, "model 2 (conv avgpool gap fc chmul concat add3 maxpool fc softmax)", &b2, &l2);
     tm_model3(&m3);
-    test_model(&m3, "model 3 (dw x2, dw x3, gap fc softmax)", &b3, &l3);
+    test_model(&m3, "model 3 (dw x2, dw x3, gconv x2, gap fc softmax)", &b3, &l3);
     printf("loader robustness\n");
     if (b1) test_robust((const uint8_t *)b1, l1, "model 1");
     if (b2) test_robust((const uint8_t *)b2, l2, "model 2");
