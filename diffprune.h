@@ -2655,10 +2655,10 @@ int32_t dp_argmax_s8(const int8_t *x, int32_t n)
 /* ---- >>grouped kernels: depthwise with a channel multiplier, grouped
    conv (formats at >>grouped in >>dpm) ----
    Depthwise with multiplier M (out.c = M * in.c; any M >= 1, run for
-   M > 1 by the interpreter): blocks of four
-   consecutive output channels, which read the input channels oc / M (one
-   channel when the block lies inside one group of M, else two to four);
-   per tap one word of four weights. The zero point is added to x (no
+   M > 1 by the interpreter): blocks of four consecutive output channels,
+   which read the input channels oc / M (one channel when the block lies
+   inside one group of M, else two to four); per tap one word of four
+   weights. The zero point is added to x (no
    fold), so every pixel runs the same loop over its taps inside the image;
    int32 sums are exact (kh*kw <= 255*255 taps of |(x - zp) * w| <= 32640),
    hence bit-identical to dp_dwconv2d_s8_ref. DSP cores: SXTB16 splits the
