@@ -10,9 +10,10 @@
          one of the paper's unpruned backbones (dp_build_zoo), exported to
          int8 with N random calibration inputs (the too-big demo).
      gen_model_data bench OUT.h
-         bench_data.h for bench.c: five single-layer int8 models made with
+         bench_data.h for bench.c: seven single-layer int8 models made with
          the model builder (dp_mb_*), one input each, expected outputs, and
-         CMSIS-NN's instructions per MAC for the same shapes.
+         CMSIS-NN's instructions per MAC for the same shapes (the first
+         five; the depthwise-multiplier and grouped ones have none).
      gen_model_data fuzz OUT.h [--count N] [--seed S]
          the same for N random small conv/depthwise/FC layers (strides,
          dilation, padding, odd channel counts, no bias, zero points...):
@@ -244,9 +245,10 @@ static int cmd_zoo(const char *name, const char *out, int ncalib, uint64_t seed)
    for them under the same emulator (gcc -O2): Cortex-M4 with DSP, M3. */
 typedef struct layer_spec {
     const char *name;
-    int kind;          /* DP_MOP_CONV2D, DP_MOP_DWCONV2D, DP_MOP_FC */
+    int kind;          /* DP_MOP_CONV2D, DP_MOP_DWCONV2D, DP_MOP_FC, DP_MOP_GCONV2D */
     int h, w, cin, cout, k, pad;
     const char *cmsis_m4, *cmsis_m3;
+    int groups;        /* DP_MOP_GCONV2D (dwconv: cout / cin is the multiplier) */
 } layer_spec;
 
 static const layer_spec g_layers[] = {
@@ -255,6 +257,8 @@ static const layer_spec g_layers[] = {
     {"dwconv3x3_96ch_13x13_pad1", DP_MOP_DWCONV2D, 13, 13, 96, 96, 3, 1, "7.87", "9.41"},
     {"fc_256to64", DP_MOP_FC, 1, 1, 256, 64, 1, 0, "2.08", "3.53"},
     {"conv3x3_1to16_28x28_pad1", DP_MOP_CONV2D, 28, 28, 1, 16, 3, 1, "10.4", "10.7"},
+    {"dwconv3x3_x2_32to64_13x13_pad1", DP_MOP_DWCONV2D, 13, 13, 32, 64, 3, 1, "-", "-"},
+    {"gconv3x3_g4_32to32_14x14_pad1", DP_MOP_GCONV2D, 14, 14, 32, 32, 3, 1, "-", "-", 4},
 };
 #define N_LAYERS ((int)(sizeof g_layers / sizeof g_layers[0]))
 
@@ -339,6 +343,8 @@ static int build_layer(const layer_spec *s, uint64_t seed, void **blob, size_t *
     qlayer q;
     memset(&q, 0, sizeof q);
     q.kind = s->kind; q.h = s->h; q.w = s->w; q.cin = s->cin; q.cout = s->cout;
+    q.groups = s->groups;
+    if (s->kind == DP_MOP_DWCONV2D) q.mult = s->cout / s->cin;
     q.kh = q.kw = s->k; q.sh = q.sw = q.dh = q.dw = 1;
     q.pt = q.pl = q.pb = q.pr = s->pad;
     q.in_zp = -7; q.out_zp = -20; q.relu = s->kind != DP_MOP_FC; q.has_bias = 1; q.gain = 1.0;
