@@ -2654,10 +2654,10 @@ int32_t dp_argmax_s8(const int8_t *x, int32_t n)
 
 /* ---- >>grouped kernels: depthwise with a channel multiplier, grouped
    conv (formats at >>grouped in >>dpm) ----
-   Depthwise with multiplier M (out.c = M * in.c; any M >= 1, run for
-   M > 1 by the interpreter): blocks of four consecutive output channels,
-   which read the input channels oc / M (one channel when the block lies
-   inside one group of M, else two to four); per tap one word of four
+   Depthwise with multiplier M > 1 (out.c = M * in.c; M = 1 is
+   dp_dwconv2d_s8): blocks of four consecutive output channels, which read
+   input channel oc / M (the block inside one group of M) or that one and
+   the next, so two input bytes per tap at most; per tap one word of four
    weights. The zero point is added to x (no
    fold), so every pixel runs the same loop over its taps inside the image;
    int32 sums are exact (kh*kw <= 255*255 taps of |(x - zp) * w| <= 32640),
@@ -2706,7 +2706,7 @@ static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const in
 #else
     dp__oq q;
 #endif
-    int32_t oy, ox, oc, ky, kx, ky0, ky1, kx0, kx1, j;
+    int32_t oy, ox, oc, ic, r, ky, kx, ky0, ky1, kx0, kx1, j;
 #ifndef DP__DSP
     dp__oq_init(&q, mult, shift, OC, p->out_zp, p->act_min, p->act_max);
 #endif
@@ -2722,24 +2722,36 @@ static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const in
             ke = kx0 < kx1 ? ky1 : ky0;   /* rows to run; none: bias only */
             xb = ky0 < ke ? x + (iy0 + ky0 * dh) * xrow + (ix0 + kx0 * dw) * C : x;
             wb = ky0 < ke ? w + (ky0 * kw + kx0) * OC : w;
-            for (oc = 0; oc + 4 <= OC; oc += 4) {
-                /* the input channels of the four outputs */
-                const int32_t c0 = oc / M, c1 = (oc + 1) / M, c2 = (oc + 2) / M, c3 = (oc + 3) / M;
+            for (oc = 0, ic = 0, r = 0; oc + 4 <= OC; oc += 4) {
+                /* outputs oc..oc+3 read input channel ic (the first k of
+                   them, k = M - r capped at 4; r = oc % M) and ic + 1 */
+                const int32_t k = M - r < 4 ? M - r : 4;
                 int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a[4];
                 for (ky = ky0; ky < ke; ky++) {
-                    const int8_t *xr = xb + (ky - ky0) * xsy, *wr = wb + (ky - ky0) * wsy + oc;
-                    if (c0 == c3) {
+                    const int8_t *xr = xb + (ky - ky0) * xsy + ic, *wr = wb + (ky - ky0) * wsy + oc;
+                    if (k == 4) {
                         for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
-                            const int32_t v = xr[c0] + off;
+                            const int32_t v = xr[0] + off;
                             DP__DWM_TAP(wr, v, v, v, v);
+                        }
+                    } else if (k == 2) {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t va = xr[0] + off, vb = xr[1] + off;
+                            DP__DWM_TAP(wr, va, va, vb, vb);
+                        }
+                    } else if (k == 3) {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t va = xr[0] + off, vb = xr[1] + off;
+                            DP__DWM_TAP(wr, va, va, va, vb);
                         }
                     } else {
                         for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
-                            const int32_t v0 = xr[c0] + off, v1 = xr[c1] + off, v2 = xr[c2] + off, v3 = xr[c3] + off;
-                            DP__DWM_TAP(wr, v0, v1, v2, v3);
+                            const int32_t va = xr[0] + off, vb = xr[1] + off;
+                            DP__DWM_TAP(wr, va, vb, vb, vb);
                         }
                     }
                 }
+                for (r += 4; r >= M; r -= M) ic++;   /* M >= 2: at most two steps */
                 a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
 #ifdef DP__DSP
                 dp__out4_dsp(yp + oc, a, bias ? bias + oc : dp__zero4, mult + oc, shift + oc, p->out_zp, lopk, hipk);
@@ -2749,10 +2761,10 @@ static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const in
 #endif
             }
             for (; oc < OC; oc++) {   /* the last OC % 4 channels */
-                const int32_t ic = oc / M;
+                const int32_t c = oc / M;
                 int32_t acc = 0;
                 for (ky = ky0; ky < ke; ky++) {
-                    const int8_t *xr = xb + (ky - ky0) * xsy + ic, *wr = wb + (ky - ky0) * wsy + oc;
+                    const int8_t *xr = xb + (ky - ky0) * xsy + c, *wr = wb + (ky - ky0) * wsy + oc;
                     for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) acc += (*xr + off) * *wr;
                 }
                 acc = dp__wadd(acc, bias ? bias[oc] : 0);
@@ -2772,7 +2784,8 @@ void dp_dwconv2d_mult_s8(int8_t *y, const int8_t *x, const int8_t *w,
                          const int32_t *shift, const dp_qconv_params *p,
                          dp_shape in, dp_shape out)
 {
-    dp__dwconvm_s8(y, x, w, bias, mult, shift, p, in, out);
+    if (out.c == in.c) dp_dwconv2d_s8(y, x, w, bias, mult, shift, p, in, out);
+    else dp__dwconvm_s8(y, x, w, bias, mult, shift, p, in, out);
 }
 
 /* Grouped conv: per output pixel and group, blocks of four output
