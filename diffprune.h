@@ -42,6 +42,8 @@
                     >>free (dp_free); >>alloc_check: a partial DP_MALLOC... set is an #error
      >>impl_common  implementation: shared helpers
      >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp, >>mfcc
+                    >>grouped (depthwise with a channel multiplier,
+                    grouped conv)
      >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
      >>impl_train   >>rng >>gemm >>graph >>masks >>forward >>backward
                     >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
@@ -243,7 +245,8 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
          4  u16[8]   input tensor ids (unused slots 0)
         20  u8 x10   kh, kw, stride_h, stride_w, dil_h, dil_w,
                      pad_top, pad_left, pad_bottom, pad_right
-                     (conv, dwconv, pools; all 0 for other kinds)
+                     (conv, dwconv, gconv, pools; all 0 for other
+                     kinds)
         30  i8,i8    act_min, act_max
         32  u32,u32  weights offset, byte length (int8; softmax: u16[256])
         40  u32      bias offset (int32[cout]; 0 = none)
@@ -251,13 +254,14 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
                      channel's weights; conv and fc)
         48  u32      multiplier offset (int32: [cout], or [n] for add/concat)
         52  u32      shift offset (int32, same count)
-        56  i32,i32  output multiplier, output shift (add, chmul)
+        56  i32,i32  output multiplier, output shift (add, chmul);
+                     gconv2d: groups G, then 0
      data: the arrays above, each at a 4-aligned offset; unused offsets 0
      CRC-32 (zlib) of bytes [0, total length - 4), in the last 4 bytes
 
      kind         inputs                 arrays / fields used
      1 conv2d     x                      w, bias?, ksum, mult+shift[cout]
-     2 dwconv2d   x                      w, bias?, mult+shift[c]
+     2 dwconv2d   x                      w, bias?, mult+shift[cout]
      3 fc         x (any h,w,c)          w, bias?, ksum, mult+shift[cout]
      4 add        x0..x(n-1), n = 2..8   mult+shift[n] (shift <= 0),
                                          output multiplier/shift
@@ -267,9 +271,22 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
      8 chmul      x, s (1x1xC)           output multiplier/shift
      9 concat     x0..x(n-1), n = 1..8   mult+shift[n]
     10 softmax    x                      u16 table[256] as the weights
+    11 gconv2d    x                      w, bias?, ksum, mult+shift[cout],
+                                         groups G at offset 56
      Fields a kind does not use must be 0 (act_min/act_max: -128/127 for
      concat and softmax); pools and gap keep the input's scale and zero
      point; softmax output is scale 1/256, zero point -128.
+     >>grouped  dwconv2d with a channel multiplier: cout = M * cin (M >= 1,
+     implied by the shapes; M = 1 is plain depthwise), weights
+     [kh][kw][cout] as TFLite/CMSIS-NN store them, output channel
+     oc = ic * M + m reads input channel ic = oc / M. gconv2d, grouped
+     convolution: G groups, 2 <= G <= cin, G divides cin and cout; weights
+     [cout][kh][kw][cin/G] (the training half's layout); output channel oc
+     reads input channels [g*cin/G, (g+1)*cin/G), g = oc / (cout/G);
+     kh*kw*cin/G <= DP_MAX_REDUCTION; MACs out.h*out.w*cout*kh*kw*cin/G.
+     The exporter writes a training-half conv with groups == cin as
+     dwconv2d (transposing its [cout][kh][kw][1] weights), 1 < groups < cin
+     as gconv2d.
 
    Liveness: a tensor occupies [off, off+bytes) of the arena from step
    `first` to step `last`. Two tensors may share arena bytes only if those
@@ -304,8 +321,8 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
 enum {
     DP_MOP_CONV2D = 1, DP_MOP_DWCONV2D = 2, DP_MOP_FC = 3, DP_MOP_ADD = 4,
     DP_MOP_MAXPOOL = 5, DP_MOP_AVGPOOL = 6, DP_MOP_GAP = 7, DP_MOP_CHMUL = 8,
-    DP_MOP_CONCAT = 9, DP_MOP_SOFTMAX = 10,
-    DP_MOP_KIND_COUNT = 11
+    DP_MOP_CONCAT = 9, DP_MOP_SOFTMAX = 10, DP_MOP_GCONV2D = 11,
+    DP_MOP_KIND_COUNT = 12
 };
 
 typedef struct dp_shape { int32_t h, w, c; } dp_shape;   /* NHWC, batch 1 */
@@ -360,6 +377,22 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                     const int32_t *bias, const int32_t *mult,
                     const int32_t *shift, const dp_qconv_params *p,
                     dp_shape in, dp_shape out);
+/* depthwise, any channel multiplier M >= 1 (see >>grouped): out.c =
+   M * in.c, w[kh][kw][out.c], output channel oc reads input channel
+   oc / M. The interpreter runs it for M > 1 (dp_dwconv2d_s8 is faster
+   for M = 1). */
+void dp_dwconv2d_mult_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                         const int32_t *bias, const int32_t *mult,
+                         const int32_t *shift, const dp_qconv_params *p,
+                         dp_shape in, dp_shape out);
+/* grouped conv (see >>grouped): w[out.c][kh][kw][in.c/groups]; bias,
+   ksum, mult, shift [out.c]; groups divides in.c and out.c. ksum as for
+   dp_conv2d_s8 (NULL works too). */
+void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                   const int32_t *bias, const int32_t *ksum,
+                   const int32_t *mult, const int32_t *shift,
+                   const dp_qconv_params *p, int32_t groups,
+                   dp_shape in, dp_shape out);
 /* fully connected: y[n_out], x[n_in], w[n_out][n_in] */
 void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
               const int32_t *bias, const int32_t *ksum, const int32_t *mult,
@@ -417,6 +450,7 @@ typedef struct dp_mop_info {    /* one op, for `diffprune info`            */
     int32_t pad_t, pad_l, pad_b, pad_r, act_min, act_max;
     uint64_t macs;
     uint32_t param_bytes;       /* weights, bias, kernel sums, requant     */
+    int32_t groups;             /* gconv2d: G; other kinds 1               */
 } dp_mop_info;
 
 int dp_model_init(dp_model *m, const void *blob, size_t blob_len);
@@ -485,6 +519,10 @@ void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                         const int32_t *bias, const int32_t *mult,
                         const int32_t *shift, const dp_qconv_params *p,
                         dp_shape in, dp_shape out);
+void dp_gconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                       const int32_t *bias, const int32_t *mult,
+                       const int32_t *shift, const dp_qconv_params *p,
+                       int32_t groups, dp_shape in, dp_shape out);
 void dp_fc_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *mult,
                   const int32_t *shift, const dp_qfc_params *p,
@@ -534,7 +572,7 @@ typedef struct dp_mb_op {        /* zero means default                     */
     int pad_t, pad_l, pad_b, pad_r;
     int act_min, act_max;        /* quantised clamp; both 0 = none         */
     const int8_t *weights;       /* CONV [cout][kh][kw][cin], DWCONV
-                                    [kh][kw][c], FC [out][in]              */
+                                    [kh][kw][cout], FC [out][in]           */
     const int32_t *bias;         /* [cout] or NULL                         */
     const float *w_scale;        /* CONV/DW/FC per-channel weight scales:
                                     mult/shift derived as TFLite does ...  */
@@ -543,6 +581,8 @@ typedef struct dp_mb_op {        /* zero means default                     */
                                     CONCAT [n]. For ADD/CHMUL/CONCAT NULL
                                     derives them from the tensor scales    */
     double beta;                 /* SOFTMAX; 0 = 1                         */
+    int groups;                  /* GCONV2D: 2..cin, divides cin and cout;
+                                    weights [cout][kh][kw][cin/groups]     */
 } dp_mb_op;
 
 typedef struct dp_mb {
@@ -2686,6 +2726,225 @@ int32_t dp_argmax_s8(const int8_t *x, int32_t n)
     return best;
 }
 
+/* ---- >>grouped kernels: depthwise with a channel multiplier, grouped
+   conv (formats at >>grouped in >>dpm) ----
+   Depthwise with multiplier M > 1 (out.c = M * in.c; M = 1 is
+   dp_dwconv2d_s8): blocks of four consecutive output channels, which read
+   input channel oc / M (the block inside one group of M) or that one and
+   the next, so two input bytes per tap at most; per tap one word of four
+   weights. The zero point is added to x (no
+   fold), so every pixel runs the same loop over its taps inside the image;
+   int32 sums are exact (kh*kw <= 255*255 taps of |(x - zp) * w| <= 32640),
+   hence bit-identical to dp_dwconv2d_s8_ref. DSP cores: SXTB16 splits the
+   weight word into lanes, SMLABB/SMLABT multiply-accumulate each channel;
+   the output stage is >>dsp's. */
+#ifdef DP__DSP
+/* a0 += x0*w[0], a1 += x1*w[1], a2 += x2*w[2], a3 += x3*w[3]; x in int16.
+   Two statements of few operands: the register allocator must always
+   find room, inlined anywhere. */
+#define DP__DWM_TAP(wp, XA, XB, XC, XD)                                      \
+    do {                                                                     \
+        const uint32_t u_ = *(const dp__u32u *)(const void *)(wp);           \
+        uint32_t h_;                                                         \
+        __asm__("sxtb16  %[h], %[u]\n\t"                                     \
+                "smlabb  %[a0], %[x0], %[h], %[a0]\n\t"                      \
+                "smlabt  %[a2], %[x2], %[h], %[a2]\n\t"                      \
+                : [a0] "+r"(a0), [a2] "+r"(a2), [h] "=&r"(h_)                \
+                : [u] "r"(u_), [x0] "r"(XA), [x2] "r"(XC));                  \
+        __asm__("sxtb16  %[h], %[u], ror #8\n\t"                             \
+                "smlabb  %[a1], %[x1], %[h], %[a1]\n\t"                      \
+                "smlabt  %[a3], %[x3], %[h], %[a3]\n\t"                      \
+                : [a1] "+r"(a1), [a3] "+r"(a3), [h] "=&r"(h_)                \
+                : [u] "r"(u_), [x1] "r"(XB), [x3] "r"(XD));                  \
+    } while (0)
+#else
+#define DP__DWM_TAP(wp, x0, x1, x2, x3)                                      \
+    do {                                                                     \
+        const int8_t *w_ = (wp);                                             \
+        a0 += (x0) * w_[0]; a1 += (x1) * w_[1];                              \
+        a2 += (x2) * w_[2]; a3 += (x3) * w_[3];                              \
+    } while (0)
+#endif
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))   /* one copy for the interpreter and the API */
+#endif
+static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias,
+                           const int32_t *mult, const int32_t *shift, const dp_qconv_params *p,
+                           dp_shape in, dp_shape out)
+{
+    const int32_t C = in.c, OC = out.c, M = OC / C, kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w;
+    const int32_t off = -p->in_zp, xrow = in.w * C, xsy = dh * xrow, xsx = dw * C, wsy = kw * OC;
+#ifdef DP__DSP
+    const int32_t lo = p->act_min, hi = p->act_max;
+    const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
+#else
+    dp__oq q;
+#endif
+    int32_t oy, ox, oc, ic, r, ky, kx, ky0, ky1, kx0, kx1, j;
+#ifndef DP__DSP
+    dp__oq_init(&q, mult, shift, OC, p->out_zp, p->act_min, p->act_max);
+#endif
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        dp__ptaps(iy0, kh, dh, in.h, &ky0, &ky1);
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * OC;
+            const int8_t *xb, *wb;
+            int32_t ke;
+            dp__ptaps(ix0, kw, dw, in.w, &kx0, &kx1);
+            ke = kx0 < kx1 ? ky1 : ky0;   /* rows to run; none: bias only */
+            xb = ky0 < ke ? x + (iy0 + ky0 * dh) * xrow + (ix0 + kx0 * dw) * C : x;
+            wb = ky0 < ke ? w + (ky0 * kw + kx0) * OC : w;
+            for (oc = 0, ic = 0, r = 0; oc + 4 <= OC; oc += 4) {
+                /* outputs oc..oc+3 read input channel ic (the first k of
+                   them, k = M - r capped at 4; r = oc % M) and ic + 1 */
+                const int32_t k = M - r < 4 ? M - r : 4;
+                int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a[4];
+                for (ky = ky0; ky < ke; ky++) {
+                    const int8_t *xr = xb + (ky - ky0) * xsy + ic, *wr = wb + (ky - ky0) * wsy + oc;
+                    if (k == 4) {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t v = xr[0] + off;
+                            DP__DWM_TAP(wr, v, v, v, v);
+                        }
+                    } else if (k == 2) {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t va = xr[0] + off, vb = xr[1] + off;
+                            DP__DWM_TAP(wr, va, va, vb, vb);
+                        }
+                    } else if (k == 3) {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t va = xr[0] + off, vb = xr[1] + off;
+                            DP__DWM_TAP(wr, va, va, va, vb);
+                        }
+                    } else {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t va = xr[0] + off, vb = xr[1] + off;
+                            DP__DWM_TAP(wr, va, vb, vb, vb);
+                        }
+                    }
+                }
+                for (r += 4; r >= M; r -= M) ic++;   /* M >= 2: at most two steps */
+                a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+#ifdef DP__DSP
+                dp__out4_dsp(yp + oc, a, bias ? bias + oc : dp__zero4, mult + oc, shift + oc, p->out_zp, lopk, hipk);
+#else
+                for (j = 0; j < 4; j++)
+                    yp[oc + j] = dp__outq(dp__wadd(a[j], bias ? bias[oc + j] : 0), mult[oc + j], shift[oc + j], &q);
+#endif
+            }
+            for (; oc < OC; oc++) {   /* the last OC % 4 channels */
+                const int32_t c = oc / M;
+                int32_t acc = 0;
+                for (ky = ky0; ky < ke; ky++) {
+                    const int8_t *xr = xb + (ky - ky0) * xsy + c, *wr = wb + (ky - ky0) * wsy + oc;
+                    for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) acc += (*xr + off) * *wr;
+                }
+                acc = dp__wadd(acc, bias ? bias[oc] : 0);
+#ifdef DP__DSP
+                yp[oc] = dp__requant_dsp(acc, mult[oc], shift[oc], p->out_zp, lo, hi);
+#else
+                yp[oc] = dp__outq(acc, mult[oc], shift[oc], &q);
+#endif
+            }
+        }
+    }
+    (void)j;
+}
+#undef DP__DWM_TAP
+void dp_dwconv2d_mult_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                         const int32_t *bias, const int32_t *mult,
+                         const int32_t *shift, const dp_qconv_params *p,
+                         dp_shape in, dp_shape out)
+{
+    if (out.c == in.c) dp_dwconv2d_s8(y, x, w, bias, mult, shift, p, in, out);
+    else dp__dwconvm_s8(y, x, w, bias, mult, shift, p, in, out);
+}
+
+/* Grouped conv: per output pixel and group, blocks of four output
+   channels of the group (the tail of a group one at a time) over the taps
+   inside the image, each tap one dot product of cin/G bytes (the group's
+   slice of the pixel): dp__dot4_s8 / dp__dot1_s8, or on DSP cores
+   dp__dsp_dot4 / dp__dsp_dot1 and >>dsp's output stage. Portable pixels
+   whose window lies inside the image fold the zero point into the bias
+   with the kernel sums (as dp_conv2d_s8); the others add it to x. Both
+   are exact in int32 (DP_MAX_REDUCTION), so bit-identical to
+   dp_gconv2d_s8_ref. */
+void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+                   const int32_t *bias, const int32_t *ksum,
+                   const int32_t *mult, const int32_t *shift,
+                   const dp_qconv_params *p, int32_t groups,
+                   dp_shape in, dp_shape out)
+{
+    const int32_t cin = in.c, cout = out.c, cg = cin / groups, og = cout / groups;
+    const int32_t kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w, in_zp = p->in_zp, off = -in_zp;
+    const int32_t wch = kh * kw * cg, xrow = in.w * cin;
+#ifdef DP__DSP
+    const int32_t lo = p->act_min, hi = p->act_max;
+    const uint32_t offpk = ((uint32_t)off & 0xFFFFu) * 0x10001u;
+    const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
+#else
+    const int fold = ksum != NULL;
+    dp__oq q;
+#endif
+    int32_t oy, ox, g, co, ky, kx, j, ky0, ky1, kx0, kx1, a[4];
+#ifdef DP__DSP
+    (void)ksum;
+#else
+    dp__oq_init(&q, mult, shift, cout, p->out_zp, p->act_min, p->act_max);
+#endif
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        dp__ptaps(iy0, kh, dh, in.h, &ky0, &ky1);
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * cout;
+            int32_t ke;
+#ifndef DP__DSP
+            int fz;
+            int32_t o;
+#endif
+            dp__ptaps(ix0, kw, dw, in.w, &kx0, &kx1);
+            ke = kx0 < kx1 ? ky1 : ky0;   /* rows to run; none: bias only */
+#ifndef DP__DSP
+            fz = fold && ky0 == 0 && ky1 == kh && kx0 == 0 && kx1 == kw;
+            o = fz ? 0 : off;
+#endif
+            for (g = 0; g < groups; g++) {
+                const int32_t ce = (g + 1) * og;
+                for (co = g * og; co < ce; co += 4) {
+                    const int32_t nb = ce - co < 4 ? ce - co : 4;
+                    const int8_t *wc = w + co * wch;
+                    a[0] = a[1] = a[2] = a[3] = 0;
+                    for (ky = ky0; ky < ke; ky++)
+                        for (kx = kx0; kx < kx1; kx++) {
+                            const int8_t *xk = x + (iy0 + ky * dh) * xrow + (ix0 + kx * dw) * cin + g * cg;
+                            const int8_t *wk = wc + (ky * kw + kx) * cg;
+#ifdef DP__DSP
+                            if (nb == 4) dp__dsp_dot4(xk, wk, wch, cg, off, offpk, a);
+                            else
+                                for (j = 0; j < nb; j++) a[j] += dp__dsp_dot1(xk, wk + j * wch, cg, off, offpk);
+#else
+                            if (nb == 4) dp__dot4_s8(xk, wk, wch, cg, o, a);
+                            else
+                                for (j = 0; j < nb; j++) a[j] += dp__dot1_s8(xk, wk + j * wch, cg, o, o == 0);
+#endif
+                        }
+#ifdef DP__DSP
+                    if (nb == 4) dp__out4_dsp(yp + co, a, bias ? bias + co : dp__zero4, mult + co, shift + co, p->out_zp, lopk, hipk);
+                    else dp__outn_dsp(yp + co, a, nb, bias ? bias + co : NULL, mult + co, shift + co, p->out_zp, lo, hi);
+#else
+                    for (j = 0; j < nb; j++)
+                        yp[co + j] = dp__outq(dp__wadd(a[j], dp__cbias(bias, ksum, co + j, in_zp, fz)),
+                                              mult[co + j], shift[co + j], &q);
+#endif
+                }
+            }
+        }
+    }
+}
+
 /* ---- >>loader ---- */
 #define DP__HDR 48u      /* header bytes        */
 #define DP__TREC 24u     /* tensor record bytes */
@@ -2708,7 +2967,7 @@ typedef struct dp__op {  /* a decoded op record */
 
 static const char *const dp__mop_names[DP_MOP_KIND_COUNT] = {
     "?", "conv2d", "dwconv2d", "fc", "add", "maxpool", "avgpool", "gap",
-    "chmul", "concat", "softmax"
+    "chmul", "concat", "softmax", "gconv2d"
 };
 typedef char dp__mop_names_match[(sizeof dp__mop_names / sizeof dp__mop_names[0]) == DP_MOP_KIND_COUNT ? 1 : -1];
 
@@ -2764,11 +3023,14 @@ static dp_shape dp__shape(const dp__t *t)
 /* MACs of one op, as the paper's Table 3 counts them: conv/dw/FC
    multiply-adds (every kernel tap, padding included), pooling out_elements
    * kh * kw, global pooling h*w*c, an n-input Add (n-1) * elements; the
-   squeeze-excite multiply, concat and softmax are not counted. */
-static uint64_t dp__macs(uint32_t kind, dp_shape in, dp_shape out, uint32_t kh, uint32_t kw, uint32_t n_in)
+   squeeze-excite multiply, concat and softmax are not counted. groups:
+   gconv2d's G (1 for other kinds). */
+static uint64_t dp__macs(uint32_t kind, dp_shape in, dp_shape out, uint32_t kh, uint32_t kw, uint32_t n_in,
+                         uint32_t groups)
 {
     const uint64_t opix = (uint64_t)(uint32_t)out.h * (uint32_t)out.w;
     switch (kind) {
+    case DP_MOP_GCONV2D: return opix * (uint32_t)out.c * kh * kw * ((uint32_t)in.c / (groups ? groups : 1u));
     case DP_MOP_CONV2D: return opix * (uint32_t)out.c * kh * kw * (uint32_t)in.c;
     case DP_MOP_DWCONV2D: return opix * (uint32_t)out.c * kh * kw;
     case DP_MOP_FC: return (uint64_t)(uint32_t)out.c * ((uint64_t)(uint32_t)in.h * (uint32_t)in.w * (uint32_t)in.c);
@@ -2808,7 +3070,7 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
 {
     dp__op op;
     dp__t o, t[DP_MAX_OP_INPUTS];
-    uint32_t i, j, n_min = 1, n_max = 1, n_q = 0, want_w = 0;
+    uint32_t i, j, n_min = 1, n_max = 1, n_q = 0, want_w = 0, groups = 1;
     int geo = 0, act = 0, bias = 0, ksum = 0, outq = 0;
     const uint8_t *b = m->blob;
 
@@ -2846,9 +3108,21 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
                 DP__BAD(DP_ERR_UNSUPPORTED, "conv reduction kh*kw*cin > DP_MAX_REDUCTION");
             want_w = o.c * op.g[0] * op.g[1] * t[0].c;   /* < 2^32 by the limit */
         } else {
-            if (o.c != t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels != input channels");
+            if (o.c % t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels not a multiple of the input channels");
             want_w = op.g[0] * op.g[1] * o.c;
         }
+        break;
+    case DP_MOP_GCONV2D:   /* >>grouped: groups at offset 56, then 0 */
+        geo = act = bias = ksum = 1;
+        n_q = o.c;
+        if (op.out_mult < 2 || (uint32_t)op.out_mult > t[0].c || t[0].c % (uint32_t)op.out_mult ||
+            o.c % (uint32_t)op.out_mult || op.out_shift != 0)
+            DP__BAD(DP_ERR_FORMAT, "gconv groups < 2, > cin or not dividing cin and cout (or offset 60 not 0)");
+        groups = (uint32_t)op.out_mult;
+        op.out_mult = 0;   /* not an output multiplier */
+        if ((uint64_t)op.g[0] * op.g[1] * (t[0].c / groups) > DP_MAX_REDUCTION)
+            DP__BAD(DP_ERR_UNSUPPORTED, "gconv reduction kh*kw*cin/groups > DP_MAX_REDUCTION");
+        want_w = o.c * op.g[0] * op.g[1] * (t[0].c / groups);   /* < 2^32 by the limit */
         break;
     case DP_MOP_FC:
         act = bias = ksum = 1;
@@ -2969,7 +3243,7 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
             if (dp__rd16(b + op.w_off + 2u * i) > dp__rd16(b + op.w_off + 2u * i - 2u))
                 DP__BAD(DP_ERR_FORMAT, "softmax table increases");
     }
-    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1], op.n_in);
+    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1], op.n_in, groups);
     return DP_OK;
 }
 
@@ -3178,7 +3452,8 @@ int dp_model_op(const dp_model *m, int i, dp_mop_info *oi)
     oi->pad_b = (int32_t)op.g[8]; oi->pad_r = (int32_t)op.g[9];
     oi->act_min = op.act_min;
     oi->act_max = op.act_max;
-    oi->macs = dp__macs(op.kind, oi->in_shape, oi->out_shape, op.g[0], op.g[1], op.n_in);
+    oi->groups = op.kind == DP_MOP_GCONV2D ? op.out_mult : 1;
+    oi->macs = dp__macs(op.kind, oi->in_shape, oi->out_shape, op.g[0], op.g[1], op.n_in, (uint32_t)oi->groups);
     c = o.c;
     if (op.m_off) n_q = (op.kind == DP_MOP_ADD || op.kind == DP_MOP_CONCAT) ? op.n_in : c;
     oi->param_bytes = op.w_len + (op.b_off ? 4u * c : 0) + (op.k_off ? 4u * c : 0) + 8u * n_q;
@@ -3220,6 +3495,7 @@ static void dp__op_run(const dp_model *m, int8_t *arena, uint32_t k)
 
     switch (op.kind) {
     case DP_MOP_CONV2D:
+    case DP_MOP_GCONV2D:
     case DP_MOP_DWCONV2D: {
         dp_qconv_params p;
         p.kh = (int32_t)op.g[0]; p.kw = (int32_t)op.g[1];
@@ -3230,6 +3506,8 @@ static void dp__op_run(const dp_model *m, int8_t *arena, uint32_t k)
         p.in_zp = t[0].zp; p.out_zp = o.zp;
         p.act_min = op.act_min; p.act_max = op.act_max;
         if (op.kind == DP_MOP_CONV2D) dp_conv2d_s8(y, xs[0], w, bias, ksum, mu, sh, &p, si, so);
+        else if (op.kind == DP_MOP_GCONV2D) dp_gconv2d_s8(y, xs[0], w, bias, ksum, mu, sh, &p, op.out_mult, si, so);
+        else if (so.c != si.c) dp__dwconvm_s8(y, xs[0], w, bias, mu, sh, &p, si, so);
         else dp_dwconv2d_s8(y, xs[0], w, bias, mu, sh, &p, si, so);
         break;
     }
@@ -3719,11 +3997,39 @@ void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                         const int32_t iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
                         const int32_t ix = ox * p->stride_w - p->pad_l + kx * p->dil_w;
                         if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
-                        acc += (x[(iy * in.w + ix) * in.c + c] - p->in_zp) * w[(ky * p->kw + kx) * out.c + c];
+                        acc += (x[(iy * in.w + ix) * in.c + c / (out.c / in.c)] - p->in_zp) *
+                               w[(ky * p->kw + kx) * out.c + c];
                     }
                 if (bias) acc = dp__wadd(acc, bias[c]);
                 y[(oy * out.w + ox) * out.c + c] =
                     dp__requant(acc, mult[c], shift[c], p->out_zp, p->act_min, p->act_max);
+            }
+}
+
+void dp_gconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+                       const int32_t *bias, const int32_t *mult,
+                       const int32_t *shift, const dp_qconv_params *p,
+                       int32_t groups, dp_shape in, dp_shape out)
+{
+    const int32_t cg = in.c / groups, og = out.c / groups;
+    int32_t oy, ox, co, ky, kx, ci;
+    for (oy = 0; oy < out.h; oy++)
+        for (ox = 0; ox < out.w; ox++)
+            for (co = 0; co < out.c; co++) {
+                const int32_t g = co / og;
+                int32_t acc = 0;
+                for (ky = 0; ky < p->kh; ky++)
+                    for (kx = 0; kx < p->kw; kx++) {
+                        const int32_t iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
+                        const int32_t ix = ox * p->stride_w - p->pad_l + kx * p->dil_w;
+                        if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
+                        for (ci = 0; ci < cg; ci++)
+                            acc += (x[(iy * in.w + ix) * in.c + g * cg + ci] - p->in_zp) *
+                                   w[((co * p->kh + ky) * p->kw + kx) * cg + ci];
+                    }
+                if (bias) acc = dp__wadd(acc, bias[co]);
+                y[(oy * out.w + ox) * out.c + co] =
+                    dp__requant(acc, mult[co], shift[co], p->out_zp, p->act_min, p->act_max);
             }
 }
 
@@ -4059,7 +4365,7 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
     r.n_in = n;
     r.out = op->output;
     for (i = 0; i < n; i++) r.in[i] = op->inputs[i];
-    if (op->kind == DP_MOP_CONV2D || op->kind == DP_MOP_DWCONV2D ||
+    if (op->kind == DP_MOP_CONV2D || op->kind == DP_MOP_DWCONV2D || op->kind == DP_MOP_GCONV2D ||
         op->kind == DP_MOP_MAXPOOL || op->kind == DP_MOP_AVGPOOL) {
         const int v[10] = { op->kh, op->kw, op->stride_h, op->stride_w, op->dil_h, op->dil_w,
                             op->pad_t, op->pad_l, op->pad_b, op->pad_r };
@@ -4079,10 +4385,16 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
     switch (op->kind) {
     case DP_MOP_CONV2D:
     case DP_MOP_DWCONV2D:
+    case DP_MOP_GCONV2D:
     case DP_MOP_FC: {
         uint64_t per;   /* weights per output channel (dw: per tap row) */
         cout = o->c;
-        if (op->kind == DP_MOP_CONV2D) per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)in[0]->c;
+        if (op->kind == DP_MOP_GCONV2D) {   /* >>grouped */
+            if (op->groups < 2 || op->groups > in[0]->c || in[0]->c % op->groups || cout % op->groups)
+                return dp__mb_fail(b, DP_ERR_ARG);
+            r.out_mult = op->groups;
+            per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)(in[0]->c / op->groups);
+        } else if (op->kind == DP_MOP_CONV2D) per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)in[0]->c;
         else if (op->kind == DP_MOP_FC) per = (uint64_t)(uint32_t)in[0]->h * (uint32_t)in[0]->w * (uint32_t)in[0]->c;
         else per = (uint64_t)r.g[0] * r.g[1];
         if (per * (uint64_t)cout > 0x40000000u) return dp__mb_fail(b, DP_ERR_LIMIT);
@@ -4272,7 +4584,8 @@ int dp_mb_finish(dp_mb *b, void **blob, size_t *len)
         dp__wr32(p + 60, (uint32_t)r->out_shift);
         si.h = T[r->in[0]].h; si.w = T[r->in[0]].w; si.c = T[r->in[0]].c;
         so.h = T[r->out].h; so.w = T[r->out].w; so.c = T[r->out].c;
-        macs += dp__macs((uint32_t)r->kind, si, so, (uint32_t)r->g[0], (uint32_t)r->g[1], (uint32_t)r->n_in);
+        macs += dp__macs((uint32_t)r->kind, si, so, (uint32_t)r->g[0], (uint32_t)r->g[1], (uint32_t)r->n_in,
+                         r->kind == DP_MOP_GCONV2D ? (uint32_t)r->out_mult : 1u);
     }
     DP_FREE(first);
     if (b->data_len) memcpy(out + data_off, b->data, b->data_len);
@@ -11283,14 +11596,15 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
         switch (nd->op) {
         case DP_OP_CONV: case DP_OP_FC: {
             int dw = nd->op == DP_OP_CONV && dp__is_dw(g, nd), C = nd->c;
+            /* >>grouped: groups == cin with cout = M * cin, weights [cout][kh][kw][1] */
+            const int dwm = nd->op == DP_OP_CONV && !dw && nd->groups > 1 && nd->groups == g->nodes[nd->in[0]].c;
             size_t per_c = nd->w_n / (size_t)C, j;
             const float *W = g->params + nd->w_off;
-            if (nd->op == DP_OP_CONV && nd->groups > 1 && !dw) {
-                st = DP_ERR_UNSUPPORTED;
-                dp__seterr(err, cap, "int8 export: grouped conv '%s' (groups=%d) has no int8 kernel", nd->name, nd->groups);
-                goto done;
+            op.kind = nd->op == DP_OP_FC ? DP_MOP_FC : dw || dwm ? DP_MOP_DWCONV2D : DP_MOP_CONV2D;
+            if (nd->op == DP_OP_CONV && nd->groups > 1 && !dw && !dwm) {   /* >>grouped: 1 < groups < cin */
+                op.kind = DP_MOP_GCONV2D;
+                op.groups = nd->groups;
             }
-            op.kind = nd->op == DP_OP_FC ? DP_MOP_FC : dw ? DP_MOP_DWCONV2D : DP_MOP_CONV2D;
             wf = (float *)DP_MALLOC(sizeof(float) * nd->w_n);
             bf = (float *)DP_MALLOC(sizeof(float) * (size_t)C);
             wq = (int8_t *)DP_MALLOC(nd->w_n);
@@ -11332,6 +11646,15 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
                     if (bb < -2147483648.0) bb = -2147483648.0;
                     bq[j] = (int32_t)llrint(bb);
                 }
+            }
+            if (dwm) {   /* [cout][kh*kw] -> the depthwise layout [kh*kw][cout] */
+                int8_t *wt = (int8_t *)DP_MALLOC(nd->w_n);
+                size_t e;
+                if (!wt) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+                for (j = 0; j < (size_t)C; j++)
+                    for (e = 0; e < per_c; e++) wt[e * C + j] = wq[j * per_c + e];
+                DP_FREE(wq);
+                wq = wt;
             }
             op.weights = wq; op.bias = bq; op.w_scale = wq_scale;
             op.n_inputs = 1;

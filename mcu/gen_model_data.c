@@ -10,13 +10,18 @@
          one of the paper's unpruned backbones (dp_build_zoo), exported to
          int8 with N random calibration inputs (the too-big demo).
      gen_model_data bench OUT.h
-         bench_data.h for bench.c: five single-layer int8 models made with
+         bench_data.h for bench.c: seven single-layer int8 models made with
          the model builder (dp_mb_*), one input each, expected outputs, and
-         CMSIS-NN's instructions per MAC for the same shapes.
+         CMSIS-NN's instructions per MAC for the same shapes (the first
+         five; the depthwise-multiplier and grouped ones have none).
      gen_model_data fuzz OUT.h [--count N] [--seed S]
          the same for N random small conv/depthwise/FC layers (strides,
          dilation, padding, odd channel counts, no bias, zero points...):
          bench.c built with it checks the kernels bit for bit.
+     gen_model_data grouped OUT.h [--count N] [--seed S]
+         the same for N random layers of the kinds in diffprune.h's
+         >>grouped: depthwise with a channel multiplier > 1 and grouped
+         conv, alternately (make test runs them on m0, m4 and m7).
      gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]
          kws_data.h for kws.c: the model (4-aligned), K (default 4) one-second
          16 kHz clips with their labels, the host's dp_mfcc features for each
@@ -241,9 +246,10 @@ static int cmd_zoo(const char *name, const char *out, int ncalib, uint64_t seed)
    for them under the same emulator (gcc -O2): Cortex-M4 with DSP, M3. */
 typedef struct layer_spec {
     const char *name;
-    int kind;          /* DP_MOP_CONV2D, DP_MOP_DWCONV2D, DP_MOP_FC */
+    int kind;          /* DP_MOP_CONV2D, DP_MOP_DWCONV2D, DP_MOP_FC, DP_MOP_GCONV2D */
     int h, w, cin, cout, k, pad;
     const char *cmsis_m4, *cmsis_m3;
+    int groups;        /* DP_MOP_GCONV2D (dwconv: cout / cin is the multiplier) */
 } layer_spec;
 
 static const layer_spec g_layers[] = {
@@ -252,6 +258,8 @@ static const layer_spec g_layers[] = {
     {"dwconv3x3_96ch_13x13_pad1", DP_MOP_DWCONV2D, 13, 13, 96, 96, 3, 1, "7.87", "9.41"},
     {"fc_256to64", DP_MOP_FC, 1, 1, 256, 64, 1, 0, "2.08", "3.53"},
     {"conv3x3_1to16_28x28_pad1", DP_MOP_CONV2D, 28, 28, 1, 16, 3, 1, "10.4", "10.7"},
+    {"dwconv3x3_x2_32to64_13x13_pad1", DP_MOP_DWCONV2D, 13, 13, 32, 64, 3, 1, "-", "-"},
+    {"gconv3x3_g4_32to32_14x14_pad1", DP_MOP_GCONV2D, 14, 14, 32, 32, 3, 1, "-", "-", 4},
 };
 #define N_LAYERS ((int)(sizeof g_layers / sizeof g_layers[0]))
 
@@ -262,6 +270,8 @@ typedef struct qlayer {
     int in_zp, out_zp, relu, has_bias;
     double gain;                        /* output scale divisor: > 2 gives
                                            multipliers above 0.5 (shift >= 0) */
+    int mult;                           /* depthwise channel multiplier (0 = 1) */
+    int groups;                         /* DP_MOP_GCONV2D: groups            */
 } qlayer;
 
 static int out_size(int n, int k, int s, int d, int p0, int p1)
@@ -276,12 +286,13 @@ static int out_size(int n, int k, int s, int d, int p0, int p1)
 static int build_qlayer(const qlayer *s, uint64_t seed, void **blob, size_t *len, const char *name)
 {
     const int fc = s->kind == DP_MOP_FC, dwk = s->kind == DP_MOP_DWCONV2D;
-    const int cout = dwk ? s->cin : s->cout;
+    const int cout = dwk ? s->cin * (s->mult > 1 ? s->mult : 1) : s->cout;
     const int oh = fc ? 1 : out_size(s->h, s->kh, s->sh, s->dh, s->pt, s->pb);
     const int ow = fc ? 1 : out_size(s->w, s->kw, s->sw, s->dw, s->pl, s->pr);
     const int n_in = s->h * s->w * s->cin;
-    const int red = fc ? n_in : dwk ? s->kh * s->kw : s->kh * s->kw * s->cin;
-    const int nw = fc ? n_in * cout : dwk ? s->kh * s->kw * s->cin : cout * s->kh * s->kw * s->cin;
+    const int cg = s->kind == DP_MOP_GCONV2D ? s->cin / s->groups : s->cin;
+    const int red = fc ? n_in : dwk ? s->kh * s->kw : s->kh * s->kw * cg;
+    const int nw = fc ? n_in * cout : dwk ? s->kh * s->kw * cout : cout * s->kh * s->kw * cg;
     const float sx = 0.05f, sw0 = 0.004f;
     const float sy = (float)(sx * sw0 * 74.0 * 73.0 * sqrt((double)red) / 50.0 / s->gain);
     int8_t *wq = (int8_t *)malloc((size_t)nw);
@@ -316,6 +327,7 @@ static int build_qlayer(const qlayer *s, uint64_t seed, void **blob, size_t *len
     op.weights = wq;
     op.bias = s->has_bias ? bias : NULL;
     op.w_scale = wsc;
+    op.groups = s->groups;
     dp_mb_add_op(&b, &op);
     dp_mb_set_io(&b, x, y);
     st = dp_mb_finish(&b, blob, len);
@@ -332,6 +344,8 @@ static int build_layer(const layer_spec *s, uint64_t seed, void **blob, size_t *
     qlayer q;
     memset(&q, 0, sizeof q);
     q.kind = s->kind; q.h = s->h; q.w = s->w; q.cin = s->cin; q.cout = s->cout;
+    q.groups = s->groups;
+    if (s->kind == DP_MOP_DWCONV2D) q.mult = s->cout / s->cin;
     q.kh = q.kw = s->k; q.sh = q.sw = q.dh = q.dw = 1;
     q.pt = q.pl = q.pb = q.pr = s->pad;
     q.in_zp = -7; q.out_zp = -20; q.relu = s->kind != DP_MOP_FC; q.has_bias = 1; q.gain = 1.0;
@@ -398,6 +412,55 @@ static int fuzz_layer(int i, uint64_t seed, void **blob, size_t *len, char *name
              q.pr, q.in_zp, q.relu ? "relu" : "lin", q.has_bias ? "" : "_nobias", q.gain > 1 ? "_bigmult" : "");
     st = build_qlayer(&q, seed + (uint64_t)i, blob, len, name);
     return st;
+}
+
+/* A random small layer of the >>grouped kinds, with the same variety of
+   geometry and quantisation as fuzz_layer: even i, depthwise with a channel
+   multiplier 2..5 (channel blocks inside one group of M and across two);
+   odd i, grouped conv, 2..5 groups of 1..8 input and 1..9 output channels
+   (blocks of four and tails per group). */
+static int grouped_layer(int i, uint64_t seed, void **blob, size_t *len, char *name, size_t cap,
+                         const char **ref_m4, const char **ref_m3)
+{
+    dp_rng r;
+    qlayer q;
+    int tries, cout;
+    *ref_m4 = *ref_m3 = "-";
+    dp_rng_seed(&r, seed * 7919u + (uint64_t)i);
+    for (tries = 0; tries < 100; tries++) {
+        memset(&q, 0, sizeof q);
+        q.kind = i % 2 ? DP_MOP_GCONV2D : DP_MOP_DWCONV2D;
+        q.mult = 2 + (int)dp_rng_below(&r, 4);
+        q.groups = 2 + (int)dp_rng_below(&r, 4);
+        q.h = 1 + (int)dp_rng_below(&r, 9);
+        q.w = 1 + (int)dp_rng_below(&r, 9);
+        q.cin = 1 + (int)dp_rng_below(&r, 12);
+        q.cout = q.groups * (1 + (int)dp_rng_below(&r, 9));
+        if (q.kind == DP_MOP_GCONV2D) { q.mult = 0; q.cin = q.groups * (1 + (int)dp_rng_below(&r, 8)); }
+        else q.groups = 0;
+        q.kh = 1 + (int)dp_rng_below(&r, 4);
+        q.kw = dp_rng_below(&r, 3) ? q.kh : 1 + (int)dp_rng_below(&r, 5);
+        q.sh = 1 + (int)dp_rng_below(&r, 2);
+        q.sw = dp_rng_below(&r, 4) ? q.sh : 3 - q.sh;
+        q.dh = dp_rng_below(&r, 5) ? 1 : 2;
+        q.dw = dp_rng_below(&r, 5) ? 1 : 2;
+        q.pt = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
+        q.pb = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
+        q.pl = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
+        q.pr = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
+        q.in_zp = (int)dp_rng_below(&r, 256) - 128;
+        q.out_zp = (int)dp_rng_below(&r, 200) - 100;
+        q.relu = dp_rng_below(&r, 2);
+        q.has_bias = dp_rng_below(&r, 4) != 0;
+        q.gain = dp_rng_below(&r, 4) ? 1.0 : 40.0;
+        if (out_size(q.h, q.kh, q.sh, q.dh, q.pt, q.pb) >= 1 && out_size(q.w, q.kw, q.sw, q.dw, q.pl, q.pr) >= 1) break;
+    }
+    cout = q.kind == DP_MOP_GCONV2D ? q.cout : q.cin * q.mult;
+    snprintf(name, cap, "grp%d_%s%d_%dx%dx%d_to_%d_k%dx%d_s%d%d_d%d%d_p%d%d%d%d_zp%d_%s%s%s", i,
+             q.kind == DP_MOP_GCONV2D ? "g" : "dw_x", q.kind == DP_MOP_GCONV2D ? q.groups : q.mult,
+             q.h, q.w, q.cin, cout, q.kh, q.kw, q.sh, q.sw, q.dh, q.dw, q.pt, q.pl, q.pb, q.pr, q.in_zp,
+             q.relu ? "relu" : "lin", q.has_bias ? "" : "_nobias", q.gain > 1 ? "_bigmult" : "");
+    return build_qlayer(&q, seed + (uint64_t)i, blob, len, name);
 }
 
 static int write_layers(const char *out, const char *what, int n, uint64_t seed, layer_fn get)
@@ -781,6 +844,7 @@ static const char gen_usage[] =
     "       gen_model_data zoo NAME OUT.dpm [--calib N] [--seed S]\n"
     "       gen_model_data bench OUT.h\n"
     "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n"
+    "       gen_model_data grouped OUT.h [--count N] [--seed S]\n"
     "       gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]\n";
 
 int main(int argc, char **argv)
@@ -809,6 +873,7 @@ int main(int argc, char **argv)
     if (npos == 3 && !strcmp(pos[0], "zoo")) return cmd_zoo(pos[1], pos[2], ncalib, seed);
     if (npos == 2 && !strcmp(pos[0], "bench")) return write_layers(pos[1], "bench", N_LAYERS, seed, bench_layer);
     if (npos == 2 && !strcmp(pos[0], "fuzz")) return write_layers(pos[1], "fuzz", ncount, seed, fuzz_layer);
+    if (npos == 2 && !strcmp(pos[0], "grouped")) return write_layers(pos[1], "grouped", ncount, seed, grouped_layer);
     fputs(gen_usage, stderr);
     return 2;
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
-# run_bench.sh -- `make bench`: instructions per MAC of five single-layer
+# run_bench.sh -- `make bench`: instructions per MAC of seven single-layer
 # int8 models (one dp_model_run each, -icount shift=0), on the Cortex-M4
 # (DSP extension: the __ARM_FEATURE_DSP kernels when the header has them)
 # and on the Cortex-M3 (no DSP: the portable C kernels), with CMSIS-NN's
-# figures for the same shapes next to them.  Every output is compared with
+# figures for the same shapes next to them (the first five; `-` for the
+# depthwise-multiplier and grouped conv layers).  Every output is compared with
 # the host interpreter's.  One line per layer:
 #   mcu_layer <shape> m4=<x> portable=<y> cmsis_nn_m4=<a> cmsis_nn_m3=<b>
 # Env: DP_DIR (diffprune.h to build against), VARIANT (build dir suffix).

@@ -155,7 +155,7 @@ static int dpf_fix_ksum(uint8_t *b, size_t size, uint32_t k)
     if (!at || size < 4u) return 0;
     size -= 4u;   /* the CRC */
     kind = b[at];
-    if (kind != DP_MOP_CONV2D && kind != DP_MOP_FC) return 0;
+    if (kind != DP_MOP_CONV2D && kind != DP_MOP_FC && kind != DP_MOP_GCONV2D) return 0;
     if (!dpf_tensor(b, size, dpf_rd16(b + at + 2), &h, &w, &c) || c == 0) return 0;
     w_off = dpf_rd32(b + at + 32);
     w_len = dpf_rd32(b + at + 36);
@@ -188,6 +188,11 @@ static int dpf_op_macs(const uint8_t *b, size_t size, uint32_t k, uint64_t *macs
     opix = (uint64_t)oh * ow;
     switch (kind) {
     case DP_MOP_CONV2D: *macs = opix * oc * kh * kw * ic; break;
+    case DP_MOP_GCONV2D: {   /* groups at offset 56 */
+        const uint32_t G = dpf_rd32(b + at + 56);
+        *macs = opix * oc * kh * kw * (ic / (G ? G : 1u));
+        break;
+    }
     case DP_MOP_DWCONV2D: case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: *macs = opix * oc * kh * kw; break;
     case DP_MOP_FC: *macs = (uint64_t)oc * ih * iw * ic; break;
     case DP_MOP_GAP: *macs = (uint64_t)ih * iw * ic; break;
@@ -498,7 +503,8 @@ static uint32_t dpf_gout(uint32_t n, uint32_t k, uint32_t s, uint32_t d, uint32_
 static int dpf_gop(dpf_gen *g)
 {
     uint8_t *r = g->op[g->no];
-    const uint32_t kind = 1u + dpf_g8(g) % 10u, nt = g->nt;
+    uint32_t kind = 1u + dpf_g8(g) % 10u;
+    const uint32_t nt = g->nt;
     const uint32_t x = nt - 1u - dpf_g8(g) % (nt < 4u ? nt : 4u);
     uint32_t n = 1, in[DP_MAX_OP_INPUTS], i, geo[10], cout, kh = 0, kw = 0, oh = 1, ow = 1, nq = 0;
     uint32_t w_off = 0, w_len = 0, b_off = 0, k_off = 0, m_off = 0, s_off = 0, omult = 0, oshift = 0;
@@ -509,8 +515,9 @@ static int dpf_gop(dpf_gen *g)
     memset(in, 0, sizeof in);
     in[0] = x;
     cout = g->c[x];
+    if (kind == DP_MOP_CONV2D && g->c[x] > 1u && dpf_g8(g) % 4u == 0) kind = DP_MOP_GCONV2D;   /* >>grouped */
     switch (kind) {
-    case DP_MOP_CONV2D: case DP_MOP_DWCONV2D: case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: {
+    case DP_MOP_CONV2D: case DP_MOP_DWCONV2D: case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: case DP_MOP_GCONV2D: {
         const int pool = kind == DP_MOP_MAXPOOL || kind == DP_MOP_AVGPOOL, big = dpf_g8(g) % 16u == 0;
         kh = 1u + dpf_g8(g) % (big ? 40u : 5u);
         kw = 1u + dpf_g8(g) % (big ? 40u : 5u);
@@ -529,7 +536,16 @@ static int dpf_gop(dpf_gen *g)
             cout = 1u + dpf_g8(g) % 8u;
             if ((uint64_t)kh * kw * g->c[x] > DP_MAX_REDUCTION) return 0;
             w_len = cout * kh * kw * g->c[x];
-        } else {
+        } else if (kind == DP_MOP_GCONV2D) {   /* groups: a divisor >= 2 of cin */
+            uint32_t G = 2u + dpf_g8(g) % 4u;
+            while (g->c[x] % G) G = G < g->c[x] ? G + 1u : 2u;
+            cout = G * (1u + dpf_g8(g) % 4u);
+            if ((uint64_t)kh * kw * (g->c[x] / G) > DP_MAX_REDUCTION) return 0;
+            w_len = cout * kh * kw * (g->c[x] / G);
+            omult = G;
+        } else {   /* now and then a channel multiplier 2..4 (>>grouped) */
+            if (dpf_g8(g) % 4u == 0) cout *= 2u + dpf_g8(g) % 3u;
+            if (cout > 65535u) return 0;
             w_len = kh * kw * cout;
         }
         nq = cout;

@@ -328,6 +328,352 @@ static void test_conv_kind(int is_dw, int iters)
     else printf("  conv: %d random configs (%d with the 1x1 fast path), %d mismatches\n", iters, n1x1, bad);
 }
 
+/* ====================================================================== */
+/* depthwise with a channel multiplier (>>grouped)                         */
+/* ====================================================================== */
+/* random conv geometry with a valid output; returns 0 when none */
+static int rnd_geo(dp_qconv_params *p, dp_shape *in, dp_shape *out)
+{
+    in->h = rint_(1, 9);
+    in->w = rint_(1, 9);
+    p->kh = rint_(1, 4);
+    p->kw = rint_(1, 4);
+    p->stride_h = rint_(1, 3);
+    p->stride_w = rint_(1, 3);
+    p->dil_h = rint_(1, 2);
+    p->dil_w = rint_(1, 2);
+    p->pad_t = rint_(0, 3);
+    p->pad_l = rint_(0, 3);
+    p->pad_b = rint_(0, 3);
+    p->pad_r = rint_(0, 3);
+    out->h = conv_out(in->h, p->kh, p->stride_h, p->dil_h, p->pad_t, p->pad_b);
+    out->w = conv_out(in->w, p->kw, p->stride_w, p->dil_w, p->pad_l, p->pad_r);
+    p->in_zp = rint_(-128, 127);
+    p->out_zp = rint_(-128, 127);
+    rnd_act(p->out_zp, &p->act_min, &p->act_max);
+    return out->h >= 1 && out->w >= 1;
+}
+
+/* Depthwise with multiplier M = 1..6: dp_dwconv2d_mult_s8 (and for M = 1
+   dp_dwconv2d_s8) against the reference, and the reference against the plain conv reference with the
+   weights spread into a dense [cout][kh][kw][cin] kernel that is zero
+   outside ic = oc / M (TFLite's convention, an independent reading). */
+static void test_dw_mult(int iters)
+{
+    int it, bad = 0, bad_dense = 0;
+    for (it = 0; it < iters; it++) {
+        dp_qconv_params p;
+        dp_shape in, out;
+        int8_t *x, *w, *wd, *y1, *y2, *y3;
+        int32_t *bias, *mult, *shift;
+        int i, k, M, nw, ny, taps, use_bias = rnd() % 4 != 0;
+        if (!rnd_geo(&p, &in, &out)) { it--; continue; }
+        in.c = pick(odd_c, NODD);
+        M = it % 6 + 1;
+        out.c = M * in.c;
+        taps = p.kh * p.kw;
+        nw = taps * out.c;
+        ny = out.h * out.w * out.c;
+        x = alloc8(in.h * in.w * in.c);
+        w = alloc8(nw);
+        wd = alloc8(nw * in.c);
+        y1 = alloc8(ny);
+        y2 = alloc8(ny);
+        y3 = alloc8(ny);
+        bias = alloc32(out.c);
+        mult = alloc32(out.c);
+        shift = alloc32(out.c);
+        for (i = 0; i < out.c; i++) bias[i] = rnd_bias();
+        rnd_requant(mult, shift, out.c, -16, 1);
+        for (i = 0; i < out.c; i++)
+            for (k = 0; k < taps * in.c; k++)
+                wd[i * taps * in.c + k] = k % in.c == i / M ? w[(k / in.c) * out.c + i] : 0;
+        dp_dwconv2d_s8_ref(y1, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        dp_dwconv2d_mult_s8(y2, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        dp_conv2d_s8_ref(y3, x, wd, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        if (M == 1) {   /* and the multiplier-1 kernel agrees */
+            int8_t *y5 = alloc8(ny);
+            dp_dwconv2d_s8(y5, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
+            if (!same8(y1, y5, ny)) bad++;
+            free(y5);
+        }
+        if (!same8(y1, y2, ny)) {
+            if (bad++ < 3)
+                printf("  dwconv x%d mismatch: in %dx%dx%d out %dx%dx%d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d\n",
+                       M, in.h, in.w, in.c, out.h, out.w, out.c, p.kh, p.kw, p.stride_h, p.stride_w,
+                       p.dil_h, p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r);
+        }
+        if (!same8(y1, y3, ny)) bad_dense++;
+        free(x); free(w); free(wd); free(y1); free(y2); free(y3);
+        free(bias); free(mult); free(shift);
+    }
+    CHECK(bad == 0, "dwconv with multiplier 1..6: %d of %d random configs differ from the reference", bad, iters);
+    CHECK(bad_dense == 0, "dwconv reference vs dense conv reference (block-diagonal weights): %d of %d differ",
+          bad_dense, iters);
+    printf("  dwconv with multiplier 1..6: %d random configs, %d mismatches, %d vs dense reference\n",
+           iters, bad, bad_dense);
+    {
+        /* the loader: cout must be a multiple of cin */
+        static const int8_t w7[7 * 9] = { 0 };
+        static const float ws7[7] = { 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f };
+        dp_mb b;
+        dp_mb_op op;
+        void *blob = NULL;
+        size_t len = 0;
+        int st, xt, yt;
+        dp_mb_init(&b);
+        xt = dp_mb_add_tensor(&b, 5, 5, 3, 0.1f, 0, 0);
+        yt = dp_mb_add_tensor(&b, 5, 5, 7, 0.1f, 0, 76);
+        memset(&op, 0, sizeof op);
+        op.kind = DP_MOP_DWCONV2D; op.inputs[0] = xt; op.output = yt;
+        op.kh = op.kw = 3; op.pad_t = op.pad_l = op.pad_b = op.pad_r = 1;
+        op.weights = w7; op.w_scale = ws7;
+        dp_mb_add_op(&b, &op);
+        dp_mb_set_io(&b, xt, yt);
+        st = dp_mb_finish(&b, &blob, &len);
+        CHECK(st == DP_ERR_FORMAT && b.why && strstr(b.why, "multiple"),
+              "dwconv 3 -> 7 channels refused: %s (%s)", dp_status_str(st), b.why ? b.why : "-");
+        dp_mb_free(&b);
+        free(blob);
+    }
+}
+
+static void fix_crc(uint8_t *b, size_t len);
+/* Grouped conv, G = 2..5 groups of 1..6 input and 1..6 output channels:
+   the optimised kernel (with and without kernel sums) against the
+   reference, and the reference against the plain conv reference with the
+   weights spread into a dense kernel that is zero outside each group. */
+static void test_gconv(int iters)
+{
+    int it, bad = 0, bad_dense = 0;
+    for (it = 0; it < iters; it++) {
+        dp_qconv_params p;
+        dp_shape in, out;
+        int8_t *x, *w, *wd, *y1, *y2, *y3, *y4;
+        int32_t *bias, *ksum, *mult, *shift;
+        int i, k, G, cg, og, per, ny, taps, use_bias = rnd() % 4 != 0;
+        if (!rnd_geo(&p, &in, &out)) { it--; continue; }
+        G = rint_(2, 5);
+        cg = it % 5 == 0 ? rint_(7, 20) : rint_(1, 6);
+        og = rint_(1, 6);
+        in.c = G * cg;
+        out.c = G * og;
+        taps = p.kh * p.kw;
+        per = taps * cg;
+        ny = out.h * out.w * out.c;
+        x = alloc8(in.h * in.w * in.c);
+        w = alloc8(per * out.c);
+        wd = alloc8(taps * in.c * out.c);
+        y1 = alloc8(ny);
+        y2 = alloc8(ny);
+        y3 = alloc8(ny);
+        y4 = alloc8(ny);
+        bias = alloc32(out.c);
+        ksum = alloc32(out.c);
+        mult = alloc32(out.c);
+        shift = alloc32(out.c);
+        for (i = 0; i < out.c; i++) bias[i] = rnd_bias();
+        rnd_requant(mult, shift, out.c, -16, 1);
+        for (i = 0; i < out.c; i++) {
+            const int g = i / og;
+            ksum[i] = 0;
+            for (k = 0; k < per; k++) ksum[i] += w[i * per + k];
+            for (k = 0; k < taps * in.c; k++) {
+                const int ci = k % in.c;
+                wd[i * taps * in.c + k] = ci / cg == g ? w[i * per + (k / in.c) * cg + ci % cg] : 0;
+            }
+        }
+        dp_gconv2d_s8_ref(y1, x, w, use_bias ? bias : NULL, mult, shift, &p, G, in, out);
+        dp_gconv2d_s8(y2, x, w, use_bias ? bias : NULL, ksum, mult, shift, &p, G, in, out);
+        dp_gconv2d_s8(y3, x, w, use_bias ? bias : NULL, NULL, mult, shift, &p, G, in, out);
+        dp_conv2d_s8_ref(y4, x, wd, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        if (!same8(y1, y2, ny) || !same8(y1, y3, ny)) {
+            if (bad++ < 3)
+                printf("  gconv mismatch: G %d in %dx%dx%d out %dx%dx%d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d\n",
+                       G, in.h, in.w, in.c, out.h, out.w, out.c, p.kh, p.kw, p.stride_h, p.stride_w,
+                       p.dil_h, p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r);
+        }
+        if (!same8(y1, y4, ny)) bad_dense++;
+        free(x); free(w); free(wd); free(y1); free(y2); free(y3); free(y4);
+        free(bias); free(ksum); free(mult); free(shift);
+    }
+    CHECK(bad == 0, "grouped conv: %d of %d random configs differ from the reference", bad, iters);
+    CHECK(bad_dense == 0, "grouped conv reference vs dense conv reference (block-diagonal weights): %d of %d differ",
+          bad_dense, iters);
+    printf("  grouped conv (2..5 groups): %d random configs, %d mismatches, %d vs dense reference\n",
+           iters, bad, bad_dense);
+    {
+        /* the builder and the loader: groups must divide cin and cout */
+        static const int8_t w12[6 * 9 * 2] = { 0 };
+        static const float ws[6] = { 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f };
+        static const int gs[4] = { 1, 4, 5, 7 };   /* cin 4, cout 6: only 2 works */
+        int gi;
+        for (gi = 0; gi < 5; gi++) {
+            dp_mb b;
+            dp_mb_op op;
+            void *blob = NULL;
+            size_t len = 0;
+            int st, xt, yt;
+            dp_mb_init(&b);
+            xt = dp_mb_add_tensor(&b, 5, 5, 4, 0.1f, 0, 0);
+            yt = dp_mb_add_tensor(&b, 5, 5, 6, 0.1f, 0, 100);
+            memset(&op, 0, sizeof op);
+            op.kind = DP_MOP_GCONV2D; op.inputs[0] = xt; op.output = yt;
+            op.kh = op.kw = 3; op.pad_t = op.pad_l = op.pad_b = op.pad_r = 1;
+            op.weights = w12; op.w_scale = ws;
+            op.groups = gi < 4 ? gs[gi] : 2;
+            dp_mb_add_op(&b, &op);
+            dp_mb_set_io(&b, xt, yt);
+            st = dp_mb_finish(&b, &blob, &len);
+            if (gi < 4) CHECK(st == DP_ERR_ARG, "builder refuses gconv 4 -> 6 channels with %d groups: %s", gs[gi], dp_status_str(st));
+            else {
+                dp_model m;
+                dp_mop_info oi;
+                CHECK(st == DP_OK && dp_model_init(&m, blob, len) == DP_OK && dp_model_op(&m, 0, &oi) == DP_OK &&
+                      oi.kind == DP_MOP_GCONV2D && oi.groups == 2 && oi.macs == 5u * 5u * 6u * 9u * 2u &&
+                      !strcmp(oi.name, "gconv2d"),
+                      "gconv 4 -> 6 channels, 2 groups: built, loaded, op info (%s)", dp_status_str(st));
+                if (st == DP_OK) {
+                    /* groups at offset 56 of the op record: 3, 4 (not dividing), 1, 0 refused */
+                    static const uint32_t badg[4] = { 3, 1, 0, 0xFFFFFFFFu };
+                    uint8_t *c = (uint8_t *)malloc(len);
+                    const size_t rec = 48u + 24u * 2u;
+                    int bi, refused = 0;
+                    for (bi = 0; bi < 4; bi++) {
+                        memcpy(c, blob, len);
+                        c[rec + 56] = (uint8_t)badg[bi]; c[rec + 57] = (uint8_t)(badg[bi] >> 8);
+                        c[rec + 58] = (uint8_t)(badg[bi] >> 16); c[rec + 59] = (uint8_t)(badg[bi] >> 24);
+                        fix_crc(c, len);
+                        refused += dp_model_init(&m, c, len) == DP_ERR_FORMAT && strstr(m.why, "groups") != NULL;
+                    }
+                    memcpy(c, blob, len);
+                    c[rec + 60] = 1;   /* the word after groups must be 0 */
+                    fix_crc(c, len);
+                    refused += dp_model_init(&m, c, len) == DP_ERR_FORMAT;
+                    CHECK(refused == 5, "loader refuses gconv groups 3, 1, 0, -1 and a set offset 60: %d of 5", refused);
+                    free(c);
+                }
+            }
+            dp_mb_free(&b);
+            free(blob);
+        }
+    }
+}
+
+/* ====================================================================== */
+/* outside vectors: CMSIS-NN's depthwise tests with a channel multiplier  */
+/* ====================================================================== */
+/* ARM-software/CMSIS-NN, Tests/UnitTest/TestCases/TestData/depthwise_2 and
+   depthwise_dilation (Apache-2.0; generated by Arm's generate_test_data.py
+   with the TensorFlow Lite 2.10 int8 reference kernels): 5x6x3 input,
+   channel multiplier 3 (9 outputs), 4x3 kernel, stride 2, TFLite SAME
+   padding; the second with dilation 3x2. Their weights are TFLite's
+   [1][kh][kw][cin*M], input offset 128 = -in_zp, output offset = out_zp,
+   shifts in TFLite's convention (ours). Run by the kernel, the reference
+   kernel and a one-op model through the interpreter; every byte must equal
+   TFLite's. */
+typedef struct cmsis_dw_case {
+    const char *name;
+    int in_h, in_w, in_c, out_h, out_w, out_c, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+    int in_zp, out_zp, act_min, act_max;
+    int8_t x[90], w[108], y[81];
+    int32_t bias[9], mult[9], shift[9];
+} cmsis_dw_case;
+
+static const cmsis_dw_case cmsis_dw_cases[2] = {
+    { "depthwise_2", 5, 6, 3, 3, 3, 9, 4, 3, 2, 2, 1, 1, 1, 0, 2, 1, -128, 11, -73, 127,
+      { -7,  -17,  104, 119, 94,   50,  -104, -48, 4,   123, 73,  -123, -103, -72, -120, 0,   -23, 11,
+        95,  -20,  -33, 123, -108, 51,  94,   90,  67,  -48, 25,  28,   -76,  -34, 6,    -91, -88, -110,
+        87,  -82,  10,  -39, -104, -55, 82,   15,  68,  40,  112, 75,   61,   89,  10,   -41, 72,  63,
+        44,  -122, 32,  93,  -8,   -37, 3,    28,  -17, 21,  -2,  36,   -120, 15,  -99,  45,  53,  45,
+        -18, -103, -64, -64, -68,  114, -118, 94,  29,  -37, -67, -123, -24,  -86, 99,   -72, 102, -63 },
+      { 31,  -60,  10,   19,   -70,  125, 35,   93,  22,   -42, -54,  -73, -24, -19, -99,  98,   58,   -96,
+        -18, 52,   10,   -127, -44,  103, -46,  -63, 51,   127, 93,   81,  -15, -31, -81,  65,   -127, 75,
+        25,  -103, 5,    -108, 26,   54,  -127, 77,  -104, 58,  -127, -40, 112, 103, 116,  -89,  25,   104,
+        117, 60,   45,   -77,  107,  32,  -52,  32,  -127, 115, 121,  16,  -12, 37,  -26,  6,    -55,  -36,
+        105, -15,  -127, 3,    -127, -83, -118, -7,  97,   -16, 36,   -76, -87, -41, -127, -114, -71,  -77,
+        -76, -29,  -22,  58,   -23,  -70, -1,   10,  93,   39,  -26,  113, 50,  85,  67,   -43,  -14,  -109 },
+      { 100, 10,  18,  -9,  -8,  15,  -73, -54, -24, 41,  -22, 26,  -12, 20,  1,  -48, -55, -30, 5,   -13, 6,
+        -17, -14, -24, -41, -14, -36, 87,  -8,  -2,  9,   -15, 56,  -43, -25, -6, 74,  -31, 41,  -32, -15, 24,
+        -47, -27, -62, 40,  14,  25,  -17, -7,  -6,  -36, -34, -42, 7,   -28, 13, 7,   1,   48,  -32, 10,  -15,
+        5,   -54, 4,   -13, -33, 28,  10,  -15, 12,  5,   -21, 13,  -17, -22, 25, 28,  -31, -17 },
+      { -13273, -24094, 5888, 522, -23877, 4247, -8925, -28084, -22400 },
+      { 1133287388, 1161155097, 1123998152, 1151865861, 1096130373, 1133287388, 1179733569, 1189022806, 1114708915 },
+      { -9, -9, -9, -9, -9, -9, -9, -9, -9 } },
+    { "depthwise_dilation", 5, 6, 3, 3, 3, 9, 4, 3, 2, 2, 3, 2, 4, 1, 5, 2, -128, -23, -70, 127,
+      { 26,   -12, -106, 44,   -120, -86,  -44, -65, 57,  81,  3,   14,   -36,  -57, 119, -107, -7,   -86,
+        -113, 64,  6,    9,    105,  -67,  47,  -15, 118, 70,  -5,  -37,  94,   -16, -13, 76,   93,   -28,
+        -51,  -61, -16,  26,   107,  -104, 33,  19,  25,  -32, -9,  -38,  49,   -52, -45, 77,   36,   115,
+        32,   104, -47,  -61,  109,  -23,  59,  21,  -37, -95, -61, -119, -115, 50,  -64, -57,  -103, -102,
+        48,   -84, 124,  -119, 103,  -67,  75,  75,  -67, -28, 114, 28,   67,   42,  43,  -74,  -39,  -74 },
+      { -69,  -13,  100, 63,   44,   91,   -52,  57,  -11, -6,  -109, 80,   70,  90,  -127, -86,  113,  -70,
+        49,   -41,  -40, -38,  -123, 96,   52,   -28, -25, -23, -116, 63,   36,  113, 58,   -92,  112,  -99,
+        -127, 91,   115, -25,  105,  -113, 66,   -59, 9,   64,  127,  -127, 8,   73,  104,  -41,  -22,  -8,
+        -80,  74,   -55, 103,  -93,  114,  -114, 71,  -58, 93,  -4,   95,   -65, 32,  -61,  -95,  -112, -122,
+        -86,  -53,  111, 104,  115,  26,   -58,  -28, 94,  127, -2,   47,   6,   -70, 21,   -127, 127,  -13,
+        -46,  -106, 14,  -127, -34,  -78,  -30,  -47, -50, -98, -76,  113,  99,  127, 112,  54,   5,    -127 },
+      { 14,  -46, 46,  -26, -10, -18, -32, -35, 17,  -18, -39, 44,  20,  -34, 26, -54, -47, 24,  20, -32, 33,
+        -20, -41, 0,   -64, -54, -35, -8,  -2,  19,  -16, 44,  -31, -40, -49, 19, -6,  -10, 40,  8,  25,  42,
+        -58, -48, -20, -32, -36, 59,  0,   -14, 1,   -53, -18, -20, 10,  -59, 26, -35, -18, -14, -9, -36, 3,
+        -9,  -64, 54,  -7,  3,   2,   -50, 5,   -18, -22, -42, 55,  1,   -4,  -7, -35, -14, 4 },
+      { 25579, -14160, 31652, 576, -9958, 15088, 547, -4855, 25742 },
+      { 1289240074, 1261132178, 1336459652, 1386272717, 1262565343, 1381060732, 1370789449, 1332290030, 1419854710 },
+      { -9, -9, -9, -9, -9, -9, -9, -9, -9 } }
+};
+
+static void test_cmsis_dw_mult(void)
+{
+    int k;
+    for (k = 0; k < 2; k++) {
+        const cmsis_dw_case *c = &cmsis_dw_cases[k];
+        dp_qconv_params p;
+        dp_shape in, out;
+        int8_t y1[81], y2[81];
+        int ok_model = 0;
+        in.h = c->in_h; in.w = c->in_w; in.c = c->in_c;
+        out.h = c->out_h; out.w = c->out_w; out.c = c->out_c;
+        p.kh = c->kh; p.kw = c->kw; p.stride_h = c->sh; p.stride_w = c->sw; p.dil_h = c->dh; p.dil_w = c->dw;
+        p.pad_t = c->pt; p.pad_l = c->pl; p.pad_b = c->pb; p.pad_r = c->pr;
+        p.in_zp = c->in_zp; p.out_zp = c->out_zp; p.act_min = c->act_min; p.act_max = c->act_max;
+        CHECK(conv_out(in.h, p.kh, p.stride_h, p.dil_h, p.pad_t, p.pad_b) == out.h &&
+              conv_out(in.w, p.kw, p.stride_w, p.dil_w, p.pad_l, p.pad_r) == out.w, "%s: geometry", c->name);
+        dp_dwconv2d_mult_s8(y1, c->x, c->w, c->bias, c->mult, c->shift, &p, in, out);
+        dp_dwconv2d_s8_ref(y2, c->x, c->w, c->bias, c->mult, c->shift, &p, in, out);
+        {   /* the same layer as a one-op model, through the loader and the interpreter */
+            dp_mb b;
+            dp_mb_op op;
+            void *blob = NULL;
+            size_t len = 0;
+            dp_model m;
+            int xt, yt;
+            dp_mb_init(&b);
+            xt = dp_mb_add_tensor(&b, in.h, in.w, in.c, 0.1f, c->in_zp, 0);
+            yt = dp_mb_add_tensor(&b, out.h, out.w, out.c, 0.1f, c->out_zp, 92);
+            memset(&op, 0, sizeof op);
+            op.kind = DP_MOP_DWCONV2D; op.inputs[0] = xt; op.output = yt;
+            op.kh = p.kh; op.kw = p.kw; op.stride_h = p.stride_h; op.stride_w = p.stride_w;
+            op.dil_h = p.dil_h; op.dil_w = p.dil_w;
+            op.pad_t = p.pad_t; op.pad_l = p.pad_l; op.pad_b = p.pad_b; op.pad_r = p.pad_r;
+            op.act_min = p.act_min; op.act_max = p.act_max;
+            op.weights = c->w; op.bias = c->bias; op.mult = c->mult; op.shift = c->shift;
+            dp_mb_add_op(&b, &op);
+            dp_mb_set_io(&b, xt, yt);
+            if (dp_mb_finish(&b, &blob, &len) == DP_OK && dp_model_init(&m, blob, len) == DP_OK) {
+                int8_t arena[256];
+                memcpy(dp_model_input(&m, arena, NULL), c->x, 90);
+                ok_model = dp_model_run(&m, arena, sizeof arena) == DP_OK &&
+                           memcmp(dp_model_output(&m, arena, NULL), c->y, 81) == 0;
+            }
+            dp_mb_free(&b);
+            free(blob);
+        }
+        CHECK(same8(y1, c->y, 81), "CMSIS-NN %s (multiplier 3): dp_dwconv2d_mult_s8 equals TFLite's output", c->name);
+        CHECK(same8(y2, c->y, 81), "CMSIS-NN %s (multiplier 3): dp_dwconv2d_s8_ref equals TFLite's output", c->name);
+        CHECK(ok_model, "CMSIS-NN %s (multiplier 3): a one-op .dpm through the interpreter equals TFLite's output", c->name);
+    }
+    printf("  CMSIS-NN depthwise multiplier vectors (depthwise_2, depthwise_dilation): checked\n");
+}
+
 static void test_fc(int iters)
 {
     int it, bad = 0;
@@ -806,6 +1152,7 @@ static void tm_run_ref(const tmodel *m, const int8_t *input, int8_t **buf)
         so.h = m->h[y]; so.w = m->w[y]; so.c = m->c[y];
         switch (o->kind) {
         case DP_MOP_CONV2D:
+        case DP_MOP_GCONV2D:
         case DP_MOP_DWCONV2D: {
             dp_qconv_params p;
             p.kh = o->kh ? o->kh : 1; p.kw = o->kw ? o->kw : 1;
@@ -814,6 +1161,8 @@ static void tm_run_ref(const tmodel *m, const int8_t *input, int8_t **buf)
             p.pad_t = o->pad_t; p.pad_l = o->pad_l; p.pad_b = o->pad_b; p.pad_r = o->pad_r;
             p.in_zp = m->zp[x0]; p.out_zp = m->zp[y]; p.act_min = lo; p.act_max = hi;
             if (o->kind == DP_MOP_CONV2D) dp_conv2d_s8_ref(buf[y], buf[x0], o->weights, o->bias, o->mult, o->shift, &p, si, so);
+            else if (o->kind == DP_MOP_GCONV2D)
+                dp_gconv2d_s8_ref(buf[y], buf[x0], o->weights, o->bias, o->mult, o->shift, &p, o->groups, si, so);
             else dp_dwconv2d_s8_ref(buf[y], buf[x0], o->weights, o->bias, o->mult, o->shift, &p, si, so);
             break;
         }
@@ -983,6 +1332,55 @@ static void tm_model2(tmodel *m)
     in[0] = q;
     o = tm_op(m, DP_MOP_FC, z, 1, in);
     tm_weights(m, o, 5 * 3 * 3 * 6, 5);
+    in[0] = z;
+    tm_op(m, DP_MOP_SOFTMAX, y, 1, in);
+    tm_plan(m);
+}
+
+/* model 3 (>>grouped): depthwise with multipliers 2 and 3, grouped convs
+   (3 groups 3x3, then 3 groups with a dilated 2x2 kernel), global pool,
+   fc, softmax */
+static void tm_model3(tmodel *m)
+{
+    int x, a, b, c, d, g, z, y, in[1];
+    dp_mb_op *o;
+    int32_t lo = -128, hi = 127;
+    memset(m, 0, sizeof *m);
+    x = tm_tensor(m, 7, 7, 3, 0.03f, 4);
+    a = tm_tensor(m, 7, 7, 6, 0.05f, -128);         /* dw x2 3x3 pad 1 + relu */
+    b = tm_tensor(m, 4, 3, 18, 0.06f, -7);          /* dw x3 stride 2, 2x3    */
+    c = tm_tensor(m, 4, 3, 9, 0.08f, -128);         /* gconv 3 groups + relu  */
+    d = tm_tensor(m, 3, 1, 6, 0.06f, -7);           /* gconv 3 groups, dil 2  */
+    g = tm_tensor(m, 1, 1, 6, 0.06f, -7);           /* gap                    */
+    z = tm_tensor(m, 1, 1, 5, 0.15f, 2);            /* fc                     */
+    y = tm_tensor(m, 1, 1, 5, 1.0f / 256.0f, -128);
+    m->input = x;
+    m->output = y;
+    in[0] = x;
+    o = tm_op(m, DP_MOP_DWCONV2D, a, 1, in);
+    o->kh = o->kw = 3; o->pad_t = o->pad_l = o->pad_b = o->pad_r = 1;
+    dp_qact_relu(m->sc[a], m->zp[a], 0.0, &lo, &hi);
+    o->act_min = lo; o->act_max = hi;
+    tm_weights(m, o, 3 * 3 * 6, 6);
+    in[0] = a;
+    o = tm_op(m, DP_MOP_DWCONV2D, b, 1, in);
+    o->kh = 2; o->kw = 3; o->stride_h = o->stride_w = 2; o->pad_b = 1;
+    tm_weights(m, o, 2 * 3 * 18, 18);
+    in[0] = b;
+    o = tm_op(m, DP_MOP_GCONV2D, c, 1, in);
+    o->kh = o->kw = 3; o->pad_t = o->pad_l = o->pad_b = o->pad_r = 1; o->groups = 3;
+    dp_qact_relu(m->sc[c], m->zp[c], 0.0, &lo, &hi);
+    o->act_min = lo; o->act_max = hi;
+    tm_weights(m, o, 9 * 3 * 3 * 6, 9);
+    in[0] = c;
+    o = tm_op(m, DP_MOP_GCONV2D, d, 1, in);   /* 2x2 dilation 2, pad top 1: 3x1 */
+    o->kh = o->kw = 2; o->dil_h = o->dil_w = 2; o->pad_t = 1; o->groups = 3;
+    tm_weights(m, o, 6 * 2 * 2 * 3, 6);
+    in[0] = d;
+    tm_op(m, DP_MOP_GAP, g, 1, in);
+    in[0] = g;
+    o = tm_op(m, DP_MOP_FC, z, 1, in);
+    tm_weights(m, o, 5 * 6, 5);
     in[0] = z;
     tm_op(m, DP_MOP_SOFTMAX, y, 1, in);
     tm_plan(m);
@@ -1342,9 +1740,9 @@ static void test_crc(void)
 
 int main(void)
 {
-    tmodel m1, m2;
-    void *b1 = NULL, *b2 = NULL;
-    size_t l1 = 0, l2 = 0;
+    tmodel m1, m2, m3;
+    void *b1 = NULL, *b2 = NULL, *b3 = NULL;
+    size_t l1 = 0, l2 = 0, l3 = 0;
     printf("requantisation\n");
     test_requant();
     printf("kernels vs reference\n");
@@ -1352,6 +1750,9 @@ int main(void)
     test_avg_division();
     test_conv_kind(0, 400);
     test_conv_kind(1, 300);
+    test_dw_mult(300);
+    test_gconv(300);
+    test_cmsis_dw_mult();
     test_fc(300);
     test_add(300);
     test_pool(0, 300);
@@ -1362,16 +1763,21 @@ int main(void)
     test_model(&m1, "model 1 (conv dw add maxpool fc softmax)", &b1, &l1);
     tm_model2(&m2);
     test_model(&m2, "model 2 (conv avgpool gap fc chmul concat add3 maxpool fc softmax)", &b2, &l2);
+    tm_model3(&m3);
+    test_model(&m3, "model 3 (dw x2, dw x3, gconv x2, gap fc softmax)", &b3, &l3);
     printf("loader robustness\n");
     if (b1) test_robust((const uint8_t *)b1, l1, "model 1");
     if (b2) test_robust((const uint8_t *)b2, l2, "model 2");
+    if (b3) test_robust((const uint8_t *)b3, l3, "model 3");
     if (b1) test_refusals((const uint8_t *)b1, l1, &m1);
     printf("freestanding build\n");
     test_arm();
     test_crc();
     free(b1);
     free(b2);
+    free(b3);
     tm_free(&m1);
     tm_free(&m2);
+    tm_free(&m3);
     return TEST_DONE();
 }
