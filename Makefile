@@ -13,6 +13,7 @@
 #   make bench-train  training speed against PyTorch (when installed)
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
+#   make fuzz-data  libFuzzer on the data decoders (FUZZ_SECONDS=60)
 #   make -C mcu test / bench   the firmware under qemu (part of make test)
 CC      ?= cc
 # -mprefer-vector-width=256: on AVX-512 cores (e.g. AMD Zen 4) the GEMM
@@ -126,6 +127,10 @@ $(B)/test_fuzz_replay $(B)/noomp_fuzz_replay $(B)/san_fuzz_replay: tests/fuzz_mo
 FUZZ_SECONDS ?= 60
 fuzz:
 	@sh tests/fuzz.sh $(FUZZ_SECONDS)
+
+# libFuzzer on the data decoders (PNG/PPM/BMP/CSV/WAV/zlib), FUZZ_SECONDS
+fuzz-data:
+	@sh tests/fuzz_data.sh $(FUZZ_SECONDS)
 
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune

@@ -39,7 +39,7 @@
                     >>wav_api (WAV clips), progress, >>sched (exact peak memory), resources,
                     >>prune_api (differentiable pruning), >>fit (training
                     loop with pruning), backbones, export
-     >>data_api     image / sensor CSV / WAV folder data sets (impl: >>data)
+     >>data_api     image / sensor CSV / WAV folder data sets (impl: >>data), >>boards
      >>impl_common  implementation: shared helpers
      >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp, >>mfcc
      >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
@@ -943,6 +943,39 @@ int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *trai
 /* The split and a table of files and samples per class (and their share
    of the training samples) into buf; returns the length it needed. */
 int dp_data_summary(const dp_data_info *info, char *buf, size_t cap);
+
+/* ---- >>boards  microcontroller boards: memory, clock, default budgets ----
+   Facts from the vendors' datasheets (ST DS10693 STM32F446xC/E, DS11532
+   STM32F765/767, DS12110 STM32H742/743; Nordic nRF52840 and nRF52833
+   product specifications; Raspberry Pi RP2040 datasheet; the boards' own
+   pages for the Nano 33 BLE (nRF52840) and micro:bit v2 (nRF52833)).
+   sram and flash are the chip's on-chip totals in bytes (RP2040 has no
+   on-chip flash: the 2 MB QSPI flash of the Raspberry Pi Pico is given).
+   sram_share / flash_share: the share the model may use by default, for
+   activations (peak memory) and the model (weights): half of each, as
+   `make demo` budgets, leaving the rest to the application, the stack and
+   a radio stack (nRF); on the H743 half is also its largest contiguous
+   block (512 KB AXI SRAM). emu_target / emu_profile: the mcu/ firmware
+   TARGET (qemu core) and PROFILE (link-time memory check) that stand in
+   for the board, "" when none fits. dp_board_find takes a board name, its
+   MCU or an alias, ignoring case and anything but letters and digits
+   ("nucleo-f446re", "F446RE", "stm32f446re", "micro:bit v2", "nano33ble",
+   "pico"); NULL when nothing matches. */
+typedef struct dp_board {
+    const char *name;         /* "NUCLEO-F446RE"                          */
+    const char *mcu;          /* "STM32F446RE"                            */
+    const char *core;         /* "Cortex-M4F"                             */
+    int clock_mhz;            /* maximum core clock                       */
+    long sram, flash;         /* bytes                                    */
+    float sram_share, flash_share;
+    const char *emu_target, *emu_profile;
+    const char *aliases;      /* space-separated other names              */
+} dp_board;
+int dp_board_count(void);
+const dp_board *dp_board_get(int i);            /* NULL out of range */
+const dp_board *dp_board_find(const char *name);
+/* the default budgets: share * sram (peak memory), share * flash (size) */
+void dp_board_budgets(const dp_board *b, long *pmu, long *size);
 
 /* ---- progress bar on stderr ---- */
 typedef struct dp_progress {
@@ -9011,6 +9044,76 @@ int dp_data_summary(const dp_data_info *info, char *buf, size_t cap)
         DP__SUM_ADD("  channel %-16.63s mean %12.5g sd %12.5g\n", info->channel_names[i], (double)info->mean[i], (double)info->sd[i]);
 #undef DP__SUM_ADD
     return (int)len;
+}
+
+/* ---- >>boards (see >>boards in the API) ---- */
+static const dp_board dp__boards[] = {
+    {"NUCLEO-F446RE", "STM32F446RE", "Cortex-M4F", 180, 131072L, 524288L, 0.5f, 0.5f, "m4", "nucleo-f446re", "f446re"},
+    {"NUCLEO-F767ZI", "STM32F767ZI", "Cortex-M7F", 216, 524288L, 2097152L, 0.5f, 0.5f, "m7", "nucleo-f767zi", "f767zi"},
+    {"NUCLEO-H743ZI2", "STM32H743ZI", "Cortex-M7F", 480, 1048576L, 2097152L, 0.5f, 0.5f, "m7", "", "h743zi h743"},
+    {"nRF52840", "nRF52840", "Cortex-M4F", 64, 262144L, 1048576L, 0.5f, 0.5f, "m4", "", "nrf52840dk"},
+    {"RP2040", "RP2040", "2x Cortex-M0+", 133, 270336L, 2097152L, 0.5f, 0.5f, "m0", "", "pico raspberrypipico"},
+    {"micro:bit v2", "nRF52833", "Cortex-M4F", 64, 131072L, 524288L, 0.5f, 0.5f, "m4", "", "microbit"},
+    {"Arduino Nano 33 BLE", "nRF52840", "Cortex-M4F", 64, 262144L, 1048576L, 0.5f, 0.5f, "m4", "", "nano33ble nano33blesense"},
+};
+#define DP__N_BOARDS ((int)(sizeof dp__boards / sizeof dp__boards[0]))
+
+int dp_board_count(void) { return DP__N_BOARDS; }
+const dp_board *dp_board_get(int i) { return i >= 0 && i < DP__N_BOARDS ? &dp__boards[i] : NULL; }
+
+/* the lower-case letters and digits of s[0..n) into o[64] */
+static void dp__board_key(const char *s, size_t n, char *o)
+{
+    size_t i, k = 0;
+    for (i = 0; i < n && s[i] && k < 63; i++) {
+        const char c = s[i];
+        if (c >= 'A' && c <= 'Z') o[k++] = (char)(c - 'A' + 'a');
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) o[k++] = c;
+    }
+    o[k] = 0;
+}
+
+const dp_board *dp_board_find(const char *name)
+{
+    char q[64], t[64];
+    int i, pass;
+    if (!name) return NULL;
+    dp__board_key(name, strlen(name), q);
+    if (!q[0]) return NULL;
+    /* board names, then names without "nucleo", then aliases, then MCUs
+       (nRF52840 is a board's name and the Nano 33 BLE's MCU) */
+    for (pass = 0; pass < 4; pass++)
+        for (i = 0; i < DP__N_BOARDS; i++) {
+            const dp_board *b = &dp__boards[i];
+            if (pass <= 1) {
+                dp__board_key(b->name, strlen(b->name), t);
+                if (pass == 1) {
+                    if (strncmp(t, "nucleo", 6)) continue;
+                    memmove(t, t + 6, strlen(t + 6) + 1);
+                }
+                if (!strcmp(q, t)) return b;
+            } else if (pass == 2) {
+                const char *a = b->aliases;
+                while (*a) {
+                    const char *e = strchr(a, ' ');
+                    const size_t n = e ? (size_t)(e - a) : strlen(a);
+                    dp__board_key(a, n, t);
+                    if (!strcmp(q, t)) return b;
+                    a += n;
+                    while (*a == ' ') a++;
+                }
+            } else {
+                dp__board_key(b->mcu, strlen(b->mcu), t);
+                if (!strcmp(q, t)) return b;
+            }
+        }
+    return NULL;
+}
+
+void dp_board_budgets(const dp_board *b, long *pmu, long *size)
+{
+    if (pmu) *pmu = b ? (long)((double)b->sram * b->sram_share) : 0;
+    if (size) *size = b ? (long)((double)b->flash * b->flash_share) : 0;
 }
 
 

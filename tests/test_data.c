@@ -1,5 +1,6 @@
 /* tests/test_data.c - the data loaders of >>data_api: PNG, PPM/PGM, BMP,
-   resize, sensor CSV, and the image / CSV / WAV folder data sets.
+   resize, sensor CSV, the image / CSV / WAV folder data sets, and the
+   boards table (>>boards).
    Every loader runs on small data this test writes itself (PNGs by a tiny
    writer of its own with stored deflate blocks: every colour type and bit
    depth, every filter type, Adam7), each compared sample by sample with
@@ -754,6 +755,34 @@ static void test_wav_folder(void)
     free(a);
 }
 
+static void test_boards(void)
+{
+    static const struct { const char *q, *name; long sram, flash; int mhz; } want[] = {
+        {"nucleo-f446re", "NUCLEO-F446RE", 131072, 524288, 180}, {"F446RE", "NUCLEO-F446RE", 131072, 524288, 180},
+        {"stm32f446re", "NUCLEO-F446RE", 131072, 524288, 180}, {"NUCLEO_F767ZI", "NUCLEO-F767ZI", 524288, 2097152, 216},
+        {"nucleo-h743zi2", "NUCLEO-H743ZI2", 1048576, 2097152, 480}, {"nrf52840", "nRF52840", 262144, 1048576, 64},
+        {"rp2040", "RP2040", 270336, 2097152, 133}, {"Pico", "RP2040", 270336, 2097152, 133},
+        {"micro:bit v2", "micro:bit v2", 131072, 524288, 64}, {"nrf52833", "micro:bit v2", 131072, 524288, 64},
+        {"Arduino Nano 33 BLE", "Arduino Nano 33 BLE", 262144, 1048576, 64}, {"nano33ble", "Arduino Nano 33 BLE", 262144, 1048576, 64},
+    };
+    size_t i;
+    long pmu, size;
+    int n = dp_board_count(), k;
+    CHECK(n == 7 && dp_board_get(n) == NULL && dp_board_get(-1) == NULL, "%d boards", n);
+    for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const dp_board *b = dp_board_find(want[i].q);
+        CHECK(b && !strcmp(b->name, want[i].name) && b->sram == want[i].sram && b->flash == want[i].flash && b->clock_mhz == want[i].mhz,
+              "board '%s': %s", want[i].q, b ? b->name : "not found");
+    }
+    CHECK(!dp_board_find("esp32") && !dp_board_find("") && !dp_board_find(NULL) && !dp_board_find("nucleo"), "unknown boards");
+    dp_board_budgets(dp_board_find("f446re"), &pmu, &size);
+    CHECK(pmu == 65536 && size == 262144, "F446RE budgets %ld %ld (make demo's)", pmu, size);
+    for (k = 0; k < n; k++) {
+        const dp_board *b = dp_board_get(k);
+        CHECK(dp_board_find(b->name) == b && b->sram_share > 0 && b->sram_share <= 1 && b->flash_share > 0 && b->flash_share <= 1, "board %d", k);
+    }
+}
+
 /* --------------------------------------------- PNGs from external encoders */
 static int have_tool(const char *t)
 {
@@ -1057,6 +1086,7 @@ int main(int argc, char **argv)
     test_image_folder();
     test_csv_folder();
     test_wav_folder();
+    test_boards();
     test_external();
     test_corpus();
     {
