@@ -12,6 +12,10 @@
    Usage: test_data            the tests
           test_data --info F..  prints "F W H" per decodable image (for
                                 tests/png_sweep.sh), "F error: MSG" else
+          test_data --rgba8 F   the pixels of F as 8-bit RGBA on stdout
+          test_data --fashion-folder OUT [N]  Fashion-MNIST as a PNG folder
+                                by ImageMagick (N per class and split; 0:
+                                all), loaded and compared with the IDX
           test_data --seeds DIR writes the seed corpus of tests/fuzz_data.c
                                 (tests/fuzz_data_corpus: ok-* accepted,
                                 bad-* refused, checked by the replay)
@@ -1057,8 +1061,116 @@ static void write_seeds(const char *dir)
     printf("%d seeds written to %s\n", seed_n, dir);
 }
 
+/* ---- --fashion-folder OUT [N]: Fashion-MNIST as a PNG folder written by
+   ImageMagick (OUT/train/<class>/NNNNN.png, OUT/test/<class>/...; at most N
+   images per class and split), loaded with dp_image_folder_load and
+   compared with dp_idx_load's samples bit for bit ---- */
+static int fashion_folder(const char *out, int per_class)
+{
+    static const char *const names[10] = {"0_tshirt_top", "1_trouser", "2_pullover", "3_dress", "4_coat",
+                                          "5_sandal", "6_shirt", "7_sneaker", "8_bag", "9_ankle_boot"};
+    const char *dir = "/usr/share/datasets/fashion-mnist";
+    char cv[64], cmd[4096], err[1024], p1[1024], p2[1024];
+    int split, c, bad = 0, total = 0;
+    static dp_data_info info;
+    dp_dataset idx[2], tr, te;
+    dp_data_cfg cfg;
+    double t0;
+    snprintf(cv, sizeof cv, "%s", access("/usr/bin/convert", X_OK) == 0 ? "/usr/bin/convert" : "convert");
+    if (!have_tool(cv)) { printf("fashion-folder: ImageMagick's convert not found: skipped\n"); return 0; }
+    for (split = 0; split < 2; split++) {
+        snprintf(p1, sizeof p1, "%s/%s-images-idx3-ubyte.gz", dir, split ? "t10k" : "train");
+        snprintf(p2, sizeof p2, "%s/%s-labels-idx1-ubyte.gz", dir, split ? "t10k" : "train");
+        if (dp_idx_load(p1, p2, &idx[split], err, sizeof err) != DP_OK) { printf("fashion-folder: %s: skipped\n", err); return 0; }
+    }
+    t0 = dp_time();
+    for (split = 0; split < 2; split++)
+        for (c = 0; c < 10; c++) {
+            const dp_dataset *d = &idx[split];
+            int i, k = 0, cols = 50, rows;
+            unsigned char *g;
+            char sub[1024], pgm[1100];
+            for (i = 0; i < d->n; i++) k += d->y[i] == c;
+            if (per_class > 0 && k > per_class) k = per_class;
+            rows = (k + cols - 1) / cols;
+            g = (unsigned char *)calloc((size_t)rows * 28 * (size_t)cols * 28, 1);
+            for (i = 0, k = 0; i < d->n; i++) {
+                int y, x;
+                if (d->y[i] != c || (per_class > 0 && k >= per_class)) continue;
+                for (y = 0; y < 28; y++)
+                    for (x = 0; x < 28; x++)
+                        g[((size_t)(k / cols) * 28 + (size_t)y) * (size_t)cols * 28 + (size_t)(k % cols) * 28 + (size_t)x] =
+                            (unsigned char)(d->x[(size_t)i * 784 + (size_t)y * 28 + (size_t)x] * 255.0f + 0.5f);
+                k++;
+            }
+            snprintf(sub, sizeof sub, "%s/%s/%s", out, split ? "test" : "train", names[c]);
+            snprintf(cmd, sizeof cmd, "rm -rf '%s'", sub);
+            if (system(cmd) != 0 || mkdirs(sub) != 0) { free(g); printf("fashion-folder: cannot make %s\n", sub); return 1; }
+            snprintf(pgm, sizeof pgm, "%s/grid.pgm", out);
+            {
+                buf b = {0, 0, 0};
+                char h[64];
+                const int hn = sprintf(h, "P5 %d %d 255\n", cols * 28, rows * 28);
+                put(&b, h, (size_t)hn); put(&b, g, (size_t)rows * 28 * (size_t)cols * 28);
+                write_file(pgm, b.p, b.n);
+                free(b.p);
+            }
+            free(g);
+            /* tiles in row-major order; the padding tiles of the last row removed */
+            snprintf(cmd, sizeof cmd, "%s '%s' -crop 28x28 +repage -define png:color-type=0 -define png:bit-depth=8 '%s/%%05d.png'", cv, pgm, sub);
+            if (system(cmd) != 0) { printf("fashion-folder: '%s' failed\n", cmd); return 1; }
+            for (i = k; i < rows * cols; i++) { char f[1200]; snprintf(f, sizeof f, "%s/%05d.png", sub, i); remove(f); }
+            remove(pgm);
+            total += k;
+        }
+    printf("fashion-folder: %d PNGs written by %s in %.1f s\n", total, cv, dp_time() - t0);
+    memset(&cfg, 0, sizeof cfg);
+    t0 = dp_time();
+    if (dp_image_folder_load(out, &cfg, &tr, &te, &info, err, sizeof err) != DP_OK) { printf("fashion-folder: %s\n", err); return 1; }
+    printf("fashion-folder: dp_image_folder_load read %d + %d images in %.1f s\n", tr.n, te.n, dp_time() - t0);
+    dp_data_summary(&info, cmd, sizeof cmd);
+    printf("%s", cmd);
+    for (split = 0; split < 2; split++) { /* sample j of class c is the class's k-th image in IDX order */
+        const dp_dataset *d = &idx[split], *f = split ? &te : &tr;
+        int j = 0;
+        if (f->h != 28 || f->w != 28 || f->c != 1) { printf("fashion-folder: shape %dx%dx%d\n", f->h, f->w, f->c); return 1; }
+        for (c = 0; c < 10; c++) {
+            int i, k = 0;
+            for (i = 0; i < d->n && j < f->n; i++) {
+                if (d->y[i] != c || (per_class > 0 && k >= per_class)) continue;
+                if (f->y[j] != c || memcmp(f->x + (size_t)j * 784, d->x + (size_t)i * 784, 784 * sizeof(float))) {
+                    if (bad++ < 5) printf("fashion-folder: %s sample %d (class %d, IDX image %d) differs\n", split ? "test" : "train", j, c, i);
+                }
+                j++; k++;
+            }
+        }
+        if (j != f->n) { printf("fashion-folder: %s: %d samples, expected %d\n", split ? "test" : "train", f->n, j); bad++; }
+    }
+    printf("fashion-folder: %s\n", bad ? "MISMATCH" : "every sample equals dp_idx_load's, bit for bit (same floats, same labels)");
+    dp_dataset_free(&tr); dp_dataset_free(&te); dp_dataset_free(&idx[0]); dp_dataset_free(&idx[1]);
+    return bad != 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && !strcmp(argv[1], "--rgba8")) { /* the image as 8-bit RGBA on stdout, like convert F -depth 8 rgba:- */
+        dp_image im;
+        char err[512];
+        size_t i, k;
+        if (dp_image_load(argv[2], &im, err, sizeof err) != DP_OK) { fprintf(stderr, "%s\n", err); return 1; }
+        for (i = 0; i < (size_t)im.w * (size_t)im.h; i++) {
+            const uint16_t *p = im.px + i * (size_t)im.c;
+            unsigned char o[4];
+            for (k = 0; k < 4; k++) {
+                const unsigned v = im.c <= 2 ? (k < 3 ? p[0] : im.c == 2 ? p[1] : (unsigned)im.maxval) : (k < 3 ? p[k] : im.c == 4 ? p[3] : (unsigned)im.maxval);
+                o[k] = (unsigned char)((v * 255u + (unsigned)im.maxval / 2u) / (unsigned)im.maxval);
+            }
+            fwrite(o, 1, 4, stdout);
+        }
+        dp_image_free(&im);
+        return 0;
+    }
+    if (argc > 2 && !strcmp(argv[1], "--fashion-folder")) return fashion_folder(argv[2], argc > 3 ? atoi(argv[3]) : 0);
     if (argc > 1 && !strcmp(argv[1], "--info")) {
         int i, bad = 0;
         for (i = 2; i < argc; i++) {
