@@ -900,14 +900,16 @@ int  dp_wav_decode(const unsigned char *buf, size_t n, const char *name, int16_t
                         is an error);
      DP_SPLIT_LIST      cfg->list, or DIR/testing_list.txt when present:
                         paths "class/file" relative to DIR, one per line,
-                        are the test set (Speech Commands' convention);
+                        are the test set (Speech Commands' convention;
+                        its validation_list.txt is not read: those train);
      DP_SPLIT_FRACTION  per class, a seeded shuffle of the files puts
                         round(test_frac * n) of them (at least one when
                         the class has two or more) in the test set.
    Whole files go to one side: a recording's windows never straddle the
    split. A file that cannot be read stops the load with its message,
    unless cfg->skip_bad, which skips it (counted in info->skipped; the
-   first message kept in info->first_skip). Fills info (may not be NULL);
+   first message kept in info->first_skip). Fills info (may not be NULL;
+   about 40 KB, so static or on the heap rather than on a small stack);
    dp_data_summary writes its class balance table. */
 #define DP_DATA_MAX_CLASSES 256
 #define DP_SPLIT_FOLDERS 1
@@ -8915,6 +8917,7 @@ int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, 
             size_t n;
             dp_dataset *ds = l.v[i].test ? te : tr;
             if (l.v[i].test != pass) continue;
+            memset(&t, 0, sizeof t);
             if ((st = dp_read_file(l.v[i].path, 0, &b, &n, msg, sizeof msg)) == DP_OK) {
                 st = dp_csv_decode(b, n, l.v[i].path, &t, msg, sizeof msg);
                 DP_FREE(b);
@@ -8938,7 +8941,7 @@ int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, 
                     st = DP_ERR_FORMAT;
                 }
             if (!st && t.rows < T) { dp__seterr(msg, sizeof msg, "%s: %d rows, shorter than one window (%d)", l.v[i].path, t.rows, T); st = DP_ERR_FORMAT; }
-            if (st) { if (st != DP_ERR_NOMEM || C) dp_csv_free(&t); st = dp__data_bad(&c, info, st, msg, err, cap); continue; }
+            if (st) { dp_csv_free(&t); st = dp__data_bad(&c, info, st, msg, err, cap); continue; }
             if (!pass)
                 for (j = 0; j < (size_t)t.rows * (size_t)C; j++) { sum[j % (size_t)C] += t.v[j]; sq[j % (size_t)C] += (double)t.v[j] * t.v[j]; }
             if (!pass) rows += t.rows;
