@@ -8799,7 +8799,11 @@ static int dp__data_scan(const char *dir, const dp_data_cfg *cfg, const char *co
             if (l->v[k].test) info->test_files[i]++;
             else info->train_files[i]++;
         }
-        if (!info->train_files[i]) { dp__seterr(err, cap, "%s: class '%s' has no training files", dir, cls[i]); st = DP_ERR_FORMAT; goto done; }
+        if (!info->train_files[i]) {
+            dp__seterr(err, cap, "%s: class '%s' has no training files (its %d are all in the test set): add some or remove the folder",
+                       dir, cls[i], info->test_files[i]);
+            st = DP_ERR_FORMAT; goto done;
+        }
     }
 done:
     if (st) dp__dlist_free(l);
