@@ -18,7 +18,9 @@
                                 all), loaded and compared with the IDX
           test_data --seeds DIR writes the seed corpus of tests/fuzz_data.c
                                 (tests/fuzz_data_corpus: ok-* accepted,
-                                bad-* refused, checked by the replay)
+                                bad-* refused, checked by the replay;
+                                near-*: a sample of what `make fuzz-data`
+                                found, only the target's properties)
    Last line: "N passed, M failed". */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
