@@ -7885,7 +7885,10 @@ int dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_
     d->src = src; d->n = n; d->pos = 2; d->overrun = 0; d->bb = 0; d->bc = 0;
     d->olen = 0; d->mstart = 0; d->msg = ""; d->have_fixed = 0;
     d->max_out = max_out < (size_t)-1 - DP__GZ_SLACK ? max_out : (size_t)-1 - DP__GZ_SLACK;
-    d->cap = want ? want : 0;
+    /* start at what the input can possibly give (deflate < 1032:1), so a
+       short stream that claims a huge image costs no huge allocation */
+    d->cap = want;
+    if (want && n < want / 1032 && n * 1032 + 65536 < want) d->cap = n * 1032 + 65536;
     d->out = (unsigned char *)DP_MALLOC(d->cap + DP__GZ_SLACK);
     if (!d->out) { DP_FREE(d); dp__seterr(err, err_cap, "zlib: out of memory"); return DP_ERR_NOMEM; }
     rc = dp__gz_inflate_stream(d);
