@@ -353,9 +353,10 @@ static void test_png(void)
     }
 }
 
-/* a 3x2 BMP: real = 8 (gray palette, or colour_pal), 24 (bottom-up) or
-   32 (BI_BITFIELDS, V4 header, top-down, alpha); pixel v = y * 3 + x */
-static buf make_bmp(int real, int colour_pal)
+/* a 3x2 BMP: real = 8 (gray palette, or colour_pal), 24 or 32
+   (BI_BITFIELDS, V4 header, alpha); rows top-down (negative height) or
+   bottom-up; pixel v = y * 3 + x */
+static buf make_bmp(int real, int colour_pal, int top)
 {
     const int w = 3, h = 2;
     int i, x, y;
@@ -364,14 +365,14 @@ static buf make_bmp(int real, int colour_pal)
     const uint32_t off = 14u + (uint32_t)hs + 4u * (uint32_t)ncol;
     buf b = {0, 0, 0};
     put(&b, "BM", 2); putle32(&b, off + (uint32_t)(stride * h)); putle32(&b, 0); putle32(&b, off);
-    putle32(&b, (uint32_t)hs); putle32(&b, (uint32_t)w); putle32(&b, real == 32 ? (uint32_t)-h : (uint32_t)h);
+    putle32(&b, (uint32_t)hs); putle32(&b, (uint32_t)w); putle32(&b, top ? (uint32_t)-h : (uint32_t)h);
     putle16(&b, 1); putle16(&b, (unsigned)real); putle32(&b, real == 32 ? 3u : 0u); putle32(&b, 0);
     putle32(&b, 2835); putle32(&b, 2835); putle32(&b, (uint32_t)ncol); putle32(&b, 0);
     if (hs == 108) { putle32(&b, 0xFF000000u); putle32(&b, 0x00FF0000u); putle32(&b, 0x0000FF00u); putle32(&b, 0x000000FFu); /* RGBA masks: bytes A,B,G,R */
         for (i = 0; i < 52; i++) put8(&b, 0); }
     for (i = 0; i < ncol; i++) { put8(&b, (unsigned)(i * 50)); put8(&b, (unsigned)(i * 50 + (colour_pal ? 1 : 0))); put8(&b, (unsigned)(i * 50)); put8(&b, 0); }
     for (y = 0; y < h; y++) { /* file row y: image row y if top-down, h-1-y if bottom-up */
-        const int iy = real == 32 ? y : h - 1 - y;
+        const int iy = top ? y : h - 1 - y;
         size_t start = b.n;
         for (x = 0; x < w; x++) {
             const unsigned v = (unsigned)(iy * 3 + x);
@@ -414,9 +415,9 @@ static void test_pnm_bmp(void)
     { /* BMP: 24-bit bottom-up, 32-bit BITFIELDS top-down with alpha, 8-bit gray and colour palettes */
         const int w = 3, h = 2;
         int bpp, x, y;
-        for (bpp = 8; bpp <= 33; bpp += 8) {
-            const int real = bpp == 16 ? 8 : bpp, colour_pal = bpp == 16;
-            buf b = make_bmp(real, colour_pal);
+        for (bpp = 8; bpp <= 33 + 32; bpp += 8) { /* 8 16 24 32 bottom-up, 40 48 56 64 top-down */
+            const int top = bpp > 33, b0 = top ? bpp - 32 : bpp, real = b0 == 16 ? 8 : b0, colour_pal = b0 == 16;
+            buf b = make_bmp(real, colour_pal, top);
             st = dp_image_decode(b.p, b.n, "t.bmp", &im, err, sizeof err);
             {
                 const int c = real == 8 ? (colour_pal ? 3 : 1) : real == 24 ? 3 : 4;
@@ -428,7 +429,7 @@ static void test_pnm_bmp(void)
                         if (real == 8) ok = ok && p[0] == (v % 4u) * 50 && (c == 1 || (p[1] == (v % 4u) * 50 + 1 && p[2] == (v % 4u) * 50));
                         else ok = ok && p[0] == v * 10 && p[1] == v * 10 + 1 && p[2] == v * 10 + 2 && (c == 3 || p[3] == 200 + v);
                     }
-                CHECK(ok, "BMP %d-bit%s: %d %s (%dx%dx%d)", real, colour_pal ? " colour palette" : "", st, err, im.w, im.h, im.c);
+                CHECK(ok, "BMP %d-bit%s %s: %d %s (%dx%dx%d)", real, colour_pal ? " colour palette" : "", top ? "top-down" : "bottom-up", st, err, im.w, im.h, im.c);
             }
             dp_image_free(&im);
             st = dp_image_decode(b.p, b.n - 1, "cut.bmp", &im, err, sizeof err);
@@ -1030,10 +1031,10 @@ static void write_seeds(const char *dir)
         seed(dir, "ok-ppm16", 0, p6, h + 24);
         seed(dir, "bad-ppm-truncated", 0, p6, h + 23);
     }
-    b = make_bmp(8, 0); seed(dir, "ok-bmp8-gray", 0, b.p, b.n); free(b.p);
-    b = make_bmp(8, 1); seed(dir, "ok-bmp8-colour", 0, b.p, b.n); free(b.p);
-    b = make_bmp(24, 0); seed(dir, "ok-bmp24", 0, b.p, b.n); free(b.p);
-    b = make_bmp(32, 0); seed(dir, "ok-bmp32-bitfields", 0, b.p, b.n); seed(dir, "bad-bmp32-truncated", 0, b.p, b.n - 3); free(b.p);
+    b = make_bmp(8, 0, 0); seed(dir, "ok-bmp8-gray", 0, b.p, b.n); free(b.p);
+    b = make_bmp(8, 1, 0); seed(dir, "ok-bmp8-colour", 0, b.p, b.n); free(b.p);
+    b = make_bmp(24, 0, 0); seed(dir, "ok-bmp24", 0, b.p, b.n); free(b.p);
+    b = make_bmp(32, 0, 1); seed(dir, "ok-bmp32-bitfields", 0, b.p, b.n); seed(dir, "bad-bmp32-truncated", 0, b.p, b.n - 3); free(b.p);
     {
         static const char ok[] = "timestamp,ax,ay,az\n0,0.5,-1,2e-3\n10,1.5,+2,.25\n20,-0.75,3,4E2\n";
         seed(dir, "ok-csv", 1, ok, sizeof ok - 1);
