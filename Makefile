@@ -131,6 +131,8 @@ fuzz:
 # libFuzzer on the data decoders (PNG/PPM/BMP/CSV/WAV/zlib), FUZZ_SECONDS
 fuzz-data:
 	@sh tests/fuzz_data.sh $(FUZZ_SECONDS)
+# test_data includes the fuzz target's checks (to replay its corpus)
+$(B)/test_data $(B)/noomp_data $(B)/san_data: tests/fuzz_data.c
 
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune
