@@ -37,9 +37,9 @@
      >>train_api    random numbers, threads, graph and layers, autodiff,
                     channel masks, optimisers, schedules, checkpoints, data,
                     >>wav_api (WAV clips), progress, >>sched (exact peak memory), resources,
+                    >>data_api (image, sensor CSV, WAV folders; impl >>data), >>boards
                     >>prune_api (differentiable pruning), >>fit (training
                     loop with pruning), backbones, export
-     >>data_api     image / sensor CSV / WAV folder data sets (impl: >>data), >>boards
      >>impl_common  implementation: shared helpers
      >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp, >>mfcc
      >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
@@ -773,33 +773,6 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
 int dp_read_file(const char *path, int gunzip, unsigned char **out,
                  size_t *out_n, char *err, size_t err_cap);
 
-/* ---- >>wav_api  audio clips for keyword spotting ----
-   dp_wav_read reads a RIFF/WAVE file of 16-bit PCM (format 1, or
-   WAVE_FORMAT_EXTENSIBLE with the PCM subformat), mono; *samples is
-   DP_MALLOC'd. Anything else is DP_ERR_FORMAT with a message naming the
-   file and the problem (not RIFF/WAVE, 8/24/32-bit or float samples, 2
-   channels, truncated data, no data chunk); DP_ERR_IO when unreadable.
-   dp_wav_write writes 16-bit mono PCM atomically (PATH.tmp, rename).
-   dp_kws_clip_load reads a one-second 16 kHz clip into out[16000] for
-   dp_mfcc: a shorter clip is zero-padded at the end (as Speech Commands'
-   loaders do) and returns 1; a wrong sample rate, a clip longer than one
-   second or a silent one (peak amplitude below DP_KWS_SILENT, about
-   -66 dBFS) is DP_ERR_FORMAT with a message saying so and how to fix it. */
-#define DP_KWS_SILENT 16
-int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
-                char *err, size_t err_cap);
-int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
-int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
-/* The 12 classes of Speech Commands-style keyword spotting, in the order
-   models are trained with: silence, unknown, yes, no, up, down, left,
-   right, on, off, stop, go. dp_kws_class_name(i) (NULL out of range);
-   dp_kws_class_of(s) for a word folder name or a clip path relative to the
-   data directory ("yes/x.wav"): "_silence_" -> 0, a keyword -> 2..11,
-   any other word -> 1 (unknown). */
-#define DP_KWS_CLASSES 12
-const char *dp_kws_class_name(int i);
-int dp_kws_class_of(const char *word_or_path);
-
 /* ---- >>data_api  your own data: images, sensor CSV and WAV folders ----
    Decoders work on a file image in memory and refuse anything they cannot
    read with DP_ERR_FORMAT (DP_ERR_CRC for a bad PNG chunk CRC,
@@ -978,6 +951,33 @@ const dp_board *dp_board_get(int i);            /* NULL out of range */
 const dp_board *dp_board_find(const char *name);
 /* the default budgets: share * sram (peak memory), share * flash (size) */
 void dp_board_budgets(const dp_board *b, long *pmu, long *size);
+
+/* ---- >>wav_api  audio clips for keyword spotting ----
+   dp_wav_read reads a RIFF/WAVE file of 16-bit PCM (format 1, or
+   WAVE_FORMAT_EXTENSIBLE with the PCM subformat), mono; *samples is
+   DP_MALLOC'd. Anything else is DP_ERR_FORMAT with a message naming the
+   file and the problem (not RIFF/WAVE, 8/24/32-bit or float samples, 2
+   channels, truncated data, no data chunk); DP_ERR_IO when unreadable.
+   dp_wav_write writes 16-bit mono PCM atomically (PATH.tmp, rename).
+   dp_kws_clip_load reads a one-second 16 kHz clip into out[16000] for
+   dp_mfcc: a shorter clip is zero-padded at the end (as Speech Commands'
+   loaders do) and returns 1; a wrong sample rate, a clip longer than one
+   second or a silent one (peak amplitude below DP_KWS_SILENT, about
+   -66 dBFS) is DP_ERR_FORMAT with a message saying so and how to fix it. */
+#define DP_KWS_SILENT 16
+int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
+                char *err, size_t err_cap);
+int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
+int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
+/* The 12 classes of Speech Commands-style keyword spotting, in the order
+   models are trained with: silence, unknown, yes, no, up, down, left,
+   right, on, off, stop, go. dp_kws_class_name(i) (NULL out of range);
+   dp_kws_class_of(s) for a word folder name or a clip path relative to the
+   data directory ("yes/x.wav"): "_silence_" -> 0, a keyword -> 2..11,
+   any other word -> 1 (unknown). */
+#define DP_KWS_CLASSES 12
+const char *dp_kws_class_name(int i);
+int dp_kws_class_of(const char *word_or_path);
 
 /* ---- progress bar on stderr ---- */
 typedef struct dp_progress {
