@@ -26,8 +26,9 @@ WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
-TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay test_data
+TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay
 THREADS ?= 2
+TESTS   += test_data
 
 .PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
 all: $(EXAMPLES)
