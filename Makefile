@@ -12,7 +12,6 @@
 #   make kws-experiments  Table 3's KWS rows on the 20000-clip set (~1 hour)
 #   make bench-train  training speed against PyTorch (when installed)
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
-#   make fuzz-data  libFuzzer on the data decoders (FUZZ_SECONDS=60)
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
 #   make -C mcu test / bench   the firmware under qemu (part of make test)
 CC      ?= cc
