@@ -89,6 +89,12 @@ demo: $(B)/demo
 data:
 	@sh tests/get_fashion.sh
 
+# libFuzzer on the data decoders (PNG/PPM/BMP/CSV/WAV/zlib), FUZZ_SECONDS
+fuzz-data:
+	@sh tests/fuzz_data.sh $(FUZZ_SECONDS)
+# test_data includes the fuzz target's checks (to replay its corpus)
+$(B)/test_data $(B)/noomp_data $(B)/san_data: tests/fuzz_data.c
+
 # diffprune prune --quick: pruning on a Fashion-MNIST subset (about a minute)
 prune-quick: data $(B)/diffprune
 	./$(B)/diffprune prune --quick
@@ -127,12 +133,6 @@ $(B)/test_fuzz_replay $(B)/noomp_fuzz_replay $(B)/san_fuzz_replay: tests/fuzz_mo
 FUZZ_SECONDS ?= 60
 fuzz:
 	@sh tests/fuzz.sh $(FUZZ_SECONDS)
-
-# libFuzzer on the data decoders (PNG/PPM/BMP/CSV/WAV/zlib), FUZZ_SECONDS
-fuzz-data:
-	@sh tests/fuzz_data.sh $(FUZZ_SECONDS)
-# test_data includes the fuzz target's checks (to replay its corpus)
-$(B)/test_data $(B)/noomp_data $(B)/san_data: tests/fuzz_data.c
 
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune
