@@ -29,6 +29,7 @@ B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
 TESTS    = test_grad test_bn test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay
 THREADS ?= 2
+TESTS   += test_data
 
 .PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
 all: $(EXAMPLES)
@@ -96,6 +97,12 @@ demo: $(B)/demo
 
 data:
 	@sh tests/get_fashion.sh
+
+# libFuzzer on the data decoders (PNG/PPM/BMP/CSV/WAV/zlib), FUZZ_SECONDS
+fuzz-data:
+	@sh tests/fuzz_data.sh $(FUZZ_SECONDS)
+# test_data includes the fuzz target's checks (to replay its corpus)
+$(B)/test_data $(B)/noomp_data $(B)/san_data: tests/fuzz_data.c
 
 # diffprune prune --quick: pruning on a Fashion-MNIST subset (about a minute)
 prune-quick: data $(B)/diffprune

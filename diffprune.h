@@ -37,6 +37,7 @@
      >>train_api    random numbers, threads, graph and layers, autodiff,
                     channel masks, optimisers, schedules, checkpoints, data,
                     >>wav_api (WAV clips), progress, >>sched (exact peak memory), resources,
+                    >>data_api (image, sensor CSV, WAV folders; impl >>data), >>boards
                     >>prune_api (differentiable pruning), >>fit (training
                     loop with pruning), backbones, export
                     >>free (dp_free); >>alloc_check: a partial DP_MALLOC... set is an #error
@@ -875,6 +876,185 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
 /* Reads a whole file; gunzips it when it starts with the gzip magic. */
 int dp_read_file(const char *path, int gunzip, unsigned char **out,
                  size_t *out_n, char *err, size_t err_cap);
+
+/* ---- >>data_api  your own data: images, sensor CSV and WAV folders ----
+   Decoders work on a file image in memory and refuse anything they cannot
+   read with DP_ERR_FORMAT (DP_ERR_CRC for a bad PNG chunk CRC,
+   DP_ERR_UNSUPPORTED for valid but unhandled variants, DP_ERR_LIMIT past
+   the size limits) and a message "NAME: reason"; NAME is the name passed
+   (the path, for the file loaders). They never crash on any input
+   (tests/fuzz_data.c fuzzes them).
+   Images (dp_image_decode picks the format by its magic):
+     PNG: every standard colour type and bit depth (gray 1/2/4/8/16, gray +
+          alpha 8/16, RGB 8/16, RGBA 8/16, palette 1/2/4/8 with or without
+          tRNS), all five filters, Adam7 interlacing, IDAT split over any
+          number of chunks, every chunk's CRC and the zlib Adler-32 checked;
+          decompressed with the header's own inflate (>>gunzip).
+     PPM/PGM: binary P6/P5, maxval 1..65535 (two bytes big-endian > 255).
+     BMP: uncompressed 24- and 32-bit (BI_RGB, or BI_BITFIELDS with byte-
+          aligned masks; 32-bit BI_RGB is taken as BGRX, no alpha) and 8-bit
+          palette, bottom-up and top-down.
+   The decoded image keeps the file's channels: c = 1 gray, 2 gray+alpha,
+   3 RGB, 4 RGBA (palette images become RGB, RGBA with tRNS, or gray when
+   a BMP palette is all gray; a PNG tRNS colour key becomes an alpha
+   channel); samples are uint16 in 0..maxval, maxval 255 for 8-bit and
+   smaller PNG depths (1/2/4-bit gray scaled up exactly: v * 255/(2^d-1)),
+   65535 for 16-bit PNG, the file's own for PPM/PGM. Limits: a side at
+   most DP_IMAGE_MAX_SIDE, at most DP_IMAGE_MAX_PIXELS pixels.
+   dp_image_resize converts to the network input out[h*w*c] (c = 1 gray or
+   3 RGB), floats in [0,1] = sample / maxval: alpha is composited on black
+   (white_bg = 0) or white (white_bg = 1); RGB to gray is Rec. 601 luma
+   0.299 R + 0.587 G + 0.114 B; gray to RGB repeats the value. Each axis is
+   resized on its own: area averaging when shrinking (every source pixel
+   weighs by how much of it the output pixel covers), bilinear when
+   growing (pixel centres aligned, edges clamped); a same-size axis copies
+   the samples exactly. */
+#ifndef DP_IMAGE_MAX_SIDE
+#define DP_IMAGE_MAX_SIDE 16384
+#endif
+#ifndef DP_IMAGE_MAX_PIXELS
+#define DP_IMAGE_MAX_PIXELS (1L << 26)
+#endif
+typedef struct dp_image {
+    int w, h, c;          /* c: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA      */
+    int maxval;           /* largest sample value (255, 65535, PPM's)    */
+    uint16_t *px;         /* [h][w][c], DP_MALLOC'd                      */
+} dp_image;
+int  dp_image_decode(const unsigned char *buf, size_t n, const char *name,
+                     dp_image *img, char *err, size_t err_cap);
+int  dp_image_load(const char *path, dp_image *img, char *err, size_t err_cap);
+void dp_image_free(dp_image *img);
+int  dp_image_resize(const dp_image *img, int h, int w, int c, int white_bg,
+                     float *out);
+/* A zlib stream (RFC 1950: header, deflate, Adler-32) -> *out, exactly
+   `want` bytes when want > 0 (else at most max_out). *out is DP_MALLOC'd;
+   err gets "zlib: reason". */
+int  dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_out,
+                     unsigned char **out, size_t *out_n, char *err, size_t err_cap);
+
+/* Sensor CSV: a header row naming the columns, then one row per time step,
+   one column per channel; a column named "timestamp" (any case) is dropped.
+   Fields are separated by commas, spaces around them are ignored, and each
+   must be a plain decimal number ([+-]digits[.digits][e[+-]digits]): empty
+   fields, NaN, inf, text and rows with another field count than the header
+   are refused with "NAME:LINE: reason"; so are a file without data rows and
+   an empty one. Column names: names + 64*i (at most 63 characters). */
+#define DP_CSV_MAX_COLS 256
+typedef struct dp_csv {
+    int rows, cols;       /* time steps, channels (timestamp dropped)    */
+    float *v;             /* [rows][cols], DP_MALLOC'd                   */
+    char *names;          /* cols names of 64 bytes each, DP_MALLOC'd    */
+} dp_csv;
+int  dp_csv_decode(const unsigned char *buf, size_t n, const char *name,
+                   dp_csv *t, char *err, size_t err_cap);
+void dp_csv_free(dp_csv *t);
+/* dp_wav_read on a file image in memory (NAME for messages). */
+int  dp_wav_decode(const unsigned char *buf, size_t n, const char *name, int16_t **samples,
+                   int *n_samples, int *rate, char *err, size_t err_cap);
+
+/* Folder data sets into dp_dataset, one folder per class:
+     dp_image_folder_load  DIR/<class>/FILE.png .ppm .pgm .bmp -> h x w x c
+                           images (dp_image_resize); cfg h/w/c 0: the
+                           first training image's size and c (1 for
+                           gray, else 3)
+     dp_csv_folder_load    DIR/<class>/FILE.csv, one recording per file, cut
+                           into windows of cfg->window steps every
+                           cfg->stride (0: window) -> 1 x window x channels;
+                           every file must have the same channels. Each
+                           channel is normalised with the mean and standard
+                           deviation of the training recordings' rows (sd
+                           below 1e-6 counts as 1), given back in info so
+                           the firmware can apply the same
+     dp_wav_folder_load    DIR/<class>/FILE.wav, one-second 16 kHz clips
+                           (dp_kws_clip_load: shorter ones zero-padded),
+                           through dp_mfcc -> 49 x 10 x 1, x = q / 32 (the
+                           int8 features q exactly, DP_MFCC_INPUT_SCALE)
+   Class names are the folder names, sorted (strcmp); labels 0..n-1 in that
+   order; folders starting with '.' and _background_noise_ are skipped.
+   Files are taken in sorted order. The split, the first that applies:
+     DP_SPLIT_FOLDERS   DIR/train/<class> and DIR/test/<class> exist (the
+                        classes are train's; a test class not among them
+                        is an error);
+     DP_SPLIT_LIST      cfg->list, or DIR/testing_list.txt when present:
+                        paths "class/file" relative to DIR, one per line,
+                        are the test set (Speech Commands' convention;
+                        its validation_list.txt is not read: those train);
+     DP_SPLIT_FRACTION  per class, a seeded shuffle of the files puts
+                        round(test_frac * n) of them (at least one when
+                        the class has two or more) in the test set.
+   Whole files go to one side: a recording's windows never straddle the
+   split. A file that cannot be read stops the load with its message,
+   unless cfg->skip_bad, which skips it (counted in info->skipped; the
+   first message kept in info->first_skip). Fills info (may not be NULL;
+   about 40 KB, so static or on the heap rather than on a small stack);
+   dp_data_summary writes its class balance table. */
+#define DP_DATA_MAX_CLASSES 256
+#define DP_SPLIT_FOLDERS 1
+#define DP_SPLIT_LIST 2
+#define DP_SPLIT_FRACTION 3
+typedef struct dp_data_cfg {
+    int h, w, c;          /* images: input size, 1 gray or 3 RGB (0: auto) */
+    int white_bg;         /* images: composite alpha on white (else black)  */
+    int window, stride;   /* CSV: steps per window (> 0), stride (0: window) */
+    float test_frac;      /* DP_SPLIT_FRACTION's share (0: 0.2)             */
+    uint64_t seed;        /* DP_SPLIT_FRACTION's shuffle                    */
+    const char *list;     /* test list file (NULL: DIR/testing_list.txt)    */
+    int skip_bad;         /* skip unreadable files instead of failing       */
+} dp_data_cfg;
+typedef struct dp_data_info {
+    int split;                                 /* DP_SPLIT_*                */
+    int n_classes;
+    char class_names[DP_DATA_MAX_CLASSES][64];
+    int train_files[DP_DATA_MAX_CLASSES], test_files[DP_DATA_MAX_CLASSES];
+    int train_count[DP_DATA_MAX_CLASSES], test_count[DP_DATA_MAX_CLASSES]; /* samples */
+    int skipped;
+    char first_skip[512];
+    int channels;                              /* CSV: channels and their    */
+    char channel_names[DP_CSV_MAX_COLS][64];   /* normalisation, x' =        */
+    float mean[DP_CSV_MAX_COLS], sd[DP_CSV_MAX_COLS]; /* (x - mean) / sd     */
+} dp_data_info;
+int dp_image_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+                         dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
+int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+                       dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
+int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+                       dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
+/* The split and a table of files and samples per class (and their share
+   of the training samples) into buf; returns the length it needed. */
+int dp_data_summary(const dp_data_info *info, char *buf, size_t cap);
+
+/* ---- >>boards  microcontroller boards: memory, clock, default budgets ----
+   Facts from the vendors' datasheets (ST DS10693 STM32F446xC/E, DS11532
+   STM32F765/767, DS12110 STM32H742/743; Nordic nRF52840 and nRF52833
+   product specifications; Raspberry Pi RP2040 datasheet; the boards' own
+   pages for the Nano 33 BLE (nRF52840) and micro:bit v2 (nRF52833)).
+   sram and flash are the chip's on-chip totals in bytes (RP2040 has no
+   on-chip flash: the 2 MB QSPI flash of the Raspberry Pi Pico is given).
+   sram_share / flash_share: the share the model may use by default, for
+   activations (peak memory) and the model (weights): half of each, as
+   `make demo` budgets, leaving the rest to the application, the stack and
+   a radio stack (nRF); on the H743 half is also its largest contiguous
+   block (512 KB AXI SRAM). emu_target / emu_profile: the mcu/ firmware
+   TARGET (qemu core) and PROFILE (link-time memory check) that stand in
+   for the board, "" when none fits. dp_board_find takes a board name, its
+   MCU or an alias, ignoring case and anything but letters and digits
+   ("nucleo-f446re", "F446RE", "stm32f446re", "micro:bit v2", "nano33ble",
+   "pico"); NULL when nothing matches. */
+typedef struct dp_board {
+    const char *name;         /* "NUCLEO-F446RE"                          */
+    const char *mcu;          /* "STM32F446RE"                            */
+    const char *core;         /* "Cortex-M4F"                             */
+    int clock_mhz;            /* maximum core clock                       */
+    long sram, flash;         /* bytes                                    */
+    float sram_share, flash_share;
+    const char *emu_target, *emu_profile;
+    const char *aliases;      /* space-separated other names              */
+} dp_board;
+int dp_board_count(void);
+const dp_board *dp_board_get(int i);            /* NULL out of range */
+const dp_board *dp_board_find(const char *name);
+/* the default budgets: share * sram (peak memory), share * flash (size) */
+void dp_board_budgets(const dp_board *b, long *pmu, long *size);
 
 /* ---- >>wav_api  audio clips for keyword spotting ----
    dp_wav_read reads a RIFF/WAVE file of 16-bit PCM (format 1, or
@@ -7292,16 +7472,29 @@ done:
 int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate, char *err, size_t cap)
 {
     unsigned char *b = NULL;
-    size_t len, pos = 12, i;
-    int st, fmt_seen = 0, channels = 0, bits = 0, format = 0, said = 0;
-    uint32_t sr = 0;
+    size_t len;
+    int st;
     if (!path || !samples || !n) return DP_ERR_ARG;
     *samples = NULL; *n = 0;
     if (rate) *rate = 0;
     if ((st = dp_read_file(path, 0, &b, &len, err, cap)) != DP_OK) return st;
+    st = dp_wav_decode(b, len, path, samples, n, rate, err, cap);
+    DP_FREE(b);
+    return st;
+}
+
+int dp_wav_decode(const unsigned char *b, size_t len, const char *path, int16_t **samples, int *n,
+                  int *rate, char *err, size_t cap)
+{
+    size_t pos = 12, i;
+    int fmt_seen = 0, channels = 0, bits = 0, format = 0, said = 0;
+    uint32_t sr = 0;
+    if (!path || !samples || !n || (!b && len)) return DP_ERR_ARG;
+    *samples = NULL; *n = 0;
+    if (rate) *rate = 0;
     if (len < 12 || memcmp(b, "RIFF", 4) || memcmp(b + 8, "WAVE", 4)) {
         dp__seterr(err, cap, "%s: not a WAV file (no RIFF/WAVE header)", path);
-        DP_FREE(b); return DP_ERR_FORMAT;
+        return DP_ERR_FORMAT;
     }
     while (pos + 8 <= len) {
         const uint32_t id_len = dp__get32(b + pos + 4);
@@ -7335,17 +7528,15 @@ int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate, char *er
             if (bytes > ((size_t)1 << 30)) { dp__seterr(err, cap, "%s: over 2^29 samples; too long for a clip", path); said = 1; break; }
             *n = (int)(bytes / 2);
             *samples = (int16_t *)DP_MALLOC(sizeof(int16_t) * ((size_t)*n + 1));
-            if (!*samples) { *n = 0; DP_FREE(b); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+            if (!*samples) { *n = 0; dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
             for (i = 0; i < (size_t)*n; i++) (*samples)[i] = (int16_t)dp__s16((uint32_t)c[2 * i] | (uint32_t)c[2 * i + 1] << 8);
             if (rate) *rate = (int)sr;
-            DP_FREE(b);
             return DP_OK;
         }
         if (id_len > len - pos - 8) break;
         pos += 8 + (size_t)id_len + (id_len & 1u);
     }
     if (!said) dp__seterr(err, cap, "%s: no data chunk (truncated WAV file?)", path);
-    DP_FREE(b);
     return DP_ERR_FORMAT;
 }
 
@@ -8179,6 +8370,1272 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
     }
     DP_FREE(d);
     return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>data  image decoders (PNG, PPM/PGM, BMP), resize, sensor CSV, folder */
+/*         data sets (see >>data_api)                                     */
+/* ---------------------------------------------------------------------- */
+int dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_out,
+                    unsigned char **out, size_t *out_n, char *err, size_t err_cap)
+{
+    dp__gz_inflate *d;
+    uint32_t a = 1, b = 0, adler;
+    size_t i;
+    int rc;
+    if (out) *out = NULL;
+    if (out_n) *out_n = 0;
+    if (!out || !out_n || (!src && n)) { dp__seterr(err, err_cap, "zlib: bad argument"); return DP_ERR_ARG; }
+    if (want) max_out = want;
+    if (n < 2 || (src[0] & 15u) != 8 || (src[0] >> 4) > 7 || ((unsigned)src[0] * 256u + src[1]) % 31u) {
+        dp__seterr(err, err_cap, "zlib: bad stream header");
+        return DP_ERR_FORMAT;
+    }
+    if (src[1] & 32u) { dp__seterr(err, err_cap, "zlib: preset dictionary not supported"); return DP_ERR_UNSUPPORTED; }
+    d = (dp__gz_inflate *)DP_MALLOC(sizeof(dp__gz_inflate));
+    if (!d) { dp__seterr(err, err_cap, "zlib: out of memory"); return DP_ERR_NOMEM; }
+    d->src = src; d->n = n; d->pos = 2; d->overrun = 0; d->bb = 0; d->bc = 0;
+    d->olen = 0; d->mstart = 0; d->msg = ""; d->have_fixed = 0;
+    d->max_out = max_out < (size_t)-1 - DP__GZ_SLACK ? max_out : (size_t)-1 - DP__GZ_SLACK;
+    /* start at what the input can possibly give (deflate < 1032:1), so a
+       short stream that claims a huge image costs no huge allocation */
+    d->cap = want;
+    if (want && n < want / 1032 && n * 1032 + 65536 < want) d->cap = n * 1032 + 65536;
+    d->out = (unsigned char *)DP_MALLOC(d->cap + DP__GZ_SLACK);
+    if (!d->out) { DP_FREE(d); dp__seterr(err, err_cap, "zlib: out of memory"); return DP_ERR_NOMEM; }
+    rc = dp__gz_inflate_stream(d);
+    if (rc == DP_OK && want && d->olen != want) rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: stream shorter than the data it must hold");
+    if (rc == DP_OK && d->n - d->pos < 4) rc = dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream (no Adler-32)");
+    if (rc == DP_OK) {
+        for (i = 0; i < d->olen; i++) { /* Adler-32, reduced every 5552 bytes at most */
+            a += d->out[i]; b += a;
+            if ((i & 4095u) == 4095u) { a %= 65521u; b %= 65521u; }
+        }
+        a %= 65521u; b %= 65521u;
+        adler = (uint32_t)src[d->pos] << 24 | (uint32_t)src[d->pos + 1] << 16 | (uint32_t)src[d->pos + 2] << 8 | src[d->pos + 3];
+        if (adler != (b << 16 | a)) rc = dp__gz_fail(d, DP_ERR_CRC, "gzip: Adler-32 mismatch");
+    }
+    if (rc != DP_OK) {
+        /* the inflate's messages say "gzip: "; this is a zlib stream */
+        const char *m = d->msg && !strncmp(d->msg, "gzip: ", 6) ? d->msg + 6 : d->msg ? d->msg : "error";
+        if (rc == DP_ERR_LIMIT) m = "more data than the image holds";
+        dp__seterr(err, err_cap, "zlib: %s", m);
+        DP_FREE(d->out);
+    } else {
+        *out = d->out;
+        *out_n = d->olen;
+    }
+    DP_FREE(d);
+    return rc;
+}
+
+void dp_image_free(dp_image *img)
+{
+    if (!img) return;
+    DP_FREE(img->px);
+    memset(img, 0, sizeof *img);
+}
+
+static int dp__img_alloc(dp_image *img, int w, int h, int c, int maxval, const char *name, char *err, size_t cap)
+{
+    if (w <= 0 || h <= 0) { dp__seterr(err, cap, "%s: empty image (%d x %d)", name, w, h); return DP_ERR_FORMAT; }
+    if (w > DP_IMAGE_MAX_SIDE || h > DP_IMAGE_MAX_SIDE || (double)w * h > (double)DP_IMAGE_MAX_PIXELS) {
+        dp__seterr(err, cap, "%s: %d x %d pixels is over the limit (side %d, %ld pixels: DP_IMAGE_MAX_SIDE/PIXELS)",
+                   name, w, h, DP_IMAGE_MAX_SIDE, (long)DP_IMAGE_MAX_PIXELS);
+        return DP_ERR_LIMIT;
+    }
+    img->px = (uint16_t *)DP_MALLOC(sizeof(uint16_t) * (size_t)w * (size_t)h * (size_t)c);
+    if (!img->px) { dp__seterr(err, cap, "%s: out of memory for %d x %d pixels", name, w, h); return DP_ERR_NOMEM; }
+    img->w = w; img->h = h; img->c = c; img->maxval = maxval;
+    return DP_OK;
+}
+
+/* ---- PNG (ISO/IEC 15948) ---- */
+static uint32_t dp__be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+static int dp__png_paeth(int a, int b, int c)
+{
+    const int p = a + b - c, pa = p > a ? p - a : a - p, pb = p > b ? p - b : b - p, pc = p > c ? p - c : c - p;
+    return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/* Undo the filters of one reduced image of h rows of rb bytes (each row
+   led by its filter byte), in place; bpp: bytes per complete pixel (>= 1). */
+static int dp__png_unfilter(unsigned char *p, size_t rb, int h, size_t bpp)
+{
+    const unsigned char *prev = NULL;
+    int y;
+    size_t i;
+    for (y = 0; y < h; y++) {
+        const int f = p[0];
+        unsigned char *r = p + 1;
+        switch (f) {
+        case 0: break;
+        case 1: for (i = bpp; i < rb; i++) r[i] = (unsigned char)(r[i] + r[i - bpp]); break;
+        case 2: if (prev) for (i = 0; i < rb; i++) r[i] = (unsigned char)(r[i] + prev[i]); break;
+        case 3:
+            for (i = 0; i < rb; i++) {
+                const unsigned left = i >= bpp ? r[i - bpp] : 0u, up = prev ? prev[i] : 0u;
+                r[i] = (unsigned char)(r[i] + ((left + up) >> 1));
+            }
+            break;
+        case 4:
+            for (i = 0; i < rb; i++) {
+                const int left = i >= bpp ? r[i - bpp] : 0, up = prev ? prev[i] : 0, ul = prev && i >= bpp ? prev[i - bpp] : 0;
+                r[i] = (unsigned char)(r[i] + dp__png_paeth(left, up, ul));
+            }
+            break;
+        default: return y + 1; /* row with a bad filter type */
+        }
+        prev = r;
+        p += rb + 1;
+    }
+    return 0;
+}
+
+/* a chunk type for messages: its 4 letters, '?' for anything else */
+static const char *dp__png_tag(const unsigned char *t, char *s)
+{
+    int i;
+    for (i = 0; i < 4; i++) s[i] = (char)(((t[i] | 32u) >= 'a' && (t[i] | 32u) <= 'z') ? t[i] : '?');
+    s[4] = 0;
+    return s;
+}
+
+static int dp__png_decode(const unsigned char *b, size_t n, const char *name, dp_image *img, char *err, size_t cap)
+{
+    static const int ax[7] = {0, 4, 0, 2, 0, 1, 0}, ay[7] = {0, 0, 4, 0, 2, 0, 1};
+    static const int sx[7] = {8, 8, 4, 4, 2, 2, 1}, sy[7] = {8, 8, 8, 4, 4, 2, 2};
+    size_t pos = 8, idat_n = 0, idat_cap = 0, raw_n = 0, want = 0;
+    unsigned char *idat = NULL, *raw = NULL;
+    unsigned char pal[256][4];
+    int w = 0, h = 0, depth = 0, ct = -1, interlace = 0, n_pal = 0, have_trns = 0, seen_iend = 0, seen_idat = 0;
+    int spp, oc, st = DP_OK, pass, npass;
+    unsigned trns[3] = {0, 0, 0};
+    char zerr[128], tag[5];
+    while (pos < n) {
+        uint32_t len;
+        const unsigned char *t, *c;
+        if (n - pos < 12) { dp__seterr(err, cap, "%s: PNG truncated inside a chunk header", name); st = DP_ERR_FORMAT; goto done; }
+        len = dp__be32(b + pos);
+        t = b + pos + 4; c = b + pos + 8;
+        if (len > 0x7FFFFFFFu || (size_t)len > n - pos - 12) {
+            dp__seterr(err, cap, "%s: PNG chunk '%s' of %lu bytes runs past the end of the file (truncated?)", name,
+                       dp__png_tag(t, tag), (unsigned long)len);
+            st = DP_ERR_FORMAT; goto done;
+        }
+        if (dp_crc32(0, t, (size_t)len + 4) != dp__be32(c + len)) {
+            dp__seterr(err, cap, "%s: PNG chunk '%s' is corrupt (CRC mismatch)", name, dp__png_tag(t, tag));
+            st = DP_ERR_CRC; goto done;
+        }
+        pos += 12 + (size_t)len;
+        if (ct < 0 && memcmp(t, "IHDR", 4)) { dp__seterr(err, cap, "%s: PNG does not start with IHDR", name); st = DP_ERR_FORMAT; goto done; }
+        if (!memcmp(t, "IHDR", 4)) {
+            uint32_t W, H;
+            if (ct >= 0) { dp__seterr(err, cap, "%s: PNG has two IHDR chunks", name); st = DP_ERR_FORMAT; goto done; }
+            if (len != 13) { dp__seterr(err, cap, "%s: PNG IHDR of %lu bytes (13 expected)", name, (unsigned long)len); st = DP_ERR_FORMAT; goto done; }
+            W = dp__be32(c); H = dp__be32(c + 4); depth = c[8]; ct = c[9]; interlace = c[12];
+            if (!((ct == 0 && (depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16)) ||
+                  (ct == 3 && (depth == 1 || depth == 2 || depth == 4 || depth == 8)) ||
+                  ((ct == 2 || ct == 4 || ct == 6) && (depth == 8 || depth == 16)))) {
+                dp__seterr(err, cap, "%s: PNG colour type %d with bit depth %d is not valid", name, ct, depth);
+                st = DP_ERR_FORMAT; goto done;
+            }
+            if (c[10] != 0 || c[11] != 0 || interlace > 1) {
+                dp__seterr(err, cap, "%s: PNG compression %d / filter method %d / interlace %d unknown", name, c[10], c[11], interlace);
+                st = DP_ERR_FORMAT; goto done;
+            }
+            if (W == 0 || H == 0 || W > 0x7FFFFFFFu || H > 0x7FFFFFFFu) { dp__seterr(err, cap, "%s: PNG of %lu x %lu pixels", name, (unsigned long)W, (unsigned long)H); st = DP_ERR_FORMAT; goto done; }
+            if (W > DP_IMAGE_MAX_SIDE || H > DP_IMAGE_MAX_SIDE || (double)W * H > (double)DP_IMAGE_MAX_PIXELS) {
+                dp__seterr(err, cap, "%s: %lu x %lu pixels is over the limit (side %d, %ld pixels: DP_IMAGE_MAX_SIDE/PIXELS)",
+                           name, (unsigned long)W, (unsigned long)H, DP_IMAGE_MAX_SIDE, (long)DP_IMAGE_MAX_PIXELS);
+                st = DP_ERR_LIMIT; goto done;
+            }
+            w = (int)W; h = (int)H;
+        } else if (!memcmp(t, "PLTE", 4)) {
+            int i;
+            if (seen_idat || n_pal) { dp__seterr(err, cap, "%s: PNG PLTE after IDAT or twice", name); st = DP_ERR_FORMAT; goto done; }
+            if (len % 3 || len == 0 || len > 768) { dp__seterr(err, cap, "%s: PNG PLTE of %lu bytes", name, (unsigned long)len); st = DP_ERR_FORMAT; goto done; }
+            n_pal = (int)(len / 3);
+            for (i = 0; i < n_pal; i++) { pal[i][0] = c[3 * i]; pal[i][1] = c[3 * i + 1]; pal[i][2] = c[3 * i + 2]; pal[i][3] = 255; }
+        } else if (!memcmp(t, "tRNS", 4)) {
+            uint32_t i;
+            if (seen_idat) { dp__seterr(err, cap, "%s: PNG tRNS after IDAT", name); st = DP_ERR_FORMAT; goto done; }
+            if (ct == 3) {
+                if (!n_pal || (int)len > n_pal) { dp__seterr(err, cap, "%s: PNG tRNS with %lu entries for a palette of %d", name, (unsigned long)len, n_pal); st = DP_ERR_FORMAT; goto done; }
+                for (i = 0; i < len; i++) pal[i][3] = c[i];
+                have_trns = 1;
+            } else if (ct == 0 || ct == 2) {
+                if (len != (ct == 0 ? 2u : 6u)) { dp__seterr(err, cap, "%s: PNG tRNS of %lu bytes for colour type %d", name, (unsigned long)len, ct); st = DP_ERR_FORMAT; goto done; }
+                for (i = 0; i < len / 2; i++) trns[i] = (unsigned)c[2 * i] << 8 | c[2 * i + 1];
+                have_trns = 1;
+            } /* types 4 and 6 have alpha already: a tRNS there is ignored */
+        } else if (!memcmp(t, "IDAT", 4)) {
+            if (ct == 3 && !n_pal) { dp__seterr(err, cap, "%s: PNG palette image without PLTE", name); st = DP_ERR_FORMAT; goto done; }
+            seen_idat = 1;
+            if (len > idat_cap - idat_n) {
+                size_t nc = idat_cap ? idat_cap : 4096;
+                unsigned char *p;
+                while (nc - idat_n < len) nc *= 2;
+                if (!(p = (unsigned char *)DP_REALLOC(idat, nc))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto done; }
+                idat = p; idat_cap = nc;
+            }
+            if (len) memcpy(idat + idat_n, c, len);
+            idat_n += len;
+        } else if (!memcmp(t, "IEND", 4)) {
+            seen_iend = 1;
+            break;
+        } else if (!(t[0] & 32u)) {
+            dp__seterr(err, cap, "%s: PNG has an unknown critical chunk '%s'", name, dp__png_tag(t, tag));
+            st = DP_ERR_UNSUPPORTED; goto done;
+        }
+    }
+    if (!seen_iend) { dp__seterr(err, cap, "%s: PNG truncated (no IEND chunk)", name); st = DP_ERR_FORMAT; goto done; }
+    if (!seen_idat) { dp__seterr(err, cap, "%s: PNG without image data (no IDAT)", name); st = DP_ERR_FORMAT; goto done; }
+    spp = ct == 2 ? 3 : ct == 4 ? 2 : ct == 6 ? 4 : 1;
+    npass = interlace ? 7 : 1;
+    for (pass = 0; pass < npass; pass++) {
+        const size_t pw = interlace ? (size_t)(w - ax[pass] + sx[pass] - 1) / (size_t)sx[pass] : (size_t)w;
+        const size_t ph = interlace ? (size_t)(h - ay[pass] + sy[pass] - 1) / (size_t)sy[pass] : (size_t)h;
+        if (w <= (interlace ? ax[pass] : 0) || h <= (interlace ? ay[pass] : 0)) continue;
+        want += ph * (1 + (pw * (size_t)spp * (size_t)depth + 7) / 8);
+    }
+    if ((st = dp_zlib_inflate(idat, idat_n, want, want, &raw, &raw_n, zerr, sizeof zerr)) != DP_OK) {
+        dp__seterr(err, cap, "%s: PNG image data: %s", name, zerr);
+        goto done;
+    }
+    oc = ct == 3 ? (have_trns ? 4 : 3) : spp + ((ct == 0 || ct == 2) && have_trns ? 1 : 0);
+    if ((st = dp__img_alloc(img, w, h, oc, depth == 16 ? 65535 : 255, name, err, cap)) != DP_OK) goto done;
+    {
+        unsigned char *p = raw;
+        const unsigned scale = depth == 1 ? 255u : depth == 2 ? 85u : depth == 4 ? 17u : 1u;
+        for (pass = 0; pass < npass; pass++) {
+            const int x0 = interlace ? ax[pass] : 0, y0 = interlace ? ay[pass] : 0;
+            const int dx = interlace ? sx[pass] : 1, dy = interlace ? sy[pass] : 1;
+            int pw, ph, x, y, bad;
+            size_t rb;
+            if (w <= x0 || h <= y0) continue;
+            pw = (w - x0 + dx - 1) / dx; ph = (h - y0 + dy - 1) / dy;
+            rb = ((size_t)pw * (size_t)spp * (size_t)depth + 7) / 8;
+            if ((bad = dp__png_unfilter(p, rb, ph, depth < 8 ? 1u : (size_t)spp * (size_t)depth / 8)) != 0) {
+                dp__seterr(err, cap, "%s: PNG row %d%s has filter type %d (0..4 allowed)", name, bad - 1,
+                           interlace ? " of an interlace pass" : "", p[(size_t)(bad - 1) * (rb + 1)]);
+                dp_image_free(img);
+                st = DP_ERR_FORMAT; goto done;
+            }
+            for (y = 0; y < ph; y++) {
+                const unsigned char *r = p + (size_t)y * (rb + 1) + 1;
+                for (x = 0; x < pw; x++) {
+                    uint16_t *o = img->px + (((size_t)(y0 + y * dy)) * (size_t)w + (size_t)(x0 + x * dx)) * (size_t)oc;
+                    unsigned s[4];
+                    int k;
+                    if (depth < 8) {
+                        const size_t bit = (size_t)x * (size_t)depth;
+                        s[0] = (unsigned)(r[bit >> 3] >> (8 - depth - (int)(bit & 7u))) & ((1u << depth) - 1u);
+                    } else if (depth == 8) {
+                        for (k = 0; k < spp; k++) s[k] = r[(size_t)x * (size_t)spp + (size_t)k];
+                    } else {
+                        for (k = 0; k < spp; k++) s[k] = (unsigned)r[((size_t)x * (size_t)spp + (size_t)k) * 2] << 8 | r[((size_t)x * (size_t)spp + (size_t)k) * 2 + 1];
+                    }
+                    if (ct == 3) {
+                        if ((int)s[0] >= n_pal) {
+                            dp__seterr(err, cap, "%s: PNG pixel (%d, %d) uses palette entry %u of %d", name, x0 + x * dx, y0 + y * dy, s[0], n_pal);
+                            dp_image_free(img);
+                            st = DP_ERR_FORMAT; goto done;
+                        }
+                        for (k = 0; k < oc; k++) o[k] = pal[s[0]][k];
+                    } else {
+                        const unsigned top = depth == 16 ? 65535u : 255u;
+                        for (k = 0; k < spp; k++) o[k] = (uint16_t)(s[k] * scale);
+                        if (have_trns) {
+                            const int key = ct == 0 ? s[0] == trns[0] : (s[0] == trns[0] && s[1] == trns[1] && s[2] == trns[2]);
+                            o[spp] = (uint16_t)(key ? 0u : top);
+                        }
+                    }
+                }
+            }
+            p += (size_t)ph * (rb + 1);
+        }
+    }
+done:
+    DP_FREE(idat);
+    DP_FREE(raw);
+    return st;
+}
+
+/* ---- PPM / PGM (netpbm binary P6 / P5) ---- */
+/* the next header number: whitespace and '#' comments before it */
+static int dp__pnm_num(const unsigned char *b, size_t n, size_t *pos, long *v)
+{
+    size_t p = *pos;
+    long x = 0;
+    for (;;) {
+        while (p < n && (b[p] == ' ' || b[p] == '\t' || b[p] == '\n' || b[p] == '\r' || b[p] == '\v' || b[p] == '\f')) p++;
+        if (p < n && b[p] == '#') { while (p < n && b[p] != '\n' && b[p] != '\r') p++; continue; }
+        break;
+    }
+    if (p >= n || b[p] < '0' || b[p] > '9') return 0;
+    while (p < n && b[p] >= '0' && b[p] <= '9') {
+        x = x * 10 + (b[p++] - '0');
+        if (x > 0x7FFFFFFFL) return 0;
+    }
+    *pos = p; *v = x;
+    return 1;
+}
+
+static int dp__pnm_decode(const unsigned char *b, size_t n, const char *name, dp_image *img, char *err, size_t cap)
+{
+    const int c = b[1] == '6' ? 3 : 1;
+    size_t pos = 2, need, i, bps;
+    long w, h, mx;
+    int st;
+    if (!dp__pnm_num(b, n, &pos, &w) || !dp__pnm_num(b, n, &pos, &h) || !dp__pnm_num(b, n, &pos, &mx)) {
+        dp__seterr(err, cap, "%s: P%c header: width, height and maxval expected", name, b[1]);
+        return DP_ERR_FORMAT;
+    }
+    if (mx < 1 || mx > 65535) { dp__seterr(err, cap, "%s: P%c maxval %ld (1..65535 allowed)", name, b[1], mx); return DP_ERR_FORMAT; }
+    if (pos >= n || !(b[pos] == ' ' || b[pos] == '\t' || b[pos] == '\n' || b[pos] == '\r')) {
+        dp__seterr(err, cap, "%s: P%c header does not end in one whitespace byte", name, b[1]);
+        return DP_ERR_FORMAT;
+    }
+    pos++;
+    if (w <= 0 || h <= 0) { dp__seterr(err, cap, "%s: empty image (%ld x %ld)", name, w, h); return DP_ERR_FORMAT; }
+    if (w > DP_IMAGE_MAX_SIDE || h > DP_IMAGE_MAX_SIDE || (double)w * h > (double)DP_IMAGE_MAX_PIXELS) {
+        dp__seterr(err, cap, "%s: %ld x %ld pixels is over the limit (side %d, %ld pixels: DP_IMAGE_MAX_SIDE/PIXELS)",
+                   name, w, h, DP_IMAGE_MAX_SIDE, (long)DP_IMAGE_MAX_PIXELS);
+        return DP_ERR_LIMIT;
+    }
+    bps = mx > 255 ? 2 : 1;
+    need = (size_t)w * (size_t)h * (size_t)c * bps;
+    if (n - pos < need) {
+        dp__seterr(err, cap, "%s: truncated: %lu bytes of pixels, %lu expected", name, (unsigned long)(n - pos), (unsigned long)need);
+        return DP_ERR_FORMAT;
+    }
+    if ((st = dp__img_alloc(img, (int)w, (int)h, c, (int)mx, name, err, cap)) != DP_OK) return st;
+    for (i = 0; i < need / bps; i++) {
+        const unsigned v = bps == 2 ? (unsigned)b[pos + 2 * i] << 8 | b[pos + 2 * i + 1] : b[pos + i];
+        if ((long)v > mx) {
+            dp__seterr(err, cap, "%s: sample %lu is %u, over maxval %ld", name, (unsigned long)i, v, mx);
+            dp_image_free(img);
+            return DP_ERR_FORMAT;
+        }
+        img->px[i] = (uint16_t)v;
+    }
+    return DP_OK;
+}
+
+/* ---- BMP (Windows bitmap; uncompressed 8/24/32-bit) ---- */
+static int dp__bmp_decode(const unsigned char *b, size_t n, const char *name, dp_image *img, char *err, size_t cap)
+{
+    uint32_t off, hs, comp, ncol = 0, masks[4] = {0x00FF0000u, 0x0000FF00u, 0x000000FFu, 0};
+    int32_t w, h;
+    int bpp, top_down, gray = 1, c, x, y, k, sh[4] = {16, 8, 0, 24}, st;
+    size_t stride, i;
+    const unsigned char *pal = NULL;
+    if (n < 54) { dp__seterr(err, cap, "%s: BMP truncated inside its headers", name); return DP_ERR_FORMAT; }
+    off = dp__get32(b + 10); hs = dp__get32(b + 14);
+    if (hs != 40 && hs != 52 && hs != 56 && hs != 108 && hs != 124) {
+        dp__seterr(err, cap, "%s: BMP info header of %lu bytes (OS/2 or unknown) not supported", name, (unsigned long)hs);
+        return DP_ERR_UNSUPPORTED;
+    }
+    w = (int32_t)dp__get32(b + 18); h = (int32_t)dp__get32(b + 22);
+    bpp = b[28] | b[29] << 8; comp = dp__get32(b + 30);
+    if ((b[26] | b[27] << 8) != 1) { dp__seterr(err, cap, "%s: BMP with %d planes", name, b[26] | b[27] << 8); return DP_ERR_FORMAT; }
+    if (bpp != 8 && bpp != 24 && bpp != 32) {
+        dp__seterr(err, cap, "%s: %d-bit BMP not supported (8-bit palette, 24- and 32-bit only)", name, bpp);
+        return DP_ERR_UNSUPPORTED;
+    }
+    if (!(comp == 0 || (comp == 3 && bpp == 32))) {
+        dp__seterr(err, cap, "%s: compressed BMP (compression %lu) not supported: save it uncompressed", name, (unsigned long)comp);
+        return DP_ERR_UNSUPPORTED;
+    }
+    if (h == INT32_MIN || w <= 0 || h == 0) { dp__seterr(err, cap, "%s: BMP of %ld x %ld pixels", name, (long)w, (long)h); return DP_ERR_FORMAT; }
+    top_down = h < 0;
+    if (top_down) h = -h;
+    if (w > DP_IMAGE_MAX_SIDE || h > DP_IMAGE_MAX_SIDE || (double)w * h > (double)DP_IMAGE_MAX_PIXELS) {
+        dp__seterr(err, cap, "%s: %ld x %ld pixels is over the limit (side %d, %ld pixels: DP_IMAGE_MAX_SIDE/PIXELS)",
+                   name, (long)w, (long)h, DP_IMAGE_MAX_SIDE, (long)DP_IMAGE_MAX_PIXELS);
+        return DP_ERR_LIMIT;
+    }
+    if (comp == 3) { /* masks after a 40-byte header, inside larger ones */
+        if (n < 14 + 40 + 16) { dp__seterr(err, cap, "%s: BMP truncated inside its colour masks", name); return DP_ERR_FORMAT; }
+        for (k = 0; k < 4; k++) masks[k] = dp__get32(b + 54 + 4 * k);
+        if (hs == 40) masks[3] = 0; /* no alpha mask there: those 4 bytes are pixels or palette */
+        for (k = 0; k < 4; k++) {
+            if (!masks[k]) { sh[k] = -1; continue; }
+            for (sh[k] = 0; sh[k] < 32 && !((masks[k] >> sh[k]) & 1u); sh[k]++) {
+            }
+            if ((sh[k] & 7) || masks[k] >> sh[k] != 0xFFu) {
+                dp__seterr(err, cap, "%s: BMP colour mask 0x%08lx is not one whole byte (not supported)", name, (unsigned long)masks[k]);
+                return DP_ERR_UNSUPPORTED;
+            }
+        }
+        if (sh[0] < 0 || sh[1] < 0 || sh[2] < 0) { dp__seterr(err, cap, "%s: BMP without a red, green or blue mask", name); return DP_ERR_FORMAT; }
+    } else sh[3] = -1;
+    if (bpp == 8) {
+        ncol = dp__get32(b + 46);
+        if (ncol == 0) ncol = 256;
+        if (ncol > 256 || 14 + (size_t)hs + 4 * (size_t)ncol > n) {
+            dp__seterr(err, cap, "%s: BMP palette of %lu colours does not fit the file", name, (unsigned long)ncol);
+            return DP_ERR_FORMAT;
+        }
+        pal = b + 14 + hs;
+        for (i = 0; i < ncol; i++) if (pal[4 * i] != pal[4 * i + 1] || pal[4 * i] != pal[4 * i + 2]) gray = 0;
+    }
+    stride = ((size_t)w * (size_t)bpp + 31) / 32 * 4;
+    if (off > n || (size_t)(n - off) / stride < (size_t)h) {
+        dp__seterr(err, cap, "%s: BMP truncated: pixels at offset %lu need %lu bytes, the file has %lu", name,
+                   (unsigned long)off, (unsigned long)(stride * (size_t)h), (unsigned long)(off > n ? 0 : n - off));
+        return DP_ERR_FORMAT;
+    }
+    c = bpp == 8 ? (gray ? 1 : 3) : sh[3] >= 0 ? 4 : 3;
+    if ((st = dp__img_alloc(img, w, h, c, 255, name, err, cap)) != DP_OK) return st;
+    for (y = 0; y < h; y++) {
+        const unsigned char *r = b + off + stride * (size_t)(top_down ? y : h - 1 - y);
+        uint16_t *o = img->px + (size_t)y * (size_t)w * (size_t)c;
+        for (x = 0; x < w; x++, o += c) {
+            if (bpp == 8) {
+                const unsigned j = r[x];
+                if (j >= ncol) {
+                    dp__seterr(err, cap, "%s: BMP pixel (%d, %d) uses colour %u of a %lu-colour palette", name, x, y, j, (unsigned long)ncol);
+                    dp_image_free(img);
+                    return DP_ERR_FORMAT;
+                }
+                if (gray) o[0] = pal[4 * j];
+                else { o[0] = pal[4 * j + 2]; o[1] = pal[4 * j + 1]; o[2] = pal[4 * j]; }
+            } else if (bpp == 24) {
+                o[0] = r[3 * x + 2]; o[1] = r[3 * x + 1]; o[2] = r[3 * x];
+            } else {
+                const uint32_t v = dp__get32(r + 4 * (size_t)x);
+                for (k = 0; k < c; k++) o[k] = (uint16_t)((v >> sh[k]) & 0xFFu);
+            }
+        }
+    }
+    return DP_OK;
+}
+
+int dp_image_decode(const unsigned char *b, size_t n, const char *name, dp_image *img, char *err, size_t cap)
+{
+    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (!img) return DP_ERR_ARG;
+    memset(img, 0, sizeof *img);
+    if (!name) name = "image";
+    if (!b && n) return DP_ERR_ARG;
+    if (n >= 8 && !memcmp(b, png_sig, 8)) return dp__png_decode(b, n, name, img, err, cap);
+    if (n >= 2 && b[0] == 'P' && (b[1] == '5' || b[1] == '6')) return dp__pnm_decode(b, n, name, img, err, cap);
+    if (n >= 2 && b[0] == 'B' && b[1] == 'M') return dp__bmp_decode(b, n, name, img, err, cap);
+    if (n >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7') {
+        dp__seterr(err, cap, "%s: netpbm P%c not supported (binary P5/P6 only: convert with pnmtopnm or convert)", name, b[1]);
+        return DP_ERR_UNSUPPORTED;
+    }
+    dp__seterr(err, cap, "%s: not a PNG, PPM/PGM or BMP file (unknown magic)", name);
+    return DP_ERR_FORMAT;
+}
+
+int dp_image_load(const char *path, dp_image *img, char *err, size_t cap)
+{
+    unsigned char *b;
+    size_t n;
+    int st;
+    if (!img) return DP_ERR_ARG;
+    memset(img, 0, sizeof *img);
+    if (!path) return DP_ERR_ARG;
+    if ((st = dp_read_file(path, 0, &b, &n, err, cap)) != DP_OK) return st;
+    st = dp_image_decode(b, n, path, img, err, cap);
+    DP_FREE(b);
+    return st;
+}
+
+/* ---- resize ---- */
+/* Weights of one axis, n source pixels -> m: output i takes source pixels
+   first[i] .. first[i] + cnt[i] - 1 with weights wt[i * stride + k].
+   Shrinking: output i covers [i n/m, (i+1) n/m) in source pixels; in units
+   of 1/m that is [i n, (i+1) n), source j covers [j m, (j+1) m), weight =
+   overlap / n. Growing: the source position of output i's centre is
+   x = ((2i+1) n - m) / (2m), clamped to [0, n-1]; weights 1-f and f. */
+static int dp__rs_axis(int n, int m, int *first, int *cnt, float *wt, int stride)
+{
+    int i, k;
+    for (i = 0; i < m; i++) {
+        float *wi = wt + (size_t)i * (size_t)stride;
+        if (m < n) {
+            const int64_t a = (int64_t)i * n, e = (int64_t)(i + 1) * n;
+            const int j0 = (int)(a / m), j1 = (int)((e + m - 1) / m); /* [j0, j1) */
+            first[i] = j0; cnt[i] = j1 - j0;
+            if (cnt[i] > stride) return DP_ERR_ARG;
+            for (k = 0; k < cnt[i]; k++) {
+                const int64_t lo = DP__MAX(a, (int64_t)(j0 + k) * m), hi = DP__MIN(e, (int64_t)(j0 + k + 1) * m);
+                wi[k] = (float)((double)(hi - lo) / (double)n);
+            }
+        } else {
+            const int64_t num = (int64_t)(2 * i + 1) * n - m, den = 2 * (int64_t)m;
+            int64_t j0 = num < 0 ? 0 : num / den;
+            double f = num < 0 ? 0.0 : (double)(num - j0 * den) / (double)den;
+            if (j0 >= n - 1) { j0 = n - 1; f = 0.0; }
+            first[i] = (int)j0;
+            if (f == 0.0) { cnt[i] = 1; wi[0] = 1.0f; }
+            else { cnt[i] = 2; wi[0] = (float)(1.0 - f); wi[1] = (float)f; }
+        }
+    }
+    return DP_OK;
+}
+
+int dp_image_resize(const dp_image *img, int H, int W, int C, int white_bg, float *out)
+{
+    const int h = img ? img->h : 0, w = img ? img->w : 0, c = img ? img->c : 0;
+    float *src = NULL, *tmp = NULL, *wx = NULL, *wy = NULL;
+    int *fx = NULL, *cx = NULL, *fy = NULL, *cy = NULL;
+    int sxs, sys, x, y, k, st = DP_OK;
+    size_t i, np;
+    float inv, bg = white_bg ? 1.0f : 0.0f;
+    if (!img || !img->px || !out || h <= 0 || w <= 0 || c < 1 || c > 4 || img->maxval <= 0 ||
+        H <= 0 || W <= 0 || (C != 1 && C != 3) || H > DP_IMAGE_MAX_SIDE || W > DP_IMAGE_MAX_SIDE)
+        return DP_ERR_ARG;
+    np = (size_t)h * (size_t)w;
+    inv = 1.0f / (float)img->maxval;
+    sxs = W < w ? w / W + 2 : 2;
+    sys = H < h ? h / H + 2 : 2;
+    src = (float *)DP_MALLOC(sizeof(float) * np * (size_t)C);
+    tmp = (float *)DP_MALLOC(sizeof(float) * (size_t)h * (size_t)W * (size_t)C);
+    wx = (float *)DP_MALLOC(sizeof(float) * (size_t)W * (size_t)sxs);
+    wy = (float *)DP_MALLOC(sizeof(float) * (size_t)H * (size_t)sys);
+    fx = (int *)DP_MALLOC(sizeof(int) * (size_t)W); cx = (int *)DP_MALLOC(sizeof(int) * (size_t)W);
+    fy = (int *)DP_MALLOC(sizeof(int) * (size_t)H); cy = (int *)DP_MALLOC(sizeof(int) * (size_t)H);
+    if (!src || !tmp || !wx || !wy || !fx || !cx || !fy || !cy) { st = DP_ERR_NOMEM; goto done; }
+    /* 1. samples -> [0,1], alpha composited, to C channels */
+    for (i = 0; i < np; i++) {
+        const uint16_t *p = img->px + i * (size_t)c;
+        float v[3], a = 1.0f;
+        if (c <= 2) { v[0] = v[1] = v[2] = (float)p[0] * inv; if (c == 2) a = (float)p[1] * inv; }
+        else { v[0] = (float)p[0] * inv; v[1] = (float)p[1] * inv; v[2] = (float)p[2] * inv; if (c == 4) a = (float)p[3] * inv; }
+        if (a < 1.0f) for (k = 0; k < 3; k++) v[k] = v[k] * a + bg * (1.0f - a);
+        if (C == 1) src[i] = c <= 2 ? v[0] : 0.299f * v[0] + 0.587f * v[1] + 0.114f * v[2];
+        else for (k = 0; k < 3; k++) src[i * 3 + (size_t)k] = v[k];
+    }
+    if (dp__rs_axis(w, W, fx, cx, wx, sxs) || dp__rs_axis(h, H, fy, cy, wy, sys)) { st = DP_ERR_ARG; goto done; }
+    /* 2. rows: w -> W */
+    for (y = 0; y < h; y++)
+        for (x = 0; x < W; x++)
+            for (k = 0; k < C; k++) {
+                double s = 0.0;
+                int j;
+                for (j = 0; j < cx[x]; j++)
+                    s += (double)wx[(size_t)x * (size_t)sxs + (size_t)j] * src[((size_t)y * (size_t)w + (size_t)(fx[x] + j)) * (size_t)C + (size_t)k];
+                tmp[((size_t)y * (size_t)W + (size_t)x) * (size_t)C + (size_t)k] = (float)s;
+            }
+    /* 3. columns: h -> H */
+    for (y = 0; y < H; y++)
+        for (x = 0; x < W; x++)
+            for (k = 0; k < C; k++) {
+                double s = 0.0;
+                int j;
+                for (j = 0; j < cy[y]; j++)
+                    s += (double)wy[(size_t)y * (size_t)sys + (size_t)j] * tmp[((size_t)(fy[y] + j) * (size_t)W + (size_t)x) * (size_t)C + (size_t)k];
+                out[((size_t)y * (size_t)W + (size_t)x) * (size_t)C + (size_t)k] = (float)(s < 0.0 ? 0.0 : s > 1.0 ? 1.0 : s);
+            }
+done:
+    DP_FREE(src); DP_FREE(tmp); DP_FREE(wx); DP_FREE(wy);
+    DP_FREE(fx); DP_FREE(cx); DP_FREE(fy); DP_FREE(cy);
+    return st;
+}
+
+/* ---- sensor CSV ---- */
+void dp_csv_free(dp_csv *t)
+{
+    if (!t) return;
+    DP_FREE(t->v); DP_FREE(t->names);
+    memset(t, 0, sizeof *t);
+}
+
+/* a strict decimal number in b[0..n) (spaces trimmed by the caller) */
+static int dp__csv_number(const char *b, size_t n, float *v)
+{
+    char tmp[64];
+    size_t i = 0, dig = 0;
+    double d;
+    if (n == 0 || n >= sizeof tmp) return 0;
+    if (b[i] == '+' || b[i] == '-') i++;
+    while (i < n && b[i] >= '0' && b[i] <= '9') { i++; dig++; }
+    if (i < n && b[i] == '.') { i++; while (i < n && b[i] >= '0' && b[i] <= '9') { i++; dig++; } }
+    if (!dig) return 0;
+    if (i < n && (b[i] == 'e' || b[i] == 'E')) {
+        size_t ed = 0;
+        i++;
+        if (i < n && (b[i] == '+' || b[i] == '-')) i++;
+        while (i < n && b[i] >= '0' && b[i] <= '9') { i++; ed++; }
+        if (!ed) return 0;
+    }
+    if (i != n) return 0;
+    memcpy(tmp, b, n); tmp[n] = 0;
+    d = strtod(tmp, NULL);
+    if (!(d >= -3.0e38 && d <= 3.0e38)) return -1; /* overflows float */
+    *v = (float)d;
+    return 1;
+}
+
+int dp_csv_decode(const unsigned char *buf, size_t n, const char *name, dp_csv *t, char *err, size_t cap)
+{
+    const char *s = (const char *)buf;
+    size_t pos = 0, vcap = 0;
+    int line = 1, ncol = 0, ts = -1, k, st = DP_ERR_FORMAT;
+    if (!t) return DP_ERR_ARG;
+    memset(t, 0, sizeof *t);
+    if (!name) name = "csv";
+    if (!buf && n) return DP_ERR_ARG;
+    if (n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF) pos = 3; /* UTF-8 byte order mark */
+    if (pos >= n) { dp__seterr(err, cap, "%s: empty file", name); return DP_ERR_FORMAT; }
+    if (!(t->names = (char *)DP_CALLOC(DP_CSV_MAX_COLS, 64))) { dp__seterr(err, cap, "%s: out of memory", name); return DP_ERR_NOMEM; }
+    /* header row */
+    for (k = 0;; k++) {
+        size_t a = pos, e;
+        while (pos < n && s[pos] != ',' && s[pos] != '\n' && s[pos] != '\r') pos++;
+        e = pos;
+        while (a < e && (s[a] == ' ' || s[a] == '\t')) a++;
+        while (e > a && (s[e - 1] == ' ' || s[e - 1] == '\t')) e--;
+        if (e - a >= 2 && s[a] == '"' && s[e - 1] == '"') { a++; e--; }
+        if (e == a) { dp__seterr(err, cap, "%s:1: column %d has no name (the first row must name the columns)", name, k + 1); goto fail; }
+        if (e - a == 9 && !strncmp(s + a, "timestamp", 9)) ts = k;
+        else if (e - a == 9) {
+            size_t i;
+            for (i = 0; i < 9 && (s[a + i] | 32) == "timestamp"[i]; i++) {
+            }
+            if (i == 9) ts = k;
+        }
+        if (ts != k) {
+            size_t i;
+            if (ncol >= DP_CSV_MAX_COLS) { dp__seterr(err, cap, "%s:1: over %d columns", name, DP_CSV_MAX_COLS); st = DP_ERR_LIMIT; goto fail; }
+            if (e - a > 63) { dp__seterr(err, cap, "%s:1: column name of %lu characters (63 at most)", name, (unsigned long)(e - a)); goto fail; }
+            for (i = a; i < e; i++) {
+                if ((unsigned char)s[i] < 32 || s[i] == '"') { dp__seterr(err, cap, "%s:1: column %d's name has a quote or control character", name, k + 1); goto fail; }
+                t->names[64 * ncol + (int)(i - a)] = s[i];
+            }
+            ncol++;
+        }
+        if (pos < n && s[pos] == ',') { pos++; continue; }
+        break;
+    }
+    if (ncol == 0) { dp__seterr(err, cap, "%s:1: no data columns (only a timestamp)", name); goto fail; }
+    t->cols = ncol;
+    /* data rows */
+    for (;;) {
+        int f = 0, c = 0;
+        if (pos < n && s[pos] == '\r') pos++;
+        if (pos < n && s[pos] == '\n') pos++;
+        line++;
+        { /* the rest blank: the end */
+            size_t q = pos;
+            while (q < n && (s[q] == '\r' || s[q] == '\n' || s[q] == ' ' || s[q] == '\t')) q++;
+            if (q >= n) break;
+        }
+        if ((size_t)t->rows >= vcap / (size_t)ncol) {
+            size_t nc = vcap ? vcap * 2 : (size_t)ncol * 256;
+            float *p;
+            if (t->rows >= (1 << 24)) { dp__seterr(err, cap, "%s:%d: over 2^24 rows", name, line); st = DP_ERR_LIMIT; goto fail; }
+            if (!(p = (float *)DP_REALLOC(t->v, sizeof(float) * nc))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto fail; }
+            t->v = p; vcap = nc;
+        }
+        if (pos < n && (s[pos] == '\n' || s[pos] == '\r')) { dp__seterr(err, cap, "%s:%d: empty row", name, line); goto fail; }
+        for (;;) {
+            size_t a = pos, e;
+            while (pos < n && s[pos] != ',' && s[pos] != '\n' && s[pos] != '\r') pos++;
+            e = pos;
+            while (a < e && (s[a] == ' ' || s[a] == '\t')) a++;
+            while (e > a && (s[e - 1] == ' ' || s[e - 1] == '\t')) e--;
+            if (f != ts && c < ncol) {
+                float v = 0.0f;
+                int r;
+                r = dp__csv_number(s + a, e - a, &v);
+                if (r <= 0) {
+                    char shown[24];
+                    const size_t m = e - a < 20 ? e - a : 20;
+                    size_t i;
+                    for (i = 0; i < m; i++) shown[i] = (unsigned char)s[a + i] < 32 ? '?' : s[a + i];
+                    shown[m] = 0;
+                    if (e == a) dp__seterr(err, cap, "%s:%d: column %d ('%s') is empty", name, line, f + 1, t->names + 64 * c);
+                    else if (r < 0) dp__seterr(err, cap, "%s:%d: column %d ('%s'): %s%s is too large for a float", name, line, f + 1, t->names + 64 * c, shown, e - a > 20 ? "..." : "");
+                    else dp__seterr(err, cap, "%s:%d: column %d ('%s'): '%s%s' is not a number%s", name, line, f + 1, t->names + 64 * c, shown,
+                                    e - a > 20 ? "..." : "", (shown[0] | 32) == 'n' || (shown[0] | 32) == 'i' ||
+                                    ((shown[0] == '-' || shown[0] == '+') && ((shown[1] | 32) == 'n' || (shown[1] | 32) == 'i')) ? " (NaN and inf are refused)" : "");
+                    goto fail;
+                }
+                t->v[(size_t)t->rows * (size_t)ncol + (size_t)c++] = v;
+            }
+            f++;
+            if (pos < n && s[pos] == ',') { pos++; continue; }
+            break;
+        }
+        if (f != ncol + (ts >= 0)) {
+            dp__seterr(err, cap, "%s:%d: %d fields, the header has %d (ragged row)", name, line, f, ncol + (ts >= 0));
+            goto fail;
+        }
+        t->rows++;
+    }
+    if (t->rows == 0) { dp__seterr(err, cap, "%s: no data rows (only the header)", name); goto fail; }
+    return DP_OK;
+fail:
+    dp_csv_free(t);
+    return st;
+}
+
+/* ---- folder data sets ---- */
+#ifdef DP__POSIX
+#include <dirent.h>
+#include <sys/stat.h>
+
+static int dp__isdir(const char *p) { struct stat s; return stat(p, &s) == 0 && S_ISDIR(s.st_mode); }
+static int dp__isfile(const char *p) { struct stat s; return stat(p, &s) == 0 && S_ISREG(s.st_mode); }
+static int dp__cmpstr(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static char *dp__strdup(const char *s)
+{
+    const size_t n = strlen(s) + 1;
+    char *p = (char *)DP_MALLOC(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+static char *dp__join(const char *a, const char *b)
+{
+    const size_t na = strlen(a), nb = strlen(b);
+    char *p = (char *)DP_MALLOC(na + nb + 2);
+    if (!p) return NULL;
+    memcpy(p, a, na); p[na] = '/'; memcpy(p + na + 1, b, nb + 1);
+    return p;
+}
+
+static void dp__strv_free(char **v, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) DP_FREE(v[i]);
+    DP_FREE(v);
+}
+
+/* sorted names in dir: subfolders (dirs = 1; not '.'-hidden nor
+   _background_noise_) or regular files ending in one of exts (any case) */
+static int dp__ls(const char *dir, int dirs, const char *const *exts, char ***out, int *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **v = NULL;
+    int cap = 0, cnt = 0;
+    *out = NULL; *n = 0;
+    if (!d) return DP_ERR_IO;
+    while ((de = readdir(d)) != NULL) {
+        const char *nm = de->d_name;
+        char *full;
+        int ok;
+        if (nm[0] == '.' || (dirs && !strcmp(nm, "_background_noise_"))) continue;
+        if (!dirs) {
+            const size_t ln = strlen(nm);
+            int e;
+            ok = 0;
+            for (e = 0; exts[e] && !ok; e++) {
+                const size_t le = strlen(exts[e]);
+                size_t i;
+                if (ln <= le) continue;
+                for (i = 0; i < le && (nm[ln - le + i] | 32) == exts[e][i]; i++) {
+                }
+                ok = i == le;
+            }
+            if (!ok) continue;
+        }
+        if (!(full = dp__join(dir, nm))) { closedir(d); dp__strv_free(v, cnt); return DP_ERR_NOMEM; }
+        ok = dirs ? dp__isdir(full) : dp__isfile(full);
+        DP_FREE(full);
+        if (!ok) continue;
+        if (cnt == cap) {
+            char **nv = (char **)DP_REALLOC(v, sizeof(char *) * (size_t)(cap = cap ? 2 * cap : 64));
+            if (!nv) { closedir(d); dp__strv_free(v, cnt); return DP_ERR_NOMEM; }
+            v = nv;
+        }
+        if (!(v[cnt] = dp__strdup(nm))) { closedir(d); dp__strv_free(v, cnt); return DP_ERR_NOMEM; }
+        cnt++;
+    }
+    closedir(d);
+    if (cnt) qsort(v, (size_t)cnt, sizeof(char *), dp__cmpstr);
+    *out = v; *n = cnt;
+    return DP_OK;
+}
+
+typedef struct dp__dfile { char *path; int cls, test; } dp__dfile;
+typedef struct dp__dlist { dp__dfile *v; int n, cap; } dp__dlist;
+
+static void dp__dlist_free(dp__dlist *l)
+{
+    int i;
+    for (i = 0; i < l->n; i++) DP_FREE(l->v[i].path);
+    DP_FREE(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* the files of class folder dir (label cls) into l; test: -1 = by list
+   (rel names "cls/file" looked up in the sorted list), else 0/1 */
+static int dp__dlist_add(dp__dlist *l, const char *dir, const char *cname, int cls, int test, char **list, int nlist,
+                         const char *const *exts, int *added, char *err, size_t cap)
+{
+    char **f;
+    int nf, i, st;
+    *added = 0;
+    if ((st = dp__ls(dir, 0, exts, &f, &nf)) != DP_OK) {
+        dp__seterr(err, cap, st == DP_ERR_NOMEM ? "out of memory listing %s" : "cannot read the folder %s", dir);
+        return st;
+    }
+    for (i = 0; i < nf; i++) {
+        dp__dfile *e;
+        if (l->n == l->cap) {
+            dp__dfile *nv = (dp__dfile *)DP_REALLOC(l->v, sizeof(dp__dfile) * (size_t)(l->cap = l->cap ? 2 * l->cap : 256));
+            if (!nv) { dp__strv_free(f, nf); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+            l->v = nv;
+        }
+        e = &l->v[l->n];
+        e->cls = cls;
+        e->test = test;
+        if (test < 0) {
+            char *rel = dp__join(cname, f[i]);
+            const char *key = rel;
+            if (!rel) { dp__strv_free(f, nf); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+            e->test = nlist && bsearch(&key, list, (size_t)nlist, sizeof(char *), dp__cmpstr) != NULL;
+            DP_FREE(rel);
+        }
+        if (!(e->path = dp__join(dir, f[i]))) { dp__strv_free(f, nf); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+        l->n++;
+    }
+    dp__strv_free(f, nf);
+    *added = nf;
+    return DP_OK;
+}
+
+/* the list file's lines (trimmed, "./" dropped, empty ones skipped), sorted */
+static int dp__read_list(const char *path, char ***out, int *n, char *err, size_t cap)
+{
+    unsigned char *b;
+    size_t len, i = 0;
+    int st, cnt = 0, lcap = 0;
+    char **v = NULL;
+    *out = NULL; *n = 0;
+    if ((st = dp_read_file(path, 0, &b, &len, err, cap)) != DP_OK) return st;
+    while (i < len) {
+        size_t a = i, e;
+        while (i < len && b[i] != '\n') i++;
+        e = i++;
+        while (a < e && (b[a] == ' ' || b[a] == '\t')) a++;
+        while (e > a && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r')) e--;
+        if (e - a >= 2 && b[a] == '.' && b[a + 1] == '/') a += 2;
+        if (e == a) continue;
+        if (cnt == lcap) {
+            char **nv = (char **)DP_REALLOC(v, sizeof(char *) * (size_t)(lcap = lcap ? 2 * lcap : 256));
+            if (!nv) { DP_FREE(b); dp__strv_free(v, cnt); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+            v = nv;
+        }
+        if (!(v[cnt] = (char *)DP_MALLOC(e - a + 1))) { DP_FREE(b); dp__strv_free(v, cnt); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+        memcpy(v[cnt], b + a, e - a); v[cnt][e - a] = 0;
+        cnt++;
+    }
+    DP_FREE(b);
+    if (cnt) qsort(v, (size_t)cnt, sizeof(char *), dp__cmpstr);
+    *out = v; *n = cnt;
+    return DP_OK;
+}
+
+/* Classes, files and the split of a folder data set (see >>data_api). */
+static int dp__data_scan(const char *dir, const dp_data_cfg *cfg, const char *const *exts, const char *what,
+                         dp__dlist *l, dp_data_info *info, char *err, size_t cap)
+{
+    char *tr = NULL, *te = NULL, *lp = NULL, **cls = NULL, **tcls = NULL, **list = NULL;
+    int ncls = 0, ntcls = 0, nlist = 0, i, st = DP_OK, added;
+    memset(l, 0, sizeof *l);
+    if (!(tr = dp__join(dir, "train")) || !(te = dp__join(dir, "test"))) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+    if (!dp__isdir(dir)) { dp__seterr(err, cap, "%s: not a folder", dir); st = DP_ERR_IO; goto done; }
+    if (dp__isdir(tr) && dp__isdir(te)) {
+        info->split = DP_SPLIT_FOLDERS;
+        if ((st = dp__ls(tr, 1, NULL, &cls, &ncls)) != DP_OK || (st = dp__ls(te, 1, NULL, &tcls, &ntcls)) != DP_OK) {
+            dp__seterr(err, cap, "cannot read %s or %s", tr, te); goto done;
+        }
+        for (i = 0; i < ntcls; i++) {
+            const char *key = tcls[i];
+            if (!bsearch(&key, cls, (size_t)ncls, sizeof(char *), dp__cmpstr)) {
+                dp__seterr(err, cap, "%s/%s: a test class with no training folder %s/%s", te, tcls[i], tr, tcls[i]);
+                st = DP_ERR_FORMAT; goto done;
+            }
+        }
+    } else {
+        if ((st = dp__ls(dir, 1, NULL, &cls, &ncls)) != DP_OK) { dp__seterr(err, cap, "cannot read the folder %s", dir); goto done; }
+        if (cfg->list) lp = dp__strdup(cfg->list);
+        else if ((lp = dp__join(dir, "testing_list.txt")) != NULL && !dp__isfile(lp)) { DP_FREE(lp); lp = NULL; }
+        if (lp) {
+            if ((st = dp__read_list(lp, &list, &nlist, err, cap)) != DP_OK) goto done;
+            info->split = DP_SPLIT_LIST;
+        } else info->split = DP_SPLIT_FRACTION;
+    }
+    if (ncls < 2) {
+        dp__seterr(err, cap, "%s: %d class folder%s; a data set needs at least 2 (DIR/<class>/FILE%s)", info->split == DP_SPLIT_FOLDERS ? tr : dir,
+                   ncls, ncls == 1 ? "" : "s", what);
+        st = DP_ERR_FORMAT; goto done;
+    }
+    if (ncls > DP_DATA_MAX_CLASSES) { dp__seterr(err, cap, "%s: %d class folders (at most %d)", dir, ncls, DP_DATA_MAX_CLASSES); st = DP_ERR_LIMIT; goto done; }
+    info->n_classes = ncls;
+    for (i = 0; i < ncls; i++) {
+        char *cd;
+        int a0 = l->n, k, ntest = 0;
+        if (strlen(cls[i]) > 63) { dp__seterr(err, cap, "%s: class folder name '%s' over 63 characters", dir, cls[i]); st = DP_ERR_LIMIT; goto done; }
+        strcpy(info->class_names[i], cls[i]);
+        if (info->split == DP_SPLIT_FOLDERS) {
+            if (!(cd = dp__join(tr, cls[i]))) { st = DP_ERR_NOMEM; goto done; }
+            st = dp__dlist_add(l, cd, cls[i], i, 0, NULL, 0, exts, &added, err, cap);
+            DP_FREE(cd);
+            if (st) goto done;
+            if (!added) { dp__seterr(err, cap, "%s/%s: no %s files", tr, cls[i], what); st = DP_ERR_FORMAT; goto done; }
+            if (!(cd = dp__join(te, cls[i]))) { st = DP_ERR_NOMEM; goto done; }
+            if (dp__isdir(cd)) st = dp__dlist_add(l, cd, cls[i], i, 1, NULL, 0, exts, &added, err, cap);
+            DP_FREE(cd);
+            if (st) goto done;
+        } else {
+            if (!(cd = dp__join(dir, cls[i]))) { st = DP_ERR_NOMEM; goto done; }
+            st = dp__dlist_add(l, cd, cls[i], i, info->split == DP_SPLIT_LIST ? -1 : 0, list, nlist, exts, &added, err, cap);
+            DP_FREE(cd);
+            if (st) goto done;
+            if (!added) { dp__seterr(err, cap, "%s/%s: no %s files", dir, cls[i], what); st = DP_ERR_FORMAT; goto done; }
+            if (info->split == DP_SPLIT_FRACTION) { /* seeded, stratified: shuffle the class's files, the first go to test */
+                const int nf = l->n - a0;
+                const float frac = cfg->test_frac > 0.0f ? cfg->test_frac : 0.2f;
+                dp_rng r;
+                dp_rng_seed(&r, cfg->seed * 1000003u + (uint64_t)i);
+                for (k = nf - 1; k > 0; k--) {
+                    const int j = (int)dp_rng_below(&r, (uint32_t)(k + 1));
+                    dp__dfile t = l->v[a0 + k]; l->v[a0 + k] = l->v[a0 + j]; l->v[a0 + j] = t;
+                }
+                ntest = (int)(frac * (float)nf + 0.5f);
+                if (ntest < 1 && nf >= 2) ntest = 1;
+                if (ntest > nf - 1) ntest = nf - 1;
+                for (k = 0; k < ntest; k++) l->v[a0 + k].test = 1;
+            }
+        }
+        for (k = a0; k < l->n; k++) {
+            if (l->v[k].test) info->test_files[i]++;
+            else info->train_files[i]++;
+        }
+        if (!info->train_files[i]) {
+            dp__seterr(err, cap, "%s: class '%s' has no training files (its %d are all in the test set): add some or remove the folder",
+                       dir, cls[i], info->test_files[i]);
+            st = DP_ERR_FORMAT; goto done;
+        }
+    }
+done:
+    if (st) dp__dlist_free(l);
+    DP_FREE(tr); DP_FREE(te); DP_FREE(lp);
+    dp__strv_free(cls, ncls); dp__strv_free(tcls, ntcls); dp__strv_free(list, nlist);
+    return st;
+}
+
+/* append one sample (per floats) with label y */
+static int dp__ds_push(dp_dataset *ds, size_t *cap, size_t per, const float *x, int y)
+{
+    if ((size_t)ds->n == *cap) {
+        const size_t nc = *cap ? 2 * *cap : 64;
+        float *nx = (float *)DP_REALLOC(ds->x, sizeof(float) * per * nc);
+        int *ny;
+        if (!nx) return DP_ERR_NOMEM;
+        ds->x = nx;
+        if (!(ny = (int *)DP_REALLOC(ds->y, sizeof(int) * nc))) return DP_ERR_NOMEM;
+        ds->y = ny;
+        *cap = nc;
+    }
+    memcpy(ds->x + per * (size_t)ds->n, x, sizeof(float) * per);
+    ds->y[ds->n++] = y;
+    return DP_OK;
+}
+
+/* a file that failed: stop, or skip and count it */
+static int dp__data_bad(const dp_data_cfg *cfg, dp_data_info *info, int st, const char *msg, char *err, size_t cap)
+{
+    if (!cfg->skip_bad || st == DP_ERR_NOMEM) { dp__seterr(err, cap, "%s", msg); return st; }
+    if (!info->skipped++) dp__seterr(info->first_skip, sizeof info->first_skip, "%s", msg);
+    return DP_OK;
+}
+
+static int dp__data_begin(const dp_data_cfg *cfg, dp_data_cfg *c0, dp_dataset *tr, dp_dataset *te, dp_data_info *info)
+{
+    if (!tr || !te || !info) return DP_ERR_ARG;
+    memset(tr, 0, sizeof *tr); memset(te, 0, sizeof *te); memset(info, 0, sizeof *info);
+    if (cfg) *c0 = *cfg; else memset(c0, 0, sizeof *c0);
+    return DP_OK;
+}
+
+static void dp__data_end(int st, dp_dataset *tr, dp_dataset *te, dp_data_info *info, dp__dlist *l)
+{
+    int i;
+    dp__dlist_free(l);
+    if (st) { dp_dataset_free(tr); dp_dataset_free(te); return; }
+    tr->n_classes = te->n_classes = info->n_classes;
+    for (i = 0; i < tr->n; i++) info->train_count[tr->y[i]]++;
+    for (i = 0; i < te->n; i++) info->test_count[te->y[i]]++;
+}
+
+int dp_image_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, dp_dataset *te,
+                         dp_data_info *info, char *err, size_t cap)
+{
+    static const char *const exts[] = {".png", ".ppm", ".pgm", ".bmp", NULL};
+    dp_data_cfg c;
+    dp__dlist l;
+    size_t caps[2] = {0, 0}, per = 0;
+    float *x = NULL;
+    int i, pass, st;
+    char msg[512];
+    memset(&l, 0, sizeof l);
+    if (!dir || dp__data_begin(cfg, &c, tr, te, info)) return DP_ERR_ARG;
+    if (c.h < 0 || c.w < 0 || !(c.c == 0 || c.c == 1 || c.c == 3) || c.h > DP_IMAGE_MAX_SIDE || c.w > DP_IMAGE_MAX_SIDE || (!c.h != !c.w)) {
+        dp__seterr(err, cap, "image size %d x %d x %d: h and w both 0 (the first image's) or both > 0, c 0, 1 or 3", c.h, c.w, c.c);
+        return DP_ERR_ARG;
+    }
+    if ((st = dp__data_scan(dir, &c, exts, ".png/.ppm/.pgm/.bmp", &l, info, err, cap)) != DP_OK) return st;
+    /* training files first (the first one sets an automatic size), then test */
+    for (pass = 0; pass < 2 && !st; pass++)
+        for (i = 0; i < l.n && !st; i++) {
+            dp_image im;
+            dp_dataset *ds = l.v[i].test ? te : tr;
+            if (l.v[i].test != pass) continue;
+            if ((st = dp_image_load(l.v[i].path, &im, msg, sizeof msg)) != DP_OK) { st = dp__data_bad(&c, info, st, msg, err, cap); continue; }
+            if (!per) {
+                if (!c.h) { c.h = im.h; c.w = im.w; }
+                if (!c.c) c.c = im.c <= 2 ? 1 : 3;
+                per = (size_t)c.h * (size_t)c.w * (size_t)c.c;
+                tr->h = te->h = c.h; tr->w = te->w = c.w; tr->c = te->c = c.c;
+                if (!(x = (float *)DP_MALLOC(sizeof(float) * per))) st = DP_ERR_NOMEM;
+            }
+            if (!st) st = dp_image_resize(&im, c.h, c.w, c.c, c.white_bg, x);
+            if (!st) st = dp__ds_push(ds, &caps[pass], per, x, l.v[i].cls);
+            if (st) dp__seterr(err, cap, "%s: out of memory", l.v[i].path);
+            dp_image_free(&im);
+        }
+    if (!st && !tr->n) { dp__seterr(err, cap, "%s: no readable training images", dir); st = DP_ERR_FORMAT; }
+    DP_FREE(x);
+    dp__data_end(st, tr, te, info, &l);
+    return st;
+}
+
+int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, dp_dataset *te,
+                       dp_data_info *info, char *err, size_t cap)
+{
+    static const char *const exts[] = {".csv", NULL};
+    dp_data_cfg c;
+    dp__dlist l;
+    size_t caps[2] = {0, 0}, per = 0, j;
+    float *x = NULL;
+    double *sum = NULL, *sq = NULL, rows = 0.0;
+    int i, pass, st, C = 0, T, S, k, t0;
+    char msg[512];
+    memset(&l, 0, sizeof l);
+    if (!dir || dp__data_begin(cfg, &c, tr, te, info)) return DP_ERR_ARG;
+    T = c.window; S = c.stride ? c.stride : c.window;
+    if (T <= 0 || S <= 0 || T > (1 << 20)) { dp__seterr(err, cap, "CSV windows: window %d, stride %d (both > 0)", c.window, c.stride); return DP_ERR_ARG; }
+    if ((st = dp__data_scan(dir, &c, exts, ".csv", &l, info, err, cap)) != DP_OK) return st;
+    for (pass = 0; pass < 2 && !st; pass++)
+        for (i = 0; i < l.n && !st; i++) {
+            dp_csv t;
+            unsigned char *b;
+            size_t n;
+            dp_dataset *ds = l.v[i].test ? te : tr;
+            if (l.v[i].test != pass) continue;
+            memset(&t, 0, sizeof t);
+            if ((st = dp_read_file(l.v[i].path, 0, &b, &n, msg, sizeof msg)) == DP_OK) {
+                st = dp_csv_decode(b, n, l.v[i].path, &t, msg, sizeof msg);
+                DP_FREE(b);
+            }
+            if (!st && !C) { /* the first recording sets the channels */
+                C = t.cols;
+                info->channels = C;
+                for (k = 0; k < C; k++) memcpy(info->channel_names[k], t.names + 64 * k, 64);
+                per = (size_t)T * (size_t)C;
+                tr->h = te->h = 1; tr->w = te->w = T; tr->c = te->c = C;
+                x = (float *)DP_MALLOC(sizeof(float) * per);
+                sum = (double *)DP_CALLOC((size_t)C, sizeof(double));
+                sq = (double *)DP_CALLOC((size_t)C, sizeof(double));
+                if (!x || !sum || !sq) { dp_csv_free(&t); dp__seterr(err, cap, "out of memory"); st = DP_ERR_NOMEM; continue; }
+            }
+            if (!st && t.cols != C) { st = DP_ERR_FORMAT; dp__seterr(msg, sizeof msg, "%s: %d channels, the first recording has %d", l.v[i].path, t.cols, C); }
+            for (k = 0; !st && k < C; k++)
+                if (strcmp(t.names + 64 * k, info->channel_names[k])) {
+                    dp__seterr(msg, sizeof msg, "%s:1: column '%s' where the first recording has '%s' (same channels in the same order)",
+                               l.v[i].path, t.names + 64 * k, info->channel_names[k]);
+                    st = DP_ERR_FORMAT;
+                }
+            if (!st && t.rows < T) { dp__seterr(msg, sizeof msg, "%s: %d rows, shorter than one window (%d)", l.v[i].path, t.rows, T); st = DP_ERR_FORMAT; }
+            if (st) { dp_csv_free(&t); st = dp__data_bad(&c, info, st, msg, err, cap); continue; }
+            if (!pass)
+                for (j = 0; j < (size_t)t.rows * (size_t)C; j++) { sum[j % (size_t)C] += t.v[j]; sq[j % (size_t)C] += (double)t.v[j] * t.v[j]; }
+            if (!pass) rows += t.rows;
+            for (t0 = 0; !st && t0 + T <= t.rows; t0 += S) {
+                memcpy(x, t.v + (size_t)t0 * (size_t)C, sizeof(float) * per);
+                if ((st = dp__ds_push(ds, &caps[pass], per, x, l.v[i].cls)) != DP_OK) dp__seterr(err, cap, "out of memory");
+            }
+            dp_csv_free(&t);
+        }
+    if (!st && !tr->n) { dp__seterr(err, cap, "%s: no readable training recordings", dir); st = DP_ERR_FORMAT; }
+    if (!st) { /* per-channel normalisation from the training rows */
+        for (k = 0; k < C; k++) {
+            const double m = sum[k] / rows, v = sq[k] / rows - m * m;
+            const double sd = v > 0.0 ? sqrt(v) : 0.0;
+            info->mean[k] = (float)m;
+            info->sd[k] = sd < 1e-6 ? 1.0f : (float)sd;
+        }
+        for (pass = 0; pass < 2; pass++) {
+            dp_dataset *ds = pass ? te : tr;
+            for (j = 0; j < (size_t)ds->n * per; j++) ds->x[j] = (ds->x[j] - info->mean[j % (size_t)C]) / info->sd[j % (size_t)C];
+        }
+    }
+    DP_FREE(x); DP_FREE(sum); DP_FREE(sq);
+    dp__data_end(st, tr, te, info, &l);
+    return st;
+}
+
+int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, dp_dataset *te,
+                       dp_data_info *info, char *err, size_t cap)
+{
+    static const char *const exts[] = {".wav", NULL};
+    dp_data_cfg c;
+    dp__dlist l;
+    size_t caps[2] = {0, 0};
+    const size_t per = (size_t)DP_MFCC_FRAMES(DP_MFCC_RATE) * DP_MFCC_COEFFS;
+    int16_t *audio = NULL;
+    int32_t *work = NULL;
+    int8_t q[DP_MFCC_FRAMES(DP_MFCC_RATE) * DP_MFCC_COEFFS];
+    float x[DP_MFCC_FRAMES(DP_MFCC_RATE) * DP_MFCC_COEFFS];
+    int i, pass, st;
+    size_t j;
+    char msg[512];
+    memset(&l, 0, sizeof l);
+    if (!dir || dp__data_begin(cfg, &c, tr, te, info)) return DP_ERR_ARG;
+    if ((st = dp__data_scan(dir, &c, exts, ".wav", &l, info, err, cap)) != DP_OK) return st;
+    tr->h = te->h = DP_MFCC_FRAMES(DP_MFCC_RATE); tr->w = te->w = DP_MFCC_COEFFS; tr->c = te->c = 1;
+    audio = (int16_t *)DP_MALLOC(sizeof(int16_t) * DP_MFCC_RATE);
+    work = (int32_t *)DP_MALLOC(sizeof(int32_t) * DP_MFCC_WORK);
+    if (!audio || !work) { dp__seterr(err, cap, "out of memory"); st = DP_ERR_NOMEM; }
+    for (pass = 0; pass < 2 && !st; pass++)
+        for (i = 0; i < l.n && !st; i++) {
+            if (l.v[i].test != pass) continue;
+            if ((st = dp_kws_clip_load(l.v[i].path, audio, msg, sizeof msg)) < 0) { st = dp__data_bad(&c, info, st, msg, err, cap); continue; }
+            dp_mfcc(audio, DP_MFCC_RATE, q, (int)sizeof q, work);
+            for (j = 0; j < per; j++) x[j] = (float)q[j] * DP_MFCC_INPUT_SCALE;
+            if ((st = dp__ds_push(l.v[i].test ? te : tr, &caps[pass], per, x, l.v[i].cls)) != DP_OK) dp__seterr(err, cap, "out of memory");
+        }
+    if (!st && !tr->n) { dp__seterr(err, cap, "%s: no readable training clips", dir); st = DP_ERR_FORMAT; }
+    DP_FREE(audio); DP_FREE(work);
+    dp__data_end(st, tr, te, info, &l);
+    return st;
+}
+#else
+int dp_image_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, dp_dataset *te,
+                         dp_data_info *info, char *err, size_t cap)
+{
+    (void)dir; (void)cfg; (void)tr; (void)te; (void)info;
+    dp__seterr(err, cap, "folder data sets need POSIX directory listing");
+    return DP_ERR_UNSUPPORTED;
+}
+int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, dp_dataset *te,
+                       dp_data_info *info, char *err, size_t cap)
+{
+    return dp_image_folder_load(dir, cfg, tr, te, info, err, cap);
+}
+int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *tr, dp_dataset *te,
+                       dp_data_info *info, char *err, size_t cap)
+{
+    return dp_image_folder_load(dir, cfg, tr, te, info, err, cap);
+}
+#endif
+
+int dp_data_summary(const dp_data_info *info, char *buf, size_t cap)
+{
+    static const char *const split[4] = {"?", "train/ and test/ folders", "the test list file", "a seeded stratified fraction"};
+    size_t len = 0;
+    long ntr = 0, nte = 0;
+    int i;
+    char tmp[256];
+#define DP__SUM_ADD(...) do { int m_ = snprintf(tmp, sizeof tmp, __VA_ARGS__); \
+        if (m_ > 0) { if (buf && len + (size_t)m_ < cap) memcpy(buf + len, tmp, (size_t)m_ + 1); len += (size_t)m_; } } while (0)
+    if (!info) return DP_ERR_ARG;
+    if (buf && cap) buf[0] = 0;
+    for (i = 0; i < info->n_classes && i < DP_DATA_MAX_CLASSES; i++) { ntr += info->train_count[i]; nte += info->test_count[i]; }
+    DP__SUM_ADD("data: %d classes, split by %s; %ld training and %ld test samples\n", info->n_classes,
+                split[info->split >= 1 && info->split <= 3 ? info->split : 0], ntr, nte);
+    DP__SUM_ADD("  %-20s %7s %9s %6s %7s %9s\n", "class", "files", "samples", "share", "test f", "test s");
+    for (i = 0; i < info->n_classes && i < DP_DATA_MAX_CLASSES; i++)
+        DP__SUM_ADD("  %-20.63s %7d %9d %5.1f%% %7d %9d\n", info->class_names[i], info->train_files[i], info->train_count[i],
+                    ntr ? 100.0 * info->train_count[i] / (double)ntr : 0.0, info->test_files[i], info->test_count[i]);
+    if (info->skipped) DP__SUM_ADD("  %d unreadable files skipped; the first: %.200s\n", info->skipped, info->first_skip);
+    for (i = 0; i < info->channels && i < DP_CSV_MAX_COLS; i++)
+        DP__SUM_ADD("  channel %-16.63s mean %12.5g sd %12.5g\n", info->channel_names[i], (double)info->mean[i], (double)info->sd[i]);
+#undef DP__SUM_ADD
+    return (int)len;
+}
+
+/* ---- >>boards (see >>boards in the API) ---- */
+static const dp_board dp__boards[] = {
+    {"NUCLEO-F446RE", "STM32F446RE", "Cortex-M4F", 180, 131072L, 524288L, 0.5f, 0.5f, "m4", "nucleo-f446re", "f446re"},
+    {"NUCLEO-F767ZI", "STM32F767ZI", "Cortex-M7F", 216, 524288L, 2097152L, 0.5f, 0.5f, "m7", "nucleo-f767zi", "f767zi"},
+    {"NUCLEO-H743ZI2", "STM32H743ZI", "Cortex-M7F", 480, 1048576L, 2097152L, 0.5f, 0.5f, "m7", "", "h743zi h743"},
+    {"nRF52840", "nRF52840", "Cortex-M4F", 64, 262144L, 1048576L, 0.5f, 0.5f, "m4", "", "nrf52840dk"},
+    {"RP2040", "RP2040", "2x Cortex-M0+", 133, 270336L, 2097152L, 0.5f, 0.5f, "m0", "", "pico raspberrypipico"},
+    {"micro:bit v2", "nRF52833", "Cortex-M4F", 64, 131072L, 524288L, 0.5f, 0.5f, "m4", "", "microbit"},
+    {"Arduino Nano 33 BLE", "nRF52840", "Cortex-M4F", 64, 262144L, 1048576L, 0.5f, 0.5f, "m4", "", "nano33ble nano33blesense"},
+};
+#define DP__N_BOARDS ((int)(sizeof dp__boards / sizeof dp__boards[0]))
+
+int dp_board_count(void) { return DP__N_BOARDS; }
+const dp_board *dp_board_get(int i) { return i >= 0 && i < DP__N_BOARDS ? &dp__boards[i] : NULL; }
+
+/* the lower-case letters and digits of s[0..n) into o[64] */
+static void dp__board_key(const char *s, size_t n, char *o)
+{
+    size_t i, k = 0;
+    for (i = 0; i < n && s[i] && k < 63; i++) {
+        const char c = s[i];
+        if (c >= 'A' && c <= 'Z') o[k++] = (char)(c - 'A' + 'a');
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) o[k++] = c;
+    }
+    o[k] = 0;
+}
+
+const dp_board *dp_board_find(const char *name)
+{
+    char q[64], t[64];
+    int i, pass;
+    if (!name) return NULL;
+    dp__board_key(name, strlen(name), q);
+    if (!q[0]) return NULL;
+    /* board names, then names without "nucleo", then aliases, then MCUs
+       (nRF52840 is a board's name and the Nano 33 BLE's MCU) */
+    for (pass = 0; pass < 4; pass++)
+        for (i = 0; i < DP__N_BOARDS; i++) {
+            const dp_board *b = &dp__boards[i];
+            if (pass <= 1) {
+                dp__board_key(b->name, strlen(b->name), t);
+                if (pass == 1) {
+                    if (strncmp(t, "nucleo", 6)) continue;
+                    memmove(t, t + 6, strlen(t + 6) + 1);
+                }
+                if (!strcmp(q, t)) return b;
+            } else if (pass == 2) {
+                const char *a = b->aliases;
+                while (*a) {
+                    const char *e = strchr(a, ' ');
+                    const size_t n = e ? (size_t)(e - a) : strlen(a);
+                    dp__board_key(a, n, t);
+                    if (!strcmp(q, t)) return b;
+                    a += n;
+                    while (*a == ' ') a++;
+                }
+            } else {
+                dp__board_key(b->mcu, strlen(b->mcu), t);
+                if (!strcmp(q, t)) return b;
+            }
+        }
+    return NULL;
+}
+
+void dp_board_budgets(const dp_board *b, long *pmu, long *size)
+{
+    if (pmu) *pmu = b ? (long)((double)b->sram * b->sram_share) : 0;
+    if (size) *size = b ? (long)((double)b->flash * b->flash_share) : 0;
 }
 
 

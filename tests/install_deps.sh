@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what `make test` uses when it is missing (Debian packages):
 # clang for the compile checks, the Arm toolchain and qemu for mcu/,
-# Fashion-MNIST for the end-to-end checks.
+# Fashion-MNIST for the end-to-end checks, PNG encoders for test_data.
 # Without root or apt it says what is missing and carries on.
 need=""
 command -v clang >/dev/null 2>&1 || need="$need clang"
@@ -13,6 +13,10 @@ if command -v clang >/dev/null 2>&1 &&
      clang -x c -fsanitize=fuzzer - -o /dev/null >/dev/null 2>&1; then
   need="$need libclang-rt-14-dev"
 fi
+# external PNG encoders for tests/test_data.c (decoder vs ImageMagick, netpbm, optipng)
+[ -x /usr/bin/convert ] || need="$need imagemagick"
+command -v pnmtopng >/dev/null 2>&1 || need="$need netpbm"
+command -v optipng >/dev/null 2>&1 || need="$need optipng"
 # Fashion-MNIST for the end-to-end checks (int8 agreement, prune --quick)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need="$need dataset-fashion-mnist"
 [ -n "$need" ] || exit 0
