@@ -12,6 +12,8 @@
 #   make kws-experiments  Table 3's KWS rows on the 20000-clip set (~1 hour)
 #   make bench-train  training speed against PyTorch (when installed)
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
+#   make bench-prune  pruning vs uniform scaling vs from scratch, over seeds
+#                     (hours; SMALL=1 for a quick check; resumable)
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
 #   make -C mcu test / bench   the firmware under qemu (part of make test)
 CC      ?= cc
@@ -28,7 +30,7 @@ EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
 TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay
 THREADS ?= 2
 
-.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
+.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
 all: $(EXAMPLES)
 
 $(B):
@@ -130,6 +132,9 @@ fuzz:
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune
 	@./$(B)/bench_sched
+
+bench-prune: $(B)/diffprune $(B)/kws
+	@sh bench/bench_prune.sh
 
 clean:
 	rm -rf $(B)

@@ -235,7 +235,7 @@ static void prune_usage(FILE *f)
         "Trains a backbone on Fashion-MNIST while pruning it (the paper's Section 3)\n"
         "until peak memory, model size and MACs are within the budgets; exports int8,\n"
         "runs the int8 model on the test set and ends with a line\n"
-        "  final: pmu=B size=B macs=N budget_pmu=B budget_size=B budget_macs=N acc=F\n"
+        "  final: pmu=B size=B macs=N budget_pmu=B budget_size=B budget_macs=N acc=F time=S\n"
         "options (defaults in brackets):\n"
         "  --quick            8000 training images, 2000 test, 4 epochs (< 1 min)\n"
         "  --backbone NAME    mbv2 (MobileNet-v2, residual blocks) | cnn (plain) [mbv2]\n"
@@ -243,7 +243,12 @@ static void prune_usage(FILE *f)
         "  --pmu B --size B --macs N   budgets in bytes, bytes, MACs; 0 = none\n"
         "                     [50%%, 25%%, 35%% of the unpruned backbone]\n"
         "  --match-width W    budgets = resources of the backbone scaled uniformly to W\n"
-        "  --no-prune         plain training (the baseline)\n"
+        "  --no-prune         plain training of the backbone as built\n"
+        "  --uniform          the baseline: no pruning, the backbone scaled uniformly\n"
+        "                     to the widest width (step 0.01, up to --width) within\n"
+        "                     the budgets, trained on the same images and schedule\n"
+        "  --widths A,B,...   no pruning: train the backbone with these layer-group\n"
+        "                     widths (a pruned run's \"widths:\" line) from scratch\n"
         "  --epochs N [8] --batch N [128; quick 64] --lr F [0.05] --seed N [1]\n"
         "  --limit N          training images (first N) [all]   --test-limit N [all]\n"
         "  --every N          steps per width update [20; quick 5]\n"
@@ -266,23 +271,28 @@ static int build_backbone(dp_graph *g, const char *name, float width)
     if (!strcmp(name, "mbv2")) return dp_build_mobilenet_v2(g, 28, 28, 1, 10, width);
     if (strcmp(name, "cnn")) return DP_ERR_ARG;
     x = dp_input(g, "image", 28, 28, 1);
-    x = dp_conv_bn_act(g, "conv1", x, (int)(32 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
-    x = dp_conv_bn_act(g, "conv2", x, (int)(64 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+#define CH(c) ((int)((c) * width + 0.5f) > 0 ? (int)((c) * width + 0.5f) : 1)
+    x = dp_conv_bn_act(g, "conv1", x, CH(32), 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "conv2", x, CH(64), 3, 1, 1, DP_ACT_RELU);
     x = dp_maxpool(g, "pool1", x, 2, 2, NULL);
-    x = dp_conv_bn_act(g, "conv3", x, (int)(128 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "conv3", x, CH(128), 3, 1, 1, DP_ACT_RELU);
     x = dp_maxpool(g, "pool2", x, 2, 2, NULL);
-    x = dp_conv_bn_act(g, "conv4", x, (int)(128 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "conv4", x, CH(128), 3, 1, 1, DP_ACT_RELU);
+#undef CH
     x = dp_relu(g, "fc1_relu", dp_fc(g, "fc1", dp_global_avgpool(g, "gap", x), 128));
     x = dp_fc(g, "fc2", x, 10);
     return dp_softmax_ce(g, "loss", x) < 0 ? dp_graph_status(g) : x;
 }
 
+/* the backbone at a width, as dp_fit's uniform baseline builds it */
+static int build_uniform(dp_graph *g, float width, void *name) { return build_backbone(g, (const char *)name, width); }
+
 static int cmd_prune(int argc, char **argv)
 {
-    const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL;
+    const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL, *widths = NULL;
     int i, st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0;
     float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f, match = 0.0f;
-    int no_prune = 0;
+    int no_prune = 0, uniform = 0;
     long long bp = -1, bs = -1, bm = -1;
     unsigned long seed = 1;
     dp_prune_cfg pc;
@@ -301,6 +311,8 @@ static int cmd_prune(int argc, char **argv)
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { prune_usage(stdout); return 0; }
         else if (!strcmp(a, "--quick")) quick = 1;
         else if (!strcmp(a, "--no-prune")) no_prune = 1;
+        else if (!strcmp(a, "--uniform")) uniform = 1;
+        else if (ARG("--widths")) widths = v;
         else if (ARG("--match-width")) match = (float)atof(v);
         else if (ARG("--backbone")) backbone = v;
         else if (ARG("--width")) width = (float)atof(v);
@@ -356,6 +368,23 @@ static int cmd_prune(int argc, char **argv)
         return 2;
     }
     dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    if (widths) {    /* a given (pruned) architecture, trained from scratch */
+        dp_prune_cfg none;
+        dp_pruner *pw;
+        int w[256], n = 0;
+        const char *q = widths;
+        memset(&none, 0, sizeof none);
+        while (n < 256 && *q) { char *e; long x = strtol(q, &e, 10); if (e == q) break; w[n++] = (int)x; q = *e == ',' ? e + 1 : e; }
+        if (!(pw = dp_pruner_new(g, &none, &st, err, sizeof err))) { fprintf(stderr, "diffprune prune: %s\n", err); return 1; }
+        if (*q || n != dp_pruner_n_groups(pw) || dp_pruner_set_widths(pw, g, w, n) != DP_OK || dp_pruner_compact(pw, &g, NULL) != DP_OK) {
+            fprintf(stderr, "diffprune prune: --widths needs %d comma-separated widths within the backbone's (%s)\n",
+                    dp_pruner_n_groups(pw), *q || n != dp_pruner_n_groups(pw) ? "wrong count" : dp_graph_error(g));
+            return 2;
+        }
+        dp_pruner_free(pw);
+        no_prune = 1;
+        printf("architecture from --widths, trained from scratch\n");
+    }
     if (match > 0.0f) {     /* the budgets of a uniformly scaled backbone */
         dp_graph *gm = dp_graph_new(seed);
         dp_resources rm;
@@ -373,23 +402,32 @@ static int cmd_prune(int argc, char **argv)
     pc.budget_macs = bm >= 0 ? bm : r0.macs * 35 / 100;
     pc.every = every; pc.eta = eta; pc.r = r; pc.seed = seed;
     fc.epochs = epochs; fc.batch = batch; fc.lr = lr; fc.weight_decay = 5e-5f; fc.qat_epochs = qat;
-    fc.prune = no_prune ? NULL : &pc; fc.prune_start = start; fc.log_csv = csv; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
+    fc.prune = no_prune && !uniform ? NULL : &pc; fc.prune_start = start; fc.log_csv = csv; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
     fc.aug.crop = 2; fc.aug.flip = 0.5f;
     fc.pruner_out = &pr;
+    if (uniform) { fc.uniform = build_uniform; fc.uniform_ctx = (void *)backbone; fc.uniform_max = width; }
     printf("backbone %s x%.2f: pmu=%lld (imprecise %lld) size=%lld macs=%lld; budgets pmu=%lld size=%lld macs=%lld\n",
            backbone, (double)width, (long long)r0.pmu_exact, (long long)r0.pmu_imprecise, (long long)r0.size_bytes,
            (long long)r0.macs, (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs);
-    printf("training on %d images (%d held out for the task loss), testing on %d; %d epochs\n",
-           tr.n, no_prune ? 0 : tr.n / 10 < 5000 ? tr.n / 10 : 5000, te.n, epochs);
+    printf("training on %d images (every arm the same; the task loss samples them), testing on %d; %d epochs\n",
+           tr.n, te.n, epochs);
     fflush(stdout);
     if ((st = dp_fit(&g, &tr, &te, &fc, &fr, err, sizeof err)) != DP_OK) {
         fprintf(stderr, "diffprune prune: %s\n", err);
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
-    if (pr) dp_pruner_print_summary(pr, g, stdout);
-    if (no_prune) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
+    if (uniform) printf("uniform scaling: %s x%.2f is the widest within the budgets\n", backbone, (double)fr.uniform_width);
+    if (pr) {
+        dp_pruner_print_summary(pr, g, stdout);
+        printf("widths: ");
+        for (i = 0; i < dp_pruner_n_groups(pr); i++) { int w; dp_pruner_group(pr, i, NULL, NULL, &w, NULL); printf("%s%d", i ? "," : "", w); }
+        printf("\n");
+    }
+    if (no_prune && !uniform) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)\n" : "NOT met (raise --eta or --epochs)\n");
-    if (fr.met) printf(" at step %ld of %ld (%.1f s)\n", fr.met_step, fr.steps, fr.seconds_to_met);
+    if (fr.met && pr) printf(" at step %ld of %ld (%.1f s)%s\n", fr.met_step, fr.steps, fr.seconds_to_met,
+                             fr.projected_step >= 0 ? ", by projecting the widths onto them" : "");
+    else if (fr.met) printf("\n");
     {   /* int8 */
         void *blob = NULL;
         size_t len = 0;
@@ -418,9 +456,9 @@ static int cmd_prune(int argc, char **argv)
         free(arena);
         free(blob);
     }
-    printf("final: pmu=%lld size=%lld macs=%lld budget_pmu=%lld budget_size=%lld budget_macs=%lld acc=%.4f\n",
+    printf("final: pmu=%lld size=%lld macs=%lld budget_pmu=%lld budget_size=%lld budget_macs=%lld acc=%.4f time=%.1f\n",
            (long long)fr.after.pmu_exact, (long long)fr.after.size_bytes, (long long)fr.after.macs,
-           (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs, (double)hits / te.n);
+           (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs, (double)hits / te.n, fr.seconds);
     dp_pruner_free(pr);
     dp_graph_free(g);
     dp_dataset_free(&tr); dp_dataset_free(&te);
