@@ -1073,8 +1073,10 @@ int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
      then the masks are recomputed from the saliences.
    alpha: alpha_res makes the largest first resource gradient equal the clip
    bound; alpha_tsk = r * P_RES/P_TSK (initial values) * alpha_res.
-   Once every budget is met pi stops; masks keep following the saliences
-   until dp_pruner_freeze. dp_pruner_compact then removes the masked channels
+   Once every budget is met pi stops. The mask rule (>>prune_plus): a
+   channel masked once is never unmasked (its weights went stale while it
+   was cut), so the masks only shrink and are fixed once the budgets are
+   met. dp_pruner_compact then removes the masked channels
    for real (weights, batch-norm statistics, optimiser state, QAT ranges):
    the smaller graph computes the same function and trains faster. */
 typedef enum dp_prune_losses {
@@ -1086,6 +1088,14 @@ typedef enum dp_pmu_objective {
     DP_PMU_NONE = 2        /* no PMU objective (the PMU budget is reported)  */
 } dp_pmu_objective;
 typedef enum dp_scalarise { DP_SCALARISE_RANDOM = 0, DP_SCALARISE_SUM = 1 } dp_scalarise;
+/* >>prune_plus: the task term. SIGNED is Eq. 9 as the paper writes it;
+   at (or near) a minimum dL/dM of a useful channel is about 0 with either
+   sign, and on held-out data it carries a common-mode "shrink everything"
+   part. PUSHBACK uses |dL/dM| (the first-order size of the loss change of
+   removing the channels at the threshold): it only ever resists shrinking,
+   as the paper says the term should (Appendix A, footnote 6), and is
+   exactly 0 for a layer the loss does not depend on. */
+typedef enum dp_task_signal { DP_TASK_SIGNED = 0, DP_TASK_PUSHBACK = 1 } dp_task_signal;
 
 typedef struct dp_prune_cfg {        /* zero means default everywhere      */
     int64_t budget_pmu;              /* bytes of activations; 0: no budget */
@@ -1101,6 +1111,7 @@ typedef struct dp_prune_cfg {        /* zero means default everywhere      */
     int every;                       /* steps per update (for drivers); 0 -> 20 */
     int no_focus;                    /* 1: no focus regime                 */
     uint64_t seed;                   /* random scalarisation               */
+    int task_signal;                 /* dp_task_signal                     */
 } dp_prune_cfg;
 
 typedef struct dp_pruner dp_pruner;
@@ -1112,9 +1123,8 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status,
                          char *err, size_t err_cap);
 void dp_pruner_free(dp_pruner *p);
 /* One width update (Algorithm 1) with the task loss on (xv, yv, nv)
-   held-out samples (unused by resource-only pruning); step is recorded in
-   the log. After the budgets are met (or when frozen) it only refreshes
-   the masks. */
+   samples (unused by resource-only pruning); step is recorded in the log.
+   After the budgets are met (or when frozen) the masks stay as they are. */
 int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv,
                      int nv, long step);
 int dp_pruner_met(const dp_pruner *p);       /* 1 once every budget is met */
@@ -1178,6 +1188,8 @@ int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
    width: widths only shrink) and the masks; dp_pruner_compact then gives
    that architecture, e.g. a pruned one to train from scratch. */
 int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
+/* Group i's dP_RES/dpi and dP_TSK/dpi at the last width update (0 before). */
+int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
 
 /* ---- >>fit  a training loop with pruning, early termination and QAT ----
    dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
@@ -10210,7 +10222,7 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char
     if (p->cfg.clip <= 0.0f) p->cfg.clip = 0.025f;
     if (p->cfg.every <= 0) p->cfg.every = 20;
     if (p->cfg.losses < 0 || p->cfg.losses > 2 || p->cfg.pmu_objective < 0 || p->cfg.pmu_objective > 2 ||
-        p->cfg.scalarise < 0 || p->cfg.scalarise > 1 || p->cfg.budget_pmu < 0 || p->cfg.budget_size < 0 || p->cfg.budget_macs < 0) {
+        p->cfg.scalarise < 0 || p->cfg.scalarise > 1 || p->cfg.task_signal < 0 || p->cfg.task_signal > 1 || p->cfg.budget_pmu < 0 || p->cfg.budget_size < 0 || p->cfg.budget_macs < 0) {
         dp__seterr(err, cap, "pruner: a setting is out of range (losses, pmu_objective, scalarise or a negative budget)");
         st = DP_ERR_ARG; goto fail;
     }
@@ -10432,7 +10444,11 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
                 G->g_res += d * G->C / (double)B[o];
             }
             G->g_tsk = 0.0;
-            if (p->cfg.losses != DP_PRUNE_RES_ONLY)
+            if (p->cfg.losses != DP_PRUNE_RES_ONLY && p->cfg.task_signal == DP_TASK_PUSHBACK) {
+                int j;    /* >>prune_plus: -Eq. 9 of |dL/dM| */
+                for (j = 0; j < G->C; j++) G->dldm[j] = fabs(G->dldm[j]);
+                G->g_tsk = -dp_prune_eq9(G->sal, G->dldm, G->C, dp__percentile(G->sal, G->C, G->pi, p->tmp));
+            } else if (p->cfg.losses != DP_PRUNE_RES_ONLY)
                 G->g_tsk = dp_prune_eq9(G->sal, G->dldm, G->C, dp__percentile(G->sal, G->C, G->pi, p->tmp));
         }
         if (!p->started) {     /* alpha from the first gradients and losses */
@@ -10445,6 +10461,8 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
             p->alpha_res = p->cfg.alpha_res > 0.0f ? p->cfg.alpha_res : (mr > 0.0 ? p->cfg.clip / mr : 1.0);
             if (p->cfg.alpha_tsk > 0.0f) p->alpha_tsk = p->cfg.alpha_tsk;
             else if (p->cfg.losses == DP_PRUNE_TASK_ONLY) p->alpha_tsk = mt > 0.0 ? p->cfg.clip / mt : 1.0;
+            else if (p->cfg.task_signal == DP_TASK_PUSHBACK)    /* the strongest push back: r x the strongest resource push */
+                p->alpha_tsk = mt > 0.0 ? p->cfg.r * mr / mt * p->alpha_res : 0.0;
             else p->alpha_tsk = ptsk > 0.0 ? p->cfg.r * p0 / ptsk * p->alpha_res : 0.0;
             p->started = 1;
         }
@@ -10602,6 +10620,14 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
 /* ---------------------------------------------------------------------- */
 /* >>prune_plus  the uniform baseline; projection onto the budgets        */
 /* ---------------------------------------------------------------------- */
+int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk)
+{
+    if (!p || i < 0 || i >= p->ng) return DP_ERR_ARG;
+    if (g_res) *g_res = p->gr[i].g_res;
+    if (g_tsk) *g_tsk = p->gr[i].g_tsk;
+    return DP_OK;
+}
+
 int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n)
 {
     int k;

@@ -14,7 +14,8 @@
 #
 #   sh bench/bench_prune.sh            (make bench-prune; hours)
 #   SMALL=1 sh bench/bench_prune.sh    fewer images and epochs, a quick check
-#   SEEDS="1 2 3" ONLY=a OUT=dir ...   seeds, one setting (a, b35, b50, c8, cm)
+#   SEEDS="1 2 3" ONLY=a OUT=dir ARGS="--threads 1" ...   seeds, one setting
+#                                      (a, b50, b35, cm, c8), extra options
 #
 # Resumable: a run whose result file OUT/<setting>-<arm>-s<seed>.txt exists
 # is skipped (delete it to rerun); logs are OUT/*.log. Timings are wall
@@ -26,7 +27,7 @@ DP=${DP:-build/diffprune}
 KWS=${KWS:-build/kws}
 mkdir -p "$OUT"
 if [ -n "$SMALL" ]; then
-  FM="--limit 8000 --test-limit 2000 --epochs 4 --batch 64"
+  FM="--limit 4000 --test-limit 2000 --epochs 3 --batch 64"
   KW="--limit 3000 --epochs 6"
 else
   FM="--epochs 8"
@@ -41,7 +42,7 @@ run() {
   [ -s "$res" ] && return 0
   echo "  $sname $arm seed $seed: $*" >&2
   t0=$(date +%s.%N)
-  "$@" > "$log" 2>&1; rc=$?
+  "$@" $ARGS > "$log" 2>&1; rc=$?
   t1=$(date +%s.%N)
   line=$(grep -a '^final:\|^kws: backbone=' "$log" | tail -1)
   if [ $rc != 0 ] || [ -z "$line" ]; then echo "  FAILED (exit $rc): see $log" >&2; return 1; fi

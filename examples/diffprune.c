@@ -257,6 +257,8 @@ static void prune_usage(FILE *f)
         "  --pmu-objective exact|imprecise|none   (Figure 4 ablation) [exact]\n"
         "  --scalarise random|sum      combine objectives [random]\n"
         "  --no-focus         update every layer, not only bottleneck ones\n"
+        "  --task-signal signed|pushback  task term: Eq. 9 as printed, or from\n"
+        "                     |dL/dM| so it only resists shrinking [signed]\n"
         "  --prune-start E    epoch of the first width update [0]\n"
         "  --early-term       compact as soon as budgets are met\n"
         "  --qat-epochs N     final quantisation-aware epochs [1]\n"
@@ -332,6 +334,7 @@ static int cmd_prune(int argc, char **argv)
         else if (ARG("--pmu-objective")) pc.pmu_objective = !strcmp(v, "imprecise") ? DP_PMU_IMPRECISE : !strcmp(v, "none") ? DP_PMU_NONE : !strcmp(v, "exact") ? DP_PMU_EXACT : -1;
         else if (ARG("--scalarise")) pc.scalarise = !strcmp(v, "sum") ? DP_SCALARISE_SUM : !strcmp(v, "random") ? DP_SCALARISE_RANDOM : -1;
         else if (!strcmp(a, "--no-focus")) pc.no_focus = 1;
+        else if (ARG("--task-signal")) pc.task_signal = !strcmp(v, "pushback") ? DP_TASK_PUSHBACK : !strcmp(v, "signed") ? DP_TASK_SIGNED : -1;
         else if (ARG("--prune-start")) start = (float)atof(v);
         else if (!strcmp(a, "--early-term")) fc.early_term = 1;
         else if (ARG("--qat-epochs")) qat = atoi(v);
@@ -342,7 +345,7 @@ static int cmd_prune(int argc, char **argv)
         else { fprintf(stderr, "diffprune prune: unknown or incomplete option '%s' (try prune --help)\n", a); return 2; }
 #undef ARG
     }
-    if (pc.losses < 0 || pc.pmu_objective < 0 || pc.scalarise < 0) { fprintf(stderr, "diffprune prune: bad value for --losses, --pmu-objective or --scalarise\n"); return 2; }
+    if (pc.losses < 0 || pc.pmu_objective < 0 || pc.scalarise < 0 || pc.task_signal < 0) { fprintf(stderr, "diffprune prune: bad value for --losses, --pmu-objective, --scalarise or --task-signal\n"); return 2; }
     if (quick) { if (!limit) limit = 8000; if (!test_limit) test_limit = 2000; if (!epochs) epochs = 4; }
     if (!epochs) epochs = 8;
     if (!batch) batch = quick ? 64 : 128;

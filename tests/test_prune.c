@@ -699,6 +699,84 @@ static void test_set_widths(void)
     dp_graph_free(g);
 }
 
+/* The task gradient where the answer is known: layers u (useful) and z
+   (useless: the FC reads its channels with weights held at zero) see the
+   same input and have the same shape, so the same resource gradient. The
+   task term of z is exactly 0, that of u pushes back (< 0); with both
+   losses z shrinks first and further. (The paper's signed Eq. 9 fails
+   this: its term for u was positive in 4 to 8 of 12 updates.) */
+static int build_two(dp_graph *g)
+{
+    int x = dp_input(g, "in", 12, 12, 1), u, z, xs[2];
+    u = dp_global_avgpool(g, "gu", dp_conv_bn_act(g, "u", x, 12, 3, 2, 1, DP_ACT_RELU));
+    z = dp_global_avgpool(g, "gz", dp_conv_bn_act(g, "z", x, 12, 3, 2, 1, DP_ACT_RELU));
+    xs[0] = u; xs[1] = z;
+    x = dp_fc(g, "fc", dp_concat(g, "cat", 2, xs), 4);
+    return dp_softmax_ce(g, "loss", x) < 0 ? dp_graph_status(g) : x;
+}
+static void zero_z_inputs(dp_graph *g)
+{
+    dp_node_info f;
+    int k, j;
+    dp_graph_node(g, dp_graph_find(g, "fc"), &f);
+    for (k = 0; k < 4; k++) for (j = 12; j < 24; j++) f.weight[k * 24 + j] = 0.0f;
+}
+static void test_task_gradient_known(void)
+{
+    int mode;
+    for (mode = 0; mode < 2; mode++) {
+        dp_dataset d;
+        dp_graph *g = dp_graph_new(6);
+        dp_optim *o;
+        dp_optim_cfg oc;
+        dp_prune_cfg pc;
+        dp_pruner *p;
+        dp_resources r0;
+        char err[300];
+        const char *name;
+        int i, k, st, iu = -1, iz = -1, wu = 0, wz = 0, neg = 0, zero = 0, n = 0;
+        tu_rng = 31;
+        blob_set(&d, 512);
+        build_two(g);
+        zero_z_inputs(g);
+        memset(&oc, 0, sizeof oc);
+        oc.kind = DP_SGD; oc.momentum = 0.9f;
+        o = dp_optim_new(g, &oc);
+        for (i = 0; i < 60; i++) {     /* a little training: u carries the signal */
+            dp_train_step(g, o, d.x + (size_t)(i % 16) * 32 * 144, d.y + (i % 16) * 32, 32, 0.05f, NULL, NULL);
+            zero_z_inputs(g);
+        }
+        dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+        memset(&pc, 0, sizeof pc);
+        pc.budget_macs = r0.macs / 2; pc.every = 1; pc.eta = 1.0f; pc.seed = 1;
+        pc.losses = mode == 0 ? DP_PRUNE_BOTH : DP_PRUNE_TASK_ONLY;
+        pc.task_signal = DP_TASK_PUSHBACK;
+        p = dp_pruner_new(g, &pc, &st, err, sizeof err);
+        CHECK(p && dp_pruner_n_groups(p) == 2, "mode %d: two groups (%s)", mode, err);
+        if (!p) { dp_optim_free(o); dp_graph_free(g); dp_dataset_free(&d); continue; }
+        for (k = 0; k < 2; k++) { dp_pruner_group(p, k, &name, NULL, NULL, NULL); if (!strcmp(name, "u")) iu = k; else iz = k; }
+        for (i = 0; i < 12 && !dp_pruner_met(p); i++) {
+            double tu, tz;
+            dp_train_step(g, o, d.x + (size_t)(i % 16) * 32 * 144, d.y + (i % 16) * 32, 32, 0.05f, NULL, NULL);
+            zero_z_inputs(g);
+            if ((st = dp_pruner_update(p, g, d.x, d.y, 256, i)) != DP_OK || dp_pruner_met(p)) break;
+            dp_pruner_group_grads(p, iu, NULL, &tu);
+            dp_pruner_group_grads(p, iz, NULL, &tz);
+            neg += tu < 0.0; zero += tz == 0.0; n++;
+        }
+        dp_pruner_group(p, iu, NULL, NULL, &wu, NULL);
+        dp_pruner_group(p, iz, NULL, NULL, &wz, NULL);
+        CHECK(st == DP_OK && n > 0 && zero == n, "mode %d: the useless layer's task term is exactly 0 (%d of %d updates)", mode, zero, n);
+        CHECK(neg == n, "mode %d: the useful layer's task term pushes back (< 0) (%d of %d updates)", mode, neg, n);
+        if (mode == 0) CHECK(wz < wu, "both losses: the useless layer shrinks first (widths u %d, z %d of 12)", wu, wz);
+        else CHECK(wu == 12, "task only: the useful layer keeps its width (%d of 12)", wu);
+        dp_pruner_free(p);
+        dp_optim_free(o);
+        dp_graph_free(g);
+        dp_dataset_free(&d);
+    }
+}
+
 int main(void)
 {
     dp_set_threads(1);
@@ -713,5 +791,6 @@ int main(void)
     test_fit_short_and_same_images();
     test_mask_rule();
     test_set_widths();
+    test_task_gradient_known();
     return TEST_DONE();
 }
