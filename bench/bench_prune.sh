@@ -18,8 +18,10 @@
 #                                      (a, b50, b35, cm, c8), extra options
 #
 # Resumable: a run whose result file OUT/<setting>-<arm>-s<seed>.txt exists
-# is skipped (delete it to rerun); logs are OUT/*.log. Timings are wall
-# clock on whatever else the machine is doing: compare arms of one run.
+# is skipped (delete it to rerun); logs are OUT/*.log. Wall time depends on
+# whatever else the machine is doing; the CPU time (user + system, from
+# /usr/bin/time when installed) is steadier on a shared machine: run with
+# ARGS="--threads 1" there and compare the cpu columns.
 cd "$(dirname "$0")/.." || exit 1
 SEEDS=${SEEDS:-"1 2 3"}
 OUT=${OUT:-build/bench-prune${SMALL:+-small}}
@@ -42,12 +44,14 @@ run() {
   [ -s "$res" ] && return 0
   echo "  $sname $arm seed $seed: $*" >&2
   t0=$(date +%s.%N)
-  "$@" $ARGS > "$log" 2>&1; rc=$?
+  if [ -x /usr/bin/time ]; then /usr/bin/time -f "%U %S" -o "$log.cpu" "$@" $ARGS > "$log" 2>&1; rc=$?
+  else "$@" $ARGS > "$log" 2>&1; rc=$?; fi
   t1=$(date +%s.%N)
+  cpu=$(awk '{ c = $1 + $2 } END { printf "%.1f", c }' "$log.cpu" 2>/dev/null)
   line=$(grep -a '^final:\|^kws: backbone=' "$log" | tail -1)
   if [ $rc != 0 ] || [ -z "$line" ]; then echo "  FAILED (exit $rc): see $log" >&2; return 1; fi
   widths=$(grep -a '^widths: ' "$log" | tail -1 | cut -d' ' -f2)
-  echo "$line wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') widths=$widths" > "$res"
+  echo "$line wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') cpu=${cpu:-0} widths=$widths" > "$res"
 }
 widths_of() { sed -n 's/.* widths=\([0-9,]*\).*/\1/p' "$OUT/$1-pruned-s$2.txt" 2>/dev/null; }
 
@@ -88,20 +92,23 @@ else
 fi
 
 # the table: per setting and arm, mean and std over the seeds
-printf '%-5s %-8s %5s %16s %9s %9s %11s %9s %8s\n' setting arm runs "int8 acc" pmu size macs "wall s" "/full"
+printf '%-5s %-8s %5s %16s %9s %9s %11s %9s %8s %9s %8s\n' setting arm runs "int8 acc" pmu size macs "wall s" "/full" "cpu s" "/full"
 for x in a b50 b35 cm c8; do
   ls "$OUT/$x"-*-s*.txt > /dev/null 2>&1 || continue
   full=$(cat "$OUT/$x"-full-s*.txt 2>/dev/null | sed -n 's/.* wall=\([0-9.]*\).*/\1/p' | awk '{ s += $1; n++ } END { if (n) print s / n }')
+  fcpu=$(cat "$OUT/$x"-full-s*.txt 2>/dev/null | sed -n 's/.* cpu=\([0-9.]*\).*/\1/p' | awk '{ s += $1; n++ } END { if (n) print s / n }')
   for arm in pruned uniform scratch full; do
-    cat "$OUT/$x-$arm"-s*.txt 2>/dev/null | awk -v set="$x" -v arm="$arm" -v full="$full" '
+    cat "$OUT/$x-$arm"-s*.txt 2>/dev/null | awk -v set="$x" -v arm="$arm" -v full="$full" -v fcpu="$fcpu" '
       function get(k,   i, a) { for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k) return a[2] } return "" }
-      { n++; acc[n] = get("acc"); s += acc[n]; pmu += get("pmu"); size += get("size"); macs += get("macs"); wall += get("wall") }
+      { n++; acc[n] = get("acc"); s += acc[n]; pmu += get("pmu"); size += get("size"); macs += get("macs"); wall += get("wall"); cpu += get("cpu") }
       END {
         if (!n) exit
         m = s / n; v = 0; for (i = 1; i <= n; i++) v += (acc[i] - m) ^ 2
         sd = n > 1 ? sqrt(v / (n - 1)) : 0
-        printf "%-5s %-8s %5d %8.4f +- %.4f %9.0f %9.0f %11.0f %9.1f %8s\n", set, arm, n, m, sd, pmu / n, size / n, macs / n,
-               wall / n, full > 0 ? sprintf("%.2fx", wall / n / full) : "-"
+        rw = "-"; rc = "-"
+        if (full > 0) rw = sprintf("%.2fx", wall / n / full)
+        if (fcpu > 0) rc = sprintf("%.2fx", cpu / n / fcpu)
+        printf "%-5s %-8s %5d %8.4f +- %.4f %9.0f %9.0f %11.0f %9.1f %8s %9.1f %8s\n", set, arm, n, m, sd, pmu / n, size / n, macs / n, wall / n, rw, cpu / n, rc
       }'
   done
 done
