@@ -1188,6 +1188,13 @@ int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
    width: widths only shrink) and the masks; dp_pruner_compact then gives
    that architecture, e.g. a pruned one to train from scratch. */
 int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
+/* Plans eta against the schedule: n_updates width updates should meet the
+   budgets (dp_fit re-plans at every update, so a shortfall raises eta). From the resources and their gradients at the current widths:
+   the uniform shrink dtheta = max over violated budgets of log(R/B) / e,
+   e = sum_k pi_k dR/dpi_k / R (the elasticity: 1 for PMU, about 2 for
+   size and MACs), and eta = 1.5 dtheta / (n_updates clip) (the layers
+   with the largest gradient move clip x eta per update; the others less). */
+int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates);
 /* Group i's dP_RES/dpi and dP_TSK/dpi at the last width update (0 before). */
 int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
 
@@ -1234,6 +1241,10 @@ typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     dp_width_builder uniform;
     void *uniform_ctx;
     float uniform_max;
+    /* >>prune_plus: > 0: eta planned (dp_pruner_plan) at the first update
+       so the budgets are met after this fraction of the pre-QAT steps
+       from prune_start, leaving the rest to train the final widths */
+    float prune_plan;
 } dp_fit_cfg;
 
 typedef struct dp_fit_result {
@@ -10620,6 +10631,29 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
 /* ---------------------------------------------------------------------- */
 /* >>prune_plus  the uniform baseline; projection onto the budgets        */
 /* ---------------------------------------------------------------------- */
+int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates)
+{
+    dp_resources res;
+    double R[3], dth = 0.0;
+    int64_t B[3];
+    int act[3], o, k, m, st, n;
+    if (!p || !g || n_updates < 1) return DP_ERR_ARG;
+    if (p->compacted || p->met || g->n_nodes != p->n_nodes) return DP_OK;
+    if ((st = dp__prune_res(p, g, &res, 1)) != DP_OK) return st;
+    dp__prune_values(p, &res, R, B, act);
+    n = p->n_nodes;
+    for (o = 0; o < 3; o++) {
+        const double *src = o == 1 ? p->gbuf : o == 2 ? p->gbuf + n : (p->cfg.pmu_objective == DP_PMU_IMPRECISE ? p->gbuf + 3 * n : p->gbuf + 2 * n);
+        double e = 0.0;
+        if (!act[o] || !(R[o] > (double)B[o])) continue;
+        for (k = 0; k < p->ng; k++) for (m = 0; m < p->gr[k].n_own; m++) e += p->gr[k].pi * src[p->gr[k].own[m]] * p->gr[k].C;
+        e /= R[o];
+        if (e > 1e-6 && log(R[o] / (double)B[o]) / e > dth) dth = log(R[o] / (double)B[o]) / e;
+    }
+    if (dth > 0.0) p->cfg.eta = (float)(1.5 * dth / ((double)n_updates * p->cfg.clip));
+    return DP_OK;
+}
+
 int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk)
 {
     if (!p || i < 0 || i >= p->ng) return DP_ERR_ARG;
@@ -10919,6 +10953,14 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
             hits += hit; seen += b; lsum += (double)loss * b;
             if (p && !p->frozen && step >= p_start && (step - p_start) % p->cfg.every == 0) {
                 int was_met = p->met, k;
+                if (c.prune_plan > 0.0f && !p->met) {     /* re-planned at every update until the planned step */
+                    long until = p_start + (long)(c.prune_plan * (double)(qat_step - p_start));
+                    if (step < until || p->log_n == 0) {
+                        if ((st = dp_pruner_plan(p, g, DP__MAX(1L, (until - step) / p->cfg.every))) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
+                        eta0 = p->cfg.eta;
+                        if (c.verbose && p->log_n == 0) { printf("pruner: eta %.3g planned to meet the budgets by step %ld\n", (double)p->cfg.eta, until); fflush(stdout); }
+                    }
+                }
                 for (k = 0; k < c.val_per_update; k++) vi[k] = perm[(nval > 0 ? ntr : 0) + (vpos + k) % nvu];
                 vpos = (vpos + c.val_per_update) % nvu;
                 dp_dataset_batch(tr, vi, c.val_per_update, xv, yv, NULL, NULL);

@@ -292,6 +292,7 @@ static int cmd_prune(int argc, char **argv)
             CLI_FLAG("--no-focus", &pc.no_focus, "update every layer, not only bottleneck ones"),
             CLI_CHOICE("--task-signal", &tsig, "signed|pushback", "task term: Eq. 9 as printed, or from |dL/dM| so it only resists shrinking [signed]"),
             CLI_SHARED("--prune-start", &start, "[0]"),
+            CLI_FLOAT("--plan", &fc.prune_plan, 0, 1, 0, "F", "plan eta so the budgets are met after fraction F of training (0: no plan) [0]"),
             CLI_SHARED("--early-term", &fc.early_term, NULL),
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
             CLI_SHARED("--csv", &csv, NULL),

@@ -777,6 +777,40 @@ static void test_task_gradient_known(void)
     }
 }
 
+/* dp_fit_cfg.prune_plan: a width learning rate far too small for the
+   schedule (the run above needed projecting) is replaced by a planned one
+   that meets the budgets by itself, not long after the planned fraction */
+static void test_plan(void)
+{
+    dp_dataset d;
+    dp_graph *g;
+    dp_resources r0;
+    dp_prune_cfg pc;
+    dp_fit_cfg fc;
+    dp_fit_result fr;
+    char err[300];
+    int st;
+    long pre;
+    tu_rng = 77;
+    blob_set(&d, 512);
+    g = dp_graph_new(2);
+    build_blobnet(g, 1.0f, NULL);
+    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    memset(&pc, 0, sizeof pc);
+    pc.budget_pmu = r0.pmu_exact * 6 / 10; pc.budget_size = r0.size_bytes / 4; pc.budget_macs = r0.macs / 5;
+    pc.every = 2; pc.eta = 0.05f; pc.seed = 1;
+    memset(&fc, 0, sizeof fc);
+    fc.epochs = 4; fc.batch = 32; fc.qat_epochs = 0; fc.prune = &pc; fc.seed = 9; fc.prune_plan = 0.4f;
+    st = dp_fit(&g, &d, NULL, &fc, &fr, err, sizeof err);
+    pre = 4 * 16;
+    CHECK(st == DP_OK && fr.met && fr.projected_step == -1 && fr.met_step <= pre * 6 / 10,
+          "planned eta meets the budgets by itself at step %ld of %ld (plan 0.4; %d %s)", fr.met_step, pre, st, err);
+    CHECK(fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs,
+          "planned run within budget");
+    dp_graph_free(g);
+    dp_dataset_free(&d);
+}
+
 int main(void)
 {
     dp_set_threads(1);
@@ -792,5 +826,6 @@ int main(void)
     test_mask_rule();
     test_set_widths();
     test_task_gradient_known();
+    test_plan();
     return TEST_DONE();
 }
