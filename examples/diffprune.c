@@ -252,7 +252,7 @@ static int cmd_prune(int argc, char **argv)
     const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL, *widths = NULL;
     int st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0, threads = -1;
     float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f, match = 0.0f;
-    int no_prune = 0, losses = 0, pmu_obj = 0, scal = 0, uniform = 0, tsig = 0;
+    int no_prune = 0, losses = 0, pmu_obj = 0, scal = 0, uniform = 0, tsig = 0, no_et = 0;
     long long bp = -1, bs = -1, bm = -1;
     unsigned long long seed = 1;
     dp_prune_cfg pc;
@@ -293,7 +293,8 @@ static int cmd_prune(int argc, char **argv)
             CLI_CHOICE("--task-signal", &tsig, "signed|pushback", "task term: Eq. 9 as printed, or from |dL/dM| so it only resists shrinking [signed]"),
             CLI_SHARED("--prune-start", &start, "[0]"),
             CLI_FLOAT("--plan", &fc.prune_plan, 0, 1, 0, "F", "plan eta so the budgets are met after fraction F of training (0: no plan) [0]"),
-            CLI_SHARED("--early-term", &fc.early_term, NULL),
+            CLI_SHARED("--early-term", &fc.early_term, "[on: with masks fixed once the budgets are met, compacting then trains the same function, cheaper]"),
+            CLI_FLAG("--no-early-term", &no_et, "keep training the masked full-size graph until QAT"),
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
             CLI_SHARED("--csv", &csv, NULL),
             CLI_SHARED("-o", &out, "(.dpm) and FILE.h, a C array"),
@@ -307,6 +308,7 @@ static int cmd_prune(int argc, char **argv)
     pc.pmu_objective = pmu_obj == 1 ? DP_PMU_IMPRECISE : pmu_obj == 2 ? DP_PMU_NONE : DP_PMU_EXACT;
     pc.scalarise = scal == 1 ? DP_SCALARISE_SUM : DP_SCALARISE_RANDOM;
     pc.task_signal = tsig == 1 ? DP_TASK_PUSHBACK : DP_TASK_SIGNED;
+    fc.early_term = !no_et;
     if (threads >= 0) dp_set_threads(threads);
     if (quick) { if (!limit) limit = 8000; if (!test_limit) test_limit = 2000; if (!epochs) epochs = 4; }
     if (!epochs) epochs = 8;
