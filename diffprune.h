@@ -46,6 +46,7 @@
                     >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
                     >>sched-impl >>resources >>prune >>fit-impl >>backbones
                     >>export
+     >>prune_plus   uniform baseline, projection onto the budgets, planned eta
      >>licence
 
    ======================================================================
@@ -1241,9 +1242,10 @@ typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     dp_width_builder uniform;
     void *uniform_ctx;
     float uniform_max;
-    /* >>prune_plus: > 0: eta planned (dp_pruner_plan) at the first update
-       so the budgets are met after this fraction of the pre-QAT steps
-       from prune_start, leaving the rest to train the final widths */
+    /* >>prune_plus: > 0: eta planned (dp_pruner_plan) at every update
+       before that point so the budgets are met after this fraction of the
+       pre-QAT steps from prune_start, leaving the rest to train the final
+       widths */
     float prune_plan;
 } dp_fit_cfg;
 
