@@ -1190,8 +1190,9 @@ int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
    that architecture, e.g. a pruned one to train from scratch. */
 int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
 /* Plans eta against the schedule: n_updates width updates should meet the
-   budgets (dp_fit re-plans at every update, so a shortfall raises eta). From the resources and their gradients at the current widths:
-   the uniform shrink dtheta = max over violated budgets of log(R/B) / e,
+   budgets (dp_fit re-plans at every update, so a shortfall raises eta).
+   From the resources and their gradients at the current widths: the
+   uniform shrink dtheta = max over violated budgets of log(R/B) / e,
    e = sum_k pi_k dR/dpi_k / R (the elasticity: 1 for PMU, about 2 for
    size and MACs), and eta = 1.5 dtheta / (n_updates clip) (the layers
    with the largest gradient move clip x eta per update; the others less). */
@@ -1202,9 +1203,10 @@ int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_ts
 /* ---- >>fit  a training loop with pruning, early termination and QAT ----
    dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
    schedule with warm-up; with cfg->prune it prunes toward the budgets as
-   it trains: unaugmented training samples (or n_val held out of every arm)
-   feed P_TSK, pi is updated every prune->every steps from epoch prune_start on, and
-   once the budgets are met pi stops (masks keep following the saliences).
+   it trains: unaugmented training samples (or n_val held out of every
+   arm) feed P_TSK, pi is updated every prune->every steps from epoch
+   prune_start on, and once the budgets are met pi stops and the masks
+   are fixed.
    With early_term the network is compacted right then and training goes on
    with the smaller graph. The last qat_epochs run quantisation-aware with
    the masks frozen (the graph is compacted first). At the end *g is the
