@@ -249,7 +249,7 @@ int main(int argc, char **argv)
     printf("budgets:  PMU %lld B, model %lld B, %lld MACs\n", (long long)budget[0], (long long)budget[2], (long long)budget[3]);
     printf("backbone: %s x%.2f: PMU %lld B, model %lld B, %lld MACs%s\n", backbone, (double)width, (long long)r0.pmu_exact,
            (long long)r0.size_bytes, (long long)r0.macs, r0.pmu_exact > budget[0] && r0.size_bytes > budget[2] && r0.macs > budget[3] ? " (over on all three)" : "");
-    printf("data:     %s, %d training images (10%% held out for the pruner), %d test\n",
+    printf("data:     %s, %d training images (the pruner samples them too), %d test\n",
            synthetic ? "built-in drawn shapes" : "Fashion-MNIST", tr.n, te.n);
     fflush(stdout);
 
