@@ -25,7 +25,7 @@ WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
-TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay
+TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay test_tflite
 THREADS ?= 2
 
 .PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
@@ -48,6 +48,9 @@ $(B)/noomp_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(
 
 $(B)/san_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(B)
 	$(CC) $(WARN) $(SAN) $(OMP) -o $@ $< -lm
+
+# the TFLite tests also use the flatbuffer writer
+$(B)/test_tflite $(B)/noomp_tflite $(B)/san_tflite: tests/tflite_writer.h
 
 # Every test three ways: with OpenMP, without it, and under ASan+UBSan.
 ALLTESTS = $(addprefix $(B)/,$(TESTS)) $(addprefix $(B)/noomp_,$(subst test_,,$(TESTS))) \
