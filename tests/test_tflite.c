@@ -16,13 +16,20 @@
        runs its 8 inputs bit-exact with TFLM's outputs, schedules with the
        arena equal to the exact peak, and the LSTM model is refused by name.
        Skipped with a message when the folder is absent (DP_TFLITE_DIR
-       overrides where it is looked for). */
+       overrides where it is looked for);
+     - the fuzz corpus tests/fuzz_tflite_corpus/ replayed through the fuzz
+       target's properties (tests/fuzz_tflite.c): ok-* accepted, bad-*
+       refused. `test_tflite --write-seeds DIR` writes its seeds. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
 #include "test_util.h"
 #include "tflite_writer.h"
 #include <string.h>
 #include <stdlib.h>
+#define DP_FUZZ_LIBRARY
+#include "fuzz_tflite.c"
 
 /* ---------------------------------------------------------------- kernels */
 static void test_kernels(void)
@@ -361,6 +368,7 @@ static int run_blob(const void *blob, size_t len, const int8_t *in, size_t n_in,
     return 0;
 }
 
+static void fill_weights(void);
 static void test_synthetic(void)
 {
     size_t len, blen, i;
@@ -369,12 +377,7 @@ static void test_synthetic(void)
     dp_tflite_info info;
     char err[256];
     int st, k, bad = 0;
-    for (i = 0; i < sizeof wA_conv; i++) wA_conv[i] = (int8_t)(rndn(255) - 127);
-    for (i = 0; i < sizeof wA_dw; i++) wA_dw[i] = (int8_t)(rndn(255) - 127);
-    for (i = 0; i < sizeof wA_fc; i++) wA_fc[i] = (int8_t)(rndn(255) - 127);
-    for (i = 0; i < 4; i++) { bA_conv[i] = rndn(2001) - 1000; bA_dw[i] = rndn(401) - 200; }
-    for (i = 0; i < 5; i++) bA_fc[i] = rndn(20001) - 10000;
-    for (i = 0; i < 9; i++) wB[i] = (int8_t)(rndn(255) - 127);
+    fill_weights();
 
     f = model_a(&len, 0);
     st = dp_tflite_import(f, len, &blob, &blen, &info, err, sizeof err);
@@ -600,11 +603,81 @@ static void test_real(void)
     if (skipped) printf("  %d real model(s) skipped (reason above)\n", skipped);
 }
 
-int main(void)
+/* ------------------------------------------------------------ fuzz corpus */
+static void fill_weights(void)
 {
+    size_t i;
+    for (i = 0; i < sizeof wA_conv; i++) wA_conv[i] = (int8_t)(rndn(255) - 127);
+    for (i = 0; i < sizeof wA_dw; i++) wA_dw[i] = (int8_t)(rndn(255) - 127);
+    for (i = 0; i < sizeof wA_fc; i++) wA_fc[i] = (int8_t)(rndn(255) - 127);
+    for (i = 0; i < 4; i++) { bA_conv[i] = rndn(2001) - 1000; bA_dw[i] = rndn(401) - 200; }
+    for (i = 0; i < 5; i++) bA_fc[i] = rndn(20001) - 10000;
+    for (i = 0; i < 9; i++) wB[i] = (int8_t)(rndn(255) - 127);
+}
+
+static int write_file(const char *dir, const char *name, const uint8_t *b, size_t n)
+{
+    char p[1024];
+    FILE *f;
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    if (!(f = fopen(p, "wb")) || fwrite(b, 1, n, f) != n) { if (f) fclose(f); return 1; }
+    return fclose(f) != 0;
+}
+
+/* the seeds: the two synthetic models and their refused variants */
+static int write_seeds(const char *dir)
+{
+    static const char *const bad[6] = { NULL, "bad-tanh", "bad-lstm", "bad-int16", "bad-asymmetric-weights", "bad-broadcast-add" };
+    size_t len;
+    uint8_t *f;
+    int v, e = 0;
+    tu_rng = 42;
+    fill_weights();
+    f = model_a(&len, 0); e |= write_file(dir, "ok-model-a", f, len); free(f);
+    f = model_b(&len); e |= write_file(dir, "ok-model-b", f, len);
+    f[4] = 'X'; e |= write_file(dir, "bad-identifier", f, len); free(f);
+    for (v = 1; v < 6; v++) { f = model_a(&len, v); e |= write_file(dir, bad[v], f, len); free(f); }
+    return e;
+}
+
+static void test_corpus(void)
+{
+    char dir[1024], *slash;
+    DIR *d;
+    struct dirent *de;
+    int n = 0, bad = 0;
+    snprintf(dir, sizeof dir, "%s", __FILE__);
+    slash = strrchr(dir, '/');
+    snprintf(slash ? slash + 1 : dir, sizeof dir - (size_t)(slash ? slash + 1 - dir : 0), "fuzz_tflite_corpus");
+    if (!(d = opendir(dir))) { CHECK(0, "fuzz corpus %s not found", dir); return; }
+    while ((de = readdir(d)) != NULL) {
+        char p[2048];
+        unsigned char *b;
+        size_t len;
+        const char *why;
+        int acc;
+        if (de->d_name[0] == '.') continue;
+        snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+        if (dp_read_file(p, 0, &b, &len, NULL, 0) != DP_OK) continue;
+        n++;
+        if (tflf_check(b, len, &why, &acc)) { bad++; printf("  %s: %s\n", de->d_name, why); }
+        else if ((!strncmp(de->d_name, "ok-", 3) && !acc) || (!strncmp(de->d_name, "bad-", 4) && acc)) {
+            bad++;
+            printf("  %s: %s\n", de->d_name, acc ? "accepted" : "refused");
+        }
+        free(b);
+    }
+    closedir(d);
+    CHECK(n >= 8 && bad == 0, "fuzz corpus: %d files replayed, %d broke a property or their name", n, bad);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--write-seeds")) return write_seeds(argv[2]);
     test_kernels();
     test_loader();
     test_synthetic();
     test_real();
+    test_corpus();
     return TEST_DONE();
 }
