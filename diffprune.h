@@ -41,6 +41,7 @@
                     loop with pruning), backbones, export
      >>impl_common  implementation: shared helpers
      >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp, >>mfcc
+                    >>grouped (depthwise with a channel multiplier)
      >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
      >>impl_train   >>rng >>gemm >>graph >>masks >>forward >>backward
                     >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
@@ -227,7 +228,7 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
 
      kind         inputs                 arrays / fields used
      1 conv2d     x                      w, bias?, ksum, mult+shift[cout]
-     2 dwconv2d   x                      w, bias?, mult+shift[c]
+     2 dwconv2d   x                      w, bias?, mult+shift[cout]
      3 fc         x (any h,w,c)          w, bias?, ksum, mult+shift[cout]
      4 add        x0..x(n-1), n = 2..8   mult+shift[n] (shift <= 0),
                                          output multiplier/shift
@@ -247,6 +248,12 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
      concat, softmax, softmaxq, lut and mean); pools and gap keep the
      input's scale and zero point; softmax and softmaxq output is scale
      1/256, zero point -128.
+     >>grouped  dwconv2d with a channel multiplier: cout = M * cin (M >= 1,
+     implied by the shapes; M = 1 is plain depthwise), weights
+     [kh][kw][cout] as TFLite/CMSIS-NN store them, output channel
+     oc = ic * M + m reads input channel ic = oc / M. The exporter writes
+     a training-half conv with groups == cin as dwconv2d, transposing its
+     [cout][kh][kw][1] weights.
 
    Liveness: a tensor occupies [off, off+bytes) of the arena from step
    `first` to step `last`. Two tensors may share arena bytes only if those
@@ -334,7 +341,8 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *ksum,
                   const int32_t *mult, const int32_t *shift,
                   const dp_qconv_params *p, dp_shape in, dp_shape out);
-/* depthwise, channel multiplier 1: w[kh][kw][c]; in.c == out.c */
+/* depthwise: w[kh][kw][out.c]; out.c = M * in.c, channel multiplier M >= 1
+   (output channel oc reads input channel oc / M; see >>grouped) */
 void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                     const int32_t *bias, const int32_t *mult,
                     const int32_t *shift, const dp_qconv_params *p,
@@ -2381,6 +2389,9 @@ static int32_t dp__dw3_part(const int8_t *r, const int8_t *u, int32_t n, int32_t
     return acc;
 }
 
+static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias,
+                           const int32_t *mult, const int32_t *shift, const dp_qconv_params *p,
+                           dp_shape in, dp_shape out);   /* multiplier > 1: >>grouped */
 /* Portable depthwise: one channel at a time over the whole image, with its
    requantisation constants and (3x3) its nine weights in locals; 3x3
    stride 1 runs two output pixels per pass (each loaded byte used twice).
@@ -2399,6 +2410,10 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     dp__oq q;
     int32_t oy, ox, c, ky, kx, ox0, ox1;
 
+    if (out.c != in.c) {
+        dp__dwconvm_s8(y, x, w, bias, mult, shift, p, in, out);
+        return;
+    }
 #ifdef DP__DSP
     (void)sh; (void)sw; (void)pt; (void)pl; (void)off; (void)xrow; (void)C2; (void)C3; (void)xs; (void)k3;
     dp__dwconv2d_dsp(y, x, w, bias, mult, shift, p, in, out);
@@ -2714,6 +2729,118 @@ int32_t dp_argmax_s8(const int8_t *x, int32_t n)
     return best;
 }
 
+/* ---- >>grouped kernels: depthwise with a channel multiplier, grouped
+   conv (formats at >>grouped in >>dpm) ----
+   Depthwise with multiplier M (out.c = M * in.c > in.c): blocks of four
+   consecutive output channels, which read the input channels oc / M (one
+   channel when the block lies inside one group of M, else two to four);
+   per tap one word of four weights. The zero point is added to x (no
+   fold), so every pixel runs the same loop over its taps inside the image;
+   int32 sums are exact (kh*kw <= 255*255 taps of |(x - zp) * w| <= 32640),
+   hence bit-identical to dp_dwconv2d_s8_ref. DSP cores: SXTB16 splits the
+   weight word into lanes, SMLABB/SMLABT multiply-accumulate each channel;
+   the output stage is >>dsp's. */
+#ifdef DP__DSP
+/* a0 += x0*w[0], a1 += x1*w[1], a2 += x2*w[2], a3 += x3*w[3]; x in int16.
+   Two statements of few operands: the register allocator must always
+   find room, inlined anywhere. */
+#define DP__DWM_TAP(wp, XA, XB, XC, XD)                                      \
+    do {                                                                     \
+        const uint32_t u_ = *(const dp__u32u *)(const void *)(wp);           \
+        uint32_t h_;                                                         \
+        __asm__("sxtb16  %[h], %[u]\n\t"                                     \
+                "smlabb  %[a0], %[x0], %[h], %[a0]\n\t"                      \
+                "smlabt  %[a2], %[x2], %[h], %[a2]\n\t"                      \
+                : [a0] "+r"(a0), [a2] "+r"(a2), [h] "=&r"(h_)                \
+                : [u] "r"(u_), [x0] "r"(XA), [x2] "r"(XC));                  \
+        __asm__("sxtb16  %[h], %[u], ror #8\n\t"                             \
+                "smlabb  %[a1], %[x1], %[h], %[a1]\n\t"                      \
+                "smlabt  %[a3], %[x3], %[h], %[a3]\n\t"                      \
+                : [a1] "+r"(a1), [a3] "+r"(a3), [h] "=&r"(h_)                \
+                : [u] "r"(u_), [x1] "r"(XB), [x3] "r"(XD));                  \
+    } while (0)
+#else
+#define DP__DWM_TAP(wp, x0, x1, x2, x3)                                      \
+    do {                                                                     \
+        const int8_t *w_ = (wp);                                             \
+        a0 += (x0) * w_[0]; a1 += (x1) * w_[1];                              \
+        a2 += (x2) * w_[2]; a3 += (x3) * w_[3];                              \
+    } while (0)
+#endif
+static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const int32_t *bias,
+                           const int32_t *mult, const int32_t *shift, const dp_qconv_params *p,
+                           dp_shape in, dp_shape out)
+{
+    const int32_t C = in.c, OC = out.c, M = OC / C, kh = p->kh, kw = p->kw, dh = p->dil_h, dw = p->dil_w;
+    const int32_t off = -p->in_zp, xrow = in.w * C, xsy = dh * xrow, xsx = dw * C, wsy = kw * OC;
+#ifdef DP__DSP
+    const int32_t lo = p->act_min, hi = p->act_max;
+    const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
+#else
+    dp__oq q;
+#endif
+    int32_t oy, ox, oc, ky, kx, ky0, ky1, kx0, kx1, j;
+#ifndef DP__DSP
+    dp__oq_init(&q, mult, shift, OC, p->out_zp, p->act_min, p->act_max);
+#endif
+    for (oy = 0; oy < out.h; oy++) {
+        const int32_t iy0 = oy * p->stride_h - p->pad_t;
+        dp__ptaps(iy0, kh, dh, in.h, &ky0, &ky1);
+        for (ox = 0; ox < out.w; ox++) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_l;
+            int8_t *yp = y + (oy * out.w + ox) * OC;
+            const int8_t *xb, *wb;
+            int32_t ke;
+            dp__ptaps(ix0, kw, dw, in.w, &kx0, &kx1);
+            ke = kx0 < kx1 ? ky1 : ky0;   /* rows to run; none: bias only */
+            xb = ky0 < ke ? x + (iy0 + ky0 * dh) * xrow + (ix0 + kx0 * dw) * C : x;
+            wb = ky0 < ke ? w + (ky0 * kw + kx0) * OC : w;
+            for (oc = 0; oc + 4 <= OC; oc += 4) {
+                /* the input channels of the four outputs */
+                const int32_t c0 = oc / M, c1 = (oc + 1) / M, c2 = (oc + 2) / M, c3 = (oc + 3) / M;
+                int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a[4];
+                for (ky = ky0; ky < ke; ky++) {
+                    const int8_t *xr = xb + (ky - ky0) * xsy, *wr = wb + (ky - ky0) * wsy + oc;
+                    if (c0 == c3) {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t v = xr[c0] + off;
+                            DP__DWM_TAP(wr, v, v, v, v);
+                        }
+                    } else {
+                        for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) {
+                            const int32_t v0 = xr[c0] + off, v1 = xr[c1] + off, v2 = xr[c2] + off, v3 = xr[c3] + off;
+                            DP__DWM_TAP(wr, v0, v1, v2, v3);
+                        }
+                    }
+                }
+                a[0] = a0; a[1] = a1; a[2] = a2; a[3] = a3;
+#ifdef DP__DSP
+                dp__out4_dsp(yp + oc, a, bias ? bias + oc : dp__zero4, mult + oc, shift + oc, p->out_zp, lopk, hipk);
+#else
+                for (j = 0; j < 4; j++)
+                    yp[oc + j] = dp__outq(dp__wadd(a[j], bias ? bias[oc + j] : 0), mult[oc + j], shift[oc + j], &q);
+#endif
+            }
+            for (; oc < OC; oc++) {   /* the last OC % 4 channels */
+                const int32_t ic = oc / M;
+                int32_t acc = 0;
+                for (ky = ky0; ky < ke; ky++) {
+                    const int8_t *xr = xb + (ky - ky0) * xsy + ic, *wr = wb + (ky - ky0) * wsy + oc;
+                    for (kx = kx0; kx < kx1; kx++, xr += xsx, wr += OC) acc += (*xr + off) * *wr;
+                }
+                acc = dp__wadd(acc, bias ? bias[oc] : 0);
+#ifdef DP__DSP
+                yp[oc] = dp__requant_dsp(acc, mult[oc], shift[oc], p->out_zp, lo, hi);
+#else
+                yp[oc] = dp__outq(acc, mult[oc], shift[oc], &q);
+#endif
+            }
+        }
+    }
+    (void)j;
+}
+#undef DP__DWM_TAP
+
 /* ---- >>loader ---- */
 #define DP__HDR 48u      /* header bytes        */
 #define DP__TREC 24u     /* tensor record bytes */
@@ -2877,7 +3004,7 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
                 DP__BAD(DP_ERR_UNSUPPORTED, "conv reduction kh*kw*cin > DP_MAX_REDUCTION");
             want_w = o.c * op.g[0] * op.g[1] * t[0].c;   /* < 2^32 by the limit */
         } else {
-            if (o.c != t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels != input channels");
+            if (o.c % t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels not a multiple of the input channels");
             want_w = op.g[0] * op.g[1] * o.c;
         }
         break;
@@ -3887,7 +4014,8 @@ void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                         const int32_t iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
                         const int32_t ix = ox * p->stride_w - p->pad_l + kx * p->dil_w;
                         if (iy < 0 || iy >= in.h || ix < 0 || ix >= in.w) continue;
-                        acc += (x[(iy * in.w + ix) * in.c + c] - p->in_zp) * w[(ky * p->kw + kx) * out.c + c];
+                        acc += (x[(iy * in.w + ix) * in.c + c / (out.c / in.c)] - p->in_zp) *
+                               w[(ky * p->kw + kx) * out.c + c];
                     }
                 if (bias) acc = dp__wadd(acc, bias[c]);
                 y[(oy * out.w + ox) * out.c + c] =
@@ -11512,14 +11640,16 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
         switch (nd->op) {
         case DP_OP_CONV: case DP_OP_FC: {
             int dw = nd->op == DP_OP_CONV && dp__is_dw(g, nd), C = nd->c;
+            /* >>grouped: groups == cin with cout = M * cin, weights [cout][kh][kw][1] */
+            const int dwm = nd->op == DP_OP_CONV && !dw && nd->groups > 1 && nd->groups == g->nodes[nd->in[0]].c;
             size_t per_c = nd->w_n / (size_t)C, j;
             const float *W = g->params + nd->w_off;
-            if (nd->op == DP_OP_CONV && nd->groups > 1 && !dw) {
+            if (nd->op == DP_OP_CONV && nd->groups > 1 && !dw && !dwm) {
                 st = DP_ERR_UNSUPPORTED;
                 dp__seterr(err, cap, "int8 export: grouped conv '%s' (groups=%d) has no int8 kernel", nd->name, nd->groups);
                 goto done;
             }
-            op.kind = nd->op == DP_OP_FC ? DP_MOP_FC : dw ? DP_MOP_DWCONV2D : DP_MOP_CONV2D;
+            op.kind = nd->op == DP_OP_FC ? DP_MOP_FC : dw || dwm ? DP_MOP_DWCONV2D : DP_MOP_CONV2D;
             wf = (float *)DP_MALLOC(sizeof(float) * nd->w_n);
             bf = (float *)DP_MALLOC(sizeof(float) * (size_t)C);
             wq = (int8_t *)DP_MALLOC(nd->w_n);
@@ -11561,6 +11691,15 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
                     if (bb < -2147483648.0) bb = -2147483648.0;
                     bq[j] = (int32_t)llrint(bb);
                 }
+            }
+            if (dwm) {   /* [cout][kh*kw] -> the depthwise layout [kh*kw][cout] */
+                int8_t *wt = (int8_t *)DP_MALLOC(nd->w_n);
+                size_t e;
+                if (!wt) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
+                for (j = 0; j < (size_t)C; j++)
+                    for (e = 0; e < per_c; e++) wt[e * C + j] = wq[j * per_c + e];
+                DP_FREE(wq);
+                wq = wt;
             }
             op.weights = wq; op.bias = bq; op.w_scale = wq_scale;
             op.n_inputs = 1;
@@ -12231,9 +12370,7 @@ static int dp__tfl_op(dp__tfl *c, int32_t fop, const dp__fbt *ot)
         if (dw) {
             if (wt->shape[0] != 1 || cout % cin) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights [%d,%d,%d,%d] do not fit %d input channels",
                                                                      dp__tfl_opname(code), fop, wt->shape[0], kh, kw, cout, cin);
-            if (cout != cin)
-                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): depth multiplier %d > 1 needs the grouped int8 kernels (branch int8grp)",
-                                    dp__tfl_opname(code), fop, cout / cin);
+            /* a depth multiplier cout / cin > 1 is dwconv2d's too (>>grouped) */
         } else if (wt->shape[3] != cin) {
             return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights have %d input channels, the input %d (grouped convolution is not supported)",
                                 dp__tfl_opname(code), fop, wt->shape[3], cin);

@@ -17,6 +17,10 @@
          the same for N random small conv/depthwise/FC layers (strides,
          dilation, padding, odd channel counts, no bias, zero points...):
          bench.c built with it checks the kernels bit for bit.
+     gen_model_data grouped OUT.h [--count N] [--seed S]
+         the same for N random layers of the kinds in diffprune.h's
+         >>grouped: depthwise with a channel multiplier > 1 (make test runs
+         them on m0, m4 and m7).
      gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]
          kws_data.h for kws.c: the model (4-aligned), K (default 4) one-second
          16 kHz clips with their labels, the host's dp_mfcc features for each
@@ -261,6 +265,7 @@ typedef struct qlayer {
     int in_zp, out_zp, relu, has_bias;
     double gain;                        /* output scale divisor: > 2 gives
                                            multipliers above 0.5 (shift >= 0) */
+    int mult;                           /* depthwise channel multiplier (0 = 1) */
 } qlayer;
 
 static int out_size(int n, int k, int s, int d, int p0, int p1)
@@ -275,12 +280,12 @@ static int out_size(int n, int k, int s, int d, int p0, int p1)
 static int build_qlayer(const qlayer *s, uint64_t seed, void **blob, size_t *len, const char *name)
 {
     const int fc = s->kind == DP_MOP_FC, dwk = s->kind == DP_MOP_DWCONV2D;
-    const int cout = dwk ? s->cin : s->cout;
+    const int cout = dwk ? s->cin * (s->mult > 1 ? s->mult : 1) : s->cout;
     const int oh = fc ? 1 : out_size(s->h, s->kh, s->sh, s->dh, s->pt, s->pb);
     const int ow = fc ? 1 : out_size(s->w, s->kw, s->sw, s->dw, s->pl, s->pr);
     const int n_in = s->h * s->w * s->cin;
     const int red = fc ? n_in : dwk ? s->kh * s->kw : s->kh * s->kw * s->cin;
-    const int nw = fc ? n_in * cout : dwk ? s->kh * s->kw * s->cin : cout * s->kh * s->kw * s->cin;
+    const int nw = fc ? n_in * cout : dwk ? s->kh * s->kw * cout : cout * s->kh * s->kw * s->cin;
     const float sx = 0.05f, sw0 = 0.004f;
     const float sy = (float)(sx * sw0 * 74.0 * 73.0 * sqrt((double)red) / 50.0 / s->gain);
     int8_t *wq = (int8_t *)malloc((size_t)nw);
@@ -397,6 +402,49 @@ static int fuzz_layer(int i, uint64_t seed, void **blob, size_t *len, char *name
              q.pr, q.in_zp, q.relu ? "relu" : "lin", q.has_bias ? "" : "_nobias", q.gain > 1 ? "_bigmult" : "");
     st = build_qlayer(&q, seed + (uint64_t)i, blob, len, name);
     return st;
+}
+
+/* A random small layer of the >>grouped kinds: depthwise with a channel
+   multiplier 2..5 (channel blocks inside one group of M and across two),
+   with the same variety of geometry and quantisation as fuzz_layer. */
+static int grouped_layer(int i, uint64_t seed, void **blob, size_t *len, char *name, size_t cap,
+                         const char **ref_m4, const char **ref_m3)
+{
+    dp_rng r;
+    qlayer q;
+    int tries, cout;
+    *ref_m4 = *ref_m3 = "-";
+    dp_rng_seed(&r, seed * 7919u + (uint64_t)i);
+    for (tries = 0; tries < 100; tries++) {
+        memset(&q, 0, sizeof q);
+        q.kind = DP_MOP_DWCONV2D;
+        q.mult = 2 + (int)dp_rng_below(&r, 4);
+        q.h = 1 + (int)dp_rng_below(&r, 9);
+        q.w = 1 + (int)dp_rng_below(&r, 9);
+        q.cin = 1 + (int)dp_rng_below(&r, 12);
+        q.cout = 0;
+        q.kh = 1 + (int)dp_rng_below(&r, 4);
+        q.kw = dp_rng_below(&r, 3) ? q.kh : 1 + (int)dp_rng_below(&r, 5);
+        q.sh = 1 + (int)dp_rng_below(&r, 2);
+        q.sw = dp_rng_below(&r, 4) ? q.sh : 3 - q.sh;
+        q.dh = dp_rng_below(&r, 5) ? 1 : 2;
+        q.dw = dp_rng_below(&r, 5) ? 1 : 2;
+        q.pt = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
+        q.pb = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
+        q.pl = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
+        q.pr = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
+        q.in_zp = (int)dp_rng_below(&r, 256) - 128;
+        q.out_zp = (int)dp_rng_below(&r, 200) - 100;
+        q.relu = dp_rng_below(&r, 2);
+        q.has_bias = dp_rng_below(&r, 4) != 0;
+        q.gain = dp_rng_below(&r, 4) ? 1.0 : 40.0;
+        if (out_size(q.h, q.kh, q.sh, q.dh, q.pt, q.pb) >= 1 && out_size(q.w, q.kw, q.sw, q.dw, q.pl, q.pr) >= 1) break;
+    }
+    cout = q.cin * q.mult;
+    snprintf(name, cap, "grp%d_dw_x%d_%dx%dx%d_to_%d_k%dx%d_s%d%d_d%d%d_p%d%d%d%d_zp%d_%s%s%s", i, q.mult,
+             q.h, q.w, q.cin, cout, q.kh, q.kw, q.sh, q.sw, q.dh, q.dw, q.pt, q.pl, q.pb, q.pr, q.in_zp,
+             q.relu ? "relu" : "lin", q.has_bias ? "" : "_nobias", q.gain > 1 ? "_bigmult" : "");
+    return build_qlayer(&q, seed + (uint64_t)i, blob, len, name);
 }
 
 static int write_layers(const char *out, const char *what, int n, uint64_t seed, layer_fn get)
@@ -804,10 +852,12 @@ int main(int argc, char **argv)
     if (npos == 3 && !strcmp(pos[0], "zoo")) return cmd_zoo(pos[1], pos[2], ncalib, seed);
     if (npos == 2 && !strcmp(pos[0], "bench")) return write_layers(pos[1], "bench", N_LAYERS, seed, bench_layer);
     if (npos == 2 && !strcmp(pos[0], "fuzz")) return write_layers(pos[1], "fuzz", ncount, seed, fuzz_layer);
+    if (npos == 2 && !strcmp(pos[0], "grouped")) return write_layers(pos[1], "grouped", ncount, seed, grouped_layer);
     fprintf(stderr, "usage: gen_model_data header MODEL.dpm OUT.h [--tests N] [--seed S]\n"
                     "       gen_model_data zoo NAME OUT.dpm [--calib N] [--seed S]\n"
                     "       gen_model_data bench OUT.h\n"
                     "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n"
+                    "       gen_model_data grouped OUT.h [--count N] [--seed S]\n"
                     "       gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]\n");
     return 2;
 }

@@ -4,6 +4,9 @@
 # interpreter's, then the checks.  One line per target:
 #   mcu <t> flash=<text+data> sram=<data+bss> arena=<bytes>
 #       instr_per_inference=<n> instr_per_mac=<x> outputs_match=<yes|no>
+# then one line per target for the >>grouped layers (random depthwise-
+# multiplier layers in the bench firmware, bytes compared with the host):
+#   mcu grouped <t>: <n> of <N> layers (...) match the host bit for bit
 # then one line per keyword-spotting target (kws.c: synthetic clips -> MFCC ->
 # a random DS-CNN; every feature and output byte compared with the host's):
 #   mcu kws <t> flash=<text+data> sram=<data+bss> arena=<bytes>
@@ -96,6 +99,25 @@ for t in ${TEST_TARGETS:-m0 m4 m7}; do
   fi
   [ "$t" = m0 ] && m0_elf=$elf
   [ -z "$hang_elf" ] && hang_elf=$elf hang_machine=$machine
+done
+
+# the >>grouped kinds (depthwise with a channel multiplier): GROUPED_COUNT
+# random single layers (gen_model_data grouped) in the bench firmware, every
+# output byte against the host's, on each target
+gcount=${GROUPED_COUNT:-40}
+for t in ${TEST_TARGETS:-m0 m4 m7}; do
+  board "$t"
+  log=build/grouped-$t${VARIANT}.log
+  if ! $MAKE --no-print-directory -s APP=bench TARGET=$t BENCH_KIND=grouped FUZZ_SEED=1 FUZZ_COUNT=$gcount \
+       BENCH_DATA=build/grouped-$gcount/bench_data.h BUILD=build/grouped-$t${VARIANT} > "$log" 2>&1; then
+    cat "$log"; echo "mcu grouped $t: build failed"; fail=$((fail + 1)); continue
+  fi
+  sh ./qemu_run.sh "$TIMEOUT" "$machine" build/grouped-$t${VARIANT}/firmware.elf > "$log" 2>&1
+  rc=$?
+  yes=$(grep -c '^layer .* match=yes' "$log")
+  echo "mcu grouped $t: $yes of $gcount layers (depthwise multiplier) match the host bit for bit"
+  if [ "$rc" -eq 0 ] && [ "$yes" -eq "$gcount" ]; then pass=$((pass + 1))
+  else fail=$((fail + 1)); grep 'match=NO\|error\|fatal' "$log" | head; fi
 done
 
 # keyword spotting: build kws_data.h (host MFCC + host interpreter), run

@@ -529,7 +529,9 @@ static int dpf_gop(dpf_gen *g)
             cout = 1u + dpf_g8(g) % 8u;
             if ((uint64_t)kh * kw * g->c[x] > DP_MAX_REDUCTION) return 0;
             w_len = cout * kh * kw * g->c[x];
-        } else {
+        } else {   /* now and then a channel multiplier 2..4 (>>grouped) */
+            if (dpf_g8(g) % 4u == 0) cout *= 2u + dpf_g8(g) % 3u;
+            if (cout > 65535u) return 0;
             w_len = kh * kw * cout;
         }
         nq = cout;

@@ -174,7 +174,7 @@ int main(int argc, char **argv)
     static seed S;
     seed *s = &S;
     void *tiny, *all, *geo, *add8, *cat;
-    size_t ltiny, lall, lgeo, ladd8, lcat;
+    size_t ltiny, lall, lgeo, ladd8, lcat, ltiny2;
     uint8_t *b;
     dp_mb_op *o;
     int x, a, bb, g, f, gate, c, d, e, r, q, z, y, i, v[9];
@@ -299,6 +299,28 @@ int main(int argc, char **argv)
     cat = build(s, &lcat);
     put("ok-concat", cat, lcat);
 
+    /* >>grouped: depthwise with channel multipliers 2 (3x3 pad 1) and 3
+       (2x3 stride 2), then gap */
+    memset(s, 0, sizeof *s);
+    x = t_new(s, 5, 4, 2, 0.04f, 3);
+    a = t_new(s, 5, 4, 4, 0.05f, -10);
+    bb = t_new(s, 2, 1, 12, 0.07f, 4);    /* (5-2)/2+1, (4-3)/2+1 */
+    y = t_new(s, 1, 1, 12, 0.07f, 4);
+    s->input = x; s->output = y;
+    o = op_new(s, DP_MOP_DWCONV2D, a, 1, x, 0, 0);
+    o->kh = o->kw = 3; o->pad_t = o->pad_l = o->pad_b = o->pad_r = 1;
+    weights(s, o, 3 * 3 * 4, 4, 1);
+    o->act_min = -10; o->act_max = 127;
+    o = op_new(s, DP_MOP_DWCONV2D, bb, 1, a, 0, 0);
+    o->kh = 2; o->kw = 3; o->stride_h = o->stride_w = 2;
+    weights(s, o, 2 * 3 * 12, 12, 0);
+    op_new(s, DP_MOP_GAP, y, 1, bb, 0, 0);
+    b = (uint8_t *)build(s, &ltiny2);
+    put("ok-dw-multiplier", b, ltiny2);
+    /* 4 -> 11 channels: not a multiple */
+    wr16(b + trec(b, 2) + 12, 11); wr32(b + trec(b, 2) + 4, 2 * 1 * 11);
+    put_bad("bad-dw-mult-channels", b, ltiny2, 1);
+
     /* fix-*: valid models with a wrong checksum, kernel sums or MACs */
     b = copy(all, lall); b[lall - 1] ^= 0x5A;
     expect("fix-crc", b, lall, 0); put("fix-crc", b, lall); free(b);
@@ -322,7 +344,7 @@ int main(int argc, char **argv)
     b = copy(tiny, ltiny); wr16(b + trec(b, 1) + 12, 0); put_bad("bad-tensor-zero-dim", b, ltiny, 1);
     b = copy(tiny, ltiny); wr16(b + trec(b, 1) + 14, 200); put_bad("bad-tensor-zp", b, ltiny, 1);
     b = copy(tiny, ltiny); b[orec(b, 0)] = 0; put_bad("bad-op-kind-0", b, ltiny, 1);
-    b = copy(tiny, ltiny); b[orec(b, 0)] = DP_MOP_KIND_COUNT; put_bad("bad-op-kind-11", b, ltiny, 1);
+    b = copy(tiny, ltiny); b[orec(b, 0)] = 0xFF; put_bad("bad-op-kind-255", b, ltiny, 1);
     b = copy(tiny, ltiny); wr16(b + orec(b, 0) + 6, 1); put_bad("bad-unused-slot", b, ltiny, 1);
     b = copy(tiny, ltiny); wr32(b + orec(b, 0) + 36, rd32(b + orec(b, 0) + 36) + 1); put_bad("bad-weights-len", b, ltiny, 1);
     b = copy(tiny, ltiny); wr32(b + orec(b, 0) + 32, rd32(b + 8)); put_bad("bad-weights-past-end", b, ltiny, 1);

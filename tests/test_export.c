@@ -238,6 +238,73 @@ static void test_export_synthetic(void)
     dp_graph_free(g);
 }
 
+/* >>grouped: a trained network with a depthwise-multiplier conv (groups =
+   cin, cout = 2 cin) exports as dwconv2d with the weights transposed to
+   [kh][kw][cout], and the int8 model follows the float one: top-1
+   agreement and the mean |p_int8 - p_float| of the softmax outputs. */
+static void test_export_grouped(void)
+{
+    dp_graph *g = dp_graph_new(5);
+    int x = dp_input(g, "in", 10, 10, 4), i, j, st, n_dwm = 0, n_ops, K = 5;
+    const int per = 10 * 10 * 4, n = 200;
+    float *xs = (float *)malloc(sizeof(float) * (size_t)n * per);
+    void *blob = NULL, *arena = NULL;
+    size_t len = 0;
+    char err[256];
+    dp_rng r;
+    dp_model m;
+    double dsum = 0.0;
+    int same = 0, yb[50];
+    x = dp_conv_bn_act(g, "stem", x, 8, 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "mult2", x, 16, 3, 1, 8, DP_ACT_RELU6);     /* dw x2 */
+    x = dp_conv_bn_act(g, "mult3s2", x, 48, 3, 2, 16, DP_ACT_NONE);   /* dw x3, stride 2 */
+    x = dp_fc(g, "fc", dp_global_avgpool(g, "gap", x), K);
+    dp_softmax_ce(g, "loss", x);
+    dp_rng_seed(&r, 12);
+    for (i = 0; i < n * per; i++) xs[i] = dp_rng_normal(&r);
+    {
+        dp_optim_cfg oc; dp_optim *o;
+        memset(&oc, 0, sizeof oc); oc.momentum = 0.9f;
+        o = dp_optim_new(g, &oc);
+        for (i = 0; i < 50; i++) yb[i] = (xs[i * per] > 0) + (xs[i * per + 1] > 0) * 2;
+        for (i = 0; i < 20; i++) dp_train_step(g, o, xs, yb, 50, 0.05f, NULL, NULL);
+        dp_optim_free(o);
+    }
+    st = dp_export(g, xs, 100, &blob, &len, NULL, err, sizeof err);
+    CHECK(st == DP_OK, "export with depthwise-multiplier convs: %s", st == DP_OK ? "ok" : err);
+    if (st != DP_OK) { dp_graph_free(g); free(xs); return; }
+    CHECK(dp_model_init(&m, blob, len) == DP_OK, "exported model loads");
+    n_ops = dp_model_n_ops(&m);
+    for (i = 0; i < n_ops; i++) {
+        dp_mop_info oi;
+        dp_model_op(&m, i, &oi);
+        if (oi.kind == DP_MOP_DWCONV2D && oi.out_shape.c == 2 * oi.in_shape.c && oi.in_shape.c == 8) n_dwm++;
+        if (oi.kind == DP_MOP_DWCONV2D && oi.out_shape.c == 3 * oi.in_shape.c && oi.in_shape.c == 16) n_dwm++;
+    }
+    CHECK(n_dwm == 2, "both multiplier convs exported as dwconv2d (found %d)", n_dwm);
+    arena = malloc(dp_model_arena_size(&m));
+    dp_graph_forward(g, xs + (size_t)100 * per, 100, DP_EVAL);
+    {
+        dp_node_info out;
+        dp_graph_node(g, dp_graph_find(g, "loss"), &out);
+        for (i = 0; i < 100; i++) {
+            const float *pf = out.out + (size_t)i * K;
+            const int8_t *q;
+            dp_model_set_input_f32(&m, arena, xs + (size_t)(100 + i) * per);
+            dp_model_run(&m, arena, dp_model_arena_size(&m));
+            q = dp_model_output(&m, arena, NULL);
+            same += dp_model_output_argmax(&m, arena) == argmax(pf, K);
+            for (j = 0; j < K; j++) dsum += fabs((q[j] + 128) / 256.0 - pf[j]);
+        }
+    }
+    dsum /= 100.0 * K;
+    CHECK(same >= 90, "int8 top-1 agrees with float on %d of 100 held-out inputs", same);
+    CHECK(dsum < 0.02, "mean |p_int8 - p_float| = %.4f", dsum);
+    printf("  depthwise multiplier export: top-1 agreement %d/100, mean |dp| %.4f\n", same, dsum);
+    free(arena); free(blob); free(xs);
+    dp_graph_free(g);
+}
+
 static void test_export_fashion(void)
 {
     const char *d = "/usr/share/datasets/fashion-mnist";
@@ -363,6 +430,7 @@ int main(void)
     test_gradients();
     test_order_matters();
     test_export_synthetic();
+    test_export_grouped();
     test_qat();
     test_export_fashion();
     return TEST_DONE();

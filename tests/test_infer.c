@@ -328,6 +328,110 @@ static void test_conv_kind(int is_dw, int iters)
     else printf("  conv: %d random configs (%d with the 1x1 fast path), %d mismatches\n", iters, n1x1, bad);
 }
 
+/* ====================================================================== */
+/* depthwise with a channel multiplier (>>grouped)                         */
+/* ====================================================================== */
+/* random conv geometry with a valid output; returns 0 when none */
+static int rnd_geo(dp_qconv_params *p, dp_shape *in, dp_shape *out)
+{
+    in->h = rint_(1, 9);
+    in->w = rint_(1, 9);
+    p->kh = rint_(1, 4);
+    p->kw = rint_(1, 4);
+    p->stride_h = rint_(1, 3);
+    p->stride_w = rint_(1, 3);
+    p->dil_h = rint_(1, 2);
+    p->dil_w = rint_(1, 2);
+    p->pad_t = rint_(0, 3);
+    p->pad_l = rint_(0, 3);
+    p->pad_b = rint_(0, 3);
+    p->pad_r = rint_(0, 3);
+    out->h = conv_out(in->h, p->kh, p->stride_h, p->dil_h, p->pad_t, p->pad_b);
+    out->w = conv_out(in->w, p->kw, p->stride_w, p->dil_w, p->pad_l, p->pad_r);
+    p->in_zp = rint_(-128, 127);
+    p->out_zp = rint_(-128, 127);
+    rnd_act(p->out_zp, &p->act_min, &p->act_max);
+    return out->h >= 1 && out->w >= 1;
+}
+
+/* Depthwise with multiplier M = 1..6: the optimised kernel against the
+   reference, and the reference against the plain conv reference with the
+   weights spread into a dense [cout][kh][kw][cin] kernel that is zero
+   outside ic = oc / M (TFLite's convention, an independent reading). */
+static void test_dw_mult(int iters)
+{
+    int it, bad = 0, bad_dense = 0;
+    for (it = 0; it < iters; it++) {
+        dp_qconv_params p;
+        dp_shape in, out;
+        int8_t *x, *w, *wd, *y1, *y2, *y3;
+        int32_t *bias, *mult, *shift;
+        int i, k, M, nw, ny, taps, use_bias = rnd() % 4 != 0;
+        if (!rnd_geo(&p, &in, &out)) { it--; continue; }
+        in.c = pick(odd_c, NODD);
+        M = it % 6 + 1;
+        out.c = M * in.c;
+        taps = p.kh * p.kw;
+        nw = taps * out.c;
+        ny = out.h * out.w * out.c;
+        x = alloc8(in.h * in.w * in.c);
+        w = alloc8(nw);
+        wd = alloc8(nw * in.c);
+        y1 = alloc8(ny);
+        y2 = alloc8(ny);
+        y3 = alloc8(ny);
+        bias = alloc32(out.c);
+        mult = alloc32(out.c);
+        shift = alloc32(out.c);
+        for (i = 0; i < out.c; i++) bias[i] = rnd_bias();
+        rnd_requant(mult, shift, out.c, -16, 1);
+        for (i = 0; i < out.c; i++)
+            for (k = 0; k < taps * in.c; k++)
+                wd[i * taps * in.c + k] = k % in.c == i / M ? w[(k / in.c) * out.c + i] : 0;
+        dp_dwconv2d_s8_ref(y1, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        dp_dwconv2d_s8(y2, x, w, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        dp_conv2d_s8_ref(y3, x, wd, use_bias ? bias : NULL, mult, shift, &p, in, out);
+        if (!same8(y1, y2, ny)) {
+            if (bad++ < 3)
+                printf("  dwconv x%d mismatch: in %dx%dx%d out %dx%dx%d k %dx%d s %d,%d d %d,%d pad %d,%d,%d,%d\n",
+                       M, in.h, in.w, in.c, out.h, out.w, out.c, p.kh, p.kw, p.stride_h, p.stride_w,
+                       p.dil_h, p.dil_w, p.pad_t, p.pad_l, p.pad_b, p.pad_r);
+        }
+        if (!same8(y1, y3, ny)) bad_dense++;
+        free(x); free(w); free(wd); free(y1); free(y2); free(y3);
+        free(bias); free(mult); free(shift);
+    }
+    CHECK(bad == 0, "dwconv with multiplier 1..6: %d of %d random configs differ from the reference", bad, iters);
+    CHECK(bad_dense == 0, "dwconv reference vs dense conv reference (block-diagonal weights): %d of %d differ",
+          bad_dense, iters);
+    printf("  dwconv with multiplier 1..6: %d random configs, %d mismatches, %d vs dense reference\n",
+           iters, bad, bad_dense);
+    {
+        /* the loader: cout must be a multiple of cin */
+        static const int8_t w7[7 * 9];
+        static const float ws7[7] = { 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f, 0.01f };
+        dp_mb b;
+        dp_mb_op op;
+        void *blob = NULL;
+        size_t len = 0;
+        int st, xt, yt;
+        dp_mb_init(&b);
+        xt = dp_mb_add_tensor(&b, 5, 5, 3, 0.1f, 0, 0);
+        yt = dp_mb_add_tensor(&b, 5, 5, 7, 0.1f, 0, 76);
+        memset(&op, 0, sizeof op);
+        op.kind = DP_MOP_DWCONV2D; op.inputs[0] = xt; op.output = yt;
+        op.kh = op.kw = 3; op.pad_t = op.pad_l = op.pad_b = op.pad_r = 1;
+        op.weights = w7; op.w_scale = ws7;
+        dp_mb_add_op(&b, &op);
+        dp_mb_set_io(&b, xt, yt);
+        st = dp_mb_finish(&b, &blob, &len);
+        CHECK(st == DP_ERR_FORMAT && b.why && strstr(b.why, "multiple"),
+              "dwconv 3 -> 7 channels refused: %s (%s)", dp_status_str(st), b.why ? b.why : "-");
+        dp_mb_free(&b);
+        free(blob);
+    }
+}
+
 static void test_fc(int iters)
 {
     int it, bad = 0;
@@ -988,6 +1092,42 @@ static void tm_model2(tmodel *m)
     tm_plan(m);
 }
 
+/* model 3 (>>grouped): depthwise with multipliers 2 and 3, global pool,
+   fc, softmax */
+static void tm_model3(tmodel *m)
+{
+    int x, a, b, g, z, y, in[1];
+    dp_mb_op *o;
+    int32_t lo = -128, hi = 127;
+    memset(m, 0, sizeof *m);
+    x = tm_tensor(m, 7, 7, 3, 0.03f, 4);
+    a = tm_tensor(m, 7, 7, 6, 0.05f, -128);         /* dw x2 3x3 pad 1 + relu */
+    b = tm_tensor(m, 4, 3, 18, 0.06f, -7);          /* dw x3 stride 2, 2x3    */
+    g = tm_tensor(m, 1, 1, 18, 0.06f, -7);          /* gap                    */
+    z = tm_tensor(m, 1, 1, 5, 0.15f, 2);            /* fc                     */
+    y = tm_tensor(m, 1, 1, 5, 1.0f / 256.0f, -128);
+    m->input = x;
+    m->output = y;
+    in[0] = x;
+    o = tm_op(m, DP_MOP_DWCONV2D, a, 1, in);
+    o->kh = o->kw = 3; o->pad_t = o->pad_l = o->pad_b = o->pad_r = 1;
+    dp_qact_relu(m->sc[a], m->zp[a], 0.0, &lo, &hi);
+    o->act_min = lo; o->act_max = hi;
+    tm_weights(m, o, 3 * 3 * 6, 6);
+    in[0] = a;
+    o = tm_op(m, DP_MOP_DWCONV2D, b, 1, in);
+    o->kh = 2; o->kw = 3; o->stride_h = o->stride_w = 2; o->pad_b = 1;
+    tm_weights(m, o, 2 * 3 * 18, 18);
+    in[0] = b;
+    tm_op(m, DP_MOP_GAP, g, 1, in);
+    in[0] = g;
+    o = tm_op(m, DP_MOP_FC, z, 1, in);
+    tm_weights(m, o, 5 * 18, 5);
+    in[0] = z;
+    tm_op(m, DP_MOP_SOFTMAX, y, 1, in);
+    tm_plan(m);
+}
+
 /* build, load, run, compare with the reference interpreter */
 static void test_model(tmodel *m, const char *name, void **blob_out, size_t *len_out)
 {
@@ -1325,9 +1465,9 @@ static void test_crc(void)
 
 int main(void)
 {
-    tmodel m1, m2;
-    void *b1 = NULL, *b2 = NULL;
-    size_t l1 = 0, l2 = 0;
+    tmodel m1, m2, m3;
+    void *b1 = NULL, *b2 = NULL, *b3 = NULL;
+    size_t l1 = 0, l2 = 0, l3 = 0;
     printf("requantisation\n");
     test_requant();
     printf("kernels vs reference\n");
@@ -1335,6 +1475,7 @@ int main(void)
     test_avg_division();
     test_conv_kind(0, 400);
     test_conv_kind(1, 300);
+    test_dw_mult(300);
     test_fc(300);
     test_add(300);
     test_pool(0, 300);
@@ -1345,17 +1486,22 @@ int main(void)
     test_model(&m1, "model 1 (conv dw add maxpool fc softmax)", &b1, &l1);
     tm_model2(&m2);
     test_model(&m2, "model 2 (conv avgpool gap fc chmul concat add3 maxpool fc softmax)", &b2, &l2);
+    tm_model3(&m3);
+    test_model(&m3, "model 3 (dw x2, dw x3, gap fc softmax)", &b3, &l3);
     printf("loader robustness\n");
     if (b1) test_robust((const uint8_t *)b1, l1, "model 1");
     if (b2) test_robust((const uint8_t *)b2, l2, "model 2");
+    if (b3) test_robust((const uint8_t *)b3, l3, "model 3");
     if (b1) test_refusals((const uint8_t *)b1, l1, &m1);
     printf("freestanding build\n");
     test_arm();
     test_crc();
     free(b1);
     free(b2);
+    free(b3);
     tm_free(&m1);
     tm_free(&m2);
+    tm_free(&m3);
     printf("%d passed, %d failed\n", tu_pass, tu_fail);
     return tu_fail ? 1 : 0;
 }

@@ -532,7 +532,7 @@ static void test_real(void)
     };
     const char *dir = tfl_dir();
     char p[600], err[256];
-    int i, k, skipped = 0;
+    int i, k;
     if (!dir) { printf("SKIP real TFLite models: ../shared/tflite not found (set DP_TFLITE_DIR)\n"); return; }
     for (i = 0; i < (int)(sizeof M / sizeof M[0]); i++) {
         unsigned char *d;
@@ -543,14 +543,6 @@ static void test_real(void)
         snprintf(p, sizeof p, "%s/%s.tflite", dir, M[i].name);
         if (dp_read_file(p, 0, &d, &n, err, sizeof err)) { CHECK(0, "read %s: %s", p, err); continue; }
         st = dp_tflite_import(d, n, &blob, &bl, &info, err, sizeof err);
-        if (st == DP_ERR_UNSUPPORTED && strstr(err, "depth multiplier") && DP_MOP_KIND_COUNT <= 16 &&
-            !strcmp(dp_mop_name(11), "?")) {
-            /* until branch int8grp's depthwise multiplier is merged */
-            printf("SKIP %s: %s\n", M[i].name, err);
-            skipped++;
-            free(d);
-            continue;
-        }
         CHECK(st == DP_OK, "%s imports: %s", M[i].name, err);
         if (st != DP_OK) { free(d); continue; }
         for (k = 0; k < 8; k++) {
@@ -600,7 +592,6 @@ static void test_real(void)
         CHECK(st == DP_ERR_UNSUPPORTED && strstr(err, "UNIDIRECTIONAL_SEQUENCE_LSTM"), "LSTM model refused by name: %d %s", st, err);
         free(d);
     }
-    if (skipped) printf("  %d real model(s) skipped (reason above)\n", skipped);
 }
 
 /* ------------------------------------------------------------ fuzz corpus */
