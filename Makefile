@@ -2,6 +2,7 @@
 #   make            the command-line tool and the examples, in build/
 #   make test       every test, normally and under ASan+UBSan, plus the
 #                   compile checks (C99 gcc/clang -pedantic, C++, freestanding)
+#   make test-cli   the option parsing of every command-line program
 #   make demo       the main job (installs Fashion-MNIST when it can)
 #   make prune-quick  prune a MobileNet-v2 on a Fashion-MNIST subset (~1 min)
 #   make experiments  the paper's pruning experiments (~45 min)
@@ -29,13 +30,13 @@ EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
 TESTS    = test_grad test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay test_tflite
 THREADS ?= 2
 
-.PHONY: all test deps test-run test-san test-compile demo data bench-train bench-sched fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments
+.PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments
 all: $(EXAMPLES)
 
 $(B):
 	@mkdir -p $(B)
 
-$(B)/%: examples/%.c diffprune.h | $(B)
+$(B)/%: examples/%.c examples/cli.h diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
 $(B)/bench_%: bench/bench_%.c diffprune.h | $(B)
@@ -61,14 +62,21 @@ test: deps
 	@$(MAKE) --no-print-directory test-compile
 	@$(MAKE) --no-print-directory $(ALLTESTS)
 	@$(MAKE) --no-print-directory -C mcu test > $(B)/mcu_test.log 2>&1; st=$$?; cat $(B)/mcu_test.log; exit $$st
+	@$(MAKE) --no-print-directory test-cli
 	@$(MAKE) --no-print-directory $(B)/diffprune
 	@sh tests/prune_quick.sh ./$(B)/diffprune $(B)/prune_quick.log
 	@$(MAKE) --no-print-directory $(B)/kws $(B)/test_mfcc
 	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
-	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/mcu_test.log $(B)/prune_quick.log $(B)/kws_quick.log" sh tests/run_all.sh test $(ALLTESTS)
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log" sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh
+
+# every command-line program's option parsing (examples/cli.h): bad values
+# for each numeric option stop with status 2, good ones are accepted
+test-cli: $(B)/diffprune $(B)/demo $(B)/kws $(B)/train_fashion
+	@$(MAKE) --no-print-directory -s -C mcu build/host/gen_model_data
+	@sh tests/cli_options.sh $(B) $(B)/cli_options.log mcu/build/host/gen_model_data
 
 test-run: $(addprefix $(B)/,$(TESTS))
 	@sh tests/run_all.sh tests $(addprefix $(B)/,$(TESTS))

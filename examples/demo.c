@@ -20,6 +20,7 @@
    `make demo` runs it and then the firmware on the emulated Cortex-M. */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
+#include "cli.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,10 +179,10 @@ static int write_trajectory_svg(const char *path, const dp_pruner *p, const boar
 int main(int argc, char **argv)
 {
     const char *dir = "/usr/share/datasets/fashion-mnist", *out = "build/demo-out", *bname = "f446re", *backbone = "cnn";
-    int i, st, epochs = 6, limit = 0, synthetic = 0, nb, na, hits = 0;
+    int i, st, epochs = 6, limit = 0, synthetic = 0, nb, na, hits = 0, threads = -1;
     float width = 1.25f;
     long long bp = -1, bs = -1, bm = -1;
-    unsigned long seed = 1;
+    unsigned long long seed = 1;
     const board *bd = NULL;
     dp_dataset tr, te;
     dp_graph *g;
@@ -194,33 +195,36 @@ int main(int argc, char **argv)
     char err[512], path[1024];
     int64_t budget[4];
     FILE *sf;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define ARG(name) (!strcmp(a, name) && v && (i++, 1))
-        if (ARG("--board")) bname = v;
-        else if (ARG("--backbone")) backbone = v;
-        else if (ARG("--width")) width = (float)atof(v);
-        else if (ARG("--epochs")) epochs = atoi(v);
-        else if (ARG("--pmu")) bp = atoll(v);
-        else if (ARG("--size")) bs = atoll(v);
-        else if (ARG("--macs")) bm = atoll(v);
-        else if (ARG("--limit")) limit = atoi(v);
-        else if (ARG("--data")) dir = v;
-        else if (ARG("--out")) out = v;
-        else if (ARG("--seed")) seed = strtoul(v, NULL, 10);
-        else if (!strcmp(a, "--synthetic")) synthetic = 1;
-        else {
-            fprintf(stderr, "usage: %s [--board f446re|f767zi] [--backbone cnn|mbv2] [--width W] [--epochs N] [--pmu B] [--size B]\n"
-                            "       [--macs N] [--limit N] [--data DIR] [--synthetic] [--out DIR] [--seed S]\n", argv[0]);
-            return 2;
-        }
-#undef ARG
+    {
+        const cli_opt opts[] = {
+            CLI_STR("--board", &bname, "NAME", "f446re | f767zi: the board whose budgets to meet [f446re]"),
+            CLI_SHARED("--backbone", &backbone, "cnn | mbv2 [cnn]"),
+            CLI_SHARED("--width", &width, "[1.25]"),
+            CLI_SHARED("--epochs", &epochs, "(at least 2) [6]"),
+            CLI_SHARED("--pmu", &bp, "[the board's]"),
+            CLI_SHARED("--size", &bs, "[the board's]"),
+            CLI_SHARED("--macs", &bm, "[the board's]"),
+            CLI_SHARED("--limit", &limit, "[all]"),
+            CLI_SHARED("--data", &dir, "[/usr/share/datasets/fashion-mnist]"),
+            CLI_FLAG("--synthetic", &synthetic, "the built-in drawn shapes instead of Fashion-MNIST"),
+            CLI_STR("--out", &out, "DIR", "where the model, figures and summary go [build/demo-out]"),
+            CLI_SHARED("--seed", &seed, "[1]"),
+            CLI_SHARED("--threads", &threads, "[0]"),
+            CLI_END
+        };
+        if ((st = cli_parse("demo", "usage: demo [options]   prune a wide CNN to a board's budgets on Fashion-MNIST,\n"
+                                    "  export int8 and run it (make demo runs it, then the firmware)\n",
+                            opts, argc - 1, argv + 1, NULL, 0, NULL)) != 0)
+            return st == 1 ? 0 : 2;
     }
+    if (threads >= 0) dp_set_threads(threads);
     for (i = 0; i < (int)(sizeof boards / sizeof boards[0]); i++) if (!strcmp(boards[i].key, bname)) bd = &boards[i];
-    if (!bd || epochs < 2 || !(width > 0.0f) || (strcmp(backbone, "cnn") && strcmp(backbone, "mbv2"))) {
-        fprintf(stderr, "demo: unknown board '%s' (f446re, f767zi) or backbone '%s' (cnn, mbv2), or epochs < 2\n", bname, backbone);
+    if (!bd) { fprintf(stderr, "demo: --board: '%s' must be one of f446re|f767zi (try --help)\n", bname); return 2; }
+    if (strcmp(backbone, "cnn") && strcmp(backbone, "mbv2")) {
+        fprintf(stderr, "demo: --backbone: '%s' must be one of cnn|mbv2 (try --help)\n", backbone);
         return 2;
     }
+    if (epochs < 2) { fprintf(stderr, "demo: --epochs: '%d' must be at least 2 (one to prune, one quantisation-aware)\n", epochs); return 2; }
     budget[0] = bp >= 0 ? bp : bd->pmu; budget[1] = budget[0]; budget[2] = bs >= 0 ? bs : bd->size; budget[3] = bm >= 0 ? bm : bd->macs;
     if (!synthetic && (dp_idx_load_split(dir, "train", &tr, err, sizeof err) != DP_OK ||
                        dp_idx_load_split(dir, "t10k", &te, err, sizeof err) != DP_OK)) {
@@ -270,29 +274,20 @@ int main(int argc, char **argv)
     if (write_layers_svg(path, rb, nb, ra, na, bd) != DP_OK) fprintf(stderr, "demo: cannot write %s\n", path);
     snprintf(path, sizeof path, "%s/trajectory.svg", out);
     if (write_trajectory_svg(path, pr, bd, budget) != DP_OK) fprintf(stderr, "demo: cannot write %s\n", path);
-    {   /* int8: export, save for the firmware, run over the whole test set */
-        void *blob = NULL;
-        size_t len = 0;
-        dp_export_info info;
-        dp_model m;
-        int8_t *arena;
-        if ((st = dp_export(g, tr.x, 1000, &blob, &len, &info, err, sizeof err)) != DP_OK) { fprintf(stderr, "demo: export: %s\n", err); return 1; }
+    {   /* int8: export, save for the firmware, load it back, run over the whole test set */
+        cli_int8 q;
         snprintf(path, sizeof path, "%s/demo.dpm", out);
-        if (dp_model_save(path, blob, len) != DP_OK) { fprintf(stderr, "demo: cannot write %s\n", path); return 1; }
-        snprintf(path, sizeof path, "%s/demo.dpm.h", out);
-        if (dp_write_c_array(path, "demo_model", blob, len) != DP_OK) { fprintf(stderr, "demo: cannot write %s\n", path); return 1; }
-        if ((st = dp_model_init(&m, blob, len)) != DP_OK || !(arena = (int8_t *)malloc(dp_model_arena_size(&m)))) return 1;
-        for (i = 0; i < te.n; i++) {
-            dp_model_set_input_f32(&m, arena, te.x + (size_t)784 * i);
-            dp_model_run(&m, arena, dp_model_arena_size(&m));
-            hits += dp_model_output_argmax(&m, arena) == te.y[i];
+        if (cli_int8_export("demo", &q, g, tr.x, 1000, path, "demo_model") != DP_OK ||
+            (hits = cli_int8_hits("demo", &q, te.x, 784, te.y, te.n)) < 0) {
+            cli_int8_free(&q);
+            return 1;
         }
         printf("\n%-26s %14s %14s %14s\n", "", "before", "after", "budget");
         printf("%-26s %14lld %14lld %14lld\n", "peak memory (PMU), B", (long long)r0.pmu_exact, (long long)fr.after.pmu_exact, (long long)budget[0]);
         printf("%-26s %14lld %14lld %14lld\n", "model size, B", (long long)r0.size_bytes, (long long)fr.after.size_bytes, (long long)budget[2]);
         printf("%-26s %14lld %14lld %14lld\n", "MACs", (long long)r0.macs, (long long)fr.after.macs, (long long)budget[3]);
         printf("accuracy: float %.4f, int8 %.4f on %d test images; int8 arena %lld B, model file %lu B\n",
-               (double)fr.test_acc, (double)hits / te.n, te.n, (long long)info.arena_bytes, (unsigned long)len);
+               (double)fr.test_acc, (double)hits / te.n, te.n, (long long)q.info.arena_bytes, (unsigned long)q.len);
         if (fr.met)
             printf("training: %.0f s; budgets met at step %ld of %ld (%.0f s), then the compacted network trained on\n",
                    fr.seconds, fr.met_step, fr.steps, fr.seconds_to_met);
@@ -300,15 +295,14 @@ int main(int argc, char **argv)
             printf("training: %.0f s; the budgets were NOT met: give it more --epochs\n", fr.seconds);
         printf("wrote %s/{demo.dpm, demo.dpm.h, layers.svg, trajectory.svg, prune.csv}\n", out);
         snprintf(path, sizeof path, "%s/summary.txt", out);
-        if (!(sf = fopen(path, "w"))) { fprintf(stderr, "demo: cannot write %s\n", path); return 1; }
+        if (!(sf = fopen(path, "w"))) { fprintf(stderr, "demo: cannot write %s\n", path); cli_int8_free(&q); return 1; }
         fprintf(sf, "float_acc=%.4f\nint8_acc=%.4f\npmu=%lld\nbudget_pmu=%lld\nsize=%lld\nbudget_size=%lld\nmacs=%lld\nbudget_macs=%lld\n"
                     "arena=%lld\nmcu_target=%s\nmcu_profile=%s\nmhz=%d\ndata=%s\n",
                 (double)fr.test_acc, (double)hits / te.n, (long long)fr.after.pmu_exact, (long long)budget[0], (long long)fr.after.size_bytes,
-                (long long)budget[2], (long long)fr.after.macs, (long long)budget[3], (long long)info.arena_bytes,
+                (long long)budget[2], (long long)fr.after.macs, (long long)budget[3], (long long)q.info.arena_bytes,
                 bd->mcu_target, bd->mcu_profile, bd->mhz, synthetic ? "shapes" : "fashion");
-        fclose(sf);
-        free(arena);
-        free(blob);
+        cli_int8_free(&q);
+        if (fclose(sf) != 0) { fprintf(stderr, "demo: cannot write %s\n", path); return 1; }
     }
     dp_pruner_free(pr);
     dp_graph_free(g);

@@ -8,6 +8,7 @@
    Build:  cc -O2 -o diffprune examples/diffprune.c -lm   (make builds build/diffprune) */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
+#include "cli.h"
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -153,43 +154,28 @@ static int cmd_example_model(const char *path)
     return st == DP_OK ? 0 : 1;
 }
 
-/* Loads a .dpm file into a 4-aligned buffer and validates it. */
-static int load_model(const char *path, dp_model *m, unsigned char **buf)
-{
-    size_t n;
-    char err[256];
-    int st = dp_read_file(path, 0, buf, &n, err, sizeof err);
-    if (st != DP_OK) { fprintf(stderr, "diffprune: %s\n", err); return 1; }
-    st = dp_model_init(m, *buf, n);
-    if (st != DP_OK) {
-        fprintf(stderr, "diffprune: %s: not a valid model (%s: %s", path, dp_status_str(st), m->why ? m->why : "?");
-        if (m->where >= 0) fprintf(stderr, ", at %d", (int)m->where);
-        fprintf(stderr, ")\n");
-        free(*buf); *buf = NULL;
-        return 1;
-    }
-    return 0;
-}
-
 static int cmd_info(const char *path)
 {
     dp_model m;
     unsigned char *buf;
     dp_tensor_info ti, to;
     int i;
-    if (load_model(path, &m, &buf)) return 1;
+    if (cli_model_load("diffprune", path, &m, &buf) != DP_OK) return 1;
     printf("%-4s %-8s %-12s %-12s %10s %10s %s\n", "op", "kind", "input", "output", "MACs", "param_B", "clamp");
     for (i = 0; i < dp_model_n_ops(&m); i++) {
         dp_mop_info oi;
         char a[32], b[32];
-        dp_model_op(&m, i, &oi);
+        if (dp_model_op(&m, i, &oi) != DP_OK) { fprintf(stderr, "diffprune: %s: op %d unreadable\n", path, i); free(buf); return 1; }
         snprintf(a, sizeof a, "%dx%dx%d", (int)oi.in_shape.h, (int)oi.in_shape.w, (int)oi.in_shape.c);
         snprintf(b, sizeof b, "%dx%dx%d", (int)oi.out_shape.h, (int)oi.out_shape.w, (int)oi.out_shape.c);
         printf("%-4d %-8s %-12s %-12s %10llu %10u [%d,%d]\n", i, oi.name, a, b, (unsigned long long)oi.macs,
                (unsigned)oi.param_bytes, (int)oi.act_min, (int)oi.act_max);
     }
-    dp_model_tensor(&m, (int)m.input, &ti);
-    dp_model_tensor(&m, (int)m.output, &to);
+    if (dp_model_tensor(&m, (int)m.input, &ti) != DP_OK || dp_model_tensor(&m, (int)m.output, &to) != DP_OK) {
+        fprintf(stderr, "diffprune: %s: input or output tensor unreadable\n", path);
+        free(buf);
+        return 1;
+    }
     printf("model: ops=%d arena=%lu model_bytes=%lu macs=%llu input_bytes=%u output_bytes=%u\n",
            dp_model_n_ops(&m), (unsigned long)dp_model_arena_size(&m), (unsigned long)m.len,
            (unsigned long long)dp_model_macs(&m), (unsigned)ti.bytes, (unsigned)to.bytes);
@@ -207,7 +193,7 @@ static int cmd_run(const char *path, const char *input)
     void *arena;
     int8_t *x, *y;
     int st;
-    if (load_model(path, &m, &buf)) return 1;
+    if (cli_model_load("diffprune", path, &m, &buf) != DP_OK) return 1;
     if (dp_read_file(input, 0, &in, &n, err, sizeof err) != DP_OK) { fprintf(stderr, "diffprune: %s\n", err); free(buf); return 1; }
     arena = calloc(dp_model_arena_size(&m) + 1, 1);
     x = dp_model_input(&m, arena, &ti);
@@ -228,37 +214,16 @@ static int cmd_run(const char *path, const char *input)
 }
 
 /* ---- prune: train + prune on Fashion-MNIST, int8, evaluate ---- */
-static void prune_usage(FILE *f)
-{
-    fprintf(f,
-        "usage: diffprune prune [options]\n"
-        "Trains a backbone on Fashion-MNIST while pruning it (the paper's Section 3)\n"
-        "until peak memory, model size and MACs are within the budgets; exports int8,\n"
-        "runs the int8 model on the test set and ends with a line\n"
-        "  final: pmu=B size=B macs=N budget_pmu=B budget_size=B budget_macs=N acc=F\n"
-        "options (defaults in brackets):\n"
-        "  --quick            8000 training images, 2000 test, 4 epochs (< 1 min)\n"
-        "  --backbone NAME    mbv2 (MobileNet-v2, residual blocks) | cnn (plain) [mbv2]\n"
-        "  --width W          backbone width multiplier before pruning [1.0; quick 0.5]\n"
-        "  --pmu B --size B --macs N   budgets in bytes, bytes, MACs; 0 = none\n"
-        "                     [50%%, 25%%, 35%% of the unpruned backbone]\n"
-        "  --match-width W    budgets = resources of the backbone scaled uniformly to W\n"
-        "  --no-prune         plain training (the baseline)\n"
-        "  --epochs N [8] --batch N [128; quick 64] --lr F [0.05] --seed N [1]\n"
-        "  --limit N          training images (first N) [all]   --test-limit N [all]\n"
-        "  --every N          steps per width update [20; quick 5]\n"
-        "  --eta F            width learning rate [1; quick 2]   --r F [2/3]\n"
-        "  --losses both|task|res      pruning feedback (Table 2 ablation) [both]\n"
-        "  --pmu-objective exact|imprecise|none   (Figure 4 ablation) [exact]\n"
-        "  --scalarise random|sum      combine objectives [random]\n"
-        "  --no-focus         update every layer, not only bottleneck ones\n"
-        "  --prune-start E    epoch of the first width update [0]\n"
-        "  --early-term       compact as soon as budgets are met\n"
-        "  --qat-epochs N     final quantisation-aware epochs [1]\n"
-        "  --csv FILE         pruning log, a row per width update\n"
-        "  -o FILE.dpm        write the int8 model (and FILE.dpm.h)\n"
-        "  --data DIR         [/usr/share/datasets/fashion-mnist]  --threads N [all]\n");
-}
+static const char prune_usage[] =
+    "usage: diffprune prune [options]\n"
+    "Trains a backbone on Fashion-MNIST while pruning it (the paper's Section 3)\n"
+    "until peak memory, model size and MACs are within the budgets; exports int8,\n"
+    "runs the int8 model on the test set and ends with a line\n"
+    "  final: pmu=B size=B macs=N budget_pmu=B budget_size=B budget_macs=N acc=F\n"
+    "Budgets default to 50%, 25% and 35% of the unpruned backbone's PMU, size, MACs.\n"
+    "--quick: 8000 training images, 2000 test, 4 epochs, width 0.5 (< 1 min).\n"
+    "exit status: 0 ok, 1 data or export error, 2 usage, 3 impossible budget,\n"
+    "             4 budgets not met\n";
 
 static int build_backbone(dp_graph *g, const char *name, float width)
 {
@@ -280,11 +245,11 @@ static int build_backbone(dp_graph *g, const char *name, float width)
 static int cmd_prune(int argc, char **argv)
 {
     const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL;
-    int i, st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0;
+    int st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0, threads = -1;
     float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f, match = 0.0f;
-    int no_prune = 0;
+    int no_prune = 0, losses = 0, pmu_obj = 0, scal = 0;
     long long bp = -1, bs = -1, bm = -1;
-    unsigned long seed = 1;
+    unsigned long long seed = 1;
     dp_prune_cfg pc;
     dp_fit_cfg fc;
     dp_fit_result fr;
@@ -295,42 +260,44 @@ static int cmd_prune(int argc, char **argv)
     char err[512];
     memset(&pc, 0, sizeof pc);
     memset(&fc, 0, sizeof fc);
-    for (i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define ARG(name) (!strcmp(a, name) && v && (i++, 1))
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { prune_usage(stdout); return 0; }
-        else if (!strcmp(a, "--quick")) quick = 1;
-        else if (!strcmp(a, "--no-prune")) no_prune = 1;
-        else if (ARG("--match-width")) match = (float)atof(v);
-        else if (ARG("--backbone")) backbone = v;
-        else if (ARG("--width")) width = (float)atof(v);
-        else if (ARG("--pmu")) bp = atoll(v);
-        else if (ARG("--size")) bs = atoll(v);
-        else if (ARG("--macs")) bm = atoll(v);
-        else if (ARG("--epochs")) epochs = atoi(v);
-        else if (ARG("--batch")) batch = atoi(v);
-        else if (ARG("--lr")) lr = (float)atof(v);
-        else if (ARG("--seed")) seed = strtoul(v, NULL, 10);
-        else if (ARG("--limit")) limit = atoi(v);
-        else if (ARG("--test-limit")) test_limit = atoi(v);
-        else if (ARG("--every")) every = atoi(v);
-        else if (ARG("--eta")) eta = (float)atof(v);
-        else if (ARG("--r")) r = (float)atof(v);
-        else if (ARG("--losses")) pc.losses = !strcmp(v, "task") ? DP_PRUNE_TASK_ONLY : !strcmp(v, "res") ? DP_PRUNE_RES_ONLY : !strcmp(v, "both") ? DP_PRUNE_BOTH : -1;
-        else if (ARG("--pmu-objective")) pc.pmu_objective = !strcmp(v, "imprecise") ? DP_PMU_IMPRECISE : !strcmp(v, "none") ? DP_PMU_NONE : !strcmp(v, "exact") ? DP_PMU_EXACT : -1;
-        else if (ARG("--scalarise")) pc.scalarise = !strcmp(v, "sum") ? DP_SCALARISE_SUM : !strcmp(v, "random") ? DP_SCALARISE_RANDOM : -1;
-        else if (!strcmp(a, "--no-focus")) pc.no_focus = 1;
-        else if (ARG("--prune-start")) start = (float)atof(v);
-        else if (!strcmp(a, "--early-term")) fc.early_term = 1;
-        else if (ARG("--qat-epochs")) qat = atoi(v);
-        else if (ARG("--csv")) csv = v;
-        else if (ARG("-o")) out = v;
-        else if (ARG("--data")) dir = v;
-        else if (ARG("--threads")) dp_set_threads(atoi(v));
-        else { fprintf(stderr, "diffprune prune: unknown or incomplete option '%s' (try prune --help)\n", a); return 2; }
-#undef ARG
+    {
+        const cli_opt opts[] = {
+            CLI_SHARED("--quick", &quick, NULL),
+            CLI_SHARED("--backbone", &backbone, "mbv2 (MobileNet-v2, residual blocks) | cnn (plain) [mbv2]"),
+            CLI_SHARED("--width", &width, "[1.0; quick 0.5]"),
+            CLI_SHARED("--pmu", &bp, "[50% of the backbone's]"),
+            CLI_SHARED("--size", &bs, "[25%]"),
+            CLI_SHARED("--macs", &bm, "[35%]"),
+            CLI_FLOAT("--match-width", &match, 0, 64, 1, "W", "budgets = resources of the backbone scaled uniformly to W"),
+            CLI_SHARED("--no-prune", &no_prune, NULL),
+            CLI_SHARED("--epochs", &epochs, "[8; quick 4]"),
+            CLI_SHARED("--batch", &batch, "[128; quick 64]"),
+            CLI_SHARED("--lr", &lr, "[0.05]"),
+            CLI_SHARED("--seed", &seed, "[1]"),
+            CLI_SHARED("--limit", &limit, "[all; quick 8000]"),
+            CLI_INT("--test-limit", &test_limit, 0, 1e9, "N", "use the first N test images (0: all) [all; quick 2000]"),
+            CLI_SHARED("--every", &every, "[20; quick 5]"),
+            CLI_SHARED("--eta", &eta, "[1; quick 2]"),
+            CLI_FLOAT("--r", &r, 0, 1000, 0, "F", "task/resource loss ratio r (0: 2/3) [2/3]"),
+            CLI_CHOICE("--losses", &losses, "both|task|res", "pruning feedback (Table 2 ablation) [both]"),
+            CLI_CHOICE("--pmu-objective", &pmu_obj, "exact|imprecise|none", "(Figure 4 ablation) [exact]"),
+            CLI_CHOICE("--scalarise", &scal, "random|sum", "combine objectives [random]"),
+            CLI_FLAG("--no-focus", &pc.no_focus, "update every layer, not only bottleneck ones"),
+            CLI_SHARED("--prune-start", &start, "[0]"),
+            CLI_SHARED("--early-term", &fc.early_term, NULL),
+            CLI_SHARED("--qat-epochs", &qat, "[1]"),
+            CLI_SHARED("--csv", &csv, NULL),
+            CLI_SHARED("-o", &out, "(.dpm) and FILE.h, a C array"),
+            CLI_SHARED("--data", &dir, "[/usr/share/datasets/fashion-mnist]"),
+            CLI_SHARED("--threads", &threads, "[0]"),
+            CLI_END
+        };
+        if ((st = cli_parse("diffprune prune", prune_usage, opts, argc - 2, argv + 2, NULL, 0, NULL)) != 0) return st == 1 ? 0 : 2;
     }
-    if (pc.losses < 0 || pc.pmu_objective < 0 || pc.scalarise < 0) { fprintf(stderr, "diffprune prune: bad value for --losses, --pmu-objective or --scalarise\n"); return 2; }
+    pc.losses = losses == 1 ? DP_PRUNE_TASK_ONLY : losses == 2 ? DP_PRUNE_RES_ONLY : DP_PRUNE_BOTH;
+    pc.pmu_objective = pmu_obj == 1 ? DP_PMU_IMPRECISE : pmu_obj == 2 ? DP_PMU_NONE : DP_PMU_EXACT;
+    pc.scalarise = scal == 1 ? DP_SCALARISE_SUM : DP_SCALARISE_RANDOM;
+    if (threads >= 0) dp_set_threads(threads);
     if (quick) { if (!limit) limit = 8000; if (!test_limit) test_limit = 2000; if (!epochs) epochs = 4; }
     if (!epochs) epochs = 8;
     if (!batch) batch = quick ? 64 : 128;
@@ -355,7 +322,10 @@ static int cmd_prune(int argc, char **argv)
         fprintf(stderr, "diffprune prune: cannot build backbone '%s' (mbv2 or cnn): %s\n", backbone, dp_graph_error(g));
         return 2;
     }
-    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    if (dp_graph_resources(g, NULL, &r0, NULL, 0, NULL) != DP_OK) {
+        fprintf(stderr, "diffprune prune: resources of '%s': %s\n", backbone, dp_graph_error(g));
+        return 1;
+    }
     if (match > 0.0f) {     /* the budgets of a uniformly scaled backbone */
         dp_graph *gm = dp_graph_new(seed);
         dp_resources rm;
@@ -390,33 +360,16 @@ static int cmd_prune(int argc, char **argv)
     if (no_prune) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)\n" : "NOT met (raise --eta or --epochs)\n");
     if (fr.met) printf(" at step %ld of %ld (%.1f s)\n", fr.met_step, fr.steps, fr.seconds_to_met);
-    {   /* int8 */
-        void *blob = NULL;
-        size_t len = 0;
-        dp_export_info info;
-        dp_model m;
-        int8_t *arena;
-        if ((st = dp_export(g, tr.x, tr.n < 1000 ? tr.n : 1000, &blob, &len, &info, err, sizeof err)) != DP_OK) {
-            fprintf(stderr, "diffprune prune: export: %s\n", err);
+    {   /* int8: export (and write -o), load, run over the test set */
+        cli_int8 q;
+        if (cli_int8_export("diffprune prune", &q, g, tr.x, tr.n < 1000 ? tr.n : 1000, out, "pruned_model") != DP_OK ||
+            (hits = cli_int8_hits("diffprune prune", &q, te.x, 784, te.y, te.n)) < 0) {
+            cli_int8_free(&q);
             return 1;
         }
-        if (out) {
-            char hdr[1024];
-            snprintf(hdr, sizeof hdr, "%s.h", out);
-            if (dp_model_save(out, blob, len) != DP_OK || dp_write_c_array(hdr, "pruned_model", blob, len) != DP_OK)
-                fprintf(stderr, "warning: could not write %s or %s\n", out, hdr);
-        }
-        dp_model_init(&m, blob, len);
-        arena = (int8_t *)malloc(dp_model_arena_size(&m));
-        for (i = 0; arena && i < te.n; i++) {
-            dp_model_set_input_f32(&m, arena, te.x + (size_t)784 * i);
-            dp_model_run(&m, arena, dp_model_arena_size(&m));
-            hits += dp_model_output_argmax(&m, arena) == te.y[i];
-        }
-        printf("int8: %lu bytes, arena %lld B, test accuracy %.4f (float %.4f)%s%s\n", (unsigned long)len,
-               (long long)info.arena_bytes, (double)hits / te.n, (double)fr.test_acc, out ? ", wrote " : "", out ? out : "");
-        free(arena);
-        free(blob);
+        printf("int8: %lu bytes, arena %lld B, test accuracy %.4f (float %.4f)%s%s\n", (unsigned long)q.len,
+               (long long)q.info.arena_bytes, (double)hits / te.n, (double)fr.test_acc, out ? ", wrote " : "", out ? out : "");
+        cli_int8_free(&q);
     }
     printf("final: pmu=%lld size=%lld macs=%lld budget_pmu=%lld budget_size=%lld budget_macs=%lld acc=%.4f\n",
            (long long)fr.after.pmu_exact, (long long)fr.after.size_bytes, (long long)fr.after.macs,
@@ -427,6 +380,42 @@ static int cmd_prune(int argc, char **argv)
     return fr.met || no_prune ? 0 : 4;
 }
 
+/* the commands other than prune: their positional arguments and options,
+   parsed by the same strict parser (so --help works on each) */
+static int run_simple(const char *cmd, int argc, char **argv)
+{
+    static const struct { const char *name, *args; int n_pos; } cmds[] = {
+        {"version", "", 0}, {"ops", "", 0}, {"zoo", "", 0}, {"example-model", " -o FILE", 0},
+        {"info", " FILE", 1}, {"run", " FILE INPUT", 2}, {"report", " NAME", 1}, {"sched", " FILE", 1},
+    };
+    const char *pos[2] = {NULL, NULL}, *out = NULL;
+    char prog[64], use[160];
+    int k, n_pos = 0, st, n = (int)(sizeof cmds / sizeof cmds[0]);
+    for (k = 0; k < n && strcmp(cmds[k].name, cmd); k++) {}
+    if (k == n) { fprintf(stderr, "diffprune: unknown command '%s' (try --help)\n", cmd); return 2; }
+    {
+        const cli_opt with_o[] = {CLI_SHARED("-o", &out, "(required)"), CLI_END}, none[] = {CLI_END};
+        snprintf(prog, sizeof prog, "diffprune %s", cmd);
+        snprintf(use, sizeof use, "usage: diffprune %s%s   (diffprune --help describes every command)\n", cmd, cmds[k].args);
+        st = cli_parse(prog, use, k == 3 ? with_o : none, argc, argv, pos, cmds[k].n_pos, &n_pos);
+        if (st) return st == 1 ? 0 : 2;
+    }
+    if (n_pos != cmds[k].n_pos || (k == 3 && !out)) {
+        fprintf(stderr, "%s: needs%s (try %s --help)\n", prog, cmds[k].args, prog);
+        return 2;
+    }
+    switch (k) {
+    case 0: printf("diffprune %s\n", DP_VERSION_STRING); return 0;
+    case 1: for (k = 0; k < DP_OP_COUNT; k++) printf("%d %s\n", k, dp_op_name(k)); return 0;
+    case 2: return cmd_zoo();
+    case 3: return cmd_example_model(out);
+    case 4: return cmd_info(pos[0]);
+    case 5: return cmd_run(pos[0], pos[1]);
+    case 6: return cmd_report(pos[0]);
+    default: return cmd_sched(pos[0]);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { usage(stderr); return 2; }
@@ -434,22 +423,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-        printf("diffprune %s\n", DP_VERSION_STRING);
-        return 0;
-    }
-    if (!strcmp(argv[1], "ops")) {
-        int i;
-        for (i = 0; i < DP_OP_COUNT; i++) printf("%d %s\n", i, dp_op_name(i));
-        return 0;
-    }
-    if (!strcmp(argv[1], "zoo")) return cmd_zoo();
-    if (!strcmp(argv[1], "example-model") && argc == 4 && !strcmp(argv[2], "-o")) return cmd_example_model(argv[3]);
-    if (!strcmp(argv[1], "info") && argc == 3) return cmd_info(argv[2]);
-    if (!strcmp(argv[1], "run") && argc == 4) return cmd_run(argv[2], argv[3]);
-    if (!strcmp(argv[1], "report") && argc == 3) return cmd_report(argv[2]);
-    if (!strcmp(argv[1], "sched") && argc == 3) return cmd_sched(argv[2]);
+    if (!strcmp(argv[1], "--version")) return run_simple("version", argc - 2, argv + 2);
     if (!strcmp(argv[1], "prune")) return cmd_prune(argc, argv);
-    fprintf(stderr, "diffprune: unknown command '%s' (try --help)\n", argv[1]);
-    return 2;
+    return run_simple(argv[1], argc - 2, argv + 2);
 }

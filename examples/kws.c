@@ -17,6 +17,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
+#include "cli.h"
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -236,37 +237,20 @@ static int build(dp_graph *g, const char *bb, float width)
     return DP_ERR_ARG;
 }
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-        "usage: kws [options]   train and prune a keyword spotter, export int8\n"
-        "  --data DIR          Speech Commands-style set (default build/kws-data;\n"
-        "                      make kws-data makes one)\n"
-        "  --backbone B        dscnn_s | dscnn_m | dscnn_l | res8 | res15 (default dscnn_m)\n"
-        "  --width W           scale every layer's channels (default 1)\n"
-        "  --target T          kws_s | kws_m | kws_l (MicroNets, Table 3; default kws_s)\n"
-        "  --no-prune          train without pruning (report resources against T)\n"
-        "  --uniform           no pruning: scale the backbone uniformly to the largest\n"
-        "                      width (step 0.01) within T's budgets, the baseline\n"
-        "  --epochs N --batch N --lr X --seed N --threads N\n"
-        "  --every N --eta X --prune-start E --early-term --qat-epochs N\n"
-        "  --limit N           at most N training clips\n"
-        "  --quick             a small, fast run (make kws-quick): DS-CNN-M to KWS-S,\n"
-        "                      32 epochs of batch 16, lr 0.1, a width update every\n"
-        "                      step with eta 3, early termination\n"
-        "  -o FILE             write the int8 model (FILE and FILE.h, a C array)\n"
-        "  --csv FILE          the pruner's log\n"
-        "exit status: 0 ok, 1 data or export error, 2 usage, 3 impossible budget,\n"
-        "             4 budgets not met\n");
-}
+static const char kws_usage[] =
+    "usage: kws [options]   train and prune a keyword spotter, export int8\n"
+    "--quick: a small, fast run (make kws-quick): DS-CNN-M to KWS-S, 32 epochs of\n"
+    "batch 16, lr 0.1, a width update every step with eta 3, early termination.\n"
+    "exit status: 0 ok, 1 data or export error, 2 usage, 3 impossible budget,\n"
+    "             4 budgets not met\n";
 
 int main(int argc, char **argv)
 {
     const char *dir = "build/kws-data", *bb = "dscnn_m", *tname = "kws_s", *out = NULL, *csv = NULL;
     float width = 1.0f, lr = 0.0f, eta = 0.0f, start = 0.0f;
-    int i, st, quick = 0, no_prune = 0, uniform = 0, epochs = 0, batch = 0, every = 0, qat = 1, limit = 0, early = 0, t = 0;
+    int i, st, quick = 0, no_prune = 0, uniform = 0, epochs = 0, batch = 0, every = 0, qat = 1, limit = 0, early = 0, t = 0, threads = -1;
     int n_test = 0, skipped = 0, padded = 0, hits = 0, sat = 0, per_hit[NCLASS] = {0}, per_n[NCLASS] = {0};
-    unsigned long seed = 1;
+    unsigned long long seed = 1;
     char **test, path[4096], err[1024];
     clips c;
     kws_set tr, te;
@@ -279,35 +263,40 @@ int main(int argc, char **argv)
     memset(&c, 0, sizeof c);
     memset(&pc, 0, sizeof pc);
     memset(&fc, 0, sizeof fc);
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define ARG(name) (!strcmp(a, name) && v && (i++, 1))
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
-        else if (!strcmp(a, "--quick")) quick = 1;
-        else if (!strcmp(a, "--no-prune")) no_prune = 1;
-        else if (!strcmp(a, "--uniform")) no_prune = uniform = 1;
-        else if (!strcmp(a, "--early-term")) early = 1;
-        else if (ARG("--data")) dir = v;
-        else if (ARG("--backbone")) bb = v;
-        else if (ARG("--width")) width = (float)atof(v);
-        else if (ARG("--target")) tname = v;
-        else if (ARG("--epochs")) epochs = atoi(v);
-        else if (ARG("--batch")) batch = atoi(v);
-        else if (ARG("--lr")) lr = (float)atof(v);
-        else if (ARG("--seed")) seed = strtoul(v, NULL, 10);
-        else if (ARG("--every")) every = atoi(v);
-        else if (ARG("--eta")) eta = (float)atof(v);
-        else if (ARG("--prune-start")) start = (float)atof(v);
-        else if (ARG("--qat-epochs")) qat = atoi(v);
-        else if (ARG("--limit")) limit = atoi(v);
-        else if (ARG("--threads")) dp_set_threads(atoi(v));
-        else if (ARG("-o")) out = v;
-        else if (ARG("--csv")) csv = v;
-        else { fprintf(stderr, "kws: unknown or incomplete option '%s' (try --help)\n", a); return 2; }
-#undef ARG
+    {
+        const cli_opt opts[] = {
+            CLI_SHARED("--data", &dir, "(Speech Commands layout; make kws-data makes one) [build/kws-data]"),
+            CLI_SHARED("--backbone", &bb, "dscnn_s | dscnn_m | dscnn_l | res8 | res15 [dscnn_m]"),
+            CLI_SHARED("--width", &width, "[1]"),
+            CLI_STR("--target", &tname, "T", "kws_s | kws_m | kws_l (MicroNets budgets, Table 3) [kws_s]"),
+            CLI_SHARED("--no-prune", &no_prune, "(resources reported against T)"),
+            CLI_FLAG("--uniform", &uniform, "no pruning: the backbone scaled uniformly to the widest fit of T"),
+            CLI_SHARED("--quick", &quick, "(see above)"),
+            CLI_SHARED("--epochs", &epochs, "[20; quick 32]"),
+            CLI_SHARED("--batch", &batch, "[64; quick 16]"),
+            CLI_SHARED("--lr", &lr, "[0.05; quick 0.1]"),
+            CLI_SHARED("--seed", &seed, "[1]"),
+            CLI_SHARED("--threads", &threads, "[0]"),
+            CLI_SHARED("--every", &every, "[20; quick 1]"),
+            CLI_SHARED("--eta", &eta, "[1; quick 3]"),
+            CLI_SHARED("--prune-start", &start, "[0]"),
+            CLI_SHARED("--early-term", &early, "[quick: on]"),
+            CLI_SHARED("--qat-epochs", &qat, "[1]"),
+            CLI_SHARED("--limit", &limit, "[all]"),
+            CLI_SHARED("-o", &out, "and FILE.h, a C array"),
+            CLI_SHARED("--csv", &csv, NULL),
+            CLI_END
+        };
+        if ((st = cli_parse("kws", kws_usage, opts, argc - 1, argv + 1, NULL, 0, NULL)) != 0) return st == 1 ? 0 : 2;
     }
+    if (uniform) no_prune = 1;
+    if (threads >= 0) dp_set_threads(threads);
     for (t = 0; t < 3 && strcmp(targets[t].name, tname); t++) {}
-    if (t == 3) { fprintf(stderr, "kws: unknown target '%s' (kws_s, kws_m or kws_l)\n", tname); return 2; }
+    if (t == 3) { fprintf(stderr, "kws: --target: '%s' must be one of kws_s|kws_m|kws_l (try --help)\n", tname); return 2; }
+    if (strcmp(bb, "dscnn_s") && strcmp(bb, "dscnn_m") && strcmp(bb, "dscnn_l") && strcmp(bb, "res8") && strcmp(bb, "res15")) {
+        fprintf(stderr, "kws: --backbone: '%s' must be one of dscnn_s|dscnn_m|dscnn_l|res8|res15 (try --help)\n", bb);
+        return 2;
+    }
     if (!epochs) epochs = quick ? 32 : 20;
     if (lr == 0.0f) lr = quick ? 0.1f : 0.05f;
     if (!batch) batch = quick ? 16 : 64;
@@ -334,8 +323,8 @@ int main(int argc, char **argv)
     }
     g = dp_graph_new(seed);
     if (build(g, bb, width) < 0) {
-        fprintf(stderr, "kws: unknown backbone '%s' (dscnn_s, dscnn_m, dscnn_l, res8, res15)\n", bb);
-        return 2;
+        fprintf(stderr, "kws: cannot build %s x%g: %s\n", bb, (double)width, dp_graph_error(g));
+        return 1;
     }
 
     /* the data */
@@ -358,8 +347,10 @@ int main(int argc, char **argv)
     if (tr.ds.n < NCLASS || te.ds.n < 1) { fprintf(stderr, "kws: too few usable clips in %s\n", dir); return 1; }
 
     /* budgets, training with pruning */
-    dp_graph_set_input_quant(g, DP_MFCC_INPUT_SCALE, 0);
-    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    if (dp_graph_set_input_quant(g, DP_MFCC_INPUT_SCALE, 0) != DP_OK || dp_graph_resources(g, NULL, &r0, NULL, 0, NULL) != DP_OK) {
+        fprintf(stderr, "kws: %s\n", dp_graph_error(g));
+        return 1;
+    }
     pc.budget_pmu = targets[t].pmu;
     pc.budget_size = targets[t].size;
     pc.budget_macs = targets[t].macs;
@@ -382,43 +373,27 @@ int main(int argc, char **argv)
 
     /* int8: the firmware's path, features straight into the input tensor */
     {
-        void *blob = NULL;
-        size_t len = 0;
-        dp_export_info info;
-        dp_model m;
+        cli_int8 q;
         dp_tensor_info ti;
-        int8_t *arena, *in;
         float sc;
-        if ((st = dp_export(g, tr.ds.x, tr.ds.n < 1000 ? tr.ds.n : 1000, &blob, &len, &info, err, sizeof err)) != DP_OK) {
-            fprintf(stderr, "kws: export: %s\n", err);
+        if (cli_int8_export("kws", &q, g, tr.ds.x, tr.ds.n < 1000 ? tr.ds.n : 1000, out, "kws_model") != DP_OK) {
+            cli_int8_free(&q);
             return 1;
         }
-        dp_model_init(&m, blob, len);
-        arena = (int8_t *)malloc(dp_model_arena_size(&m));
-        in = arena ? dp_model_input(&m, arena, &ti) : NULL;
-        if (!in) { fprintf(stderr, "kws: out of memory\n"); return 1; }
+        if (!dp_model_input(&q.m, q.arena, &ti)) { fprintf(stderr, "kws: the model has no input tensor\n"); return 1; }
         memcpy(&sc, &ti.scale_bits, 4);
         if (sc != DP_MFCC_INPUT_SCALE || ti.zero_point != 0) { fprintf(stderr, "kws: model input quantisation is not the front-end's\n"); return 1; }
         for (i = 0; i < te.ds.n; i++) {
-            int ok;
-            memcpy(in, te.q + (size_t)490 * i, 490);
-            dp_model_run(&m, arena, dp_model_arena_size(&m));
-            ok = dp_model_output_argmax(&m, arena) == te.ds.y[i];
+            const int p = cli_int8_argmax_s8(&q, te.q + (size_t)490 * i), ok = p == te.ds.y[i];
+            if (p < 0) { fprintf(stderr, "kws: int8 run failed on clip %d: %s\n", i, dp_status_str(p)); cli_int8_free(&q); return 1; }
             hits += ok; per_hit[te.ds.y[i]] += ok; per_n[te.ds.y[i]]++;
         }
-        if (out) {
-            char hdr[4200];
-            snprintf(hdr, sizeof hdr, "%s.h", out);
-            if (dp_model_save(out, blob, len) != DP_OK || dp_write_c_array(hdr, "kws_model", blob, len) != DP_OK)
-                fprintf(stderr, "warning: could not write %s or %s\n", out, hdr);
-        }
-        printf("int8: %lu bytes, arena %lld B, accuracy on held-out voices %.4f (float %.4f)%s%s\n", (unsigned long)len,
-               (long long)info.arena_bytes, (double)hits / te.ds.n, (double)fr.test_acc, out ? ", wrote " : "", out ? out : "");
+        printf("int8: %lu bytes, arena %lld B, accuracy on held-out voices %.4f (float %.4f)%s%s\n", (unsigned long)q.len,
+               (long long)q.info.arena_bytes, (double)hits / te.ds.n, (double)fr.test_acc, out ? ", wrote " : "", out ? out : "");
         printf("per class:");
         for (i = 0; i < NCLASS; i++) if (per_n[i]) printf(" %s %.2f", dp_kws_class_name(i), (double)per_hit[i] / per_n[i]);
         printf("\n");
-        free(arena);
-        free(blob);
+        cli_int8_free(&q);
     }
     printf("kws: backbone=%s target=%s pmu=%lld size=%lld macs=%lld acc=%.4f\n", bb, tname,
            (long long)fr.after.pmu_exact, (long long)fr.after.size_bytes, (long long)fr.after.macs, (double)hits / te.ds.n);

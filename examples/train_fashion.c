@@ -19,6 +19,7 @@
            IDX files, gzipped or not. */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
+#include "cli.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
     const char *dir = "/usr/share/datasets/fashion-mnist", *ckpt = "fashion.ckpt", *dpm = "fashion.dpm";
     int epochs = 8, batch = 64, resume = 0, threads = 0, limit = 0, export_only = 0, qat_epochs = 0, i, st;
     float lr = 0.05f;
-    unsigned long seed = 1;
+    unsigned long long seed = 1;
     dp_dataset tr, te;
     dp_graph *g;
     dp_optim *opt;
@@ -68,22 +69,28 @@ int main(int argc, char **argv)
     int *order, *yb;
     float *xb, acc, loss;
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--epochs") && i + 1 < argc) epochs = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--data") && i + 1 < argc) dir = argv[++i];
-        else if (!strcmp(argv[i], "--ckpt") && i + 1 < argc) ckpt = argv[++i];
-        else if (!strcmp(argv[i], "--resume")) resume = 1;
-        else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--batch") && i + 1 < argc) batch = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--lr") && i + 1 < argc) lr = (float)atof(argv[++i]);
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoul(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--limit") && i + 1 < argc) limit = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--export") && i + 1 < argc) dpm = argv[++i];
-        else if (!strcmp(argv[i], "--export-only")) export_only = resume = 1;
-        else if (!strcmp(argv[i], "--qat-epochs") && i + 1 < argc) qat_epochs = atoi(argv[++i]);
-        else { fprintf(stderr, "usage: %s [--epochs N] [--data DIR] [--ckpt FILE] [--resume] [--threads T] [--batch B] [--lr LR] [--seed S] [--limit N] [--export FILE] [--export-only] [--qat-epochs N]\n", argv[0]); return 2; }
+    {
+        const cli_opt opts[] = {
+            CLI_SHARED("--epochs", &epochs, "[8]"),
+            CLI_SHARED("--data", &dir, "(Fashion-MNIST IDX files) [/usr/share/datasets/fashion-mnist]"),
+            CLI_STR("--ckpt", &ckpt, "FILE", "checkpoint written every epoch [fashion.ckpt]"),
+            CLI_FLAG("--resume", &resume, "continue from --ckpt"),
+            CLI_SHARED("--threads", &threads, "[0]"),
+            CLI_SHARED("--batch", &batch, "[64]"),
+            CLI_SHARED("--lr", &lr, "(peak of the cosine schedule) [0.05]"),
+            CLI_SHARED("--seed", &seed, "[1]"),
+            CLI_SHARED("--limit", &limit, "[all]"),
+            CLI_STR("--export", &dpm, "FILE", "the int8 model (and FILE.h, a C array) [fashion.dpm]"),
+            CLI_FLAG("--export-only", &export_only, "load --ckpt and export it without training"),
+            CLI_SHARED("--qat-epochs", &qat_epochs, "(quantisation-aware training in the last N) [0]"),
+            CLI_END
+        };
+        if ((st = cli_parse("train_fashion", "usage: train_fashion [options]   train a small CNN on Fashion-MNIST, export int8\n",
+                            opts, argc - 1, argv + 1, NULL, 0, NULL)) != 0)
+            return st == 1 ? 0 : 2;
     }
-    if (epochs < 1 || batch < 1 || !(lr > 0.0f)) { fprintf(stderr, "error: epochs, batch and lr must be positive\n"); return 2; }
+    if (export_only) resume = 1;
+    if (qat_epochs > epochs) { fprintf(stderr, "train_fashion: --qat-epochs: '%d' must not exceed --epochs (%d)\n", qat_epochs, epochs); return 2; }
     if (load_split(dir, "train", &tr) || load_split(dir, "t10k", &te)) {
         fprintf(stderr, "Fashion-MNIST not found in %s: apt-get install dataset-fashion-mnist, or --data DIR\n", dir);
         return 1;
@@ -97,7 +104,7 @@ int main(int argc, char **argv)
     if (build_net(g) < 0) { fprintf(stderr, "error: %s\n", dp_graph_error(g)); return 1; }
     memset(&oc, 0, sizeof oc);
     oc.kind = DP_SGD; oc.momentum = 0.9f; oc.nesterov = 1; oc.weight_decay = 5e-4f;
-    opt = dp_optim_new(g, &oc);
+    if (!(opt = dp_optim_new(g, &oc))) { fprintf(stderr, "error: optimiser: %s\n", dp_graph_error(g)); return 1; }
     if (resume) {
         char err[256];
         if ((st = dp_checkpoint_load(ckpt, g, opt, &step, err, sizeof err)) != DP_OK) {
@@ -151,38 +158,23 @@ int main(int argc, char **argv)
         dp_progress_end(&pb);
         if ((st = dp_checkpoint_save(ckpt, g, opt, step)) != DP_OK)
             fprintf(stderr, "warning: could not save %s: %s\n", ckpt, dp_status_str(st));
-        dp_evaluate(g, te.x, te.y, te.n, 500, &acc, &loss);
+        if ((st = dp_evaluate(g, te.x, te.y, te.n, 500, &acc, &loss)) != DP_OK) { fprintf(stderr, "error: %s\n", dp_graph_error(g)); return 1; }
         printf("epoch %d: train loss %.4f acc %.4f | test loss %.4f acc %.4f\n", epoch + 1, lsum / seen, (double)hits / seen, loss, acc);
         fflush(stdout);
     }
-    dp_evaluate(g, te.x, te.y, te.n, 500, &acc, &loss);
+    if ((st = dp_evaluate(g, te.x, te.y, te.n, 500, &acc, &loss)) != DP_OK) { fprintf(stderr, "error: %s\n", dp_graph_error(g)); return 1; }
     printf("final: test_acc=%.4f test_loss=%.4f params=%lu\n", acc, loss, (unsigned long)dp_graph_n_params(g));
-    {   /* int8: quantise, save, and run the interpreter over the test set */
-        void *blob;
-        size_t len;
-        dp_export_info info;
-        char err[256], hdr[1024];
-        dp_model m;
-        int8_t *arena;
-        int hits = 0;
-        if ((st = dp_export(g, tr.x, 1000, &blob, &len, &info, err, sizeof err)) != DP_OK) {
-            fprintf(stderr, "error: export: %s\n", err);
+    {   /* int8: quantise, save, load it back and run the interpreter over the test set */
+        cli_int8 q;
+        int hits;
+        if (cli_int8_export("train_fashion", &q, g, tr.x, 1000, dpm, "fashion_model") != DP_OK ||
+            (hits = cli_int8_hits("train_fashion", &q, te.x, 784, te.y, te.n)) < 0) {
+            cli_int8_free(&q);
             return 1;
         }
-        snprintf(hdr, sizeof hdr, "%s.h", dpm);
-        if (dp_model_save(dpm, blob, len) != DP_OK || dp_write_c_array(hdr, "fashion_model", blob, len) != DP_OK)
-            fprintf(stderr, "warning: could not write %s or %s\n", dpm, hdr);
-        dp_model_init(&m, blob, len);
-        arena = (int8_t *)malloc(dp_model_arena_size(&m));
-        for (i = 0; i < te.n; i++) {
-            dp_model_set_input_f32(&m, arena, te.x + (size_t)784 * i);
-            dp_model_run(&m, arena, dp_model_arena_size(&m));
-            hits += dp_model_output_argmax(&m, arena) == te.y[i];
-        }
-        printf("int8: wrote %s and %s (%lu bytes); arena %lld bytes = pmu %lld; test_acc=%.4f (float %.4f)\n",
-               dpm, hdr, (unsigned long)len, (long long)info.arena_bytes, (long long)info.pmu, (double)hits / te.n, acc);
-        free(arena);
-        free(blob);
+        printf("int8: wrote %s and %s.h (%lu bytes); arena %lld bytes = pmu %lld; test_acc=%.4f (float %.4f)\n",
+               dpm, dpm, (unsigned long)q.len, (long long)q.info.arena_bytes, (long long)q.info.pmu, (double)hits / te.n, acc);
+        cli_int8_free(&q);
     }
     free(order); free(xb); free(yb);
     dp_optim_free(opt); dp_graph_free(g);

@@ -36,6 +36,7 @@
      cc -O2 -I.. gen_model_data.c -o gen_model_data -lm */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "diffprune.h"
+#include "examples/cli.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -823,41 +824,41 @@ static int cmd_kws(const char *model, const char *data, const char *out, int k, 
     return 0;
 }
 
+static const char gen_usage[] =
+    "usage: gen_model_data header MODEL.dpm OUT.h [--tests N] [--seed S]\n"
+    "       gen_model_data zoo NAME OUT.dpm [--calib N] [--seed S]\n"
+    "       gen_model_data bench OUT.h\n"
+    "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n"
+    "       gen_model_data grouped OUT.h [--count N] [--seed S]\n"
+    "       gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]\n";
+
 int main(int argc, char **argv)
 {
-    int ntests = 4, ncalib = 8, ncount = 60, i;
-    uint64_t seed = 1;
+    int ntests = 4, ncalib = 8, ncount = 60, st;
+    unsigned long long seed = 1;
     float width = 0.25f;
     const char *pos[5] = {NULL, NULL, NULL, NULL, NULL};
     int npos = 0;
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--tests") && i + 1 < argc) ntests = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--calib") && i + 1 < argc) ncalib = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--count") && i + 1 < argc) ncount = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--width") && i + 1 < argc) width = (float)atof(argv[++i]);
-        else if (npos < 5) pos[npos++] = argv[i];
-        else return fail("too many arguments", argv[i]);
-    }
-    if (ntests < 1 || ntests > 64 || ncalib < 1 || ncount < 1 || ncount > 1000)
-        return fail("--tests must be 1..64, --calib >= 1, --count 1..1000", NULL);
+    const cli_opt opts[] = {
+        CLI_INT("--tests", &ntests, 1, 64, "N", "seeded test inputs in model_data.h [4]"),
+        CLI_INT("--calib", &ncalib, 1, 100000, "N", "random calibration inputs for zoo [8]"),
+        CLI_SHARED("--seed", &seed, "[1]"),
+        CLI_INT("--count", &ncount, 1, 1000, "N", "random layers for fuzz and grouped [60]"),
+        CLI_FLOAT("--width", &width, 0, 4, 1, "W", "width of the built-in KWS model (kws MODEL = -) [0.25]"),
+        CLI_END
+    };
+    if ((st = cli_parse("gen_model_data", gen_usage, opts, argc - 1, argv + 1, pos, 5, &npos)) != 0) return st == 1 ? 0 : 2;
     if ((npos == 4 || npos == 5) && !strcmp(pos[0], "kws")) {
-        const int k = npos == 5 ? atoi(pos[4]) : 4;
-        if (k < 1 || k > 64) return fail("kws: the clip count K must be 1..64", pos[4]);
-        if (!(width > 0.0f && width <= 4.0f)) return fail("kws: --width must be in (0, 4]", NULL);
+        int k = 4;
+        const cli_opt kopt = CLI_INT("K", &k, 1, 64, "K", "clips");
+        if (npos == 5 && cli_value("gen_model_data kws", &kopt, pos[4])) return 2;
         return cmd_kws(pos[1], pos[2], pos[3], k, width, seed);
     }
-    if (npos > 3) return fail("too many arguments", pos[3]);
     if (npos == 3 && !strcmp(pos[0], "header")) return cmd_header(pos[1], pos[2], ntests, seed);
     if (npos == 3 && !strcmp(pos[0], "zoo")) return cmd_zoo(pos[1], pos[2], ncalib, seed);
     if (npos == 2 && !strcmp(pos[0], "bench")) return write_layers(pos[1], "bench", N_LAYERS, seed, bench_layer);
     if (npos == 2 && !strcmp(pos[0], "fuzz")) return write_layers(pos[1], "fuzz", ncount, seed, fuzz_layer);
     if (npos == 2 && !strcmp(pos[0], "grouped")) return write_layers(pos[1], "grouped", ncount, seed, grouped_layer);
-    fprintf(stderr, "usage: gen_model_data header MODEL.dpm OUT.h [--tests N] [--seed S]\n"
-                    "       gen_model_data zoo NAME OUT.dpm [--calib N] [--seed S]\n"
-                    "       gen_model_data bench OUT.h\n"
-                    "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n"
-                    "       gen_model_data grouped OUT.h [--count N] [--seed S]\n"
-                    "       gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]\n");
+    fputs(gen_usage, stderr);
     return 2;
 }

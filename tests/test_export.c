@@ -327,9 +327,9 @@ static void test_export_fashion(void)
     min_acc = 0.8;
 #endif
     snprintf(a, sizeof a, "%s/train-images-idx3-ubyte.gz", d); snprintf(b, sizeof b, "%s/train-labels-idx1-ubyte.gz", d);
-    if (dp_idx_load(a, b, &tr, err, sizeof err) != DP_OK) { printf("SKIP Fashion-MNIST export check: %s (apt-get install dataset-fashion-mnist)\n", err); return; }
+    if (dp_idx_load(a, b, &tr, err, sizeof err) != DP_OK) { SKIP("Fashion-MNIST export check: %s (apt-get install dataset-fashion-mnist)", err); return; }
     snprintf(a, sizeof a, "%s/t10k-images-idx3-ubyte.gz", d); snprintf(b, sizeof b, "%s/t10k-labels-idx1-ubyte.gz", d);
-    if (dp_idx_load(a, b, &te, err, sizeof err) != DP_OK) { printf("SKIP: %s\n", err); dp_dataset_free(&tr); return; }
+    if (dp_idx_load(a, b, &te, err, sizeof err) != DP_OK) { SKIP("Fashion-MNIST export check: %s", err); dp_dataset_free(&tr); return; }
     g = dp_graph_new(5);
     x = dp_input(g, "image", 28, 28, 1);
     x = dp_conv_bn_act(g, "conv1", x, 16, 3, 1, 1, DP_ACT_RELU);

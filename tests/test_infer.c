@@ -1209,7 +1209,12 @@ static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(
 static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24); }
 static uint32_t get16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
 
-/* init, and if accepted, exercise everything with an exact-size arena */
+/* what try_blob saw go wrong in accepted blobs: a run status outside
+   dp_status, an argmax outside the output, a write past the arena */
+static int robust_bad_status, robust_bad_argmax, robust_overrun;
+
+/* init, and if accepted, exercise everything with an exact-size arena
+   followed by 64 guard bytes that must stay untouched */
 static int try_blob(const uint8_t *b, size_t len)
 {
     dp_model m;
@@ -1229,11 +1234,16 @@ static int try_blob(const uint8_t *b, size_t len)
             }
             m.arena_size = (uint32_t)n;   /* test-only shortcut */
         }
-        arena = (int8_t *)malloc(n);
+        arena = (int8_t *)malloc(n + 64);
         if (!arena) return st;
-        memset(arena, 0x5A, n);
-        dp_model_run(&m, arena, n);
-        dp_model_output_argmax(&m, arena);
+        memset(arena, 0x5A, n + 64);
+        k = dp_model_run(&m, arena, n);
+        if (k > 0 || k < DP_ERR_LIMIT) robust_bad_status++;
+        if (k == DP_OK && dp_model_output(&m, arena, &ti) != NULL) {
+            const int am = dp_model_output_argmax(&m, arena);
+            if (am < 0 || am >= (int)ti.bytes) robust_bad_argmax++;
+        }
+        for (k = 0; k < 64; k++) if (arena[n + (size_t)k] != 0x5A) { robust_overrun++; break; }
         for (k = 0; k < dp_model_n_ops(&m); k++) dp_model_op(&m, k, &oi);
         for (k = 0; k < dp_model_n_tensors(&m); k++) dp_model_tensor(&m, k, &ti);
         free(arena);
@@ -1247,6 +1257,7 @@ static void test_robust(const uint8_t *blob, size_t len, const char *name)
     size_t L;
     int i, bad = 0, accepted = 0, codes[16];
     memset(codes, 0, sizeof codes);
+    robust_bad_status = robust_bad_argmax = robust_overrun = 0;
     /* every truncation: exact-size copies so ASan sees any overread */
     for (L = 0; L < len; L++) {
         b = (uint8_t *)malloc(L ? L : 1);
@@ -1280,10 +1291,16 @@ static void test_robust(const uint8_t *blob, size_t len, const char *name)
         fix_crc(b, len);
         st = try_blob(b, len);
         if (st == DP_OK) accepted++;
-        codes[-st < 16 ? -st : 15]++;
+        codes[st <= 0 && st >= DP_ERR_LIMIT ? -st : 15]++;   /* 15: not a dp_status */
         free(b);
     }
-    CHECK(1, "%s: flipped blobs never crashed", name);
+    /* every refusal is a dp_status value, and every accepted blob ran
+       inside its arena to a valid status and argmax (guard bytes, above) */
+    CHECK(codes[15] == 0, "%s: flipped blobs: %d of 2500 got a return value that is not a dp_status",
+          name, codes[15]);
+    CHECK(robust_bad_status == 0 && robust_bad_argmax == 0 && robust_overrun == 0,
+          "%s: accepted blobs: %d runs with a status outside dp_status, %d argmax outside the output, %d writes past the arena",
+          name, robust_bad_status, robust_bad_argmax, robust_overrun);
     printf("  %s: 2500 flips with CRC fixed: %d accepted and run, refused: format %d, unsupported %d, crc %d, arg %d\n",
            name, accepted, codes[-DP_ERR_FORMAT], codes[-DP_ERR_UNSUPPORTED], codes[-DP_ERR_CRC], codes[-DP_ERR_ARG]);
     /* single flips without the CRC fix are always caught */
@@ -1429,7 +1446,7 @@ static void test_arm(void)
     memcpy(dir, f, dl);
     dir[dl] = 0;
     if (system("arm-none-eabi-gcc --version > /dev/null 2>&1") != 0) {
-        printf("  SKIP arm build: arm-none-eabi-gcc not installed\n");
+        SKIP("Cortex-M0+ freestanding build: arm-none-eabi-gcc not installed (apt-get install gcc-arm-none-eabi)");
         return;
     }
     fp = fopen("/tmp/dp_infer_m0.c", "w");
@@ -1502,6 +1519,5 @@ int main(void)
     tm_free(&m1);
     tm_free(&m2);
     tm_free(&m3);
-    printf("%d passed, %d failed\n", tu_pass, tu_fail);
-    return tu_fail ? 1 : 0;
+    return TEST_DONE();
 }

@@ -348,7 +348,7 @@ static void data_dir(const char *dir)
     FILE *f;
     long clips = 0, f0 = n_feat, s0 = n_same, o0 = n_off1, b0 = n_bad;
     snprintf(list, sizeof list, "%s/testing_list.txt", dir);
-    if (!(f = fopen(list, "r"))) { printf("no %s: data set comparison skipped\n", list); return; }
+    if (!(f = fopen(list, "r"))) { SKIP("data set comparison: no %s", list); return; }
     while (fgets(line, sizeof line, f)) {
         size_t l = strlen(line);
         int st;

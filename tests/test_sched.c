@@ -1029,6 +1029,5 @@ int main(void)
     test_segments_optimal(300);
     test_random(1000, 0);
     test_random(1500, 1);
-    printf("%d passed, %d failed\n", tu_pass, tu_fail);
-    return tu_fail != 0;
+    return TEST_DONE();
 }

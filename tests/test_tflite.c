@@ -515,11 +515,12 @@ static const char *tfl_dir(void)
     static char buf[512];
     const char *e = getenv("DP_TFLITE_DIR");
     size_t i;
-    if (e && *e) return e;
     for (i = 0; i < sizeof cand / sizeof cand[0]; i++) {
+        const char *d = e && *e ? e : cand[i];
         FILE *f;
-        snprintf(buf, sizeof buf, "%s/README.md", cand[i]);
-        if ((f = fopen(buf, "rb")) != NULL) { fclose(f); return cand[i]; }
+        snprintf(buf, sizeof buf, "%s/README.md", d);
+        if ((f = fopen(buf, "rb")) != NULL) { fclose(f); return d; }
+        if (e && *e) break;
     }
     return NULL;
 }
@@ -533,7 +534,7 @@ static void test_real(void)
     const char *dir = tfl_dir();
     char p[600], err[256];
     int i, k;
-    if (!dir) { printf("SKIP real TFLite models: ../shared/tflite not found (set DP_TFLITE_DIR)\n"); return; }
+    if (!dir) { SKIP("real TFLite models: ../shared/tflite not found (set DP_TFLITE_DIR)"); return; }
     for (i = 0; i < (int)(sizeof M / sizeof M[0]); i++) {
         unsigned char *d;
         size_t n, bl;
