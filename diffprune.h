@@ -12846,9 +12846,14 @@ int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len
     if (st != DP_OK && st != DP_ERR_LIMIT) { dp__tfl_fail(&c, st, "scheduler: %s", r.error); goto done; }
     for (i = 0; i < c.n_v; i++) {
         const dp__tflv *v = &c.V[i];
-        if (dp_mb_add_tensor(&b, v->h, v->w, v->c, v->scale, v->zp, (uint32_t)r.offset[i]) != i) break;
+        char nb[48];
+        if ((st = dp_mb_add_tensor(&b, v->h, v->w, v->c, v->scale, v->zp, (uint32_t)r.offset[i])) != i) {
+            dp__tfl_fail(&c, st == DP_ERR_NOMEM ? st : DP_ERR_UNSUPPORTED, "tensor %d '%s': shape or quantisation the .dpm cannot hold",
+                         (int)v->tensor, dp__tfl_tname(&c, v->tensor, nb));
+            goto done;
+        }
     }
-    for (i = 0; i < r.n_order && !b.err; i++) {
+    for (i = 0; i < r.n_order; i++) {
         dp__tflop *o = &c.O[r.order[i] - 1];
         o->op.bias = o->bias;
         o->op.w_scale = o->w_scale;
@@ -12856,11 +12861,20 @@ int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len
             o->op.mult = NULL;
             o->op.shift = NULL;
         }
-        dp_mb_add_op(&b, &o->op);
+        if ((st = dp_mb_add_op(&b, &o->op)) < 0) {
+            /* multipliers out of range (scales far from a real model's) */
+            dp__tfl_fail(&c, st == DP_ERR_NOMEM ? st : DP_ERR_UNSUPPORTED, "%s (op %d): its quantisation gives multipliers the int8 kernels cannot use (%s)",
+                         dp__tfl_opname(o->code), (int)o->file_op, dp_status_str(st));
+            goto done;
+        }
     }
     dp_mb_set_io(&b, 0, c.out_v);
     if ((st = dp_mb_finish(&b, blob, blob_len)) != DP_OK) {
-        dp__tfl_fail(&c, st, "model builder: %s (at %d)", b.why ? b.why : dp_status_str(st), (int)b.where);
+        /* the loader's limits (e.g. a reduction > DP_MAX_REDUCTION) */
+        const int32_t w = b.where >= 0 && b.where < c.n_o ? b.where : -1;
+        dp__tfl_fail(&c, st == DP_ERR_NOMEM || st == DP_ERR_LIMIT ? st : DP_ERR_UNSUPPORTED, "%s (op %d): the .dpm loader refuses it: %s",
+                     w >= 0 ? dp__tfl_opname(c.O[r.order[w] - 1].code) : "model", w >= 0 ? (int)c.O[r.order[w] - 1].file_op : -1,
+                     b.why ? b.why : dp_status_str(st));
         goto done;
     }
     if (info) {
@@ -12886,7 +12900,7 @@ done:
     if (have_plan) dp_sched_result_free(&r);
     dp_sched_graph_free(&g);
     dp_mb_free(&b);
-    if (st == DP_OK) st = c.st;
+    if (c.st) st = c.st;
     dp__tfl_free(&c);
     if (st && *blob) { DP_FREE(*blob); *blob = NULL; *blob_len = 0; }
     return st;
