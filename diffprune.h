@@ -1327,7 +1327,8 @@ int dp_write_c_array(const char *path, const char *name, const void *blob, size_
    (absorbed by the CONV_2D/DEPTHWISE_CONV_2D it feeds), RESHAPE/SQUEEZE/
    EXPAND_DIMS (views), SOFTMAX, LOGISTIC, QUANTIZE (float model input,
    or int8 -> int8), DEQUANTIZE (float model output), fused RELU/RELU6/
-   RELU_N1_TO_1, SAME/VALID padding, per-tensor and per-channel weights.
+   RELU_N1_TO_1, SAME/VALID padding, per-tensor and per-channel weights,
+   TRANSPOSE of the model input (its layout, done on the host).
    A float model input or output stays on the host (dp_tflite_quantize /
    dp_tflite_dequantize, TFLM's formulas); the .dpm is int8 end to end.
    Anything else (LSTM, SVDF, int16 or float compute, broadcasting, ...) is
@@ -1348,6 +1349,11 @@ typedef struct dp_tflite_info {
     int64_t peak_file_order;   /* peak when ops run in file order (TFLM)   */
     int64_t arena_bytes;       /* the .dpm's arena                         */
     int64_t model_bytes, macs;
+    /* a TRANSPOSE of the model input (its layout), done on the host:
+       .dpm input element i = file input element at the permuted index */
+    int transposed_input;
+    int32_t in_rank, in_dims[6], in_perm[6];  /* the file's input, perm   */
+    int32_t in_elems;                          /* elements of the input    */
 } dp_tflite_info;
 
 /* *blob from DP_MALLOC (free with DP_FREE); info and err may be NULL. */
@@ -1362,6 +1368,11 @@ int dp_tflite_sched_graph(const void *data, size_t len, dp_sched_graph *g,
    DEQUANTIZE (x = (float)(scale * (q - zp)), in double) */
 void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32_t zp);
 void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp);
+/* The .dpm input from the bytes of the file's input tensor (int8, or
+   float32 little-endian when info->float_input): transposed when
+   info->transposed_input, quantised when float. in_len must be the tensor's
+   byte size (else DP_ERR_SHAPE); dst holds info->in_elems values. */
+int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst);
 
 #endif /* DIFFPRUNE_INFERENCE_ONLY */
 
@@ -11874,6 +11885,7 @@ typedef struct dp__tfl {
     dp__tflv *V; int32_t n_v;
     dp__tflop *O; int32_t n_o;
     int32_t in_t, out_t, in_read, float_in, float_out, out_v;
+    int32_t tr, tr_rank, tr_dims[6], tr_perm[6];   /* TRANSPOSE of the input */
 } dp__tfl;
 
 static int dp__tfl_fail(dp__tfl *c, int st, const char *fmt, ...)
@@ -12033,7 +12045,7 @@ static const char *dp__tfl_tname(const dp__tfl *c, int32_t t, char buf[48])
 enum {   /* TFLite builtin operator codes and tensor types used below */
     DP__TFL_ADD = 0, DP__TFL_AVGPOOL = 1, DP__TFL_CONCAT = 2, DP__TFL_CONV = 3, DP__TFL_DWCONV = 4,
     DP__TFL_DEQUANTIZE = 6, DP__TFL_FC = 9, DP__TFL_LOGISTIC = 14, DP__TFL_MAXPOOL = 17, DP__TFL_MUL = 18,
-    DP__TFL_RESHAPE = 22, DP__TFL_SOFTMAX = 25, DP__TFL_PAD = 34, DP__TFL_MEAN = 40, DP__TFL_SQUEEZE = 43,
+    DP__TFL_RESHAPE = 22, DP__TFL_SOFTMAX = 25, DP__TFL_PAD = 34, DP__TFL_TRANSPOSE = 39, DP__TFL_MEAN = 40, DP__TFL_SQUEEZE = 43,
     DP__TFL_PADV2 = 60, DP__TFL_EXPAND_DIMS = 70, DP__TFL_QUANTIZE = 114,
     DP__TFL_FLOAT32 = 0, DP__TFL_INT32 = 2, DP__TFL_INT64 = 4, DP__TFL_INT8 = 9
 };
@@ -12583,6 +12595,35 @@ static int dp__tfl_op(dp__tfl *c, int32_t fop, const dp__fbt *ot)
         to->val = x;
         return c->st;
     }
+    case DP__TFL_TRANSPOSE: {
+        const dp__tflt *ti, *pm;
+        dp__tflt *tot = &c->T[out];
+        float sc;
+        int32_t z, seen = 0, r;
+        if (nin != 2 || in[0] < 0 || in[1] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs an input and a permutation", dp__tfl_opname(code), fop);
+        ti = &c->T[in[0]];
+        pm = &c->T[in[1]];
+        if (ti->val != 0 || c->in_read || c->n_o || c->tr || (in[0] != c->in_t && in[0] != c->V[0].tensor))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only a TRANSPOSE of the model input (its layout) is supported", dp__tfl_opname(code), fop);
+        r = ti->rank;
+        if (r < 1 || r > 6 || !dp__tfl_cvec_ok(pm, r) || tot->rank != r)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): permutation must be a constant of the input's rank", dp__tfl_opname(code), fop);
+        for (k = 0; k < (uint32_t)r; k++) {
+            const int64_t v = dp__tfl_cint(pm, k);
+            if (v < 0 || v >= r || (seen & (1 << v)) || tot->shape[k] != ti->shape[v])
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): not a permutation of the input's dimensions", dp__tfl_opname(code), fop);
+            seen |= 1 << v;
+            c->tr_perm[k] = (int32_t)v;
+            c->tr_dims[k] = ti->shape[k];
+        }
+        if (tot->type != DP__TFL_INT8 || dp__tfl_aq(c, out, &sc, &z) || z != c->V[0].zp || dp__f32_bits(sc) != dp__f32_bits(c->V[0].scale) ||
+            dp__tfl_hwc(tot, &c->V[0].h, &c->V[0].w, &c->V[0].c))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output must be int8 with the input's quantisation, batch 1", dp__tfl_opname(code), fop);
+        c->tr = 1;
+        c->tr_rank = r;
+        tot->val = 0;
+        return c->st;
+    }
     case DP__TFL_SOFTMAX: {
         double beta;
         if (nin != 1 || in[0] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs one input", dp__tfl_opname(code), fop);
@@ -12890,6 +12931,12 @@ int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len
         info->pmu = r.exact ? r.peak_exact : -1;
         info->peak_file_order = r.peak_definition_order;
         info->model_bytes = (int64_t)*blob_len;
+        info->in_elems = c.V[0].h * c.V[0].w * c.V[0].c;
+        info->transposed_input = c.tr;
+        if (c.tr) {
+            info->in_rank = c.tr_rank;
+            for (i = 0; i < c.tr_rank; i++) { info->in_dims[i] = c.tr_dims[i]; info->in_perm[i] = c.tr_perm[i]; }
+        }
         if (dp_model_init(&m, *blob, *blob_len) == DP_OK) {
             info->arena_bytes = (int64_t)dp_model_arena_size(&m);
             info->macs = (int64_t)dp_model_macs(&m);
@@ -12915,6 +12962,43 @@ void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32
         const double t = v + (double)zp;
         q[i] = (int8_t)(t > 127.0 ? 127 : t < -128.0 ? -128 : (int32_t)t);
     }
+}
+
+int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst)
+{
+    const uint8_t *b = (const uint8_t *)in;
+    const size_t esz = info && info->float_input ? 4u : 1u;
+    int32_t i, k;
+    if (!info || !in || !dst || info->in_elems < 1) return DP_ERR_ARG;
+    if (in_len != (size_t)info->in_elems * esz) return DP_ERR_SHAPE;
+    for (i = 0; i < info->in_elems; i++) {
+        int32_t src = i;
+        if (info->transposed_input) {
+            /* i is an index of the transposed tensor: its coordinate k is
+               the input's coordinate perm[k] */
+            int32_t rem = i, co[6], st = 1;
+            for (k = info->in_rank - 1; k >= 0; k--) {
+                const int32_t d = info->in_dims[info->in_perm[k]];
+                co[k] = rem % d;
+                rem /= d;
+            }
+            src = 0;
+            for (k = info->in_rank - 1; k >= 0; k--) {
+                int32_t j, pos = 0;
+                for (j = 0; j < info->in_rank; j++) if (info->in_perm[j] == k) pos = j;
+                src += co[pos] * st;
+                st *= info->in_dims[k];
+            }
+        }
+        if (esz == 4) {
+            float f;
+            memcpy(&f, b + 4u * (size_t)src, 4);
+            dp_tflite_quantize(dst + i, &f, 1, info->in_scale, info->in_zp);
+        } else {
+            dst[i] = (int8_t)b[src];
+        }
+    }
+    return DP_OK;
 }
 
 void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp)

@@ -251,22 +251,16 @@ static int cmd_run(const char *path, const char *input)
     fin = tfl && tinfo.float_input;
     arena = calloc(dp_model_arena_size(&m) + 1, 1);
     x = dp_model_input(&m, arena, &ti);
-    if (!arena || !x || n != ti.bytes * (fin ? 4u : 1u)) {
+    if (tfl && arena && x && dp_tflite_set_input(&tinfo, in, n, x) == DP_OK) {
+        /* the file's input tensor: transposed and quantised as its TRANSPOSE/QUANTIZE would */
+    } else if (!arena || !x || tfl || n != ti.bytes) {
         fprintf(stderr, "diffprune: %s is %lu bytes; the model's input is %dx%dx%d = %u %s bytes\n", input,
                 (unsigned long)n, (int)ti.shape.h, (int)ti.shape.w, (int)ti.shape.c, (unsigned)(ti.bytes * (fin ? 4u : 1u)),
                 fin ? "float32" : "int8");
         free(buf); free(in); free(arena);
         return 1;
     }
-    if (fin) {   /* TFLM's QUANTIZE, on the host */
-        float *f = (float *)malloc(n);
-        if (!f) { free(buf); free(in); free(arena); return 1; }
-        memcpy(f, in, n);
-        dp_tflite_quantize(x, f, (int32_t)ti.bytes, tinfo.in_scale, tinfo.in_zp);
-        free(f);
-    } else {
-        memcpy(x, in, n);
-    }
+    if (!tfl) memcpy(x, in, n);
     st = dp_model_run(&m, arena, dp_model_arena_size(&m));
     if (st != DP_OK) { fprintf(stderr, "diffprune: run failed: %s\n", dp_status_str(st)); free(buf); free(in); free(arena); return 1; }
     y = dp_model_output(&m, arena, &to);

@@ -50,6 +50,15 @@ static int tflf_check(const uint8_t *data, size_t size, const char **why, int *a
             if (ti.shape.h != info.in_shape.h || ti.shape.w != info.in_shape.w || ti.shape.c != info.in_shape.c ||
                 ti.zero_point != info.in_zp || (int64_t)a != info.arena_bytes) { *why = "info does not match the .dpm"; bad = 1; }
             memset(x, 0x35, ti.bytes);
+            {   /* the host side of the input: transpose / quantise */
+                const size_t ib = (size_t)info.in_elems * (info.float_input ? 4u : 1u);
+                uint8_t *raw = (uint8_t *)calloc(ib + 1, 1);
+                if (raw && (ib != ti.bytes * (info.float_input ? 4u : 1u) || dp_tflite_set_input(&info, raw, ib, x) != DP_OK)) {
+                    *why = "dp_tflite_set_input refuses the input the info describes"; bad = 1;
+                }
+                free(raw);
+                memset(x, 0x35, ti.bytes);
+            }
             if (!bad && dp_model_run(&m, arena, a) != DP_OK) { *why = "the .dpm does not run in its own arena size"; bad = 1; }
             y = dp_model_output(&m, arena, &to);
             if (!bad && (y1 = (int8_t *)malloc(to.bytes)) != NULL) {

@@ -351,6 +351,25 @@ static void expect_b(const int8_t *x, int8_t *y)
     dp_chmul_s8_ref(y, conv, mean, &mp, s);
 }
 
+/* model C: an NCHW int8 input, TRANSPOSE to NHWC, a 1x1 conv */
+static uint8_t *model_c(size_t *len, int bad)
+{
+    tw_tensor T[5];
+    tw_op O[2];
+    static int32_t perm[4] = { 0, 2, 3, 1 };
+    const int szc[4] = { 1, 4, 4, 1 };
+    T[0] = tt(4, 1, 3, 4, 5, INT8, 0.1f, -3, "nchw");
+    T[1] = tt(1, 4, 0, 0, 0, I32, 0, 0, "perm"); T[1].data = perm; T[1].len = 16;
+    T[2] = tt(4, 1, 4, 5, 3, INT8, 0.1f, -3, "nhwc");
+    T[3] = tt(4, 3, 1, 1, 3, INT8, 0.02f, 0, "w"); T[3].data = wB; T[3].len = 9;
+    T[4] = tt(4, 1, 4, 5, 3, INT8, 0.05f, 7, "y");
+    O[0] = to(39, 2, 2, 0, 1, 0);
+    O[1] = to(3, 4, 2, 2, 3, -1);
+    { const int64_t v[4] = { 1, 1, 1, 0 }; opt(&O[1], 1, 4, v, szc); }
+    if (bad) { O[0].in[0] = 4; O[1].in[0] = 0; O[0].out = 2; T[2] = T[4]; O[1].out = 4; }
+    return tw_model(T, 5, O, 2, 0, 4, len);
+}
+
 static int run_blob(const void *blob, size_t len, const int8_t *in, size_t n_in, int8_t *out, size_t n_out)
 {
     dp_model m;
@@ -492,6 +511,35 @@ static void test_synthetic(void)
     }
     free(f);
 
+    /* model C: TRANSPOSE of the input on the host */
+    f = model_c(&len, 0);
+    st = dp_tflite_import(f, len, &blob, &blen, &info, err, sizeof err);
+    CHECK(st == DP_OK && info.transposed_input && info.in_shape.h == 4 && info.in_shape.w == 5 && info.in_shape.c == 3,
+          "model C (input TRANSPOSE) imports: %d %s", st, err);
+    if (st == DP_OK) {
+        int8_t x[60], xt[60], q[60], y[60], w[60];
+        int32_t m[3], sh[3], c, h, ww;
+        dp_qconv_params cp;
+        dp_shape s = { 4, 5, 3 };
+        for (i = 0; i < 60; i++) x[i] = (int8_t)(rndn(256) - 128);
+        for (c = 0; c < 3; c++) for (h = 0; h < 4; h++) for (ww = 0; ww < 5; ww++) xt[(h * 5 + ww) * 3 + c] = x[(c * 4 + h) * 5 + ww];
+        memset(&cp, 0, sizeof cp);
+        cp.kh = cp.kw = cp.stride_h = cp.stride_w = cp.dil_h = cp.dil_w = 1;
+        cp.in_zp = -3; cp.out_zp = 7; cp.act_min = -128; cp.act_max = 127;
+        for (i = 0; i < 3; i++) m[i] = qm((double)0.1f * (double)0.02f / (double)0.05f, &sh[i]);
+        dp_conv2d_s8_ref(w, xt, wB, NULL, m, sh, &cp, s, s);
+        CHECK(dp_tflite_set_input(&info, x, 60, q) == DP_OK && !memcmp(q, xt, 60), "dp_tflite_set_input transposes NCHW -> NHWC");
+        CHECK(dp_tflite_set_input(&info, x, 59, q) == DP_ERR_SHAPE, "wrong input size refused");
+        CHECK(!run_blob(blob, blen, q, 60, y, 60) && !memcmp(y, w, 60), "model C bit-exact");
+        free(blob);
+    }
+    free(f);
+    f = model_c(&len, 1);
+    st = dp_tflite_import(f, len, &blob, &blen, &info, err, sizeof err);
+    CHECK(st == DP_ERR_UNSUPPORTED && strstr(err, "TRANSPOSE (op 0)"), "a TRANSPOSE inside the graph is refused by name: %d %s", st, err);
+    if (st == DP_OK) free(blob);
+    free(f);
+
     /* the scheduler's view */
     f = model_a(&len, 0);
     {
@@ -559,9 +607,7 @@ static void test_real(void)
                 size_t ni = an / (info.float_input ? 4 : 1), no = bn / (info.float_output ? 4 : 1);
                 q = (int8_t *)malloc(ni);
                 y = (int8_t *)malloc(no);
-                if (info.float_input) dp_tflite_quantize(q, (const float *)(const void *)a, (int32_t)ni, info.in_scale, info.in_zp);
-                else memcpy(q, a, ni);
-                if (!run_blob(blob, bl, q, ni, y, no)) {
+                if (dp_tflite_set_input(&info, a, an, q) == DP_OK && !run_blob(blob, bl, q, ni, y, no)) {
                     if (info.float_output) {
                         fo = (float *)malloc(bn);
                         dp_tflite_dequantize(fo, y, (int32_t)no, info.out_scale, info.out_zp);
@@ -617,6 +663,7 @@ static int write_file(const char *dir, const char *name, const uint8_t *b, size_
 }
 
 /* the seeds: the two synthetic models and their refused variants */
+static uint8_t *model_c(size_t *len, int bad);
 static int write_seeds(const char *dir)
 {
     static const char *const bad[6] = { NULL, "bad-tanh", "bad-lstm", "bad-int16", "bad-asymmetric-weights", "bad-broadcast-add" };
@@ -626,6 +673,8 @@ static int write_seeds(const char *dir)
     tu_rng = 42;
     fill_weights();
     f = model_a(&len, 0); e |= write_file(dir, "ok-model-a", f, len); free(f);
+    f = model_c(&len, 0); e |= write_file(dir, "ok-model-c-transpose", f, len); free(f);
+    f = model_c(&len, 1); e |= write_file(dir, "bad-transpose-inside", f, len); free(f);
     f = model_b(&len); e |= write_file(dir, "ok-model-b", f, len);
     f[4] = 'X'; e |= write_file(dir, "bad-identifier", f, len); free(f);
     for (v = 1; v < 6; v++) { f = model_a(&len, v); e |= write_file(dir, bad[v], f, len); free(f); }
