@@ -12359,7 +12359,16 @@ static int dp__tfl_op(dp__tfl *c, int32_t fop, const dp__fbt *ot)
         return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): output tensor %d is written twice, constant, or the model input", dp__tfl_opname(code), fop, out);
     has_opt = dp__fb_sub(c, ot, 4, &opt);
     if (c->st) return c->st;
-    (void)has_opt;
+    if (has_opt) {
+        /* the options table must be the op's own (BuiltinOptions union) */
+        static const int16_t want[][2] = { { DP__TFL_CONV, 1 }, { DP__TFL_DWCONV, 2 }, { DP__TFL_AVGPOOL, 5 }, { DP__TFL_MAXPOOL, 5 },
+                                           { DP__TFL_FC, 8 }, { DP__TFL_SOFTMAX, 9 }, { DP__TFL_CONCAT, 10 }, { DP__TFL_ADD, 11 },
+                                           { DP__TFL_MUL, 21 }, { DP__TFL_MEAN, 27 } };
+        const int64_t ty = dp__fb_int(c, ot, 3, 1, 0, 0);
+        for (k = 0; k < sizeof want / sizeof want[0]; k++)
+            if (want[k][0] == code && want[k][1] != ty)
+                return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): options of type %d, not %d", dp__tfl_opname(code), fop, (int)ty, want[k][1]);
+    }
 
     switch (code) {
     case DP__TFL_CONV:
