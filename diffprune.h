@@ -12756,6 +12756,7 @@ static int dp__tfl_parse(dp__tfl *c, const void *data, size_t len, char *err, si
     if (len < 16 || memcmp(c->p + 4, "TFL3", 4) != 0)
         return dp__tfl_fail(c, DP_ERR_FORMAT, "not a TensorFlow Lite file (no \"TFL3\" identifier)");
     if (len > 0x7FFFFFF0u) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "file larger than 2 GiB");
+    if (dp__fb32(c, 0) < 8u) return DP__FBBAD(c, "root table offset inside the header");
     if (!dp__fb_ref(c, 0) || dp__fb_table(c, dp__fb32(c, 0), &root)) return c->st;
     if (dp__fb_int(c, &root, 0, 4, 0, 0) != 3)
         return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "schema version %d (3 supported)", (int)dp__fb_int(c, &root, 0, 4, 0, 0));
@@ -12819,6 +12820,7 @@ static int dp__tfl_parse(dp__tfl *c, const void *data, size_t len, char *err, si
     }
     if (c->T[c->out_t].padded) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "the model output is a PAD");
     if (c->out_v <= 0 || c->n_o < 1) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "the model has no int8 op between its input and output");
+    if (!c->st && (c->n_v != c->n_o + 1 || !c->V || !c->O)) return dp__tfl_fail(c, DP_ERR_FORMAT, "corrupt .tflite: inconsistent graph");
     return c->st;
 }
 
@@ -12828,6 +12830,8 @@ static int dp__tfl_graph(dp__tfl *c, dp_sched_graph *g, int names)
     int32_t i, k, e = 0;
     size_t pool = 8;
     int st;
+    if (c->st) return c->st;
+    if (c->n_o < 1 || c->n_v != c->n_o + 1 || !c->V || !c->O) return dp__tfl_fail(c, DP_ERR_FORMAT, "corrupt .tflite: inconsistent graph");
     for (i = 0; i < c->n_o; i++) e += c->O[i].op.n_inputs;
     if ((st = dp_sched_graph_init(g, c->n_v, e)) != DP_OK) return dp__tfl_fail(c, st, "scheduler: cannot allocate the graph");
     e = 0;
