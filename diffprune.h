@@ -47,7 +47,8 @@
                     >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
                     >>sched-impl >>resources >>prune >>fit-impl >>backbones
                     >>export
-     >>tflite_api   TensorFlow Lite import (>>tflite in the implementation)
+     >>tflite_api   TensorFlow Lite import (>>tflite); TFLM's int8 kernels
+                    for it (>>tflm_kernels, >>tflm_tables)
      >>licence
 
    ======================================================================
