@@ -19,7 +19,9 @@
        overrides where it is looked for);
      - the fuzz corpus tests/fuzz_tflite_corpus/ replayed through the fuzz
        target's properties (tests/fuzz_tflite.c): ok-* accepted, bad-*
-       refused. `test_tflite --write-seeds DIR` writes its seeds. */
+       refused. `test_tflite --write-seeds DIR [DPM_DIR]` writes its seeds
+       (tests/fuzz_tflite_corpus, and tests/fuzz_corpus for the .dpm
+       fuzzer: an imported model with the TFLM kinds 12-15). */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #define DIFFPRUNE_IMPLEMENTATION
@@ -137,6 +139,30 @@ static void test_loader(void)
     }
     free(blob);
     dp_mb_free(&b);
+    {   /* the other TFLM kinds: the loader checks their shapes and fields */
+        static const struct { int kind, oh, ow, oc; const char *why; } B[] = {
+            { DP_MOP_MEAN, 2, 1, 4, "mean output" },
+            { DP_MOP_LUT, 2, 2, 3, "lut output shape" },
+            { DP_MOP_MUL, 2, 2, 3, "mul input shape" },
+        };
+        int k;
+        for (k = 0; k < 3; k++) {
+            int8_t tab[256];
+            memset(tab, 0, sizeof tab);
+            dp_mb_init(&b);
+            a = dp_mb_add_tensor(&b, 2, 2, 4, 0.1f, 3, 0);
+            y = dp_mb_add_tensor(&b, B[k].oh, B[k].ow, B[k].oc, 0.1f, 0, 16);
+            memset(&op, 0, sizeof op);
+            op.kind = B[k].kind; op.inputs[0] = a; op.inputs[1] = a; op.output = y; op.weights = tab;
+            dp_mb_add_op(&b, &op);
+            dp_mb_set_io(&b, a, y);
+            st = dp_mb_finish(&b, &blob, &len);
+            CHECK(st == DP_ERR_FORMAT && b.why && strstr(b.why, B[k].why), "bad %s refused by the loader: %d %s", dp_mop_name(B[k].kind), st,
+                  b.why ? b.why : "");
+            if (st == DP_OK) free(blob);
+            dp_mb_free(&b);
+        }
+    }
 }
 
 /* ------------------------------------------------------ synthetic models */
@@ -664,7 +690,9 @@ static int write_file(const char *dir, const char *name, const uint8_t *b, size_
 
 /* the seeds: the two synthetic models and their refused variants */
 static uint8_t *model_c(size_t *len, int bad);
-static int write_seeds(const char *dir)
+/* with dpm_dir, also model A imported, for the .dpm fuzzer's corpus (it
+   holds the kinds softmaxq, lut, mean and mul) */
+static int write_seeds(const char *dir, const char *dpm_dir)
 {
     static const char *const bad[6] = { NULL, "bad-tanh", "bad-lstm", "bad-int16", "bad-asymmetric-weights", "bad-broadcast-add" };
     size_t len;
@@ -678,6 +706,14 @@ static int write_seeds(const char *dir)
     f = model_b(&len); e |= write_file(dir, "ok-model-b", f, len);
     f[4] = 'X'; e |= write_file(dir, "bad-identifier", f, len); free(f);
     for (v = 1; v < 6; v++) { f = model_a(&len, v); e |= write_file(dir, bad[v], f, len); free(f); }
+    if (dpm_dir) {
+        void *blob;
+        size_t bl;
+        f = model_a(&len, 0);
+        if (dp_tflite_import(f, len, &blob, &bl, NULL, NULL, 0) != DP_OK) e = 1;
+        else { e |= write_file(dpm_dir, "ok-tflite-model-a", (const uint8_t *)blob, bl); free(blob); }
+        free(f);
+    }
     return e;
 }
 
@@ -714,7 +750,7 @@ static void test_corpus(void)
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && !strcmp(argv[1], "--write-seeds")) return write_seeds(argv[2]);
+    if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--write-seeds")) return write_seeds(argv[2], argc == 4 ? argv[3] : NULL);
     test_kernels();
     test_loader();
     test_synthetic();
