@@ -12246,9 +12246,9 @@ static int dp__tfl_act(dp__tfl *c, int32_t fop, int32_t code, int64_t fused, con
 /* TFLite's padding rule for one axis: checks the file's output size */
 static int dp__tfl_pad(int32_t in, int32_t k, int32_t s, int32_t d, int same, int32_t out, int32_t *p0, int32_t *p1)
 {
-    const int64_t eff = (int64_t)(k - 1) * d + 1;
-    int64_t want, total;
+    int64_t eff, want, total;
     if (k < 1 || s < 1 || d < 1 || s > 255 || k > 255 || d > 255) return -1;
+    eff = (int64_t)(k - 1) * d + 1;
     if (same) want = ((int64_t)in + s - 1) / s;
     else want = in >= eff ? ((int64_t)in - eff) / s + 1 : 0;
     if (want != out || out < 1) return -1;
