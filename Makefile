@@ -17,6 +17,7 @@
 #   make bench-prune  pruning vs uniform scaling vs from scratch, over seeds
 #                     (hours; SMALL=1 for a quick check; resumable)
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
+#   make fuzz-tflite  libFuzzer on the .tflite reader and importer
 #   make -C mcu test / bench   the firmware under qemu (part of make test)
 CC      ?= cc
 # -mprefer-vector-width=256: on AVX-512 cores (e.g. AMD Zen 4) the GEMM
@@ -29,11 +30,11 @@ WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
-TESTS    = test_grad test_bn test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay
+TESTS    = test_grad test_bn test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay test_tflite
 THREADS ?= 2
 TESTS   += test_data
 
-.PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
+.PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments
 all: $(EXAMPLES)
 
 $(B):
@@ -53,6 +54,9 @@ $(B)/noomp_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(
 
 $(B)/san_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(B)
 	$(CC) $(WARN) $(SAN) $(OMP) -o $@ $< -lm
+
+# the TFLite tests also use the flatbuffer writer
+$(B)/test_tflite $(B)/noomp_tflite $(B)/san_tflite: tests/tflite_writer.h tests/fuzz_tflite.c $(wildcard tests/fuzz_tflite_corpus/*)
 
 # Every test three ways: with OpenMP, without it, and under ASan+UBSan.
 ALLTESTS = $(addprefix $(B)/,$(TESTS)) $(addprefix $(B)/noomp_,$(subst test_,,$(TESTS))) \
@@ -146,6 +150,10 @@ $(B)/test_fuzz_replay $(B)/noomp_fuzz_replay $(B)/san_fuzz_replay: tests/fuzz_mo
 FUZZ_SECONDS ?= 60
 fuzz:
 	@sh tests/fuzz.sh $(FUZZ_SECONDS)
+
+# libFuzzer on the TFLite reader and importer (FUZZ_SECONDS=60)
+fuzz-tflite:
+	@sh tests/fuzz_tflite.sh $(FUZZ_SECONDS)
 
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune

@@ -52,6 +52,8 @@
                     >>export
                     >>bnnum (batch-norm eps/momentum, input gradient, decay rule)
      >>prune_plus   uniform baseline, projection onto the budgets, planned eta
+     >>tflite_api   TensorFlow Lite import (>>tflite); TFLM's int8 kernels
+                    for it (>>tflm_kernels, >>tflm_tables)
      >>licence
 
    ======================================================================
@@ -275,9 +277,16 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
     10 softmax    x                      u16 table[256] as the weights
     11 gconv2d    x                      w, bias?, ksum, mult+shift[cout],
                                          groups G at offset 56
+    12 softmaxq   x (rows of c <= 511)   i32 exp table[256] as the weights
+                                         (TFLite Micro's softmax, >>tflm_kernels)
+    13 lut        x                      i8 table[256] as the weights:
+                                         y = table[x + 128] (TFLM's LOGISTIC)
+    14 mean       x -> 1x1xC             output multiplier/shift (TFLM MEAN)
+    15 mul        x0, x1 (same shape)    output multiplier/shift (TFLM MUL)
      Fields a kind does not use must be 0 (act_min/act_max: -128/127 for
-     concat and softmax); pools and gap keep the input's scale and zero
-     point; softmax output is scale 1/256, zero point -128.
+     concat, softmax, softmaxq, lut and mean); pools and gap keep the
+     input's scale and zero point; softmax and softmaxq output is scale
+     1/256, zero point -128.
      >>grouped  dwconv2d with a channel multiplier: cout = M * cin (M >= 1,
      implied by the shapes; M = 1 is plain depthwise), weights
      [kh][kw][cout] as TFLite/CMSIS-NN store them, output channel
@@ -324,7 +333,9 @@ enum {
     DP_MOP_CONV2D = 1, DP_MOP_DWCONV2D = 2, DP_MOP_FC = 3, DP_MOP_ADD = 4,
     DP_MOP_MAXPOOL = 5, DP_MOP_AVGPOOL = 6, DP_MOP_GAP = 7, DP_MOP_CHMUL = 8,
     DP_MOP_CONCAT = 9, DP_MOP_SOFTMAX = 10, DP_MOP_GCONV2D = 11,
-    DP_MOP_KIND_COUNT = 12
+    /* >>tflm_kernels: */
+    DP_MOP_SOFTMAXQ = 12, DP_MOP_LUT = 13, DP_MOP_MEAN = 14, DP_MOP_MUL = 15,
+    DP_MOP_KIND_COUNT = 16
 };
 
 typedef struct dp_shape { int32_t h, w, c; } dp_shape;   /* NHWC, batch 1 */
@@ -425,6 +436,34 @@ void dp_concat_s8(int8_t *y, const int8_t *const *x,
 void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
                    int32_t rows, int32_t n);
 int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
+
+/* ---- >>tflm_kernels  TensorFlow Lite Micro's own int8 formulas ----
+   For models imported from .tflite (>>tflite_api), bit-exact with TFLM's
+   reference kernels. Integer only; the float parts of TFLM's Prepare()
+   are done on the host when the model is built.
+   softmaxq  TFLM's int8 softmax (gemmlowp fixed point): exp_tab[d] is
+             exp_on_negative_values of the rescaled difference d = max - x
+             (Q0.31, 0 where d is beyond TFLM's diff_min), made on the host
+             by dp_softmaxq_table. Per row: S = sum RoundingDivideByPOT(
+             exp_tab[d], 12) (Q12.19), r = 1/S by gemmlowp's Newton-Raphson
+             (GetReciprocal), y = RoundingDivideByPOT(SRDHM(r, exp_tab[d]),
+             nbits + 23) - 128. Rows up to 511 values keep every shift in
+             range (TFLM's own limit is looser but shifts past 31 there).
+   lut       y = table[x + 128]: any int8 -> int8 function, e.g. TFLM's
+             LOGISTIC (dp_logistic_table).
+   mean      TFLM's int8 MEAN over height and width: acc = sum(x - in_zp),
+             acc = dp_qmul(acc, mult, shift), y = clamp(round_half_away(
+             acc / n) + out_zp).
+   mul       TFLM's int8 MUL: y = clamp(dp_qmul((x0-z0)*(x1-z1), m, sh) +
+             out_zp, act_min, act_max). */
+void dp_softmaxq_s8(int8_t *y, const int8_t *x, const int32_t *exp_tab,
+                    int32_t rows, int32_t n);
+void dp_lut_s8(int8_t *y, const int8_t *x, const int8_t *table, int32_t count);
+void dp_mean_s8(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+                int32_t mult, int32_t shift, dp_shape in);
+void dp_mul_s8(int8_t *y, const int8_t *x0, const int8_t *x1,
+               const dp_qchmul_params *p, int32_t count);
+#define DP_SOFTMAXQ_MAX_N 511
 
 /* ---- model ---- */
 typedef struct dp_model {       /* caller-owned; filled by dp_model_init   */
@@ -556,6 +595,24 @@ int dp_qact_relu(float scale, int32_t zero_point, double cap,
                  int32_t *lo, int32_t *hi);
 /* Softmax table (see dp_softmax_s8) for an input scale and beta. */
 void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
+
+/* ---- hosted >>tflm_kernels: tables made the way TFLM's Prepare() makes
+   its parameters, and plain oracles ----
+   dp_softmaxq_table: TFLM's PreprocessSoftmaxScaling(beta, in_scale, 5
+   integer bits) and diff_min, then exp_on_negative_values of every
+   difference 0..255. DP_ERR_UNSUPPORTED when beta*in_scale is too small
+   for TFLM's multiplier (< 2^-26) or not finite. dp_logistic_table: TFLM's
+   int8 LOGISTIC for every input value (output scale 1/256, zp -128). */
+int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256]);
+int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256]);
+void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
+                        int32_t rows, int32_t n);
+void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
+                        int32_t count);
+void dp_mean_s8_ref(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+                    int32_t mult, int32_t shift, dp_shape in);
+void dp_mul_s8_ref(int8_t *y, const int8_t *x0, const int8_t *x1,
+                   const dp_qchmul_params *p, int32_t count);
 
 /* ---- hosted: model builder ----
    Assemble a .dpm blob from already-quantised pieces: add the tensors
@@ -1607,6 +1664,63 @@ int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x);
 /* Writes a blob atomically; as a C header with dp_write_c_array. */
 int dp_model_save(const char *path, const void *blob, size_t len);
 int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len);
+
+/* ---- >>tflite_api  TensorFlow Lite import: .tflite -> .dpm ----
+   Reads a TFLite flatbuffer (schema version 3, file identifier "TFL3";
+   untrusted: every offset, length, index and vtable is bounds-checked) and
+   builds the same int8 model as a .dpm, bit-exact with TensorFlow Lite
+   Micro's reference kernels. Ops: CONV_2D, DEPTHWISE_CONV_2D, FULLY_
+   CONNECTED, ADD, MUL (same shape, or x * s[1x1xC]), AVERAGE_POOL_2D,
+   MAX_POOL_2D, MEAN over height and width, CONCATENATION on channels, PAD
+   (absorbed by the CONV_2D/DEPTHWISE_CONV_2D it feeds), RESHAPE/SQUEEZE/
+   EXPAND_DIMS (views), SOFTMAX, LOGISTIC, QUANTIZE (float model input,
+   or int8 -> int8), DEQUANTIZE (float model output), fused RELU/RELU6/
+   RELU_N1_TO_1, SAME/VALID padding, per-tensor and per-channel weights,
+   TRANSPOSE of the model input (its layout, done on the host).
+   A float model input or output stays on the host (dp_tflite_quantize /
+   dp_tflite_dequantize, TFLM's formulas); the .dpm is int8 end to end.
+   Anything else (LSTM, SVDF, int16 or float compute, broadcasting, ...) is
+   DP_ERR_UNSUPPORTED with the op index, op name and tensor named in err;
+   a corrupt file is DP_ERR_FORMAT. Ops of the .dpm run in the exact
+   scheduler's minimum-peak order, tensors at its arena offsets (>>sched),
+   so the .dpm's arena is the exact peak of the activations when packing
+   reaches it (info tells both). One subgraph, one input, one output. */
+typedef struct dp_tflite_info {
+    int n_tflite_ops;          /* operators in the file                    */
+    int n_ops;                 /* ops of the .dpm                          */
+    int float_input;           /* 1: the file's input is float32 (QUANTIZE) */
+    int float_output;          /* 1: the file's output is float32 (DEQUANTIZE) */
+    dp_shape in_shape, out_shape;      /* the .dpm's int8 input and output */
+    float in_scale, out_scale;
+    int32_t in_zp, out_zp;
+    int64_t pmu;               /* exact peak of the activations, -1 unknown */
+    int64_t peak_file_order;   /* peak when ops run in file order (TFLM)   */
+    int64_t arena_bytes;       /* the .dpm's arena                         */
+    int64_t model_bytes, macs;
+    /* a TRANSPOSE of the model input (its layout), done on the host:
+       .dpm input element i = file input element at the permuted index */
+    int transposed_input;
+    int32_t in_rank, in_dims[6], in_perm[6];  /* the file's input, perm   */
+    int32_t in_elems;                          /* elements of the input    */
+} dp_tflite_info;
+
+/* *blob from DP_MALLOC (free with DP_FREE); info and err may be NULL. */
+int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len,
+                     dp_tflite_info *info, char *err, size_t err_cap);
+/* The activation graph of a .tflite for dp_sched_plan / dp_sched_print_report:
+   node 0 the input, then one node per .dpm op in file order, named like
+   "CONV_2D#3" (file op index). Free with dp_sched_graph_free. */
+int dp_tflite_sched_graph(const void *data, size_t len, dp_sched_graph *g,
+                          char *err, size_t err_cap);
+/* TFLM QUANTIZE (q = clamp(round(x / scale) + zp), in double) and
+   DEQUANTIZE (x = (float)(scale * (q - zp)), in double) */
+void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32_t zp);
+void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp);
+/* The .dpm input from the bytes of the file's input tensor (int8, or
+   float32 little-endian when info->float_input): transposed when
+   info->transposed_input, quantised when float. in_len must be the tensor's
+   byte size (else DP_ERR_SHAPE); dst holds info->in_elems values. */
+int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst);
 
 #endif /* DIFFPRUNE_INFERENCE_ONLY */
 
@@ -3214,7 +3328,8 @@ typedef struct dp__op {  /* a decoded op record */
 
 static const char *const dp__mop_names[DP_MOP_KIND_COUNT] = {
     "?", "conv2d", "dwconv2d", "fc", "add", "maxpool", "avgpool", "gap",
-    "chmul", "concat", "softmax", "gconv2d"
+    "chmul", "concat", "softmax",
+    "gconv2d", "softmaxq", "lut", "mean", "mul"
 };
 typedef char dp__mop_names_match[(sizeof dp__mop_names / sizeof dp__mop_names[0]) == DP_MOP_KIND_COUNT ? 1 : -1];
 
@@ -3283,6 +3398,7 @@ static uint64_t dp__macs(uint32_t kind, dp_shape in, dp_shape out, uint32_t kh, 
     case DP_MOP_FC: return (uint64_t)(uint32_t)out.c * ((uint64_t)(uint32_t)in.h * (uint32_t)in.w * (uint32_t)in.c);
     case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: return opix * (uint32_t)out.c * kh * kw;
     case DP_MOP_GAP: return (uint64_t)(uint32_t)in.h * (uint32_t)in.w * (uint32_t)in.c;
+    case DP_MOP_MEAN: return (uint64_t)(uint32_t)in.h * (uint32_t)in.w * (uint32_t)in.c;
     case DP_MOP_ADD: return n_in > 1 ? (uint64_t)(n_in - 1u) * opix * (uint32_t)out.c : 0;
     default: return 0;
     }
@@ -3327,6 +3443,7 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
     if (op.kind == DP_MOP_ADD) { n_min = 2; n_max = DP_MAX_OP_INPUTS; }
     if (op.kind == DP_MOP_CHMUL) { n_min = 2; n_max = 2; }
     if (op.kind == DP_MOP_CONCAT) { n_min = 1; n_max = DP_MAX_OP_INPUTS; }
+    if (op.kind == DP_MOP_MUL) { n_min = 2; n_max = 2; }
     if (op.n_in < n_min || op.n_in > n_max || op.out >= m->n_tensors)
         DP__BAD(DP_ERR_FORMAT, "wrong number of inputs, or output id out of range");
     for (i = 0; i < DP_MAX_OP_INPUTS; i++) {
@@ -3426,6 +3543,27 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
         if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
             DP__BAD(DP_ERR_FORMAT, "softmax shape, or output not scale 1/256 zero point -128");
         break;
+    /* >>tflm_kernels */
+    case DP_MOP_SOFTMAXQ:
+        want_w = 1024;
+        if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
+            DP__BAD(DP_ERR_FORMAT, "softmaxq shape, or output not scale 1/256 zero point -128");
+        if (o.c > DP_SOFTMAXQ_MAX_N) DP__BAD(DP_ERR_UNSUPPORTED, "softmaxq rows longer than DP_SOFTMAXQ_MAX_N");
+        break;
+    case DP_MOP_LUT:
+        want_w = 256;
+        if (!dp__same_shape(&t[0], &o)) DP__BAD(DP_ERR_FORMAT, "lut output shape != input shape");
+        break;
+    case DP_MOP_MEAN:
+        outq = 1;
+        if (o.h != 1 || o.w != 1 || o.c != t[0].c) DP__BAD(DP_ERR_FORMAT, "mean output is not 1x1xC of the input");
+        if (t[0].h * t[0].w > DP_MAX_POOL_COUNT) DP__BAD(DP_ERR_UNSUPPORTED, "mean window > DP_MAX_POOL_COUNT");
+        break;
+    case DP_MOP_MUL:
+        act = outq = 1;
+        if (!dp__same_shape(&t[0], &o) || !dp__same_shape(&t[1], &o))
+            DP__BAD(DP_ERR_FORMAT, "mul input shape != output shape");
+        break;
     default:
         DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
     }
@@ -3481,6 +3619,16 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
             for (j = 0; j < R; j++) s += dp__s8(b[op.w_off + i * R + j]);
             if (s != dp__u2s(dp__rd32(b + op.k_off + 4u * i)))
                 DP__BAD(DP_ERR_FORMAT, "kernel sum does not match the weights");
+        }
+    }
+    if (op.kind == DP_MOP_SOFTMAXQ) {
+        /* exp(0) is exactly one (INT32_MAX), then non-increasing and >= 0:
+           the row sum lies in [2^19, 2^28), every shift of the kernel in range */
+        if (dp__u2s(dp__rd32(b + op.w_off)) != INT32_MAX) DP__BAD(DP_ERR_FORMAT, "softmaxq table[0] is not one");
+        for (i = 1; i < 256; i++) {
+            const int32_t v = dp__u2s(dp__rd32(b + op.w_off + 4u * i));
+            if (v < 0 || v > dp__u2s(dp__rd32(b + op.w_off + 4u * i - 4u)))
+                DP__BAD(DP_ERR_FORMAT, "softmaxq table negative or increasing");
         }
     }
     if (op.kind == DP_MOP_SOFTMAX) {
@@ -3707,6 +3855,95 @@ int dp_model_op(const dp_model *m, int i, dp_mop_info *oi)
     return DP_OK;
 }
 
+/* ---- >>tflm_kernels  (see >>tflm_kernels in the API) ----
+   gemmlowp's fixed-point helpers on int32 raw values: a Qm.(31-m) number
+   is kept as its raw int32; products are SaturatingRoundingDoublingHighMul
+   (dp__qmul_high), sums wrap in two's complement as gemmlowp's do. */
+/* SaturatingRoundingMultiplyByPOT<e>, e > 0: x * 2^e, saturated */
+static int32_t dp__fx_shl(int32_t x, int32_t e)
+{
+    const int32_t thr = (int32_t)(((uint32_t)1 << (31 - e)) - 1u);
+    if (x > thr) return INT32_MAX;
+    if (x < -thr) return INT32_MIN;
+    return dp__u2s((uint32_t)x << e);
+}
+static int32_t dp__fx_add(int32_t a, int32_t b) { return dp__u2s((uint32_t)a + (uint32_t)b); }
+/* one_over_one_plus_x_for_x_in_0_1: a in Q0.31, [0, 1) -> 1/(1+a), Q0.31
+   (Newton-Raphson in Q2.29 from 48/17 - 32/17 * d, three steps) */
+static int32_t dp__fx_recip1p(int32_t a)
+{
+    const int64_t sum = (int64_t)a + INT32_MAX;                /* >= 0 here  */
+    const int32_t half = (int32_t)((sum + (sum >= 0 ? 1 : -1)) / 2);  /* RoundingHalfSum */
+    int32_t x = dp__fx_add(1515870810, dp__qmul_high(half, -1010580540)), i;
+    for (i = 0; i < 3; i++) {
+        const int32_t one_minus = dp__fx_add((int32_t)1 << 29, -dp__qmul_high(half, x));
+        x = dp__fx_add(x, dp__fx_shl(dp__qmul_high(x, one_minus), 2));
+    }
+    return dp__fx_shl(x, 1);
+}
+static int32_t dp__clz32(uint32_t v)
+{
+    int32_t n = 0;
+    if (!v) return 32;
+    while (!(v & 0x80000000u)) { v <<= 1; n++; }
+    return n;
+}
+
+void dp_softmaxq_s8(int8_t *y, const int8_t *x, const int32_t *exp_tab,
+                    int32_t rows, int32_t n)
+{
+    int32_t r, i;
+    for (r = 0; r < rows; r++) {
+        const int8_t *xr = x + r * n;
+        int8_t *yr = y + r * n;
+        int32_t mx = -128, sum = 0, lz, nbits, scale;
+        for (i = 0; i < n; i++)
+            if (xr[i] > mx) mx = xr[i];
+        /* Q12.19 accumulator: n <= 511 terms of <= 2^19 stay below 2^28 */
+        for (i = 0; i < n; i++) sum += dp__qdiv_pot(exp_tab[mx - xr[i]], 12);
+        /* GetReciprocal(sum, 12): sum = 2^nbits * (1 + a), a in [0, 1) */
+        lz = dp__clz32((uint32_t)sum);                     /* 4..12       */
+        nbits = 12 - lz;                                    /* 0..8        */
+        scale = dp__fx_recip1p(dp__u2s(((uint32_t)sum << lz) - 0x80000000u));
+        for (i = 0; i < n; i++) {
+            const int32_t e = exp_tab[mx - xr[i]];
+            int32_t v = dp__qdiv_pot(dp__qmul_high(scale, e), nbits + 23) - 128;
+            yr[i] = (int8_t)(v > 127 ? 127 : v < -128 ? -128 : v);
+        }
+    }
+}
+
+void dp_lut_s8(int8_t *y, const int8_t *x, const int8_t *table, int32_t count)
+{
+    int32_t i;
+    for (i = 0; i < count; i++) y[i] = table[(int32_t)x[i] + 128];
+}
+
+void dp_mean_s8(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+                int32_t mult, int32_t shift, dp_shape in)
+{
+    const int32_t n = in.h * in.w;
+    int32_t c, i;
+    for (c = 0; c < in.c; c++) {
+        int32_t acc = 0;
+        for (i = 0; i < n; i++) acc += (int32_t)x[i * in.c + c] - in_zp;
+        acc = dp__qmul(acc, mult, shift);
+        if (acc > (1 << 30)) acc = 1 << 30;          /* the clamp hides it */
+        if (acc < -(1 << 30)) acc = -(1 << 30);
+        acc = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;   /* C truncation */
+        y[c] = dp__clamp8(acc + out_zp, -128, 127);
+    }
+}
+
+void dp_mul_s8(int8_t *y, const int8_t *x0, const int8_t *x1,
+               const dp_qchmul_params *p, int32_t count)
+{
+    int32_t i;
+    for (i = 0; i < count; i++)
+        y[i] = dp__requant(((int32_t)x0[i] - p->x_zp) * ((int32_t)x1[i] - p->s_zp), p->mult,
+                           p->shift, p->out_zp, p->act_min, p->act_max);
+}
+
 /* ---- >>interp ---- */
 static const int32_t *dp__i32(const dp_model *m, uint32_t off)
 {
@@ -3819,6 +4056,23 @@ static void dp__op_run(const dp_model *m, int8_t *arena, uint32_t k)
     case DP_MOP_SOFTMAX:
         dp_softmax_s8(y, xs[0], (const uint16_t *)(const void *)w, so.h * so.w, so.c);
         break;
+    case DP_MOP_SOFTMAXQ:
+        dp_softmaxq_s8(y, xs[0], (const int32_t *)(const void *)w, so.h * so.w, so.c);
+        break;
+    case DP_MOP_LUT:
+        dp_lut_s8(y, xs[0], w, (int32_t)o.bytes);
+        break;
+    case DP_MOP_MEAN:
+        dp_mean_s8(y, xs[0], t[0].zp, o.zp, op.out_mult, op.out_shift, si);
+        break;
+    case DP_MOP_MUL: {
+        dp_qchmul_params p;
+        p.x_zp = t[0].zp; p.s_zp = t[1].zp; p.out_zp = o.zp;
+        p.mult = op.out_mult; p.shift = op.out_shift;
+        p.act_min = op.act_min; p.act_max = op.act_max;
+        dp_mul_s8(y, xs[0], xs[1], &p, (int32_t)o.bytes);
+        break;
+    }
     default:
         break;  /* unreachable: dp_model_init refused it */
     }
@@ -4452,6 +4706,166 @@ void dp_softmax_table(double in_scale, double beta, uint16_t table[256])
     }
 }
 
+/* ---- >>tflm_tables  hosted half of >>tflm_kernels ---- */
+/* gemmlowp exp_on_interval_between_negative_one_quarter_and_0_excl, Q0.31:
+   Taylor series around -1/8 */
+static int32_t dp__fx_exp_quarter(int32_t a)
+{
+    const int32_t x = dp__fx_add(a, (int32_t)1 << 28);
+    const int32_t x2 = dp__qmul_high(x, x), x3 = dp__qmul_high(x2, x), x4 = dp__qmul_high(x2, x2);
+    const int32_t x4_4 = dp__qdiv_pot(x4, 2);
+    const int32_t t = dp__qdiv_pot(dp__fx_add(dp__qmul_high(dp__fx_add(x4_4, x3), 715827883), x2), 1);
+    return dp__fx_add(1895147668, dp__qmul_high(1895147668, dp__fx_add(x, t)));
+}
+/* gemmlowp exp_on_negative_values: a <= 0 in Q(ib).(31-ib), ib 1..5 ->
+   exp(a) in Q0.31: exp of a mod 1/4 from the series, times exp(-2^e) for
+   every bit e = -2..4 of the remainder (a barrel shifter of constants) */
+static int32_t dp__fx_exp_neg(int32_t a, int32_t ib)
+{
+    static const int32_t M[7] = { 1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242 };
+    const int32_t fb = 31 - ib, quarter = (int32_t)1 << (fb - 2);
+    const int32_t amq = dp__fx_add(dp__u2s((uint32_t)a & (uint32_t)(quarter - 1)), -quarter);
+    const uint32_t rem = (uint32_t)amq - (uint32_t)a;
+    int32_t r = dp__fx_exp_quarter(dp__fx_shl(amq, ib)), e;
+    for (e = -2; e <= 4; e++)
+        if (ib > e && (rem & ((uint32_t)1 << (fb + e)))) r = dp__qmul_high(r, M[e + 2]);
+    return a == 0 ? INT32_MAX : r;
+}
+/* gemmlowp logistic on Q4.27 -> Q0.31 */
+static int32_t dp__fx_logistic4(int32_t a)
+{
+    int32_t pos;
+    if (a == 0) return (int32_t)1 << 30;
+    pos = dp__fx_recip1p(dp__fx_exp_neg(a > 0 ? -a : a, 4));
+    return a > 0 ? pos : INT32_MAX - pos;
+}
+
+/* TFLM softmax parameters: input_multiplier/left shift and the radius */
+static int dp__softmaxq_params(double in_scale, double beta, int32_t *mult, int32_t *shift, int32_t *radius)
+{
+    double real = beta * in_scale * (double)((int32_t)1 << 26);
+    int st;
+    if (!(real >= 1.0) || real > 1e300) return DP_ERR_UNSUPPORTED;   /* NaN too */
+    if (real > 2147483647.0) real = 2147483647.0;
+    if ((st = dp_qmul_from_real(real, mult, shift)) != DP_OK) return st;
+    if (*shift < 1 || *mult == 0) return DP_ERR_UNSUPPORTED;
+    *radius = (int32_t)floor(31.0 * 67108864.0 / ldexp(1.0, (int)*shift));
+    return DP_OK;
+}
+static int32_t dp__softmaxq_exp(int32_t d, int32_t mult, int32_t shift, int32_t radius)
+{
+    if (d > radius) return 0;                  /* TFLM skips it: output -128 */
+    return dp__fx_exp_neg(dp__qmul_high(-d * ((int32_t)1 << shift), mult), 5);
+}
+
+int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256])
+{
+    int32_t mult, shift, radius, d;
+    int st;
+    if (!exp_tab) return DP_ERR_ARG;
+    if ((st = dp__softmaxq_params(in_scale, beta, &mult, &shift, &radius)) != DP_OK) return st;
+    for (d = 0; d < 256; d++) exp_tab[d] = dp__softmaxq_exp(d, mult, shift, radius);
+    return DP_OK;
+}
+
+void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
+                        int32_t rows, int32_t n)
+{
+    int32_t mult, shift, radius, r, i;
+    if (dp__softmaxq_params(in_scale, beta, &mult, &shift, &radius) != DP_OK) return;
+    for (r = 0; r < rows; r++) {
+        int32_t mx = -128, lz, nbits, recip;
+        int64_t sum = 0;
+        for (i = 0; i < n; i++) mx = x[r * n + i] > mx ? x[r * n + i] : mx;
+        for (i = 0; i < n; i++)
+            if (mx - x[r * n + i] <= radius)
+                sum += dp__qdiv_pot(dp__softmaxq_exp(mx - x[r * n + i], mult, shift, radius), 12);
+        /* 1/sum: sum = 2^nbits * (1 + a) with a in [0, 1) */
+        for (lz = 0; !((uint64_t)sum << lz & 0x80000000u); lz++) {}
+        nbits = 12 - lz;
+        recip = dp__fx_recip1p(dp__u2s((uint32_t)((uint64_t)sum << lz) - 0x80000000u));
+        for (i = 0; i < n; i++) {
+            const int32_t d = mx - x[r * n + i];
+            int32_t v = -128;
+            if (d <= radius)
+                v = dp__qdiv_pot(dp__qmul_high(recip, dp__softmaxq_exp(d, mult, shift, radius)), nbits + 23) - 128;
+            y[r * n + i] = (int8_t)(v > 127 ? 127 : v);
+        }
+    }
+}
+
+/* TFLM LOGISTIC int8: input_multiplier/left shift from frexp(in_scale *
+   2^27), radius floor(15 * 2^27 / 2^shift); outside the radius -128/127 */
+static int dp__logistic_params(float in_scale, int32_t *mult, int32_t *shift, int32_t *radius)
+{
+    const double real = (double)in_scale * 134217728.0;
+    double q;
+    int e = 0;
+    long long qf;
+    if (!(real >= 1.0) || real > 1e9) return DP_ERR_UNSUPPORTED;
+    q = frexp(real, &e);
+    qf = (long long)round(q * 2147483648.0);
+    if (qf == 2147483648LL) { qf /= 2; e++; }
+    if (e > 30) return DP_ERR_UNSUPPORTED;
+    *mult = (int32_t)qf;
+    *shift = e;
+    *radius = (int32_t)floor(15.0 * 134217728.0 / ldexp(1.0, e));
+    return DP_OK;
+}
+static int8_t dp__logistic1(int32_t v, int32_t mult, int32_t shift, int32_t radius)
+{
+    int32_t o;
+    if (v <= -radius) return -128;
+    if (v >= radius) return 127;
+    o = dp__qdiv_pot(dp__fx_logistic4(dp__qmul(v, mult, shift)), 23) - 128;
+    return (int8_t)(o > 127 ? 127 : o < -128 ? -128 : o);
+}
+
+int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256])
+{
+    int32_t mult, shift, radius, i;
+    int st;
+    if (!table || in_zp < -128 || in_zp > 127) return DP_ERR_ARG;
+    if ((st = dp__logistic_params(in_scale, &mult, &shift, &radius)) != DP_OK) return st;
+    for (i = 0; i < 256; i++) table[i] = dp__logistic1(i - 128 - in_zp, mult, shift, radius);
+    return DP_OK;
+}
+
+void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
+                        int32_t count)
+{
+    int32_t mult, shift, radius, i;
+    if (dp__logistic_params(in_scale, &mult, &shift, &radius) != DP_OK) return;
+    for (i = 0; i < count; i++) y[i] = dp__logistic1((int32_t)x[i] - in_zp, mult, shift, radius);
+}
+
+void dp_mean_s8_ref(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+                    int32_t mult, int32_t shift, dp_shape in)
+{
+    const int64_t n = (int64_t)in.h * in.w;
+    int32_t c;
+    int64_t i;
+    for (c = 0; c < in.c; c++) {
+        int64_t acc = 0, q;
+        for (i = 0; i < n; i++) acc += x[i * in.c + c] - in_zp;
+        q = dp_qmul((int32_t)acc, mult, shift);
+        q = q > 0 ? (q + n / 2) / n : (q - n / 2) / n;      /* half away from 0 */
+        q += out_zp;
+        y[c] = (int8_t)(q > 127 ? 127 : q < -128 ? -128 : q);
+    }
+}
+
+void dp_mul_s8_ref(int8_t *y, const int8_t *x0, const int8_t *x1,
+                   const dp_qchmul_params *p, int32_t count)
+{
+    int32_t i;
+    for (i = 0; i < count; i++) {
+        int64_t v = (int64_t)dp_qmul((x0[i] - p->x_zp) * (x1[i] - p->s_zp), p->mult, p->shift) + p->out_zp;
+        v = v < p->act_min ? p->act_min : v > p->act_max ? p->act_max : v;
+        y[i] = (int8_t)v;
+    }
+}
+
 /* ---- >>builder ---- */
 typedef struct dp__mb_tensor {
     uint32_t off;
@@ -4596,7 +5010,7 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
     if (!b || !op) return DP_ERR_ARG;
     if (b->err) return b->err;
     if (op->kind <= 0 || op->kind >= DP_MOP_KIND_COUNT) return dp__mb_fail(b, DP_ERR_ARG);
-    n = op->n_inputs ? op->n_inputs : (op->kind == DP_MOP_CHMUL ? 2 : 1);
+    n = op->n_inputs ? op->n_inputs : ((op->kind == DP_MOP_CHMUL || op->kind == DP_MOP_MUL) ? 2 : 1);
     if (n < 1 || n > DP_MAX_OP_INPUTS) return dp__mb_fail(b, DP_ERR_ARG);
     T = (const dp__mb_tensor *)b->tensors;
     if (op->output < 0 || (uint32_t)op->output >= b->n_tensors) return dp__mb_fail(b, DP_ERR_ARG);
@@ -4623,7 +5037,8 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
     }
     r.act_min = -128;
     r.act_max = 127;
-    if ((op->act_min || op->act_max) && op->kind != DP_MOP_CONCAT && op->kind != DP_MOP_SOFTMAX) {
+    if ((op->act_min || op->act_max) && op->kind != DP_MOP_CONCAT && op->kind != DP_MOP_SOFTMAX &&
+        op->kind != DP_MOP_SOFTMAXQ && op->kind != DP_MOP_LUT && op->kind != DP_MOP_MEAN) {
         if (op->act_min < -128 || op->act_max > 127 || op->act_min > op->act_max) return dp__mb_fail(b, DP_ERR_ARG);
         r.act_min = op->act_min;
         r.act_max = op->act_max;
@@ -4725,6 +5140,32 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
         r.w_len = 512;
         break;
     }
+    /* >>tflm_kernels */
+    case DP_MOP_SOFTMAXQ: {
+        int32_t tab[256];
+        if ((st = dp_softmaxq_table((double)in[0]->scale, op->beta != 0.0 ? op->beta : 1.0, tab)) != DP_OK)
+            return dp__mb_fail(b, st);
+        r.w = dp__mb_i32(b, tab, 256);
+        r.w_len = 1024;
+        break;
+    }
+    case DP_MOP_LUT:
+        if (!op->weights) return dp__mb_fail(b, DP_ERR_ARG);
+        r.w = dp__mb_data(b, op->weights, 256);
+        r.w_len = 256;
+        break;
+    case DP_MOP_MEAN:
+    case DP_MOP_MUL:
+        if (op->mult && op->shift) {
+            r.out_mult = op->mult[0];
+            r.out_shift = op->shift[0];
+        } else {
+            /* TFLM: MEAN in_scale/out_scale, MUL s0*s1/out_scale (double) */
+            const double real = op->kind == DP_MOP_MEAN ? (double)in[0]->scale / (double)o->scale
+                                : (double)in[0]->scale * (double)in[1]->scale / (double)o->scale;
+            if ((st = dp_qmul_from_real(real, &r.out_mult, &r.out_shift)) != DP_OK) return dp__mb_fail(b, st);
+        }
+        break;
     default:
         break;
     }
@@ -13531,6 +13972,1194 @@ int dp_write_c_array(const char *path, const char *name, const void *blob, size_
     ok = (fclose(f) == 0) && ok;
     return ok ? DP_OK : DP_ERR_IO;
 }
+
+/* ---------------------------------------------------------------------- */
+/* >>tflite  TensorFlow Lite import (see >>tflite_api)                    */
+/* ----------------------------------------------------------------------
+   A flatbuffer is read in place. A table starts with an int32 soffset to
+   its vtable (vtable = table - soffset): u16 vtable bytes, u16 table bytes,
+   then one u16 offset per field (0 = absent, default value). References
+   (sub-tables, vectors, strings) are u32 offsets forward from where they
+   are stored; a vector is a u32 count then its elements. Every read below
+   goes through dp__fb_* and is checked against the buffer; the first
+   failure is kept (c->st, c->err) and later reads return "absent". */
+
+typedef struct dp__fbt { size_t pos, vt; uint32_t vlen, tlen; } dp__fbt;
+
+typedef struct dp__tflt {          /* one tensor of the subgraph           */
+    int32_t shape[6], rank, type;
+    size_t name; uint32_t name_len;
+    const uint8_t *data; size_t data_len;   /* constant data, or NULL      */
+    size_t scale, zp; uint32_t n_scale, n_zp; int32_t qdim;
+    int32_t val;                  /* .dpm tensor it is a view of, or -1    */
+    int32_t readers;              /* operators that read it                */
+    int32_t pad[4];               /* a PAD absorbed by its reader: t b l r */
+    int32_t padded;               /* 1: pad[] pending (output of a PAD)    */
+} dp__tflt;
+
+typedef struct dp__tflv {          /* one .dpm tensor                       */
+    int32_t h, w, c, zp, tensor;
+    float scale;
+} dp__tflv;
+
+typedef struct dp__tflop {         /* one .dpm op, in file order            */
+    dp_mb_op op;
+    int32_t file_op, code;
+    int32_t *bias;
+    float *w_scale;
+    int32_t mult[2], shift[2];
+    int8_t lut[256];
+} dp__tflop;
+
+typedef struct dp__tfl {
+    const uint8_t *p;
+    size_t n;
+    char *err;
+    size_t cap;
+    int st;
+    size_t buffers; uint32_t n_buffers;
+    size_t opcodes; uint32_t n_opcodes;
+    uint32_t n_t, n_fops;
+    dp__tflt *T;
+    dp__tflv *V; int32_t n_v;
+    dp__tflop *O; int32_t n_o;
+    int32_t in_t, out_t, in_read, float_in, float_out, out_v;
+    int32_t tr, tr_rank, tr_dims[6], tr_perm[6];   /* TRANSPOSE of the input */
+} dp__tfl;
+
+static int dp__tfl_fail(dp__tfl *c, int st, const char *fmt, ...)
+{
+    if (!c->st) {
+        va_list ap;
+        c->st = st;
+        if (c->err && c->cap) {
+            va_start(ap, fmt);
+            vsnprintf(c->err, c->cap, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return c->st;
+}
+#define DP__FBBAD(c, what) dp__tfl_fail((c), DP_ERR_FORMAT, "corrupt .tflite: %s", (what))
+
+static uint32_t dp__fb16(const dp__tfl *c, size_t at) { return (uint32_t)c->p[at] | (uint32_t)c->p[at + 1] << 8; }
+static uint32_t dp__fb32(const dp__tfl *c, size_t at) { return dp__fb16(c, at) | dp__fb16(c, at + 2) << 16; }
+
+/* the table at pos; 0 on success */
+static int dp__fb_table(dp__tfl *c, size_t pos, dp__fbt *t)
+{
+    int64_t vt;
+    memset(t, 0, sizeof *t);
+    if (c->st) return -1;
+    if (c->n < 8 || pos < 4 || pos > c->n - 4) return DP__FBBAD(c, "table offset outside the file"), -1;
+    vt = (int64_t)pos - (int64_t)dp__u2s(dp__fb32(c, pos));
+    if (vt < 0 || vt > (int64_t)c->n - 4 || (vt & 1)) return DP__FBBAD(c, "vtable offset outside the file"), -1;
+    t->pos = pos;
+    t->vt = (size_t)vt;
+    t->vlen = dp__fb16(c, t->vt);
+    t->tlen = dp__fb16(c, t->vt + 2);
+    if (t->vlen < 4 || (t->vlen & 1) || t->vt + t->vlen > c->n) return DP__FBBAD(c, "vtable size"), -1;
+    if (t->tlen < 4 || t->pos + t->tlen > c->n) return DP__FBBAD(c, "table size"), -1;
+    return 0;
+}
+
+/* absolute position of field id (size bytes inside the table), 0 = absent */
+static size_t dp__fb_field(dp__tfl *c, const dp__fbt *t, int id, uint32_t size)
+{
+    const uint32_t vo = 4u + 2u * (uint32_t)id;
+    uint32_t off;
+    if (c->st || !t->vlen || vo + 2u > t->vlen) return 0;
+    off = dp__fb16(c, t->vt + vo);
+    if (!off) return 0;
+    if (off < 4u || off + size > t->tlen) { DP__FBBAD(c, "field outside its table"); return 0; }
+    return t->pos + off;
+}
+
+static int64_t dp__fb_int(dp__tfl *c, const dp__fbt *t, int id, uint32_t size, int sgn, int64_t def)
+{
+    const size_t at = dp__fb_field(c, t, id, size);
+    uint64_t v;
+    if (!at) return def;
+    if (size == 1) v = c->p[at];
+    else if (size == 2) v = dp__fb16(c, at);
+    else if (size == 4) v = dp__fb32(c, at);
+    else v = (uint64_t)dp__fb32(c, at) | (uint64_t)dp__fb32(c, at + 4) << 32;
+    if (sgn && size < 8 && (v >> (8 * size - 1)) & 1u) return (int64_t)v - ((int64_t)1 << (8 * size));
+    return (int64_t)v;
+}
+
+static float dp__fb_f32at(const dp__tfl *c, size_t at)
+{
+    const uint32_t u = dp__fb32(c, at);
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+/* follow the u32 reference stored at `at`; 0 on failure */
+static size_t dp__fb_ref(dp__tfl *c, size_t at)
+{
+    const uint64_t to = (uint64_t)at + dp__fb32(c, at);
+    if (to + 4u > c->n) { DP__FBBAD(c, "reference outside the file"); return 0; }
+    return (size_t)to;
+}
+
+/* sub-table field: 1 present, 0 absent or error */
+static int dp__fb_sub(dp__tfl *c, const dp__fbt *t, int id, dp__fbt *sub)
+{
+    const size_t at = dp__fb_field(c, t, id, 4);
+    size_t to;
+    memset(sub, 0, sizeof *sub);
+    if (!at || !(to = dp__fb_ref(c, at))) return 0;
+    return dp__fb_table(c, to, sub) == 0;
+}
+
+/* vector field of elem-byte elements: position of element 0 and count
+   (0 and 0 when absent) */
+static void dp__fb_vec(dp__tfl *c, const dp__fbt *t, int id, uint32_t elem, size_t *first, uint32_t *count)
+{
+    const size_t at = dp__fb_field(c, t, id, 4);
+    size_t v;
+    *first = 0;
+    *count = 0;
+    if (!at || !(v = dp__fb_ref(c, at))) return;
+    if ((uint64_t)dp__fb32(c, v) * elem > (uint64_t)(c->n - v - 4u)) { DP__FBBAD(c, "vector longer than the file"); return; }
+    *first = v + 4u;
+    *count = dp__fb32(c, v);
+}
+
+/* element k of a vector of tables */
+static int dp__fb_vtab(dp__tfl *c, size_t first, uint32_t count, uint32_t k, dp__fbt *t)
+{
+    size_t to;
+    memset(t, 0, sizeof *t);
+    if (c->st || k >= count || !(to = dp__fb_ref(c, first + 4u * (size_t)k))) return -1;
+    return dp__fb_table(c, to, t);
+}
+
+static int32_t dp__fb_i32v(const dp__tfl *c, size_t first, uint32_t k) { return dp__u2s(dp__fb32(c, first + 4u * (size_t)k)); }
+
+/* ---- names for messages ---- */
+static const char *dp__tfl_opname(int32_t code)
+{
+    static const char *const nm[] = {
+        "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE",
+        "DEQUANTIZE", "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED", "HASHTABLE_LOOKUP",
+        "L2_NORMALIZATION", "L2_POOL_2D", "LOCAL_RESPONSE_NORMALIZATION", "LOGISTIC", "LSH_PROJECTION",
+        "LSTM", "MAX_POOL_2D", "MUL", "RELU", "RELU_N1_TO_1", "RELU6", "RESHAPE", "RESIZE_BILINEAR",
+        "RNN", "SOFTMAX", "SPACE_TO_DEPTH", "SVDF", "TANH", "CONCAT_EMBEDDINGS", "SKIP_GRAM", "CALL",
+        "CUSTOM", "EMBEDDING_LOOKUP_SPARSE", "PAD", "UNIDIRECTIONAL_SEQUENCE_RNN", "GATHER",
+        "BATCH_TO_SPACE_ND", "SPACE_TO_BATCH_ND", "TRANSPOSE", "MEAN", "SUB", "DIV", "SQUEEZE",
+        "UNIDIRECTIONAL_SEQUENCE_LSTM", "STRIDED_SLICE", "BIDIRECTIONAL_SEQUENCE_RNN", "EXP", "TOPK_V2",
+        "SPLIT", "LOG_SOFTMAX", "DELEGATE", "BIDIRECTIONAL_SEQUENCE_LSTM", "CAST", "PRELU", "MAXIMUM",
+        "ARG_MAX", "MINIMUM", "LESS", "NEG", "PADV2"
+    };
+    if (code >= 0 && code < (int32_t)(sizeof nm / sizeof nm[0])) return nm[code];
+    if (code == 70) return "EXPAND_DIMS";
+    if (code == 114) return "QUANTIZE";
+    if (code == 117) return "HARD_SWISH";
+    if (code == 126) return "BATCH_MATMUL";
+    return "builtin operator";
+}
+static const char *dp__tfl_typename(int32_t t)
+{
+    static const char *const nm[] = { "FLOAT32", "FLOAT16", "INT32", "UINT8", "INT64", "STRING", "BOOL",
+                                      "INT16", "COMPLEX64", "INT8", "FLOAT64" };
+    return (t >= 0 && t < 11) ? nm[t] : "unknown type";
+}
+/* the tensor's name, printable, at most 40 bytes */
+static const char *dp__tfl_tname(const dp__tfl *c, int32_t t, char buf[48])
+{
+    uint32_t i, n;
+    if (t < 0 || (uint32_t)t >= c->n_t) return "?";
+    n = c->T[t].name_len < 40u ? c->T[t].name_len : 40u;
+    for (i = 0; i < n; i++) {
+        const uint8_t ch = c->p[c->T[t].name + i];
+        buf[i] = (char)(ch >= 32 && ch < 127 ? ch : '?');
+    }
+    buf[n] = 0;
+    return n ? buf : "(unnamed)";
+}
+
+enum {   /* TFLite builtin operator codes and tensor types used below */
+    DP__TFL_ADD = 0, DP__TFL_AVGPOOL = 1, DP__TFL_CONCAT = 2, DP__TFL_CONV = 3, DP__TFL_DWCONV = 4,
+    DP__TFL_DEQUANTIZE = 6, DP__TFL_FC = 9, DP__TFL_LOGISTIC = 14, DP__TFL_MAXPOOL = 17, DP__TFL_MUL = 18,
+    DP__TFL_RESHAPE = 22, DP__TFL_SOFTMAX = 25, DP__TFL_PAD = 34, DP__TFL_TRANSPOSE = 39, DP__TFL_MEAN = 40, DP__TFL_SQUEEZE = 43,
+    DP__TFL_PADV2 = 60, DP__TFL_EXPAND_DIMS = 70, DP__TFL_QUANTIZE = 114,
+    DP__TFL_FLOAT32 = 0, DP__TFL_INT32 = 2, DP__TFL_INT64 = 4, DP__TFL_INT8 = 9
+};
+
+/* ---- tensors ---- */
+static int dp__tfl_tensors(dp__tfl *c, const dp__fbt *sg)
+{
+    size_t tv, first;
+    uint32_t i, k, cnt;
+    dp__fb_vec(c, sg, 0, 4, &tv, &c->n_t);
+    if (c->st) return c->st;
+    if (c->n_t == 0 || c->n_t > 65535u) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "subgraph has %u tensors (1..65535 supported)", c->n_t);
+    c->T = (dp__tflt *)DP_CALLOC(c->n_t, sizeof(dp__tflt));
+    if (!c->T) return dp__tfl_fail(c, DP_ERR_NOMEM, "out of memory");
+    for (i = 0; i < c->n_t; i++) {
+        dp__tflt *t = &c->T[i];
+        dp__fbt tt, q, sp, buf;
+        uint32_t b;
+        t->val = -1;
+        if (dp__fb_vtab(c, tv, c->n_t, i, &tt)) return c->st;
+        dp__fb_vec(c, &tt, 0, 4, &first, &cnt);
+        if (cnt > 6) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "tensor %u has rank %u (at most 6 supported)", i, cnt);
+        t->rank = (int32_t)cnt;
+        for (k = 0; k < cnt; k++) t->shape[k] = dp__fb_i32v(c, first, k);
+        t->type = (int32_t)dp__fb_int(c, &tt, 1, 1, 1, 0);
+        b = (uint32_t)dp__fb_int(c, &tt, 2, 4, 0, 0);
+        dp__fb_vec(c, &tt, 3, 1, &t->name, &t->name_len);
+        if (dp__fb_sub(c, &tt, 4, &q)) {
+            if (dp__fb_int(c, &q, 4, 1, 0, 0) != 0)
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "tensor %u: custom quantization details are not supported", i);
+            dp__fb_vec(c, &q, 2, 4, &t->scale, &t->n_scale);
+            dp__fb_vec(c, &q, 3, 8, &t->zp, &t->n_zp);
+            t->qdim = (int32_t)dp__fb_int(c, &q, 6, 4, 1, 0);
+        }
+        if (dp__fb_sub(c, &tt, 6, &sp))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "tensor %u: sparse tensors are not supported", i);
+        if (c->st) return c->st;
+        if (b >= c->n_buffers) return DP__FBBAD(c, "tensor buffer index out of range");
+        if (b > 0) {
+            uint64_t off;
+            if (dp__fb_vtab(c, c->buffers, c->n_buffers, b, &buf)) return c->st;
+            dp__fb_vec(c, &buf, 0, 1, &first, &cnt);
+            off = (uint64_t)dp__fb_int(c, &buf, 1, 8, 0, 0);
+            if (cnt) {
+                t->data = c->p + first;
+                t->data_len = cnt;
+            } else if (off > 1) {   /* data outside the flatbuffer (> 2 GB models) */
+                const uint64_t sz = (uint64_t)dp__fb_int(c, &buf, 2, 8, 0, 0);
+                if (off > c->n || sz > c->n - off) return DP__FBBAD(c, "buffer offset/size outside the file");
+                t->data = c->p + off;
+                t->data_len = (size_t)sz;
+            }
+            if (c->st) return c->st;
+        }
+    }
+    return c->st;
+}
+
+/* element count; -1 if a dimension is < 1 or the count is > 2^31 */
+static int64_t dp__tfl_elems(const dp__tflt *t)
+{
+    int64_t n = 1;
+    int32_t k;
+    for (k = 0; k < t->rank; k++) {
+        if (t->shape[k] < 1) return -1;
+        n *= t->shape[k];
+        if (n > 0x7FFFFFFF) return -1;
+    }
+    return n;
+}
+
+/* NHWC view of an activation: leading dims must be 1 beyond the last 3 */
+static int dp__tfl_hwc(const dp__tflt *t, int32_t *h, int32_t *w, int32_t *ch)
+{
+    int32_t d[3] = { 1, 1, 1 }, k, j = 2;
+    if (dp__tfl_elems(t) < 0) return -1;
+    for (k = t->rank - 1; k >= 0; k--) {
+        if (j >= 0) d[j--] = t->shape[k];
+        else if (t->shape[k] != 1) return -1;
+    }
+    /* [1, h, w] (rank 3) and [1, n] (rank 2): the batch is the 1 in front */
+    if (t->rank == 3 && t->shape[0] == 1) { d[0] = 1; d[1] = t->shape[1]; d[2] = t->shape[2]; }
+    if (d[0] > 65535 || d[1] > 65535 || d[2] > 65535) return -1;
+    *h = d[0]; *w = d[1]; *ch = d[2];
+    return 0;
+}
+
+/* per-tensor quantisation of an activation: scale > 0, zp in int8 range */
+static int dp__tfl_aq(dp__tfl *c, int32_t ti, float *scale, int32_t *zp)
+{
+    const dp__tflt *t = &c->T[ti];
+    int64_t z;
+    if (t->n_scale < 1 || t->n_zp < 1) return -1;
+    *scale = dp__fb_f32at(c, t->scale);
+    z = (int64_t)((uint64_t)dp__fb32(c, t->zp) | (uint64_t)dp__fb32(c, t->zp + 4) << 32);
+    if (!(*scale > 0.0f) || *scale > 1e30f || z < -128 || z > 127) return -1;
+    *zp = (int32_t)z;
+    return 0;
+}
+
+/* ---- .dpm tensors and ops ---- */
+static int32_t dp__tfl_newval(dp__tfl *c, int32_t fop, int32_t code, int32_t ti)
+{
+    char nb[48];
+    dp__tflv *v;
+    if (c->st) return -1;
+    if (c->T[ti].type != DP__TFL_INT8) {
+        dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output tensor %d '%s' is %s; diffprune runs int8 activations only",
+                     dp__tfl_opname(code), fop, ti, dp__tfl_tname(c, ti, nb), dp__tfl_typename(c->T[ti].type));
+        return -1;
+    }
+    v = &c->V[c->n_v];
+    if (dp__tfl_hwc(&c->T[ti], &v->h, &v->w, &v->c) || dp__tfl_aq(c, ti, &v->scale, &v->zp) || c->T[ti].n_scale != 1) {
+        dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): tensor %d '%s' needs a batch-1 shape of dims <= 65535 and one int8 scale/zero point",
+                     dp__tfl_opname(code), fop, ti, dp__tfl_tname(c, ti, nb));
+        return -1;
+    }
+    v->tensor = ti;
+    c->T[ti].val = c->n_v;
+    return c->n_v++;
+}
+
+/* the .dpm tensor an op reads through tensor ti; exact = 1 when the op
+   needs the tensor's own h, w, c (not just its bytes) */
+static int32_t dp__tfl_in(dp__tfl *c, int32_t fop, int32_t code, int32_t ti, int exact, int pad_ok)
+{
+    char nb[48];
+    dp__tflt *t;
+    dp__tflv *v;
+    int32_t h, w, ch;
+    if (c->st) return -1;
+    if (ti < 0 || (uint32_t)ti >= c->n_t) { DP__FBBAD(c, "operator input index out of range"); return -1; }
+    t = &c->T[ti];
+    if (t->val < 0 || t->data) {
+        dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): input tensor %d '%s' is %s", dp__tfl_opname(code), fop, ti,
+                     dp__tfl_tname(c, ti, nb), t->data ? "a constant (only weights/biases may be)" : "not produced by a supported op");
+        return -1;
+    }
+    if (t->padded && !pad_ok) {
+        dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): reads the output of a PAD; only CONV_2D and DEPTHWISE_CONV_2D absorb a PAD",
+                     dp__tfl_opname(code), fop);
+        return -1;
+    }
+    v = &c->V[t->val];
+    if (exact && !t->padded) {
+        if (dp__tfl_hwc(t, &h, &w, &ch)) { dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): tensor %d '%s' shape", dp__tfl_opname(code), fop, ti, dp__tfl_tname(c, ti, nb)); return -1; }
+        if (h != v->h || w != v->w || ch != v->c) {
+            /* a reshaped model input can take the shape its first reader wants */
+            if (t->val == 0 && !c->in_read) { v->h = h; v->w = w; v->c = ch; }
+            else {
+                dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): tensor %d '%s' is a RESHAPE to %dx%dx%d of a %dx%dx%d tensor; not a view this op can read",
+                             dp__tfl_opname(code), fop, ti, dp__tfl_tname(c, ti, nb), h, w, ch, v->h, v->w, v->c);
+                return -1;
+            }
+        }
+    }
+    if (t->val == 0) c->in_read = 1;
+    return t->val;
+}
+
+static dp__tflop *dp__tfl_newop(dp__tfl *c, int32_t fop, int32_t code, int kind)
+{
+    dp__tflop *o = &c->O[c->n_o++];
+    memset(o, 0, sizeof *o);
+    o->file_op = fop;
+    o->code = code;
+    o->op.kind = kind;
+    return o;
+}
+
+/* TFLM's CalculateActivationRangeQuantized for int8 */
+static int dp__tfl_act(dp__tfl *c, int32_t fop, int32_t code, int64_t fused, const dp__tflv *o, dp_mb_op *op)
+{
+    float lo = -1e30f, hi = 1e30f;
+    int32_t a = -128, b = 127;
+    if (fused == 0) return 0;
+    if (fused == 1) lo = 0.0f;
+    else if (fused == 2) { lo = -1.0f; hi = 1.0f; }
+    else if (fused == 3) { lo = 0.0f; hi = 6.0f; }
+    else return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): fused activation %d is not supported (NONE, RELU, RELU_N1_TO_1, RELU6 are)",
+                             dp__tfl_opname(code), fop, (int)fused);
+    if (lo > -1e29f) {
+        const float q = roundf(lo / o->scale) + (float)o->zp;
+        a = q > 127.0f ? 127 : (q < -128.0f ? -128 : (int32_t)q);
+    }
+    if (hi < 1e29f) {
+        const float q = roundf(hi / o->scale) + (float)o->zp;
+        b = q > 127.0f ? 127 : (q < -128.0f ? -128 : (int32_t)q);
+    }
+    if (a > b || (a == 0 && b == 0))
+        return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): fused activation range [%d, %d] unusable", dp__tfl_opname(code), fop, a, b);
+    op->act_min = a;
+    op->act_max = b;
+    return 0;
+}
+
+/* TFLite's padding rule for one axis: checks the file's output size */
+static int dp__tfl_pad(int32_t in, int32_t k, int32_t s, int32_t d, int same, int32_t out, int32_t *p0, int32_t *p1)
+{
+    int64_t eff, want, total;
+    if (k < 1 || s < 1 || d < 1 || s > 255 || k > 255 || d > 255) return -1;
+    eff = (int64_t)(k - 1) * d + 1;
+    if (same) want = ((int64_t)in + s - 1) / s;
+    else want = in >= eff ? ((int64_t)in - eff) / s + 1 : 0;
+    if (want != out || out < 1) return -1;
+    total = (want - 1) * s + eff - in;
+    if (total < 0 || !same) total = 0;
+    *p0 = (int32_t)(total / 2);
+    *p1 = (int32_t)(total - total / 2);
+    return 0;
+}
+
+/* constant int8 weights with symmetric per-tensor or per-channel scales
+   along dimension qdim (n channels); w_scale[n] out */
+static int dp__tfl_weights(dp__tfl *c, int32_t fop, int32_t code, int32_t ti, int32_t qdim, int32_t n, float **w_scale)
+{
+    char nb[48];
+    const dp__tflt *t = &c->T[ti];
+    int64_t e = dp__tfl_elems(t);
+    uint32_t k;
+    if (t->type != DP__TFL_INT8 || !t->data || e < 0 || (size_t)e != t->data_len)
+        return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights tensor %d '%s' must be constant int8 (%s, %s)", dp__tfl_opname(code), fop,
+                            ti, dp__tfl_tname(c, ti, nb), dp__tfl_typename(t->type), t->data ? "data size wrong" : "no data");
+    if (!(t->n_scale == 1 || ((int32_t)t->n_scale == n && t->qdim == qdim)) || t->n_zp != t->n_scale)
+        return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights tensor %d '%s' needs one scale or one per output channel",
+                            dp__tfl_opname(code), fop, ti, dp__tfl_tname(c, ti, nb));
+    *w_scale = (float *)DP_MALLOC(sizeof(float) * (size_t)n);
+    if (!*w_scale) return dp__tfl_fail(c, DP_ERR_NOMEM, "out of memory");
+    for (k = 0; k < (uint32_t)n; k++) {
+        const uint32_t j = t->n_scale == 1 ? 0 : k;
+        const float s = dp__fb_f32at(c, t->scale + 4u * j);
+        if (dp__fb32(c, t->zp + 8u * j) || dp__fb32(c, t->zp + 8u * j + 4u))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights tensor %d '%s' has a nonzero zero point (asymmetric weights)",
+                                dp__tfl_opname(code), fop, ti, dp__tfl_tname(c, ti, nb));
+        if (!(s > 0.0f) || s > 1e30f)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights tensor %d '%s' scale not positive", dp__tfl_opname(code), fop, ti, dp__tfl_tname(c, ti, nb));
+        (*w_scale)[k] = s;
+    }
+    return 0;
+}
+
+/* optional constant int32 bias of n values */
+static int dp__tfl_bias(dp__tfl *c, int32_t fop, int32_t code, int32_t ti, int32_t n, int32_t **bias)
+{
+    char nb[48];
+    const dp__tflt *t;
+    int32_t k;
+    *bias = NULL;
+    if (ti < 0) return 0;
+    if ((uint32_t)ti >= c->n_t) return DP__FBBAD(c, "bias index out of range");
+    t = &c->T[ti];
+    if (t->type != DP__TFL_INT32 || !t->data || dp__tfl_elems(t) != n || t->data_len != 4u * (size_t)n)
+        return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): bias tensor %d '%s' must be constant int32[%d] (is %s)", dp__tfl_opname(code),
+                            fop, ti, dp__tfl_tname(c, ti, nb), n, dp__tfl_typename(t->type));
+    *bias = (int32_t *)DP_MALLOC(sizeof(int32_t) * (size_t)n);
+    if (!*bias) return dp__tfl_fail(c, DP_ERR_NOMEM, "out of memory");
+    for (k = 0; k < n; k++)
+        (*bias)[k] = dp__u2s((uint32_t)t->data[4 * k] | (uint32_t)t->data[4 * k + 1] << 8 |
+                             (uint32_t)t->data[4 * k + 2] << 16 | (uint32_t)t->data[4 * k + 3] << 24);
+    return 0;
+}
+
+/* a constant int32/int64 vector's value k */
+static int64_t dp__tfl_cint(const dp__tflt *t, size_t k)
+{
+    const size_t sz = t->type == DP__TFL_INT64 ? 8u : 4u;
+    uint64_t v = 0;
+    size_t i;
+    for (i = 0; i < sz; i++) v |= (uint64_t)t->data[k * sz + i] << (8 * i);
+    if (sz == 4) return (int64_t)dp__u2s((uint32_t)v);
+    return (int64_t)v;
+}
+static int dp__tfl_cvec_ok(const dp__tflt *t, int64_t n)
+{
+    const size_t sz = t->type == DP__TFL_INT64 ? 8u : 4u;
+    return (t->type == DP__TFL_INT32 || t->type == DP__TFL_INT64) && t->data && dp__tfl_elems(t) == n &&
+           t->data_len == (size_t)n * sz;
+}
+
+/* ---- operators ---- */
+static int dp__tfl_same_q(const dp__tfl *c, int32_t a, int32_t b)
+{
+    return c->V[a].zp == c->V[b].zp && dp__f32_bits(c->V[a].scale) == dp__f32_bits(c->V[b].scale);
+}
+
+static int dp__tfl_op(dp__tfl *c, int32_t fop, const dp__fbt *ot)
+{
+    char nb[48];
+    dp__fbt oc, opt;
+    size_t fin, fout;
+    uint32_t nin, nout, k;
+    int32_t code, in[8], out, x, y, has_opt;
+    int64_t fused = 0;
+    dp__tflop *o;
+    const uint32_t opc = (uint32_t)dp__fb_int(c, ot, 0, 4, 0, 0);
+    if (c->st) return c->st;
+    if (opc >= c->n_opcodes) return DP__FBBAD(c, "operator code index out of range");
+    if (dp__fb_vtab(c, c->opcodes, c->n_opcodes, opc, &oc)) return c->st;
+    code = (int32_t)dp__fb_int(c, &oc, 3, 4, 1, 0);
+    if ((int32_t)dp__fb_int(c, &oc, 0, 1, 1, 0) > code) code = (int32_t)dp__fb_int(c, &oc, 0, 1, 1, 0);
+    dp__fb_vec(c, ot, 1, 4, &fin, &nin);
+    dp__fb_vec(c, ot, 2, 4, &fout, &nout);
+    if (c->st) return c->st;
+    if (nout != 1) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): %u outputs (one supported)", dp__tfl_opname(code), fop, nout);
+    for (k = 0; k < 8; k++) in[k] = k < nin ? dp__fb_i32v(c, fin, k) : -1;
+    for (k = 0; k < nin && k < 8; k++)
+        if (in[k] < -1 || in[k] >= (int32_t)c->n_t) return DP__FBBAD(c, "operator input index out of range");
+    out = dp__fb_i32v(c, fout, 0);
+    if (out < 0 || (uint32_t)out >= c->n_t) return DP__FBBAD(c, "operator output index out of range");
+    if (c->T[out].val >= 0 || c->T[out].data || out == c->in_t)
+        return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): output tensor %d is written twice, constant, or the model input", dp__tfl_opname(code), fop, out);
+    has_opt = dp__fb_sub(c, ot, 4, &opt);
+    if (c->st) return c->st;
+    if (has_opt) {
+        /* the options table must be the op's own (BuiltinOptions union) */
+        static const int16_t want[][2] = { { DP__TFL_CONV, 1 }, { DP__TFL_DWCONV, 2 }, { DP__TFL_AVGPOOL, 5 }, { DP__TFL_MAXPOOL, 5 },
+                                           { DP__TFL_FC, 8 }, { DP__TFL_SOFTMAX, 9 }, { DP__TFL_CONCAT, 10 }, { DP__TFL_ADD, 11 },
+                                           { DP__TFL_MUL, 21 }, { DP__TFL_MEAN, 27 } };
+        const int64_t ty = dp__fb_int(c, ot, 3, 1, 0, 0);
+        for (k = 0; k < sizeof want / sizeof want[0]; k++)
+            if (want[k][0] == code && want[k][1] != ty)
+                return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): options of type %d, not %d", dp__tfl_opname(code), fop, (int)ty, want[k][1]);
+    }
+
+    switch (code) {
+    case DP__TFL_CONV:
+    case DP__TFL_DWCONV: {
+        const int dw = code == DP__TFL_DWCONV;
+        const dp__tflt *wt;
+        int32_t cin, cout, kh, kw, sh, sw, dh, dwf, pt, pb, pl, pr, same, opad[4] = { 0, 0, 0, 0 };
+        if (nin < 2 || in[0] < 0 || in[1] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs an input and weights", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 1, 1);
+        if (x < 0) return c->st;
+        if (c->T[in[0]].padded) memcpy(opad, c->T[in[0]].pad, sizeof opad);
+        wt = &c->T[in[1]];
+        if (wt->rank != 4) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights are not 4-D", dp__tfl_opname(code), fop);
+        cin = c->V[x].c;
+        cout = dw ? wt->shape[3] : wt->shape[0];
+        kh = wt->shape[1];
+        kw = wt->shape[2];
+        o = dp__tfl_newop(c, fop, code, dw ? DP_MOP_DWCONV2D : DP_MOP_CONV2D);
+        if (dp__tfl_weights(c, fop, code, in[1], dw ? 3 : 0, cout, &o->w_scale)) return c->st;
+        if (dw) {
+            if (wt->shape[0] != 1 || cout % cin) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights [%d,%d,%d,%d] do not fit %d input channels",
+                                                                     dp__tfl_opname(code), fop, wt->shape[0], kh, kw, cout, cin);
+            /* a depth multiplier cout / cin > 1 is dwconv2d's too (>>grouped) */
+        } else if (wt->shape[3] != cin) {
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights have %d input channels, the input %d (grouped convolution is not supported)",
+                                dp__tfl_opname(code), fop, wt->shape[3], cin);
+        }
+        if (dp__tfl_bias(c, fop, code, nin > 2 ? in[2] : -1, cout, &o->bias)) return c->st;
+        if (!has_opt) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): options missing", dp__tfl_opname(code), fop);
+        same = dp__fb_int(c, &opt, 0, 1, 1, 0) == 0;
+        sw = (int32_t)dp__fb_int(c, &opt, 1, 4, 1, 0);
+        sh = (int32_t)dp__fb_int(c, &opt, 2, 4, 1, 0);
+        fused = dp__fb_int(c, &opt, dw ? 4 : 3, 1, 1, 0);
+        dwf = (int32_t)dp__fb_int(c, &opt, dw ? 5 : 4, 4, 1, 1);
+        dh = (int32_t)dp__fb_int(c, &opt, dw ? 6 : 5, 4, 1, 1);
+        y = dp__tfl_newval(c, fop, code, out);
+        if (y < 0) return c->st;
+        if (c->V[y].c != cout || dp__tfl_pad(c->V[x].h + opad[0] + opad[1], kh, sh, dh, same, c->V[y].h, &pt, &pb) ||
+            dp__tfl_pad(c->V[x].w + opad[2] + opad[3], kw, sw, dwf, same, c->V[y].w, &pl, &pr))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output %dx%dx%d does not follow from input %dx%dx%d, kernel %dx%d, stride %d,%d, dilation %d,%d (kernel/stride/dilation <= 255)",
+                                dp__tfl_opname(code), fop, c->V[y].h, c->V[y].w, c->V[y].c, c->V[x].h, c->V[x].w, c->V[x].c, kh, kw, sh, sw, dh, dwf);
+        pt += opad[0]; pb += opad[1]; pl += opad[2]; pr += opad[3];
+        if (pt > 255 || pb > 255 || pl > 255 || pr > 255) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): padding > 255", dp__tfl_opname(code), fop);
+        o->op.kh = kh; o->op.kw = kw; o->op.stride_h = sh; o->op.stride_w = sw; o->op.dil_h = dh; o->op.dil_w = dwf;
+        o->op.pad_t = pt; o->op.pad_b = pb; o->op.pad_l = pl; o->op.pad_r = pr;
+        o->op.weights = (const int8_t *)wt->data;
+        break;
+    }
+    case DP__TFL_FC: {
+        const dp__tflt *wt;
+        int32_t n_in, n_out;
+        if (nin < 2 || in[0] < 0 || in[1] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs an input and weights", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 0, 0);
+        if (x < 0) return c->st;
+        wt = &c->T[in[1]];
+        if (wt->rank != 2) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): weights are not 2-D", dp__tfl_opname(code), fop);
+        n_out = wt->shape[0];
+        n_in = wt->shape[1];
+        if ((int64_t)n_in != (int64_t)c->V[x].h * c->V[x].w * c->V[x].c)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): input has %d values, the weights take %d (batch > 1?)", dp__tfl_opname(code), fop,
+                                c->V[x].h * c->V[x].w * c->V[x].c, n_in);
+        o = dp__tfl_newop(c, fop, code, DP_MOP_FC);
+        if (dp__tfl_weights(c, fop, code, in[1], 0, n_out, &o->w_scale) ||
+            dp__tfl_bias(c, fop, code, nin > 2 ? in[2] : -1, n_out, &o->bias)) return c->st;
+        if (has_opt) {
+            fused = dp__fb_int(c, &opt, 0, 1, 1, 0);
+            if (dp__fb_int(c, &opt, 1, 1, 1, 0) != 0)
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): shuffled weights format", dp__tfl_opname(code), fop);
+        }
+        y = dp__tfl_newval(c, fop, code, out);
+        if (y < 0) return c->st;
+        if ((int64_t)c->V[y].h * c->V[y].w * c->V[y].c != n_out)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output is not %d values", dp__tfl_opname(code), fop, n_out);
+        c->V[y].h = c->V[y].w = 1;
+        c->V[y].c = n_out;
+        o->op.weights = (const int8_t *)wt->data;
+        break;
+    }
+    case DP__TFL_ADD:
+    case DP__TFL_MUL: {
+        int32_t x1;
+        if (nin != 2 || in[0] < 0 || in[1] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs two inputs", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 1, 0);
+        x1 = dp__tfl_in(c, fop, code, in[1], 1, 0);
+        y = dp__tfl_newval(c, fop, code, out);
+        if (x < 0 || x1 < 0 || y < 0) return c->st;
+        if (has_opt) fused = dp__fb_int(c, &opt, 0, 1, 1, 0);
+        if (code == DP__TFL_MUL && c->V[x].h * c->V[x].w == 1 && c->V[x1].h * c->V[x1].w > 1) { int32_t t = x; x = x1; x1 = t; }
+        if (code == DP__TFL_MUL && c->V[x1].h == 1 && c->V[x1].w == 1 && c->V[x].c == c->V[x1].c &&
+            (c->V[x].h > 1 || c->V[x].w > 1) && c->V[y].h == c->V[x].h && c->V[y].w == c->V[x].w && c->V[y].c == c->V[x].c) {
+            o = dp__tfl_newop(c, fop, code, DP_MOP_CHMUL);   /* x * s[1x1xC] */
+        } else {
+            for (k = 0; k < 2; k++) {
+                const dp__tflv *a = &c->V[k ? x1 : x];
+                if (a->h != c->V[y].h || a->w != c->V[y].w || a->c != c->V[y].c)
+                    return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): inputs %dx%dx%d and %dx%dx%d -> %dx%dx%d: broadcasting is not supported",
+                                        dp__tfl_opname(code), fop, c->V[x].h, c->V[x].w, c->V[x].c, c->V[x1].h, c->V[x1].w, c->V[x1].c,
+                                        c->V[y].h, c->V[y].w, c->V[y].c);
+            }
+            o = dp__tfl_newop(c, fop, code, code == DP__TFL_ADD ? DP_MOP_ADD : DP_MOP_MUL);
+        }
+        o->op.n_inputs = 2;
+        o->op.inputs[1] = x1;
+        break;
+    }
+    case DP__TFL_AVGPOOL:
+    case DP__TFL_MAXPOOL: {
+        int32_t kh, kw, sh, sw, pt, pb, pl, pr, same;
+        if (nin != 1 || in[0] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs one input", dp__tfl_opname(code), fop);
+        if (!has_opt) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): options missing", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 1, 0);
+        y = dp__tfl_newval(c, fop, code, out);
+        if (x < 0 || y < 0) return c->st;
+        same = dp__fb_int(c, &opt, 0, 1, 1, 0) == 0;
+        sw = (int32_t)dp__fb_int(c, &opt, 1, 4, 1, 0);
+        sh = (int32_t)dp__fb_int(c, &opt, 2, 4, 1, 0);
+        kw = (int32_t)dp__fb_int(c, &opt, 3, 4, 1, 0);
+        kh = (int32_t)dp__fb_int(c, &opt, 4, 4, 1, 0);
+        fused = dp__fb_int(c, &opt, 5, 1, 1, 0);
+        if (!dp__tfl_same_q(c, x, y))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output quantisation differs from the input's", dp__tfl_opname(code), fop);
+        if (c->V[y].c != c->V[x].c || dp__tfl_pad(c->V[x].h, kh, sh, 1, same, c->V[y].h, &pt, &pb) ||
+            dp__tfl_pad(c->V[x].w, kw, sw, 1, same, c->V[y].w, &pl, &pr) || pt >= kh || pb >= kh || pl >= kw || pr >= kw)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output %dx%dx%d does not follow from input %dx%dx%d, window %dx%d, stride %d,%d",
+                                dp__tfl_opname(code), fop, c->V[y].h, c->V[y].w, c->V[y].c, c->V[x].h, c->V[x].w, c->V[x].c, kh, kw, sh, sw);
+        o = dp__tfl_newop(c, fop, code, code == DP__TFL_AVGPOOL ? DP_MOP_AVGPOOL : DP_MOP_MAXPOOL);
+        o->op.kh = kh; o->op.kw = kw; o->op.stride_h = sh; o->op.stride_w = sw;
+        o->op.pad_t = pt; o->op.pad_b = pb; o->op.pad_l = pl; o->op.pad_r = pr;
+        break;
+    }
+    case DP__TFL_MEAN: {
+        const dp__tflt *ax;
+        int seen = 0;
+        if (nin != 2 || in[0] < 0 || in[1] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs an input and axes", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 1, 0);
+        if (x < 0) return c->st;
+        ax = &c->T[in[1]];
+        if (c->T[in[0]].rank != 4 || !dp__tfl_cvec_ok(ax, dp__tfl_elems(ax)) || dp__tfl_elems(ax) != 2)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only the mean over height and width of a 4-D tensor (constant axes {1, 2})",
+                                dp__tfl_opname(code), fop);
+        for (k = 0; k < 2; k++) {
+            const int64_t a = dp__tfl_cint(ax, k);
+            if (a == 1 || a == -3) seen |= 1;
+            if (a == 2 || a == -2) seen |= 2;
+        }
+        y = dp__tfl_newval(c, fop, code, out);
+        if (y < 0) return c->st;
+        if (seen != 3 || (int64_t)c->V[y].h * c->V[y].w * c->V[y].c != c->V[x].c)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only the mean over height and width (axes {1, 2})", dp__tfl_opname(code), fop);
+        c->V[y].h = c->V[y].w = 1;
+        c->V[y].c = c->V[x].c;
+        o = dp__tfl_newop(c, fop, code, DP_MOP_MEAN);
+        break;
+    }
+    case DP__TFL_CONCAT: {
+        int32_t axis, sum = 0;
+        const int32_t rank = c->T[out].rank;
+        if (nin < 1 || nin > DP_MAX_OP_INPUTS) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): %u inputs (1..8 supported)", dp__tfl_opname(code), fop, nin);
+        axis = has_opt ? (int32_t)dp__fb_int(c, &opt, 0, 4, 1, 0) : 0;
+        if (has_opt) fused = dp__fb_int(c, &opt, 1, 1, 1, 0);
+        if (axis < 0) axis += rank;
+        y = dp__tfl_newval(c, fop, code, out);
+        if (y < 0) return c->st;
+        if (axis != rank - 1 || fused != 0)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only concatenation along channels (the last axis), without activation", dp__tfl_opname(code), fop);
+        o = dp__tfl_newop(c, fop, code, DP_MOP_CONCAT);
+        o->op.n_inputs = (int)nin;
+        for (k = 0; k < nin; k++) {
+            const int32_t v = dp__tfl_in(c, fop, code, in[k], 1, 0);
+            if (v < 0) return c->st;
+            if (c->V[v].h != c->V[y].h || c->V[v].w != c->V[y].w || !dp__tfl_same_q(c, v, y))
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): input %u differs in height/width or quantisation from the output",
+                                    dp__tfl_opname(code), fop, k);
+            o->op.inputs[k] = v;
+            sum += c->V[v].c;
+        }
+        if (sum != c->V[y].c) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): channels do not add up", dp__tfl_opname(code), fop);
+        x = o->op.inputs[0];
+        break;
+    }
+    case DP__TFL_PAD:
+    case DP__TFL_PADV2: {
+        const dp__tflt *pd;
+        dp__tflt *to = &c->T[out];
+        int32_t p[8];
+        if (nin < 2 || in[0] < 0 || in[1] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs an input and paddings", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 1, 0);
+        if (x < 0) return c->st;
+        pd = &c->T[in[1]];
+        if (c->T[in[0]].rank != 4 || !dp__tfl_cvec_ok(pd, 8))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only constant paddings of a 4-D tensor", dp__tfl_opname(code), fop);
+        for (k = 0; k < 8; k++) {
+            const int64_t v = dp__tfl_cint(pd, k);
+            if (v < 0 || v > 255) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): padding outside 0..255", dp__tfl_opname(code), fop);
+            p[k] = (int32_t)v;
+        }
+        if (p[0] || p[1] || p[6] || p[7])
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only height/width padding", dp__tfl_opname(code), fop);
+        {
+            float s;
+            int32_t z, h, w, ch;
+            if (to->type != DP__TFL_INT8 || dp__tfl_aq(c, out, &s, &z) || z != c->V[x].zp || dp__f32_bits(s) != dp__f32_bits(c->V[x].scale) ||
+                dp__tfl_hwc(to, &h, &w, &ch) || h != c->V[x].h + p[2] + p[3] || w != c->V[x].w + p[4] + p[5] || ch != c->V[x].c)
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output must be int8 with the input's quantisation and the padded shape", dp__tfl_opname(code), fop);
+        }
+        if (code == DP__TFL_PADV2 && nin > 2 && in[2] >= 0) {
+            const dp__tflt *cv = &c->T[in[2]];
+            if (cv->type != DP__TFL_INT8 || !cv->data || cv->data_len != 1 || (int8_t)cv->data[0] != c->V[x].zp)
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): pad value must be the zero point", dp__tfl_opname(code), fop);
+        }
+        if (to->readers != 1)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): a PAD must feed exactly one CONV_2D or DEPTHWISE_CONV_2D", dp__tfl_opname(code), fop);
+        to->val = x;
+        to->padded = 1;
+        to->pad[0] = p[2]; to->pad[1] = p[3]; to->pad[2] = p[4]; to->pad[3] = p[5];
+        return c->st;
+    }
+    case DP__TFL_RESHAPE:
+    case DP__TFL_SQUEEZE:
+    case DP__TFL_EXPAND_DIMS: {
+        dp__tflt *to = &c->T[out];
+        float s;
+        int32_t z;
+        int32_t was_read = c->in_read;
+        if (nin < 1 || in[0] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs an input", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 0, 0);
+        if (x < 0) return c->st;
+        c->in_read = was_read;             /* a view does not fix the input's shape */
+        if (to->type != DP__TFL_INT8 || dp__tfl_aq(c, out, &s, &z) || z != c->V[x].zp || dp__f32_bits(s) != dp__f32_bits(c->V[x].scale) ||
+            dp__tfl_elems(to) != (int64_t)c->V[x].h * c->V[x].w * c->V[x].c)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output tensor %d '%s' must be int8 with the input's quantisation and size",
+                                dp__tfl_opname(code), fop, out, dp__tfl_tname(c, out, nb));
+        to->val = x;
+        return c->st;
+    }
+    case DP__TFL_TRANSPOSE: {
+        const dp__tflt *ti, *pm;
+        dp__tflt *tot = &c->T[out];
+        float sc;
+        int32_t z, seen = 0, r;
+        if (nin != 2 || in[0] < 0 || in[1] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs an input and a permutation", dp__tfl_opname(code), fop);
+        ti = &c->T[in[0]];
+        pm = &c->T[in[1]];
+        if (ti->val != 0 || c->in_read || c->n_o || c->tr || (in[0] != c->in_t && in[0] != c->V[0].tensor))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only a TRANSPOSE of the model input (its layout) is supported", dp__tfl_opname(code), fop);
+        r = ti->rank;
+        if (r < 1 || r > 6 || !dp__tfl_cvec_ok(pm, r) || tot->rank != r)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): permutation must be a constant of the input's rank", dp__tfl_opname(code), fop);
+        for (k = 0; k < (uint32_t)r; k++) {
+            const int64_t v = dp__tfl_cint(pm, k);
+            if (v < 0 || v >= r || (seen & (1 << v)) || tot->shape[k] != ti->shape[v])
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): not a permutation of the input's dimensions", dp__tfl_opname(code), fop);
+            seen |= 1 << v;
+            c->tr_perm[k] = (int32_t)v;
+            c->tr_dims[k] = ti->shape[k];
+        }
+        if (tot->type != DP__TFL_INT8 || dp__tfl_aq(c, out, &sc, &z) || z != c->V[0].zp || dp__f32_bits(sc) != dp__f32_bits(c->V[0].scale) ||
+            dp__tfl_hwc(tot, &c->V[0].h, &c->V[0].w, &c->V[0].c))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): output must be int8 with the input's quantisation, batch 1", dp__tfl_opname(code), fop);
+        c->tr = 1;
+        c->tr_rank = r;
+        tot->val = 0;
+        return c->st;
+    }
+    case DP__TFL_SOFTMAX: {
+        double beta;
+        if (nin != 1 || in[0] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs one input", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 0, 0);
+        if (x < 0) return c->st;
+        {
+            const dp__tflt *ti = &c->T[in[0]];
+            const int32_t last = ti->rank ? ti->shape[ti->rank - 1] : 1;
+            if (last != c->V[x].c) {
+                if (x == 0 && !c->in_read) { c->V[0].h = 1; c->V[0].w = (int32_t)(dp__tfl_elems(ti) / last); c->V[0].c = last; }
+                else return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): rows of %d values over a tensor stored with %d channels",
+                                         dp__tfl_opname(code), fop, last, c->V[x].c);
+            }
+        }
+        {
+            const size_t bp = has_opt ? dp__fb_field(c, &opt, 0, 4) : 0;
+            beta = bp ? (double)dp__fb_f32at(c, bp) : 0.0;
+        }
+        y = dp__tfl_newval(c, fop, code, out);
+        if (y < 0) return c->st;
+        if (c->V[y].zp != -128 || dp__f32_bits(c->V[y].scale) != DP_SOFTMAX_SCALE_BITS || c->V[x].c > DP_SOFTMAXQ_MAX_N || !(beta > 0.0))
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): needs output scale 1/256, zero point -128, beta > 0, rows <= %d values",
+                                dp__tfl_opname(code), fop, DP_SOFTMAXQ_MAX_N);
+        {
+            int32_t tab[256];
+            if (dp_softmaxq_table((double)c->V[x].scale, beta, tab) != DP_OK)
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): beta * input scale too small for TFLM's multiplier", dp__tfl_opname(code), fop);
+        }
+        o = dp__tfl_newop(c, fop, code, DP_MOP_SOFTMAXQ);
+        o->op.beta = beta;
+        break;
+    }
+    case DP__TFL_LOGISTIC: {
+        if (nin != 1 || in[0] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs one input", dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 1, 0);
+        y = dp__tfl_newval(c, fop, code, out);
+        if (x < 0 || y < 0) return c->st;
+        o = dp__tfl_newop(c, fop, code, DP_MOP_LUT);
+        if (c->V[y].zp != -128 || dp__f32_bits(c->V[y].scale) != DP_SOFTMAX_SCALE_BITS ||
+            dp_logistic_table(c->V[x].scale, c->V[x].zp, o->lut) != DP_OK)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): needs output scale 1/256, zero point -128 and an input scale TFLM accepts",
+                                dp__tfl_opname(code), fop);
+        o->op.weights = o->lut;
+        break;
+    }
+    case DP__TFL_QUANTIZE: {
+        const dp__tflt *ti;
+        if (nin != 1 || in[0] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs one input", dp__tfl_opname(code), fop);
+        ti = &c->T[in[0]];
+        if (in[0] == c->in_t && ti->type == DP__TFL_FLOAT32) {
+            /* float model input: quantised on the host, the int8 tensor is
+               the .dpm's input */
+            if (c->V[0].tensor >= 0 || ti->readers != 1)
+                return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): the float input must feed exactly one QUANTIZE", dp__tfl_opname(code), fop);
+            const int32_t nv = c->n_v;
+            c->n_v = 0;
+            if (dp__tfl_newval(c, fop, code, out) != 0) return c->st;
+            c->n_v = nv;
+            c->float_in = 1;
+            return c->st;
+        }
+        if (ti->type != DP__TFL_INT8)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): %s -> int8 inside the graph (float compute) is not supported",
+                                dp__tfl_opname(code), fop, dp__tfl_typename(ti->type));
+        x = dp__tfl_in(c, fop, code, in[0], 1, 0);     /* int8 -> int8: TFLM's Requantize */
+        y = dp__tfl_newval(c, fop, code, out);
+        if (x < 0 || y < 0) return c->st;
+        o = dp__tfl_newop(c, fop, code, DP_MOP_CONCAT);
+        break;
+    }
+    case DP__TFL_DEQUANTIZE: {
+        if (nin != 1 || in[0] < 0) return dp__tfl_fail(c, DP_ERR_FORMAT, "%s (op %d): needs one input", dp__tfl_opname(code), fop);
+        if (out != c->out_t || c->T[out].type != DP__TFL_FLOAT32)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d): only a float model output is supported (float compute inside the graph is not)",
+                                dp__tfl_opname(code), fop);
+        x = dp__tfl_in(c, fop, code, in[0], 0, 0);
+        if (x < 0) return c->st;
+        c->out_v = x;
+        c->float_out = 1;
+        c->T[out].val = x;
+        return c->st;
+    }
+    default:
+        return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%s (op %d, builtin code %d): not supported by diffprune's int8 interpreter",
+                            dp__tfl_opname(code), fop, code);
+    }
+    if (c->st) return c->st;
+    o->op.inputs[0] = x;
+    o->op.output = c->T[out].val;
+    if (!o->op.n_inputs) o->op.n_inputs = (o->op.kind == DP_MOP_CHMUL || o->op.kind == DP_MOP_MUL) ? 2 : 1;
+    return dp__tfl_act(c, fop, code, fused, &c->V[o->op.output], &o->op);
+}
+
+static void dp__tfl_free(dp__tfl *c)
+{
+    int32_t i;
+    for (i = 0; c->O && i < c->n_o; i++) {
+        DP_FREE(c->O[i].bias);
+        DP_FREE(c->O[i].w_scale);
+    }
+    DP_FREE(c->O);
+    DP_FREE(c->V);
+    DP_FREE(c->T);
+    memset(c, 0, sizeof *c);
+}
+
+/* Parse the file and build the .dpm tensors (c->V) and ops (c->O, file order) */
+static int dp__tfl_parse(dp__tfl *c, const void *data, size_t len, char *err, size_t cap)
+{
+    dp__fbt root, sg, ot;
+    size_t sgs, ins, outs, ops;
+    uint32_t n_sg, n_in, n_out, i, k;
+    char nb[48];
+    memset(c, 0, sizeof *c);
+    c->p = (const uint8_t *)data;
+    c->n = len;
+    c->err = err;
+    c->cap = cap;
+    if (err && cap) err[0] = 0;
+    if (!data) return dp__tfl_fail(c, DP_ERR_ARG, "no data");
+    if (len < 16 || memcmp(c->p + 4, "TFL3", 4) != 0)
+        return dp__tfl_fail(c, DP_ERR_FORMAT, "not a TensorFlow Lite file (no \"TFL3\" identifier)");
+    if (len > 0x7FFFFFF0u) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "file larger than 2 GiB");
+    if (dp__fb32(c, 0) < 8u) return DP__FBBAD(c, "root table offset inside the header");
+    if (!dp__fb_ref(c, 0) || dp__fb_table(c, dp__fb32(c, 0), &root)) return c->st;
+    if (dp__fb_int(c, &root, 0, 4, 0, 0) != 3)
+        return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "schema version %d (3 supported)", (int)dp__fb_int(c, &root, 0, 4, 0, 0));
+    dp__fb_vec(c, &root, 1, 4, &c->opcodes, &c->n_opcodes);
+    dp__fb_vec(c, &root, 2, 4, &sgs, &n_sg);
+    dp__fb_vec(c, &root, 4, 4, &c->buffers, &c->n_buffers);
+    if (c->st) return c->st;
+    if (n_sg < 1) return dp__tfl_fail(c, DP_ERR_FORMAT, "no subgraph");
+    if (n_sg > 1) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%u subgraphs (control flow); one supported", n_sg);
+    if (dp__fb_vtab(c, sgs, n_sg, 0, &sg)) return c->st;
+    if (dp__tfl_tensors(c, &sg)) return c->st;
+    dp__fb_vec(c, &sg, 1, 4, &ins, &n_in);
+    dp__fb_vec(c, &sg, 2, 4, &outs, &n_out);
+    dp__fb_vec(c, &sg, 3, 4, &ops, &c->n_fops);
+    if (c->st) return c->st;
+    if (n_in != 1 || n_out != 1) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%u inputs and %u outputs (one each supported)", n_in, n_out);
+    if (c->n_fops < 1 || c->n_fops > 65534u) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "%u operators (1..65534 supported)", c->n_fops);
+    c->in_t = dp__fb_i32v(c, ins, 0);
+    c->out_t = dp__fb_i32v(c, outs, 0);
+    if (c->in_t < 0 || (uint32_t)c->in_t >= c->n_t || c->out_t < 0 || (uint32_t)c->out_t >= c->n_t || c->in_t == c->out_t)
+        return DP__FBBAD(c, "subgraph input/output index out of range");
+    if (c->T[c->in_t].data) return dp__tfl_fail(c, DP_ERR_FORMAT, "the model input is a constant");
+    /* readers of every tensor (a PAD must feed one op; a float input one QUANTIZE) */
+    for (i = 0; i < c->n_fops; i++) {
+        size_t fin;
+        uint32_t nin;
+        if (dp__fb_vtab(c, ops, c->n_fops, i, &ot)) return c->st;
+        dp__fb_vec(c, &ot, 1, 4, &fin, &nin);
+        for (k = 0; k < nin && !c->st; k++) {
+            const int32_t t = dp__fb_i32v(c, fin, k);
+            if (t >= 0 && (uint32_t)t < c->n_t) c->T[t].readers++;
+        }
+        if (c->st) return c->st;
+    }
+    c->V = (dp__tflv *)DP_CALLOC((size_t)c->n_fops + 1u, sizeof(dp__tflv));
+    c->O = (dp__tflop *)DP_CALLOC((size_t)c->n_fops, sizeof(dp__tflop));
+    if (!c->V || !c->O) return dp__tfl_fail(c, DP_ERR_NOMEM, "out of memory");
+    c->V[0].tensor = -1;
+    c->out_v = -1;
+    if (c->T[c->in_t].type == DP__TFL_FLOAT32) {
+        c->n_v = 1;                       /* slot 0: filled by the QUANTIZE */
+    } else if (dp__tfl_newval(c, -1, -1, c->in_t) != 0) {
+        if (c->T[c->in_t].type != DP__TFL_INT8) {
+            c->st = 0;
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "model input tensor %d '%s' is %s; int8 or float32 (with QUANTIZE) supported",
+                                c->in_t, dp__tfl_tname(c, c->in_t, nb), dp__tfl_typename(c->T[c->in_t].type));
+        }
+        return c->st;
+    }
+    for (i = 0; i < c->n_fops; i++) {
+        if (dp__fb_vtab(c, ops, c->n_fops, i, &ot)) return c->st;
+        if (dp__tfl_op(c, (int32_t)i, &ot)) return c->st;
+    }
+    if (c->V[0].tensor < 0)
+        return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "float model input tensor %d '%s' is not quantised by a QUANTIZE", c->in_t, dp__tfl_tname(c, c->in_t, nb));
+    if (!c->float_out) {
+        if (c->T[c->out_t].type != DP__TFL_INT8 || c->T[c->out_t].val < 0)
+            return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "model output tensor %d '%s' (%s) is not an int8 result of a supported op",
+                                c->out_t, dp__tfl_tname(c, c->out_t, nb), dp__tfl_typename(c->T[c->out_t].type));
+        c->out_v = c->T[c->out_t].val;
+    }
+    if (c->T[c->out_t].padded) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "the model output is a PAD");
+    if (c->out_v <= 0 || c->n_o < 1) return dp__tfl_fail(c, DP_ERR_UNSUPPORTED, "the model has no int8 op between its input and output");
+    if (!c->st && (c->n_v != c->n_o + 1 || !c->V || !c->O)) return dp__tfl_fail(c, DP_ERR_FORMAT, "corrupt .tflite: inconsistent graph");
+    return c->st;
+}
+
+/* the scheduler's view: node 0 the input, node k+1 the output of op k */
+static int dp__tfl_graph(dp__tfl *c, dp_sched_graph *g, int names)
+{
+    int32_t i, k, e = 0;
+    size_t pool = 8;
+    int st;
+    if (c->st) return c->st;
+    if (c->n_o < 1 || c->n_v != c->n_o + 1 || !c->V || !c->O) return dp__tfl_fail(c, DP_ERR_FORMAT, "corrupt .tflite: inconsistent graph");
+    for (i = 0; i < c->n_o; i++) e += c->O[i].op.n_inputs;
+    if ((st = dp_sched_graph_init(g, c->n_v, e)) != DP_OK) return dp__tfl_fail(c, st, "scheduler: cannot allocate the graph");
+    e = 0;
+    g->is_input[0] = 1;
+    g->size[0] = (int64_t)c->V[0].h * c->V[0].w * c->V[0].c;
+    g->in_start[0] = g->in_start[1] = 0;
+    for (i = 0; i < c->n_o; i++) {
+        const dp_mb_op *op = &c->O[i].op;
+        const int32_t v = op->output;
+        if (v != i + 1) return dp__tfl_fail(c, DP_ERR_ARG, "internal: op outputs out of order");
+        g->size[v] = (int64_t)c->V[v].h * c->V[v].w * c->V[v].c;
+        g->can_inplace[v] = (unsigned char)(op->kind == DP_MOP_ADD);
+        for (k = 0; k < op->n_inputs; k++) g->in_idx[e++] = op->inputs[k];
+        g->in_start[v + 1] = e;
+        pool += strlen(dp__tfl_opname(c->O[i].code)) + 8;
+    }
+    if (names) {
+        char *q;
+        g->name_pool = (char *)DP_MALLOC(pool + (size_t)c->n_o * 8u);
+        if (!g->name_pool) return dp__tfl_fail(c, DP_ERR_NOMEM, "out of memory");
+        q = g->name_pool;
+        strcpy(q, "input");
+        g->name[0] = q;
+        q += 6;
+        for (i = 0; i < c->n_o; i++) {
+            g->name[i + 1] = q;
+            q += sprintf(q, "%s#%d", dp__tfl_opname(c->O[i].code), (int)c->O[i].file_op) + 1;
+        }
+    }
+    return DP_OK;
+}
+
+int dp_tflite_sched_graph(const void *data, size_t len, dp_sched_graph *g, char *err, size_t err_cap)
+{
+    dp__tfl c;
+    int st;
+    if (!g) return DP_ERR_ARG;
+    memset(g, 0, sizeof *g);
+    st = dp__tfl_parse(&c, data, len, err, err_cap);
+    if (!st) st = dp__tfl_graph(&c, g, 1);
+    if (st) dp_sched_graph_free(g);
+    dp__tfl_free(&c);
+    return st;
+}
+
+int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len,
+                     dp_tflite_info *info, char *err, size_t err_cap)
+{
+    dp__tfl c;
+    dp_sched_graph g;
+    dp_sched_result r;
+    dp_mb b;
+    int st, have_plan = 0;
+    int32_t i;
+    if (info) memset(info, 0, sizeof *info);
+    if (!blob || !blob_len) return DP_ERR_ARG;
+    *blob = NULL;
+    *blob_len = 0;
+    memset(&g, 0, sizeof g);
+    dp_mb_init(&b);
+    st = dp__tfl_parse(&c, data, len, err, err_cap);
+    if (!st) st = dp__tfl_graph(&c, &g, 0);
+    if (st) goto done;
+    st = dp_sched_plan(&g, NULL, &r);
+    have_plan = 1;
+    if (st != DP_OK && st != DP_ERR_LIMIT) { dp__tfl_fail(&c, st, "scheduler: %s", r.error); goto done; }
+    for (i = 0; i < c.n_v; i++) {
+        const dp__tflv *v = &c.V[i];
+        char nb[48];
+        if ((st = dp_mb_add_tensor(&b, v->h, v->w, v->c, v->scale, v->zp, (uint32_t)r.offset[i])) != i) {
+            dp__tfl_fail(&c, st == DP_ERR_NOMEM ? st : DP_ERR_UNSUPPORTED, "tensor %d '%s': shape or quantisation the .dpm cannot hold",
+                         (int)v->tensor, dp__tfl_tname(&c, v->tensor, nb));
+            goto done;
+        }
+    }
+    for (i = 0; i < r.n_order; i++) {
+        dp__tflop *o = &c.O[r.order[i] - 1];
+        o->op.bias = o->bias;
+        o->op.w_scale = o->w_scale;
+        if (o->op.kind == DP_MOP_CONCAT) {        /* copy, or TFLM's Requantize */
+            o->op.mult = NULL;
+            o->op.shift = NULL;
+        }
+        if ((st = dp_mb_add_op(&b, &o->op)) < 0) {
+            /* multipliers out of range (scales far from a real model's) */
+            dp__tfl_fail(&c, st == DP_ERR_NOMEM ? st : DP_ERR_UNSUPPORTED, "%s (op %d): its quantisation gives multipliers the int8 kernels cannot use (%s)",
+                         dp__tfl_opname(o->code), (int)o->file_op, dp_status_str(st));
+            goto done;
+        }
+    }
+    dp_mb_set_io(&b, 0, c.out_v);
+    if ((st = dp_mb_finish(&b, blob, blob_len)) != DP_OK) {
+        /* the loader's limits (e.g. a reduction > DP_MAX_REDUCTION) */
+        const int32_t w = b.where >= 0 && b.where < c.n_o ? b.where : -1;
+        dp__tfl_fail(&c, st == DP_ERR_NOMEM || st == DP_ERR_LIMIT ? st : DP_ERR_UNSUPPORTED, "%s (op %d): the .dpm loader refuses it: %s",
+                     w >= 0 ? dp__tfl_opname(c.O[r.order[w] - 1].code) : "model", w >= 0 ? (int)c.O[r.order[w] - 1].file_op : -1,
+                     b.why ? b.why : dp_status_str(st));
+        goto done;
+    }
+    if (info) {
+        dp_model m;
+        info->n_tflite_ops = (int)c.n_fops;
+        info->n_ops = c.n_o;
+        info->float_input = c.float_in;
+        info->float_output = c.float_out;
+        info->in_shape.h = c.V[0].h; info->in_shape.w = c.V[0].w; info->in_shape.c = c.V[0].c;
+        info->out_shape.h = c.V[c.out_v].h; info->out_shape.w = c.V[c.out_v].w; info->out_shape.c = c.V[c.out_v].c;
+        info->in_scale = c.V[0].scale; info->in_zp = c.V[0].zp;
+        info->out_scale = c.V[c.out_v].scale; info->out_zp = c.V[c.out_v].zp;
+        info->pmu = r.exact ? r.peak_exact : -1;
+        info->peak_file_order = r.peak_definition_order;
+        info->model_bytes = (int64_t)*blob_len;
+        info->in_elems = c.V[0].h * c.V[0].w * c.V[0].c;
+        info->transposed_input = c.tr;
+        if (c.tr) {
+            info->in_rank = c.tr_rank;
+            for (i = 0; i < c.tr_rank; i++) { info->in_dims[i] = c.tr_dims[i]; info->in_perm[i] = c.tr_perm[i]; }
+        }
+        if (dp_model_init(&m, *blob, *blob_len) == DP_OK) {
+            info->arena_bytes = (int64_t)dp_model_arena_size(&m);
+            info->macs = (int64_t)dp_model_macs(&m);
+        }
+    }
+    st = DP_OK;
+done:
+    if (have_plan) dp_sched_result_free(&r);
+    dp_sched_graph_free(&g);
+    dp_mb_free(&b);
+    if (c.st) st = c.st;
+    dp__tfl_free(&c);
+    if (st && *blob) { DP_FREE(*blob); *blob = NULL; *blob_len = 0; }
+    return st;
+}
+
+void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32_t zp)
+{
+    int32_t i;
+    if (!q || !x) return;
+    for (i = 0; i < n; i++) {
+        const double v = round((double)x[i] / (double)scale);
+        const double t = v + (double)zp;
+        q[i] = (int8_t)(t > 127.0 ? 127 : t < -128.0 ? -128 : (int32_t)t);
+    }
+}
+
+int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst)
+{
+    const uint8_t *b = (const uint8_t *)in;
+    const size_t esz = info && info->float_input ? 4u : 1u;
+    int32_t i, k;
+    if (!info || !in || !dst || info->in_elems < 1) return DP_ERR_ARG;
+    if (in_len != (size_t)info->in_elems * esz) return DP_ERR_SHAPE;
+    for (i = 0; i < info->in_elems; i++) {
+        int32_t src = i;
+        if (info->transposed_input) {
+            /* i is an index of the transposed tensor: its coordinate k is
+               the input's coordinate perm[k] */
+            int32_t rem = i, co[6], st = 1;
+            for (k = info->in_rank - 1; k >= 0; k--) {
+                const int32_t d = info->in_dims[info->in_perm[k]];
+                co[k] = rem % d;
+                rem /= d;
+            }
+            src = 0;
+            for (k = info->in_rank - 1; k >= 0; k--) {
+                int32_t j, pos = 0;
+                for (j = 0; j < info->in_rank; j++) if (info->in_perm[j] == k) pos = j;
+                src += co[pos] * st;
+                st *= info->in_dims[k];
+            }
+        }
+        if (esz == 4) {
+            float f;
+            memcpy(&f, b + 4u * (size_t)src, 4);
+            dp_tflite_quantize(dst + i, &f, 1, info->in_scale, info->in_zp);
+        } else {
+            dst[i] = (int8_t)b[src];
+        }
+    }
+    return DP_OK;
+}
+
+void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp)
+{
+    int32_t i;
+    if (!q || !x) return;
+    for (i = 0; i < n; i++) x[i] = (float)((double)scale * (double)((int32_t)q[i] - zp));
+}
+#undef DP__FBBAD
 
 #endif /* !DIFFPRUNE_INFERENCE_ONLY */
 #endif /* DIFFPRUNE_IMPLEMENTATION_DONE */

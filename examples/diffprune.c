@@ -3,7 +3,9 @@
    Shows: the library driven from a command line: the paper's backbones and
    their resources (zoo, report), the exact peak-memory scheduler on a text
    graph (sched), and differentiable pruning while training on Fashion-MNIST
-   toward budgets on peak memory, model size and MACs, then int8 (prune).
+   toward budgets on peak memory, model size and MACs, then int8 (prune);
+   TensorFlow Lite models imported to .dpm (import), scheduled (sched),
+   described (info) and run (run) like .dpm models.
 
    Build:  cc -O2 -o diffprune examples/diffprune.c -lm   (make builds build/diffprune) */
 #define DIFFPRUNE_IMPLEMENTATION
@@ -27,16 +29,20 @@ static void usage(FILE *f)
         "  zoo            CSV of the unpruned Table 3 backbones: size, MACs, PMU\n"
         "  report NAME    per-op table of a zoo backbone (working set, MACs,\n"
         "                 parameter bytes, bottleneck), like the paper's Fig. 8\n"
-        "  sched FILE     exact peak memory and execution order of a text graph:\n"
+        "  sched FILE     exact peak memory and execution order of a .tflite\n"
+        "                 model's activations (file order = TFLM's), or of a text graph:\n"
         "                   input <name> <bytes>\n"
         "                   op <name> <bytes> <input-name>...\n"
         "                   add <name> <bytes> <input-name>...   (may run in place)\n"
         "                 '#' starts a comment; a tensor no op reads is an output\n"
         "  example-model -o FILE   write a small int8 model (fixed seed; conv, depthwise,\n"
         "                 residual Add, pooling) without any dataset\n"
-        "  info FILE      ops, arena bytes, model bytes and MACs of a .dpm model\n"
-        "  run FILE INPUT run one input (raw int8 bytes of the input tensor) and\n"
-        "                 print the int8 output vector\n"
+        "  import MODEL.tflite -o MODEL.dpm   TensorFlow Lite -> .dpm (int8 ops of\n"
+        "                 TFLite Micro, bit-exact; ops in the minimum-peak order)\n"
+        "  info FILE      ops, arena bytes, model bytes and MACs of a .dpm or .tflite\n"
+        "  run FILE INPUT run one input (raw bytes of the input tensor: int8, or\n"
+        "                 float32 for a .tflite with a float input) and print the\n"
+        "                 int8 output vector (and the float one if the .tflite's is)\n"
         "  prune [opts]   train on Fashion-MNIST while pruning to budgets, export\n"
         "                 int8, run it on the test set (prune --help for options)\n"
         "  --help, help   this text\n");
@@ -91,7 +97,10 @@ static int cmd_sched(const char *path)
         fprintf(stderr, "diffprune: %s\n", err);
         return 1;
     }
-    st = dp_sched_parse_text((const char *)text, n, &sg, err, sizeof err);
+    if (n >= 8 && !memcmp(text + 4, "TFL3", 4))   /* a .tflite: its activations */
+        st = dp_tflite_sched_graph(text, n, &sg, err, sizeof err);
+    else
+        st = dp_sched_parse_text((const char *)text, n, &sg, err, sizeof err);
     dp_free(text);
     if (st != DP_OK) { fprintf(stderr, "diffprune: %s: %s\n", path, err); return 1; }
     st = dp_sched_plan(&sg, NULL, &r);
@@ -154,13 +163,53 @@ static int cmd_example_model(const char *path)
     return st == DP_OK ? 0 : 1;
 }
 
+/* a .dpm, or a .tflite imported in memory (*tfl = 1, info filled) */
+static int load_any(const char *path, dp_model *m, unsigned char **buf, int *tfl, dp_tflite_info *info)
+{
+    unsigned char *d;
+    size_t n, bl;
+    void *blob;
+    char err[512];
+    int st;
+    *tfl = 0;
+    *buf = NULL;
+    if ((st = dp_read_file(path, 0, &d, &n, err, sizeof err)) != DP_OK) { fprintf(stderr, "diffprune: %s\n", err); return st; }
+    if (n < 8 || memcmp(d + 4, "TFL3", 4) != 0) { dp_free(d); return cli_model_load("diffprune", path, m, buf); }
+    *tfl = 1;
+    st = dp_tflite_import(d, n, &blob, &bl, info, err, sizeof err);
+    dp_free(d);
+    if (st != DP_OK) { fprintf(stderr, "diffprune: %s: %s (%s)\n", path, err, dp_status_str(st)); return st; }
+    *buf = (unsigned char *)blob;
+    if ((st = dp_model_init(m, blob, bl)) != DP_OK) { fprintf(stderr, "diffprune: %s: import gave an invalid model\n", path); dp_free(blob); *buf = NULL; }
+    return st;
+}
+
+static int cmd_import(const char *path, const char *out)
+{
+    dp_model m;
+    unsigned char *buf;
+    dp_tflite_info info;
+    int tfl, st;
+    if (load_any(path, &m, &buf, &tfl, &info) != DP_OK) return 1;
+    if (!tfl) { fprintf(stderr, "diffprune: %s is not a .tflite file (no TFL3 identifier)\n", path); dp_free(buf); return 1; }
+    st = dp_model_save(out, buf, m.len);
+    if (st != DP_OK) fprintf(stderr, "diffprune: cannot write %s: %s\n", out, dp_status_str(st));
+    else printf("wrote %s: %lu bytes, %d ops (%d in the .tflite), arena %lld bytes, exact peak %lld, file order's peak %lld%s%s\n",
+                out, (unsigned long)m.len, info.n_ops, info.n_tflite_ops, (long long)info.arena_bytes, (long long)info.pmu,
+                (long long)info.peak_file_order, info.float_input ? ", float input quantised on the host" : "",
+                info.float_output ? ", float output dequantised on the host" : "");
+    dp_free(buf);
+    return st == DP_OK ? 0 : 1;
+}
+
 static int cmd_info(const char *path)
 {
     dp_model m;
     unsigned char *buf;
     dp_tensor_info ti, to;
-    int i;
-    if (cli_model_load("diffprune", path, &m, &buf) != DP_OK) return 1;
+    dp_tflite_info tinfo;
+    int i, tfl;
+    if (load_any(path, &m, &buf, &tfl, &tinfo) != DP_OK) return 1;
     printf("%-4s %-8s %-12s %-12s %10s %10s %s\n", "op", "kind", "input", "output", "MACs", "param_B", "clamp");
     for (i = 0; i < dp_model_n_ops(&m); i++) {
         dp_mop_info oi;
@@ -179,6 +228,9 @@ static int cmd_info(const char *path)
     printf("model: ops=%d arena=%lu model_bytes=%lu macs=%llu input_bytes=%u output_bytes=%u\n",
            dp_model_n_ops(&m), (unsigned long)dp_model_arena_size(&m), (unsigned long)m.len,
            (unsigned long long)dp_model_macs(&m), (unsigned)ti.bytes, (unsigned)to.bytes);
+    if (tfl)
+        printf("tflite: ops=%d exact_pmu=%lld file_order_peak=%lld input=%s output=%s\n", tinfo.n_tflite_ops, (long long)tinfo.pmu,
+               (long long)tinfo.peak_file_order, tinfo.float_input ? "float32" : "int8", tinfo.float_output ? "float32" : "int8");
     dp_free(buf);
     return 0;
 }
@@ -190,24 +242,38 @@ static int cmd_run(const char *path, const char *input)
     size_t n, i;
     char err[256];
     dp_tensor_info ti, to;
+    dp_tflite_info tinfo;
     void *arena;
     int8_t *x, *y;
-    int st;
-    if (cli_model_load("diffprune", path, &m, &buf) != DP_OK) return 1;
+    int st, tfl, fin;
+    if (load_any(path, &m, &buf, &tfl, &tinfo) != DP_OK) return 1;
     if (dp_read_file(input, 0, &in, &n, err, sizeof err) != DP_OK) { fprintf(stderr, "diffprune: %s\n", err); dp_free(buf); return 1; }
+    fin = tfl && tinfo.float_input;
     arena = calloc(dp_model_arena_size(&m) + 1, 1);
     x = dp_model_input(&m, arena, &ti);
-    if (!arena || !x || n != ti.bytes) {
-        fprintf(stderr, "diffprune: %s is %lu bytes; the model's input is %dx%dx%d = %u int8 bytes\n", input,
-                (unsigned long)n, (int)ti.shape.h, (int)ti.shape.w, (int)ti.shape.c, (unsigned)ti.bytes);
+    if (tfl && arena && x && dp_tflite_set_input(&tinfo, in, n, x) == DP_OK) {
+        /* the file's input tensor: transposed and quantised as its TRANSPOSE/QUANTIZE would */
+    } else if (!arena || !x || tfl || n != ti.bytes) {
+        fprintf(stderr, "diffprune: %s is %lu bytes; the model's input is %dx%dx%d = %u %s bytes\n", input,
+                (unsigned long)n, (int)ti.shape.h, (int)ti.shape.w, (int)ti.shape.c, (unsigned)(ti.bytes * (fin ? 4u : 1u)),
+                fin ? "float32" : "int8");
         dp_free(buf); dp_free(in); free(arena);
         return 1;
     }
-    memcpy(x, in, n);
+    if (!tfl) memcpy(x, in, n);
     st = dp_model_run(&m, arena, dp_model_arena_size(&m));
     if (st != DP_OK) { fprintf(stderr, "diffprune: run failed: %s\n", dp_status_str(st)); dp_free(buf); dp_free(in); free(arena); return 1; }
     y = dp_model_output(&m, arena, &to);
     for (i = 0; i < to.bytes; i++) printf("%s%d", i ? " " : "", (int)y[i]);
+    if (tfl && tinfo.float_output) {   /* TFLM's DEQUANTIZE, on the host */
+        float *f = (float *)malloc(sizeof(float) * to.bytes + 1);
+        if (f) {
+            dp_tflite_dequantize(f, y, (int32_t)to.bytes, tinfo.out_scale, tinfo.out_zp);
+            printf("\nfloat:");
+            for (i = 0; i < to.bytes; i++) printf(" %.9g", (double)f[i]);
+            free(f);
+        }
+    }
     printf("\nargmax: %d\n", dp_model_output_argmax(&m, arena));
     dp_free(buf); dp_free(in); free(arena);
     return 0;
@@ -426,6 +492,7 @@ static int run_simple(const char *cmd, int argc, char **argv)
     static const struct { const char *name, *args; int n_pos; } cmds[] = {
         {"version", "", 0}, {"ops", "", 0}, {"zoo", "", 0}, {"example-model", " -o FILE", 0},
         {"info", " FILE", 1}, {"run", " FILE INPUT", 2}, {"report", " NAME", 1}, {"sched", " FILE", 1},
+        {"import", " MODEL.tflite -o MODEL.dpm", 1},
     };
     const char *pos[2] = {NULL, NULL}, *out = NULL;
     char prog[64], use[160];
@@ -436,10 +503,10 @@ static int run_simple(const char *cmd, int argc, char **argv)
         const cli_opt with_o[] = {CLI_SHARED("-o", &out, "(required)"), CLI_END}, none[] = {CLI_END};
         snprintf(prog, sizeof prog, "diffprune %s", cmd);
         snprintf(use, sizeof use, "usage: diffprune %s%s   (diffprune --help describes every command)\n", cmd, cmds[k].args);
-        st = cli_parse(prog, use, k == 3 ? with_o : none, argc, argv, pos, cmds[k].n_pos, &n_pos);
+        st = cli_parse(prog, use, (k == 3 || k == 8) ? with_o : none, argc, argv, pos, cmds[k].n_pos, &n_pos);
         if (st) return st == 1 ? 0 : 2;
     }
-    if (n_pos != cmds[k].n_pos || (k == 3 && !out)) {
+    if (n_pos != cmds[k].n_pos || ((k == 3 || k == 8) && !out)) {
         fprintf(stderr, "%s: needs%s (try %s --help)\n", prog, cmds[k].args, prog);
         return 2;
     }
@@ -451,6 +518,7 @@ static int run_simple(const char *cmd, int argc, char **argv)
     case 4: return cmd_info(pos[0]);
     case 5: return cmd_run(pos[0], pos[1]);
     case 6: return cmd_report(pos[0]);
+    case 8: return cmd_import(pos[0], out);
     default: return cmd_sched(pos[0]);
     }
 }

@@ -463,6 +463,51 @@ static int grouped_layer(int i, uint64_t seed, void **blob, size_t *len, char *n
     return build_qlayer(&q, seed + (uint64_t)i, blob, len, name);
 }
 
+/* A random small layer of TFLite Micro's own int8 kinds (>>tflm_kernels:
+   softmaxq, lut as TFLM's LOGISTIC, mean, mul as x * x), one input each. */
+static int tflm_layer(int i, uint64_t seed, void **blob, size_t *len, char *name, size_t cap,
+                      const char **ref_m4, const char **ref_m3)
+{
+    static const char *const kn[4] = { "softmaxq", "logistic", "mean", "mul" };
+    dp_rng r;
+    dp_mb b;
+    dp_mb_op op;
+    int8_t tab[256];
+    const int kinds[4] = { DP_MOP_SOFTMAXQ, DP_MOP_LUT, DP_MOP_MEAN, DP_MOP_MUL };
+    int k, h, w, c, zp, a, y, st;
+    float sc;
+    *ref_m4 = *ref_m3 = "-";
+    dp_rng_seed(&r, seed * 104729u + (uint64_t)i);
+    k = i % 4;
+    h = 1 + (int)dp_rng_below(&r, 6);
+    w = 1 + (int)dp_rng_below(&r, 6);
+    c = 1 + (int)dp_rng_below(&r, k == 0 ? 40 : 12);
+    zp = (int)dp_rng_below(&r, 256) - 128;
+    sc = 0.005f + 0.001f * (float)dp_rng_below(&r, 200);
+    snprintf(name, cap, "tflm%d_%s_%dx%dx%d_zp%d", i, kn[k], h, w, c, zp);
+    dp_mb_init(&b);
+    memset(&op, 0, sizeof op);
+    a = dp_mb_add_tensor(&b, h, w, c, sc, zp, 0);
+    if (k == 2) y = dp_mb_add_tensor(&b, 1, 1, c, sc * 0.7f, (int)dp_rng_below(&r, 200) - 100, (uint32_t)(h * w * c + 3) & ~3u);
+    else if (k == 3) y = dp_mb_add_tensor(&b, h, w, c, sc * sc * 3.0f, (int)dp_rng_below(&r, 200) - 100, (uint32_t)(h * w * c + 3) & ~3u);
+    else y = dp_mb_add_tensor(&b, h, w, c, 1.0f / 256, -128, (uint32_t)(h * w * c + 3) & ~3u);
+    op.kind = kinds[k];
+    op.inputs[0] = op.inputs[1] = a;
+    op.output = y;
+    op.beta = 0.5 + 0.25 * (double)dp_rng_below(&r, 6);
+    if (k == 1) {
+        if (dp_logistic_table(sc, zp, tab) != DP_OK) { dp_mb_free(&b); return fail("logistic table", name); }
+        op.weights = tab;
+    }
+    if (k == 3 && dp_rng_below(&r, 2)) { op.act_min = -60; op.act_max = 90; }
+    dp_mb_add_op(&b, &op);
+    dp_mb_set_io(&b, a, y);
+    st = dp_mb_finish(&b, blob, len);
+    if (st != DP_OK) fprintf(stderr, "gen_model_data: %s: %s\n", name, b.why ? b.why : dp_status_str(st));
+    dp_mb_free(&b);
+    return st;
+}
+
 static int write_layers(const char *out, const char *what, int n, uint64_t seed, layer_fn get)
 {
     writer w;
@@ -845,6 +890,7 @@ static const char gen_usage[] =
     "       gen_model_data bench OUT.h\n"
     "       gen_model_data fuzz OUT.h [--count N] [--seed S]\n"
     "       gen_model_data grouped OUT.h [--count N] [--seed S]\n"
+    "       gen_model_data tflm OUT.h [--count N] [--seed S]\n"
     "       gen_model_data kws MODEL.dpm|- DATA_DIR|- OUT.h [K] [--width W] [--seed S]\n";
 
 int main(int argc, char **argv)
@@ -858,7 +904,7 @@ int main(int argc, char **argv)
         CLI_INT("--tests", &ntests, 1, 64, "N", "seeded test inputs in model_data.h [4]"),
         CLI_INT("--calib", &ncalib, 1, 100000, "N", "random calibration inputs for zoo [8]"),
         CLI_SHARED("--seed", &seed, "[1]"),
-        CLI_INT("--count", &ncount, 1, 1000, "N", "random layers for fuzz [60]"),
+        CLI_INT("--count", &ncount, 1, 1000, "N", "random layers for fuzz and grouped [60]"),
         CLI_FLOAT("--width", &width, 0, 4, 1, "W", "width of the built-in KWS model (kws MODEL = -) [0.25]"),
         CLI_END
     };
@@ -874,6 +920,7 @@ int main(int argc, char **argv)
     if (npos == 2 && !strcmp(pos[0], "bench")) return write_layers(pos[1], "bench", N_LAYERS, seed, bench_layer);
     if (npos == 2 && !strcmp(pos[0], "fuzz")) return write_layers(pos[1], "fuzz", ncount, seed, fuzz_layer);
     if (npos == 2 && !strcmp(pos[0], "grouped")) return write_layers(pos[1], "grouped", ncount, seed, grouped_layer);
+    if (npos == 2 && !strcmp(pos[0], "tflm")) return write_layers(pos[1], "tflm", ncount, seed, tflm_layer);
     fputs(gen_usage, stderr);
     return 2;
 }

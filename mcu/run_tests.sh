@@ -8,6 +8,8 @@
 # multiplier and grouped conv layers in the bench firmware, bytes compared
 # with the host):
 #   mcu grouped <t>: <n> of <N> layers (...) match the host bit for bit
+# and the same for TFLite Micro's kinds (>>tflm_kernels):
+#   mcu tflm <t>: <n> of <N> layers (...) match the host bit for bit
 # then one line per keyword-spotting target (kws.c: synthetic clips -> MFCC ->
 # a random DS-CNN; every feature and output byte compared with the host's):
 #   mcu kws <t> flash=<text+data> sram=<data+bss> arena=<bytes>
@@ -119,6 +121,25 @@ for t in ${TEST_TARGETS:-m0 m4 m7}; do
   yes=$(grep -c '^layer .* match=yes' "$log")
   echo "mcu grouped $t: $yes of $gcount layers (depthwise multiplier, grouped conv) match the host bit for bit"
   if [ "$rc" -eq 0 ] && [ "$yes" -eq "$gcount" ]; then pass=$((pass + 1))
+  else fail=$((fail + 1)); grep 'match=NO\|error\|fatal' "$log" | head; fi
+done
+
+# TFLite Micro's own kinds (>>tflm_kernels: softmaxq, lut, mean, mul):
+# TFLM_COUNT random single layers (gen_model_data tflm) in the bench
+# firmware, every output byte against the host's, on each target
+tcount=${TFLM_COUNT:-24}
+for t in ${TEST_TARGETS:-m0 m4 m7}; do
+  board "$t"
+  log=build/tflm-$t${VARIANT}.log
+  if ! $MAKE --no-print-directory -s APP=bench TARGET=$t BENCH_KIND=tflm FUZZ_SEED=1 FUZZ_COUNT=$tcount \
+       BENCH_DATA=build/tflm-$tcount/bench_data.h BUILD=build/tflm-$t${VARIANT} > "$log" 2>&1; then
+    cat "$log"; echo "mcu tflm $t: build failed"; fail=$((fail + 1)); continue
+  fi
+  sh ./qemu_run.sh "$TIMEOUT" "$machine" build/tflm-$t${VARIANT}/firmware.elf > "$log" 2>&1
+  rc=$?
+  yes=$(grep -c '^layer .* match=yes' "$log")
+  echo "mcu tflm $t: $yes of $tcount layers (TFLM softmax/logistic/mean/mul) match the host bit for bit"
+  if [ "$rc" -eq 0 ] && [ "$yes" -eq "$tcount" ]; then pass=$((pass + 1))
   else fail=$((fail + 1)); grep 'match=NO\|error\|fatal' "$log" | head; fi
 done
 
