@@ -1,7 +1,10 @@
 #!/bin/sh
 # Installs what `make test` uses when it is missing (Debian packages):
 # clang for the compile checks, the Arm toolchain and qemu for mcu/,
-# Fashion-MNIST for the end-to-end checks, PNG encoders for test_data.
+# PyTorch (Debian's python3-torch, CPU) as the float64 oracle of tests/test_bn.c
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need="$need python3-torch"
+# Fashion-MNIST for the end-to-end checks, PNG encoders for test_data,
+# PyTorch as an outside oracle.
 # Without root or apt it says what is missing and carries on.
 need=""
 command -v clang >/dev/null 2>&1 || need="$need clang"
@@ -17,6 +20,8 @@ fi
 [ -x /usr/bin/convert ] || need="$need imagemagick"
 command -v pnmtopng >/dev/null 2>&1 || need="$need netpbm"
 command -v optipng >/dev/null 2>&1 || need="$need optipng"
+# PyTorch (Debian's python3-torch, CPU) as the float64 oracle of tests/test_bn.c
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need="$need python3-torch"
 # Fashion-MNIST for the end-to-end checks (int8 agreement, prune --quick)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need="$need dataset-fashion-mnist"
 [ -n "$need" ] || exit 0
