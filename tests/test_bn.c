@@ -172,7 +172,7 @@ static void ref_take(ref_net *r, dp_graph *g, int k)
     for (i = 0; i < f.n_weight; i++) r->W[k][i] = f.weight[i];
     for (i = 0; i < f.n_bias; i++) r->b[k][i] = f.bias[i];
     if (r->op[k] == 'B') {
-        float e, m;
+        float e = 1e-5f, m = 0.1f;
         dp_bn_get_params(g, r->node[k], &e, &m);
         r->eps[k] = e; r->mom[k] = m;
     }
