@@ -510,7 +510,8 @@ static void test_projection(void)
         char err[300];
         int st, n = 0;
         build_small(g, 1.0f, NULL);
-        dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+        memset(&r0, 0, sizeof r0);
+        CHECK(dp_graph_resources(g, NULL, &r0, NULL, 0, NULL) == DP_OK, "projection %d: resources", t);
         memset(&b, 0, sizeof b);
         b.budget_pmu = (int64_t)(frac[t][0] * r0.pmu_exact); b.budget_size = (int64_t)(frac[t][1] * r0.size_bytes);
         b.budget_macs = (int64_t)(frac[t][2] * r0.macs);
@@ -746,7 +747,8 @@ static void test_task_gradient_known(void)
             dp_train_step(g, o, d.x + (size_t)(i % 16) * 32 * 144, d.y + (i % 16) * 32, 32, 0.05f, NULL, NULL);
             zero_z_inputs(g);
         }
-        dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+        memset(&r0, 0, sizeof r0);
+        CHECK(dp_graph_resources(g, NULL, &r0, NULL, 0, NULL) == DP_OK, "mode %d: resources", mode);
         memset(&pc, 0, sizeof pc);
         pc.budget_macs = r0.macs / 2; pc.every = 1; pc.eta = 1.0f; pc.seed = 1;
         pc.losses = mode == 0 ? DP_PRUNE_BOTH : DP_PRUNE_TASK_ONLY;
@@ -754,9 +756,9 @@ static void test_task_gradient_known(void)
         p = dp_pruner_new(g, &pc, &st, err, sizeof err);
         CHECK(p && dp_pruner_n_groups(p) == 2, "mode %d: two groups (%s)", mode, err);
         if (!p) { dp_optim_free(o); dp_graph_free(g); dp_dataset_free(&d); continue; }
-        for (k = 0; k < 2; k++) { dp_pruner_group(p, k, &name, NULL, NULL, NULL); if (!strcmp(name, "u")) iu = k; else iz = k; }
+        for (k = 0; k < 2; k++) { name = ""; dp_pruner_group(p, k, &name, NULL, NULL, NULL); if (!strcmp(name, "u")) iu = k; else iz = k; }
         for (i = 0; i < 12 && !dp_pruner_met(p); i++) {
-            double tu, tz;
+            double tu = 0.0, tz = 1.0;
             dp_train_step(g, o, d.x + (size_t)(i % 16) * 32 * 144, d.y + (i % 16) * 32, 32, 0.05f, NULL, NULL);
             zero_z_inputs(g);
             if ((st = dp_pruner_update(p, g, d.x, d.y, 256, i)) != DP_OK || dp_pruner_met(p)) break;
