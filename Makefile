@@ -14,6 +14,8 @@
 #   make bench-train [ROUNDS=5 SECONDS_PER_RUN=4]  training speed against PyTorch
 #                   (when installed), interleaved rounds, median ratio with min/max
 #   make bench-sched  time and DP states of the exact peak-memory scheduler
+#   make bench-prune  pruning vs uniform scaling vs from scratch, over seeds
+#                     (hours; SMALL=1 for a quick check; resumable)
 #   make fuzz       libFuzzer on the model loader (FUZZ_SECONDS=60)
 #   make -C mcu test / bench   the firmware under qemu (part of make test)
 CC      ?= cc
@@ -31,7 +33,7 @@ TESTS    = test_grad test_bn test_train test_gzip test_infer test_sched test_exp
 THREADS ?= 2
 TESTS   += test_data
 
-.PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
+.PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz clean experiments prune-quick kws-data kws-quick kws kws-experiments
 all: $(EXAMPLES)
 
 $(B):
@@ -148,6 +150,9 @@ fuzz:
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune
 	@./$(B)/bench_sched
+
+bench-prune: $(B)/diffprune $(B)/kws
+	@sh bench/bench_prune.sh
 
 clean:
 	rm -rf $(B)

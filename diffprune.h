@@ -51,6 +51,7 @@
                     >>sched-impl >>resources >>prune >>fit-impl >>backbones
                     >>export
                     >>bnnum (batch-norm eps/momentum, input gradient, decay rule)
+     >>prune_plus   uniform baseline, projection onto the budgets, planned eta
      >>licence
 
    ======================================================================
@@ -1361,8 +1362,10 @@ int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
      then the masks are recomputed from the saliences.
    alpha: alpha_res makes the largest first resource gradient equal the clip
    bound; alpha_tsk = r * P_RES/P_TSK (initial values) * alpha_res.
-   Once every budget is met pi stops; masks keep following the saliences
-   until dp_pruner_freeze. dp_pruner_compact then removes the masked channels
+   Once every budget is met pi stops. The mask rule (>>prune_plus): a
+   channel masked once is never unmasked (its weights went stale while it
+   was cut), so the masks only shrink and are fixed once the budgets are
+   met. dp_pruner_compact then removes the masked channels
    for real (weights, batch-norm statistics, optimiser state, QAT ranges):
    the smaller graph computes the same function and trains faster. */
 typedef enum dp_prune_losses {
@@ -1374,6 +1377,14 @@ typedef enum dp_pmu_objective {
     DP_PMU_NONE = 2        /* no PMU objective (the PMU budget is reported)  */
 } dp_pmu_objective;
 typedef enum dp_scalarise { DP_SCALARISE_RANDOM = 0, DP_SCALARISE_SUM = 1 } dp_scalarise;
+/* >>prune_plus: the task term. SIGNED is Eq. 9 as the paper writes it;
+   at (or near) a minimum dL/dM of a useful channel is about 0 with either
+   sign, and on held-out data it carries a common-mode "shrink everything"
+   part. PUSHBACK uses |dL/dM| (the first-order size of the loss change of
+   removing the channels at the threshold): it only ever resists shrinking,
+   as the paper says the term should (Appendix A, footnote 6), and is
+   exactly 0 for a layer the loss does not depend on. */
+typedef enum dp_task_signal { DP_TASK_SIGNED = 0, DP_TASK_PUSHBACK = 1 } dp_task_signal;
 
 typedef struct dp_prune_cfg {        /* zero means default everywhere      */
     int64_t budget_pmu;              /* bytes of activations; 0: no budget */
@@ -1389,6 +1400,7 @@ typedef struct dp_prune_cfg {        /* zero means default everywhere      */
     int every;                       /* steps per update (for drivers); 0 -> 20 */
     int no_focus;                    /* 1: no focus regime                 */
     uint64_t seed;                   /* random scalarisation               */
+    int task_signal;                 /* dp_task_signal                     */
 } dp_prune_cfg;
 
 typedef struct dp_pruner dp_pruner;
@@ -1400,9 +1412,8 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status,
                          char *err, size_t err_cap);
 void dp_pruner_free(dp_pruner *p);
 /* One width update (Algorithm 1) with the task loss on (xv, yv, nv)
-   held-out samples (unused by resource-only pruning); step is recorded in
-   the log. After the budgets are met (or when frozen) it only refreshes
-   the masks. */
+   samples (unused by resource-only pruning); step is recorded in the log.
+   After the budgets are met (or when frozen) the masks stay as they are. */
 int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv,
                      int nv, long step);
 int dp_pruner_met(const dp_pruner *p);       /* 1 once every budget is met */
@@ -1443,18 +1454,56 @@ double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
 /* The threshold of Eq. 6: s0 with (1/C) sum_j M(s_j, s0) = pi. */
 double dp_prune_relaxed_threshold(const float *s, int C, double pi);
 
+/* ---- >>prune_plus  the uniform baseline; projection onto the budgets ----
+   The baseline a user would otherwise take: one width multiplier for every
+   layer. dp_uniform_width bisects on the exact resource model (PMU as the
+   pruner counts it: budgets->pmu_objective) for the k in 1..kmax, width
+   k * step with kmax = floor(w_max / step + 1e-6), whose network meets every
+   budget while k + 1 does not (or k = kmax). build(g, width, ctx) builds
+   the network into the empty graph g and returns >= 0. *width and (if
+   res is not NULL) *res get the answer; DP_ERR_BUDGET and a message when
+   even width `step` does not fit. */
+typedef int (*dp_width_builder)(dp_graph *g, float width, void *ctx);
+int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *budgets,
+                     float w_max, float step, float *width, dp_resources *res,
+                     char *err, size_t err_cap);
+/* Never over an achievable budget: shrinks the widths along the gradient
+   of the violated budgets' normalised excess (sum of R_o/B_o - 1, each
+   group's theta by at most 0.02 per step) until every budget is met, sets
+   the masks and marks the budgets met. *steps (may be NULL): the number of
+   shrink steps (0: already met). */
+int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
+/* Sets the n groups' widths (w[i] for group i, from 1 to its current
+   width: widths only shrink) and the masks; dp_pruner_compact then gives
+   that architecture, e.g. a pruned one to train from scratch. */
+int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
+/* Plans eta against the schedule: n_updates width updates should meet the
+   budgets (dp_fit re-plans at every update, so a shortfall raises eta).
+   From the resources and their gradients at the current widths: the
+   uniform shrink dtheta = max over violated budgets of log(R/B) / e,
+   e = sum_k pi_k dR/dpi_k / R (the elasticity: 1 for PMU, about 2 for
+   size and MACs), and eta = 1.5 dtheta / (n_updates clip) (the layers
+   with the largest gradient move clip x eta per update; the others less). */
+int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates);
+/* Group i's dP_RES/dpi and dP_TSK/dpi at the last width update (0 before). */
+int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
+
 /* ---- >>fit  a training loop with pruning, early termination and QAT ----
    dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
    schedule with warm-up; with cfg->prune it prunes toward the budgets as
-   it trains: samples held out of `train` (never trained on) feed P_TSK,
-   pi is updated every prune->every steps from epoch prune_start on, and
-   once the budgets are met pi stops (masks keep following the saliences).
+   it trains: unaugmented training samples (or n_val held out of every
+   arm) feed P_TSK, pi is updated every prune->every steps from epoch
+   prune_start on, and once the budgets are met pi stops and the masks
+   are fixed.
    With early_term the network is compacted right then and training goes on
    with the smaller graph. The last qat_epochs run quantisation-aware with
    the masks frozen (the graph is compacted first). At the end *g is the
    compacted, trained graph, ready for dp_export. If the budgets are still
    not met after prune_deadline of the pre-QAT steps, eta grows by 1.25x per
-   update (up to 16x) until they are. A non-finite loss stops training with DP_ERR_NAN
+   update (up to 16x) until they are; if they are still not met after
+   prune_deadline + 0.2 (at most 0.9) of them, or at QAT, or at the end,
+   the widths are projected onto the budgets (dp_pruner_project), it says
+   so (verbose) and training goes on. A non-finite loss stops training with DP_ERR_NAN
    and a message; *g keeps the weights of the last good step. */
 typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     int epochs;                       /* 0 -> 10                           */
@@ -1468,13 +1517,26 @@ typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     float prune_start;                /* epoch of the first update (0: at once) */
     float prune_deadline;             /* 0 -> 0.7; >= 1: never hurry       */
     int early_term;                   /* compact as soon as budgets are met */
-    int n_val;                        /* held out for P_TSK; 0 -> min(5000, n/10) */
+    int n_val;                        /* held out of every arm, feeding P_TSK;
+                                         0: none, P_TSK on training images */
     int val_per_update;               /* held-out samples per update; 0 -> 256 */
     const char *log_csv;              /* the pruner's CSV log, or NULL     */
     int progress;                     /* 1: a progress bar per epoch       */
     int verbose;                      /* 1: a line per epoch on stdout     */
     uint64_t seed;                    /* shuffling, augmentation, held-out split */
     dp_pruner **pruner_out;           /* non-NULL: receives the pruner (free it) */
+    /* >>prune_plus: with prune, no pruning: *g is replaced by
+       uniform(new graph, w) at the widest uniform w within prune's budgets
+       (dp_uniform_width, step 0.01 up to uniform_max; 0 -> 1), trained on
+       the same images with the same schedule and QAT as a pruned run */
+    dp_width_builder uniform;
+    void *uniform_ctx;
+    float uniform_max;
+    /* >>prune_plus: > 0: eta planned (dp_pruner_plan) at every update
+       before that point so the budgets are met after this fraction of the
+       pre-QAT steps from prune_start, leaving the rest to train the final
+       widths */
+    float prune_plan;
 } dp_fit_cfg;
 
 typedef struct dp_fit_result {
@@ -1484,6 +1546,11 @@ typedef struct dp_fit_result {
     int met;                          /* 1: every budget met               */
     double seconds, seconds_to_met;   /* wall clock                        */
     dp_resources before, after;       /* the graph before and after        */
+    float uniform_width;              /* with cfg->uniform: the width used */
+    long projected_step;              /* widths projected onto the budgets
+                                         at this step; -1: not needed      */
+    long images_seen;                 /* training samples stepped on, and  */
+    uint32_t images_crc;              /* CRC-32 of their indices in order  */
 } dp_fit_result;
 
 int dp_fit(dp_graph **g, const dp_dataset *train, const dp_dataset *test,
@@ -11872,6 +11939,7 @@ typedef struct dp__pgroup {
     int n_own, n_mp;
     int *own, *mp;            /* width-owning layers; mask points          */
     float *mask, *sal;        /* [C]                                       */
+    unsigned char *cut;       /* [C] masked once: never unmasked again     */
     double *dldm;             /* [C]                                       */
     double g_res, g_tsk;      /* last update's gradients w.r.t. pi         */
     char name[48];            /* the first owner's name                    */
@@ -12042,11 +12110,15 @@ static int dp__prune_masks(dp_pruner *p, dp_graph *g)
     for (k = 0; k < p->ng && st == DP_OK; k++) {
         dp__pgroup *G = &p->gr[k];
         dp__prune_salience(p, g, nc, k);
-        for (j = 0; j < G->C; j++) {      /* rank: channels with more salience, ties by index */
+        for (j = 0; j < G->C; j++) {      /* rank among the channels not cut: more salience, ties by index */
             int above = 0, i;
-            for (i = 0; i < G->C; i++) above += G->sal[i] > G->sal[j] || (G->sal[i] == G->sal[j] && i < j);
-            G->mask[j] = above < G->keep ? 1.0f : 0.0f;
+            for (i = 0; i < G->C; i++) above += !G->cut[i] && (G->sal[i] > G->sal[j] || (G->sal[i] == G->sal[j] && i < j));
+            G->mask[j] = !G->cut[j] && above < G->keep ? 1.0f : 0.0f;
         }
+        /* the mask rule: a channel masked once stays masked (its weights
+           went stale while it was cut); keep only shrinks, so the channels
+           not cut always number at least keep */
+        for (j = 0; j < G->C; j++) if (G->mask[j] == 0.0f) G->cut[j] = 1;
         for (m = 0; m < G->n_mp && st == DP_OK; m++) st = dp_graph_set_mask(g, G->mp[m], G->mask);
     }
     DP_FREE(nc);
@@ -12066,7 +12138,7 @@ static void dp__pgroups_free(dp_pruner *p)
     int k;
     for (k = 0; p->gr && k < p->ng; k++) {
         dp__pgroup *G = &p->gr[k];
-        DP_FREE(G->own); DP_FREE(G->mp); DP_FREE(G->mask); DP_FREE(G->sal); DP_FREE(G->dldm);
+        DP_FREE(G->own); DP_FREE(G->mp); DP_FREE(G->mask); DP_FREE(G->sal); DP_FREE(G->cut); DP_FREE(G->dldm);
     }
     DP_FREE(p->gr); p->gr = NULL; p->ng = 0;
 }
@@ -12135,7 +12207,7 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char
     if (p->cfg.clip <= 0.0f) p->cfg.clip = 0.025f;
     if (p->cfg.every <= 0) p->cfg.every = 20;
     if (p->cfg.losses < 0 || p->cfg.losses > 2 || p->cfg.pmu_objective < 0 || p->cfg.pmu_objective > 2 ||
-        p->cfg.scalarise < 0 || p->cfg.scalarise > 1 || p->cfg.budget_pmu < 0 || p->cfg.budget_size < 0 || p->cfg.budget_macs < 0) {
+        p->cfg.scalarise < 0 || p->cfg.scalarise > 1 || p->cfg.task_signal < 0 || p->cfg.task_signal > 1 || p->cfg.budget_pmu < 0 || p->cfg.budget_size < 0 || p->cfg.budget_macs < 0) {
         dp__seterr(err, cap, "pruner: a setting is out of range (losses, pmu_objective, scalarise or a negative budget)");
         st = DP_ERR_ARG; goto fail;
     }
@@ -12174,7 +12246,8 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char
         G->mask = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
         G->sal = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
         G->dldm = (double *)DP_CALLOC((size_t)C + 1, sizeof(double));
-        if (!G->own || !G->mp || !G->mask || !G->sal || !G->dldm) goto fail;
+        G->cut = (unsigned char *)DP_CALLOC((size_t)C + 1, 1);
+        if (!G->own || !G->mp || !G->mask || !G->sal || !G->dldm || !G->cut) goto fail;
         for (i = 0; i < C; i++) G->mask[i] = 1.0f;
     }
     for (i = 0; i < n; i++) {
@@ -12356,7 +12429,11 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
                 G->g_res += d * G->C / (double)B[o];
             }
             G->g_tsk = 0.0;
-            if (p->cfg.losses != DP_PRUNE_RES_ONLY)
+            if (p->cfg.losses != DP_PRUNE_RES_ONLY && p->cfg.task_signal == DP_TASK_PUSHBACK) {
+                int j;    /* >>prune_plus: -Eq. 9 of |dL/dM| */
+                for (j = 0; j < G->C; j++) G->dldm[j] = fabs(G->dldm[j]);
+                G->g_tsk = -dp_prune_eq9(G->sal, G->dldm, G->C, dp__percentile(G->sal, G->C, G->pi, p->tmp));
+            } else if (p->cfg.losses != DP_PRUNE_RES_ONLY)
                 G->g_tsk = dp_prune_eq9(G->sal, G->dldm, G->C, dp__percentile(G->sal, G->C, G->pi, p->tmp));
         }
         if (!p->started) {     /* alpha from the first gradients and losses */
@@ -12369,6 +12446,8 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
             p->alpha_res = p->cfg.alpha_res > 0.0f ? p->cfg.alpha_res : (mr > 0.0 ? p->cfg.clip / mr : 1.0);
             if (p->cfg.alpha_tsk > 0.0f) p->alpha_tsk = p->cfg.alpha_tsk;
             else if (p->cfg.losses == DP_PRUNE_TASK_ONLY) p->alpha_tsk = mt > 0.0 ? p->cfg.clip / mt : 1.0;
+            else if (p->cfg.task_signal == DP_TASK_PUSHBACK)    /* the strongest push back: r x the strongest resource push */
+                p->alpha_tsk = mt > 0.0 ? p->cfg.r * mr / mt * p->alpha_res : 0.0;
             else p->alpha_tsk = ptsk > 0.0 ? p->cfg.r * p0 / ptsk * p->alpha_res : 0.0;
             p->started = 1;
         }
@@ -12423,7 +12502,7 @@ int dp_pruner_compact(dp_pruner *p, dp_graph **gp, dp_optim *o)
         dp__pgroup *G = &p->gr[k];
         for (m = 0; m < G->n_mp; m++) dp_graph_set_mask(h, G->mp[m], NULL);
         G->C = G->keep;
-        for (m = 0; m < G->C; m++) G->mask[m] = 1.0f;
+        for (m = 0; m < G->C; m++) { G->mask[m] = 1.0f; G->cut[m] = 0; }
     }
     for (k = 0; k < p->n_cmp; k++) { DP_FREE(p->cmp_grp[k]); DP_FREE(p->cmp_ch[k]); }
     p->n_cmp = 0;     /* their channel indices belong to the old graph */
@@ -12524,6 +12603,173 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
 }
 
 /* ---------------------------------------------------------------------- */
+/* >>prune_plus  the uniform baseline; projection onto the budgets        */
+/* ---------------------------------------------------------------------- */
+int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates)
+{
+    dp_resources res;
+    double R[3], dth = 0.0;
+    int64_t B[3];
+    int act[3], o, k, m, st, n;
+    if (!p || !g || n_updates < 1) return DP_ERR_ARG;
+    if (p->compacted || p->met || g->n_nodes != p->n_nodes) return DP_OK;
+    if ((st = dp__prune_res(p, g, &res, 1)) != DP_OK) return st;
+    dp__prune_values(p, &res, R, B, act);
+    n = p->n_nodes;
+    for (o = 0; o < 3; o++) {
+        const double *src = o == 1 ? p->gbuf : o == 2 ? p->gbuf + n : (p->cfg.pmu_objective == DP_PMU_IMPRECISE ? p->gbuf + 3 * n : p->gbuf + 2 * n);
+        double e = 0.0;
+        if (!act[o] || !(R[o] > (double)B[o])) continue;
+        for (k = 0; k < p->ng; k++) for (m = 0; m < p->gr[k].n_own; m++) e += p->gr[k].pi * src[p->gr[k].own[m]] * p->gr[k].C;
+        e /= R[o];
+        if (e > 1e-6 && log(R[o] / (double)B[o]) / e > dth) dth = log(R[o] / (double)B[o]) / e;
+    }
+    if (dth > 0.0) p->cfg.eta = (float)(1.5 * dth / ((double)n_updates * p->cfg.clip));
+    return DP_OK;
+}
+
+int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk)
+{
+    if (!p || i < 0 || i >= p->ng) return DP_ERR_ARG;
+    if (g_res) *g_res = p->gr[i].g_res;
+    if (g_tsk) *g_tsk = p->gr[i].g_tsk;
+    return DP_OK;
+}
+
+int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n)
+{
+    int k;
+    if (!p || !g || !w || n != p->ng) return DP_ERR_ARG;
+    if (p->compacted || g->n_nodes != p->n_nodes) {    /* a message, but the graph stays usable */
+        snprintf(g->err, sizeof g->err, "pruner: set the widths before compacting, on the pruner's graph");
+        return DP_ERR_ARG;
+    }
+    for (k = 0; k < n; k++)
+        if (w[k] < 1 || w[k] > p->gr[k].keep) {
+            snprintf(g->err, sizeof g->err, "pruner: width %d of group %d ('%s') is outside 1..%d", w[k], k, p->gr[k].name, p->gr[k].keep);
+            return DP_ERR_ARG;
+        }
+    for (k = 0; k < n; k++) {
+        dp__pgroup *G = &p->gr[k];
+        G->keep = w[k]; G->theta = log((w[k] + 0.5) / G->C); G->pi = exp(G->theta);
+        if (G->theta > 0.0) { G->theta = 0.0; G->pi = 1.0; }
+    }
+    return dp__prune_masks(p, g);
+}
+
+/* Builds the network at width w and tells whether it meets every budget. */
+static int dp__uniform_fits(dp_width_builder build, void *ctx, const dp_prune_cfg *b, float w,
+                            dp_resources *res, int *fits, char *err, size_t cap)
+{
+    dp_graph *g = dp_graph_new(1);
+    int64_t pmu;
+    int st;
+    *fits = 0;
+    if (!g) { dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+    st = build(g, w, ctx);
+    if (st >= 0 && g->status) st = g->status;
+    if (st < 0) { dp__seterr(err, cap, "uniform: cannot build the network at width %g: %s", (double)w, g->err[0] ? g->err : dp_status_str(st)); dp_graph_free(g); return st; }
+    if ((st = dp_graph_resources(g, NULL, res, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "uniform: resources at width %g: %s", (double)w, g->err); dp_graph_free(g); return st; }
+    dp_graph_free(g);
+    if (res->pmu_exact < 0) res->pmu_exact = res->arena_bytes;    /* DP state limit: an upper bound, as the pruner counts it */
+    pmu = b->pmu_objective == DP_PMU_IMPRECISE ? res->pmu_imprecise : res->pmu_exact;
+    *fits = (b->budget_pmu <= 0 || b->pmu_objective == DP_PMU_NONE || pmu <= b->budget_pmu) &&
+            (b->budget_size <= 0 || res->size_bytes <= b->budget_size) && (b->budget_macs <= 0 || res->macs <= b->budget_macs);
+    return DP_OK;
+}
+
+int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *b, float w_max, float step,
+                     float *width, dp_resources *res, char *err, size_t cap)
+{
+    dp_resources r, rlo;
+    int lo, hi, kmax, fits, st;
+    if (!build || !b || !width || !(step > 0.0f) || !(w_max >= step)) { dp__seterr(err, cap, "uniform: needs a builder, budgets and 0 < step <= w_max"); return DP_ERR_ARG; }
+    if (b->budget_pmu < 0 || b->budget_size < 0 || b->budget_macs < 0) { dp__seterr(err, cap, "uniform: a budget is negative"); return DP_ERR_ARG; }
+    kmax = (int)floor((double)w_max / step + 1e-6);
+    if ((st = dp__uniform_fits(build, ctx, b, (float)kmax * step, &r, &fits, err, cap)) != DP_OK) return st;
+    if (fits) { lo = kmax; rlo = r; }
+    else {
+        if ((st = dp__uniform_fits(build, ctx, b, step, &rlo, &fits, err, cap)) != DP_OK) return st;
+        if (!fits) {
+            dp__seterr(err, cap, "uniform: even width %g (pmu %lld, size %lld, macs %lld) exceeds the budgets (pmu %lld, size %lld, macs %lld)",
+                       (double)step, (long long)rlo.pmu_exact, (long long)rlo.size_bytes, (long long)rlo.macs,
+                       (long long)b->budget_pmu, (long long)b->budget_size, (long long)b->budget_macs);
+            return DP_ERR_BUDGET;
+        }
+        lo = 1; hi = kmax;           /* lo fits, hi does not */
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if ((st = dp__uniform_fits(build, ctx, b, (float)mid * step, &r, &fits, err, cap)) != DP_OK) return st;
+            if (fits) { lo = mid; rlo = r; } else hi = mid;
+        }
+    }
+    *width = (float)lo * step;
+    if (res) *res = rlo;
+    return DP_OK;
+}
+
+int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps)
+{
+    dp_resources res;
+    double R[3], *gs;
+    int64_t B[3];
+    int act[3], viol[3], o, k, m, n, st, it, moved;
+    if (steps) *steps = 0;
+    if (!p || !g) return DP_ERR_ARG;
+    if (g->n_nodes != p->n_nodes) return dp__fail(g, DP_ERR_ARG, "pruner: this is not the graph the pruner was made for");
+    n = p->n_nodes;
+    if (!(gs = (double *)DP_MALLOC(sizeof(double) * ((size_t)p->ng + 1)))) return DP_ERR_NOMEM;
+    for (it = 0;; it++) {
+        double mx = 0.0;
+        if ((st = dp__prune_res(p, g, &res, 1)) != DP_OK) break;
+        dp__prune_values(p, &res, R, B, act);
+        for (o = 0; o < 3; o++) viol[o] = act[o] && R[o] > (double)B[o];
+        if (!viol[0] && !viol[1] && !viol[2]) break;
+        if (p->compacted || it > 1000000) { st = DP_ERR_ARG; snprintf(g->err, sizeof g->err, "pruner: cannot project a compacted graph onto its budgets"); break; }
+        /* pi dP/dpi of P = sum over the violated budgets of R_o/B_o - 1 */
+        for (k = 0; k < p->ng; k++) {
+            dp__pgroup *G = &p->gr[k];
+            gs[k] = 0.0;
+            for (o = 0; o < 3; o++) {
+                const double *src = o == 1 ? p->gbuf : o == 2 ? p->gbuf + n : (p->cfg.pmu_objective == DP_PMU_IMPRECISE ? p->gbuf + 3 * n : p->gbuf + 2 * n);
+                double d = 0.0;
+                if (!viol[o]) continue;
+                for (m = 0; m < G->n_own; m++) d += src[G->own[m]];
+                gs[k] += G->pi * d * G->C / (double)B[o];
+            }
+            if (G->keep > 1 && gs[k] > mx) mx = gs[k];
+        }
+        /* shrink theta along the gradient until some width changes (the
+           gradient only changes with the widths); without a gradient every
+           group loses a channel */
+        moved = 0;
+        while (!moved) {
+            int left = 0;
+            for (k = 0; k < p->ng; k++) {
+                dp__pgroup *G = &p->gr[k];
+                int keep;
+                if (G->keep <= 1) continue;
+                left = 1;
+                if (mx > 0.0) { if (!(gs[k] > 0.0)) continue; G->theta -= 0.02 * gs[k] / mx; }
+                else G->theta = log((G->keep - 1 + 1e-6) / (double)G->C);
+                if (G->theta < log(1.0 / G->C)) G->theta = log(1.0 / G->C);
+                G->pi = exp(G->theta);
+                keep = (int)floor(G->pi * G->C + 1e-9);
+                if (keep < 1) keep = 1;
+                if (keep < G->keep) { G->keep = keep; moved = 1; }
+            }
+            if (!left) break;
+        }
+        if (!moved) { st = DP_ERR_BUDGET; snprintf(g->err, sizeof g->err, "pruner: every layer is at one channel and the budgets are still not met"); break; }
+        if (steps) (*steps)++;
+    }
+    DP_FREE(gs);
+    if (st != DP_OK) return st;
+    p->met = 1;
+    return p->compacted ? DP_OK : dp__prune_masks(p, g);
+}
+
+/* ---------------------------------------------------------------------- */
 /* >>fit-impl  training loop with pruning                                 */
 /* ---------------------------------------------------------------------- */
 int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds, char *err, size_t cap)
@@ -12541,6 +12787,22 @@ int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds, char *
     return st;
 }
 
+/* The schedule ran out before the budgets were met: project (>>prune_plus). */
+static int dp__fit_project(dp_pruner *p, dp_graph *g, dp_fit_result *r, long step, int verbose, double t0, char *err, size_t cap)
+{
+    int n = 0, st = dp_pruner_project(p, g, &n);
+    dp_resources now;
+    if (st != DP_OK) { dp__seterr(err, cap, "projection onto the budgets: %s", g->err); return st; }
+    r->projected_step = step;
+    if (r->met_step < 0) { r->met_step = step; r->seconds_to_met = dp_time() - t0; }
+    if (verbose && dp_pruner_resources(p, g, &now) == DP_OK) {
+        printf("budgets not met by step %ld: widths projected onto them (%d shrink steps): pmu %lld size %lld macs %lld; training on\n",
+               step, n, (long long)now.pmu_exact, (long long)now.size_bytes, (long long)now.macs);
+        fflush(stdout);
+    }
+    return DP_OK;
+}
+
 int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_fit_cfg *cin,
            dp_fit_result *res, char *err, size_t cap)
 {
@@ -12552,13 +12814,14 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     dp_pruner *p = NULL;
     dp_lr_sched sch;
     dp_rng rng;
-    int *perm = NULL, *yb = NULL, *yv = NULL, *vi = NULL, ntr, nval, i, st = DP_OK, epoch, classes, vpos = 0;
+    int *perm = NULL, *yb = NULL, *yv = NULL, *vi = NULL, ntr, nval, i, st = DP_OK, epoch, classes, vpos = 0, nvu;
     float *xb = NULL, *xv = NULL, eta0 = 1.0f;
     size_t per;
-    long spe, total, qat_step, p_start, deadline, step = 0;
+    long spe, total, qat_step, p_start, deadline, proj, step = 0;
     double t0 = dp_time();
+    const dp_prune_cfg *budgets;
     memset(&r, 0, sizeof r);
-    r.met_step = -1;
+    r.met_step = -1; r.projected_step = -1;
     if (res) *res = r;
     if (!gp || !*gp || !tr || !tr->x || !tr->y || tr->n <= 0) { dp__seterr(err, cap, "dp_fit: missing graph or training data"); return DP_ERR_ARG; }
     g = *gp;
@@ -12571,6 +12834,19 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     if (!(c.momentum > 0.0f)) c.momentum = 0.9f;
     if (!(c.prune_deadline > 0.0f)) c.prune_deadline = 0.7f;
     if (c.val_per_update <= 0) c.val_per_update = 256;
+    budgets = c.prune;
+    if (c.uniform && c.prune) {   /* the uniform baseline: the widest network within the budgets */
+        dp_graph *u;
+        int su;
+        if ((st = dp_uniform_width(c.uniform, c.uniform_ctx, c.prune, c.uniform_max > 0.0f ? c.uniform_max : 1.0f, 0.01f,
+                                   &r.uniform_width, NULL, err, cap)) != DP_OK) return st;
+        if (!(u = dp_graph_new(c.seed ? c.seed : 1))) { dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
+        su = c.uniform(u, r.uniform_width, c.uniform_ctx);
+        if (su < 0 || u->status) { dp__seterr(err, cap, "uniform: %s", u->err); st = su < 0 ? su : u->status; dp_graph_free(u); return st; }
+        dp_graph_free(*gp);
+        *gp = g = u;
+        c.prune = NULL;
+    }
     if (c.qat_epochs < 0 || c.qat_epochs >= c.epochs + (c.prune ? 0 : 1)) {
         dp__seterr(err, cap, "dp_fit: qat_epochs %d must be below epochs %d", c.qat_epochs, c.epochs);
         return DP_ERR_ARG;
@@ -12586,13 +12862,14 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     for (i = 0; i < tr->n; i++)
         if (tr->y[i] < 0 || tr->y[i] >= classes) { dp__seterr(err, cap, "dp_fit: label %d of sample %d is outside the %d classes", tr->y[i], i, classes); return DP_ERR_ARG; }
     per = (size_t)tr->h * tr->w * tr->c;
-    nval = 0;
-    if (c.prune) {
-        nval = c.n_val > 0 ? c.n_val : (tr->n / 10 < 5000 ? tr->n / 10 : 5000);
-        if (nval < 1 || nval >= tr->n) { dp__seterr(err, cap, "dp_fit: cannot hold out %d of %d samples for the pruner's task loss (set n_val between 1 and n-1)", nval, tr->n); return DP_ERR_ARG; }
-        if (c.val_per_update > nval) c.val_per_update = nval;
-    }
+    /* every arm (pruned, uniform, plain) trains on the same images: n_val
+       samples held out of all of them, or (n_val 0) none, the pruner's
+       task loss then taking its samples from the training images */
+    nval = c.n_val > 0 ? c.n_val : 0;
+    if (nval >= tr->n) { dp__seterr(err, cap, "dp_fit: cannot hold out %d of %d samples for the pruner's task loss (set n_val between 0 and n-1)", nval, tr->n); return DP_ERR_ARG; }
     ntr = tr->n - nval;
+    nvu = nval > 0 ? nval : ntr;
+    if (c.val_per_update > nvu) c.val_per_update = nvu;
     dp_rng_seed(&rng, c.seed ? c.seed : 1);
     perm = (int *)DP_MALLOC(sizeof(int) * (size_t)tr->n);
     xb = (float *)DP_MALLOC(sizeof(float) * per * (size_t)c.batch);
@@ -12614,6 +12891,8 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     qat_step = spe * (c.epochs - c.qat_epochs);
     p_start = (long)(c.prune_start * (float)spe);
     deadline = p_start + (long)(c.prune_deadline * (double)(qat_step - p_start));
+    /* past this step the widths are projected onto the budgets (>>prune_plus) */
+    proj = c.prune_deadline >= 1.0f ? qat_step : p_start + (long)(DP__MIN(0.9, c.prune_deadline + 0.2) * (double)(qat_step - p_start));
     memset(&sch, 0, sizeof sch);
     sch.kind = DP_LR_COSINE; sch.base = c.lr; sch.warmup = spe / 4; sch.total = total; sch.final_lr = 0.0f;
     for (epoch = 0; epoch < c.epochs; epoch++) {
@@ -12623,6 +12902,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
         int hits = 0, seen = 0;
         long s0 = step;
         if (c.qat_epochs > 0 && epoch == c.epochs - c.qat_epochs) {
+            if (p && !p->met && (st = dp__fit_project(p, g, &r, step, c.verbose, t0, err, cap)) != DP_OK) goto done;
             if (p && (st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
             g = *gp;
             if ((st = dp_graph_set_qat(g, 1)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
@@ -12634,6 +12914,8 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
             int off = (int)((step % spe) * c.batch), b = c.batch < ntr - off ? c.batch : ntr - off, hit = 0;
             float loss = 0.0f;
             dp_dataset_batch(tr, perm + off, b, xb, yb, &c.aug, &rng);
+            r.images_crc = dp_crc32(r.images_crc, perm + off, sizeof(int) * (size_t)b);
+            r.images_seen += b;
             st = dp_train_step(g, o, xb, yb, b, dp_lr_at(&sch, step), &loss, &hit);
             if (st == DP_ERR_NAN) {
                 if (c.progress) dp_progress_end(&pb);
@@ -12645,11 +12927,20 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
             hits += hit; seen += b; lsum += (double)loss * b;
             if (p && !p->frozen && step >= p_start && (step - p_start) % p->cfg.every == 0) {
                 int was_met = p->met, k;
-                for (k = 0; k < c.val_per_update; k++) vi[k] = perm[ntr + (vpos + k) % nval];
-                vpos = (vpos + c.val_per_update) % nval;
+                if (c.prune_plan > 0.0f && !p->met) {     /* re-planned at every update until the planned step */
+                    long until = p_start + (long)(c.prune_plan * (double)(qat_step - p_start));
+                    if (step < until || p->log_n == 0) {
+                        if ((st = dp_pruner_plan(p, g, DP__MAX(1L, (until - step) / p->cfg.every))) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
+                        eta0 = p->cfg.eta;
+                        if (c.verbose && p->log_n == 0) { printf("pruner: eta %.3g planned to meet the budgets by step %ld\n", (double)p->cfg.eta, until); fflush(stdout); }
+                    }
+                }
+                for (k = 0; k < c.val_per_update; k++) vi[k] = perm[(nval > 0 ? ntr : 0) + (vpos + k) % nvu];
+                vpos = (vpos + c.val_per_update) % nvu;
                 dp_dataset_batch(tr, vi, c.val_per_update, xv, yv, NULL, NULL);
                 if ((st = dp_pruner_update(p, g, xv, yv, c.val_per_update, step)) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
                 if (!p->met && step >= deadline && p->cfg.eta < 16.0f * eta0) p->cfg.eta *= 1.25f;
+                if (!p->met && step >= proj && (st = dp__fit_project(p, g, &r, step, c.verbose, t0, err, cap)) != DP_OK) goto done;
                 if (p->met && !was_met) {
                     r.met_step = step; r.seconds_to_met = dp_time() - t0;
                     if (c.log_csv) dp_pruner_write_csv(p, c.log_csv);
@@ -12684,12 +12975,18 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
             fflush(stdout);
         }
     }
+    if (p && !p->met && (st = dp__fit_project(p, g, &r, step, c.verbose, t0, err, cap)) != DP_OK) goto done;
     if (p && (st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
     g = *gp;
     if (p && c.log_csv && (st = dp_pruner_write_csv(p, c.log_csv)) != DP_OK) { dp__seterr(err, cap, "cannot write %s", c.log_csv); goto done; }
-    r.met = p ? p->met : 1;
     r.steps = step;
     if ((st = dp_graph_resources(g, NULL, &r.after, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+    r.met = p ? p->met : 1;
+    if (!p && budgets)     /* a uniform or plain arm: its resources against the budgets */
+        r.met = (budgets->budget_pmu <= 0 || budgets->pmu_objective == DP_PMU_NONE ||
+                 (budgets->pmu_objective == DP_PMU_IMPRECISE ? r.after.pmu_imprecise : r.after.pmu_exact) <= budgets->budget_pmu) &&
+                (budgets->budget_size <= 0 || r.after.size_bytes <= budgets->budget_size) &&
+                (budgets->budget_macs <= 0 || r.after.macs <= budgets->budget_macs);
     if (te && te->n > 0 && (st = dp_evaluate(g, te->x, te->y, te->n, 256, &r.test_acc, &r.test_loss)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
     r.seconds = dp_time() - t0;
 done:

@@ -219,7 +219,7 @@ static const char prune_usage[] =
     "Trains a backbone on Fashion-MNIST while pruning it (the paper's Section 3)\n"
     "until peak memory, model size and MACs are within the budgets; exports int8,\n"
     "runs the int8 model on the test set and ends with a line\n"
-    "  final: pmu=B size=B macs=N budget_pmu=B budget_size=B budget_macs=N acc=F\n"
+    "  final: pmu=B size=B macs=N budget_pmu=B budget_size=B budget_macs=N acc=F time=S\n"
     "Budgets default to 50%, 25% and 35% of the unpruned backbone's PMU, size, MACs.\n"
     "--quick: 8000 training images, 2000 test, 4 epochs, width 0.5 (< 1 min).\n"
     "exit status: 0 ok, 1 data or export error, 2 usage, 3 impossible budget,\n"
@@ -231,23 +231,28 @@ static int build_backbone(dp_graph *g, const char *name, float width)
     if (!strcmp(name, "mbv2")) return dp_build_mobilenet_v2(g, 28, 28, 1, 10, width);
     if (strcmp(name, "cnn")) return DP_ERR_ARG;
     x = dp_input(g, "image", 28, 28, 1);
-    x = dp_conv_bn_act(g, "conv1", x, (int)(32 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
-    x = dp_conv_bn_act(g, "conv2", x, (int)(64 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+#define CH(c) ((int)((c) * width + 0.5f) > 0 ? (int)((c) * width + 0.5f) : 1)
+    x = dp_conv_bn_act(g, "conv1", x, CH(32), 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "conv2", x, CH(64), 3, 1, 1, DP_ACT_RELU);
     x = dp_maxpool(g, "pool1", x, 2, 2, NULL);
-    x = dp_conv_bn_act(g, "conv3", x, (int)(128 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "conv3", x, CH(128), 3, 1, 1, DP_ACT_RELU);
     x = dp_maxpool(g, "pool2", x, 2, 2, NULL);
-    x = dp_conv_bn_act(g, "conv4", x, (int)(128 * width + 0.5f), 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "conv4", x, CH(128), 3, 1, 1, DP_ACT_RELU);
+#undef CH
     x = dp_relu(g, "fc1_relu", dp_fc(g, "fc1", dp_global_avgpool(g, "gap", x), 128));
     x = dp_fc(g, "fc2", x, 10);
     return dp_softmax_ce(g, "loss", x) < 0 ? dp_graph_status(g) : x;
 }
 
+/* the backbone at a width, as dp_fit's uniform baseline builds it */
+static int build_uniform(dp_graph *g, float width, void *name) { return build_backbone(g, (const char *)name, width); }
+
 static int cmd_prune(int argc, char **argv)
 {
-    const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL;
+    const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL, *widths = NULL;
     int st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0, threads = -1;
     float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f, match = 0.0f;
-    int no_prune = 0, losses = 0, pmu_obj = 0, scal = 0;
+    int no_prune = 0, losses = 0, pmu_obj = 0, scal = 0, uniform = 0, tsig = 0, no_et = 0;
     long long bp = -1, bs = -1, bm = -1;
     unsigned long long seed = 1;
     dp_prune_cfg pc;
@@ -270,6 +275,8 @@ static int cmd_prune(int argc, char **argv)
             CLI_SHARED("--macs", &bm, "[35%]"),
             CLI_FLOAT("--match-width", &match, 0, 64, 1, "W", "budgets = resources of the backbone scaled uniformly to W"),
             CLI_SHARED("--no-prune", &no_prune, NULL),
+            CLI_FLAG("--uniform", &uniform, "the baseline: no pruning, the backbone scaled uniformly to the widest width (step 0.01, up to --width) within the budgets, trained on the same images and schedule"),
+            CLI_STR("--widths", &widths, "A,B,..", "no pruning: train the backbone with these layer-group widths (a pruned run's \"widths:\" line) from scratch"),
             CLI_SHARED("--epochs", &epochs, "[8; quick 4]"),
             CLI_SHARED("--batch", &batch, "[128; quick 64]"),
             CLI_SHARED("--lr", &lr, "[0.05]"),
@@ -283,8 +290,11 @@ static int cmd_prune(int argc, char **argv)
             CLI_CHOICE("--pmu-objective", &pmu_obj, "exact|imprecise|none", "(Figure 4 ablation) [exact]"),
             CLI_CHOICE("--scalarise", &scal, "random|sum", "combine objectives [random]"),
             CLI_FLAG("--no-focus", &pc.no_focus, "update every layer, not only bottleneck ones"),
+            CLI_CHOICE("--task-signal", &tsig, "signed|pushback", "task term: Eq. 9 as printed, or from |dL/dM| so it only resists shrinking [signed]"),
             CLI_SHARED("--prune-start", &start, "[0]"),
-            CLI_SHARED("--early-term", &fc.early_term, NULL),
+            CLI_FLOAT("--plan", &fc.prune_plan, 0, 1, 0, "F", "plan eta so the budgets are met after fraction F of training (0: no plan) [0]"),
+            CLI_SHARED("--early-term", &fc.early_term, "[on: with masks fixed once the budgets are met, compacting then trains the same function, cheaper]"),
+            CLI_FLAG("--no-early-term", &no_et, "keep training the masked full-size graph until QAT"),
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
             CLI_SHARED("--csv", &csv, NULL),
             CLI_SHARED("-o", &out, "(.dpm) and FILE.h, a C array"),
@@ -297,6 +307,8 @@ static int cmd_prune(int argc, char **argv)
     pc.losses = losses == 1 ? DP_PRUNE_TASK_ONLY : losses == 2 ? DP_PRUNE_RES_ONLY : DP_PRUNE_BOTH;
     pc.pmu_objective = pmu_obj == 1 ? DP_PMU_IMPRECISE : pmu_obj == 2 ? DP_PMU_NONE : DP_PMU_EXACT;
     pc.scalarise = scal == 1 ? DP_SCALARISE_SUM : DP_SCALARISE_RANDOM;
+    pc.task_signal = tsig == 1 ? DP_TASK_PUSHBACK : DP_TASK_SIGNED;
+    fc.early_term = !no_et;
     if (threads >= 0) dp_set_threads(threads);
     if (quick) { if (!limit) limit = 8000; if (!test_limit) test_limit = 2000; if (!epochs) epochs = 4; }
     if (!epochs) epochs = 8;
@@ -326,6 +338,23 @@ static int cmd_prune(int argc, char **argv)
         fprintf(stderr, "diffprune prune: resources of '%s': %s\n", backbone, dp_graph_error(g));
         return 1;
     }
+    if (widths) {    /* a given (pruned) architecture, trained from scratch */
+        dp_prune_cfg none;
+        dp_pruner *pw;
+        int w[256], n = 0;
+        const char *q = widths;
+        memset(&none, 0, sizeof none);
+        while (n < 256 && *q) { char *e; long x = strtol(q, &e, 10); if (e == q) break; w[n++] = (int)x; q = *e == ',' ? e + 1 : e; }
+        if (!(pw = dp_pruner_new(g, &none, &st, err, sizeof err))) { fprintf(stderr, "diffprune prune: %s\n", err); return 1; }
+        if (*q || n != dp_pruner_n_groups(pw) || dp_pruner_set_widths(pw, g, w, n) != DP_OK || dp_pruner_compact(pw, &g, NULL) != DP_OK) {
+            fprintf(stderr, "diffprune prune: --widths needs %d comma-separated widths within the backbone's (%s)\n",
+                    dp_pruner_n_groups(pw), *q || n != dp_pruner_n_groups(pw) ? "wrong count" : dp_graph_error(g));
+            return 2;
+        }
+        dp_pruner_free(pw);
+        no_prune = 1;
+        printf("architecture from --widths, trained from scratch\n");
+    }
     if (match > 0.0f) {     /* the budgets of a uniformly scaled backbone */
         dp_graph *gm = dp_graph_new(seed);
         dp_resources rm;
@@ -343,23 +372,33 @@ static int cmd_prune(int argc, char **argv)
     pc.budget_macs = bm >= 0 ? bm : r0.macs * 35 / 100;
     pc.every = every; pc.eta = eta; pc.r = r; pc.seed = seed;
     fc.epochs = epochs; fc.batch = batch; fc.lr = lr; fc.weight_decay = 5e-5f; fc.qat_epochs = qat;
-    fc.prune = no_prune ? NULL : &pc; fc.prune_start = start; fc.log_csv = csv; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
+    fc.prune = no_prune && !uniform ? NULL : &pc; fc.prune_start = start; fc.log_csv = csv; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
     fc.aug.crop = 2; fc.aug.flip = 0.5f;
     fc.pruner_out = &pr;
+    if (uniform) { fc.uniform = build_uniform; fc.uniform_ctx = (void *)backbone; fc.uniform_max = width; }
     printf("backbone %s x%.2f: pmu=%lld (imprecise %lld) size=%lld macs=%lld; budgets pmu=%lld size=%lld macs=%lld\n",
            backbone, (double)width, (long long)r0.pmu_exact, (long long)r0.pmu_imprecise, (long long)r0.size_bytes,
            (long long)r0.macs, (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs);
-    printf("training on %d images (%d held out for the task loss), testing on %d; %d epochs\n",
-           tr.n, no_prune ? 0 : tr.n / 10 < 5000 ? tr.n / 10 : 5000, te.n, epochs);
+    printf("training on %d images (every arm the same; the task loss samples them), testing on %d; %d epochs\n",
+           tr.n, te.n, epochs);
     fflush(stdout);
     if ((st = dp_fit(&g, &tr, &te, &fc, &fr, err, sizeof err)) != DP_OK) {
         fprintf(stderr, "diffprune prune: %s\n", err);
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
-    if (pr && dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "diffprune prune: pruning summary: %s\n", dp_graph_error(g));
-    if (no_prune) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
+    if (uniform) printf("uniform scaling: %s x%.2f is the widest within the budgets\n", backbone, (double)fr.uniform_width);
+    if (pr) {
+        int i;
+        if (dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "diffprune prune: pruning summary: %s\n", dp_graph_error(g));
+        printf("widths: ");
+        for (i = 0; i < dp_pruner_n_groups(pr); i++) { int w; dp_pruner_group(pr, i, NULL, NULL, &w, NULL); printf("%s%d", i ? "," : "", w); }
+        printf("\n");
+    }
+    if (no_prune && !uniform) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)\n" : "NOT met (raise --eta or --epochs)\n");
-    if (fr.met) printf(" at step %ld of %ld (%.1f s)\n", fr.met_step, fr.steps, fr.seconds_to_met);
+    if (fr.met && pr) printf(" at step %ld of %ld (%.1f s)%s\n", fr.met_step, fr.steps, fr.seconds_to_met,
+                             fr.projected_step >= 0 ? ", by projecting the widths onto them" : "");
+    else if (fr.met) printf("\n");
     {   /* int8: export (and write -o), load, run over the test set */
         cli_int8 q;
         if (cli_int8_export("diffprune prune", &q, g, tr.x, tr.n < 1000 ? tr.n : 1000, out, "pruned_model") != DP_OK ||
@@ -371,9 +410,9 @@ static int cmd_prune(int argc, char **argv)
                (long long)q.info.arena_bytes, (double)hits / te.n, (double)fr.test_acc, out ? ", wrote " : "", out ? out : "");
         cli_int8_free(&q);
     }
-    printf("final: pmu=%lld size=%lld macs=%lld budget_pmu=%lld budget_size=%lld budget_macs=%lld acc=%.4f\n",
+    printf("final: pmu=%lld size=%lld macs=%lld budget_pmu=%lld budget_size=%lld budget_macs=%lld acc=%.4f time=%.1f\n",
            (long long)fr.after.pmu_exact, (long long)fr.after.size_bytes, (long long)fr.after.macs,
-           (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs, (double)hits / te.n);
+           (long long)pc.budget_pmu, (long long)pc.budget_size, (long long)pc.budget_macs, (double)hits / te.n, fr.seconds);
     dp_pruner_free(pr);
     dp_graph_free(g);
     dp_dataset_free(&tr); dp_dataset_free(&te);

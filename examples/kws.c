@@ -241,6 +241,14 @@ static int build(dp_graph *g, const char *bb, float width)
     return DP_ERR_ARG;
 }
 
+/* the backbone at a width, as dp_fit's uniform baseline builds it */
+static int build_uniform(dp_graph *g, float width, void *bb)
+{
+    int x = build(g, (const char *)bb, width);
+    if (x >= 0) dp_graph_set_input_quant(g, DP_MFCC_INPUT_SCALE, 0);
+    return x;
+}
+
 static const char kws_usage[] =
     "usage: kws [options]   train and prune a keyword spotter, export int8\n"
     "--quick: a small, fast run (make kws-quick): DS-CNN-M to KWS-S, 32 epochs of\n"
@@ -250,7 +258,7 @@ static const char kws_usage[] =
 
 int main(int argc, char **argv)
 {
-    const char *dir = "build/kws-data", *bb = "dscnn_m", *tname = "kws_s", *out = NULL, *csv = NULL;
+    const char *dir = "build/kws-data", *bb = "dscnn_m", *tname = "kws_s", *out = NULL, *csv = NULL, *widths = NULL;
     float width = 1.0f, lr = 0.0f, eta = 0.0f, start = 0.0f;
     int i, st, quick = 0, no_prune = 0, uniform = 0, epochs = 0, batch = 0, every = 0, qat = 1, limit = 0, early = 0, t = 0, threads = -1;
     int n_test = 0, skipped = 0, padded = 0, hits = 0, sat = 0, per_hit[NCLASS] = {0}, per_n[NCLASS] = {0};
@@ -274,7 +282,8 @@ int main(int argc, char **argv)
             CLI_SHARED("--width", &width, "[1]"),
             CLI_STR("--target", &tname, "T", "kws_s | kws_m | kws_l (MicroNets budgets, Table 3) [kws_s]"),
             CLI_SHARED("--no-prune", &no_prune, "(resources reported against T)"),
-            CLI_FLAG("--uniform", &uniform, "no pruning: the backbone scaled uniformly to the widest fit of T"),
+            CLI_FLAG("--uniform", &uniform, "no pruning: the backbone scaled uniformly to the widest width (step 0.01, bisection on the resource model) within T, trained as a pruned run"),
+            CLI_STR("--widths", &widths, "A,B,..", "no pruning: train the backbone with these layer-group widths (a pruned run's \"widths:\" line) from scratch"),
             CLI_SHARED("--quick", &quick, "(see above)"),
             CLI_SHARED("--epochs", &epochs, "[20; quick 32]"),
             CLI_SHARED("--batch", &batch, "[64; quick 16]"),
@@ -293,7 +302,6 @@ int main(int argc, char **argv)
         };
         if ((st = cli_parse("kws", kws_usage, opts, argc - 1, argv + 1, NULL, 0, NULL)) != 0) return st == 1 ? 0 : 2;
     }
-    if (uniform) no_prune = 1;
     if (threads >= 0) dp_set_threads(threads);
     for (t = 0; t < 3 && strcmp(targets[t].name, tname); t++) {}
     if (t == 3) { fprintf(stderr, "kws: --target: '%s' must be one of kws_s|kws_m|kws_l (try --help)\n", tname); return 2; }
@@ -310,20 +318,6 @@ int main(int argc, char **argv)
     if (epochs < 1 || batch < 1 || every < 1 || qat < 0 || qat >= epochs || !(lr > 0.0f) || !(width > 0.0f)) {
         fprintf(stderr, "kws: epochs, batch, every, lr and width must be positive and --qat-epochs below --epochs\n");
         return 2;
-    }
-    if (uniform) {   /* the largest uniform width within the budgets */
-        int k;
-        for (k = 100; k >= 1; k--) {
-            dp_graph *u = dp_graph_new(seed);
-            dp_resources ru;
-            int fits = build(u, bb, width * k / 100.0f) >= 0 && dp_graph_resources(u, NULL, &ru, NULL, 0, NULL) == DP_OK &&
-                       ru.pmu_exact <= targets[t].pmu && ru.size_bytes <= targets[t].size && ru.macs <= targets[t].macs;
-            dp_graph_free(u);
-            if (fits) break;
-        }
-        if (k < 1) { fprintf(stderr, "kws: %s does not fit %s at any width\n", bb, tname); return 3; }
-        width = width * k / 100.0f;
-        printf("uniform scaling: %s x%.2f is the widest within %s\n", bb, (double)width, tname);
     }
     g = dp_graph_new(seed);
     if (build(g, bb, width) < 0) {
@@ -355,14 +349,32 @@ int main(int argc, char **argv)
         fprintf(stderr, "kws: %s\n", dp_graph_error(g));
         return 1;
     }
+    if (widths) {    /* a given (pruned) architecture, trained from scratch */
+        dp_prune_cfg none;
+        dp_pruner *pw;
+        int w[256], n = 0;
+        const char *q = widths;
+        memset(&none, 0, sizeof none);
+        while (n < 256 && *q) { char *e; long x = strtol(q, &e, 10); if (e == q) break; w[n++] = (int)x; q = *e == ',' ? e + 1 : e; }
+        if (!(pw = dp_pruner_new(g, &none, &st, err, sizeof err))) { fprintf(stderr, "kws: %s\n", err); return 1; }
+        if (*q || n != dp_pruner_n_groups(pw) || dp_pruner_set_widths(pw, g, w, n) != DP_OK || dp_pruner_compact(pw, &g, NULL) != DP_OK) {
+            fprintf(stderr, "kws: --widths needs %d comma-separated widths within the backbone's (%s)\n",
+                    dp_pruner_n_groups(pw), *q || n != dp_pruner_n_groups(pw) ? "wrong count" : dp_graph_error(g));
+            return 2;
+        }
+        dp_pruner_free(pw);
+        no_prune = 1;
+        printf("architecture from --widths, trained from scratch\n");
+    }
     pc.budget_pmu = targets[t].pmu;
     pc.budget_size = targets[t].size;
     pc.budget_macs = targets[t].macs;
     pc.every = every; pc.eta = eta; pc.seed = seed;
     fc.epochs = epochs; fc.batch = batch; fc.lr = lr; fc.weight_decay = 5e-5f; fc.qat_epochs = qat;
-    fc.prune = no_prune ? NULL : &pc; fc.prune_start = start; fc.early_term = early; fc.log_csv = csv;
+    fc.prune = no_prune && !uniform ? NULL : &pc; fc.prune_start = start; fc.early_term = early; fc.log_csv = csv;
     fc.val_per_update = quick ? 64 : 0;
     fc.progress = 1; fc.verbose = 1; fc.seed = seed; fc.pruner_out = &pr;
+    if (uniform) { fc.uniform = build_uniform; fc.uniform_ctx = (void *)bb; fc.uniform_max = width; }
     printf("backbone %s x%.2f: pmu=%lld size=%lld macs=%lld\n", bb, (double)width, (long long)r0.pmu_exact,
            (long long)r0.size_bytes, (long long)r0.macs);
     printf("target %s: pmu<=%lld size<=%lld macs<=%lld  (%s)\n", tname, targets[t].pmu, targets[t].size, targets[t].macs, targets[t].paper);
@@ -371,8 +383,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "kws: %s\n", err);
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
-    if (pr && dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "kws: pruning summary: %s\n", dp_graph_error(g));
-    if (no_prune) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
+    if (uniform) printf("uniform scaling: %s x%.2f is the widest within %s\n", bb, (double)fr.uniform_width, tname);
+    if (pr) {
+        if (dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "kws: pruning summary: %s\n", dp_graph_error(g));
+        printf("widths: ");
+        for (i = 0; i < dp_pruner_n_groups(pr); i++) { int w; dp_pruner_group(pr, i, NULL, NULL, &w, NULL); printf("%s%d", i ? "," : "", w); }
+        printf("\n");
+    }
+    if (no_prune && !uniform) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s\n", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)" : "NOT met (raise --eta or --epochs)");
 
     /* int8: the firmware's path, features straight into the input tensor */

@@ -9,7 +9,12 @@
    - an impossible budget is refused with the smallest achievable value;
    - dp_fit: wrong shapes, bad labels, impossible budgets and divergence
      give a status and a message;
-   - pruning while training a small CNN meets PMU, size and MAC budgets. */
+   - pruning while training a small CNN meets PMU, size and MAC budgets;
+   - >>prune_plus: dp_uniform_width is the widest fitting width (brute
+     force) and one step more does not fit; projection meets every budget;
+     a too-short dp_fit schedule still ends within budget; pruned, uniform
+     and plain arms step on the same images; a masked channel never comes
+     back. */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
 #include "test_util.h"
@@ -431,6 +436,381 @@ static void test_fit_errors(void)
     dp_graph_free(g);
 }
 
+
+/* ---- >>prune_plus: uniform baseline, projection, mask rule, same images ---- */
+
+/* the small_net family at a width multiplier (8 and 6 channels at 1.0) */
+static int build_small(dp_graph *g, float w, void *ctx)
+{
+    int x = dp_input(g, "in", 6, 6, 3);
+    (void)ctx;
+    x = dp_conv_bn_act(g, "a", x, (int)(40 * w + 0.5f) > 0 ? (int)(40 * w + 0.5f) : 1, 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "b", x, (int)(30 * w + 0.5f) > 0 ? (int)(30 * w + 0.5f) : 1, 3, 2, 1, DP_ACT_RELU);
+    x = dp_fc(g, "fc", dp_global_avgpool(g, "gap", x), 4);
+    return dp_softmax_ce(g, "loss", x) < 0 ? dp_graph_status(g) : x;
+}
+
+static int small_fits(float w, const dp_prune_cfg *b)
+{
+    dp_graph *g = dp_graph_new(1);
+    dp_resources r;
+    int ok = build_small(g, w, NULL) >= 0 && dp_graph_resources(g, NULL, &r, NULL, 0, NULL) == DP_OK &&
+             (!b->budget_pmu || r.pmu_exact <= b->budget_pmu) && (!b->budget_size || r.size_bytes <= b->budget_size) &&
+             (!b->budget_macs || r.macs <= b->budget_macs);
+    dp_graph_free(g);
+    return ok;
+}
+
+/* dp_uniform_width: the width fits, one step more does not, and it is the
+   largest fitting width a scan over every step finds (brute force) */
+static void test_uniform_width(void)
+{
+    static const double frac[4][3] = { { 0.5, 0, 0 }, { 0, 0.3, 0 }, { 0, 0, 0.2 }, { 0.7, 0.45, 0.6 } };
+    dp_graph *g = dp_graph_new(1);
+    dp_resources r0, r;
+    dp_prune_cfg b;
+    char err[300] = "";
+    int t, k, st;
+    float w = 0.0f;
+    build_small(g, 1.0f, NULL);
+    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    dp_graph_free(g);
+    for (t = 0; t < 4; t++) {
+        int best = 0;
+        memset(&b, 0, sizeof b);
+        b.budget_pmu = (int64_t)(frac[t][0] * r0.pmu_exact); b.budget_size = (int64_t)(frac[t][1] * r0.size_bytes);
+        b.budget_macs = (int64_t)(frac[t][2] * r0.macs);
+        st = dp_uniform_width(build_small, NULL, &b, 1.0f, 0.01f, &w, &r, err, sizeof err);
+        for (k = 100; k >= 1 && !best; k--) if (small_fits(k * 0.01f, &b)) best = k;
+        CHECK(st == DP_OK && small_fits(w, &b) && !small_fits(w + 0.01f, &b), "budget set %d: width %.2f fits, %.2f does not (%d %s)",
+              t, (double)w, (double)w + 0.01, st, err);
+        CHECK((int)(w * 100.0f + 0.5f) == best, "budget set %d: width %.2f is the widest by brute force (%.2f)", t, (double)w, best * 0.01);
+        CHECK(r.size_bytes <= (b.budget_size ? b.budget_size : r.size_bytes) && r.macs <= (b.budget_macs ? b.budget_macs : r.macs),
+              "budget set %d: reported resources within the budgets", t);
+    }
+    memset(&b, 0, sizeof b);
+    b.budget_size = 10;
+    st = dp_uniform_width(build_small, NULL, &b, 1.0f, 0.01f, &w, NULL, err, sizeof err);
+    CHECK(st == DP_ERR_BUDGET && strstr(err, "exceeds the budgets"), "no width fits: %d %s", st, err);
+    b.budget_size = 0;
+    st = dp_uniform_width(build_small, NULL, &b, 0.5f, 0.01f, &w, NULL, err, sizeof err);
+    CHECK(st == DP_OK && fabsf(w - 0.5f) < 1e-6f, "no budget: the widest width asked for (%.2f)", (double)w);
+}
+
+/* dp_pruner_project meets every budget from the full width, in one call */
+static void test_projection(void)
+{
+    static const double frac[3][3] = { { 0.5, 0.3, 0.25 }, { 0.9, 0.1, 0 }, { 0, 0, 0.05 } };
+    int t;
+    for (t = 0; t < 3; t++) {
+        dp_graph *g = dp_graph_new(5);
+        dp_resources r0, r1;
+        dp_prune_cfg b;
+        dp_pruner *p;
+        char err[300];
+        int st, n = 0;
+        build_small(g, 1.0f, NULL);
+        dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+        memset(&b, 0, sizeof b);
+        b.budget_pmu = (int64_t)(frac[t][0] * r0.pmu_exact); b.budget_size = (int64_t)(frac[t][1] * r0.size_bytes);
+        b.budget_macs = (int64_t)(frac[t][2] * r0.macs);
+        p = dp_pruner_new(g, &b, &st, err, sizeof err);
+        CHECK(p != NULL, "pruner %d: %s", t, err);
+        if (!p) { dp_graph_free(g); continue; }
+        st = dp_pruner_project(p, g, &n);
+        CHECK(st == DP_OK && dp_pruner_met(p) && n > 0, "projection %d: %d, met %d after %d steps", t, st, dp_pruner_met(p), n);
+        dp_pruner_compact(p, &g, NULL);
+        dp_graph_resources(g, NULL, &r1, NULL, 0, NULL);
+        CHECK((!b.budget_pmu || r1.pmu_exact <= b.budget_pmu) && (!b.budget_size || r1.size_bytes <= b.budget_size) &&
+              (!b.budget_macs || r1.macs <= b.budget_macs), "projection %d: pmu %lld/%lld size %lld/%lld macs %lld/%lld", t,
+              (long long)r1.pmu_exact, (long long)b.budget_pmu, (long long)r1.size_bytes, (long long)b.budget_size,
+              (long long)r1.macs, (long long)b.budget_macs);
+        CHECK(r1.size_bytes * 10 > (b.budget_size ? b.budget_size : r0.size_bytes) * 3 || t == 2,
+              "projection %d: not shrunk far past the binding budget (size %lld)", t, (long long)r1.size_bytes);
+        dp_pruner_free(p);
+        dp_graph_free(g);
+    }
+}
+
+static void blob_set(dp_dataset *d, int n)
+{
+    memset(d, 0, sizeof *d);
+    d->n = n; d->h = 12; d->w = 12; d->c = 1; d->n_classes = 4;
+    d->x = (float *)malloc(sizeof(float) * 144 * (size_t)n); d->y = (int *)malloc(sizeof(int) * (size_t)n);
+    make_blobs(d->x, d->y, n);
+}
+static int build_blobnet(dp_graph *g, float w, void *ctx)
+{
+    int x = dp_input(g, "in", 12, 12, 1), c1 = (int)(16 * w + 0.5f), c2 = (int)(24 * w + 0.5f);
+    (void)ctx;
+    x = dp_conv_bn_act(g, "c1", x, c1 > 0 ? c1 : 1, 3, 1, 1, DP_ACT_RELU);
+    x = dp_conv_bn_act(g, "c2", x, c2 > 0 ? c2 : 1, 3, 2, 1, DP_ACT_RELU);
+    x = dp_fc(g, "fc", dp_global_avgpool(g, "gap", x), 4);
+    return dp_softmax_ce(g, "loss", x) < 0 ? dp_graph_status(g) : x;
+}
+
+/* dp_fit: a schedule far too short for the width learning rate still ends
+   within the budgets (projected, and says when); pruned, uniform and plain
+   arms step on exactly the same training images */
+static void test_fit_short_and_same_images(void)
+{
+    dp_dataset d;
+    dp_graph *g;
+    dp_resources r0;
+    dp_prune_cfg pc;
+    dp_fit_cfg fc;
+    dp_fit_result fp, fu, fn;
+    char err[300];
+    int st;
+    tu_rng = 77;
+    blob_set(&d, 512);
+    g = dp_graph_new(2);
+    build_blobnet(g, 1.0f, NULL);
+    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    memset(&pc, 0, sizeof pc);
+    pc.budget_pmu = r0.pmu_exact * 6 / 10; pc.budget_size = r0.size_bytes / 4; pc.budget_macs = r0.macs / 5;
+    pc.every = 4; pc.eta = 0.05f; pc.seed = 1;
+    memset(&fc, 0, sizeof fc);
+    fc.epochs = 2; fc.batch = 32; fc.qat_epochs = 0; fc.prune = &pc; fc.seed = 9;
+    st = dp_fit(&g, &d, NULL, &fc, &fp, err, sizeof err);
+    CHECK(st == DP_OK && fp.met && fp.projected_step >= 0, "short schedule: %d %s, met %d, projected at step %ld of %ld", st, err,
+          fp.met, fp.projected_step, fp.steps);
+    CHECK(fp.after.pmu_exact <= pc.budget_pmu && fp.after.size_bytes <= pc.budget_size && fp.after.macs <= pc.budget_macs,
+          "short schedule ends within budget: pmu %lld/%lld size %lld/%lld macs %lld/%lld", (long long)fp.after.pmu_exact,
+          (long long)pc.budget_pmu, (long long)fp.after.size_bytes, (long long)pc.budget_size, (long long)fp.after.macs, (long long)pc.budget_macs);
+    dp_graph_free(g);
+    /* the uniform arm of the same comparison */
+    g = dp_graph_new(2);
+    build_blobnet(g, 1.0f, NULL);
+    fc.uniform = build_blobnet;
+    st = dp_fit(&g, &d, NULL, &fc, &fu, err, sizeof err);
+    CHECK(st == DP_OK && fu.met && fu.uniform_width > 0.0f && fu.uniform_width < 1.0f && fu.projected_step == -1,
+          "uniform arm: %d %s, width %.2f, met %d", st, err, (double)fu.uniform_width, fu.met);
+    CHECK(small_fits(0.0f, &pc) || (fu.after.size_bytes <= pc.budget_size && fu.after.macs <= pc.budget_macs && fu.after.pmu_exact <= pc.budget_pmu),
+          "uniform arm within budget: size %lld macs %lld pmu %lld", (long long)fu.after.size_bytes, (long long)fu.after.macs, (long long)fu.after.pmu_exact);
+    dp_graph_free(g);
+    /* plain training */
+    g = dp_graph_new(2);
+    build_blobnet(g, 1.0f, NULL);
+    fc.uniform = NULL; fc.prune = NULL;
+    st = dp_fit(&g, &d, NULL, &fc, &fn, err, sizeof err);
+    CHECK(st == DP_OK, "plain arm: %s", err);
+    CHECK(fp.images_seen == 2 * 512 && fu.images_seen == fp.images_seen && fn.images_seen == fp.images_seen,
+          "every arm steps on every image each epoch: %ld %ld %ld", fp.images_seen, fu.images_seen, fn.images_seen);
+    CHECK(fp.images_crc == fu.images_crc && fp.images_crc == fn.images_crc, "same images in the same order: %08x %08x %08x",
+          (unsigned)fp.images_crc, (unsigned)fu.images_crc, (unsigned)fn.images_crc);
+    /* holding samples out holds them out of every arm; another seed changes the order */
+    fc.n_val = 64;
+    dp_graph_free(g); g = dp_graph_new(2); build_blobnet(g, 1.0f, NULL);
+    st = dp_fit(&g, &d, NULL, &fc, &fn, err, sizeof err);
+    fc.prune = &pc;
+    dp_graph_free(g); g = dp_graph_new(2); build_blobnet(g, 1.0f, NULL);
+    st |= dp_fit(&g, &d, NULL, &fc, &fp, err, sizeof err);
+    CHECK(st == DP_OK && fn.images_seen == 2 * 448 && fp.images_seen == fn.images_seen && fp.images_crc == fn.images_crc &&
+          fp.images_crc != fu.images_crc, "n_val 64: both arms on the same 448 images (%ld %ld, %08x %08x)", fn.images_seen,
+          fp.images_seen, (unsigned)fn.images_crc, (unsigned)fp.images_crc);
+    dp_graph_free(g);
+    dp_dataset_free(&d);
+}
+
+/* The mask rule: while pruning, a channel once masked is never unmasked
+   (it would come back with stale weights), so masks are fixed once the
+   budgets are met. Watches every mask the graph holds over a run. */
+static void test_mask_rule(void)
+{
+    dp_dataset d;
+    dp_graph *g = dp_graph_new(4);
+    dp_optim *o;
+    dp_optim_cfg oc;
+    dp_prune_cfg pc;
+    dp_pruner *p;
+    dp_resources r0;
+    float *prev;
+    char err[300];
+    int i, j, n, st, back = 0, after_met = 0, cut = 0, updates = 0;
+    size_t tot = 0;
+    tu_rng = 99;
+    blob_set(&d, 256);
+    build_blobnet(g, 1.0f, NULL);
+    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    memset(&pc, 0, sizeof pc);
+    pc.budget_size = r0.size_bytes / 3; pc.budget_macs = r0.macs / 3; pc.every = 1; pc.eta = 0.5f; pc.seed = 2;
+    p = dp_pruner_new(g, &pc, &st, err, sizeof err);
+    n = dp_graph_n_nodes(g);
+    for (i = 0; i < n; i++) { dp_node_info f; dp_graph_node(g, i, &f); tot += (size_t)f.c; }
+    prev = (float *)malloc(sizeof(float) * tot);
+    for (j = 0; j < (int)tot; j++) prev[j] = 1.0f;
+    memset(&oc, 0, sizeof oc);
+    oc.kind = DP_SGD; oc.momentum = 0.9f;
+    o = dp_optim_new(g, &oc);
+    for (i = 0; p && i < 150; i++) {
+        size_t off = 0;
+        int k, was_met = dp_pruner_met(p);
+        dp_train_step(g, o, d.x + (size_t)(i % 8) * 32 * 144, d.y + (i % 8) * 32, 32, 0.1f, NULL, NULL);
+        if (dp_pruner_update(p, g, d.x, d.y, 64, i) != DP_OK) { CHECK(0, "update %d: %s", i, dp_graph_error(g)); break; }
+        updates++;
+        for (k = 0; k < n; k++) {
+            dp_node_info f;
+            const float *m = dp_graph_get_mask(g, k);
+            dp_graph_node(g, k, &f);
+            for (j = 0; j < f.c; j++) {
+                float v = m ? m[j] : 1.0f;
+                back += prev[off + j] == 0.0f && v != 0.0f;
+                after_met += was_met && prev[off + j] != v;
+                cut += prev[off + j] != 0.0f && v == 0.0f;
+                prev[off + j] = v;
+            }
+            off += (size_t)f.c;
+        }
+    }
+    CHECK(p && dp_pruner_met(p) && cut > 0, "budgets met with %d channel cuts over %d updates", cut, updates);
+    CHECK(back == 0, "no masked channel unmasked (%d)", back);
+    CHECK(after_met == 0, "no mask changed after the budgets were met (%d)", after_met);
+    free(prev);
+    dp_optim_free(o);
+    dp_pruner_free(p);
+    dp_graph_free(g);
+    dp_dataset_free(&d);
+}
+
+/* dp_pruner_set_widths + compaction give that architecture; bad widths are refused */
+static void test_set_widths(void)
+{
+    dp_graph *g = dp_graph_new(5);
+    dp_prune_cfg b;
+    dp_pruner *p;
+    dp_node_info f;
+    char err[300];
+    int st, i, w[2] = { 7, 3 }, bad[2] = { 41, 3 }, ca = 0, cb = 0;
+    build_small(g, 1.0f, NULL);
+    memset(&b, 0, sizeof b);
+    p = dp_pruner_new(g, &b, &st, err, sizeof err);
+    CHECK(p && dp_pruner_n_groups(p) == 2, "two groups");
+    if (!p) { dp_graph_free(g); return; }
+    CHECK(dp_pruner_set_widths(p, g, bad, 2) == DP_ERR_ARG && strstr(dp_graph_error(g), "outside 1..40"), "width 41 > 40 refused: %s", dp_graph_error(g));
+    CHECK(dp_pruner_set_widths(p, g, w, 2) == DP_OK && dp_pruner_compact(p, &g, NULL) == DP_OK, "set and compact");
+    for (i = 0; i < dp_graph_n_nodes(g); i++) {
+        dp_graph_node(g, i, &f);
+        if (!strcmp(f.name, "a")) ca = f.c;
+        if (!strcmp(f.name, "b")) cb = f.c;
+    }
+    CHECK(ca == 7 && cb == 3, "compacted widths %d %d (7 3)", ca, cb);
+    dp_pruner_free(p);
+    dp_graph_free(g);
+}
+
+/* The task gradient where the answer is known: layers u (useful) and z
+   (useless: the FC reads its channels with weights held at zero) see the
+   same input and have the same shape, so the same resource gradient. The
+   task term of z is exactly 0, that of u pushes back (< 0); with both
+   losses z shrinks first and further. (The paper's signed Eq. 9 fails
+   this: its term for u was positive in 4 to 8 of 12 updates.) */
+static int build_two(dp_graph *g)
+{
+    int x = dp_input(g, "in", 12, 12, 1), u, z, xs[2];
+    u = dp_global_avgpool(g, "gu", dp_conv_bn_act(g, "u", x, 12, 3, 2, 1, DP_ACT_RELU));
+    z = dp_global_avgpool(g, "gz", dp_conv_bn_act(g, "z", x, 12, 3, 2, 1, DP_ACT_RELU));
+    xs[0] = u; xs[1] = z;
+    x = dp_fc(g, "fc", dp_concat(g, "cat", 2, xs), 4);
+    return dp_softmax_ce(g, "loss", x) < 0 ? dp_graph_status(g) : x;
+}
+static void zero_z_inputs(dp_graph *g)
+{
+    dp_node_info f;
+    int k, j;
+    dp_graph_node(g, dp_graph_find(g, "fc"), &f);
+    for (k = 0; k < 4; k++) for (j = 12; j < 24; j++) f.weight[k * 24 + j] = 0.0f;
+}
+static void test_task_gradient_known(void)
+{
+    int mode;
+    for (mode = 0; mode < 2; mode++) {
+        dp_dataset d;
+        dp_graph *g = dp_graph_new(6);
+        dp_optim *o;
+        dp_optim_cfg oc;
+        dp_prune_cfg pc;
+        dp_pruner *p;
+        dp_resources r0;
+        char err[300];
+        const char *name;
+        int i, k, st, iu = -1, iz = -1, wu = 0, wz = 0, neg = 0, zero = 0, n = 0;
+        tu_rng = 31;
+        blob_set(&d, 512);
+        build_two(g);
+        zero_z_inputs(g);
+        memset(&oc, 0, sizeof oc);
+        oc.kind = DP_SGD; oc.momentum = 0.9f;
+        o = dp_optim_new(g, &oc);
+        for (i = 0; i < 60; i++) {     /* a little training: u carries the signal */
+            dp_train_step(g, o, d.x + (size_t)(i % 16) * 32 * 144, d.y + (i % 16) * 32, 32, 0.05f, NULL, NULL);
+            zero_z_inputs(g);
+        }
+        dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+        memset(&pc, 0, sizeof pc);
+        pc.budget_macs = r0.macs / 2; pc.every = 1; pc.eta = 1.0f; pc.seed = 1;
+        pc.losses = mode == 0 ? DP_PRUNE_BOTH : DP_PRUNE_TASK_ONLY;
+        pc.task_signal = DP_TASK_PUSHBACK;
+        p = dp_pruner_new(g, &pc, &st, err, sizeof err);
+        CHECK(p && dp_pruner_n_groups(p) == 2, "mode %d: two groups (%s)", mode, err);
+        if (!p) { dp_optim_free(o); dp_graph_free(g); dp_dataset_free(&d); continue; }
+        for (k = 0; k < 2; k++) { dp_pruner_group(p, k, &name, NULL, NULL, NULL); if (!strcmp(name, "u")) iu = k; else iz = k; }
+        for (i = 0; i < 12 && !dp_pruner_met(p); i++) {
+            double tu, tz;
+            dp_train_step(g, o, d.x + (size_t)(i % 16) * 32 * 144, d.y + (i % 16) * 32, 32, 0.05f, NULL, NULL);
+            zero_z_inputs(g);
+            if ((st = dp_pruner_update(p, g, d.x, d.y, 256, i)) != DP_OK || dp_pruner_met(p)) break;
+            dp_pruner_group_grads(p, iu, NULL, &tu);
+            dp_pruner_group_grads(p, iz, NULL, &tz);
+            neg += tu < 0.0; zero += tz == 0.0; n++;
+        }
+        dp_pruner_group(p, iu, NULL, NULL, &wu, NULL);
+        dp_pruner_group(p, iz, NULL, NULL, &wz, NULL);
+        CHECK(st == DP_OK && n > 0 && zero == n, "mode %d: the useless layer's task term is exactly 0 (%d of %d updates)", mode, zero, n);
+        CHECK(neg == n, "mode %d: the useful layer's task term pushes back (< 0) (%d of %d updates)", mode, neg, n);
+        if (mode == 0) CHECK(wz < wu, "both losses: the useless layer shrinks first (widths u %d, z %d of 12)", wu, wz);
+        else CHECK(wu == 12, "task only: the useful layer keeps its width (%d of 12)", wu);
+        dp_pruner_free(p);
+        dp_optim_free(o);
+        dp_graph_free(g);
+        dp_dataset_free(&d);
+    }
+}
+
+/* dp_fit_cfg.prune_plan: a width learning rate far too small for the
+   schedule (the run above needed projecting) is replaced by a planned one
+   that meets the budgets by itself, not long after the planned fraction */
+static void test_plan(void)
+{
+    dp_dataset d;
+    dp_graph *g;
+    dp_resources r0;
+    dp_prune_cfg pc;
+    dp_fit_cfg fc;
+    dp_fit_result fr;
+    char err[300];
+    int st;
+    long pre;
+    tu_rng = 77;
+    blob_set(&d, 512);
+    g = dp_graph_new(2);
+    build_blobnet(g, 1.0f, NULL);
+    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    memset(&pc, 0, sizeof pc);
+    pc.budget_pmu = r0.pmu_exact * 6 / 10; pc.budget_size = r0.size_bytes / 4; pc.budget_macs = r0.macs / 5;
+    pc.every = 2; pc.eta = 0.05f; pc.seed = 1;
+    memset(&fc, 0, sizeof fc);
+    fc.epochs = 4; fc.batch = 32; fc.qat_epochs = 0; fc.prune = &pc; fc.seed = 9; fc.prune_plan = 0.4f;
+    st = dp_fit(&g, &d, NULL, &fc, &fr, err, sizeof err);
+    pre = 4 * 16;
+    CHECK(st == DP_OK && fr.met && fr.projected_step == -1 && fr.met_step <= pre * 6 / 10,
+          "planned eta meets the budgets by itself at step %ld of %ld (plan 0.4; %d %s)", fr.met_step, pre, st, err);
+    CHECK(fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs,
+          "planned run within budget");
+    dp_graph_free(g);
+    dp_dataset_free(&d);
+}
+
 int main(void)
 {
     dp_set_threads(1);
@@ -440,5 +820,12 @@ int main(void)
     test_impossible_budget();
     test_prune_training();
     test_fit_errors();
+    test_uniform_width();
+    test_projection();
+    test_fit_short_and_same_images();
+    test_mask_rule();
+    test_set_widths();
+    test_task_gradient_known();
+    test_plan();
     return TEST_DONE();
 }
