@@ -10146,7 +10146,7 @@ dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_ca
     for (i = 0; i < g->n; i++) {
         if (g->size[i] < 1 || g->size[i] > DP_SCHED_MAX_TENSOR) {
             dp__seterr(err, err_cap, "node %d: size %lld out of range 1..2^40", i,
-                          (long long)g->size[i]);
+                       (long long)g->size[i]);
             return DP_ERR_ARG;
         }
         if (dp__sched_is_input(g, i) && g->in_start[i + 1] != g->in_start[i]) {
@@ -10157,7 +10157,7 @@ dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_ca
             int u = g->in_idx[e];
             if (u < 0 || u >= i) {
                 dp__seterr(err, err_cap,
-                              "node %d reads node %d, which is not listed before it", i, u);
+                           "node %d reads node %d, which is not listed before it", i, u);
                 return DP_ERR_ARG;
             }
         }
@@ -10629,6 +10629,160 @@ static int dp__sched_seg_last(const dp__sched_prep *p, int u, int k, int a, int 
     return 1;
 }
 
+/* A ready op of the state being expanded. */
+typedef struct dp__sched_child {
+    int j;          /* op a + j */
+    int64_t ws;     /* working set while it runs */
+    int64_t freed;  /* bytes its inputs free after it */
+} dp__sched_child;
+
+/* dp__sched_seg_dp's search: ops [a, b), len = b - a of them, states keyed
+   by W words of "executed" bits. */
+typedef struct dp__sched_seg {
+    const dp__sched_prep *p;
+    int a, b, len, W;
+    int64_t U, lbnd;          /* bound to beat (greedy); floor */
+    long long max_states, *states;
+    dp__sched_states T;
+    dp__sched_he *heap;
+    int hn, hc;               /* heap entries, capacity */
+    uint64_t *nk;             /* [W] key of the child being made */
+    dp__sched_child *ch;      /* [len] ready ops of the state being expanded */
+} dp__sched_seg;
+
+/* The root state (nothing of the segment run yet) on the heap: DP_OK,
+   DP_ERR_NOMEM, or DP_ERR_LIMIT when it is one state too many. */
+static dp_status dp__sched_seg_root(dp__sched_seg *sg, int64_t live0)
+{
+    const dp__sched_prep *p = sg->p;
+    dp__sched_states *T = &sg->T;
+    dp__sched_he e;
+    int j, t;
+    if (!dp__sched_states_room(T)) return DP_ERR_NOMEM;
+    memset(T->key, 0, (size_t)sg->W * 8);
+    memset(T->rdy, 0, (size_t)sg->W * 8);
+    for (j = 0; j < sg->len; j++) {
+        int v = p->op_node[sg->a + j], ok = 1;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
+            if (p->node_op[p->in_i[t]] >= sg->a) ok = 0;
+        if (ok) T->rdy[j >> 6] |= (uint64_t)1 << (j & 63);
+    }
+    T->f[0] = 0;
+    T->live[0] = live0;
+    T->par[0] = -1;
+    T->op[0] = -1;
+    T->depth[0] = 0;
+    T->done[0] = 0;
+    T->slot[dp__sched_states_find(T, T->key)] = 0;
+    T->n = 1;
+    if (++*sg->states > sg->max_states) return DP_ERR_LIMIT;
+    e.key = live0 > sg->lbnd ? live0 : sg->lbnd;
+    e.depth = 0;
+    e.s = 0;
+    return dp__sched_heap_push(&sg->heap, &sg->hn, &sg->hc, e) ? DP_OK : DP_ERR_NOMEM;
+}
+
+/* The ready ops of state s into sg->ch: their working sets and the bytes
+   they free. Returns how many; *forced is the one reduction (4) picks
+   (an eager op, see the header comment), or -1. */
+static int dp__sched_seg_ready(dp__sched_seg *sg, int s, int *forced)
+{
+    const dp__sched_prep *p = sg->p;
+    const dp__sched_states *T = &sg->T;
+    const uint64_t *key = T->key + (size_t)s * sg->W;
+    const int64_t floor_s = T->f[s] > sg->lbnd ? T->f[s] : sg->lbnd;
+    int w, t, nc = 0;
+    *forced = -1;
+    for (w = 0; w < sg->W; w++) {
+        uint64_t bits = T->rdy[(size_t)s * sg->W + w];
+        while (bits) {
+            int j = w * 64 + dp__sched_ctz64(bits), k = sg->a + j, v = p->op_node[k], ipd = 0;
+            int64_t freed = 0;
+            bits &= bits - 1;
+            for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) {
+                int u = p->in_i[t];
+                if (!dp__sched_seg_last(p, u, k, sg->a, sg->b, key)) continue;
+                freed += p->size[u];
+                if (!ipd && p->can_ip[v] && !p->is_in[u] && p->size[u] == p->size[v])
+                    ipd = 1;
+            }
+            sg->ch[nc].j = j;
+            sg->ch[nc].ws = T->live[s] + (ipd ? 0 : p->size[v]);
+            sg->ch[nc].freed = freed;
+            if (*forced < 0 && p->size[v] <= freed && sg->ch[nc].ws <= floor_s) *forced = nc;
+            nc++;
+        }
+    }
+    return nc;
+}
+
+/* Ready set of new state c = state s + op a + j (key sg->nk): drop it,
+   add its readers in the segment that are now ready. */
+static void dp__sched_seg_child_ready(dp__sched_seg *sg, int c, int s, int j)
+{
+    const dp__sched_prep *p = sg->p;
+    const int W = sg->W, v = p->op_node[sg->a + j];
+    uint64_t *nr = sg->T.rdy + (size_t)c * W;
+    int t, x;
+    memcpy(nr, sg->T.rdy + (size_t)s * W, (size_t)W * 8);
+    nr[j >> 6] &= ~((uint64_t)1 << (j & 63));
+    for (t = p->co_s[v]; t < p->co_s[v + 1]; t++) {
+        int r = p->co_i[t], y, ok = 1;
+        if (r >= sg->b) break;
+        y = p->op_node[r];
+        for (x = p->in_s[y]; x < p->in_s[y + 1] && ok; x++) {
+            int ku = p->node_op[p->in_i[x]] - sg->a;
+            if (ku >= 0 && !((sg->nk[ku >> 6] >> (ku & 63)) & 1u)) ok = 0;
+        }
+        if (ok) nr[(r - sg->a) >> 6] |= (uint64_t)1 << ((r - sg->a) & 63);
+    }
+}
+
+/* Children of state s (popped, final) onto the heap: new states, or known
+   ones reached on a better path. DP_OK, DP_ERR_NOMEM or DP_ERR_LIMIT. */
+static dp_status dp__sched_seg_expand(dp__sched_seg *sg, int s)
+{
+    const dp__sched_prep *p = sg->p;
+    dp__sched_states *T = &sg->T;
+    const int W = sg->W;
+    int forced, ci;
+    const int nc = dp__sched_seg_ready(sg, s, &forced);
+    for (ci = 0; ci < nc; ci++) {
+        const int j = sg->ch[ci].j, v = p->op_node[sg->a + j];
+        const int64_t f2 = T->f[s] > sg->ch[ci].ws ? T->f[s] : sg->ch[ci].ws;
+        dp__sched_he e;
+        int sl, c;
+        if (forced >= 0 && ci != forced) continue;
+        if (f2 >= sg->U) continue; /* cannot beat the greedy order */
+        memcpy(sg->nk, T->key + (size_t)s * W, (size_t)W * 8);
+        sg->nk[j >> 6] |= (uint64_t)1 << (j & 63);
+        if (!dp__sched_states_room(T)) return DP_ERR_NOMEM; /* may move T's arrays */
+        sl = dp__sched_states_find(T, sg->nk);
+        c = T->slot[sl];
+        if (c >= 0) { /* known state: same live(S); keep the better path */
+            if (T->done[c] || f2 >= T->f[c]) continue;
+        } else {
+            if (++*sg->states > sg->max_states) return DP_ERR_LIMIT;
+            c = T->n++;
+            T->slot[sl] = c;
+            memcpy(T->key + (size_t)c * W, sg->nk, (size_t)W * 8);
+            dp__sched_seg_child_ready(sg, c, s, j);
+            T->live[c] = T->live[s] + p->size[v] - sg->ch[ci].freed;
+            T->depth[c] = T->depth[s] + 1;
+            T->done[c] = 0;
+        }
+        T->f[c] = f2;
+        T->par[c] = s;
+        T->op[c] = j;
+        e.key = f2 > sg->lbnd ? f2 : sg->lbnd;
+        if (T->depth[c] < sg->len && T->live[c] > e.key) e.key = T->live[c];
+        e.depth = T->depth[c];
+        e.s = c;
+        if (!dp__sched_heap_push(&sg->heap, &sg->hn, &sg->hc, e)) return DP_ERR_NOMEM;
+    }
+    return DP_OK;
+}
+
 /* Exact search over the segment of ops [a, b), entered with live0 bytes live
    (the DP of the header comment, run best-first).  A state's priority is
        max(best(S), live(S), lbnd)       (live(S) only while ops remain;
@@ -10651,150 +10805,49 @@ static dp_status dp__sched_seg_dp(const dp__sched_prep *p, int a, int b,
                                   long long max_states, long long *states, int *out,
                                   int64_t *out_peak, int *found)
 {
-    int len = b - a, W = (len + 63) / 64, j, t, hn = 0, hc = 0, nc, ci, forced;
-    dp__sched_states T;
-    dp__sched_he *heap = NULL, e;
-    uint64_t *nk = (uint64_t *)dp__sched_alloc((size_t)W, 8);
-    int *cj = (int *)dp__sched_alloc((size_t)len, sizeof(int));
-    int64_t *cws = (int64_t *)dp__sched_alloc((size_t)len, 8);
-    int64_t *cfr = (int64_t *)dp__sched_alloc((size_t)len, 8);
-    dp_status st = DP_OK;
-    memset(&T, 0, sizeof(T));
-    T.W = W;
+    dp__sched_seg sg;
+    dp__sched_states *T = &sg.T;
+    dp_status st;
+    memset(&sg, 0, sizeof sg);
+    sg.p = p;
+    sg.a = a;
+    sg.b = b;
+    sg.len = b - a;
+    sg.W = (sg.len + 63) / 64;
+    sg.U = U;
+    sg.lbnd = lbnd;
+    sg.max_states = max_states;
+    sg.states = states;
+    T->W = sg.W;
     *found = 0;
-    if (!nk || !cj || !cws || !cfr || !dp__sched_states_room(&T)) goto nomem;
-    /* root: nothing of the segment run yet */
-    memset(T.key, 0, (size_t)W * 8);
-    memset(T.rdy, 0, (size_t)W * 8);
-    for (j = 0; j < len; j++) {
-        int v = p->op_node[a + j], ok = 1;
-        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
-            if (p->node_op[p->in_i[t]] >= a) ok = 0;
-        if (ok) T.rdy[j >> 6] |= (uint64_t)1 << (j & 63);
-    }
-    T.f[0] = 0;
-    T.live[0] = live0;
-    T.par[0] = -1;
-    T.op[0] = -1;
-    T.depth[0] = 0;
-    T.done[0] = 0;
-    T.slot[dp__sched_states_find(&T, T.key)] = 0;
-    T.n = 1;
-    if (++*states > max_states) { st = DP_ERR_LIMIT; goto done; }
-    e.key = live0 > lbnd ? live0 : lbnd;
-    e.depth = 0;
-    e.s = 0;
-    if (!dp__sched_heap_push(&heap, &hn, &hc, e)) goto nomem;
-
-    while (hn > 0) {
-        int s, w;
+    sg.nk = (uint64_t *)dp__sched_alloc((size_t)sg.W, 8);
+    sg.ch = (dp__sched_child *)dp__sched_alloc((size_t)sg.len, sizeof(dp__sched_child));
+    st = sg.nk && sg.ch ? dp__sched_seg_root(&sg, live0) : DP_ERR_NOMEM;
+    while (st == DP_OK && sg.hn > 0) {
+        const dp__sched_he e = dp__sched_heap_pop(sg.heap, &sg.hn);
+        int s = e.s;
         int64_t pri;
-        e = dp__sched_heap_pop(heap, &hn);
-        s = e.s;
-        if (T.done[s]) continue;
-        pri = T.f[s] > lbnd ? T.f[s] : lbnd;
-        if (T.depth[s] < len && T.live[s] > pri) pri = T.live[s];
+        if (T->done[s]) continue;
+        pri = T->f[s] > lbnd ? T->f[s] : lbnd;
+        if (T->depth[s] < sg.len && T->live[s] > pri) pri = T->live[s];
         if (pri != e.key) continue; /* stale entry: s was improved later */
-        T.done[s] = 1;
-        if (T.depth[s] == len) { /* the whole segment: optimal */
-            int pos = len;
-            *out_peak = T.f[s];
+        T->done[s] = 1;
+        if (T->depth[s] == sg.len) { /* the whole segment: optimal */
+            int pos = sg.len;
+            *out_peak = T->f[s];
             while (s > 0) {
-                out[--pos] = p->op_node[a + T.op[s]];
-                s = T.par[s];
+                out[--pos] = p->op_node[a + T->op[s]];
+                s = T->par[s];
             }
             *found = (pos == 0);
             break;
         }
-        /* the ready ops, their working sets and the bytes they free */
-        nc = 0;
-        forced = -1;
-        for (w = 0; w < W; w++) {
-            uint64_t bits = T.rdy[(size_t)s * W + w];
-            while (bits) {
-                int k, v, ipd = 0;
-                int64_t freed = 0;
-                const uint64_t *key = T.key + (size_t)s * W;
-                j = w * 64 + dp__sched_ctz64(bits);
-                bits &= bits - 1;
-                k = a + j;
-                v = p->op_node[k];
-                for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) {
-                    int u = p->in_i[t];
-                    if (!dp__sched_seg_last(p, u, k, a, b, key)) continue;
-                    freed += p->size[u];
-                    if (!ipd && p->can_ip[v] && !p->is_in[u] && p->size[u] == p->size[v])
-                        ipd = 1;
-                }
-                cj[nc] = j;
-                cws[nc] = T.live[s] + (ipd ? 0 : p->size[v]);
-                cfr[nc] = freed;
-                /* reduction (4): eager op, see the header comment */
-                if (forced < 0 && p->size[v] <= freed &&
-                    cws[nc] <= (T.f[s] > lbnd ? T.f[s] : lbnd))
-                    forced = nc;
-                nc++;
-            }
-        }
-        for (ci = 0; ci < nc; ci++) {
-            int v, sl, c;
-            int64_t f2 = T.f[s] > cws[ci] ? T.f[s] : cws[ci];
-            if (forced >= 0 && ci != forced) continue;
-            if (f2 >= U) continue; /* cannot beat the greedy order */
-            j = cj[ci];
-            v = p->op_node[a + j];
-            memcpy(nk, T.key + (size_t)s * W, (size_t)W * 8);
-            nk[j >> 6] |= (uint64_t)1 << (j & 63);
-            if (!dp__sched_states_room(&T)) goto nomem; /* may move T's arrays */
-            sl = dp__sched_states_find(&T, nk);
-            c = T.slot[sl];
-            if (c >= 0) { /* known state: same live(S); keep the better path */
-                if (T.done[c] || f2 >= T.f[c]) continue;
-            } else {
-                uint64_t *nr;
-                int x, y;
-                if (++*states > max_states) { st = DP_ERR_LIMIT; goto done; }
-                c = T.n++;
-                T.slot[sl] = c;
-                memcpy(T.key + (size_t)c * W, nk, (size_t)W * 8);
-                /* ready set of S + v: drop v, add readers of v now ready */
-                nr = T.rdy + (size_t)c * W;
-                memcpy(nr, T.rdy + (size_t)s * W, (size_t)W * 8);
-                nr[j >> 6] &= ~((uint64_t)1 << (j & 63));
-                for (t = p->co_s[v]; t < p->co_s[v + 1]; t++) {
-                    int r = p->co_i[t], ok = 1;
-                    if (r >= b) break;
-                    y = p->op_node[r];
-                    for (x = p->in_s[y]; x < p->in_s[y + 1] && ok; x++) {
-                        int ku = p->node_op[p->in_i[x]] - a;
-                        if (ku >= 0 && !((nk[ku >> 6] >> (ku & 63)) & 1u)) ok = 0;
-                    }
-                    if (ok) nr[(r - a) >> 6] |= (uint64_t)1 << ((r - a) & 63);
-                }
-                T.live[c] = T.live[s] + p->size[v] - cfr[ci];
-                T.depth[c] = T.depth[s] + 1;
-                T.done[c] = 0;
-            }
-            T.f[c] = f2;
-            T.par[c] = s;
-            T.op[c] = j;
-            e.key = f2 > lbnd ? f2 : lbnd;
-            if (T.depth[c] < len && T.live[c] > e.key) e.key = T.live[c];
-            e.depth = T.depth[c];
-            e.s = c;
-            if (!dp__sched_heap_push(&heap, &hn, &hc, e)) goto nomem;
-        }
+        st = dp__sched_seg_expand(&sg, s);
     }
-    goto done;
-nomem:
-    st = DP_ERR_NOMEM;
-done:
-    dp__sched_states_free(&T);
-    DP_FREE(heap);
-    DP_FREE(nk);
-    DP_FREE(cj);
-    DP_FREE(cws);
-    DP_FREE(cfr);
+    dp__sched_states_free(T);
+    DP_FREE(sg.heap);
+    DP_FREE(sg.nk);
+    DP_FREE(sg.ch);
     return st;
 }
 
@@ -10878,173 +10931,258 @@ static int dp__sched_pack_search(int nb, const int *idx, const int64_t *bst,
     return d == nb;
 }
 
+/* dp_sched_arena_plan's working set. Buffers are the in-place groups of
+   tensors (a root tensor and the ones that overwrite it); a buffer lives
+   from the first use of any member to the last. Arrays of n are per
+   tensor, arrays of nb (<= n) per buffer. */
+typedef struct dp__sched_arena {
+    int n, nb;
+    int64_t align, target;   /* offsets' alignment; the aligned peak */
+    int *in_place;           /* [m] dp__sched_sim's in-place choice per edge */
+    int *first, *last;       /* [n] tensor's first and last use (steps) */
+    int *root;               /* [n] tensor whose storage it shares */
+    int *buf;                /* [n] buffer of a root tensor */
+    int64_t *tensor_off;     /* [n] best offsets found so far */
+    int *buf_last;           /* [nb] last use of the buffer */
+    int64_t *buf_first;      /* [nb] first use of the buffer */
+    int64_t *buf_size;       /* [nb] bytes, rounded up to align */
+    int64_t *buf_bytes;      /* [nb] bytes, as the tensor has them */
+    int64_t *buf_off;        /* [nb] offset in the current placement */
+    int *order;              /* [nb] placement order */
+    int *tmp, *conf;         /* [nb] sort scratch; conflicting buffers */
+    int64_t *key1, *key2;    /* [nb] sort keys of the placement order */
+    int64_t *conf_off;       /* [nb] sort key of the conflicting buffers */
+} dp__sched_arena;
+
+static void dp__sched_arena_free(dp__sched_arena *a)
+{
+    DP_FREE(a->in_place); DP_FREE(a->first); DP_FREE(a->last); DP_FREE(a->root);
+    DP_FREE(a->buf); DP_FREE(a->tensor_off); DP_FREE(a->buf_last); DP_FREE(a->buf_first);
+    DP_FREE(a->buf_size); DP_FREE(a->buf_bytes); DP_FREE(a->buf_off); DP_FREE(a->order);
+    DP_FREE(a->tmp); DP_FREE(a->conf); DP_FREE(a->key1); DP_FREE(a->key2); DP_FREE(a->conf_off);
+}
+
+static dp_status dp__sched_arena_alloc(dp__sched_arena *a, int m, int n)
+{
+    const size_t N = (size_t)n;
+    a->n = n;
+    a->in_place = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    a->first = (int *)dp__sched_alloc(N, sizeof(int));
+    a->last = (int *)dp__sched_alloc(N, sizeof(int));
+    a->root = (int *)dp__sched_alloc(N, sizeof(int));
+    a->buf = (int *)dp__sched_alloc(N, sizeof(int));
+    a->order = (int *)dp__sched_alloc(N, sizeof(int));
+    a->tmp = (int *)dp__sched_alloc(N, sizeof(int));
+    a->conf = (int *)dp__sched_alloc(N, sizeof(int));
+    a->buf_last = (int *)dp__sched_alloc(N, sizeof(int));
+    a->key1 = (int64_t *)dp__sched_alloc(N, 8);
+    a->key2 = (int64_t *)dp__sched_alloc(N, 8);
+    a->tensor_off = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_off = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_size = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_first = (int64_t *)dp__sched_alloc(N, 8);
+    a->conf_off = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_bytes = (int64_t *)dp__sched_alloc(N, 8);
+    if (!a->in_place || !a->first || !a->last || !a->root || !a->buf || !a->order || !a->tmp ||
+        !a->conf || !a->buf_last || !a->key1 || !a->key2 || !a->tensor_off || !a->buf_off ||
+        !a->buf_size || !a->buf_first || !a->conf_off || !a->buf_bytes)
+        return DP_ERR_NOMEM;
+    return DP_OK;
+}
+
+/* buffers = in-place groups; lifetime = union of the members' */
+static void dp__sched_arena_buffers(dp__sched_arena *a, const dp__sched_prep *p)
+{
+    int u;
+    a->nb = 0;
+    for (u = 0; u < a->n; u++) {
+        if (a->root[u] == u) {
+            const int b = a->nb++;
+            a->buf[u] = b;
+            a->buf_first[b] = a->first[u];
+            a->buf_last[b] = a->last[u];
+            a->buf_size[b] = dp__sched_align_up(p->size[u], a->align);
+            a->buf_bytes[b] = p->size[u];
+        }
+    }
+    for (u = 0; u < a->n; u++) {
+        const int b = a->buf[a->root[u]];
+        if (a->last[u] > a->buf_last[b]) a->buf_last[b] = a->last[u];
+    }
+}
+
+/* The current placement becomes the best one. */
+static void dp__sched_arena_keep(dp__sched_arena *a)
+{
+    int u;
+    for (u = 0; u < a->n; u++) a->tensor_off[u] = a->buf_off[a->buf[a->root[u]]];
+}
+
+/* Priority order `kind` of the heuristics into a->order: 0 by size, 1 by
+   first use, 2 by lifetime, 3 by area, 4 random (xorshift64 in *rng). */
+static void dp__sched_arena_order(dp__sched_arena *a, int kind, uint64_t *rng)
+{
+    const int64_t *bst = a->buf_first, *bsz = a->buf_size;
+    int64_t *k1 = a->key1, *k2 = a->key2;
+    int i;
+    for (i = 0; i < a->nb; i++) {
+        int64_t lenb = a->buf_last[i] - bst[i] + 1;
+        a->order[i] = i;
+        switch (kind) {
+        case 0: k1[i] = -bsz[i]; k2[i] = bst[i]; break;        /* by size      */
+        case 1: k1[i] = bst[i]; k2[i] = -bsz[i]; break;        /* by first use */
+        case 2: k1[i] = -lenb; k2[i] = -bsz[i]; break;         /* by lifetime  */
+        case 3: k1[i] = -bsz[i] * lenb; k2[i] = bst[i]; break; /* by area      */
+        default:                                               /* random       */
+            *rng ^= *rng << 13; *rng ^= *rng >> 7; *rng ^= *rng << 17;
+            k1[i] = (int64_t)(*rng >> 33); k2[i] = 0;
+            break;
+        }
+    }
+    dp__sched_sort(a->order, a->tmp, a->nb, k1, k2);
+}
+
+/* Places the buffers in a->order one by one, each at a free gap between
+   the already placed buffers whose lifetimes overlap its own, by policy
+   pol: 0 first fit (lowest free offset), 1 best fit (smallest gap that
+   fits), 2 two-ended: aim at a->target and prefer a spot touching 0 or
+   the target (this alternates ends along a chain, which is optimal there,
+   where first fit can strand small holes). Returns the bytes touched. */
+static int64_t dp__sched_arena_place(dp__sched_arena *a, int pol)
+{
+    const int *idx = a->order, *ben = a->buf_last;
+    const int64_t *bst = a->buf_first, *bsz = a->buf_size, tgt = a->target, align = a->align;
+    int64_t *boff = a->buf_off, *cen = a->conf_off, top = 0;
+    int *conf = a->conf;
+    int i, j;
+    for (i = 0; i < a->nb; i++) {
+        int b = idx[i], nc = 0, score_best = 3;
+        int64_t cand = 0, pick = -1, gap_best = 0, s = bsz[b];
+        for (j = 0; j < i; j++) {
+            int q = idx[j];
+            if (bst[q] <= ben[b] && bst[b] <= ben[q]) { conf[nc++] = q; cen[q] = boff[q]; }
+        }
+        dp__sched_sort(conf, a->tmp, nc, cen, NULL);
+        /* free gaps [cand, boff[conf[j]]) between the conflicting buffers */
+        for (j = 0; j <= nc; j++) {
+            int64_t hi = j < nc ? boff[conf[j]] : INT64_MAX, gap = hi - cand;
+            if (hi > cand && gap >= s) {
+                if (pol == 0) { pick = cand; break; }
+                if (pol == 1) {
+                    if (pick < 0 || gap < gap_best) { pick = cand; gap_best = gap; }
+                } else if (cand + s <= tgt) {
+                    int64_t hi2 = hi < tgt ? hi : tgt, up = (hi2 - s) / align * align;
+                    int sc_lo = cand == 0 ? 0 : 1, sc_up = up + s + align > tgt ? 0 : 1;
+                    if (sc_lo < score_best ||
+                        (sc_lo == score_best && hi2 - cand < gap_best)) {
+                        pick = cand; score_best = sc_lo; gap_best = hi2 - cand;
+                    }
+                    if (sc_up < score_best) {
+                        pick = up;
+                        score_best = sc_up;
+                        gap_best = hi2 - cand;
+                    }
+                }
+            }
+            if (j < nc && boff[conf[j]] + bsz[conf[j]] > cand)
+                cand = boff[conf[j]] + bsz[conf[j]];
+        }
+        if (pick < 0) pick = cand; /* nothing fits below: on top of everything */
+        boff[b] = pick;
+        if (pick + a->buf_bytes[b] > top) top = pick + a->buf_bytes[b];
+    }
+    return top;
+}
+
+/* Backtracking search for a placement within a->target, buffers in
+   first-use order (by_size 0) or size order (1), at most `budget`
+   conflict tests. On success *best is the bytes touched and the
+   placement is kept. */
+static dp_status dp__sched_arena_search(dp__sched_arena *a, int by_size, long budget, int64_t *best)
+{
+    const int nb = a->nb;
+    int64_t *cpos = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+    int64_t *csc = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+    int64_t *cgap = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+    int *cidx = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
+    int *ctmp = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
+    int *next = (int *)dp__sched_alloc((size_t)nb + 1, sizeof(int));
+    const int okp = cpos && csc && cgap && cidx && ctmp && next;
+    int i;
+    if (okp) {
+        for (i = 0; i < nb; i++) {
+            a->order[i] = i;
+            a->key1[i] = by_size ? -a->buf_size[i] : a->buf_first[i];
+            a->key2[i] = by_size ? a->buf_first[i] : -a->buf_size[i];
+        }
+        dp__sched_sort(a->order, a->tmp, nb, a->key1, a->key2);
+        if (dp__sched_pack_search(nb, a->order, a->buf_first, a->buf_last, a->buf_size, a->target,
+                                  a->align, budget, a->buf_off, next, a->conf, a->conf_off, a->tmp,
+                                  cpos, csc, cgap, cidx, ctmp)) {
+            *best = 0;
+            for (i = 0; i < nb; i++)
+                if (a->buf_off[i] + a->buf_bytes[i] > *best) *best = a->buf_off[i] + a->buf_bytes[i];
+            dp__sched_arena_keep(a);
+        }
+    }
+    DP_FREE(cpos); DP_FREE(csc); DP_FREE(cgap); DP_FREE(cidx); DP_FREE(ctmp); DP_FREE(next);
+    return okp ? DP_OK : DP_ERR_NOMEM;
+}
+
 dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
                               int n_order, int64_t align, int64_t *offset,
                               int64_t *arena_size)
 {
     dp__sched_prep p;
+    dp__sched_arena a;
     dp_status st;
-    int n, nb = 0, h, i, j, u;
+    int h, u, n_runs;
     int64_t peak, best = -1;
-    int *ip = NULL, *stp = NULL, *en = NULL, *root = NULL, *bid = NULL, *idx = NULL,
-        *tmp = NULL, *conf = NULL, *ben = NULL;
-    int64_t *k1 = NULL, *k2 = NULL, *off = NULL, *boff = NULL, *bsz = NULL, *bst = NULL,
-            *cen = NULL, *rsz = NULL, tgt;
     uint64_t rng = 0x9E3779B97F4A7C15ull;
-    int n_runs;
     if (!offset || !arena_size) return DP_ERR_ARG;
     if (align == 0) align = 1;
     if (align < 0 || align > DP_SCHED_MAX_ALIGN || (align & (align - 1)) != 0)
         return DP_ERR_ARG;
     st = dp__sched_prep_build(g, &p, NULL, 0);
     if (st != DP_OK) return st;
-    n = p.n;
-    ip = (int *)dp__sched_alloc((size_t)p.m, sizeof(int));
-    stp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    en = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    root = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    bid = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    idx = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    tmp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    conf = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    ben = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    k1 = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    k2 = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    off = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    boff = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    bsz = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    bst = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    cen = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    rsz = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    if (!rsz || !ip || !stp || !en || !root || !bid || !idx || !tmp || !conf || !ben || !k1 ||
-        !k2 || !off || !boff || !bsz || !bst || !cen) {
-        st = DP_ERR_NOMEM;
-        goto out;
-    }
-    st = dp__sched_sim(&p, order, n_order, &peak, NULL, ip, NULL, -2, NULL, NULL);
+    memset(&a, 0, sizeof a);
+    a.align = align;
+    st = dp__sched_arena_alloc(&a, p.m, p.n);
     if (st != DP_OK) goto out;
-    dp__sched_lifetimes(&p, order, ip, stp, en, root);
-    /* buffers = in-place groups; lifetime = union of the members' */
-    for (u = 0; u < n; u++) {
-        if (root[u] == u) {
-            bid[u] = nb;
-            bst[nb] = stp[u];
-            ben[nb] = en[u];
-            bsz[nb] = dp__sched_align_up(p.size[u], align);
-            rsz[nb] = p.size[u];
-            nb++;
-        }
-    }
-    for (u = 0; u < n; u++) {
-        int b = bid[root[u]];
-        if (en[u] > ben[b]) ben[b] = en[u];
-    }
-    /* Heuristics: 4 priority orders x 3 placement policies; keep the best.
-       Policies: 0 first fit (lowest free offset), 1 best fit (smallest gap
-       that fits), 2 two-ended: aim at T = the order's peak and prefer a spot
-       touching 0 or T (this alternates ends along a chain, which is optimal
-       there, where first fit can strand small holes). */
-    tgt = dp__sched_align_up(peak, align);
-    /* then random priority orders (fixed seed: deterministic) while work
-       remains in a budget of about 2e7 conflict tests and arena > peak */
-    n_runs = 12 + (nb > 0 ? (int)(20000000 / ((int64_t)nb * nb + 1)) : 0);
+    st = dp__sched_sim(&p, order, n_order, &peak, NULL, a.in_place, NULL, -2, NULL, NULL);
+    if (st != DP_OK) goto out;
+    dp__sched_lifetimes(&p, order, a.in_place, a.first, a.last, a.root);
+    dp__sched_arena_buffers(&a, &p);
+    /* Heuristics: 4 priority orders x 3 placement policies (see
+       dp__sched_arena_place), then random priority orders (fixed seed:
+       deterministic) while work remains in a budget of about 2e7 conflict
+       tests and arena > peak; keep the best. */
+    a.target = dp__sched_align_up(peak, align);
+    n_runs = 12 + (a.nb > 0 ? (int)(20000000 / ((int64_t)a.nb * a.nb + 1)) : 0);
     if (n_runs > 12 + 96) n_runs = 12 + 96;
     for (h = 0; h < n_runs && !(best >= 0 && best <= peak); h++) {
-        int64_t top = 0;
-        int pol = h % 3;
-        for (i = 0; i < nb; i++) {
-            int64_t lenb = ben[i] - bst[i] + 1;
-            idx[i] = i;
-            switch (h < 12 ? h / 3 : 4) {
-            case 0: k1[i] = -bsz[i]; k2[i] = bst[i]; break;        /* by size      */
-            case 1: k1[i] = bst[i]; k2[i] = -bsz[i]; break;        /* by first use */
-            case 2: k1[i] = -lenb; k2[i] = -bsz[i]; break;         /* by lifetime  */
-            case 3: k1[i] = -bsz[i] * lenb; k2[i] = bst[i]; break; /* by area      */
-            default:                                               /* random       */
-                rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
-                k1[i] = (int64_t)(rng >> 33); k2[i] = 0;
-                break;
-            }
-        }
-        dp__sched_sort(idx, tmp, nb, k1, k2);
-        for (i = 0; i < nb; i++) {
-            int b = idx[i], nc = 0, score_best = 3;
-            int64_t cand = 0, pick = -1, gap_best = 0, s = bsz[b];
-            for (j = 0; j < i; j++) {
-                int q = idx[j];
-                if (bst[q] <= ben[b] && bst[b] <= ben[q]) { conf[nc++] = q; cen[q] = boff[q]; }
-            }
-            dp__sched_sort(conf, tmp, nc, cen, NULL);
-            /* free gaps [cand, boff[conf[j]]) between the conflicting buffers */
-            for (j = 0; j <= nc; j++) {
-                int64_t hi = j < nc ? boff[conf[j]] : INT64_MAX, gap = hi - cand;
-                if (hi > cand && gap >= s) {
-                    if (pol == 0) { pick = cand; break; }
-                    if (pol == 1) {
-                        if (pick < 0 || gap < gap_best) { pick = cand; gap_best = gap; }
-                    } else if (cand + s <= tgt) {
-                        int64_t hi2 = hi < tgt ? hi : tgt, up = (hi2 - s) / align * align;
-                        int sc_lo = cand == 0 ? 0 : 1, sc_up = up + s + align > tgt ? 0 : 1;
-                        if (sc_lo < score_best ||
-                            (sc_lo == score_best && hi2 - cand < gap_best)) {
-                            pick = cand; score_best = sc_lo; gap_best = hi2 - cand;
-                        }
-                        if (sc_up < score_best) {
-                            pick = up;
-                            score_best = sc_up;
-                            gap_best = hi2 - cand;
-                        }
-                    }
-                }
-                if (j < nc && boff[conf[j]] + bsz[conf[j]] > cand)
-                    cand = boff[conf[j]] + bsz[conf[j]];
-            }
-            if (pick < 0) pick = cand; /* nothing fits below: on top of everything */
-            boff[b] = pick;
-            if (pick + rsz[b] > top) top = pick + rsz[b];
-        }
+        int64_t top;
+        dp__sched_arena_order(&a, h < 12 ? h / 3 : 4, &rng);
+        top = dp__sched_arena_place(&a, h % 3);
         if (best < 0 || top < best) {
             best = top;
-            for (u = 0; u < n; u++) off[u] = boff[bid[root[u]]];
+            dp__sched_arena_keep(&a);
         }
     }
     /* still above the peak: backtracking search in first-use order (up to
        ~2e7 conflict tests), then in size order (~4e6), aiming at the
        (aligned) peak */
-    for (h = 0; h < 2 && best > tgt; h++) {
-        long budget = nb > 0 ? (h == 0 ? 20000000L : 4000000L) / (nb + 1) : 0;
-        int64_t *cpos = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
-        int64_t *csc = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
-        int64_t *cgap = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
-        int *cidx = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
-        int *ctmp = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
-        int *next = (int *)dp__sched_alloc((size_t)nb + 1, sizeof(int));
-        int okp = cpos && csc && cgap && cidx && ctmp && next;
+    for (h = 0; h < 2 && best > a.target; h++) {
+        long budget = a.nb > 0 ? (h == 0 ? 20000000L : 4000000L) / (a.nb + 1) : 0;
         if (budget > 200000) budget = 200000;
-        if (okp) {
-            for (i = 0; i < nb; i++) {
-                idx[i] = i;
-                k1[i] = h == 0 ? bst[i] : -bsz[i];
-                k2[i] = h == 0 ? -bsz[i] : bst[i];
-            }
-            dp__sched_sort(idx, tmp, nb, k1, k2);
-            if (dp__sched_pack_search(nb, idx, bst, ben, bsz, tgt, align, budget, boff, next,
-                                      conf, cen, tmp, cpos, csc, cgap, cidx, ctmp)) {
-                best = 0;
-                for (i = 0; i < nb; i++) if (boff[i] + rsz[i] > best) best = boff[i] + rsz[i];
-                for (u = 0; u < n; u++) off[u] = boff[bid[root[u]]];
-            }
-        }
-        DP_FREE(cpos); DP_FREE(csc); DP_FREE(cgap); DP_FREE(cidx); DP_FREE(ctmp); DP_FREE(next);
-        if (!okp) { st = DP_ERR_NOMEM; goto out; }
+        st = dp__sched_arena_search(&a, h, budget, &best);
+        if (st != DP_OK) goto out;
     }
-    if (n == 0) best = 0;
-    for (u = 0; u < n; u++) offset[u] = off[u];
+    if (p.n == 0) best = 0;
+    for (u = 0; u < p.n; u++) offset[u] = a.tensor_off[u];
     *arena_size = best; /* bytes touched; padding after the last tensor not counted */
 out:
-    DP_FREE(ip); DP_FREE(stp); DP_FREE(en); DP_FREE(root); DP_FREE(bid); DP_FREE(idx);
-    DP_FREE(tmp); DP_FREE(conf); DP_FREE(ben); DP_FREE(k1); DP_FREE(k2); DP_FREE(off);
-    DP_FREE(boff); DP_FREE(bsz); DP_FREE(bst); DP_FREE(cen); DP_FREE(rsz);
+    dp__sched_arena_free(&a);
     dp__sched_prep_free(&p);
     return st;
 }
@@ -11085,16 +11223,16 @@ dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
     for (a = 0; a < n; a++) {
         if (offset[a] < 0 || offset[a] > arena_size - p.size[a]) {
             dp__seterr(err, err_cap,
-                          "tensor '%s' [%lld, %lld) is outside the arena of %lld bytes",
-                          dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
-                          (long long)(offset[a] + p.size[a]), (long long)arena_size);
+                       "tensor '%s' [%lld, %lld) is outside the arena of %lld bytes",
+                       dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
+                       (long long)(offset[a] + p.size[a]), (long long)arena_size);
             st = DP_ERR_FORMAT;
             goto out;
         }
         if (align > 1 && offset[a] % align != 0) {
             dp__seterr(err, err_cap, "tensor '%s' offset %lld is not a multiple of %lld",
-                          dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
-                          (long long)align);
+                       dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
+                       (long long)align);
             st = DP_ERR_FORMAT;
             goto out;
         }
@@ -11112,9 +11250,9 @@ dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
                 if (reads) continue;
             }
             dp__seterr(err, err_cap,
-                          "tensors '%s' and '%s' are live together (steps %d..%d) and overlap",
-                          dp__sched_nm(g, a, b1, sizeof b1), dp__sched_nm(g, b, b2, sizeof b2),
-                          stp[a] > stp[b] ? stp[a] : stp[b], en[a] < en[b] ? en[a] : en[b]);
+                       "tensors '%s' and '%s' are live together (steps %d..%d) and overlap",
+                       dp__sched_nm(g, a, b1, sizeof b1), dp__sched_nm(g, b, b2, sizeof b2),
+                       stp[a] > stp[b] ? stp[a] : stp[b], en[a] < en[b] ? en[a] : en[b]);
             st = DP_ERR_FORMAT;
             goto out;
         }
@@ -11138,16 +11276,149 @@ void dp_sched_result_free(dp_sched_result *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* dp_sched_plan's working arrays; m ops, n_seg segments. */
+typedef struct dp__sched_planner {
+    int *greedy_order;   /* [m] the better greedy order */
+    int *tmp_order;      /* [m] a greedy order being tried */
+    int *seg_order;      /* [m] a segment's exact order from the DP */
+    int64_t *ws;         /* [m] working set at each step of greedy_order */
+    int64_t *live_after; /* [m] live bytes after each step (definition order) */
+    int *seg_idx;        /* [n_seg] segments, largest greedy peak first */
+    int *seg_tmp;        /* [n_seg] sort scratch */
+    int64_t *seg_peak;   /* [n_seg] the greedy order's peak in the segment */
+    int64_t *seg_key;    /* [n_seg + 1] sort key */
+} dp__sched_planner;
+
+static void dp__sched_planner_free(dp__sched_planner *w)
+{
+    DP_FREE(w->greedy_order); DP_FREE(w->tmp_order); DP_FREE(w->seg_order); DP_FREE(w->ws);
+    DP_FREE(w->live_after); DP_FREE(w->seg_idx); DP_FREE(w->seg_tmp); DP_FREE(w->seg_peak);
+    DP_FREE(w->seg_key);
+}
+
+/* The result's arrays and the planner's. */
+static dp_status dp__sched_planner_alloc(dp__sched_planner *w, const dp__sched_prep *p,
+                                         dp_sched_result *r)
+{
+    const int m = p->m;
+    r->n_order = m;
+    r->order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    r->step_ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    r->step_inplace = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    r->bottleneck = (int *)dp__sched_alloc((size_t)p->n + 1, sizeof(int));
+    r->offset = (int64_t *)dp__sched_alloc((size_t)p->n, 8);
+    w->greedy_order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    w->tmp_order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    w->seg_order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    w->ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    w->live_after = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    w->seg_idx = (int *)dp__sched_alloc((size_t)p->n_seg, sizeof(int));
+    w->seg_tmp = (int *)dp__sched_alloc((size_t)p->n_seg, sizeof(int));
+    w->seg_peak = (int64_t *)dp__sched_alloc((size_t)p->n_seg, 8);
+    w->seg_key = (int64_t *)dp__sched_alloc((size_t)p->n_seg + 1, 8);
+    if (!w->seg_key || !r->order || !r->step_ws || !r->step_inplace || !r->bottleneck ||
+        !r->offset || !w->greedy_order || !w->tmp_order || !w->seg_order || !w->ws ||
+        !w->live_after || !w->seg_idx || !w->seg_tmp || !w->seg_peak)
+        return DP_ERR_NOMEM;
+    memset(w->seg_key, 0, (size_t)(p->n_seg + 1) * 8);
+    return DP_OK;
+}
+
+/* The better of the two greedy rules into w->greedy_order and r->order;
+   each segment's peak under it, and the segments sorted by it. */
+static dp_status dp__sched_plan_greedy(dp__sched_prep *p, dp__sched_planner *w, dp_sched_result *r)
+{
+    const int m = p->m;
+    int64_t pk;
+    int mode, s, i;
+    dp_status st;
+    r->peak_greedy = -1;
+    for (mode = 0; mode < 2; mode++) {
+        st = dp__sched_greedy(p, mode, w->tmp_order);
+        if (st == DP_OK) st = dp__sched_sim(p, w->tmp_order, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
+        if (st != DP_OK) return st;
+        if (r->peak_greedy < 0 || pk < r->peak_greedy) {
+            r->peak_greedy = pk;
+            memcpy(w->greedy_order, w->tmp_order, (size_t)m * sizeof(int));
+        }
+    }
+    st = dp__sched_sim(p, w->greedy_order, m, &pk, w->ws, NULL, NULL, -2, NULL, NULL);
+    if (st != DP_OK) return st;
+    /* every order runs segment s at steps seg[s]..seg[s+1]-1, greedy too */
+    for (s = 0; s < p->n_seg; s++) {
+        w->seg_peak[s] = 0;
+        for (i = p->seg[s]; i < p->seg[s + 1]; i++) if (w->ws[i] > w->seg_peak[s]) w->seg_peak[s] = w->ws[i];
+        w->seg_idx[s] = s;
+        w->seg_key[s] = -w->seg_peak[s]; /* decreasing greedy peak */
+    }
+    dp__sched_sort(w->seg_idx, w->seg_tmp, p->n_seg, w->seg_key, NULL);
+    memcpy(r->order, w->greedy_order, (size_t)m * sizeof(int));
+    return DP_OK;
+}
+
+/* The segments, each exact (reductions (1)-(3)), largest greedy peak
+   first, into r->order. Returns DP_OK, DP_ERR_LIMIT (state limit reached:
+   the rest stay greedy) or DP_ERR_NOMEM. */
+static dp_status dp__sched_plan_segments(dp__sched_prep *p, dp__sched_planner *w, dp_sched_result *r,
+                                         int peak_only, long long max_states)
+{
+    const int64_t *la = w->live_after;
+    int64_t B = p->lb;
+    dp_status dst = DP_OK;
+    int i;
+    for (i = 0; i < p->n_seg; i++) {
+        int s = w->seg_idx[i], a = p->seg[s], b = p->seg[s + 1], k, found = 0;
+        int64_t opt = 0, live0, lbnd;
+        live0 = a > 0 ? la[a - 1] : p->L0; /* live(X) is the same in every order */
+        /* floor: what this segment cannot go below (with peak_only: or B) */
+        lbnd = live0 > la[b - 1] ? live0 : la[b - 1];
+        for (k = a; k < b; k++) {
+            int64_t l = dp__sched_op_lb(p, p->op_node[k]);
+            if (l > lbnd) lbnd = l;
+        }
+        if (peak_only && B > lbnd) lbnd = B;
+        if (b - a == 1 || w->seg_peak[s] <= lbnd) continue; /* greedy is optimal enough */
+        r->n_segments_dp++;
+        dst = dp__sched_seg_dp(p, a, b, live0, w->seg_peak[s], lbnd, max_states, &r->states,
+                               w->seg_order, &opt, &found);
+        if (dst == DP_ERR_NOMEM || dst == DP_ERR_LIMIT) return dst;
+        if (found) memcpy(r->order + a, w->seg_order, (size_t)(b - a) * sizeof(int));
+        else opt = w->seg_peak[s];
+        if (opt > B) B = opt;
+    }
+    return dst;
+}
+
+/* Peak, working set and in-place choice per step, the bottleneck of the
+   chosen order r->order; exact unless the DP hit its limit (dst). */
+static dp_status dp__sched_plan_describe(dp__sched_prep *p, dp_sched_result *r, dp_status dst)
+{
+    const int m = p->m;
+    int64_t pk;
+    int s;
+    dp_status st = dp__sched_sim(p, r->order, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
+    if (st != DP_OK) return st;
+    if (dst == DP_ERR_LIMIT && r->peak_definition_order < pk)
+        memcpy(r->order, p->op_node, (size_t)m * sizeof(int));
+    st = dp__sched_sim(p, r->order, m, &pk, r->step_ws, r->step_inplace, NULL, -2, NULL, NULL);
+    if (st != DP_OK) return st;
+    r->peak_order = pk;
+    r->exact = dst == DP_OK;
+    r->peak_exact = r->exact ? pk : -1;
+    for (s = 0; s < m; s++) if (r->step_ws[s] == pk) { r->bottleneck_step = s; break; }
+    return dp__sched_sim(p, r->order, m, &pk, NULL, NULL, NULL, r->bottleneck_step,
+                         r->bottleneck, &r->n_bottleneck);
+}
+
 dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
                         dp_sched_result *r)
 {
     dp__sched_prep p;
+    dp__sched_planner w;
     dp_status st, dst = DP_OK;
     long long max_states = DP_SCHED_DEFAULT_MAX_STATES;
-    int64_t align = 1, pk, B;
-    int peak_only = 0, skip_arena = 0, m, s, i, mode;
-    int *gord = NULL, *tmpo = NULL, *sidx = NULL, *stmp = NULL, *segbuf = NULL;
-    int64_t *ws = NULL, *la = NULL, *useg = NULL, *skey = NULL;
+    int64_t align = 1, pk;
+    int peak_only = 0, skip_arena = 0, s;
     if (!r) return DP_ERR_ARG;
     memset(r, 0, sizeof(*r));
     r->bottleneck_step = -1;
@@ -11155,8 +11426,8 @@ dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
         if (opts->max_states < 0 || opts->align < 0 || opts->align > DP_SCHED_MAX_ALIGN ||
             (opts->align & (opts->align - 1)) != 0) {
             dp__seterr(r->error, sizeof r->error,
-                          "bad options (max_states >= 0, align a power of 2 <= %d)",
-                          DP_SCHED_MAX_ALIGN);
+                       "bad options (max_states >= 0, align a power of 2 <= %d)",
+                       DP_SCHED_MAX_ALIGN);
             return DP_ERR_ARG;
         }
         if (opts->max_states > 0) max_states = opts->max_states;
@@ -11167,114 +11438,38 @@ dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
     if (max_states > (long long)(INT32_MAX / 2)) max_states = INT32_MAX / 2;
     st = dp__sched_prep_build(g, &p, r->error, sizeof r->error);
     if (st != DP_OK) return st;
-    m = p.m;
-    r->n_order = m;
-    r->order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    r->step_ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
-    r->step_inplace = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    r->bottleneck = (int *)dp__sched_alloc((size_t)p.n + 1, sizeof(int));
-    r->offset = (int64_t *)dp__sched_alloc((size_t)p.n, 8);
-    gord = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    tmpo = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    segbuf = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
-    la = (int64_t *)dp__sched_alloc((size_t)m, 8);
-    sidx = (int *)dp__sched_alloc((size_t)p.n_seg, sizeof(int));
-    stmp = (int *)dp__sched_alloc((size_t)p.n_seg, sizeof(int));
-    useg = (int64_t *)dp__sched_alloc((size_t)p.n_seg, 8);
-    skey = (int64_t *)dp__sched_alloc((size_t)p.n_seg + 1, 8);
-    if (!skey || !r->order || !r->step_ws || !r->step_inplace || !r->bottleneck || !r->offset ||
-        !gord || !tmpo || !segbuf || !ws || !la || !sidx || !stmp || !useg) {
-        st = DP_ERR_NOMEM;
-        goto fail;
-    }
-    memset(skey, 0, (size_t)(p.n_seg + 1) * 8);
+    memset(&w, 0, sizeof w);
+    st = dp__sched_planner_alloc(&w, &p, r);
+    if (st != DP_OK) goto fail;
     r->n_segments = p.n_seg;
     r->peak_imprecise = p.imprecise;
 
     /* definition order; live bytes at separators are order independent */
-    st = dp__sched_sim(&p, p.op_node, m, &pk, NULL, NULL, la, -2, NULL, NULL);
+    st = dp__sched_sim(&p, p.op_node, p.m, &pk, NULL, NULL, w.live_after, -2, NULL, NULL);
     if (st != DP_OK) goto fail;
     r->peak_definition_order = pk;
     for (s = 1; s <= p.n_seg; s++)
-        if (la[p.seg[s] - 1] > p.lb) p.lb = la[p.seg[s] - 1];
+        if (w.live_after[p.seg[s] - 1] > p.lb) p.lb = w.live_after[p.seg[s] - 1];
     r->lower_bound = p.lb;
 
-    /* greedy: the better of two rules */
-    r->peak_greedy = -1;
-    for (mode = 0; mode < 2; mode++) {
-        st = dp__sched_greedy(&p, mode, tmpo);
-        if (st == DP_OK) st = dp__sched_sim(&p, tmpo, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
-        if (st != DP_OK) goto fail;
-        if (r->peak_greedy < 0 || pk < r->peak_greedy) {
-            r->peak_greedy = pk;
-            memcpy(gord, tmpo, (size_t)m * sizeof(int));
-        }
-    }
-    st = dp__sched_sim(&p, gord, m, &pk, ws, NULL, NULL, -2, NULL, NULL);
+    st = dp__sched_plan_greedy(&p, &w, r);
     if (st != DP_OK) goto fail;
-    /* every order runs segment s at steps seg[s]..seg[s+1]-1, greedy too */
-    for (s = 0; s < p.n_seg; s++) {
-        useg[s] = 0;
-        for (i = p.seg[s]; i < p.seg[s + 1]; i++) if (ws[i] > useg[s]) useg[s] = ws[i];
-        sidx[s] = s;
-        skey[s] = -useg[s]; /* decreasing greedy peak */
-    }
-    dp__sched_sort(sidx, stmp, p.n_seg, skey, NULL);
-
-    /* the segments, each exact (reductions (1)-(3)) */
-    memcpy(r->order, gord, (size_t)m * sizeof(int));
-    B = p.lb;
-    for (i = 0; i < p.n_seg; i++) {
-        int a, b, k, found = 0;
-        int64_t opt = 0, live0, lbnd;
-        s = sidx[i];
-        a = p.seg[s];
-        b = p.seg[s + 1];
-        live0 = a > 0 ? la[a - 1] : p.L0; /* live(X) is the same in every order */
-        /* floor: what this segment cannot go below (with peak_only: or B) */
-        lbnd = live0 > la[b - 1] ? live0 : la[b - 1];
-        for (k = a; k < b; k++) {
-            int64_t l = dp__sched_op_lb(&p, p.op_node[k]);
-            if (l > lbnd) lbnd = l;
-        }
-        if (peak_only && B > lbnd) lbnd = B;
-        if (b - a == 1 || useg[s] <= lbnd) continue; /* greedy is optimal enough */
-        r->n_segments_dp++;
-        dst = dp__sched_seg_dp(&p, a, b, live0, useg[s], lbnd, max_states, &r->states,
-                               segbuf, &opt, &found);
-        if (dst == DP_ERR_NOMEM) { st = dst; goto fail; }
-        if (dst == DP_ERR_LIMIT) break;
-        if (found) memcpy(r->order + a, segbuf, (size_t)(b - a) * sizeof(int));
-        else opt = useg[s];
-        if (opt > B) B = opt;
-    }
-    st = dp__sched_sim(&p, r->order, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
-    if (st != DP_OK) goto fail;
-    if (dst == DP_ERR_LIMIT && r->peak_definition_order < pk)
-        memcpy(r->order, p.op_node, (size_t)m * sizeof(int));
-    /* describe the chosen order */
-    st = dp__sched_sim(&p, r->order, m, &pk, r->step_ws, r->step_inplace, NULL, -2, NULL, NULL);
-    if (st != DP_OK) goto fail;
-    r->peak_order = pk;
-    r->exact = dst == DP_OK;
-    r->peak_exact = r->exact ? pk : -1;
-    for (s = 0; s < m; s++) if (r->step_ws[s] == pk) { r->bottleneck_step = s; break; }
-    st = dp__sched_sim(&p, r->order, m, &pk, NULL, NULL, NULL, r->bottleneck_step,
-                       r->bottleneck, &r->n_bottleneck);
+    dst = dp__sched_plan_segments(&p, &w, r, peak_only, max_states);
+    if (dst == DP_ERR_NOMEM) { st = dst; goto fail; }
+    st = dp__sched_plan_describe(&p, r, dst);
     if (st != DP_OK) goto fail;
     if (skip_arena) {
         DP_FREE(r->offset);
         r->offset = NULL;
     } else {
-        st = dp_sched_arena_plan(g, r->order, m, align, r->offset, &r->arena_size);
+        st = dp_sched_arena_plan(g, r->order, p.m, align, r->offset, &r->arena_size);
         if (st != DP_OK) goto fail;
     }
     st = dst;
     if (st == DP_ERR_LIMIT)
         dp__seterr(r->error, sizeof r->error,
-                      "DP state limit (%lld) reached; order is the best fallback found",
-                      max_states);
+                   "DP state limit (%lld) reached; order is the best fallback found",
+                   max_states);
     goto out;
 fail:
     if (st == DP_ERR_NOMEM) dp__seterr(r->error, sizeof r->error, "out of memory");
@@ -11286,8 +11481,7 @@ fail:
         r->bottleneck_step = -1;
     }
 out:
-    DP_FREE(gord); DP_FREE(tmpo); DP_FREE(segbuf); DP_FREE(ws); DP_FREE(la);
-    DP_FREE(sidx); DP_FREE(stmp); DP_FREE(useg); DP_FREE(skey);
+    dp__sched_planner_free(&w);
     dp__sched_prep_free(&p);
     return st;
 }
@@ -11308,6 +11502,8 @@ typedef struct dp__sched_parser {
     size_t *tok_off;
     int *tok_len, ntok, tcap, tcap2;
     int *ht, hcap; /* name -> node index, open addressing */
+    int n_ops, last_line, err_line; /* err_line: of the first error, 0 = none */
+    char msg[200];                  /* its message */
 } dp__sched_parser;
 
 static uint64_t dp__sched_strhash(const char *s, int len)
@@ -11363,206 +11559,267 @@ static int dp__sched_hash_add(dp__sched_parser *ps, int q)
 /* Shown tokens are cut to 40 bytes. */
 #define DP__SCHED_TOK(len) ((len) > 40 ? 40 : (int)(len))
 
+/* One line's first three tokens (keyword, name, size); the rest, the input
+   names, go to the parser's token arrays. */
+typedef struct dp__sched_line {
+    int line, nt;       /* line number; tokens on it */
+    size_t off[3];
+    int len[3];
+} dp__sched_line;
+
+/* Records a syntax error on line ln unless an earlier one is recorded;
+   returns 0 so that callers can `return dp__sched_syntax(...)`. */
+static int dp__sched_syntax(dp__sched_parser *ps, int ln, const char *fmt, ...)
+{
+    va_list ap;
+    if (!ps->err_line) {
+        ps->err_line = ln;
+        va_start(ap, fmt);
+        vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
+        va_end(ap);
+    }
+    return 0;
+}
+
+static int dp__sched_is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Splits text[pos, eol) up to a '#' into tokens. Returns 1, 0 after a
+   syntax error (recorded), -1 when out of memory. */
+static int dp__sched_parse_tokens(dp__sched_parser *ps, dp__sched_line *l, size_t pos, size_t eol)
+{
+    const char *text = ps->text;
+    size_t p2 = pos;
+    l->nt = 0;
+    while (p2 < eol && text[p2] != '#') {
+        unsigned char c = (unsigned char)text[p2];
+        size_t start;
+        int tl;
+        if (dp__sched_is_space(c)) { p2++; continue; }
+        start = p2;
+        while (p2 < eol) {
+            c = (unsigned char)text[p2];
+            if (dp__sched_is_space(c) || c == '#') break;
+            if (c < 0x20 || c == 0x7f)
+                return dp__sched_syntax(ps, l->line, "line %d: invalid character (byte 0x%02x)", l->line, c);
+            p2++;
+        }
+        tl = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
+        if (l->nt < 3) {
+            l->off[l->nt] = start;
+            l->len[l->nt] = tl;
+        } else {
+            void *q1 = dp__sched_grow(ps->tok_off, &ps->tcap, ps->ntok + 1, sizeof(size_t));
+            if (q1) ps->tok_off = (size_t *)q1;
+            q1 = q1 ? dp__sched_grow(ps->tok_len, &ps->tcap2, ps->ntok + 1, sizeof(int)) : NULL;
+            if (!q1) return -1;
+            ps->tok_len = (int *)q1;
+            ps->tok_off[ps->ntok] = start;
+            ps->tok_len[ps->ntok] = tl;
+            ps->ntok++;
+        }
+        l->nt++;
+    }
+    return 1;
+}
+
+/* The size token of line l into *v: 1, or 0 after a syntax error. */
+static int dp__sched_parse_size(dp__sched_parser *ps, const dp__sched_line *l, int64_t *v)
+{
+    const char *z = ps->text + l->off[2], *name = ps->text + l->off[1];
+    const int zl = l->len[2], nl = l->len[1];
+    int q;
+    *v = 0;
+    for (q = 1; q < zl && z[q] >= '0' && z[q] <= '9'; q++) {}
+    if (z[0] == '-' && zl > 1 && q == zl)
+        return dp__sched_syntax(ps, l->line, "line %d: size '%.*s' of '%.*s' must be positive", l->line,
+                                DP__SCHED_TOK(zl), z, nl, name);
+    for (q = 0; q < zl; q++) {
+        if (z[q] < '0' || z[q] > '9')
+            return dp__sched_syntax(ps, l->line, "line %d: size '%.*s' of '%.*s' is not a number", l->line,
+                                    DP__SCHED_TOK(zl), z, nl, name);
+        if (*v <= DP_SCHED_MAX_TENSOR) *v = *v * 10 + (z[q] - '0');
+    }
+    if (*v > DP_SCHED_MAX_TENSOR)
+        return dp__sched_syntax(ps, l->line, "line %d: size '%.*s' of '%.*s' is too large (max 2^40)",
+                                l->line, DP__SCHED_TOK(zl), z, nl, name);
+    if (*v == 0)
+        return dp__sched_syntax(ps, l->line, "line %d: size of '%.*s' must be positive", l->line, nl, name);
+    return 1;
+}
+
+/* Pass 1 on one line, text[pos, eol): syntax and the definition. A line
+   with a syntax error defines nothing (the first error is kept; parsing
+   goes on so that a later definition is known when an earlier line refers
+   to it). DP_OK or DP_ERR_NOMEM. */
+static dp_status dp__sched_parse_line(dp__sched_parser *ps, int line, size_t pos, size_t eol)
+{
+    const char *text = ps->text;
+    dp__sched_line l;
+    dp__sched_pnode *nd;
+    int64_t v;
+    int kind, q, rc;
+    const char *kw, *name;
+    l.line = line;
+    rc = dp__sched_parse_tokens(ps, &l, pos, eol);
+    if (rc < 0) return DP_ERR_NOMEM;
+    if (rc == 0 || l.nt == 0) return DP_OK;
+    ps->last_line = line;
+    kw = text + l.off[0];
+    name = text + l.off[1];
+    if (l.len[0] == 5 && memcmp(kw, "input", 5) == 0) kind = 0;
+    else if (l.len[0] == 2 && memcmp(kw, "op", 2) == 0) kind = 1;
+    else if (l.len[0] == 3 && memcmp(kw, "add", 3) == 0) kind = 2;
+    else {
+        dp__sched_syntax(ps, line, "line %d: unknown keyword '%.*s' (expected input, op or add)",
+                         line, DP__SCHED_TOK(l.len[0]), kw);
+        return DP_OK;
+    }
+    if (l.nt < 2) {
+        dp__sched_syntax(ps, line, "line %d: missing name after '%.*s'", line, l.len[0], kw);
+        return DP_OK;
+    }
+    if (l.len[1] > DP_SCHED_MAX_NAME) {
+        dp__sched_syntax(ps, line, "line %d: name '%.*s...' too long (max %d bytes)", line,
+                         DP__SCHED_TOK(l.len[1]), name, DP_SCHED_MAX_NAME);
+        return DP_OK;
+    }
+    if (l.nt < 3) {
+        dp__sched_syntax(ps, line, "line %d: missing size of '%.*s'", line, l.len[1], name);
+        return DP_OK;
+    }
+    if (!dp__sched_parse_size(ps, &l, &v)) return DP_OK;
+    if (kind == 0 && l.nt > 3) {
+        dp__sched_syntax(ps, line, "line %d: input '%.*s' takes no inputs", line, l.len[1], name);
+        return DP_OK;
+    }
+    if (kind == 1 && l.nt < 4) {
+        dp__sched_syntax(ps, line, "line %d: op '%.*s' has no inputs", line, l.len[1], name);
+        return DP_OK;
+    }
+    if (kind == 2 && l.nt < 5) {
+        dp__sched_syntax(ps, line, "line %d: add '%.*s' needs at least 2 inputs", line, l.len[1], name);
+        return DP_OK;
+    }
+    q = dp__sched_lookup(ps, l.off[1], l.len[1]);
+    if (q >= 0) {
+        dp__sched_syntax(ps, line, "line %d: duplicate name '%.*s' (first defined on line %d)", line,
+                         l.len[1], name, ps->nd[q].line);
+        return DP_OK;
+    }
+    if (ps->n >= DP_SCHED_MAX_NODES) /* recorded; the node is still defined */
+        dp__sched_syntax(ps, line, "line %d: too many nodes (limit %d)", line, DP_SCHED_MAX_NODES);
+    {
+        void *q1 = dp__sched_grow(ps->nd, &ps->cap, ps->n + 1, sizeof(dp__sched_pnode));
+        if (!q1) return DP_ERR_NOMEM;
+        ps->nd = (dp__sched_pnode *)q1;
+    }
+    nd = &ps->nd[ps->n];
+    nd->name_off = l.off[1];
+    nd->name_len = l.len[1];
+    nd->line = line;
+    nd->kind = kind;
+    nd->size = v;
+    nd->tok0 = ps->ntok - (l.nt - 3);
+    nd->ntok = l.nt - 3;
+    if (!dp__sched_hash_add(ps, ps->n)) return DP_ERR_NOMEM;
+    ps->n++;
+    if (kind != 0) ps->n_ops++;
+    return DP_OK;
+}
+
+/* Pass 2: references, in line order; the earliest error wins. Returns the
+   number of edges. */
+static int dp__sched_parse_refs(dp__sched_parser *ps)
+{
+    const char *text = ps->text;
+    int i, t, e = 0;
+    for (i = 0; i < ps->n; i++) {
+        const dp__sched_pnode *nd = &ps->nd[i];
+        if (ps->err_line && nd->line >= ps->err_line) break;
+        for (t = 0; t < nd->ntok; t++) {
+            size_t o = ps->tok_off[nd->tok0 + t];
+            int l = ps->tok_len[nd->tok0 + t], q = dp__sched_lookup(ps, o, l);
+            if (q < 0) {
+                snprintf(ps->msg, sizeof ps->msg, "line %d: unknown name '%.*s'", nd->line,
+                         DP__SCHED_TOK(l), text + o);
+            } else if (q >= i) {
+                snprintf(ps->msg, sizeof ps->msg,
+                         "line %d: '%.*s' is used before its definition on line %d "
+                         "(cycle or forward reference)",
+                         nd->line, DP__SCHED_TOK(l), text + o, ps->nd[q].line);
+            } else {
+                e++;
+                continue;
+            }
+            ps->err_line = nd->line;
+            return e;
+        }
+    }
+    return e;
+}
+
+/* The checked nodes and their n_edges references into out. */
+static dp_status dp__sched_parse_build(const dp__sched_parser *ps, int n_edges, dp_sched_graph *out)
+{
+    size_t pool = 0, pp = 0;
+    int i, t, e = 0;
+    dp_status st = dp_sched_graph_init(out, ps->n, n_edges);
+    if (st != DP_OK) return st;
+    for (i = 0; i < ps->n; i++) pool += (size_t)ps->nd[i].name_len + 1;
+    out->name_pool = (char *)dp__sched_alloc(pool, 1);
+    if (!out->name_pool) return DP_ERR_NOMEM;
+    for (i = 0; i < ps->n; i++) {
+        const dp__sched_pnode *nd = &ps->nd[i];
+        out->size[i] = nd->size;
+        out->is_input[i] = (unsigned char)(nd->kind == 0);
+        out->can_inplace[i] = (unsigned char)(nd->kind == 2);
+        memcpy(out->name_pool + pp, ps->text + nd->name_off, (size_t)nd->name_len);
+        out->name_pool[pp + (size_t)nd->name_len] = '\0';
+        out->name[i] = out->name_pool + pp;
+        pp += (size_t)nd->name_len + 1;
+        for (t = 0; t < nd->ntok; t++)
+            out->in_idx[e++] = dp__sched_lookup(ps, ps->tok_off[nd->tok0 + t], ps->tok_len[nd->tok0 + t]);
+        out->in_start[i + 1] = e;
+    }
+    return DP_OK;
+}
+
 dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
                               char *err, size_t err_cap)
 {
     dp__sched_parser ps;
-    size_t pos = 0, toff[3];
-    int line = 0, err_line = 0, last_line = 1, n_ops = 0, i, t, e;
-    int tlen[3];
-    char msg[200];
+    size_t pos = 0;
+    int line = 0, e;
     dp_status st = DP_OK;
     if (err && err_cap) err[0] = '\0';
     if (!out || (!text && len > 0)) return DP_ERR_ARG;
     memset(out, 0, sizeof(*out));
     memset(&ps, 0, sizeof(ps));
     ps.text = text;
-    msg[0] = '\0';
-#define DP__SCHED_SYNTAX(...)                                  \
-    do {                                                       \
-        if (!err_line) {                                       \
-            err_line = line;                                   \
-            snprintf(msg, sizeof msg, __VA_ARGS__);            \
-        }                                                      \
-        goto next_line;                                        \
-    } while (0)
-    /* pass 1: syntax, definitions (kept going after an error so that a later
-       definition is known when an earlier line refers to it) */
-    while (pos < len) {
-        size_t eol = pos, p2;
-        int nt = 0, kind;
-        line++;
+    ps.last_line = 1;
+    while (pos < len && st == DP_OK) { /* pass 1 */
+        size_t eol = pos;
         while (eol < len && text[eol] != '\n') eol++;
-        p2 = pos;
-        while (p2 < eol && text[p2] != '#') {
-            unsigned char c = (unsigned char)text[p2];
-            size_t start;
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') { p2++; continue; }
-            start = p2;
-            while (p2 < eol) {
-                c = (unsigned char)text[p2];
-                if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '#')
-                    break;
-                if (c < 0x20 || c == 0x7f)
-                    DP__SCHED_SYNTAX("line %d: invalid character (byte 0x%02x)", line, c);
-                p2++;
-            }
-            if (nt < 3) {
-                toff[nt] = start;
-                tlen[nt] = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
-            } else {
-                void *q1 = dp__sched_grow(ps.tok_off, &ps.tcap, ps.ntok + 1, sizeof(size_t));
-                if (q1) ps.tok_off = (size_t *)q1;
-                q1 = q1 ? dp__sched_grow(ps.tok_len, &ps.tcap2, ps.ntok + 1, sizeof(int)) : NULL;
-                if (!q1) {
-                    st = DP_ERR_NOMEM;
-                    goto fail;
-                }
-                ps.tok_len = (int *)q1;
-                ps.tok_off[ps.ntok] = start;
-                ps.tok_len[ps.ntok] = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
-                ps.ntok++;
-            }
-            nt++;
-        }
-        if (nt == 0) goto next_line;
-        last_line = line;
-        {
-            const char *kw = text + toff[0];
-            if (tlen[0] == 5 && memcmp(kw, "input", 5) == 0) kind = 0;
-            else if (tlen[0] == 2 && memcmp(kw, "op", 2) == 0) kind = 1;
-            else if (tlen[0] == 3 && memcmp(kw, "add", 3) == 0) kind = 2;
-            else
-                DP__SCHED_SYNTAX("line %d: unknown keyword '%.*s' (expected input, op or add)",
-                                 line, DP__SCHED_TOK(tlen[0]), kw);
-        }
-        if (nt < 2) DP__SCHED_SYNTAX("line %d: missing name after '%.*s'", line, tlen[0], text + toff[0]);
-        if (tlen[1] > DP_SCHED_MAX_NAME)
-            DP__SCHED_SYNTAX("line %d: name '%.*s...' too long (max %d bytes)", line,
-                             DP__SCHED_TOK(tlen[1]), text + toff[1], DP_SCHED_MAX_NAME);
-        if (nt < 3)
-            DP__SCHED_SYNTAX("line %d: missing size of '%.*s'", line, tlen[1], text + toff[1]);
-        {
-            const char *z = text + toff[2];
-            int64_t v = 0;
-            int q;
-            for (q = 1; q < tlen[2] && z[q] >= '0' && z[q] <= '9'; q++) {}
-            if (z[0] == '-' && tlen[2] > 1 && q == tlen[2])
-                DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' must be positive", line,
-                                 DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
-            for (q = 0; q < tlen[2]; q++) {
-                if (z[q] < '0' || z[q] > '9')
-                    DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' is not a number", line,
-                                     DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
-                if (v <= DP_SCHED_MAX_TENSOR) v = v * 10 + (z[q] - '0');
-            }
-            if (v > DP_SCHED_MAX_TENSOR)
-                DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' is too large (max 2^40)", line,
-                                 DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
-            if (v == 0)
-                DP__SCHED_SYNTAX("line %d: size of '%.*s' must be positive", line, tlen[1],
-                                 text + toff[1]);
-            if (kind == 0 && nt > 3)
-                DP__SCHED_SYNTAX("line %d: input '%.*s' takes no inputs", line, tlen[1],
-                                 text + toff[1]);
-            if (kind == 1 && nt < 4)
-                DP__SCHED_SYNTAX("line %d: op '%.*s' has no inputs", line, tlen[1], text + toff[1]);
-            if (kind == 2 && nt < 5)
-                DP__SCHED_SYNTAX("line %d: add '%.*s' needs at least 2 inputs", line, tlen[1],
-                                 text + toff[1]);
-            q = dp__sched_lookup(&ps, toff[1], tlen[1]);
-            if (q >= 0)
-                DP__SCHED_SYNTAX("line %d: duplicate name '%.*s' (first defined on line %d)", line,
-                                 tlen[1], text + toff[1], ps.nd[q].line);
-            if (ps.n >= DP_SCHED_MAX_NODES && !err_line) {
-                err_line = line;
-                snprintf(msg, sizeof msg, "line %d: too many nodes (limit %d)", line,
-                         DP_SCHED_MAX_NODES);
-            }
-            {
-                void *q1 = dp__sched_grow(ps.nd, &ps.cap, ps.n + 1, sizeof(dp__sched_pnode));
-                if (!q1) {
-                    st = DP_ERR_NOMEM;
-                    goto fail;
-                }
-                ps.nd = (dp__sched_pnode *)q1;
-            }
-            ps.nd[ps.n].name_off = toff[1];
-            ps.nd[ps.n].name_len = tlen[1];
-            ps.nd[ps.n].line = line;
-            ps.nd[ps.n].kind = kind;
-            ps.nd[ps.n].size = v;
-            ps.nd[ps.n].tok0 = ps.ntok - (nt - 3);
-            ps.nd[ps.n].ntok = nt - 3;
-            if (!dp__sched_hash_add(&ps, ps.n)) {
-                st = DP_ERR_NOMEM;
-                goto fail;
-            }
-            ps.n++;
-            if (kind != 0) n_ops++;
-        }
-    next_line:
+        st = dp__sched_parse_line(&ps, ++line, pos, eol);
         pos = eol + 1;
     }
-#undef DP__SCHED_SYNTAX
-    /* pass 2: references, in line order; the earliest error wins */
-    e = 0;
-    for (i = 0; i < ps.n; i++) {
-        if (err_line && ps.nd[i].line >= err_line) break;
-        for (t = 0; t < ps.nd[i].ntok; t++) {
-            size_t o = ps.tok_off[ps.nd[i].tok0 + t];
-            int l = ps.tok_len[ps.nd[i].tok0 + t], q = dp__sched_lookup(&ps, o, l);
-            if (q < 0) {
-                snprintf(msg, sizeof msg, "line %d: unknown name '%.*s'", ps.nd[i].line,
-                         DP__SCHED_TOK(l), text + o);
-            } else if (q >= i) {
-                snprintf(msg, sizeof msg,
-                         "line %d: '%.*s' is used before its definition on line %d "
-                         "(cycle or forward reference)",
-                         ps.nd[i].line, DP__SCHED_TOK(l), text + o, ps.nd[q].line);
-            } else {
-                e++;
-                continue;
-            }
-            err_line = ps.nd[i].line;
-            break;
-        }
-        if (t < ps.nd[i].ntok) break;
+    if (st != DP_OK) goto fail;
+    e = dp__sched_parse_refs(&ps);
+    if (!ps.err_line && ps.n_ops == 0) {
+        ps.err_line = ps.last_line;
+        snprintf(ps.msg, sizeof ps.msg, "line %d: no op defined (a graph needs at least one op)",
+                 ps.last_line);
     }
-    if (!err_line && n_ops == 0) {
-        err_line = last_line;
-        snprintf(msg, sizeof msg, "line %d: no op defined (a graph needs at least one op)",
-                 last_line);
-    }
-    if (err_line) {
-        dp__seterr(err, err_cap, "%s", msg);
+    if (ps.err_line) {
+        dp__seterr(err, err_cap, "%s", ps.msg);
         st = DP_ERR_FORMAT;
         goto fail;
     }
-    /* build the graph */
-    {
-        size_t pool = 0, pp = 0;
-        st = dp_sched_graph_init(out, ps.n, e);
-        if (st != DP_OK) goto fail;
-        for (i = 0; i < ps.n; i++) pool += (size_t)ps.nd[i].name_len + 1;
-        out->name_pool = (char *)dp__sched_alloc(pool, 1);
-        if (!out->name_pool) { st = DP_ERR_NOMEM; goto fail; }
-        e = 0;
-        for (i = 0; i < ps.n; i++) {
-            out->size[i] = ps.nd[i].size;
-            out->is_input[i] = (unsigned char)(ps.nd[i].kind == 0);
-            out->can_inplace[i] = (unsigned char)(ps.nd[i].kind == 2);
-            memcpy(out->name_pool + pp, text + ps.nd[i].name_off, (size_t)ps.nd[i].name_len);
-            out->name_pool[pp + (size_t)ps.nd[i].name_len] = '\0';
-            out->name[i] = out->name_pool + pp;
-            pp += (size_t)ps.nd[i].name_len + 1;
-            for (t = 0; t < ps.nd[i].ntok; t++)
-                out->in_idx[e++] = dp__sched_lookup(&ps, ps.tok_off[ps.nd[i].tok0 + t],
-                                                    ps.tok_len[ps.nd[i].tok0 + t]);
-            out->in_start[i + 1] = e;
-        }
-    }
-    goto done;
+    st = dp__sched_parse_build(&ps, e, out);
+    if (st == DP_OK) goto done;
 fail:
     dp_sched_graph_free(out);
     if (st == DP_ERR_NOMEM) dp__seterr(err, err_cap, "out of memory");
