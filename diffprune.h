@@ -2725,8 +2725,8 @@ DP__PI int8_t dp__rq_neg(int32_t acc, int32_t mult, int32_t rs1, int32_t zp, int
 }
 /* outputs of two pixels (ya, yb) x two channels (one when !two): a from
    dp__dot22_s8, biases b0, b1, mult and shift of the first channel */
-static void dp__out22(int8_t *ya, int8_t *yb, const int32_t *a, int two, int32_t b0, int32_t b1,
-                      const int32_t *mult, const int32_t *shift, const dp__oq *q)
+static void dp__requant_2x2(int8_t *ya, int8_t *yb, const int32_t *a, int two, int32_t b0, int32_t b1,
+                            const int32_t *mult, const int32_t *shift, const dp__oq *q)
 {
     const int32_t m0 = mult[0], s0 = shift[0];
     if (q->fast && s0 < 0) {
@@ -2830,8 +2830,8 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                             }
                         }
                     }
-                    dp__out22(yp + co, yb + co, a, two, dp__cbias(bias, ksum, co, in_zp, fz),
-                              two ? dp__cbias(bias, ksum, co + 1, in_zp, fz) : 0, mult + co, shift + co, &q);
+                    dp__requant_2x2(yp + co, yb + co, a, two, dp__cbias(bias, ksum, co, in_zp, fz),
+                                    two ? dp__cbias(bias, ksum, co + 1, in_zp, fz) : 0, mult + co, shift + co, &q);
                 }
                 ox++;
                 continue;
@@ -6125,13 +6125,13 @@ static int dp__ensure(dp_graph *g, int n)
 #endif
 #define DP__PAR_MIN 32768L   /* elements below which loops stay serial */
 
-static float *dp__ws(dp_graph *g, int t) { return g->ws + (size_t)t * g->ws_per_thread; }
-static int dp__nt(int work_items) { return DP__MAX(1, DP__MIN(dp_get_threads(), work_items)); }
+static float *dp__thread_ws(dp_graph *g, int t) { return g->ws + (size_t)t * g->ws_per_thread; }
+static int dp__threads_for(int work_items) { return DP__MAX(1, DP__MIN(dp_get_threads(), work_items)); }
 static size_t dp__numel(const dp__node *nd, int n) { return (size_t)n * nd->h * nd->w * nd->c; }
 
 /* Gradient destination of input u: NULL if no gradient flows there;
    *acc tells whether to accumulate (another consumer already wrote). */
-static float *dp__dx(dp_graph *g, int u, int *acc)
+static float *dp__grad_dest(dp_graph *g, int u, int *acc)
 {
     dp__node *x = &g->nodes[u];
     if (x->op == DP_OP_INPUT && !g->input_grad && !g->want_in_grad) return NULL;
@@ -6146,7 +6146,7 @@ static void dp__reduce_partials(dp_graph *g, int T, size_t n, float *dst)
     int t;
     size_t i;
     for (t = 0; t < T; t++) {
-        const float *p = dp__ws(g, t) + g->ws_part;
+        const float *p = dp__thread_ws(g, t) + g->ws_part;
         for (i = 0; i < n; i++) dst[i] += p[i];
     }
 }
@@ -6203,13 +6203,13 @@ static void dp__conv_fwd(dp_graph *g, dp__node *nd, int N)
     const float *B = nd->has_bias ? g->params + nd->b_off : NULL;
     float *y = nd->y;
     int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
-    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N);
+    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__threads_for(N);
     long hw = (long)nd->h * nd->w;
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), gi, c;
         long R0 = hw * (N * (long)t / T), R1 = hw * (N * (long)(t + 1) / T), r0, r;
-        float *ws = dp__ws(g, t), *col = ws + DP__GEMM_WORK;
+        float *ws = dp__thread_ws(g, t), *col = ws + DP__GEMM_WORK;
         if (dp__is_1x1(nd)) {
             dp__gemm((int)(R1 - R0), OC, IC, x + R0 * IC, IC, 0, W, IC, 1, y + R0 * OC, OC, 0, ws);
         } else {
@@ -6232,9 +6232,9 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
     const dp__node *xn = &g->nodes[nd->in[0]];
     const float *x = xn->y, *W = g->params + nd->w_off, *dy = nd->dy;
     int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
-    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N), acc = 0;
+    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__threads_for(N), acc = 0;
     long hw = (long)nd->h * nd->w;
-    float *dx = dp__dx(g, nd->in[0], &acc), *wr = NULL;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc), *wr = NULL;
     size_t np = nd->w_n + nd->b_n;
     if (dx && G == 1 && nd->sh == 1 && nd->sw == 1 && !dp__is_1x1(nd)) {
         /* turned kernel wr[ci][ky][kx][co] = W[co][kh-1-ky][kw-1-kx][ci] */
@@ -6250,7 +6250,7 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
     {
         int t = dp__tid(), gi, c;
         long R0 = hw * (N * (long)t / T), R1 = hw * (N * (long)(t + 1) / T), r0, r;
-        float *ws = dp__ws(g, t), *col = ws + DP__GEMM_WORK;
+        float *ws = dp__thread_ws(g, t), *col = ws + DP__GEMM_WORK;
         float *pw = ws + g->ws_part, *pb = pw + nd->w_n;
         memset(pw, 0, sizeof(float) * np);
         if (dp__is_1x1(nd)) {
@@ -6328,7 +6328,7 @@ static void dp__dw_fwd(dp_graph *g, dp__node *nd, int N)
     const float *B = nd->has_bias ? g->params + nd->b_off : NULL;
     int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, n;
     float *we = nd->sw == 1 ? dp__dw_expand(nd, W, OW, C) : NULL;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
         for (oy = 0; oy < nd->h; oy++) {
@@ -6366,15 +6366,15 @@ static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     const float *x = xn->y, *W = g->params + nd->w_off;
-    int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, T = dp__nt(N), acc = 0, taps = nd->kh * nd->kw;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, T = dp__threads_for(N), acc = 0, taps = nd->kh * nd->kw;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     float *we = nd->sw == 1 ? dp__dw_expand(nd, W, OW, C) : NULL;
     size_t np = nd->w_n + nd->b_n;
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), n, oy, ox, ky, kx, c, k;
         int n0 = N * t / T, n1 = N * (t + 1) / T;
-        float *pw = dp__ws(g, t) + g->ws_part, *pb = pw + nd->w_n;
+        float *pw = dp__thread_ws(g, t) + g->ws_part, *pb = pw + nd->w_n;
         /* weight-gradient rows, reduced modulo C at the end */
         float *gr = we ? (float *)DP_CALLOC((size_t)(taps + 1) * OW * C + 1, sizeof(float)) : NULL;
         memset(pw, 0, sizeof(float) * np);
@@ -6500,7 +6500,7 @@ static int dp__bn_reduce(int kind, const float *x, const float *dy, const float 
     int NB = dp__bn_nblk(R), b, c;
     double *blk = (double *)DP_MALLOC(sizeof(double) * 3 * (size_t)C * (size_t)DP__MAX(NB, 1));
     if (!blk) return DP_ERR_NOMEM;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(NB)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(NB)))
     for (b = 0; b < NB; b++) {
         double *s = blk + (size_t)b * 3 * C;
         dp__bn_block(kind, x, dy, ya, hi, m, R * b / NB, R * (b + 1) / NB, C, s, (float *)(void *)(s + 2 * C));
@@ -6554,7 +6554,7 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
         for (c = 0; c < C; c++) { mf[c] = rm[c]; del[c] = 0.0f; inv[c] = 1.0f / sqrtf(rv[c] + (float)eps); }
     }
     for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - del[c] * ab[c]; }
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for((int)DP__MIN(R / 64 + 1, 1L << 20))))
     for (r = 0; r < R; r++) {
         const float *xp = x + r * C;
         float *yp = out + r * C;
@@ -6582,7 +6582,7 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
     float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off, *k;
     int C = nd->c, c, acc = 0;
     long R = (long)N * nd->h * nd->w, r;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     double *S = (double *)DP_MALLOC(sizeof(double) * 2 * (size_t)C + sizeof(float) * 3 * (size_t)C);
     if (!S || dp__bn_reduce(2, x, dy, ya, hi, mf, R, C, S) != DP_OK) {
         DP_FREE(S);
@@ -6603,7 +6603,7 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
     }
     if (dx) {
         const float *k2 = k + C, *k3 = k + 2 * C;
-        DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+        DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for((int)DP__MIN(R / 64 + 1, 1L << 20))))
         for (r = 0; r < R; r++) {
             const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
             float *dxp = dx + r * C;
@@ -6650,7 +6650,7 @@ static void dp__act_fwd(dp__node *nd, const float *x, size_t n)
 static void dp__act_bwd(dp_graph *g, dp__node *nd, size_t n)
 {
     int acc = 0;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     const float *x = g->nodes[nd->in[0]].y, *dy = nd->dy, *y = nd->y;
     long i, m = (long)n;
     if (!dx) return;
@@ -6675,7 +6675,7 @@ static void dp__pool_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int IH = xn->h, IW = xn->w, C = nd->c, n, isavg = nd->op == DP_OP_AVGPOOL;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
         for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
@@ -6711,12 +6711,12 @@ static void dp__pool_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int IH = xn->h, IW = xn->w, C = nd->c, n, isavg = nd->op == DP_OP_AVGPOOL, acc = 0;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     long off[64];   /* element offset of window position p from the window origin */
     int p;
     if (!dx) return;
     for (p = 0; p < 64 && p < nd->kh * nd->kw; p++) off[p] = ((long)(p / nd->kw) * IW + p % nd->kw) * C;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
         float *dxn = dx + (size_t)n * IH * IW * C;
@@ -6758,7 +6758,7 @@ static void dp__gap_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int HW = xn->h * xn->w, C = nd->c, n;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         float *yp = nd->y + (size_t)n * C;
@@ -6773,9 +6773,9 @@ static void dp__gap_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int HW = xn->h * xn->w, C = nd->c, n, acc = 0;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     if (!dx) return;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         const float *dyp = nd->dy + (size_t)n * C;
@@ -6790,12 +6790,12 @@ static void dp__gap_bwd(dp_graph *g, dp__node *nd, int N)
 static void dp__fc_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
-    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__nt(N);
+    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__threads_for(N);
     const float *W = g->params + nd->w_off, *B = g->params + nd->b_off;
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), n0 = N * t / T, n1 = N * (t + 1) / T, n, o;
-        dp__gemm(n1 - n0, O, I, xn->y + (size_t)n0 * I, I, 0, W, I, 1, nd->y + (size_t)n0 * O, O, 0, dp__ws(g, t));
+        dp__gemm(n1 - n0, O, I, xn->y + (size_t)n0 * I, I, 0, W, I, 1, nd->y + (size_t)n0 * O, O, 0, dp__thread_ws(g, t));
         for (n = n0; n < n1; n++) for (o = 0; o < O; o++) nd->y[(size_t)n * O + o] += B[o];
     }
 }
@@ -6803,18 +6803,18 @@ static void dp__fc_fwd(dp_graph *g, dp__node *nd, int N)
 static void dp__fc_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
-    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__nt(DP__MAX(N, I / 64)), acc = 0;
+    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__threads_for(DP__MAX(N, I / 64)), acc = 0;
     const float *W = g->params + nd->w_off;
     float *gw = g->grads + nd->w_off, *gb = g->grads + nd->b_off;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     int n, o;
     DP__OMP(omp parallel num_threads(T))
     {
         /* weight gradient split by input columns, input gradient by rows */
         int t = dp__tid(), i0 = I * t / T, i1 = I * (t + 1) / T, n0 = N * t / T, n1 = N * (t + 1) / T;
-        dp__gemm(O, i1 - i0, N, nd->dy, O, 1, xn->y + i0, I, 0, gw + i0, I, 1, dp__ws(g, t));
+        dp__gemm(O, i1 - i0, N, nd->dy, O, 1, xn->y + i0, I, 0, gw + i0, I, 1, dp__thread_ws(g, t));
         if (dx && n1 > n0)
-            dp__gemm(n1 - n0, I, O, nd->dy + (size_t)n0 * O, O, 0, W, I, 0, dx + (size_t)n0 * I, I, acc, dp__ws(g, t));
+            dp__gemm(n1 - n0, I, O, nd->dy + (size_t)n0 * O, O, 0, W, I, 0, dx + (size_t)n0 * I, I, acc, dp__thread_ws(g, t));
     }
     for (n = 0; n < N; n++) for (o = 0; o < O; o++) gb[o] += nd->dy[(size_t)n * O + o];
 }
@@ -6838,7 +6838,7 @@ static void dp__add_fwd(dp_graph *g, dp__node *nd, size_t n)
 static void dp__pass_grad(dp_graph *g, int u, const float *dy, size_t n)
 {
     int acc = 0;
-    float *dx = dp__dx(g, u, &acc);
+    float *dx = dp__grad_dest(g, u, &acc);
     long i, m = (long)n;
     if (!dx) return;
     if (acc) {
@@ -6853,7 +6853,7 @@ static void dp__cmul_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const float *x = g->nodes[nd->in[0]].y, *s = g->nodes[nd->in[1]].y;
     int HW = nd->h * nd->w, C = nd->c, n;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         const float *sp = s + (size_t)n * C;
@@ -6868,8 +6868,8 @@ static void dp__cmul_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const float *x = g->nodes[nd->in[0]].y, *s = g->nodes[nd->in[1]].y;
     int HW = nd->h * nd->w, C = nd->c, n, ax = 0, as = 0;
-    float *dx = dp__dx(g, nd->in[0], &ax), *ds = dp__dx(g, nd->in[1], &as);
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    float *dx = dp__grad_dest(g, nd->in[0], &ax), *ds = dp__grad_dest(g, nd->in[1], &as);
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         const float *sp = s + (size_t)n * C;
@@ -6893,7 +6893,7 @@ static void dp__concat_run(dp_graph *g, dp__node *nd, int N, int back)
         dp__node *xn = &g->nodes[nd->in[k]];
         int ck = xn->c, acc = 0;
         long r;
-        float *dx = back ? dp__dx(g, nd->in[k], &acc) : NULL;
+        float *dx = back ? dp__grad_dest(g, nd->in[k], &acc) : NULL;
         if (back && !dx) { off += ck; continue; }
         DP__OMP(omp parallel for schedule(static) if(rows * ck > DP__PAR_MIN))
         for (r = 0; r < rows; r++) {
@@ -6955,7 +6955,7 @@ static int dp__softmax_fwd(dp_graph *g, dp__node *nd, int N)
 static void dp__softmax_bwd(dp_graph *g, dp__node *nd, int N)
 {
     int acc = 0, K = nd->c, n, k;
-    float *dx = dp__dx(g, nd->in[0], &acc), s = 1.0f / (float)N;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc), s = 1.0f / (float)N;
     if (!dx) return;
     for (n = 0; n < N; n++) for (k = 0; k < K; k++) {
         size_t o = (size_t)n * K + k;
@@ -7250,7 +7250,7 @@ static int dp__backward_from(dp_graph *g, int last)
         case DP_OP_FLATTEN: dp__pass_grad(g, nd->in[0], nd->dy, m); break;
         case DP_OP_DROPOUT: {
             int acc = 0;
-            float *dx = dp__dx(g, nd->in[0], &acc);
+            float *dx = dp__grad_dest(g, nd->in[0], &acc);
             size_t j;
             if (dx) for (j = 0; j < m; j++) dx[j] = (acc ? dx[j] : 0.0f) + nd->dy[j] * nd->aux[j];
         } break;
@@ -13473,15 +13473,15 @@ done:
 /* ---------------------------------------------------------------------- */
 /* >>backbones                                                            */
 /* ---------------------------------------------------------------------- */
-static int dp__w(int c, float width)
+static int dp__scaled_width(int c, float width)
 {
     int v = (int)((float)c * width + 0.5f);
     return v < 1 ? 1 : v;
 }
 
 /* conv + bn + activation with a formatted name */
-static int dp__cba(dp_graph *g, int x, int cout, int kh, int kw, int stride, int groups, int dil,
-                   int act, const char *fmt, int a, int b)
+static int dp__conv_bn_act(dp_graph *g, int x, int cout, int kh, int kw, int stride, int groups, int dil,
+                           int act, const char *fmt, int a, int b)
 {
     char nm[48], nb[56], na[56];
     dp_conv_opts o;
@@ -13499,10 +13499,10 @@ static int dp__cba(dp_graph *g, int x, int cout, int kh, int kw, int stride, int
     return y;
 }
 
-static int dp__dw(dp_graph *g, int x, int k, int stride, int act, const char *fmt, int a, int b)
+static int dp__dw_bn_act(dp_graph *g, int x, int k, int stride, int act, const char *fmt, int a, int b)
 {
     int c = x >= 0 ? g->nodes[x].c : 1;
-    return dp__cba(g, x, c, k, k, stride, c, 1, act, fmt, a, b);
+    return dp__conv_bn_act(g, x, c, k, k, stride, c, 1, act, fmt, a, b);
 }
 
 static int dp__head(dp_graph *g, int x, int classes)
@@ -13519,22 +13519,22 @@ int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float w
        channel count changes. ImageNet strides. */
     static const int cfg[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
                                   {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
-    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__w(32, width);
-    x = dp__cba(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU6, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__scaled_width(32, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU6, "stem", 0, 0);
     for (s = 0; s < 7; s++) for (i = 0; i < cfg[s][2]; i++, b++) {
-        int cout = dp__w(cfg[s][1], width), st = i ? 1 : cfg[s][3], hid = cin * cfg[s][0], y;
-        y = dp__cba(g, x, hid, 1, 1, 1, 1, 1, DP_ACT_RELU6, "b%d_expand", b, 0);
-        y = dp__dw(g, y, 3, st, DP_ACT_RELU6, "b%d_dw", b, 0);
-        y = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
+        int cout = dp__scaled_width(cfg[s][1], width), st = i ? 1 : cfg[s][3], hid = cin * cfg[s][0], y;
+        y = dp__conv_bn_act(g, x, hid, 1, 1, 1, 1, 1, DP_ACT_RELU6, "b%d_expand", b, 0);
+        y = dp__dw_bn_act(g, y, 3, st, DP_ACT_RELU6, "b%d_dw", b, 0);
+        y = dp__conv_bn_act(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
         if (st == 1) {
-            int sc = cin == cout ? x : dp__cba(g, x, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_shortcut", b, 0);
+            int sc = cin == cout ? x : dp__conv_bn_act(g, x, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_shortcut", b, 0);
             char nm[32];
             snprintf(nm, sizeof nm, "b%d_add", b);
             y = dp_add2(g, nm, y, sc);
         }
         x = y; cin = cout;
     }
-    x = dp__cba(g, x, dp__w(1280, width), 1, 1, 1, 1, 1, DP_ACT_RELU6, "head", 0, 0);
+    x = dp__conv_bn_act(g, x, dp__scaled_width(1280, width), 1, 1, 1, 1, 1, DP_ACT_RELU6, "head", 0, 0);
     return dp__head(g, x, classes);
 }
 
@@ -13545,13 +13545,13 @@ int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, floa
        channels; no 1x1 head conv. */
     static const int cfg[7][5] = {{1, 16, 1, 3, 1}, {6, 24, 2, 3, 2}, {6, 40, 2, 5, 2}, {6, 80, 3, 3, 2},
                                   {6, 112, 3, 5, 1}, {6, 192, 4, 5, 2}, {6, 320, 1, 3, 1}};
-    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__w(32, width);
-    x = dp__cba(g, x, cin, 3, 3, stem_stride > 0 ? stem_stride : 1, 1, 1, DP_ACT_SWISH, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__scaled_width(32, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, stem_stride > 0 ? stem_stride : 1, 1, 1, DP_ACT_SWISH, "stem", 0, 0);
     for (s = 0; s < 7; s++) for (i = 0; i < cfg[s][2]; i++, b++) {
-        int cout = dp__w(cfg[s][1], width), st = i ? 1 : cfg[s][4], hid = cin * cfg[s][0], y = x, se, sq;
+        int cout = dp__scaled_width(cfg[s][1], width), st = i ? 1 : cfg[s][4], hid = cin * cfg[s][0], y = x, se, sq;
         char nm[48];
-        if (cfg[s][0] != 1) y = dp__cba(g, y, hid, 1, 1, 1, 1, 1, DP_ACT_SWISH, "b%d_expand", b, 0);
-        y = dp__dw(g, y, cfg[s][3], st, DP_ACT_SWISH, "b%d_dw", b, 0);
+        if (cfg[s][0] != 1) y = dp__conv_bn_act(g, y, hid, 1, 1, 1, 1, 1, DP_ACT_SWISH, "b%d_expand", b, 0);
+        y = dp__dw_bn_act(g, y, cfg[s][3], st, DP_ACT_SWISH, "b%d_dw", b, 0);
         sq = (int)(0.25f * (float)cin); if (sq < 1) sq = 1;
         snprintf(nm, sizeof nm, "b%d_se_pool", b); se = dp_global_avgpool(g, nm, y);
         snprintf(nm, sizeof nm, "b%d_se_reduce", b); se = dp_fc(g, nm, se, sq);
@@ -13559,7 +13559,7 @@ int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, floa
         snprintf(nm, sizeof nm, "b%d_se_expand", b); se = dp_fc(g, nm, se, hid);
         snprintf(nm, sizeof nm, "b%d_se_gate", b); se = dp_sigmoid(g, nm, se);
         snprintf(nm, sizeof nm, "b%d_se_mul", b); y = dp_channel_mul(g, nm, y, se);
-        y = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
+        y = dp__conv_bn_act(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
         if (st == 1 && cin == cout) { snprintf(nm, sizeof nm, "b%d_add", b); y = dp_add2(g, nm, y, x); }
         x = y; cin = cout;
     }
@@ -13572,7 +13572,7 @@ int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width)
     int x = dp_input(g, "input", h, w, c), i, l = 0, p = 0;
     for (i = 0; i < 18; i++) {
         if (cfg[i] < 0) { char nm[16]; snprintf(nm, sizeof nm, "pool%d", ++p); x = dp_maxpool(g, nm, x, 2, 2, NULL); }
-        else x = dp__cba(g, x, dp__w(cfg[i], width), 3, 3, 1, 1, 1, DP_ACT_RELU, "conv%d", ++l, 0);
+        else x = dp__conv_bn_act(g, x, dp__scaled_width(cfg[i], width), 3, 3, 1, 1, 1, DP_ACT_RELU, "conv%d", ++l, 0);
     }
     x = dp_fc(g, "fc", x, classes);
     dp_softmax_ce(g, "loss", x);
@@ -13581,14 +13581,14 @@ int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width)
 
 int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width)
 {
-    int x = dp_input(g, "input", h, w, c), s, i, cin = dp__w(64, width);
-    x = dp__cba(g, x, cin, 3, 3, 1, 1, 1, DP_ACT_RELU, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), s, i, cin = dp__scaled_width(64, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, 1, 1, 1, DP_ACT_RELU, "stem", 0, 0);
     for (s = 0; s < 4; s++) for (i = 0; i < 2; i++) {
-        int cout = dp__w(64 << s, width), st = (s > 0 && i == 0) ? 2 : 1, y, sc = x;
+        int cout = dp__scaled_width(64 << s, width), st = (s > 0 && i == 0) ? 2 : 1, y, sc = x;
         char nm[32];
-        y = dp__cba(g, x, cout, 3, 3, st, 1, 1, DP_ACT_RELU, "s%d_b%d_conv1", s, i);
-        y = dp__cba(g, y, cout, 3, 3, 1, 1, 1, DP_ACT_NONE, "s%d_b%d_conv2", s, i);
-        if (st != 1 || cin != cout) sc = dp__cba(g, x, cout, 1, 1, st, 1, 1, DP_ACT_NONE, "s%d_b%d_shortcut", s, i);
+        y = dp__conv_bn_act(g, x, cout, 3, 3, st, 1, 1, DP_ACT_RELU, "s%d_b%d_conv1", s, i);
+        y = dp__conv_bn_act(g, y, cout, 3, 3, 1, 1, 1, DP_ACT_NONE, "s%d_b%d_conv2", s, i);
+        if (st != 1 || cin != cout) sc = dp__conv_bn_act(g, x, cout, 1, 1, st, 1, 1, DP_ACT_NONE, "s%d_b%d_shortcut", s, i);
         snprintf(nm, sizeof nm, "s%d_b%d_add", s, i);
         y = dp_add2(g, nm, y, sc);
         snprintf(nm, sizeof nm, "s%d_b%d_relu", s, i);
@@ -13599,11 +13599,11 @@ int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width
 
 int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks)
 {
-    int x = dp_input(g, "input", h, w, c), i, ch = dp__w(276, width);
-    x = dp__cba(g, x, ch, 10, 4, 1, 1, 1, DP_ACT_RELU, "conv1", 0, 0);
+    int x = dp_input(g, "input", h, w, c), i, ch = dp__scaled_width(276, width);
+    x = dp__conv_bn_act(g, x, ch, 10, 4, 1, 1, 1, DP_ACT_RELU, "conv1", 0, 0);
     for (i = 0; i < blocks; i++) {
-        x = dp__dw(g, x, 3, i == 0 ? 2 : 1, DP_ACT_RELU, "b%d_dw", i, 0);
-        x = dp__cba(g, x, ch, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
+        x = dp__dw_bn_act(g, x, 3, i == 0 ? 2 : 1, DP_ACT_RELU, "b%d_dw", i, 0);
+        x = dp__conv_bn_act(g, x, ch, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
     }
     return dp__head(g, x, classes);
 }
@@ -13612,8 +13612,8 @@ int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, i
    3x3 with an Add after every second one (y + the previous residual point). */
 static int dp__res_kws(dp_graph *g, int h, int w, int c, int classes, float width, int n, int pool, int dilate)
 {
-    int x = dp_input(g, "input", h, w, c), i, ch = dp__w(45, width), old;
-    x = dp__cba(g, x, ch, 3, 3, 1, 1, 1, DP_ACT_RELU, "conv0", 0, 0);
+    int x = dp_input(g, "input", h, w, c), i, ch = dp__scaled_width(45, width), old;
+    x = dp__conv_bn_act(g, x, ch, 3, 3, 1, 1, 1, DP_ACT_RELU, "conv0", 0, 0);
     if (pool) {
         dp_pool_opts o;
         memset(&o, 0, sizeof o);
@@ -13623,7 +13623,7 @@ static int dp__res_kws(dp_graph *g, int h, int w, int c, int classes, float widt
     old = x;
     for (i = 1; i <= n; i++) {
         int d = dilate ? 1 << ((i - 1) / 3) : 1;
-        x = dp__cba(g, x, ch, 3, 3, 1, 1, d, DP_ACT_RELU, "conv%d", i, 0);
+        x = dp__conv_bn_act(g, x, ch, 3, 3, 1, 1, d, DP_ACT_RELU, "conv%d", i, 0);
         if (i % 2 == 0) {
             char nm[16];
             snprintf(nm, sizeof nm, "add%d", i / 2);
@@ -13647,22 +13647,22 @@ int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width
         {128, 2, 0}, {128, 1, 0}, {128, 1, 0}, {128, 1, 0},
         {192, 2, 1}, {192, 1, 1}, {192, 1, 1},
         {256, 2, 1}, {256, 1, 1}, {512, 1, 1}, {0, 0, 0}};
-    int x = dp_input(g, "input", h, w, c), i, cin = dp__w(32, width);
-    x = dp__cba(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), i, cin = dp__scaled_width(32, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU, "stem", 0, 0);
     for (i = 0; cfg[i][0]; i++) {
-        int cout = dp__w(cfg[i][0], width), st = cfg[i][1], y, x1;
+        int cout = dp__scaled_width(cfg[i][0], width), st = cfg[i][1], y, x1;
         char nm[32];
-        y = dp__dw(g, x, 3, st, DP_ACT_NONE, "b%d_dw1", i, 0);
-        x1 = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
+        y = dp__dw_bn_act(g, x, 3, st, DP_ACT_NONE, "b%d_dw1", i, 0);
+        x1 = dp__conv_bn_act(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
         if (cfg[i][2] && st == 1 && cin == cout) {
             int xs[3];
             snprintf(nm, sizeof nm, "b%d_add1", i);
             x1 = dp_add2(g, nm, x1, x);
-            xs[0] = dp__dw(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0); xs[1] = x1; xs[2] = x;
+            xs[0] = dp__dw_bn_act(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0); xs[1] = x1; xs[2] = x;
             snprintf(nm, sizeof nm, "b%d_add2", i);
             y = dp_add(g, nm, 3, xs);
         } else {
-            y = dp__dw(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0);
+            y = dp__dw_bn_act(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0);
         }
         x = y; cin = cout;
     }
