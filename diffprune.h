@@ -74,6 +74,9 @@
      DP_SCHED_MAX_NODES          global                nodes the peak-memory
                                                        scheduler accepts
                                                        (default 4096)
+     DP_CRC32_TABLES             implementation file   1 or 8 tables of 1 KiB
+                                                       for dp_crc32 (default 8;
+                                                       1 with ..._INFERENCE_ONLY)
 
    ======================================================================
    3. CONVENTIONS
@@ -1763,22 +1766,314 @@ const char *dp_status_str(int s)
     }
 }
 
-/* CRC-32, reflected polynomial 0xEDB88320, four bits per step through a
-   16-entry table: small enough for flash, no runtime initialisation. */
+/* little-endian reads, both halves (the writers, dp__wr16/dp__wr32, are
+   with the builder; 64-bit and big-endian ones with the checkpoints) */
+static uint32_t dp__rd16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
+static uint32_t dp__rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+/* CRC-32 (zlib's: reflected polynomial 0xEDB88320), slice-by-8: entry
+   [k][i] of the table is the CRC register after byte i followed by k zero
+   bytes, so eight bytes take eight independent lookups. The whole table is
+   8 KiB of constant data; builds with DIFFPRUNE_INFERENCE_ONLY keep only
+   [0] (1 KiB of flash, one byte a step) unless DP_CRC32_TABLES is 8. */
+#ifndef DP_CRC32_TABLES
+#ifdef DIFFPRUNE_INFERENCE_ONLY
+#define DP_CRC32_TABLES 1
+#else
+#define DP_CRC32_TABLES 8
+#endif
+#endif
+#if DP_CRC32_TABLES != 1 && DP_CRC32_TABLES != 8
+#error "diffprune.h: DP_CRC32_TABLES is 1 or 8"
+#endif
+static const uint32_t dp__crc32_tab[DP_CRC32_TABLES][256] = {
+    { /* 0 */
+        0x00000000u, 0x77073096u, 0xEE0E612Cu, 0x990951BAu, 0x076DC419u, 0x706AF48Fu, 0xE963A535u, 0x9E6495A3u,
+        0x0EDB8832u, 0x79DCB8A4u, 0xE0D5E91Eu, 0x97D2D988u, 0x09B64C2Bu, 0x7EB17CBDu, 0xE7B82D07u, 0x90BF1D91u,
+        0x1DB71064u, 0x6AB020F2u, 0xF3B97148u, 0x84BE41DEu, 0x1ADAD47Du, 0x6DDDE4EBu, 0xF4D4B551u, 0x83D385C7u,
+        0x136C9856u, 0x646BA8C0u, 0xFD62F97Au, 0x8A65C9ECu, 0x14015C4Fu, 0x63066CD9u, 0xFA0F3D63u, 0x8D080DF5u,
+        0x3B6E20C8u, 0x4C69105Eu, 0xD56041E4u, 0xA2677172u, 0x3C03E4D1u, 0x4B04D447u, 0xD20D85FDu, 0xA50AB56Bu,
+        0x35B5A8FAu, 0x42B2986Cu, 0xDBBBC9D6u, 0xACBCF940u, 0x32D86CE3u, 0x45DF5C75u, 0xDCD60DCFu, 0xABD13D59u,
+        0x26D930ACu, 0x51DE003Au, 0xC8D75180u, 0xBFD06116u, 0x21B4F4B5u, 0x56B3C423u, 0xCFBA9599u, 0xB8BDA50Fu,
+        0x2802B89Eu, 0x5F058808u, 0xC60CD9B2u, 0xB10BE924u, 0x2F6F7C87u, 0x58684C11u, 0xC1611DABu, 0xB6662D3Du,
+        0x76DC4190u, 0x01DB7106u, 0x98D220BCu, 0xEFD5102Au, 0x71B18589u, 0x06B6B51Fu, 0x9FBFE4A5u, 0xE8B8D433u,
+        0x7807C9A2u, 0x0F00F934u, 0x9609A88Eu, 0xE10E9818u, 0x7F6A0DBBu, 0x086D3D2Du, 0x91646C97u, 0xE6635C01u,
+        0x6B6B51F4u, 0x1C6C6162u, 0x856530D8u, 0xF262004Eu, 0x6C0695EDu, 0x1B01A57Bu, 0x8208F4C1u, 0xF50FC457u,
+        0x65B0D9C6u, 0x12B7E950u, 0x8BBEB8EAu, 0xFCB9887Cu, 0x62DD1DDFu, 0x15DA2D49u, 0x8CD37CF3u, 0xFBD44C65u,
+        0x4DB26158u, 0x3AB551CEu, 0xA3BC0074u, 0xD4BB30E2u, 0x4ADFA541u, 0x3DD895D7u, 0xA4D1C46Du, 0xD3D6F4FBu,
+        0x4369E96Au, 0x346ED9FCu, 0xAD678846u, 0xDA60B8D0u, 0x44042D73u, 0x33031DE5u, 0xAA0A4C5Fu, 0xDD0D7CC9u,
+        0x5005713Cu, 0x270241AAu, 0xBE0B1010u, 0xC90C2086u, 0x5768B525u, 0x206F85B3u, 0xB966D409u, 0xCE61E49Fu,
+        0x5EDEF90Eu, 0x29D9C998u, 0xB0D09822u, 0xC7D7A8B4u, 0x59B33D17u, 0x2EB40D81u, 0xB7BD5C3Bu, 0xC0BA6CADu,
+        0xEDB88320u, 0x9ABFB3B6u, 0x03B6E20Cu, 0x74B1D29Au, 0xEAD54739u, 0x9DD277AFu, 0x04DB2615u, 0x73DC1683u,
+        0xE3630B12u, 0x94643B84u, 0x0D6D6A3Eu, 0x7A6A5AA8u, 0xE40ECF0Bu, 0x9309FF9Du, 0x0A00AE27u, 0x7D079EB1u,
+        0xF00F9344u, 0x8708A3D2u, 0x1E01F268u, 0x6906C2FEu, 0xF762575Du, 0x806567CBu, 0x196C3671u, 0x6E6B06E7u,
+        0xFED41B76u, 0x89D32BE0u, 0x10DA7A5Au, 0x67DD4ACCu, 0xF9B9DF6Fu, 0x8EBEEFF9u, 0x17B7BE43u, 0x60B08ED5u,
+        0xD6D6A3E8u, 0xA1D1937Eu, 0x38D8C2C4u, 0x4FDFF252u, 0xD1BB67F1u, 0xA6BC5767u, 0x3FB506DDu, 0x48B2364Bu,
+        0xD80D2BDAu, 0xAF0A1B4Cu, 0x36034AF6u, 0x41047A60u, 0xDF60EFC3u, 0xA867DF55u, 0x316E8EEFu, 0x4669BE79u,
+        0xCB61B38Cu, 0xBC66831Au, 0x256FD2A0u, 0x5268E236u, 0xCC0C7795u, 0xBB0B4703u, 0x220216B9u, 0x5505262Fu,
+        0xC5BA3BBEu, 0xB2BD0B28u, 0x2BB45A92u, 0x5CB36A04u, 0xC2D7FFA7u, 0xB5D0CF31u, 0x2CD99E8Bu, 0x5BDEAE1Du,
+        0x9B64C2B0u, 0xEC63F226u, 0x756AA39Cu, 0x026D930Au, 0x9C0906A9u, 0xEB0E363Fu, 0x72076785u, 0x05005713u,
+        0x95BF4A82u, 0xE2B87A14u, 0x7BB12BAEu, 0x0CB61B38u, 0x92D28E9Bu, 0xE5D5BE0Du, 0x7CDCEFB7u, 0x0BDBDF21u,
+        0x86D3D2D4u, 0xF1D4E242u, 0x68DDB3F8u, 0x1FDA836Eu, 0x81BE16CDu, 0xF6B9265Bu, 0x6FB077E1u, 0x18B74777u,
+        0x88085AE6u, 0xFF0F6A70u, 0x66063BCAu, 0x11010B5Cu, 0x8F659EFFu, 0xF862AE69u, 0x616BFFD3u, 0x166CCF45u,
+        0xA00AE278u, 0xD70DD2EEu, 0x4E048354u, 0x3903B3C2u, 0xA7672661u, 0xD06016F7u, 0x4969474Du, 0x3E6E77DBu,
+        0xAED16A4Au, 0xD9D65ADCu, 0x40DF0B66u, 0x37D83BF0u, 0xA9BCAE53u, 0xDEBB9EC5u, 0x47B2CF7Fu, 0x30B5FFE9u,
+        0xBDBDF21Cu, 0xCABAC28Au, 0x53B39330u, 0x24B4A3A6u, 0xBAD03605u, 0xCDD70693u, 0x54DE5729u, 0x23D967BFu,
+        0xB3667A2Eu, 0xC4614AB8u, 0x5D681B02u, 0x2A6F2B94u, 0xB40BBE37u, 0xC30C8EA1u, 0x5A05DF1Bu, 0x2D02EF8Du },
+#if DP_CRC32_TABLES == 8
+    { /* 1 */
+        0x00000000u, 0x191B3141u, 0x32366282u, 0x2B2D53C3u, 0x646CC504u, 0x7D77F445u, 0x565AA786u, 0x4F4196C7u,
+        0xC8D98A08u, 0xD1C2BB49u, 0xFAEFE88Au, 0xE3F4D9CBu, 0xACB54F0Cu, 0xB5AE7E4Du, 0x9E832D8Eu, 0x87981CCFu,
+        0x4AC21251u, 0x53D92310u, 0x78F470D3u, 0x61EF4192u, 0x2EAED755u, 0x37B5E614u, 0x1C98B5D7u, 0x05838496u,
+        0x821B9859u, 0x9B00A918u, 0xB02DFADBu, 0xA936CB9Au, 0xE6775D5Du, 0xFF6C6C1Cu, 0xD4413FDFu, 0xCD5A0E9Eu,
+        0x958424A2u, 0x8C9F15E3u, 0xA7B24620u, 0xBEA97761u, 0xF1E8E1A6u, 0xE8F3D0E7u, 0xC3DE8324u, 0xDAC5B265u,
+        0x5D5DAEAAu, 0x44469FEBu, 0x6F6BCC28u, 0x7670FD69u, 0x39316BAEu, 0x202A5AEFu, 0x0B07092Cu, 0x121C386Du,
+        0xDF4636F3u, 0xC65D07B2u, 0xED705471u, 0xF46B6530u, 0xBB2AF3F7u, 0xA231C2B6u, 0x891C9175u, 0x9007A034u,
+        0x179FBCFBu, 0x0E848DBAu, 0x25A9DE79u, 0x3CB2EF38u, 0x73F379FFu, 0x6AE848BEu, 0x41C51B7Du, 0x58DE2A3Cu,
+        0xF0794F05u, 0xE9627E44u, 0xC24F2D87u, 0xDB541CC6u, 0x94158A01u, 0x8D0EBB40u, 0xA623E883u, 0xBF38D9C2u,
+        0x38A0C50Du, 0x21BBF44Cu, 0x0A96A78Fu, 0x138D96CEu, 0x5CCC0009u, 0x45D73148u, 0x6EFA628Bu, 0x77E153CAu,
+        0xBABB5D54u, 0xA3A06C15u, 0x888D3FD6u, 0x91960E97u, 0xDED79850u, 0xC7CCA911u, 0xECE1FAD2u, 0xF5FACB93u,
+        0x7262D75Cu, 0x6B79E61Du, 0x4054B5DEu, 0x594F849Fu, 0x160E1258u, 0x0F152319u, 0x243870DAu, 0x3D23419Bu,
+        0x65FD6BA7u, 0x7CE65AE6u, 0x57CB0925u, 0x4ED03864u, 0x0191AEA3u, 0x188A9FE2u, 0x33A7CC21u, 0x2ABCFD60u,
+        0xAD24E1AFu, 0xB43FD0EEu, 0x9F12832Du, 0x8609B26Cu, 0xC94824ABu, 0xD05315EAu, 0xFB7E4629u, 0xE2657768u,
+        0x2F3F79F6u, 0x362448B7u, 0x1D091B74u, 0x04122A35u, 0x4B53BCF2u, 0x52488DB3u, 0x7965DE70u, 0x607EEF31u,
+        0xE7E6F3FEu, 0xFEFDC2BFu, 0xD5D0917Cu, 0xCCCBA03Du, 0x838A36FAu, 0x9A9107BBu, 0xB1BC5478u, 0xA8A76539u,
+        0x3B83984Bu, 0x2298A90Au, 0x09B5FAC9u, 0x10AECB88u, 0x5FEF5D4Fu, 0x46F46C0Eu, 0x6DD93FCDu, 0x74C20E8Cu,
+        0xF35A1243u, 0xEA412302u, 0xC16C70C1u, 0xD8774180u, 0x9736D747u, 0x8E2DE606u, 0xA500B5C5u, 0xBC1B8484u,
+        0x71418A1Au, 0x685ABB5Bu, 0x4377E898u, 0x5A6CD9D9u, 0x152D4F1Eu, 0x0C367E5Fu, 0x271B2D9Cu, 0x3E001CDDu,
+        0xB9980012u, 0xA0833153u, 0x8BAE6290u, 0x92B553D1u, 0xDDF4C516u, 0xC4EFF457u, 0xEFC2A794u, 0xF6D996D5u,
+        0xAE07BCE9u, 0xB71C8DA8u, 0x9C31DE6Bu, 0x852AEF2Au, 0xCA6B79EDu, 0xD37048ACu, 0xF85D1B6Fu, 0xE1462A2Eu,
+        0x66DE36E1u, 0x7FC507A0u, 0x54E85463u, 0x4DF36522u, 0x02B2F3E5u, 0x1BA9C2A4u, 0x30849167u, 0x299FA026u,
+        0xE4C5AEB8u, 0xFDDE9FF9u, 0xD6F3CC3Au, 0xCFE8FD7Bu, 0x80A96BBCu, 0x99B25AFDu, 0xB29F093Eu, 0xAB84387Fu,
+        0x2C1C24B0u, 0x350715F1u, 0x1E2A4632u, 0x07317773u, 0x4870E1B4u, 0x516BD0F5u, 0x7A468336u, 0x635DB277u,
+        0xCBFAD74Eu, 0xD2E1E60Fu, 0xF9CCB5CCu, 0xE0D7848Du, 0xAF96124Au, 0xB68D230Bu, 0x9DA070C8u, 0x84BB4189u,
+        0x03235D46u, 0x1A386C07u, 0x31153FC4u, 0x280E0E85u, 0x674F9842u, 0x7E54A903u, 0x5579FAC0u, 0x4C62CB81u,
+        0x8138C51Fu, 0x9823F45Eu, 0xB30EA79Du, 0xAA1596DCu, 0xE554001Bu, 0xFC4F315Au, 0xD7626299u, 0xCE7953D8u,
+        0x49E14F17u, 0x50FA7E56u, 0x7BD72D95u, 0x62CC1CD4u, 0x2D8D8A13u, 0x3496BB52u, 0x1FBBE891u, 0x06A0D9D0u,
+        0x5E7EF3ECu, 0x4765C2ADu, 0x6C48916Eu, 0x7553A02Fu, 0x3A1236E8u, 0x230907A9u, 0x0824546Au, 0x113F652Bu,
+        0x96A779E4u, 0x8FBC48A5u, 0xA4911B66u, 0xBD8A2A27u, 0xF2CBBCE0u, 0xEBD08DA1u, 0xC0FDDE62u, 0xD9E6EF23u,
+        0x14BCE1BDu, 0x0DA7D0FCu, 0x268A833Fu, 0x3F91B27Eu, 0x70D024B9u, 0x69CB15F8u, 0x42E6463Bu, 0x5BFD777Au,
+        0xDC656BB5u, 0xC57E5AF4u, 0xEE530937u, 0xF7483876u, 0xB809AEB1u, 0xA1129FF0u, 0x8A3FCC33u, 0x9324FD72u },
+    { /* 2 */
+        0x00000000u, 0x01C26A37u, 0x0384D46Eu, 0x0246BE59u, 0x0709A8DCu, 0x06CBC2EBu, 0x048D7CB2u, 0x054F1685u,
+        0x0E1351B8u, 0x0FD13B8Fu, 0x0D9785D6u, 0x0C55EFE1u, 0x091AF964u, 0x08D89353u, 0x0A9E2D0Au, 0x0B5C473Du,
+        0x1C26A370u, 0x1DE4C947u, 0x1FA2771Eu, 0x1E601D29u, 0x1B2F0BACu, 0x1AED619Bu, 0x18ABDFC2u, 0x1969B5F5u,
+        0x1235F2C8u, 0x13F798FFu, 0x11B126A6u, 0x10734C91u, 0x153C5A14u, 0x14FE3023u, 0x16B88E7Au, 0x177AE44Du,
+        0x384D46E0u, 0x398F2CD7u, 0x3BC9928Eu, 0x3A0BF8B9u, 0x3F44EE3Cu, 0x3E86840Bu, 0x3CC03A52u, 0x3D025065u,
+        0x365E1758u, 0x379C7D6Fu, 0x35DAC336u, 0x3418A901u, 0x3157BF84u, 0x3095D5B3u, 0x32D36BEAu, 0x331101DDu,
+        0x246BE590u, 0x25A98FA7u, 0x27EF31FEu, 0x262D5BC9u, 0x23624D4Cu, 0x22A0277Bu, 0x20E69922u, 0x2124F315u,
+        0x2A78B428u, 0x2BBADE1Fu, 0x29FC6046u, 0x283E0A71u, 0x2D711CF4u, 0x2CB376C3u, 0x2EF5C89Au, 0x2F37A2ADu,
+        0x709A8DC0u, 0x7158E7F7u, 0x731E59AEu, 0x72DC3399u, 0x7793251Cu, 0x76514F2Bu, 0x7417F172u, 0x75D59B45u,
+        0x7E89DC78u, 0x7F4BB64Fu, 0x7D0D0816u, 0x7CCF6221u, 0x798074A4u, 0x78421E93u, 0x7A04A0CAu, 0x7BC6CAFDu,
+        0x6CBC2EB0u, 0x6D7E4487u, 0x6F38FADEu, 0x6EFA90E9u, 0x6BB5866Cu, 0x6A77EC5Bu, 0x68315202u, 0x69F33835u,
+        0x62AF7F08u, 0x636D153Fu, 0x612BAB66u, 0x60E9C151u, 0x65A6D7D4u, 0x6464BDE3u, 0x662203BAu, 0x67E0698Du,
+        0x48D7CB20u, 0x4915A117u, 0x4B531F4Eu, 0x4A917579u, 0x4FDE63FCu, 0x4E1C09CBu, 0x4C5AB792u, 0x4D98DDA5u,
+        0x46C49A98u, 0x4706F0AFu, 0x45404EF6u, 0x448224C1u, 0x41CD3244u, 0x400F5873u, 0x4249E62Au, 0x438B8C1Du,
+        0x54F16850u, 0x55330267u, 0x5775BC3Eu, 0x56B7D609u, 0x53F8C08Cu, 0x523AAABBu, 0x507C14E2u, 0x51BE7ED5u,
+        0x5AE239E8u, 0x5B2053DFu, 0x5966ED86u, 0x58A487B1u, 0x5DEB9134u, 0x5C29FB03u, 0x5E6F455Au, 0x5FAD2F6Du,
+        0xE1351B80u, 0xE0F771B7u, 0xE2B1CFEEu, 0xE373A5D9u, 0xE63CB35Cu, 0xE7FED96Bu, 0xE5B86732u, 0xE47A0D05u,
+        0xEF264A38u, 0xEEE4200Fu, 0xECA29E56u, 0xED60F461u, 0xE82FE2E4u, 0xE9ED88D3u, 0xEBAB368Au, 0xEA695CBDu,
+        0xFD13B8F0u, 0xFCD1D2C7u, 0xFE976C9Eu, 0xFF5506A9u, 0xFA1A102Cu, 0xFBD87A1Bu, 0xF99EC442u, 0xF85CAE75u,
+        0xF300E948u, 0xF2C2837Fu, 0xF0843D26u, 0xF1465711u, 0xF4094194u, 0xF5CB2BA3u, 0xF78D95FAu, 0xF64FFFCDu,
+        0xD9785D60u, 0xD8BA3757u, 0xDAFC890Eu, 0xDB3EE339u, 0xDE71F5BCu, 0xDFB39F8Bu, 0xDDF521D2u, 0xDC374BE5u,
+        0xD76B0CD8u, 0xD6A966EFu, 0xD4EFD8B6u, 0xD52DB281u, 0xD062A404u, 0xD1A0CE33u, 0xD3E6706Au, 0xD2241A5Du,
+        0xC55EFE10u, 0xC49C9427u, 0xC6DA2A7Eu, 0xC7184049u, 0xC25756CCu, 0xC3953CFBu, 0xC1D382A2u, 0xC011E895u,
+        0xCB4DAFA8u, 0xCA8FC59Fu, 0xC8C97BC6u, 0xC90B11F1u, 0xCC440774u, 0xCD866D43u, 0xCFC0D31Au, 0xCE02B92Du,
+        0x91AF9640u, 0x906DFC77u, 0x922B422Eu, 0x93E92819u, 0x96A63E9Cu, 0x976454ABu, 0x9522EAF2u, 0x94E080C5u,
+        0x9FBCC7F8u, 0x9E7EADCFu, 0x9C381396u, 0x9DFA79A1u, 0x98B56F24u, 0x99770513u, 0x9B31BB4Au, 0x9AF3D17Du,
+        0x8D893530u, 0x8C4B5F07u, 0x8E0DE15Eu, 0x8FCF8B69u, 0x8A809DECu, 0x8B42F7DBu, 0x89044982u, 0x88C623B5u,
+        0x839A6488u, 0x82580EBFu, 0x801EB0E6u, 0x81DCDAD1u, 0x8493CC54u, 0x8551A663u, 0x8717183Au, 0x86D5720Du,
+        0xA9E2D0A0u, 0xA820BA97u, 0xAA6604CEu, 0xABA46EF9u, 0xAEEB787Cu, 0xAF29124Bu, 0xAD6FAC12u, 0xACADC625u,
+        0xA7F18118u, 0xA633EB2Fu, 0xA4755576u, 0xA5B73F41u, 0xA0F829C4u, 0xA13A43F3u, 0xA37CFDAAu, 0xA2BE979Du,
+        0xB5C473D0u, 0xB40619E7u, 0xB640A7BEu, 0xB782CD89u, 0xB2CDDB0Cu, 0xB30FB13Bu, 0xB1490F62u, 0xB08B6555u,
+        0xBBD72268u, 0xBA15485Fu, 0xB853F606u, 0xB9919C31u, 0xBCDE8AB4u, 0xBD1CE083u, 0xBF5A5EDAu, 0xBE9834EDu },
+    { /* 3 */
+        0x00000000u, 0xB8BC6765u, 0xAA09C88Bu, 0x12B5AFEEu, 0x8F629757u, 0x37DEF032u, 0x256B5FDCu, 0x9DD738B9u,
+        0xC5B428EFu, 0x7D084F8Au, 0x6FBDE064u, 0xD7018701u, 0x4AD6BFB8u, 0xF26AD8DDu, 0xE0DF7733u, 0x58631056u,
+        0x5019579Fu, 0xE8A530FAu, 0xFA109F14u, 0x42ACF871u, 0xDF7BC0C8u, 0x67C7A7ADu, 0x75720843u, 0xCDCE6F26u,
+        0x95AD7F70u, 0x2D111815u, 0x3FA4B7FBu, 0x8718D09Eu, 0x1ACFE827u, 0xA2738F42u, 0xB0C620ACu, 0x087A47C9u,
+        0xA032AF3Eu, 0x188EC85Bu, 0x0A3B67B5u, 0xB28700D0u, 0x2F503869u, 0x97EC5F0Cu, 0x8559F0E2u, 0x3DE59787u,
+        0x658687D1u, 0xDD3AE0B4u, 0xCF8F4F5Au, 0x7733283Fu, 0xEAE41086u, 0x525877E3u, 0x40EDD80Du, 0xF851BF68u,
+        0xF02BF8A1u, 0x48979FC4u, 0x5A22302Au, 0xE29E574Fu, 0x7F496FF6u, 0xC7F50893u, 0xD540A77Du, 0x6DFCC018u,
+        0x359FD04Eu, 0x8D23B72Bu, 0x9F9618C5u, 0x272A7FA0u, 0xBAFD4719u, 0x0241207Cu, 0x10F48F92u, 0xA848E8F7u,
+        0x9B14583Du, 0x23A83F58u, 0x311D90B6u, 0x89A1F7D3u, 0x1476CF6Au, 0xACCAA80Fu, 0xBE7F07E1u, 0x06C36084u,
+        0x5EA070D2u, 0xE61C17B7u, 0xF4A9B859u, 0x4C15DF3Cu, 0xD1C2E785u, 0x697E80E0u, 0x7BCB2F0Eu, 0xC377486Bu,
+        0xCB0D0FA2u, 0x73B168C7u, 0x6104C729u, 0xD9B8A04Cu, 0x446F98F5u, 0xFCD3FF90u, 0xEE66507Eu, 0x56DA371Bu,
+        0x0EB9274Du, 0xB6054028u, 0xA4B0EFC6u, 0x1C0C88A3u, 0x81DBB01Au, 0x3967D77Fu, 0x2BD27891u, 0x936E1FF4u,
+        0x3B26F703u, 0x839A9066u, 0x912F3F88u, 0x299358EDu, 0xB4446054u, 0x0CF80731u, 0x1E4DA8DFu, 0xA6F1CFBAu,
+        0xFE92DFECu, 0x462EB889u, 0x549B1767u, 0xEC277002u, 0x71F048BBu, 0xC94C2FDEu, 0xDBF98030u, 0x6345E755u,
+        0x6B3FA09Cu, 0xD383C7F9u, 0xC1366817u, 0x798A0F72u, 0xE45D37CBu, 0x5CE150AEu, 0x4E54FF40u, 0xF6E89825u,
+        0xAE8B8873u, 0x1637EF16u, 0x048240F8u, 0xBC3E279Du, 0x21E91F24u, 0x99557841u, 0x8BE0D7AFu, 0x335CB0CAu,
+        0xED59B63Bu, 0x55E5D15Eu, 0x47507EB0u, 0xFFEC19D5u, 0x623B216Cu, 0xDA874609u, 0xC832E9E7u, 0x708E8E82u,
+        0x28ED9ED4u, 0x9051F9B1u, 0x82E4565Fu, 0x3A58313Au, 0xA78F0983u, 0x1F336EE6u, 0x0D86C108u, 0xB53AA66Du,
+        0xBD40E1A4u, 0x05FC86C1u, 0x1749292Fu, 0xAFF54E4Au, 0x322276F3u, 0x8A9E1196u, 0x982BBE78u, 0x2097D91Du,
+        0x78F4C94Bu, 0xC048AE2Eu, 0xD2FD01C0u, 0x6A4166A5u, 0xF7965E1Cu, 0x4F2A3979u, 0x5D9F9697u, 0xE523F1F2u,
+        0x4D6B1905u, 0xF5D77E60u, 0xE762D18Eu, 0x5FDEB6EBu, 0xC2098E52u, 0x7AB5E937u, 0x680046D9u, 0xD0BC21BCu,
+        0x88DF31EAu, 0x3063568Fu, 0x22D6F961u, 0x9A6A9E04u, 0x07BDA6BDu, 0xBF01C1D8u, 0xADB46E36u, 0x15080953u,
+        0x1D724E9Au, 0xA5CE29FFu, 0xB77B8611u, 0x0FC7E174u, 0x9210D9CDu, 0x2AACBEA8u, 0x38191146u, 0x80A57623u,
+        0xD8C66675u, 0x607A0110u, 0x72CFAEFEu, 0xCA73C99Bu, 0x57A4F122u, 0xEF189647u, 0xFDAD39A9u, 0x45115ECCu,
+        0x764DEE06u, 0xCEF18963u, 0xDC44268Du, 0x64F841E8u, 0xF92F7951u, 0x41931E34u, 0x5326B1DAu, 0xEB9AD6BFu,
+        0xB3F9C6E9u, 0x0B45A18Cu, 0x19F00E62u, 0xA14C6907u, 0x3C9B51BEu, 0x842736DBu, 0x96929935u, 0x2E2EFE50u,
+        0x2654B999u, 0x9EE8DEFCu, 0x8C5D7112u, 0x34E11677u, 0xA9362ECEu, 0x118A49ABu, 0x033FE645u, 0xBB838120u,
+        0xE3E09176u, 0x5B5CF613u, 0x49E959FDu, 0xF1553E98u, 0x6C820621u, 0xD43E6144u, 0xC68BCEAAu, 0x7E37A9CFu,
+        0xD67F4138u, 0x6EC3265Du, 0x7C7689B3u, 0xC4CAEED6u, 0x591DD66Fu, 0xE1A1B10Au, 0xF3141EE4u, 0x4BA87981u,
+        0x13CB69D7u, 0xAB770EB2u, 0xB9C2A15Cu, 0x017EC639u, 0x9CA9FE80u, 0x241599E5u, 0x36A0360Bu, 0x8E1C516Eu,
+        0x866616A7u, 0x3EDA71C2u, 0x2C6FDE2Cu, 0x94D3B949u, 0x090481F0u, 0xB1B8E695u, 0xA30D497Bu, 0x1BB12E1Eu,
+        0x43D23E48u, 0xFB6E592Du, 0xE9DBF6C3u, 0x516791A6u, 0xCCB0A91Fu, 0x740CCE7Au, 0x66B96194u, 0xDE0506F1u },
+    { /* 4 */
+        0x00000000u, 0x3D6029B0u, 0x7AC05360u, 0x47A07AD0u, 0xF580A6C0u, 0xC8E08F70u, 0x8F40F5A0u, 0xB220DC10u,
+        0x30704BC1u, 0x0D106271u, 0x4AB018A1u, 0x77D03111u, 0xC5F0ED01u, 0xF890C4B1u, 0xBF30BE61u, 0x825097D1u,
+        0x60E09782u, 0x5D80BE32u, 0x1A20C4E2u, 0x2740ED52u, 0x95603142u, 0xA80018F2u, 0xEFA06222u, 0xD2C04B92u,
+        0x5090DC43u, 0x6DF0F5F3u, 0x2A508F23u, 0x1730A693u, 0xA5107A83u, 0x98705333u, 0xDFD029E3u, 0xE2B00053u,
+        0xC1C12F04u, 0xFCA106B4u, 0xBB017C64u, 0x866155D4u, 0x344189C4u, 0x0921A074u, 0x4E81DAA4u, 0x73E1F314u,
+        0xF1B164C5u, 0xCCD14D75u, 0x8B7137A5u, 0xB6111E15u, 0x0431C205u, 0x3951EBB5u, 0x7EF19165u, 0x4391B8D5u,
+        0xA121B886u, 0x9C419136u, 0xDBE1EBE6u, 0xE681C256u, 0x54A11E46u, 0x69C137F6u, 0x2E614D26u, 0x13016496u,
+        0x9151F347u, 0xAC31DAF7u, 0xEB91A027u, 0xD6F18997u, 0x64D15587u, 0x59B17C37u, 0x1E1106E7u, 0x23712F57u,
+        0x58F35849u, 0x659371F9u, 0x22330B29u, 0x1F532299u, 0xAD73FE89u, 0x9013D739u, 0xD7B3ADE9u, 0xEAD38459u,
+        0x68831388u, 0x55E33A38u, 0x124340E8u, 0x2F236958u, 0x9D03B548u, 0xA0639CF8u, 0xE7C3E628u, 0xDAA3CF98u,
+        0x3813CFCBu, 0x0573E67Bu, 0x42D39CABu, 0x7FB3B51Bu, 0xCD93690Bu, 0xF0F340BBu, 0xB7533A6Bu, 0x8A3313DBu,
+        0x0863840Au, 0x3503ADBAu, 0x72A3D76Au, 0x4FC3FEDAu, 0xFDE322CAu, 0xC0830B7Au, 0x872371AAu, 0xBA43581Au,
+        0x9932774Du, 0xA4525EFDu, 0xE3F2242Du, 0xDE920D9Du, 0x6CB2D18Du, 0x51D2F83Du, 0x167282EDu, 0x2B12AB5Du,
+        0xA9423C8Cu, 0x9422153Cu, 0xD3826FECu, 0xEEE2465Cu, 0x5CC29A4Cu, 0x61A2B3FCu, 0x2602C92Cu, 0x1B62E09Cu,
+        0xF9D2E0CFu, 0xC4B2C97Fu, 0x8312B3AFu, 0xBE729A1Fu, 0x0C52460Fu, 0x31326FBFu, 0x7692156Fu, 0x4BF23CDFu,
+        0xC9A2AB0Eu, 0xF4C282BEu, 0xB362F86Eu, 0x8E02D1DEu, 0x3C220DCEu, 0x0142247Eu, 0x46E25EAEu, 0x7B82771Eu,
+        0xB1E6B092u, 0x8C869922u, 0xCB26E3F2u, 0xF646CA42u, 0x44661652u, 0x79063FE2u, 0x3EA64532u, 0x03C66C82u,
+        0x8196FB53u, 0xBCF6D2E3u, 0xFB56A833u, 0xC6368183u, 0x74165D93u, 0x49767423u, 0x0ED60EF3u, 0x33B62743u,
+        0xD1062710u, 0xEC660EA0u, 0xABC67470u, 0x96A65DC0u, 0x248681D0u, 0x19E6A860u, 0x5E46D2B0u, 0x6326FB00u,
+        0xE1766CD1u, 0xDC164561u, 0x9BB63FB1u, 0xA6D61601u, 0x14F6CA11u, 0x2996E3A1u, 0x6E369971u, 0x5356B0C1u,
+        0x70279F96u, 0x4D47B626u, 0x0AE7CCF6u, 0x3787E546u, 0x85A73956u, 0xB8C710E6u, 0xFF676A36u, 0xC2074386u,
+        0x4057D457u, 0x7D37FDE7u, 0x3A978737u, 0x07F7AE87u, 0xB5D77297u, 0x88B75B27u, 0xCF1721F7u, 0xF2770847u,
+        0x10C70814u, 0x2DA721A4u, 0x6A075B74u, 0x576772C4u, 0xE547AED4u, 0xD8278764u, 0x9F87FDB4u, 0xA2E7D404u,
+        0x20B743D5u, 0x1DD76A65u, 0x5A7710B5u, 0x67173905u, 0xD537E515u, 0xE857CCA5u, 0xAFF7B675u, 0x92979FC5u,
+        0xE915E8DBu, 0xD475C16Bu, 0x93D5BBBBu, 0xAEB5920Bu, 0x1C954E1Bu, 0x21F567ABu, 0x66551D7Bu, 0x5B3534CBu,
+        0xD965A31Au, 0xE4058AAAu, 0xA3A5F07Au, 0x9EC5D9CAu, 0x2CE505DAu, 0x11852C6Au, 0x562556BAu, 0x6B457F0Au,
+        0x89F57F59u, 0xB49556E9u, 0xF3352C39u, 0xCE550589u, 0x7C75D999u, 0x4115F029u, 0x06B58AF9u, 0x3BD5A349u,
+        0xB9853498u, 0x84E51D28u, 0xC34567F8u, 0xFE254E48u, 0x4C059258u, 0x7165BBE8u, 0x36C5C138u, 0x0BA5E888u,
+        0x28D4C7DFu, 0x15B4EE6Fu, 0x521494BFu, 0x6F74BD0Fu, 0xDD54611Fu, 0xE03448AFu, 0xA794327Fu, 0x9AF41BCFu,
+        0x18A48C1Eu, 0x25C4A5AEu, 0x6264DF7Eu, 0x5F04F6CEu, 0xED242ADEu, 0xD044036Eu, 0x97E479BEu, 0xAA84500Eu,
+        0x4834505Du, 0x755479EDu, 0x32F4033Du, 0x0F942A8Du, 0xBDB4F69Du, 0x80D4DF2Du, 0xC774A5FDu, 0xFA148C4Du,
+        0x78441B9Cu, 0x4524322Cu, 0x028448FCu, 0x3FE4614Cu, 0x8DC4BD5Cu, 0xB0A494ECu, 0xF704EE3Cu, 0xCA64C78Cu },
+    { /* 5 */
+        0x00000000u, 0xCB5CD3A5u, 0x4DC8A10Bu, 0x869472AEu, 0x9B914216u, 0x50CD91B3u, 0xD659E31Du, 0x1D0530B8u,
+        0xEC53826Du, 0x270F51C8u, 0xA19B2366u, 0x6AC7F0C3u, 0x77C2C07Bu, 0xBC9E13DEu, 0x3A0A6170u, 0xF156B2D5u,
+        0x03D6029Bu, 0xC88AD13Eu, 0x4E1EA390u, 0x85427035u, 0x9847408Du, 0x531B9328u, 0xD58FE186u, 0x1ED33223u,
+        0xEF8580F6u, 0x24D95353u, 0xA24D21FDu, 0x6911F258u, 0x7414C2E0u, 0xBF481145u, 0x39DC63EBu, 0xF280B04Eu,
+        0x07AC0536u, 0xCCF0D693u, 0x4A64A43Du, 0x81387798u, 0x9C3D4720u, 0x57619485u, 0xD1F5E62Bu, 0x1AA9358Eu,
+        0xEBFF875Bu, 0x20A354FEu, 0xA6372650u, 0x6D6BF5F5u, 0x706EC54Du, 0xBB3216E8u, 0x3DA66446u, 0xF6FAB7E3u,
+        0x047A07ADu, 0xCF26D408u, 0x49B2A6A6u, 0x82EE7503u, 0x9FEB45BBu, 0x54B7961Eu, 0xD223E4B0u, 0x197F3715u,
+        0xE82985C0u, 0x23755665u, 0xA5E124CBu, 0x6EBDF76Eu, 0x73B8C7D6u, 0xB8E41473u, 0x3E7066DDu, 0xF52CB578u,
+        0x0F580A6Cu, 0xC404D9C9u, 0x4290AB67u, 0x89CC78C2u, 0x94C9487Au, 0x5F959BDFu, 0xD901E971u, 0x125D3AD4u,
+        0xE30B8801u, 0x28575BA4u, 0xAEC3290Au, 0x659FFAAFu, 0x789ACA17u, 0xB3C619B2u, 0x35526B1Cu, 0xFE0EB8B9u,
+        0x0C8E08F7u, 0xC7D2DB52u, 0x4146A9FCu, 0x8A1A7A59u, 0x971F4AE1u, 0x5C439944u, 0xDAD7EBEAu, 0x118B384Fu,
+        0xE0DD8A9Au, 0x2B81593Fu, 0xAD152B91u, 0x6649F834u, 0x7B4CC88Cu, 0xB0101B29u, 0x36846987u, 0xFDD8BA22u,
+        0x08F40F5Au, 0xC3A8DCFFu, 0x453CAE51u, 0x8E607DF4u, 0x93654D4Cu, 0x58399EE9u, 0xDEADEC47u, 0x15F13FE2u,
+        0xE4A78D37u, 0x2FFB5E92u, 0xA96F2C3Cu, 0x6233FF99u, 0x7F36CF21u, 0xB46A1C84u, 0x32FE6E2Au, 0xF9A2BD8Fu,
+        0x0B220DC1u, 0xC07EDE64u, 0x46EAACCAu, 0x8DB67F6Fu, 0x90B34FD7u, 0x5BEF9C72u, 0xDD7BEEDCu, 0x16273D79u,
+        0xE7718FACu, 0x2C2D5C09u, 0xAAB92EA7u, 0x61E5FD02u, 0x7CE0CDBAu, 0xB7BC1E1Fu, 0x31286CB1u, 0xFA74BF14u,
+        0x1EB014D8u, 0xD5ECC77Du, 0x5378B5D3u, 0x98246676u, 0x852156CEu, 0x4E7D856Bu, 0xC8E9F7C5u, 0x03B52460u,
+        0xF2E396B5u, 0x39BF4510u, 0xBF2B37BEu, 0x7477E41Bu, 0x6972D4A3u, 0xA22E0706u, 0x24BA75A8u, 0xEFE6A60Du,
+        0x1D661643u, 0xD63AC5E6u, 0x50AEB748u, 0x9BF264EDu, 0x86F75455u, 0x4DAB87F0u, 0xCB3FF55Eu, 0x006326FBu,
+        0xF135942Eu, 0x3A69478Bu, 0xBCFD3525u, 0x77A1E680u, 0x6AA4D638u, 0xA1F8059Du, 0x276C7733u, 0xEC30A496u,
+        0x191C11EEu, 0xD240C24Bu, 0x54D4B0E5u, 0x9F886340u, 0x828D53F8u, 0x49D1805Du, 0xCF45F2F3u, 0x04192156u,
+        0xF54F9383u, 0x3E134026u, 0xB8873288u, 0x73DBE12Du, 0x6EDED195u, 0xA5820230u, 0x2316709Eu, 0xE84AA33Bu,
+        0x1ACA1375u, 0xD196C0D0u, 0x5702B27Eu, 0x9C5E61DBu, 0x815B5163u, 0x4A0782C6u, 0xCC93F068u, 0x07CF23CDu,
+        0xF6999118u, 0x3DC542BDu, 0xBB513013u, 0x700DE3B6u, 0x6D08D30Eu, 0xA65400ABu, 0x20C07205u, 0xEB9CA1A0u,
+        0x11E81EB4u, 0xDAB4CD11u, 0x5C20BFBFu, 0x977C6C1Au, 0x8A795CA2u, 0x41258F07u, 0xC7B1FDA9u, 0x0CED2E0Cu,
+        0xFDBB9CD9u, 0x36E74F7Cu, 0xB0733DD2u, 0x7B2FEE77u, 0x662ADECFu, 0xAD760D6Au, 0x2BE27FC4u, 0xE0BEAC61u,
+        0x123E1C2Fu, 0xD962CF8Au, 0x5FF6BD24u, 0x94AA6E81u, 0x89AF5E39u, 0x42F38D9Cu, 0xC467FF32u, 0x0F3B2C97u,
+        0xFE6D9E42u, 0x35314DE7u, 0xB3A53F49u, 0x78F9ECECu, 0x65FCDC54u, 0xAEA00FF1u, 0x28347D5Fu, 0xE368AEFAu,
+        0x16441B82u, 0xDD18C827u, 0x5B8CBA89u, 0x90D0692Cu, 0x8DD55994u, 0x46898A31u, 0xC01DF89Fu, 0x0B412B3Au,
+        0xFA1799EFu, 0x314B4A4Au, 0xB7DF38E4u, 0x7C83EB41u, 0x6186DBF9u, 0xAADA085Cu, 0x2C4E7AF2u, 0xE712A957u,
+        0x15921919u, 0xDECECABCu, 0x585AB812u, 0x93066BB7u, 0x8E035B0Fu, 0x455F88AAu, 0xC3CBFA04u, 0x089729A1u,
+        0xF9C19B74u, 0x329D48D1u, 0xB4093A7Fu, 0x7F55E9DAu, 0x6250D962u, 0xA90C0AC7u, 0x2F987869u, 0xE4C4ABCCu },
+    { /* 6 */
+        0x00000000u, 0xA6770BB4u, 0x979F1129u, 0x31E81A9Du, 0xF44F2413u, 0x52382FA7u, 0x63D0353Au, 0xC5A73E8Eu,
+        0x33EF4E67u, 0x959845D3u, 0xA4705F4Eu, 0x020754FAu, 0xC7A06A74u, 0x61D761C0u, 0x503F7B5Du, 0xF64870E9u,
+        0x67DE9CCEu, 0xC1A9977Au, 0xF0418DE7u, 0x56368653u, 0x9391B8DDu, 0x35E6B369u, 0x040EA9F4u, 0xA279A240u,
+        0x5431D2A9u, 0xF246D91Du, 0xC3AEC380u, 0x65D9C834u, 0xA07EF6BAu, 0x0609FD0Eu, 0x37E1E793u, 0x9196EC27u,
+        0xCFBD399Cu, 0x69CA3228u, 0x582228B5u, 0xFE552301u, 0x3BF21D8Fu, 0x9D85163Bu, 0xAC6D0CA6u, 0x0A1A0712u,
+        0xFC5277FBu, 0x5A257C4Fu, 0x6BCD66D2u, 0xCDBA6D66u, 0x081D53E8u, 0xAE6A585Cu, 0x9F8242C1u, 0x39F54975u,
+        0xA863A552u, 0x0E14AEE6u, 0x3FFCB47Bu, 0x998BBFCFu, 0x5C2C8141u, 0xFA5B8AF5u, 0xCBB39068u, 0x6DC49BDCu,
+        0x9B8CEB35u, 0x3DFBE081u, 0x0C13FA1Cu, 0xAA64F1A8u, 0x6FC3CF26u, 0xC9B4C492u, 0xF85CDE0Fu, 0x5E2BD5BBu,
+        0x440B7579u, 0xE27C7ECDu, 0xD3946450u, 0x75E36FE4u, 0xB044516Au, 0x16335ADEu, 0x27DB4043u, 0x81AC4BF7u,
+        0x77E43B1Eu, 0xD19330AAu, 0xE07B2A37u, 0x460C2183u, 0x83AB1F0Du, 0x25DC14B9u, 0x14340E24u, 0xB2430590u,
+        0x23D5E9B7u, 0x85A2E203u, 0xB44AF89Eu, 0x123DF32Au, 0xD79ACDA4u, 0x71EDC610u, 0x4005DC8Du, 0xE672D739u,
+        0x103AA7D0u, 0xB64DAC64u, 0x87A5B6F9u, 0x21D2BD4Du, 0xE47583C3u, 0x42028877u, 0x73EA92EAu, 0xD59D995Eu,
+        0x8BB64CE5u, 0x2DC14751u, 0x1C295DCCu, 0xBA5E5678u, 0x7FF968F6u, 0xD98E6342u, 0xE86679DFu, 0x4E11726Bu,
+        0xB8590282u, 0x1E2E0936u, 0x2FC613ABu, 0x89B1181Fu, 0x4C162691u, 0xEA612D25u, 0xDB8937B8u, 0x7DFE3C0Cu,
+        0xEC68D02Bu, 0x4A1FDB9Fu, 0x7BF7C102u, 0xDD80CAB6u, 0x1827F438u, 0xBE50FF8Cu, 0x8FB8E511u, 0x29CFEEA5u,
+        0xDF879E4Cu, 0x79F095F8u, 0x48188F65u, 0xEE6F84D1u, 0x2BC8BA5Fu, 0x8DBFB1EBu, 0xBC57AB76u, 0x1A20A0C2u,
+        0x8816EAF2u, 0x2E61E146u, 0x1F89FBDBu, 0xB9FEF06Fu, 0x7C59CEE1u, 0xDA2EC555u, 0xEBC6DFC8u, 0x4DB1D47Cu,
+        0xBBF9A495u, 0x1D8EAF21u, 0x2C66B5BCu, 0x8A11BE08u, 0x4FB68086u, 0xE9C18B32u, 0xD82991AFu, 0x7E5E9A1Bu,
+        0xEFC8763Cu, 0x49BF7D88u, 0x78576715u, 0xDE206CA1u, 0x1B87522Fu, 0xBDF0599Bu, 0x8C184306u, 0x2A6F48B2u,
+        0xDC27385Bu, 0x7A5033EFu, 0x4BB82972u, 0xEDCF22C6u, 0x28681C48u, 0x8E1F17FCu, 0xBFF70D61u, 0x198006D5u,
+        0x47ABD36Eu, 0xE1DCD8DAu, 0xD034C247u, 0x7643C9F3u, 0xB3E4F77Du, 0x1593FCC9u, 0x247BE654u, 0x820CEDE0u,
+        0x74449D09u, 0xD23396BDu, 0xE3DB8C20u, 0x45AC8794u, 0x800BB91Au, 0x267CB2AEu, 0x1794A833u, 0xB1E3A387u,
+        0x20754FA0u, 0x86024414u, 0xB7EA5E89u, 0x119D553Du, 0xD43A6BB3u, 0x724D6007u, 0x43A57A9Au, 0xE5D2712Eu,
+        0x139A01C7u, 0xB5ED0A73u, 0x840510EEu, 0x22721B5Au, 0xE7D525D4u, 0x41A22E60u, 0x704A34FDu, 0xD63D3F49u,
+        0xCC1D9F8Bu, 0x6A6A943Fu, 0x5B828EA2u, 0xFDF58516u, 0x3852BB98u, 0x9E25B02Cu, 0xAFCDAAB1u, 0x09BAA105u,
+        0xFFF2D1ECu, 0x5985DA58u, 0x686DC0C5u, 0xCE1ACB71u, 0x0BBDF5FFu, 0xADCAFE4Bu, 0x9C22E4D6u, 0x3A55EF62u,
+        0xABC30345u, 0x0DB408F1u, 0x3C5C126Cu, 0x9A2B19D8u, 0x5F8C2756u, 0xF9FB2CE2u, 0xC813367Fu, 0x6E643DCBu,
+        0x982C4D22u, 0x3E5B4696u, 0x0FB35C0Bu, 0xA9C457BFu, 0x6C636931u, 0xCA146285u, 0xFBFC7818u, 0x5D8B73ACu,
+        0x03A0A617u, 0xA5D7ADA3u, 0x943FB73Eu, 0x3248BC8Au, 0xF7EF8204u, 0x519889B0u, 0x6070932Du, 0xC6079899u,
+        0x304FE870u, 0x9638E3C4u, 0xA7D0F959u, 0x01A7F2EDu, 0xC400CC63u, 0x6277C7D7u, 0x539FDD4Au, 0xF5E8D6FEu,
+        0x647E3AD9u, 0xC209316Du, 0xF3E12BF0u, 0x55962044u, 0x90311ECAu, 0x3646157Eu, 0x07AE0FE3u, 0xA1D90457u,
+        0x579174BEu, 0xF1E67F0Au, 0xC00E6597u, 0x66796E23u, 0xA3DE50ADu, 0x05A95B19u, 0x34414184u, 0x92364A30u },
+    { /* 7 */
+        0x00000000u, 0xCCAA009Eu, 0x4225077Du, 0x8E8F07E3u, 0x844A0EFAu, 0x48E00E64u, 0xC66F0987u, 0x0AC50919u,
+        0xD3E51BB5u, 0x1F4F1B2Bu, 0x91C01CC8u, 0x5D6A1C56u, 0x57AF154Fu, 0x9B0515D1u, 0x158A1232u, 0xD92012ACu,
+        0x7CBB312Bu, 0xB01131B5u, 0x3E9E3656u, 0xF23436C8u, 0xF8F13FD1u, 0x345B3F4Fu, 0xBAD438ACu, 0x767E3832u,
+        0xAF5E2A9Eu, 0x63F42A00u, 0xED7B2DE3u, 0x21D12D7Du, 0x2B142464u, 0xE7BE24FAu, 0x69312319u, 0xA59B2387u,
+        0xF9766256u, 0x35DC62C8u, 0xBB53652Bu, 0x77F965B5u, 0x7D3C6CACu, 0xB1966C32u, 0x3F196BD1u, 0xF3B36B4Fu,
+        0x2A9379E3u, 0xE639797Du, 0x68B67E9Eu, 0xA41C7E00u, 0xAED97719u, 0x62737787u, 0xECFC7064u, 0x205670FAu,
+        0x85CD537Du, 0x496753E3u, 0xC7E85400u, 0x0B42549Eu, 0x01875D87u, 0xCD2D5D19u, 0x43A25AFAu, 0x8F085A64u,
+        0x562848C8u, 0x9A824856u, 0x140D4FB5u, 0xD8A74F2Bu, 0xD2624632u, 0x1EC846ACu, 0x9047414Fu, 0x5CED41D1u,
+        0x299DC2EDu, 0xE537C273u, 0x6BB8C590u, 0xA712C50Eu, 0xADD7CC17u, 0x617DCC89u, 0xEFF2CB6Au, 0x2358CBF4u,
+        0xFA78D958u, 0x36D2D9C6u, 0xB85DDE25u, 0x74F7DEBBu, 0x7E32D7A2u, 0xB298D73Cu, 0x3C17D0DFu, 0xF0BDD041u,
+        0x5526F3C6u, 0x998CF358u, 0x1703F4BBu, 0xDBA9F425u, 0xD16CFD3Cu, 0x1DC6FDA2u, 0x9349FA41u, 0x5FE3FADFu,
+        0x86C3E873u, 0x4A69E8EDu, 0xC4E6EF0Eu, 0x084CEF90u, 0x0289E689u, 0xCE23E617u, 0x40ACE1F4u, 0x8C06E16Au,
+        0xD0EBA0BBu, 0x1C41A025u, 0x92CEA7C6u, 0x5E64A758u, 0x54A1AE41u, 0x980BAEDFu, 0x1684A93Cu, 0xDA2EA9A2u,
+        0x030EBB0Eu, 0xCFA4BB90u, 0x412BBC73u, 0x8D81BCEDu, 0x8744B5F4u, 0x4BEEB56Au, 0xC561B289u, 0x09CBB217u,
+        0xAC509190u, 0x60FA910Eu, 0xEE7596EDu, 0x22DF9673u, 0x281A9F6Au, 0xE4B09FF4u, 0x6A3F9817u, 0xA6959889u,
+        0x7FB58A25u, 0xB31F8ABBu, 0x3D908D58u, 0xF13A8DC6u, 0xFBFF84DFu, 0x37558441u, 0xB9DA83A2u, 0x7570833Cu,
+        0x533B85DAu, 0x9F918544u, 0x111E82A7u, 0xDDB48239u, 0xD7718B20u, 0x1BDB8BBEu, 0x95548C5Du, 0x59FE8CC3u,
+        0x80DE9E6Fu, 0x4C749EF1u, 0xC2FB9912u, 0x0E51998Cu, 0x04949095u, 0xC83E900Bu, 0x46B197E8u, 0x8A1B9776u,
+        0x2F80B4F1u, 0xE32AB46Fu, 0x6DA5B38Cu, 0xA10FB312u, 0xABCABA0Bu, 0x6760BA95u, 0xE9EFBD76u, 0x2545BDE8u,
+        0xFC65AF44u, 0x30CFAFDAu, 0xBE40A839u, 0x72EAA8A7u, 0x782FA1BEu, 0xB485A120u, 0x3A0AA6C3u, 0xF6A0A65Du,
+        0xAA4DE78Cu, 0x66E7E712u, 0xE868E0F1u, 0x24C2E06Fu, 0x2E07E976u, 0xE2ADE9E8u, 0x6C22EE0Bu, 0xA088EE95u,
+        0x79A8FC39u, 0xB502FCA7u, 0x3B8DFB44u, 0xF727FBDAu, 0xFDE2F2C3u, 0x3148F25Du, 0xBFC7F5BEu, 0x736DF520u,
+        0xD6F6D6A7u, 0x1A5CD639u, 0x94D3D1DAu, 0x5879D144u, 0x52BCD85Du, 0x9E16D8C3u, 0x1099DF20u, 0xDC33DFBEu,
+        0x0513CD12u, 0xC9B9CD8Cu, 0x4736CA6Fu, 0x8B9CCAF1u, 0x8159C3E8u, 0x4DF3C376u, 0xC37CC495u, 0x0FD6C40Bu,
+        0x7AA64737u, 0xB60C47A9u, 0x3883404Au, 0xF42940D4u, 0xFEEC49CDu, 0x32464953u, 0xBCC94EB0u, 0x70634E2Eu,
+        0xA9435C82u, 0x65E95C1Cu, 0xEB665BFFu, 0x27CC5B61u, 0x2D095278u, 0xE1A352E6u, 0x6F2C5505u, 0xA386559Bu,
+        0x061D761Cu, 0xCAB77682u, 0x44387161u, 0x889271FFu, 0x825778E6u, 0x4EFD7878u, 0xC0727F9Bu, 0x0CD87F05u,
+        0xD5F86DA9u, 0x19526D37u, 0x97DD6AD4u, 0x5B776A4Au, 0x51B26353u, 0x9D1863CDu, 0x1397642Eu, 0xDF3D64B0u,
+        0x83D02561u, 0x4F7A25FFu, 0xC1F5221Cu, 0x0D5F2282u, 0x079A2B9Bu, 0xCB302B05u, 0x45BF2CE6u, 0x89152C78u,
+        0x50353ED4u, 0x9C9F3E4Au, 0x121039A9u, 0xDEBA3937u, 0xD47F302Eu, 0x18D530B0u, 0x965A3753u, 0x5AF037CDu,
+        0xFF6B144Au, 0x33C114D4u, 0xBD4E1337u, 0x71E413A9u, 0x7B211AB0u, 0xB78B1A2Eu, 0x39041DCDu, 0xF5AE1D53u,
+        0x2C8E0FFFu, 0xE0240F61u, 0x6EAB0882u, 0xA201081Cu, 0xA8C40105u, 0x646E019Bu, 0xEAE10678u, 0x264B06E6u }
+#endif
+};
+
 uint32_t dp_crc32(uint32_t crc, const void *data, size_t n)
 {
-    static const uint32_t t[16] = {
-        0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
-        0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
-        0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu,
-        0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu };
     const unsigned char *p = (const unsigned char *)data;
     crc = ~crc;
-    while (n--) {
-        crc ^= *p++;
-        crc = (crc >> 4) ^ t[crc & 15u];
-        crc = (crc >> 4) ^ t[crc & 15u];
+#if DP_CRC32_TABLES == 8
+    while (n >= 8) {
+        const uint32_t lo = crc ^ dp__rd32(p), hi = dp__rd32(p + 4);
+        crc = dp__crc32_tab[7][lo & 0xFFu] ^ dp__crc32_tab[6][(lo >> 8) & 0xFFu] ^
+              dp__crc32_tab[5][(lo >> 16) & 0xFFu] ^ dp__crc32_tab[4][lo >> 24] ^
+              dp__crc32_tab[3][hi & 0xFFu] ^ dp__crc32_tab[2][(hi >> 8) & 0xFFu] ^
+              dp__crc32_tab[1][(hi >> 16) & 0xFFu] ^ dp__crc32_tab[0][hi >> 24];
+        p += 8;
+        n -= 8;
     }
+#endif
+    while (n--) crc = (crc >> 8) ^ dp__crc32_tab[0][(crc ^ *p++) & 0xFFu];
     return ~crc;
 }
 
@@ -1787,11 +2082,6 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n)
 /* ====================================================================== */
 
 /* ---- small helpers ---- */
-static uint32_t dp__rd16(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8); }
-static uint32_t dp__rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
 /* uint32 -> int32 in two's complement, without implementation-defined casts */
 static int32_t dp__u2s(uint32_t u)
 {
@@ -2549,8 +2839,8 @@ DP__PI int8_t dp__rq_neg(int32_t acc, int32_t mult, int32_t rs1, int32_t zp, int
 }
 /* outputs of two pixels (ya, yb) x two channels (one when !two): a from
    dp__dot22_s8, biases b0, b1, mult and shift of the first channel */
-static void dp__out22(int8_t *ya, int8_t *yb, const int32_t *a, int two, int32_t b0, int32_t b1,
-                      const int32_t *mult, const int32_t *shift, const dp__oq *q)
+static void dp__requant_2x2(int8_t *ya, int8_t *yb, const int32_t *a, int two, int32_t b0, int32_t b1,
+                            const int32_t *mult, const int32_t *shift, const dp__oq *q)
 {
     const int32_t m0 = mult[0], s0 = shift[0];
     if (q->fast && s0 < 0) {
@@ -2654,8 +2944,8 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                             }
                         }
                     }
-                    dp__out22(yp + co, yb + co, a, two, dp__cbias(bias, ksum, co, in_zp, fz),
-                              two ? dp__cbias(bias, ksum, co + 1, in_zp, fz) : 0, mult + co, shift + co, &q);
+                    dp__requant_2x2(yp + co, yb + co, a, two, dp__cbias(bias, ksum, co, in_zp, fz),
+                                    two ? dp__cbias(bias, ksum, co + 1, in_zp, fz) : 0, mult + co, shift + co, &q);
                 }
                 ox++;
                 continue;
@@ -5329,12 +5619,7 @@ int dp_mb_finish(dp_mb *b, void **blob, size_t *len)
 #define DP__POSIX 1
 #endif
 
-#ifndef DP_MALLOC
-#define DP_MALLOC(sz) malloc(sz)
-#define DP_CALLOC(n, sz) calloc(n, sz)
-#define DP_REALLOC(p, sz) realloc(p, sz)
-#define DP_FREE(p) free(p)
-#endif
+/* DP_MALLOC and the rest: defaults in >>impl_infer_host */
 #ifndef DP_MAX_THREADS
 #define DP_MAX_THREADS 64
 #endif
@@ -6281,13 +6566,13 @@ static int dp__ensure(dp_graph *g, int n)
 #endif
 #define DP__PAR_MIN 32768L   /* elements below which loops stay serial */
 
-static float *dp__ws(dp_graph *g, int t) { return g->ws + (size_t)t * g->ws_per_thread; }
-static int dp__nt(int work_items) { return DP__MAX(1, DP__MIN(dp_get_threads(), work_items)); }
+static float *dp__thread_ws(dp_graph *g, int t) { return g->ws + (size_t)t * g->ws_per_thread; }
+static int dp__threads_for(int work_items) { return DP__MAX(1, DP__MIN(dp_get_threads(), work_items)); }
 static size_t dp__numel(const dp__node *nd, int n) { return (size_t)n * nd->h * nd->w * nd->c; }
 
 /* Gradient destination of input u: NULL if no gradient flows there;
    *acc tells whether to accumulate (another consumer already wrote). */
-static float *dp__dx(dp_graph *g, int u, int *acc)
+static float *dp__grad_dest(dp_graph *g, int u, int *acc)
 {
     dp__node *x = &g->nodes[u];
     if (x->op == DP_OP_INPUT && !g->input_grad && !g->want_in_grad) return NULL;
@@ -6302,7 +6587,7 @@ static void dp__reduce_partials(dp_graph *g, int T, size_t n, float *dst)
     int t;
     size_t i;
     for (t = 0; t < T; t++) {
-        const float *p = dp__ws(g, t) + g->ws_part;
+        const float *p = dp__thread_ws(g, t) + g->ws_part;
         for (i = 0; i < n; i++) dst[i] += p[i];
     }
 }
@@ -6359,13 +6644,13 @@ static void dp__conv_fwd(dp_graph *g, dp__node *nd, int N)
     const float *B = nd->has_bias ? g->params + nd->b_off : NULL;
     float *y = nd->y;
     int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
-    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N);
+    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__threads_for(N);
     long hw = (long)nd->h * nd->w;
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), gi, c;
         long R0 = hw * (N * (long)t / T), R1 = hw * (N * (long)(t + 1) / T), r0, r;
-        float *ws = dp__ws(g, t), *col = ws + DP__GEMM_WORK;
+        float *ws = dp__thread_ws(g, t), *col = ws + DP__GEMM_WORK;
         if (dp__is_1x1(nd)) {
             dp__gemm((int)(R1 - R0), OC, IC, x + R0 * IC, IC, 0, W, IC, 1, y + R0 * OC, OC, 0, ws);
         } else {
@@ -6388,9 +6673,9 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
     const dp__node *xn = &g->nodes[nd->in[0]];
     const float *x = xn->y, *W = g->params + nd->w_off, *dy = nd->dy;
     int IH = xn->h, IW = xn->w, IC = xn->c, OC = nd->c, G = nd->groups;
-    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__nt(N), acc = 0;
+    int cg = IC / G, og = OC / G, K = nd->kh * nd->kw * cg, T = dp__threads_for(N), acc = 0;
     long hw = (long)nd->h * nd->w;
-    float *dx = dp__dx(g, nd->in[0], &acc), *wr = NULL;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc), *wr = NULL;
     size_t np = nd->w_n + nd->b_n;
     if (dx && G == 1 && nd->sh == 1 && nd->sw == 1 && !dp__is_1x1(nd)) {
         /* turned kernel wr[ci][ky][kx][co] = W[co][kh-1-ky][kw-1-kx][ci] */
@@ -6406,7 +6691,7 @@ static void dp__conv_bwd(dp_graph *g, dp__node *nd, int N)
     {
         int t = dp__tid(), gi, c;
         long R0 = hw * (N * (long)t / T), R1 = hw * (N * (long)(t + 1) / T), r0, r;
-        float *ws = dp__ws(g, t), *col = ws + DP__GEMM_WORK;
+        float *ws = dp__thread_ws(g, t), *col = ws + DP__GEMM_WORK;
         float *pw = ws + g->ws_part, *pb = pw + nd->w_n;
         memset(pw, 0, sizeof(float) * np);
         if (dp__is_1x1(nd)) {
@@ -6484,7 +6769,7 @@ static void dp__dw_fwd(dp_graph *g, dp__node *nd, int N)
     const float *B = nd->has_bias ? g->params + nd->b_off : NULL;
     int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, n;
     float *we = nd->sw == 1 ? dp__dw_expand(nd, W, OW, C) : NULL;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
         for (oy = 0; oy < nd->h; oy++) {
@@ -6522,15 +6807,15 @@ static void dp__dw_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     const float *x = xn->y, *W = g->params + nd->w_off;
-    int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, T = dp__nt(N), acc = 0, taps = nd->kh * nd->kw;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    int IH = xn->h, IW = xn->w, C = nd->c, OW = nd->w, T = dp__threads_for(N), acc = 0, taps = nd->kh * nd->kw;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     float *we = nd->sw == 1 ? dp__dw_expand(nd, W, OW, C) : NULL;
     size_t np = nd->w_n + nd->b_n;
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), n, oy, ox, ky, kx, c, k;
         int n0 = N * t / T, n1 = N * (t + 1) / T;
-        float *pw = dp__ws(g, t) + g->ws_part, *pb = pw + nd->w_n;
+        float *pw = dp__thread_ws(g, t) + g->ws_part, *pb = pw + nd->w_n;
         /* weight-gradient rows, reduced modulo C at the end */
         float *gr = we ? (float *)DP_CALLOC((size_t)(taps + 1) * OW * C + 1, sizeof(float)) : NULL;
         memset(pw, 0, sizeof(float) * np);
@@ -6656,7 +6941,7 @@ static int dp__bn_reduce(int kind, const float *x, const float *dy, const float 
     int NB = dp__bn_nblk(R), b, c;
     double *blk = (double *)DP_MALLOC(sizeof(double) * 3 * (size_t)C * (size_t)DP__MAX(NB, 1));
     if (!blk) return DP_ERR_NOMEM;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(NB)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(NB)))
     for (b = 0; b < NB; b++) {
         double *s = blk + (size_t)b * 3 * C;
         dp__bn_block(kind, x, dy, ya, hi, m, R * b / NB, R * (b + 1) / NB, C, s, (float *)(void *)(s + 2 * C));
@@ -6710,7 +6995,7 @@ static void dp__bn_fwd(dp_graph *g, dp__node *nd, int N, int train)
         for (c = 0; c < C; c++) { mf[c] = rm[c]; del[c] = 0.0f; inv[c] = 1.0f / sqrtf(rv[c] + (float)eps); }
     }
     for (c = 0; c < C; c++) { ab[c] = inv[c] * gam[c]; ab[C + c] = bet[c] - del[c] * ab[c]; }
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for((int)DP__MIN(R / 64 + 1, 1L << 20))))
     for (r = 0; r < R; r++) {
         const float *xp = x + r * C;
         float *yp = out + r * C;
@@ -6738,7 +7023,7 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
     float *gg = g->grads + nd->w_off, *gb = g->grads + nd->b_off, *k;
     int C = nd->c, c, acc = 0;
     long R = (long)N * nd->h * nd->w, r;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     double *S = (double *)DP_MALLOC(sizeof(double) * 2 * (size_t)C + sizeof(float) * 3 * (size_t)C);
     if (!S || dp__bn_reduce(2, x, dy, ya, hi, mf, R, C, S) != DP_OK) {
         DP_FREE(S);
@@ -6759,7 +7044,7 @@ static void dp__bn_bwd(dp_graph *g, dp__node *nd, int N, int train)
     }
     if (dx) {
         const float *k2 = k + C, *k3 = k + 2 * C;
-        DP__OMP(omp parallel for schedule(static) num_threads(dp__nt((int)DP__MIN(R / 64 + 1, 1L << 20))))
+        DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for((int)DP__MIN(R / 64 + 1, 1L << 20))))
         for (r = 0; r < R; r++) {
             const float *xp = x + r * C, *dp = dy + r * C, *yp = ya ? ya + r * C : NULL;
             float *dxp = dx + r * C;
@@ -6806,7 +7091,7 @@ static void dp__act_fwd(dp__node *nd, const float *x, size_t n)
 static void dp__act_bwd(dp_graph *g, dp__node *nd, size_t n)
 {
     int acc = 0;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     const float *x = g->nodes[nd->in[0]].y, *dy = nd->dy, *y = nd->y;
     long i, m = (long)n;
     if (!dx) return;
@@ -6831,7 +7116,7 @@ static void dp__pool_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int IH = xn->h, IW = xn->w, C = nd->c, n, isavg = nd->op == DP_OP_AVGPOOL;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
         for (oy = 0; oy < nd->h; oy++) for (ox = 0; ox < nd->w; ox++) {
@@ -6867,12 +7152,12 @@ static void dp__pool_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int IH = xn->h, IW = xn->w, C = nd->c, n, isavg = nd->op == DP_OP_AVGPOOL, acc = 0;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     long off[64];   /* element offset of window position p from the window origin */
     int p;
     if (!dx) return;
     for (p = 0; p < 64 && p < nd->kh * nd->kw; p++) off[p] = ((long)(p / nd->kw) * IW + p % nd->kw) * C;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int oy, ox, ky, kx, c;
         float *dxn = dx + (size_t)n * IH * IW * C;
@@ -6914,7 +7199,7 @@ static void dp__gap_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int HW = xn->h * xn->w, C = nd->c, n;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         float *yp = nd->y + (size_t)n * C;
@@ -6929,9 +7214,9 @@ static void dp__gap_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
     int HW = xn->h * xn->w, C = nd->c, n, acc = 0;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     if (!dx) return;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         const float *dyp = nd->dy + (size_t)n * C;
@@ -6946,12 +7231,12 @@ static void dp__gap_bwd(dp_graph *g, dp__node *nd, int N)
 static void dp__fc_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
-    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__nt(N);
+    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__threads_for(N);
     const float *W = g->params + nd->w_off, *B = g->params + nd->b_off;
     DP__OMP(omp parallel num_threads(T))
     {
         int t = dp__tid(), n0 = N * t / T, n1 = N * (t + 1) / T, n, o;
-        dp__gemm(n1 - n0, O, I, xn->y + (size_t)n0 * I, I, 0, W, I, 1, nd->y + (size_t)n0 * O, O, 0, dp__ws(g, t));
+        dp__gemm(n1 - n0, O, I, xn->y + (size_t)n0 * I, I, 0, W, I, 1, nd->y + (size_t)n0 * O, O, 0, dp__thread_ws(g, t));
         for (n = n0; n < n1; n++) for (o = 0; o < O; o++) nd->y[(size_t)n * O + o] += B[o];
     }
 }
@@ -6959,18 +7244,18 @@ static void dp__fc_fwd(dp_graph *g, dp__node *nd, int N)
 static void dp__fc_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const dp__node *xn = &g->nodes[nd->in[0]];
-    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__nt(DP__MAX(N, I / 64)), acc = 0;
+    int I = xn->h * xn->w * xn->c, O = nd->c, T = dp__threads_for(DP__MAX(N, I / 64)), acc = 0;
     const float *W = g->params + nd->w_off;
     float *gw = g->grads + nd->w_off, *gb = g->grads + nd->b_off;
-    float *dx = dp__dx(g, nd->in[0], &acc);
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
     int n, o;
     DP__OMP(omp parallel num_threads(T))
     {
         /* weight gradient split by input columns, input gradient by rows */
         int t = dp__tid(), i0 = I * t / T, i1 = I * (t + 1) / T, n0 = N * t / T, n1 = N * (t + 1) / T;
-        dp__gemm(O, i1 - i0, N, nd->dy, O, 1, xn->y + i0, I, 0, gw + i0, I, 1, dp__ws(g, t));
+        dp__gemm(O, i1 - i0, N, nd->dy, O, 1, xn->y + i0, I, 0, gw + i0, I, 1, dp__thread_ws(g, t));
         if (dx && n1 > n0)
-            dp__gemm(n1 - n0, I, O, nd->dy + (size_t)n0 * O, O, 0, W, I, 0, dx + (size_t)n0 * I, I, acc, dp__ws(g, t));
+            dp__gemm(n1 - n0, I, O, nd->dy + (size_t)n0 * O, O, 0, W, I, 0, dx + (size_t)n0 * I, I, acc, dp__thread_ws(g, t));
     }
     for (n = 0; n < N; n++) for (o = 0; o < O; o++) gb[o] += nd->dy[(size_t)n * O + o];
 }
@@ -6994,7 +7279,7 @@ static void dp__add_fwd(dp_graph *g, dp__node *nd, size_t n)
 static void dp__pass_grad(dp_graph *g, int u, const float *dy, size_t n)
 {
     int acc = 0;
-    float *dx = dp__dx(g, u, &acc);
+    float *dx = dp__grad_dest(g, u, &acc);
     long i, m = (long)n;
     if (!dx) return;
     if (acc) {
@@ -7009,7 +7294,7 @@ static void dp__cmul_fwd(dp_graph *g, dp__node *nd, int N)
 {
     const float *x = g->nodes[nd->in[0]].y, *s = g->nodes[nd->in[1]].y;
     int HW = nd->h * nd->w, C = nd->c, n;
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         const float *sp = s + (size_t)n * C;
@@ -7024,8 +7309,8 @@ static void dp__cmul_bwd(dp_graph *g, dp__node *nd, int N)
 {
     const float *x = g->nodes[nd->in[0]].y, *s = g->nodes[nd->in[1]].y;
     int HW = nd->h * nd->w, C = nd->c, n, ax = 0, as = 0;
-    float *dx = dp__dx(g, nd->in[0], &ax), *ds = dp__dx(g, nd->in[1], &as);
-    DP__OMP(omp parallel for schedule(static) num_threads(dp__nt(N)))
+    float *dx = dp__grad_dest(g, nd->in[0], &ax), *ds = dp__grad_dest(g, nd->in[1], &as);
+    DP__OMP(omp parallel for schedule(static) num_threads(dp__threads_for(N)))
     for (n = 0; n < N; n++) {
         int p, c;
         const float *sp = s + (size_t)n * C;
@@ -7049,7 +7334,7 @@ static void dp__concat_run(dp_graph *g, dp__node *nd, int N, int back)
         dp__node *xn = &g->nodes[nd->in[k]];
         int ck = xn->c, acc = 0;
         long r;
-        float *dx = back ? dp__dx(g, nd->in[k], &acc) : NULL;
+        float *dx = back ? dp__grad_dest(g, nd->in[k], &acc) : NULL;
         if (back && !dx) { off += ck; continue; }
         DP__OMP(omp parallel for schedule(static) if(rows * ck > DP__PAR_MIN))
         for (r = 0; r < rows; r++) {
@@ -7111,7 +7396,7 @@ static int dp__softmax_fwd(dp_graph *g, dp__node *nd, int N)
 static void dp__softmax_bwd(dp_graph *g, dp__node *nd, int N)
 {
     int acc = 0, K = nd->c, n, k;
-    float *dx = dp__dx(g, nd->in[0], &acc), s = 1.0f / (float)N;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc), s = 1.0f / (float)N;
     if (!dx) return;
     for (n = 0; n < N; n++) for (k = 0; k < K; k++) {
         size_t o = (size_t)n * K + k;
@@ -7406,7 +7691,7 @@ static int dp__backward_from(dp_graph *g, int last)
         case DP_OP_FLATTEN: dp__pass_grad(g, nd->in[0], nd->dy, m); break;
         case DP_OP_DROPOUT: {
             int acc = 0;
-            float *dx = dp__dx(g, nd->in[0], &acc);
+            float *dx = dp__grad_dest(g, nd->in[0], &acc);
             size_t j;
             if (dx) for (j = 0; j < m; j++) dx[j] = (acc ? dx[j] : 0.0f) + nd->dy[j] * nd->aux[j];
         } break;
@@ -7751,19 +8036,20 @@ static uint64_t dp__graph_hash(const dp_graph *g)
     return h;
 }
 
-static void dp__put32(unsigned char *p, uint32_t v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); p[2] = (unsigned char)(v >> 16); p[3] = (unsigned char)(v >> 24); }
-static void dp__put64(unsigned char *p, uint64_t v) { dp__put32(p, (uint32_t)v); dp__put32(p + 4, (uint32_t)(v >> 32)); }
-static uint32_t dp__get32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint64_t dp__get64(const unsigned char *p) { return (uint64_t)dp__get32(p) | (uint64_t)dp__get32(p + 4) << 32; }
+/* 64-bit little-endian, from the 32-bit helpers (dp__rd32, dp__wr32) */
+static void dp__wr64(uint8_t *p, uint64_t v) { dp__wr32(p, (uint32_t)v); dp__wr32(p + 4, (uint32_t)(v >> 32)); }
+static uint64_t dp__rd64(const uint8_t *p) { return (uint64_t)dp__rd32(p) | (uint64_t)dp__rd32(p + 4) << 32; }
+/* big-endian (IDX, PNG, zlib's Adler-32) */
+static uint32_t dp__be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 static void dp__put_floats(unsigned char *p, const float *v, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) { uint32_t u; memcpy(&u, &v[i], 4); dp__put32(p + 4 * i, u); }
+    for (i = 0; i < n; i++) { uint32_t u; memcpy(&u, &v[i], 4); dp__wr32(p + 4 * i, u); }
 }
 static void dp__get_floats(float *v, const unsigned char *p, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) { uint32_t u = dp__get32(p + 4 * i); memcpy(&v[i], &u, 4); }
+    for (i = 0; i < n; i++) { uint32_t u = dp__rd32(p + 4 * i); memcpy(&v[i], &u, 4); }
 }
 
 /* Writes buf to path atomically: PATH.tmp, flush, fsync, rename. */
@@ -7815,21 +8101,21 @@ int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long st
     buf = (unsigned char *)DP_MALLOC(total);
     if (!buf) return DP_ERR_NOMEM;
     memcpy(buf, "DPCK", 4);
-    dp__put32(buf + 4, 1);
-    dp__put64(buf + 8, dp__graph_hash(g));
-    dp__put64(buf + 16, (uint64_t)(int64_t)step);
-    dp__put64(buf + 24, np);
-    dp__put64(buf + 32, ns);
-    dp__put32(buf + 40, has_o ? (uint32_t)o->cfg.kind : 0u);
-    dp__put32(buf + 44, (uint32_t)has_o);
-    dp__put64(buf + 48, has_o ? (uint64_t)(int64_t)o->t : 0u);
-    dp__put64(buf + 56, g->fwd_count);
-    dp__put64(buf + 64, g->seed);
+    dp__wr32(buf + 4, 1);
+    dp__wr64(buf + 8, dp__graph_hash(g));
+    dp__wr64(buf + 16, (uint64_t)(int64_t)step);
+    dp__wr64(buf + 24, np);
+    dp__wr64(buf + 32, ns);
+    dp__wr32(buf + 40, has_o ? (uint32_t)o->cfg.kind : 0u);
+    dp__wr32(buf + 44, (uint32_t)has_o);
+    dp__wr64(buf + 48, has_o ? (uint64_t)(int64_t)o->t : 0u);
+    dp__wr64(buf + 56, g->fwd_count);
+    dp__wr64(buf + 64, g->seed);
     p = buf + DP__CK_HDR;
     dp__put_floats(p, g->params, np); p += 4 * np;
     dp__put_floats(p, g->state, ns); p += 4 * ns;
     if (has_o) { dp__put_floats(p, o->m, np); p += 4 * np; dp__put_floats(p, o->v, np); p += 4 * np; }
-    dp__put32(p, dp_crc32(0, buf, total - 4));
+    dp__wr32(p, dp_crc32(0, buf, total - 4));
     st = dp__write_atomic(path, buf, total);
     DP_FREE(buf);
     return st;
@@ -7883,16 +8169,16 @@ int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
     if ((st = dp_read_file(path, 0, &buf, &n, err, err_cap)) != DP_OK) return st;
     st = DP_ERR_FORMAT;
     if (n < DP__CK_HDR + 4 || memcmp(buf, "DPCK", 4) != 0) { dp__seterr(err, err_cap, "%s: not a diffprune checkpoint (bad magic or too short)", path); goto fail; }
-    if (dp__get32(buf + 4) != 1) { dp__seterr(err, err_cap, "%s: checkpoint version %u is not supported", path, (unsigned)dp__get32(buf + 4)); st = DP_ERR_UNSUPPORTED; goto fail; }
-    np = (size_t)dp__get64(buf + 24); ns = (size_t)dp__get64(buf + 32); has_o = dp__get32(buf + 44) != 0;
-    if (np != g->n_params || ns != g->n_state || dp__get64(buf + 8) != dp__graph_hash(g)) {
+    if (dp__rd32(buf + 4) != 1) { dp__seterr(err, err_cap, "%s: checkpoint version %u is not supported", path, (unsigned)dp__rd32(buf + 4)); st = DP_ERR_UNSUPPORTED; goto fail; }
+    np = (size_t)dp__rd64(buf + 24); ns = (size_t)dp__rd64(buf + 32); has_o = dp__rd32(buf + 44) != 0;
+    if (np != g->n_params || ns != g->n_state || dp__rd64(buf + 8) != dp__graph_hash(g)) {
         dp__seterr(err, err_cap, "%s: checkpoint was saved from a different network (%lu params, this one has %lu)",
                    path, (unsigned long)np, (unsigned long)g->n_params);
         st = DP_ERR_SHAPE; goto fail;
     }
     need = DP__CK_HDR + 4 * (np + ns + (has_o ? 2 * np : 0)) + 4;
     if (n != need) { dp__seterr(err, err_cap, "%s: truncated or padded checkpoint (%lu bytes, expected %lu)", path, (unsigned long)n, (unsigned long)need); goto fail; }
-    if (dp_crc32(0, buf, n - 4) != dp__get32(buf + n - 4)) { dp__seterr(err, err_cap, "%s: checkpoint is corrupt (CRC mismatch)", path); st = DP_ERR_CRC; goto fail; }
+    if (dp_crc32(0, buf, n - 4) != dp__rd32(buf + n - 4)) { dp__seterr(err, err_cap, "%s: checkpoint is corrupt (CRC mismatch)", path); st = DP_ERR_CRC; goto fail; }
     if (o && has_o && o->n != np) { dp__seterr(err, err_cap, "%s: optimiser does not match the network", path); st = DP_ERR_ARG; goto fail; }
     /* everything checked: now copy */
     dp__get_floats(g->params, buf + DP__CK_HDR, np);
@@ -7900,13 +8186,13 @@ int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
     if (o && has_o) {
         dp__get_floats(o->m, buf + DP__CK_HDR + 4 * (np + ns), np);
         dp__get_floats(o->v, buf + DP__CK_HDR + 4 * (2 * np + ns), np);
-        o->t = (long)(int64_t)dp__get64(buf + 48);
+        o->t = (long)(int64_t)dp__rd64(buf + 48);
     } else if (o) {
         memset(o->m, 0, sizeof(float) * o->n); memset(o->v, 0, sizeof(float) * o->n); o->t = 0;
     }
-    g->fwd_count = dp__get64(buf + 56);
-    g->seed = dp__get64(buf + 64);
-    if (step) *step = (long)(int64_t)dp__get64(buf + 16);
+    g->fwd_count = dp__rd64(buf + 56);
+    g->seed = dp__rd64(buf + 64);
+    if (step) *step = (long)(int64_t)dp__rd64(buf + 16);
     DP_FREE(buf);
     return DP_OK;
 fail:
@@ -7932,7 +8218,7 @@ static int dp__idx_parse(const unsigned char *b, size_t n, int want_dims, int *d
         return DP_ERR_FORMAT;
     }
     for (i = 0; i < nd; i++) {
-        uint32_t d = (uint32_t)b[4 + 4 * i] << 24 | (uint32_t)b[5 + 4 * i] << 16 | (uint32_t)b[6 + 4 * i] << 8 | b[7 + 4 * i];
+        uint32_t d = dp__be32(b + 4 + 4 * i);
         if (d == 0 || d > (1u << 28)) { dp__seterr(err, cap, "%s: bad dimension %u", path, (unsigned)d); return DP_ERR_FORMAT; }
         dims[i] = (int)d;
         total *= d;
@@ -8005,16 +8291,16 @@ int dp_wav_decode(const unsigned char *b, size_t len, const char *path, int16_t 
         return DP_ERR_FORMAT;
     }
     while (pos + 8 <= len) {
-        const uint32_t id_len = dp__get32(b + pos + 4);
+        const uint32_t id_len = dp__rd32(b + pos + 4);
         const unsigned char *c = b + pos + 8;
         const size_t avail = len - pos - 8;
         if (!memcmp(b + pos, "fmt ", 4)) {
             if (id_len < 16 || avail < 16) { dp__seterr(err, cap, "%s: truncated fmt chunk", path); said = 1; break; }
-            format = (int)(c[0] | c[1] << 8);
-            channels = (int)(c[2] | c[3] << 8);
-            sr = dp__get32(c + 4);
-            bits = (int)(c[14] | c[15] << 8);
-            if (format == 0xFFFE && id_len >= 26 && avail >= 26) format = (int)(c[24] | c[25] << 8);
+            format = (int)dp__rd16(c);
+            channels = (int)dp__rd16(c + 2);
+            sr = dp__rd32(c + 4);
+            bits = (int)dp__rd16(c + 14);
+            if (format == 0xFFFE && id_len >= 26 && avail >= 26) format = (int)dp__rd16(c + 24);
             fmt_seen = 1;
         } else if (!memcmp(b + pos, "data", 4)) {
             size_t bytes = id_len;
@@ -8037,7 +8323,7 @@ int dp_wav_decode(const unsigned char *b, size_t len, const char *path, int16_t 
             *n = (int)(bytes / 2);
             *samples = (int16_t *)DP_MALLOC(sizeof(int16_t) * ((size_t)*n + 1));
             if (!*samples) { *n = 0; dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
-            for (i = 0; i < (size_t)*n; i++) (*samples)[i] = (int16_t)dp__s16((uint32_t)c[2 * i] | (uint32_t)c[2 * i + 1] << 8);
+            for (i = 0; i < (size_t)*n; i++) (*samples)[i] = (int16_t)dp__s16(dp__rd16(c + 2 * i));
             if (rate) *rate = (int)sr;
             return DP_OK;
         }
@@ -8054,11 +8340,11 @@ int dp_wav_write(const char *path, const int16_t *s, int n, int rate)
     int i, st;
     if (!path || !s || n < 0 || n > (1 << 28) || rate <= 0) return DP_ERR_ARG;
     if (!(b = (unsigned char *)DP_MALLOC(44 + 2 * (size_t)n))) return DP_ERR_NOMEM;
-    memcpy(b, "RIFF", 4); dp__put32(b + 4, 36u + 2u * (uint32_t)n); memcpy(b + 8, "WAVEfmt ", 8);
-    dp__put32(b + 16, 16); b[20] = 1; b[21] = 0; b[22] = 1; b[23] = 0;
-    dp__put32(b + 24, (uint32_t)rate); dp__put32(b + 28, 2u * (uint32_t)rate);
+    memcpy(b, "RIFF", 4); dp__wr32(b + 4, 36u + 2u * (uint32_t)n); memcpy(b + 8, "WAVEfmt ", 8);
+    dp__wr32(b + 16, 16); b[20] = 1; b[21] = 0; b[22] = 1; b[23] = 0;
+    dp__wr32(b + 24, (uint32_t)rate); dp__wr32(b + 28, 2u * (uint32_t)rate);
     b[32] = 2; b[33] = 0; b[34] = 16; b[35] = 0;
-    memcpy(b + 36, "data", 4); dp__put32(b + 40, 2u * (uint32_t)n);
+    memcpy(b + 36, "data", 4); dp__wr32(b + 40, 2u * (uint32_t)n);
     for (i = 0; i < n; i++) { const uint16_t u = (uint16_t)s[i]; b[44 + 2 * i] = (unsigned char)(u & 255u); b[45 + 2 * i] = (unsigned char)(u >> 8); }
     st = dp__write_atomic(path, b, 44 + 2 * (size_t)n);
     DP_FREE(b);
@@ -8206,42 +8492,6 @@ void dp_progress_end(dp_progress *p)
 /* ---------------------------------------------------------------------- */
 /* DEFLATE (RFC 1951) in a gzip container (RFC 1952): table-driven decoding,
    every read and write bounds-checked. */
-/* ------------------------------------------------------------------ CRC-32 */
-
-/* Nibble table: entry i is the CRC register after shifting the 4-bit value i
-   through the reflected polynomial four times. Two lookups per byte. */
-static void dp__gz_crc8_init(uint32_t *t)
-{
-    unsigned i, k;
-    for (i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (k = 0; k < 8; k++) c = (c & 1u) ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-        t[i] = c;
-    }
-    for (k = 1; k < 8; k++)
-        for (i = 0; i < 256; i++)
-            t[k * 256 + i] = (t[(k - 1) * 256 + i] >> 8) ^ t[t[(k - 1) * 256 + i] & 0xFFu];
-}
-
-static uint32_t dp__gz_crc8(const uint32_t *t, uint32_t crc, const unsigned char *p, size_t n)
-{
-    crc = ~crc;
-    while (n >= 8) {
-        uint32_t lo = crc ^ ((uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-                             ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24));
-        uint32_t hi = (uint32_t)p[4] | ((uint32_t)p[5] << 8) |
-                      ((uint32_t)p[6] << 16) | ((uint32_t)p[7] << 24);
-        crc = t[7 * 256 + (lo & 0xFFu)] ^ t[6 * 256 + ((lo >> 8) & 0xFFu)] ^
-              t[5 * 256 + ((lo >> 16) & 0xFFu)] ^ t[4 * 256 + (lo >> 24)] ^
-              t[3 * 256 + (hi & 0xFFu)] ^ t[2 * 256 + ((hi >> 8) & 0xFFu)] ^
-              t[1 * 256 + ((hi >> 16) & 0xFFu)] ^ t[hi >> 24];
-        p += 8;
-        n -= 8;
-    }
-    while (n--) crc = (crc >> 8) ^ t[(crc ^ *p++) & 0xFFu];
-    return ~crc;
-}
-
 /* ----------------------------------------------------------------- inflate */
 
 /* Huffman decoding tables.
@@ -8309,7 +8559,6 @@ typedef struct dp__gz_inflate {
     uint32_t lit[DP__GZ_LIT_CAP], dist[DP__GZ_DIST_CAP];
     uint32_t flit[1 << DP__GZ_LIT_ROOT], fdist[1 << DP__GZ_DIST_ROOT];
     uint32_t clen[1 << DP__GZ_CLEN_ROOT];
-    uint32_t crct[8 * 256];
     unsigned char lens[286 + 30];
     unsigned char submax[1 << DP__GZ_LIT_ROOT];
 } dp__gz_inflate;
@@ -8428,13 +8677,6 @@ static uint32_t dp__gz_lookup(const uint32_t *tab, unsigned root, uint64_t bb)
     return e;
 }
 
-static uint64_t dp__gz_load64le(const unsigned char *p)
-{
-    return (uint64_t)p[0] | ((uint64_t)p[1] << 8) | ((uint64_t)p[2] << 16) |
-           ((uint64_t)p[3] << 24) | ((uint64_t)p[4] << 32) | ((uint64_t)p[5] << 40) |
-           ((uint64_t)p[6] << 48) | ((uint64_t)p[7] << 56);
-}
-
 /* Bit-buffer refill: afterwards bc >= 56, enough for the longest symbol
    (15 + 5 length extra + 15 + 13 distance extra = 48 bits).
    Fast path (>= 8 input bytes left): OR in an 8-byte little-endian load at
@@ -8449,7 +8691,7 @@ static uint64_t dp__gz_load64le(const unsigned char *p)
 #define DP__GZ_REFILL(src, n, pos, bb, bc, overrun, on_trunc)          \
     do {                                                            \
         if ((n) - (pos) >= 8) {                                     \
-            (bb) |= dp__gz_load64le((src) + (pos)) << (bc);            \
+            (bb) |= dp__rd64((src) + (pos)) << (bc);            \
             (pos) += (63u - (bc)) >> 3;                             \
             (bc) |= 56u;                                            \
         } else {                                                    \
@@ -8625,8 +8867,8 @@ static int dp__gz_stored(dp__gz_inflate *d)
     int rc = dp__gz_align(d);
     if (rc) return rc;
     if (d->n - d->pos < 4) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
-    len = (size_t)d->src[d->pos] | ((size_t)d->src[d->pos + 1] << 8);
-    if ((len ^ 0xFFFFu) != ((size_t)d->src[d->pos + 2] | ((size_t)d->src[d->pos + 3] << 8)))
+    len = dp__rd16(d->src + d->pos);
+    if ((len ^ 0xFFFFu) != dp__rd16(d->src + d->pos + 2))
         return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: stored block length mismatch");
     d->pos += 4;
     if (d->n - d->pos < len) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
@@ -8733,11 +8975,6 @@ static int dp__gz_inflate_stream(dp__gz_inflate *d)
     return dp__gz_align(d);
 }
 
-static uint32_t dp__gz_le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
 /* Parse one member header at d->pos (RFC 1952 2.3). */
 static int dp__gz_header(dp__gz_inflate *d)
 {
@@ -8753,7 +8990,7 @@ static int dp__gz_header(dp__gz_inflate *d)
     if (flg & 4u) { /* FEXTRA: 2-byte length + data */
         size_t xlen;
         if (n - p < 2) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
-        xlen = (size_t)s[p] | ((size_t)s[p + 1] << 8);
+        xlen = dp__rd16(s + p);
         p += 2;
         if (n - p < xlen) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
         p += xlen;
@@ -8768,23 +9005,12 @@ static int dp__gz_header(dp__gz_inflate *d)
     }
     if (flg & 2u) { /* FHCRC: low 16 bits of the CRC-32 of the header so far */
         if (n - p < 2) return dp__gz_fail(d, DP_ERR_FORMAT, "gzip: truncated stream");
-        if ((dp__gz_crc8(d->crct, 0, s + h, p - h) & 0xFFFFu) != ((unsigned)s[p] | ((unsigned)s[p + 1] << 8)))
+        if ((dp_crc32(0, s + h, p - h) & 0xFFFFu) != dp__rd16(s + p))
             return dp__gz_fail(d, DP_ERR_CRC, "gzip: header crc mismatch");
         p += 2;
     }
     d->pos = p;
     return DP_OK;
-}
-
-static void dp__gz_seterr(char *err, size_t cap, const char *msg)
-{
-    size_t i = 0;
-    if (!err || !cap) return;
-    while (msg[i] && i + 1 < cap) {
-        err[i] = msg[i];
-        i++;
-    }
-    err[i] = 0;
 }
 
 int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
@@ -8798,16 +9024,16 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
     if (out_n) *out_n = 0;
     if (err && err_cap) err[0] = 0;
     if (!out || !out_n || (!src && n)) {
-        dp__gz_seterr(err, err_cap, "gzip: bad argument");
+        dp__seterr(err, err_cap, "gzip: bad argument");
         return DP_ERR_ARG;
     }
     if (n < 2 || src[0] != 0x1F || src[1] != 0x8B) {
-        dp__gz_seterr(err, err_cap, "not gzip");
+        dp__seterr(err, err_cap, "not gzip");
         return DP_ERR_FORMAT;
     }
     d = (dp__gz_inflate *)DP_MALLOC(sizeof(dp__gz_inflate));
     if (!d) {
-        dp__gz_seterr(err, err_cap, "gzip: out of memory");
+        dp__seterr(err, err_cap, "gzip: out of memory");
         return DP_ERR_NOMEM;
     }
     d->src = src;
@@ -8821,12 +9047,11 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
     d->msg = "";
     d->have_fixed = 0;
     d->max_out = max_out < (size_t)-1 - DP__GZ_SLACK ? max_out : (size_t)-1 - DP__GZ_SLACK;
-    dp__gz_crc8_init(d->crct);
 
     /* Initial capacity: the last member's ISIZE (exact for single-member
        files < 4 GiB), clamped to max_out and to what deflate can possibly
        produce (< 1032:1), so a corrupt trailer cannot force a huge alloc. */
-    hint = n >= 20 ? (size_t)dp__gz_le32(src + n - 4) : 0;
+    hint = n >= 20 ? (size_t)dp__rd32(src + n - 4) : 0;
     if (hint / 1032 > n) hint = 0;
     if (hint > d->max_out) hint = d->max_out;
     d->cap = hint;
@@ -8847,11 +9072,11 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
             break;
         }
         mlen = d->olen - d->mstart;
-        if (dp__gz_crc8(d->crct, 0, d->out + d->mstart, mlen) != dp__gz_le32(src + d->pos)) {
+        if (dp_crc32(0, d->out + d->mstart, mlen) != dp__rd32(src + d->pos)) {
             rc = dp__gz_fail(d, DP_ERR_CRC, "gzip: crc mismatch");
             break;
         }
-        if ((uint32_t)mlen != dp__gz_le32(src + d->pos + 4)) {
+        if ((uint32_t)mlen != dp__rd32(src + d->pos + 4)) {
             rc = dp__gz_fail(d, DP_ERR_CRC, "gzip: length mismatch");
             break;
         }
@@ -8865,7 +9090,7 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
     }
 
     if (rc != DP_OK) {
-        dp__gz_seterr(err, err_cap, d->msg);
+        dp__seterr(err, err_cap, "%s", d->msg);
         DP_FREE(d->out);
     } else {
         /* Return unused capacity if the ISIZE hint (or doubling) overshot. */
@@ -8920,7 +9145,7 @@ int dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_
             if ((i & 4095u) == 4095u) { a %= 65521u; b %= 65521u; }
         }
         a %= 65521u; b %= 65521u;
-        adler = (uint32_t)src[d->pos] << 24 | (uint32_t)src[d->pos + 1] << 16 | (uint32_t)src[d->pos + 2] << 8 | src[d->pos + 3];
+        adler = dp__be32(src + d->pos);
         if (adler != (b << 16 | a)) rc = dp__gz_fail(d, DP_ERR_CRC, "gzip: Adler-32 mismatch");
     }
     if (rc != DP_OK) {
@@ -8959,7 +9184,6 @@ static int dp__img_alloc(dp_image *img, int w, int h, int c, int maxval, const c
 }
 
 /* ---- PNG (ISO/IEC 15948) ---- */
-static uint32_t dp__be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 
 static int dp__png_paeth(int a, int b, int c)
 {
@@ -9241,14 +9465,14 @@ static int dp__bmp_decode(const unsigned char *b, size_t n, const char *name, dp
     size_t stride, i;
     const unsigned char *pal = NULL;
     if (n < 54) { dp__seterr(err, cap, "%s: BMP truncated inside its headers", name); return DP_ERR_FORMAT; }
-    off = dp__get32(b + 10); hs = dp__get32(b + 14);
+    off = dp__rd32(b + 10); hs = dp__rd32(b + 14);
     if (hs != 40 && hs != 52 && hs != 56 && hs != 108 && hs != 124) {
         dp__seterr(err, cap, "%s: BMP info header of %lu bytes (OS/2 or unknown) not supported", name, (unsigned long)hs);
         return DP_ERR_UNSUPPORTED;
     }
-    w = (int32_t)dp__get32(b + 18); h = (int32_t)dp__get32(b + 22);
-    bpp = b[28] | b[29] << 8; comp = dp__get32(b + 30);
-    if ((b[26] | b[27] << 8) != 1) { dp__seterr(err, cap, "%s: BMP with %d planes", name, b[26] | b[27] << 8); return DP_ERR_FORMAT; }
+    w = (int32_t)dp__rd32(b + 18); h = (int32_t)dp__rd32(b + 22);
+    bpp = (int)dp__rd16(b + 28); comp = dp__rd32(b + 30);
+    if (dp__rd16(b + 26) != 1) { dp__seterr(err, cap, "%s: BMP with %u planes", name, (unsigned)dp__rd16(b + 26)); return DP_ERR_FORMAT; }
     if (bpp != 8 && bpp != 24 && bpp != 32) {
         dp__seterr(err, cap, "%s: %d-bit BMP not supported (8-bit palette, 24- and 32-bit only)", name, bpp);
         return DP_ERR_UNSUPPORTED;
@@ -9267,7 +9491,7 @@ static int dp__bmp_decode(const unsigned char *b, size_t n, const char *name, dp
     }
     if (comp == 3) { /* masks after a 40-byte header, inside larger ones */
         if (n < 14 + 40 + 16) { dp__seterr(err, cap, "%s: BMP truncated inside its colour masks", name); return DP_ERR_FORMAT; }
-        for (k = 0; k < 4; k++) masks[k] = dp__get32(b + 54 + 4 * k);
+        for (k = 0; k < 4; k++) masks[k] = dp__rd32(b + 54 + 4 * k);
         if (hs == 40) masks[3] = 0; /* no alpha mask there: those 4 bytes are pixels or palette */
         for (k = 0; k < 4; k++) {
             if (!masks[k]) { sh[k] = -1; continue; }
@@ -9281,7 +9505,7 @@ static int dp__bmp_decode(const unsigned char *b, size_t n, const char *name, dp
         if (sh[0] < 0 || sh[1] < 0 || sh[2] < 0) { dp__seterr(err, cap, "%s: BMP without a red, green or blue mask", name); return DP_ERR_FORMAT; }
     } else sh[3] = -1;
     if (bpp == 8) {
-        ncol = dp__get32(b + 46);
+        ncol = dp__rd32(b + 46);
         if (ncol == 0) ncol = 256;
         if (ncol > 256 || 14 + (size_t)hs + 4 * (size_t)ncol > n) {
             dp__seterr(err, cap, "%s: BMP palette of %lu colours does not fit the file", name, (unsigned long)ncol);
@@ -9314,7 +9538,7 @@ static int dp__bmp_decode(const unsigned char *b, size_t n, const char *name, dp
             } else if (bpp == 24) {
                 o[0] = r[3 * x + 2]; o[1] = r[3 * x + 1]; o[2] = r[3 * x];
             } else {
-                const uint32_t v = dp__get32(r + 4 * (size_t)x);
+                const uint32_t v = dp__rd32(r + 4 * (size_t)x);
                 for (k = 0; k < c; k++) o[k] = (uint16_t)((v >> sh[k]) & 0xFFu);
             }
         }
@@ -10214,15 +10438,6 @@ void dp_board_budgets(const dp_board *b, long *pmu, long *size)
 
 /* ----------------------------------------------------------------- helpers */
 
-static void dp__sched_msg(char *err, size_t cap, const char *fmt, ...)
-{
-    va_list ap;
-    if (!err || cap == 0) return;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 static void *dp__sched_alloc(size_t count, size_t elem)
 {
     if (count == 0) count = 1;
@@ -10338,52 +10553,52 @@ dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_ca
 {
     int i, e;
     if (!g) {
-        dp__sched_msg(err, err_cap, "graph is NULL");
+        dp__seterr(err, err_cap, "graph is NULL");
         return DP_ERR_ARG;
     }
     if (g->n < 0) {
-        dp__sched_msg(err, err_cap, "negative node count %d", g->n);
+        dp__seterr(err, err_cap, "negative node count %d", g->n);
         return DP_ERR_ARG;
     }
     if (g->n > DP_SCHED_MAX_NODES) {
-        dp__sched_msg(err, err_cap, "%d nodes (limit %d)", g->n, DP_SCHED_MAX_NODES);
+        dp__seterr(err, err_cap, "%d nodes (limit %d)", g->n, DP_SCHED_MAX_NODES);
         return DP_ERR_LIMIT;
     }
     if (g->n == 0) return DP_OK;
     if (!g->size || !g->in_start) {
-        dp__sched_msg(err, err_cap, "size or in_start is NULL");
+        dp__seterr(err, err_cap, "size or in_start is NULL");
         return DP_ERR_ARG;
     }
     if (g->in_start[0] != 0) {
-        dp__sched_msg(err, err_cap, "in_start[0] must be 0");
+        dp__seterr(err, err_cap, "in_start[0] must be 0");
         return DP_ERR_ARG;
     }
     for (i = 0; i < g->n; i++) {
         if (g->in_start[i + 1] < g->in_start[i] ||
             g->in_start[i + 1] - g->in_start[i] > DP_SCHED_MAX_NODES * 64) {
-            dp__sched_msg(err, err_cap, "in_start is not a CSR row index at node %d", i);
+            dp__seterr(err, err_cap, "in_start is not a CSR row index at node %d", i);
             return DP_ERR_ARG;
         }
     }
     if (g->in_start[g->n] > 0 && !g->in_idx) {
-        dp__sched_msg(err, err_cap, "in_idx is NULL");
+        dp__seterr(err, err_cap, "in_idx is NULL");
         return DP_ERR_ARG;
     }
     for (i = 0; i < g->n; i++) {
         if (g->size[i] < 1 || g->size[i] > DP_SCHED_MAX_TENSOR) {
-            dp__sched_msg(err, err_cap, "node %d: size %lld out of range 1..2^40", i,
-                          (long long)g->size[i]);
+            dp__seterr(err, err_cap, "node %d: size %lld out of range 1..2^40", i,
+                       (long long)g->size[i]);
             return DP_ERR_ARG;
         }
         if (dp__sched_is_input(g, i) && g->in_start[i + 1] != g->in_start[i]) {
-            dp__sched_msg(err, err_cap, "graph input %d has inputs", i);
+            dp__seterr(err, err_cap, "graph input %d has inputs", i);
             return DP_ERR_ARG;
         }
         for (e = g->in_start[i]; e < g->in_start[i + 1]; e++) {
             int u = g->in_idx[e];
             if (u < 0 || u >= i) {
-                dp__sched_msg(err, err_cap,
-                              "node %d reads node %d, which is not listed before it", i, u);
+                dp__seterr(err, err_cap,
+                           "node %d reads node %d, which is not listed before it", i, u);
                 return DP_ERR_ARG;
             }
         }
@@ -10524,7 +10739,7 @@ static dp_status dp__sched_prep_build(const dp_sched_graph *g, dp__sched_prep *p
         !p->co_i || !p->is_in || !p->can_ip || !stamp) {
         DP_FREE(stamp);
         dp__sched_prep_free(p);
-        dp__sched_msg(err, err_cap, "out of memory");
+        dp__seterr(err, err_cap, "out of memory");
         return DP_ERR_NOMEM;
     }
     for (i = 0; i < n; i++) stamp[i] = -1;
@@ -10568,7 +10783,7 @@ static dp_status dp__sched_prep_build(const dp_sched_graph *g, dp__sched_prep *p
     st = dp__sched_segments(p);
     if (st != DP_OK) {
         dp__sched_prep_free(p);
-        dp__sched_msg(err, err_cap, "out of memory");
+        dp__seterr(err, err_cap, "out of memory");
     }
     return st;
 }
@@ -10855,6 +11070,160 @@ static int dp__sched_seg_last(const dp__sched_prep *p, int u, int k, int a, int 
     return 1;
 }
 
+/* A ready op of the state being expanded. */
+typedef struct dp__sched_child {
+    int j;          /* op a + j */
+    int64_t ws;     /* working set while it runs */
+    int64_t freed;  /* bytes its inputs free after it */
+} dp__sched_child;
+
+/* dp__sched_seg_dp's search: ops [a, b), len = b - a of them, states keyed
+   by W words of "executed" bits. */
+typedef struct dp__sched_seg {
+    const dp__sched_prep *p;
+    int a, b, len, W;
+    int64_t U, lbnd;          /* bound to beat (greedy); floor */
+    long long max_states, *states;
+    dp__sched_states T;
+    dp__sched_he *heap;
+    int hn, hc;               /* heap entries, capacity */
+    uint64_t *nk;             /* [W] key of the child being made */
+    dp__sched_child *ch;      /* [len] ready ops of the state being expanded */
+} dp__sched_seg;
+
+/* The root state (nothing of the segment run yet) on the heap: DP_OK,
+   DP_ERR_NOMEM, or DP_ERR_LIMIT when it is one state too many. */
+static dp_status dp__sched_seg_root(dp__sched_seg *sg, int64_t live0)
+{
+    const dp__sched_prep *p = sg->p;
+    dp__sched_states *T = &sg->T;
+    dp__sched_he e;
+    int j, t;
+    if (!dp__sched_states_room(T)) return DP_ERR_NOMEM;
+    memset(T->key, 0, (size_t)sg->W * 8);
+    memset(T->rdy, 0, (size_t)sg->W * 8);
+    for (j = 0; j < sg->len; j++) {
+        int v = p->op_node[sg->a + j], ok = 1;
+        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
+            if (p->node_op[p->in_i[t]] >= sg->a) ok = 0;
+        if (ok) T->rdy[j >> 6] |= (uint64_t)1 << (j & 63);
+    }
+    T->f[0] = 0;
+    T->live[0] = live0;
+    T->par[0] = -1;
+    T->op[0] = -1;
+    T->depth[0] = 0;
+    T->done[0] = 0;
+    T->slot[dp__sched_states_find(T, T->key)] = 0;
+    T->n = 1;
+    if (++*sg->states > sg->max_states) return DP_ERR_LIMIT;
+    e.key = live0 > sg->lbnd ? live0 : sg->lbnd;
+    e.depth = 0;
+    e.s = 0;
+    return dp__sched_heap_push(&sg->heap, &sg->hn, &sg->hc, e) ? DP_OK : DP_ERR_NOMEM;
+}
+
+/* The ready ops of state s into sg->ch: their working sets and the bytes
+   they free. Returns how many; *forced is the one reduction (4) picks
+   (an eager op, see the header comment), or -1. */
+static int dp__sched_seg_ready(dp__sched_seg *sg, int s, int *forced)
+{
+    const dp__sched_prep *p = sg->p;
+    const dp__sched_states *T = &sg->T;
+    const uint64_t *key = T->key + (size_t)s * sg->W;
+    const int64_t floor_s = T->f[s] > sg->lbnd ? T->f[s] : sg->lbnd;
+    int w, t, nc = 0;
+    *forced = -1;
+    for (w = 0; w < sg->W; w++) {
+        uint64_t bits = T->rdy[(size_t)s * sg->W + w];
+        while (bits) {
+            int j = w * 64 + dp__sched_ctz64(bits), k = sg->a + j, v = p->op_node[k], ipd = 0;
+            int64_t freed = 0;
+            bits &= bits - 1;
+            for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) {
+                int u = p->in_i[t];
+                if (!dp__sched_seg_last(p, u, k, sg->a, sg->b, key)) continue;
+                freed += p->size[u];
+                if (!ipd && p->can_ip[v] && !p->is_in[u] && p->size[u] == p->size[v])
+                    ipd = 1;
+            }
+            sg->ch[nc].j = j;
+            sg->ch[nc].ws = T->live[s] + (ipd ? 0 : p->size[v]);
+            sg->ch[nc].freed = freed;
+            if (*forced < 0 && p->size[v] <= freed && sg->ch[nc].ws <= floor_s) *forced = nc;
+            nc++;
+        }
+    }
+    return nc;
+}
+
+/* Ready set of new state c = state s + op a + j (key sg->nk): drop it,
+   add its readers in the segment that are now ready. */
+static void dp__sched_seg_child_ready(dp__sched_seg *sg, int c, int s, int j)
+{
+    const dp__sched_prep *p = sg->p;
+    const int W = sg->W, v = p->op_node[sg->a + j];
+    uint64_t *nr = sg->T.rdy + (size_t)c * W;
+    int t, x;
+    memcpy(nr, sg->T.rdy + (size_t)s * W, (size_t)W * 8);
+    nr[j >> 6] &= ~((uint64_t)1 << (j & 63));
+    for (t = p->co_s[v]; t < p->co_s[v + 1]; t++) {
+        int r = p->co_i[t], y, ok = 1;
+        if (r >= sg->b) break;
+        y = p->op_node[r];
+        for (x = p->in_s[y]; x < p->in_s[y + 1] && ok; x++) {
+            int ku = p->node_op[p->in_i[x]] - sg->a;
+            if (ku >= 0 && !((sg->nk[ku >> 6] >> (ku & 63)) & 1u)) ok = 0;
+        }
+        if (ok) nr[(r - sg->a) >> 6] |= (uint64_t)1 << ((r - sg->a) & 63);
+    }
+}
+
+/* Children of state s (popped, final) onto the heap: new states, or known
+   ones reached on a better path. DP_OK, DP_ERR_NOMEM or DP_ERR_LIMIT. */
+static dp_status dp__sched_seg_expand(dp__sched_seg *sg, int s)
+{
+    const dp__sched_prep *p = sg->p;
+    dp__sched_states *T = &sg->T;
+    const int W = sg->W;
+    int forced, ci;
+    const int nc = dp__sched_seg_ready(sg, s, &forced);
+    for (ci = 0; ci < nc; ci++) {
+        const int j = sg->ch[ci].j, v = p->op_node[sg->a + j];
+        const int64_t f2 = T->f[s] > sg->ch[ci].ws ? T->f[s] : sg->ch[ci].ws;
+        dp__sched_he e;
+        int sl, c;
+        if (forced >= 0 && ci != forced) continue;
+        if (f2 >= sg->U) continue; /* cannot beat the greedy order */
+        memcpy(sg->nk, T->key + (size_t)s * W, (size_t)W * 8);
+        sg->nk[j >> 6] |= (uint64_t)1 << (j & 63);
+        if (!dp__sched_states_room(T)) return DP_ERR_NOMEM; /* may move T's arrays */
+        sl = dp__sched_states_find(T, sg->nk);
+        c = T->slot[sl];
+        if (c >= 0) { /* known state: same live(S); keep the better path */
+            if (T->done[c] || f2 >= T->f[c]) continue;
+        } else {
+            if (++*sg->states > sg->max_states) return DP_ERR_LIMIT;
+            c = T->n++;
+            T->slot[sl] = c;
+            memcpy(T->key + (size_t)c * W, sg->nk, (size_t)W * 8);
+            dp__sched_seg_child_ready(sg, c, s, j);
+            T->live[c] = T->live[s] + p->size[v] - sg->ch[ci].freed;
+            T->depth[c] = T->depth[s] + 1;
+            T->done[c] = 0;
+        }
+        T->f[c] = f2;
+        T->par[c] = s;
+        T->op[c] = j;
+        e.key = f2 > sg->lbnd ? f2 : sg->lbnd;
+        if (T->depth[c] < sg->len && T->live[c] > e.key) e.key = T->live[c];
+        e.depth = T->depth[c];
+        e.s = c;
+        if (!dp__sched_heap_push(&sg->heap, &sg->hn, &sg->hc, e)) return DP_ERR_NOMEM;
+    }
+    return DP_OK;
+}
+
 /* Exact search over the segment of ops [a, b), entered with live0 bytes live
    (the DP of the header comment, run best-first).  A state's priority is
        max(best(S), live(S), lbnd)       (live(S) only while ops remain;
@@ -10877,150 +11246,49 @@ static dp_status dp__sched_seg_dp(const dp__sched_prep *p, int a, int b,
                                   long long max_states, long long *states, int *out,
                                   int64_t *out_peak, int *found)
 {
-    int len = b - a, W = (len + 63) / 64, j, t, hn = 0, hc = 0, nc, ci, forced;
-    dp__sched_states T;
-    dp__sched_he *heap = NULL, e;
-    uint64_t *nk = (uint64_t *)dp__sched_alloc((size_t)W, 8);
-    int *cj = (int *)dp__sched_alloc((size_t)len, sizeof(int));
-    int64_t *cws = (int64_t *)dp__sched_alloc((size_t)len, 8);
-    int64_t *cfr = (int64_t *)dp__sched_alloc((size_t)len, 8);
-    dp_status st = DP_OK;
-    memset(&T, 0, sizeof(T));
-    T.W = W;
+    dp__sched_seg sg;
+    dp__sched_states *T = &sg.T;
+    dp_status st;
+    memset(&sg, 0, sizeof sg);
+    sg.p = p;
+    sg.a = a;
+    sg.b = b;
+    sg.len = b - a;
+    sg.W = (sg.len + 63) / 64;
+    sg.U = U;
+    sg.lbnd = lbnd;
+    sg.max_states = max_states;
+    sg.states = states;
+    T->W = sg.W;
     *found = 0;
-    if (!nk || !cj || !cws || !cfr || !dp__sched_states_room(&T)) goto nomem;
-    /* root: nothing of the segment run yet */
-    memset(T.key, 0, (size_t)W * 8);
-    memset(T.rdy, 0, (size_t)W * 8);
-    for (j = 0; j < len; j++) {
-        int v = p->op_node[a + j], ok = 1;
-        for (t = p->in_s[v]; t < p->in_s[v + 1]; t++)
-            if (p->node_op[p->in_i[t]] >= a) ok = 0;
-        if (ok) T.rdy[j >> 6] |= (uint64_t)1 << (j & 63);
-    }
-    T.f[0] = 0;
-    T.live[0] = live0;
-    T.par[0] = -1;
-    T.op[0] = -1;
-    T.depth[0] = 0;
-    T.done[0] = 0;
-    T.slot[dp__sched_states_find(&T, T.key)] = 0;
-    T.n = 1;
-    if (++*states > max_states) { st = DP_ERR_LIMIT; goto done; }
-    e.key = live0 > lbnd ? live0 : lbnd;
-    e.depth = 0;
-    e.s = 0;
-    if (!dp__sched_heap_push(&heap, &hn, &hc, e)) goto nomem;
-
-    while (hn > 0) {
-        int s, w;
+    sg.nk = (uint64_t *)dp__sched_alloc((size_t)sg.W, 8);
+    sg.ch = (dp__sched_child *)dp__sched_alloc((size_t)sg.len, sizeof(dp__sched_child));
+    st = sg.nk && sg.ch ? dp__sched_seg_root(&sg, live0) : DP_ERR_NOMEM;
+    while (st == DP_OK && sg.hn > 0) {
+        const dp__sched_he e = dp__sched_heap_pop(sg.heap, &sg.hn);
+        int s = e.s;
         int64_t pri;
-        e = dp__sched_heap_pop(heap, &hn);
-        s = e.s;
-        if (T.done[s]) continue;
-        pri = T.f[s] > lbnd ? T.f[s] : lbnd;
-        if (T.depth[s] < len && T.live[s] > pri) pri = T.live[s];
+        if (T->done[s]) continue;
+        pri = T->f[s] > lbnd ? T->f[s] : lbnd;
+        if (T->depth[s] < sg.len && T->live[s] > pri) pri = T->live[s];
         if (pri != e.key) continue; /* stale entry: s was improved later */
-        T.done[s] = 1;
-        if (T.depth[s] == len) { /* the whole segment: optimal */
-            int pos = len;
-            *out_peak = T.f[s];
+        T->done[s] = 1;
+        if (T->depth[s] == sg.len) { /* the whole segment: optimal */
+            int pos = sg.len;
+            *out_peak = T->f[s];
             while (s > 0) {
-                out[--pos] = p->op_node[a + T.op[s]];
-                s = T.par[s];
+                out[--pos] = p->op_node[a + T->op[s]];
+                s = T->par[s];
             }
             *found = (pos == 0);
             break;
         }
-        /* the ready ops, their working sets and the bytes they free */
-        nc = 0;
-        forced = -1;
-        for (w = 0; w < W; w++) {
-            uint64_t bits = T.rdy[(size_t)s * W + w];
-            while (bits) {
-                int k, v, ipd = 0;
-                int64_t freed = 0;
-                const uint64_t *key = T.key + (size_t)s * W;
-                j = w * 64 + dp__sched_ctz64(bits);
-                bits &= bits - 1;
-                k = a + j;
-                v = p->op_node[k];
-                for (t = p->in_s[v]; t < p->in_s[v + 1]; t++) {
-                    int u = p->in_i[t];
-                    if (!dp__sched_seg_last(p, u, k, a, b, key)) continue;
-                    freed += p->size[u];
-                    if (!ipd && p->can_ip[v] && !p->is_in[u] && p->size[u] == p->size[v])
-                        ipd = 1;
-                }
-                cj[nc] = j;
-                cws[nc] = T.live[s] + (ipd ? 0 : p->size[v]);
-                cfr[nc] = freed;
-                /* reduction (4): eager op, see the header comment */
-                if (forced < 0 && p->size[v] <= freed &&
-                    cws[nc] <= (T.f[s] > lbnd ? T.f[s] : lbnd))
-                    forced = nc;
-                nc++;
-            }
-        }
-        for (ci = 0; ci < nc; ci++) {
-            int v, sl, c;
-            int64_t f2 = T.f[s] > cws[ci] ? T.f[s] : cws[ci];
-            if (forced >= 0 && ci != forced) continue;
-            if (f2 >= U) continue; /* cannot beat the greedy order */
-            j = cj[ci];
-            v = p->op_node[a + j];
-            memcpy(nk, T.key + (size_t)s * W, (size_t)W * 8);
-            nk[j >> 6] |= (uint64_t)1 << (j & 63);
-            if (!dp__sched_states_room(&T)) goto nomem; /* may move T's arrays */
-            sl = dp__sched_states_find(&T, nk);
-            c = T.slot[sl];
-            if (c >= 0) { /* known state: same live(S); keep the better path */
-                if (T.done[c] || f2 >= T.f[c]) continue;
-            } else {
-                uint64_t *nr;
-                int x, y;
-                if (++*states > max_states) { st = DP_ERR_LIMIT; goto done; }
-                c = T.n++;
-                T.slot[sl] = c;
-                memcpy(T.key + (size_t)c * W, nk, (size_t)W * 8);
-                /* ready set of S + v: drop v, add readers of v now ready */
-                nr = T.rdy + (size_t)c * W;
-                memcpy(nr, T.rdy + (size_t)s * W, (size_t)W * 8);
-                nr[j >> 6] &= ~((uint64_t)1 << (j & 63));
-                for (t = p->co_s[v]; t < p->co_s[v + 1]; t++) {
-                    int r = p->co_i[t], ok = 1;
-                    if (r >= b) break;
-                    y = p->op_node[r];
-                    for (x = p->in_s[y]; x < p->in_s[y + 1] && ok; x++) {
-                        int ku = p->node_op[p->in_i[x]] - a;
-                        if (ku >= 0 && !((nk[ku >> 6] >> (ku & 63)) & 1u)) ok = 0;
-                    }
-                    if (ok) nr[(r - a) >> 6] |= (uint64_t)1 << ((r - a) & 63);
-                }
-                T.live[c] = T.live[s] + p->size[v] - cfr[ci];
-                T.depth[c] = T.depth[s] + 1;
-                T.done[c] = 0;
-            }
-            T.f[c] = f2;
-            T.par[c] = s;
-            T.op[c] = j;
-            e.key = f2 > lbnd ? f2 : lbnd;
-            if (T.depth[c] < len && T.live[c] > e.key) e.key = T.live[c];
-            e.depth = T.depth[c];
-            e.s = c;
-            if (!dp__sched_heap_push(&heap, &hn, &hc, e)) goto nomem;
-        }
+        st = dp__sched_seg_expand(&sg, s);
     }
-    goto done;
-nomem:
-    st = DP_ERR_NOMEM;
-done:
-    dp__sched_states_free(&T);
-    DP_FREE(heap);
-    DP_FREE(nk);
-    DP_FREE(cj);
-    DP_FREE(cws);
-    DP_FREE(cfr);
+    dp__sched_states_free(T);
+    DP_FREE(sg.heap);
+    DP_FREE(sg.nk);
+    DP_FREE(sg.ch);
     return st;
 }
 
@@ -11104,173 +11372,258 @@ static int dp__sched_pack_search(int nb, const int *idx, const int64_t *bst,
     return d == nb;
 }
 
+/* dp_sched_arena_plan's working set. Buffers are the in-place groups of
+   tensors (a root tensor and the ones that overwrite it); a buffer lives
+   from the first use of any member to the last. Arrays of n are per
+   tensor, arrays of nb (<= n) per buffer. */
+typedef struct dp__sched_arena {
+    int n, nb;
+    int64_t align, target;   /* offsets' alignment; the aligned peak */
+    int *in_place;           /* [m] dp__sched_sim's in-place choice per edge */
+    int *first, *last;       /* [n] tensor's first and last use (steps) */
+    int *root;               /* [n] tensor whose storage it shares */
+    int *buf;                /* [n] buffer of a root tensor */
+    int64_t *tensor_off;     /* [n] best offsets found so far */
+    int *buf_last;           /* [nb] last use of the buffer */
+    int64_t *buf_first;      /* [nb] first use of the buffer */
+    int64_t *buf_size;       /* [nb] bytes, rounded up to align */
+    int64_t *buf_bytes;      /* [nb] bytes, as the tensor has them */
+    int64_t *buf_off;        /* [nb] offset in the current placement */
+    int *order;              /* [nb] placement order */
+    int *tmp, *conf;         /* [nb] sort scratch; conflicting buffers */
+    int64_t *key1, *key2;    /* [nb] sort keys of the placement order */
+    int64_t *conf_off;       /* [nb] sort key of the conflicting buffers */
+} dp__sched_arena;
+
+static void dp__sched_arena_free(dp__sched_arena *a)
+{
+    DP_FREE(a->in_place); DP_FREE(a->first); DP_FREE(a->last); DP_FREE(a->root);
+    DP_FREE(a->buf); DP_FREE(a->tensor_off); DP_FREE(a->buf_last); DP_FREE(a->buf_first);
+    DP_FREE(a->buf_size); DP_FREE(a->buf_bytes); DP_FREE(a->buf_off); DP_FREE(a->order);
+    DP_FREE(a->tmp); DP_FREE(a->conf); DP_FREE(a->key1); DP_FREE(a->key2); DP_FREE(a->conf_off);
+}
+
+static dp_status dp__sched_arena_alloc(dp__sched_arena *a, int m, int n)
+{
+    const size_t N = (size_t)n;
+    a->n = n;
+    a->in_place = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    a->first = (int *)dp__sched_alloc(N, sizeof(int));
+    a->last = (int *)dp__sched_alloc(N, sizeof(int));
+    a->root = (int *)dp__sched_alloc(N, sizeof(int));
+    a->buf = (int *)dp__sched_alloc(N, sizeof(int));
+    a->order = (int *)dp__sched_alloc(N, sizeof(int));
+    a->tmp = (int *)dp__sched_alloc(N, sizeof(int));
+    a->conf = (int *)dp__sched_alloc(N, sizeof(int));
+    a->buf_last = (int *)dp__sched_alloc(N, sizeof(int));
+    a->key1 = (int64_t *)dp__sched_alloc(N, 8);
+    a->key2 = (int64_t *)dp__sched_alloc(N, 8);
+    a->tensor_off = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_off = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_size = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_first = (int64_t *)dp__sched_alloc(N, 8);
+    a->conf_off = (int64_t *)dp__sched_alloc(N, 8);
+    a->buf_bytes = (int64_t *)dp__sched_alloc(N, 8);
+    if (!a->in_place || !a->first || !a->last || !a->root || !a->buf || !a->order || !a->tmp ||
+        !a->conf || !a->buf_last || !a->key1 || !a->key2 || !a->tensor_off || !a->buf_off ||
+        !a->buf_size || !a->buf_first || !a->conf_off || !a->buf_bytes)
+        return DP_ERR_NOMEM;
+    return DP_OK;
+}
+
+/* buffers = in-place groups; lifetime = union of the members' */
+static void dp__sched_arena_buffers(dp__sched_arena *a, const dp__sched_prep *p)
+{
+    int u;
+    a->nb = 0;
+    for (u = 0; u < a->n; u++) {
+        if (a->root[u] == u) {
+            const int b = a->nb++;
+            a->buf[u] = b;
+            a->buf_first[b] = a->first[u];
+            a->buf_last[b] = a->last[u];
+            a->buf_size[b] = dp__sched_align_up(p->size[u], a->align);
+            a->buf_bytes[b] = p->size[u];
+        }
+    }
+    for (u = 0; u < a->n; u++) {
+        const int b = a->buf[a->root[u]];
+        if (a->last[u] > a->buf_last[b]) a->buf_last[b] = a->last[u];
+    }
+}
+
+/* The current placement becomes the best one. */
+static void dp__sched_arena_keep(dp__sched_arena *a)
+{
+    int u;
+    for (u = 0; u < a->n; u++) a->tensor_off[u] = a->buf_off[a->buf[a->root[u]]];
+}
+
+/* Priority order `kind` of the heuristics into a->order: 0 by size, 1 by
+   first use, 2 by lifetime, 3 by area, 4 random (xorshift64 in *rng). */
+static void dp__sched_arena_order(dp__sched_arena *a, int kind, uint64_t *rng)
+{
+    const int64_t *bst = a->buf_first, *bsz = a->buf_size;
+    int64_t *k1 = a->key1, *k2 = a->key2;
+    int i;
+    for (i = 0; i < a->nb; i++) {
+        int64_t lenb = a->buf_last[i] - bst[i] + 1;
+        a->order[i] = i;
+        switch (kind) {
+        case 0: k1[i] = -bsz[i]; k2[i] = bst[i]; break;        /* by size      */
+        case 1: k1[i] = bst[i]; k2[i] = -bsz[i]; break;        /* by first use */
+        case 2: k1[i] = -lenb; k2[i] = -bsz[i]; break;         /* by lifetime  */
+        case 3: k1[i] = -bsz[i] * lenb; k2[i] = bst[i]; break; /* by area      */
+        default:                                               /* random       */
+            *rng ^= *rng << 13; *rng ^= *rng >> 7; *rng ^= *rng << 17;
+            k1[i] = (int64_t)(*rng >> 33); k2[i] = 0;
+            break;
+        }
+    }
+    dp__sched_sort(a->order, a->tmp, a->nb, k1, k2);
+}
+
+/* Places the buffers in a->order one by one, each at a free gap between
+   the already placed buffers whose lifetimes overlap its own, by policy
+   pol: 0 first fit (lowest free offset), 1 best fit (smallest gap that
+   fits), 2 two-ended: aim at a->target and prefer a spot touching 0 or
+   the target (this alternates ends along a chain, which is optimal there,
+   where first fit can strand small holes). Returns the bytes touched. */
+static int64_t dp__sched_arena_place(dp__sched_arena *a, int pol)
+{
+    const int *idx = a->order, *ben = a->buf_last;
+    const int64_t *bst = a->buf_first, *bsz = a->buf_size, tgt = a->target, align = a->align;
+    int64_t *boff = a->buf_off, *cen = a->conf_off, top = 0;
+    int *conf = a->conf;
+    int i, j;
+    for (i = 0; i < a->nb; i++) {
+        int b = idx[i], nc = 0, score_best = 3;
+        int64_t cand = 0, pick = -1, gap_best = 0, s = bsz[b];
+        for (j = 0; j < i; j++) {
+            int q = idx[j];
+            if (bst[q] <= ben[b] && bst[b] <= ben[q]) { conf[nc++] = q; cen[q] = boff[q]; }
+        }
+        dp__sched_sort(conf, a->tmp, nc, cen, NULL);
+        /* free gaps [cand, boff[conf[j]]) between the conflicting buffers */
+        for (j = 0; j <= nc; j++) {
+            int64_t hi = j < nc ? boff[conf[j]] : INT64_MAX, gap = hi - cand;
+            if (hi > cand && gap >= s) {
+                if (pol == 0) { pick = cand; break; }
+                if (pol == 1) {
+                    if (pick < 0 || gap < gap_best) { pick = cand; gap_best = gap; }
+                } else if (cand + s <= tgt) {
+                    int64_t hi2 = hi < tgt ? hi : tgt, up = (hi2 - s) / align * align;
+                    int sc_lo = cand == 0 ? 0 : 1, sc_up = up + s + align > tgt ? 0 : 1;
+                    if (sc_lo < score_best ||
+                        (sc_lo == score_best && hi2 - cand < gap_best)) {
+                        pick = cand; score_best = sc_lo; gap_best = hi2 - cand;
+                    }
+                    if (sc_up < score_best) {
+                        pick = up;
+                        score_best = sc_up;
+                        gap_best = hi2 - cand;
+                    }
+                }
+            }
+            if (j < nc && boff[conf[j]] + bsz[conf[j]] > cand)
+                cand = boff[conf[j]] + bsz[conf[j]];
+        }
+        if (pick < 0) pick = cand; /* nothing fits below: on top of everything */
+        boff[b] = pick;
+        if (pick + a->buf_bytes[b] > top) top = pick + a->buf_bytes[b];
+    }
+    return top;
+}
+
+/* Backtracking search for a placement within a->target, buffers in
+   first-use order (by_size 0) or size order (1), at most `budget`
+   conflict tests. On success *best is the bytes touched and the
+   placement is kept. */
+static dp_status dp__sched_arena_search(dp__sched_arena *a, int by_size, long budget, int64_t *best)
+{
+    const int nb = a->nb;
+    int64_t *cpos = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+    int64_t *csc = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+    int64_t *cgap = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
+    int *cidx = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
+    int *ctmp = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
+    int *next = (int *)dp__sched_alloc((size_t)nb + 1, sizeof(int));
+    const int okp = cpos && csc && cgap && cidx && ctmp && next;
+    int i;
+    if (okp) {
+        for (i = 0; i < nb; i++) {
+            a->order[i] = i;
+            a->key1[i] = by_size ? -a->buf_size[i] : a->buf_first[i];
+            a->key2[i] = by_size ? a->buf_first[i] : -a->buf_size[i];
+        }
+        dp__sched_sort(a->order, a->tmp, nb, a->key1, a->key2);
+        if (dp__sched_pack_search(nb, a->order, a->buf_first, a->buf_last, a->buf_size, a->target,
+                                  a->align, budget, a->buf_off, next, a->conf, a->conf_off, a->tmp,
+                                  cpos, csc, cgap, cidx, ctmp)) {
+            *best = 0;
+            for (i = 0; i < nb; i++)
+                if (a->buf_off[i] + a->buf_bytes[i] > *best) *best = a->buf_off[i] + a->buf_bytes[i];
+            dp__sched_arena_keep(a);
+        }
+    }
+    DP_FREE(cpos); DP_FREE(csc); DP_FREE(cgap); DP_FREE(cidx); DP_FREE(ctmp); DP_FREE(next);
+    return okp ? DP_OK : DP_ERR_NOMEM;
+}
+
 dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
                               int n_order, int64_t align, int64_t *offset,
                               int64_t *arena_size)
 {
     dp__sched_prep p;
+    dp__sched_arena a;
     dp_status st;
-    int n, nb = 0, h, i, j, u;
+    int h, u, n_runs;
     int64_t peak, best = -1;
-    int *ip = NULL, *stp = NULL, *en = NULL, *root = NULL, *bid = NULL, *idx = NULL,
-        *tmp = NULL, *conf = NULL, *ben = NULL;
-    int64_t *k1 = NULL, *k2 = NULL, *off = NULL, *boff = NULL, *bsz = NULL, *bst = NULL,
-            *cen = NULL, *rsz = NULL, tgt;
     uint64_t rng = 0x9E3779B97F4A7C15ull;
-    int n_runs;
     if (!offset || !arena_size) return DP_ERR_ARG;
     if (align == 0) align = 1;
     if (align < 0 || align > DP_SCHED_MAX_ALIGN || (align & (align - 1)) != 0)
         return DP_ERR_ARG;
     st = dp__sched_prep_build(g, &p, NULL, 0);
     if (st != DP_OK) return st;
-    n = p.n;
-    ip = (int *)dp__sched_alloc((size_t)p.m, sizeof(int));
-    stp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    en = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    root = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    bid = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    idx = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    tmp = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    conf = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    ben = (int *)dp__sched_alloc((size_t)n, sizeof(int));
-    k1 = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    k2 = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    off = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    boff = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    bsz = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    bst = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    cen = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    rsz = (int64_t *)dp__sched_alloc((size_t)n, 8);
-    if (!rsz || !ip || !stp || !en || !root || !bid || !idx || !tmp || !conf || !ben || !k1 ||
-        !k2 || !off || !boff || !bsz || !bst || !cen) {
-        st = DP_ERR_NOMEM;
-        goto out;
-    }
-    st = dp__sched_sim(&p, order, n_order, &peak, NULL, ip, NULL, -2, NULL, NULL);
+    memset(&a, 0, sizeof a);
+    a.align = align;
+    st = dp__sched_arena_alloc(&a, p.m, p.n);
     if (st != DP_OK) goto out;
-    dp__sched_lifetimes(&p, order, ip, stp, en, root);
-    /* buffers = in-place groups; lifetime = union of the members' */
-    for (u = 0; u < n; u++) {
-        if (root[u] == u) {
-            bid[u] = nb;
-            bst[nb] = stp[u];
-            ben[nb] = en[u];
-            bsz[nb] = dp__sched_align_up(p.size[u], align);
-            rsz[nb] = p.size[u];
-            nb++;
-        }
-    }
-    for (u = 0; u < n; u++) {
-        int b = bid[root[u]];
-        if (en[u] > ben[b]) ben[b] = en[u];
-    }
-    /* Heuristics: 4 priority orders x 3 placement policies; keep the best.
-       Policies: 0 first fit (lowest free offset), 1 best fit (smallest gap
-       that fits), 2 two-ended: aim at T = the order's peak and prefer a spot
-       touching 0 or T (this alternates ends along a chain, which is optimal
-       there, where first fit can strand small holes). */
-    tgt = dp__sched_align_up(peak, align);
-    /* then random priority orders (fixed seed: deterministic) while work
-       remains in a budget of about 2e7 conflict tests and arena > peak */
-    n_runs = 12 + (nb > 0 ? (int)(20000000 / ((int64_t)nb * nb + 1)) : 0);
+    st = dp__sched_sim(&p, order, n_order, &peak, NULL, a.in_place, NULL, -2, NULL, NULL);
+    if (st != DP_OK) goto out;
+    dp__sched_lifetimes(&p, order, a.in_place, a.first, a.last, a.root);
+    dp__sched_arena_buffers(&a, &p);
+    /* Heuristics: 4 priority orders x 3 placement policies (see
+       dp__sched_arena_place), then random priority orders (fixed seed:
+       deterministic) while work remains in a budget of about 2e7 conflict
+       tests and arena > peak; keep the best. */
+    a.target = dp__sched_align_up(peak, align);
+    n_runs = 12 + (a.nb > 0 ? (int)(20000000 / ((int64_t)a.nb * a.nb + 1)) : 0);
     if (n_runs > 12 + 96) n_runs = 12 + 96;
     for (h = 0; h < n_runs && !(best >= 0 && best <= peak); h++) {
-        int64_t top = 0;
-        int pol = h % 3;
-        for (i = 0; i < nb; i++) {
-            int64_t lenb = ben[i] - bst[i] + 1;
-            idx[i] = i;
-            switch (h < 12 ? h / 3 : 4) {
-            case 0: k1[i] = -bsz[i]; k2[i] = bst[i]; break;        /* by size      */
-            case 1: k1[i] = bst[i]; k2[i] = -bsz[i]; break;        /* by first use */
-            case 2: k1[i] = -lenb; k2[i] = -bsz[i]; break;         /* by lifetime  */
-            case 3: k1[i] = -bsz[i] * lenb; k2[i] = bst[i]; break; /* by area      */
-            default:                                               /* random       */
-                rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
-                k1[i] = (int64_t)(rng >> 33); k2[i] = 0;
-                break;
-            }
-        }
-        dp__sched_sort(idx, tmp, nb, k1, k2);
-        for (i = 0; i < nb; i++) {
-            int b = idx[i], nc = 0, score_best = 3;
-            int64_t cand = 0, pick = -1, gap_best = 0, s = bsz[b];
-            for (j = 0; j < i; j++) {
-                int q = idx[j];
-                if (bst[q] <= ben[b] && bst[b] <= ben[q]) { conf[nc++] = q; cen[q] = boff[q]; }
-            }
-            dp__sched_sort(conf, tmp, nc, cen, NULL);
-            /* free gaps [cand, boff[conf[j]]) between the conflicting buffers */
-            for (j = 0; j <= nc; j++) {
-                int64_t hi = j < nc ? boff[conf[j]] : INT64_MAX, gap = hi - cand;
-                if (hi > cand && gap >= s) {
-                    if (pol == 0) { pick = cand; break; }
-                    if (pol == 1) {
-                        if (pick < 0 || gap < gap_best) { pick = cand; gap_best = gap; }
-                    } else if (cand + s <= tgt) {
-                        int64_t hi2 = hi < tgt ? hi : tgt, up = (hi2 - s) / align * align;
-                        int sc_lo = cand == 0 ? 0 : 1, sc_up = up + s + align > tgt ? 0 : 1;
-                        if (sc_lo < score_best ||
-                            (sc_lo == score_best && hi2 - cand < gap_best)) {
-                            pick = cand; score_best = sc_lo; gap_best = hi2 - cand;
-                        }
-                        if (sc_up < score_best) {
-                            pick = up;
-                            score_best = sc_up;
-                            gap_best = hi2 - cand;
-                        }
-                    }
-                }
-                if (j < nc && boff[conf[j]] + bsz[conf[j]] > cand)
-                    cand = boff[conf[j]] + bsz[conf[j]];
-            }
-            if (pick < 0) pick = cand; /* nothing fits below: on top of everything */
-            boff[b] = pick;
-            if (pick + rsz[b] > top) top = pick + rsz[b];
-        }
+        int64_t top;
+        dp__sched_arena_order(&a, h < 12 ? h / 3 : 4, &rng);
+        top = dp__sched_arena_place(&a, h % 3);
         if (best < 0 || top < best) {
             best = top;
-            for (u = 0; u < n; u++) off[u] = boff[bid[root[u]]];
+            dp__sched_arena_keep(&a);
         }
     }
     /* still above the peak: backtracking search in first-use order (up to
        ~2e7 conflict tests), then in size order (~4e6), aiming at the
        (aligned) peak */
-    for (h = 0; h < 2 && best > tgt; h++) {
-        long budget = nb > 0 ? (h == 0 ? 20000000L : 4000000L) / (nb + 1) : 0;
-        int64_t *cpos = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
-        int64_t *csc = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
-        int64_t *cgap = (int64_t *)dp__sched_alloc((size_t)nb * 2 + 2, 8);
-        int *cidx = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
-        int *ctmp = (int *)dp__sched_alloc((size_t)nb * 2 + 2, sizeof(int));
-        int *next = (int *)dp__sched_alloc((size_t)nb + 1, sizeof(int));
-        int okp = cpos && csc && cgap && cidx && ctmp && next;
+    for (h = 0; h < 2 && best > a.target; h++) {
+        long budget = a.nb > 0 ? (h == 0 ? 20000000L : 4000000L) / (a.nb + 1) : 0;
         if (budget > 200000) budget = 200000;
-        if (okp) {
-            for (i = 0; i < nb; i++) {
-                idx[i] = i;
-                k1[i] = h == 0 ? bst[i] : -bsz[i];
-                k2[i] = h == 0 ? -bsz[i] : bst[i];
-            }
-            dp__sched_sort(idx, tmp, nb, k1, k2);
-            if (dp__sched_pack_search(nb, idx, bst, ben, bsz, tgt, align, budget, boff, next,
-                                      conf, cen, tmp, cpos, csc, cgap, cidx, ctmp)) {
-                best = 0;
-                for (i = 0; i < nb; i++) if (boff[i] + rsz[i] > best) best = boff[i] + rsz[i];
-                for (u = 0; u < n; u++) off[u] = boff[bid[root[u]]];
-            }
-        }
-        DP_FREE(cpos); DP_FREE(csc); DP_FREE(cgap); DP_FREE(cidx); DP_FREE(ctmp); DP_FREE(next);
-        if (!okp) { st = DP_ERR_NOMEM; goto out; }
+        st = dp__sched_arena_search(&a, h, budget, &best);
+        if (st != DP_OK) goto out;
     }
-    if (n == 0) best = 0;
-    for (u = 0; u < n; u++) offset[u] = off[u];
+    if (p.n == 0) best = 0;
+    for (u = 0; u < p.n; u++) offset[u] = a.tensor_off[u];
     *arena_size = best; /* bytes touched; padding after the last tensor not counted */
 out:
-    DP_FREE(ip); DP_FREE(stp); DP_FREE(en); DP_FREE(root); DP_FREE(bid); DP_FREE(idx);
-    DP_FREE(tmp); DP_FREE(conf); DP_FREE(ben); DP_FREE(k1); DP_FREE(k2); DP_FREE(off);
-    DP_FREE(boff); DP_FREE(bsz); DP_FREE(bst); DP_FREE(cen); DP_FREE(rsz);
+    dp__sched_arena_free(&a);
     dp__sched_prep_free(&p);
     return st;
 }
@@ -11304,23 +11657,23 @@ dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
     if (!stp || !en || !root) { st = DP_ERR_NOMEM; goto out; }
     st = dp__sched_sim(&p, order, n_order, &peak, NULL, NULL, NULL, -2, NULL, NULL);
     if (st != DP_OK) {
-        dp__sched_msg(err, err_cap, "order is not a topological order of the ops");
+        dp__seterr(err, err_cap, "order is not a topological order of the ops");
         goto out;
     }
     dp__sched_lifetimes(&p, order, NULL, stp, en, root);
     for (a = 0; a < n; a++) {
         if (offset[a] < 0 || offset[a] > arena_size - p.size[a]) {
-            dp__sched_msg(err, err_cap,
-                          "tensor '%s' [%lld, %lld) is outside the arena of %lld bytes",
-                          dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
-                          (long long)(offset[a] + p.size[a]), (long long)arena_size);
+            dp__seterr(err, err_cap,
+                       "tensor '%s' [%lld, %lld) is outside the arena of %lld bytes",
+                       dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
+                       (long long)(offset[a] + p.size[a]), (long long)arena_size);
             st = DP_ERR_FORMAT;
             goto out;
         }
         if (align > 1 && offset[a] % align != 0) {
-            dp__sched_msg(err, err_cap, "tensor '%s' offset %lld is not a multiple of %lld",
-                          dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
-                          (long long)align);
+            dp__seterr(err, err_cap, "tensor '%s' offset %lld is not a multiple of %lld",
+                       dp__sched_nm(g, a, b1, sizeof b1), (long long)offset[a],
+                       (long long)align);
             st = DP_ERR_FORMAT;
             goto out;
         }
@@ -11337,10 +11690,10 @@ dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
                 for (t = p.in_s[b]; t < p.in_s[b + 1]; t++) if (p.in_i[t] == a) reads = 1;
                 if (reads) continue;
             }
-            dp__sched_msg(err, err_cap,
-                          "tensors '%s' and '%s' are live together (steps %d..%d) and overlap",
-                          dp__sched_nm(g, a, b1, sizeof b1), dp__sched_nm(g, b, b2, sizeof b2),
-                          stp[a] > stp[b] ? stp[a] : stp[b], en[a] < en[b] ? en[a] : en[b]);
+            dp__seterr(err, err_cap,
+                       "tensors '%s' and '%s' are live together (steps %d..%d) and overlap",
+                       dp__sched_nm(g, a, b1, sizeof b1), dp__sched_nm(g, b, b2, sizeof b2),
+                       stp[a] > stp[b] ? stp[a] : stp[b], en[a] < en[b] ? en[a] : en[b]);
             st = DP_ERR_FORMAT;
             goto out;
         }
@@ -11364,25 +11717,158 @@ void dp_sched_result_free(dp_sched_result *r)
     memset(r, 0, sizeof(*r));
 }
 
+/* dp_sched_plan's working arrays; m ops, n_seg segments. */
+typedef struct dp__sched_planner {
+    int *greedy_order;   /* [m] the better greedy order */
+    int *tmp_order;      /* [m] a greedy order being tried */
+    int *seg_order;      /* [m] a segment's exact order from the DP */
+    int64_t *ws;         /* [m] working set at each step of greedy_order */
+    int64_t *live_after; /* [m] live bytes after each step (definition order) */
+    int *seg_idx;        /* [n_seg] segments, largest greedy peak first */
+    int *seg_tmp;        /* [n_seg] sort scratch */
+    int64_t *seg_peak;   /* [n_seg] the greedy order's peak in the segment */
+    int64_t *seg_key;    /* [n_seg + 1] sort key */
+} dp__sched_planner;
+
+static void dp__sched_planner_free(dp__sched_planner *w)
+{
+    DP_FREE(w->greedy_order); DP_FREE(w->tmp_order); DP_FREE(w->seg_order); DP_FREE(w->ws);
+    DP_FREE(w->live_after); DP_FREE(w->seg_idx); DP_FREE(w->seg_tmp); DP_FREE(w->seg_peak);
+    DP_FREE(w->seg_key);
+}
+
+/* The result's arrays and the planner's. */
+static dp_status dp__sched_planner_alloc(dp__sched_planner *w, const dp__sched_prep *p,
+                                         dp_sched_result *r)
+{
+    const int m = p->m;
+    r->n_order = m;
+    r->order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    r->step_ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    r->step_inplace = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    r->bottleneck = (int *)dp__sched_alloc((size_t)p->n + 1, sizeof(int));
+    r->offset = (int64_t *)dp__sched_alloc((size_t)p->n, 8);
+    w->greedy_order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    w->tmp_order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    w->seg_order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
+    w->ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    w->live_after = (int64_t *)dp__sched_alloc((size_t)m, 8);
+    w->seg_idx = (int *)dp__sched_alloc((size_t)p->n_seg, sizeof(int));
+    w->seg_tmp = (int *)dp__sched_alloc((size_t)p->n_seg, sizeof(int));
+    w->seg_peak = (int64_t *)dp__sched_alloc((size_t)p->n_seg, 8);
+    w->seg_key = (int64_t *)dp__sched_alloc((size_t)p->n_seg + 1, 8);
+    if (!w->seg_key || !r->order || !r->step_ws || !r->step_inplace || !r->bottleneck ||
+        !r->offset || !w->greedy_order || !w->tmp_order || !w->seg_order || !w->ws ||
+        !w->live_after || !w->seg_idx || !w->seg_tmp || !w->seg_peak)
+        return DP_ERR_NOMEM;
+    memset(w->seg_key, 0, (size_t)(p->n_seg + 1) * 8);
+    return DP_OK;
+}
+
+/* The better of the two greedy rules into w->greedy_order and r->order;
+   each segment's peak under it, and the segments sorted by it. */
+static dp_status dp__sched_plan_greedy(dp__sched_prep *p, dp__sched_planner *w, dp_sched_result *r)
+{
+    const int m = p->m;
+    int64_t pk;
+    int mode, s, i;
+    dp_status st;
+    r->peak_greedy = -1;
+    for (mode = 0; mode < 2; mode++) {
+        st = dp__sched_greedy(p, mode, w->tmp_order);
+        if (st == DP_OK) st = dp__sched_sim(p, w->tmp_order, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
+        if (st != DP_OK) return st;
+        if (r->peak_greedy < 0 || pk < r->peak_greedy) {
+            r->peak_greedy = pk;
+            memcpy(w->greedy_order, w->tmp_order, (size_t)m * sizeof(int));
+        }
+    }
+    st = dp__sched_sim(p, w->greedy_order, m, &pk, w->ws, NULL, NULL, -2, NULL, NULL);
+    if (st != DP_OK) return st;
+    /* every order runs segment s at steps seg[s]..seg[s+1]-1, greedy too */
+    for (s = 0; s < p->n_seg; s++) {
+        w->seg_peak[s] = 0;
+        for (i = p->seg[s]; i < p->seg[s + 1]; i++) if (w->ws[i] > w->seg_peak[s]) w->seg_peak[s] = w->ws[i];
+        w->seg_idx[s] = s;
+        w->seg_key[s] = -w->seg_peak[s]; /* decreasing greedy peak */
+    }
+    dp__sched_sort(w->seg_idx, w->seg_tmp, p->n_seg, w->seg_key, NULL);
+    memcpy(r->order, w->greedy_order, (size_t)m * sizeof(int));
+    return DP_OK;
+}
+
+/* The segments, each exact (reductions (1)-(3)), largest greedy peak
+   first, into r->order. Returns DP_OK, DP_ERR_LIMIT (state limit reached:
+   the rest stay greedy) or DP_ERR_NOMEM. */
+static dp_status dp__sched_plan_segments(dp__sched_prep *p, dp__sched_planner *w, dp_sched_result *r,
+                                         int peak_only, long long max_states)
+{
+    const int64_t *la = w->live_after;
+    int64_t B = p->lb;
+    dp_status dst = DP_OK;
+    int i;
+    for (i = 0; i < p->n_seg; i++) {
+        int s = w->seg_idx[i], a = p->seg[s], b = p->seg[s + 1], k, found = 0;
+        int64_t opt = 0, live0, lbnd;
+        live0 = a > 0 ? la[a - 1] : p->L0; /* live(X) is the same in every order */
+        /* floor: what this segment cannot go below (with peak_only: or B) */
+        lbnd = live0 > la[b - 1] ? live0 : la[b - 1];
+        for (k = a; k < b; k++) {
+            int64_t l = dp__sched_op_lb(p, p->op_node[k]);
+            if (l > lbnd) lbnd = l;
+        }
+        if (peak_only && B > lbnd) lbnd = B;
+        if (b - a == 1 || w->seg_peak[s] <= lbnd) continue; /* greedy is optimal enough */
+        r->n_segments_dp++;
+        dst = dp__sched_seg_dp(p, a, b, live0, w->seg_peak[s], lbnd, max_states, &r->states,
+                               w->seg_order, &opt, &found);
+        if (dst == DP_ERR_NOMEM || dst == DP_ERR_LIMIT) return dst;
+        if (found) memcpy(r->order + a, w->seg_order, (size_t)(b - a) * sizeof(int));
+        else opt = w->seg_peak[s];
+        if (opt > B) B = opt;
+    }
+    return dst;
+}
+
+/* Peak, working set and in-place choice per step, the bottleneck of the
+   chosen order r->order; exact unless the DP hit its limit (dst). */
+static dp_status dp__sched_plan_describe(dp__sched_prep *p, dp_sched_result *r, dp_status dst)
+{
+    const int m = p->m;
+    int64_t pk;
+    int s;
+    dp_status st = dp__sched_sim(p, r->order, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
+    if (st != DP_OK) return st;
+    if (dst == DP_ERR_LIMIT && r->peak_definition_order < pk)
+        memcpy(r->order, p->op_node, (size_t)m * sizeof(int));
+    st = dp__sched_sim(p, r->order, m, &pk, r->step_ws, r->step_inplace, NULL, -2, NULL, NULL);
+    if (st != DP_OK) return st;
+    r->peak_order = pk;
+    r->exact = dst == DP_OK;
+    r->peak_exact = r->exact ? pk : -1;
+    for (s = 0; s < m; s++) if (r->step_ws[s] == pk) { r->bottleneck_step = s; break; }
+    return dp__sched_sim(p, r->order, m, &pk, NULL, NULL, NULL, r->bottleneck_step,
+                         r->bottleneck, &r->n_bottleneck);
+}
+
 dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
                         dp_sched_result *r)
 {
     dp__sched_prep p;
+    dp__sched_planner w;
     dp_status st, dst = DP_OK;
     long long max_states = DP_SCHED_DEFAULT_MAX_STATES;
-    int64_t align = 1, pk, B;
-    int peak_only = 0, skip_arena = 0, m, s, i, mode;
-    int *gord = NULL, *tmpo = NULL, *sidx = NULL, *stmp = NULL, *segbuf = NULL;
-    int64_t *ws = NULL, *la = NULL, *useg = NULL, *skey = NULL;
+    int64_t align = 1, pk;
+    int peak_only = 0, skip_arena = 0, s;
     if (!r) return DP_ERR_ARG;
     memset(r, 0, sizeof(*r));
     r->bottleneck_step = -1;
     if (opts) {
         if (opts->max_states < 0 || opts->align < 0 || opts->align > DP_SCHED_MAX_ALIGN ||
             (opts->align & (opts->align - 1)) != 0) {
-            dp__sched_msg(r->error, sizeof r->error,
-                          "bad options (max_states >= 0, align a power of 2 <= %d)",
-                          DP_SCHED_MAX_ALIGN);
+            dp__seterr(r->error, sizeof r->error,
+                       "bad options (max_states >= 0, align a power of 2 <= %d)",
+                       DP_SCHED_MAX_ALIGN);
             return DP_ERR_ARG;
         }
         if (opts->max_states > 0) max_states = opts->max_states;
@@ -11393,117 +11879,41 @@ dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
     if (max_states > (long long)(INT32_MAX / 2)) max_states = INT32_MAX / 2;
     st = dp__sched_prep_build(g, &p, r->error, sizeof r->error);
     if (st != DP_OK) return st;
-    m = p.m;
-    r->n_order = m;
-    r->order = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    r->step_ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
-    r->step_inplace = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    r->bottleneck = (int *)dp__sched_alloc((size_t)p.n + 1, sizeof(int));
-    r->offset = (int64_t *)dp__sched_alloc((size_t)p.n, 8);
-    gord = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    tmpo = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    segbuf = (int *)dp__sched_alloc((size_t)m, sizeof(int));
-    ws = (int64_t *)dp__sched_alloc((size_t)m, 8);
-    la = (int64_t *)dp__sched_alloc((size_t)m, 8);
-    sidx = (int *)dp__sched_alloc((size_t)p.n_seg, sizeof(int));
-    stmp = (int *)dp__sched_alloc((size_t)p.n_seg, sizeof(int));
-    useg = (int64_t *)dp__sched_alloc((size_t)p.n_seg, 8);
-    skey = (int64_t *)dp__sched_alloc((size_t)p.n_seg + 1, 8);
-    if (!skey || !r->order || !r->step_ws || !r->step_inplace || !r->bottleneck || !r->offset ||
-        !gord || !tmpo || !segbuf || !ws || !la || !sidx || !stmp || !useg) {
-        st = DP_ERR_NOMEM;
-        goto fail;
-    }
-    memset(skey, 0, (size_t)(p.n_seg + 1) * 8);
+    memset(&w, 0, sizeof w);
+    st = dp__sched_planner_alloc(&w, &p, r);
+    if (st != DP_OK) goto fail;
     r->n_segments = p.n_seg;
     r->peak_imprecise = p.imprecise;
 
     /* definition order; live bytes at separators are order independent */
-    st = dp__sched_sim(&p, p.op_node, m, &pk, NULL, NULL, la, -2, NULL, NULL);
+    st = dp__sched_sim(&p, p.op_node, p.m, &pk, NULL, NULL, w.live_after, -2, NULL, NULL);
     if (st != DP_OK) goto fail;
     r->peak_definition_order = pk;
     for (s = 1; s <= p.n_seg; s++)
-        if (la[p.seg[s] - 1] > p.lb) p.lb = la[p.seg[s] - 1];
+        if (w.live_after[p.seg[s] - 1] > p.lb) p.lb = w.live_after[p.seg[s] - 1];
     r->lower_bound = p.lb;
 
-    /* greedy: the better of two rules */
-    r->peak_greedy = -1;
-    for (mode = 0; mode < 2; mode++) {
-        st = dp__sched_greedy(&p, mode, tmpo);
-        if (st == DP_OK) st = dp__sched_sim(&p, tmpo, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
-        if (st != DP_OK) goto fail;
-        if (r->peak_greedy < 0 || pk < r->peak_greedy) {
-            r->peak_greedy = pk;
-            memcpy(gord, tmpo, (size_t)m * sizeof(int));
-        }
-    }
-    st = dp__sched_sim(&p, gord, m, &pk, ws, NULL, NULL, -2, NULL, NULL);
+    st = dp__sched_plan_greedy(&p, &w, r);
     if (st != DP_OK) goto fail;
-    /* every order runs segment s at steps seg[s]..seg[s+1]-1, greedy too */
-    for (s = 0; s < p.n_seg; s++) {
-        useg[s] = 0;
-        for (i = p.seg[s]; i < p.seg[s + 1]; i++) if (ws[i] > useg[s]) useg[s] = ws[i];
-        sidx[s] = s;
-        skey[s] = -useg[s]; /* decreasing greedy peak */
-    }
-    dp__sched_sort(sidx, stmp, p.n_seg, skey, NULL);
-
-    /* the segments, each exact (reductions (1)-(3)) */
-    memcpy(r->order, gord, (size_t)m * sizeof(int));
-    B = p.lb;
-    for (i = 0; i < p.n_seg; i++) {
-        int a, b, k, found = 0;
-        int64_t opt = 0, live0, lbnd;
-        s = sidx[i];
-        a = p.seg[s];
-        b = p.seg[s + 1];
-        live0 = a > 0 ? la[a - 1] : p.L0; /* live(X) is the same in every order */
-        /* floor: what this segment cannot go below (with peak_only: or B) */
-        lbnd = live0 > la[b - 1] ? live0 : la[b - 1];
-        for (k = a; k < b; k++) {
-            int64_t l = dp__sched_op_lb(&p, p.op_node[k]);
-            if (l > lbnd) lbnd = l;
-        }
-        if (peak_only && B > lbnd) lbnd = B;
-        if (b - a == 1 || useg[s] <= lbnd) continue; /* greedy is optimal enough */
-        r->n_segments_dp++;
-        dst = dp__sched_seg_dp(&p, a, b, live0, useg[s], lbnd, max_states, &r->states,
-                               segbuf, &opt, &found);
-        if (dst == DP_ERR_NOMEM) { st = dst; goto fail; }
-        if (dst == DP_ERR_LIMIT) break;
-        if (found) memcpy(r->order + a, segbuf, (size_t)(b - a) * sizeof(int));
-        else opt = useg[s];
-        if (opt > B) B = opt;
-    }
-    st = dp__sched_sim(&p, r->order, m, &pk, NULL, NULL, NULL, -2, NULL, NULL);
-    if (st != DP_OK) goto fail;
-    if (dst == DP_ERR_LIMIT && r->peak_definition_order < pk)
-        memcpy(r->order, p.op_node, (size_t)m * sizeof(int));
-    /* describe the chosen order */
-    st = dp__sched_sim(&p, r->order, m, &pk, r->step_ws, r->step_inplace, NULL, -2, NULL, NULL);
-    if (st != DP_OK) goto fail;
-    r->peak_order = pk;
-    r->exact = dst == DP_OK;
-    r->peak_exact = r->exact ? pk : -1;
-    for (s = 0; s < m; s++) if (r->step_ws[s] == pk) { r->bottleneck_step = s; break; }
-    st = dp__sched_sim(&p, r->order, m, &pk, NULL, NULL, NULL, r->bottleneck_step,
-                       r->bottleneck, &r->n_bottleneck);
+    dst = dp__sched_plan_segments(&p, &w, r, peak_only, max_states);
+    if (dst == DP_ERR_NOMEM) { st = dst; goto fail; }
+    st = dp__sched_plan_describe(&p, r, dst);
     if (st != DP_OK) goto fail;
     if (skip_arena) {
         DP_FREE(r->offset);
         r->offset = NULL;
     } else {
-        st = dp_sched_arena_plan(g, r->order, m, align, r->offset, &r->arena_size);
+        st = dp_sched_arena_plan(g, r->order, p.m, align, r->offset, &r->arena_size);
         if (st != DP_OK) goto fail;
     }
     st = dst;
     if (st == DP_ERR_LIMIT)
-        dp__sched_msg(r->error, sizeof r->error,
-                      "DP state limit (%lld) reached; order is the best fallback found",
-                      max_states);
+        dp__seterr(r->error, sizeof r->error,
+                   "DP state limit (%lld) reached; order is the best fallback found",
+                   max_states);
     goto out;
 fail:
-    if (st == DP_ERR_NOMEM) dp__sched_msg(r->error, sizeof r->error, "out of memory");
+    if (st == DP_ERR_NOMEM) dp__seterr(r->error, sizeof r->error, "out of memory");
     {
         char keep[sizeof r->error];
         memcpy(keep, r->error, sizeof keep);
@@ -11512,8 +11922,7 @@ fail:
         r->bottleneck_step = -1;
     }
 out:
-    DP_FREE(gord); DP_FREE(tmpo); DP_FREE(segbuf); DP_FREE(ws); DP_FREE(la);
-    DP_FREE(sidx); DP_FREE(stmp); DP_FREE(useg); DP_FREE(skey);
+    dp__sched_planner_free(&w);
     dp__sched_prep_free(&p);
     return st;
 }
@@ -11534,6 +11943,8 @@ typedef struct dp__sched_parser {
     size_t *tok_off;
     int *tok_len, ntok, tcap, tcap2;
     int *ht, hcap; /* name -> node index, open addressing */
+    int n_ops, last_line, err_line; /* err_line: of the first error, 0 = none */
+    char msg[200];                  /* its message */
 } dp__sched_parser;
 
 static uint64_t dp__sched_strhash(const char *s, int len)
@@ -11589,209 +12000,270 @@ static int dp__sched_hash_add(dp__sched_parser *ps, int q)
 /* Shown tokens are cut to 40 bytes. */
 #define DP__SCHED_TOK(len) ((len) > 40 ? 40 : (int)(len))
 
+/* One line's first three tokens (keyword, name, size); the rest, the input
+   names, go to the parser's token arrays. */
+typedef struct dp__sched_line {
+    int line, nt;       /* line number; tokens on it */
+    size_t off[3];
+    int len[3];
+} dp__sched_line;
+
+/* Records a syntax error on line ln unless an earlier one is recorded;
+   returns 0 so that callers can `return dp__sched_syntax(...)`. */
+static int dp__sched_syntax(dp__sched_parser *ps, int ln, const char *fmt, ...)
+{
+    va_list ap;
+    if (!ps->err_line) {
+        ps->err_line = ln;
+        va_start(ap, fmt);
+        vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
+        va_end(ap);
+    }
+    return 0;
+}
+
+static int dp__sched_is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Splits text[pos, eol) up to a '#' into tokens. Returns 1, 0 after a
+   syntax error (recorded), -1 when out of memory. */
+static int dp__sched_parse_tokens(dp__sched_parser *ps, dp__sched_line *l, size_t pos, size_t eol)
+{
+    const char *text = ps->text;
+    size_t p2 = pos;
+    l->nt = 0;
+    while (p2 < eol && text[p2] != '#') {
+        unsigned char c = (unsigned char)text[p2];
+        size_t start;
+        int tl;
+        if (dp__sched_is_space(c)) { p2++; continue; }
+        start = p2;
+        while (p2 < eol) {
+            c = (unsigned char)text[p2];
+            if (dp__sched_is_space(c) || c == '#') break;
+            if (c < 0x20 || c == 0x7f)
+                return dp__sched_syntax(ps, l->line, "line %d: invalid character (byte 0x%02x)", l->line, c);
+            p2++;
+        }
+        tl = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
+        if (l->nt < 3) {
+            l->off[l->nt] = start;
+            l->len[l->nt] = tl;
+        } else {
+            void *q1 = dp__sched_grow(ps->tok_off, &ps->tcap, ps->ntok + 1, sizeof(size_t));
+            if (q1) ps->tok_off = (size_t *)q1;
+            q1 = q1 ? dp__sched_grow(ps->tok_len, &ps->tcap2, ps->ntok + 1, sizeof(int)) : NULL;
+            if (!q1) return -1;
+            ps->tok_len = (int *)q1;
+            ps->tok_off[ps->ntok] = start;
+            ps->tok_len[ps->ntok] = tl;
+            ps->ntok++;
+        }
+        l->nt++;
+    }
+    return 1;
+}
+
+/* The size token of line l into *v: 1, or 0 after a syntax error. */
+static int dp__sched_parse_size(dp__sched_parser *ps, const dp__sched_line *l, int64_t *v)
+{
+    const char *z = ps->text + l->off[2], *name = ps->text + l->off[1];
+    const int zl = l->len[2], nl = l->len[1];
+    int q;
+    *v = 0;
+    for (q = 1; q < zl && z[q] >= '0' && z[q] <= '9'; q++) {}
+    if (z[0] == '-' && zl > 1 && q == zl)
+        return dp__sched_syntax(ps, l->line, "line %d: size '%.*s' of '%.*s' must be positive", l->line,
+                                DP__SCHED_TOK(zl), z, nl, name);
+    for (q = 0; q < zl; q++) {
+        if (z[q] < '0' || z[q] > '9')
+            return dp__sched_syntax(ps, l->line, "line %d: size '%.*s' of '%.*s' is not a number", l->line,
+                                    DP__SCHED_TOK(zl), z, nl, name);
+        if (*v <= DP_SCHED_MAX_TENSOR) *v = *v * 10 + (z[q] - '0');
+    }
+    if (*v > DP_SCHED_MAX_TENSOR)
+        return dp__sched_syntax(ps, l->line, "line %d: size '%.*s' of '%.*s' is too large (max 2^40)",
+                                l->line, DP__SCHED_TOK(zl), z, nl, name);
+    if (*v == 0)
+        return dp__sched_syntax(ps, l->line, "line %d: size of '%.*s' must be positive", l->line, nl, name);
+    return 1;
+}
+
+/* Pass 1 on one line, text[pos, eol): syntax and the definition. A line
+   with a syntax error defines nothing (the first error is kept; parsing
+   goes on so that a later definition is known when an earlier line refers
+   to it). DP_OK or DP_ERR_NOMEM. */
+static dp_status dp__sched_parse_line(dp__sched_parser *ps, int line, size_t pos, size_t eol)
+{
+    const char *text = ps->text;
+    dp__sched_line l;
+    dp__sched_pnode *nd;
+    int64_t v;
+    int kind, q, rc;
+    const char *kw, *name;
+    l.line = line;
+    rc = dp__sched_parse_tokens(ps, &l, pos, eol);
+    if (rc < 0) return DP_ERR_NOMEM;
+    if (rc == 0 || l.nt == 0) return DP_OK;
+    ps->last_line = line;
+    kw = text + l.off[0];
+    name = text + l.off[1];
+    if (l.len[0] == 5 && memcmp(kw, "input", 5) == 0) kind = 0;
+    else if (l.len[0] == 2 && memcmp(kw, "op", 2) == 0) kind = 1;
+    else if (l.len[0] == 3 && memcmp(kw, "add", 3) == 0) kind = 2;
+    else {
+        dp__sched_syntax(ps, line, "line %d: unknown keyword '%.*s' (expected input, op or add)",
+                         line, DP__SCHED_TOK(l.len[0]), kw);
+        return DP_OK;
+    }
+    if (l.nt < 2) {
+        dp__sched_syntax(ps, line, "line %d: missing name after '%.*s'", line, l.len[0], kw);
+        return DP_OK;
+    }
+    if (l.len[1] > DP_SCHED_MAX_NAME) {
+        dp__sched_syntax(ps, line, "line %d: name '%.*s...' too long (max %d bytes)", line,
+                         DP__SCHED_TOK(l.len[1]), name, DP_SCHED_MAX_NAME);
+        return DP_OK;
+    }
+    if (l.nt < 3) {
+        dp__sched_syntax(ps, line, "line %d: missing size of '%.*s'", line, l.len[1], name);
+        return DP_OK;
+    }
+    if (!dp__sched_parse_size(ps, &l, &v)) return DP_OK;
+    if (kind == 0 && l.nt > 3) {
+        dp__sched_syntax(ps, line, "line %d: input '%.*s' takes no inputs", line, l.len[1], name);
+        return DP_OK;
+    }
+    if (kind == 1 && l.nt < 4) {
+        dp__sched_syntax(ps, line, "line %d: op '%.*s' has no inputs", line, l.len[1], name);
+        return DP_OK;
+    }
+    if (kind == 2 && l.nt < 5) {
+        dp__sched_syntax(ps, line, "line %d: add '%.*s' needs at least 2 inputs", line, l.len[1], name);
+        return DP_OK;
+    }
+    q = dp__sched_lookup(ps, l.off[1], l.len[1]);
+    if (q >= 0) {
+        dp__sched_syntax(ps, line, "line %d: duplicate name '%.*s' (first defined on line %d)", line,
+                         l.len[1], name, ps->nd[q].line);
+        return DP_OK;
+    }
+    if (ps->n >= DP_SCHED_MAX_NODES) /* recorded; the node is still defined */
+        dp__sched_syntax(ps, line, "line %d: too many nodes (limit %d)", line, DP_SCHED_MAX_NODES);
+    {
+        void *q1 = dp__sched_grow(ps->nd, &ps->cap, ps->n + 1, sizeof(dp__sched_pnode));
+        if (!q1) return DP_ERR_NOMEM;
+        ps->nd = (dp__sched_pnode *)q1;
+    }
+    nd = &ps->nd[ps->n];
+    nd->name_off = l.off[1];
+    nd->name_len = l.len[1];
+    nd->line = line;
+    nd->kind = kind;
+    nd->size = v;
+    nd->tok0 = ps->ntok - (l.nt - 3);
+    nd->ntok = l.nt - 3;
+    if (!dp__sched_hash_add(ps, ps->n)) return DP_ERR_NOMEM;
+    ps->n++;
+    if (kind != 0) ps->n_ops++;
+    return DP_OK;
+}
+
+/* Pass 2: references, in line order; the earliest error wins. Returns the
+   number of edges. */
+static int dp__sched_parse_refs(dp__sched_parser *ps)
+{
+    const char *text = ps->text;
+    int i, t, e = 0;
+    for (i = 0; i < ps->n; i++) {
+        const dp__sched_pnode *nd = &ps->nd[i];
+        if (ps->err_line && nd->line >= ps->err_line) break;
+        for (t = 0; t < nd->ntok; t++) {
+            size_t o = ps->tok_off[nd->tok0 + t];
+            int l = ps->tok_len[nd->tok0 + t], q = dp__sched_lookup(ps, o, l);
+            if (q < 0) {
+                snprintf(ps->msg, sizeof ps->msg, "line %d: unknown name '%.*s'", nd->line,
+                         DP__SCHED_TOK(l), text + o);
+            } else if (q >= i) {
+                snprintf(ps->msg, sizeof ps->msg,
+                         "line %d: '%.*s' is used before its definition on line %d "
+                         "(cycle or forward reference)",
+                         nd->line, DP__SCHED_TOK(l), text + o, ps->nd[q].line);
+            } else {
+                e++;
+                continue;
+            }
+            ps->err_line = nd->line;
+            return e;
+        }
+    }
+    return e;
+}
+
+/* The checked nodes and their n_edges references into out. */
+static dp_status dp__sched_parse_build(const dp__sched_parser *ps, int n_edges, dp_sched_graph *out)
+{
+    size_t pool = 0, pp = 0;
+    int i, t, e = 0;
+    dp_status st = dp_sched_graph_init(out, ps->n, n_edges);
+    if (st != DP_OK) return st;
+    for (i = 0; i < ps->n; i++) pool += (size_t)ps->nd[i].name_len + 1;
+    out->name_pool = (char *)dp__sched_alloc(pool, 1);
+    if (!out->name_pool) return DP_ERR_NOMEM;
+    for (i = 0; i < ps->n; i++) {
+        const dp__sched_pnode *nd = &ps->nd[i];
+        out->size[i] = nd->size;
+        out->is_input[i] = (unsigned char)(nd->kind == 0);
+        out->can_inplace[i] = (unsigned char)(nd->kind == 2);
+        memcpy(out->name_pool + pp, ps->text + nd->name_off, (size_t)nd->name_len);
+        out->name_pool[pp + (size_t)nd->name_len] = '\0';
+        out->name[i] = out->name_pool + pp;
+        pp += (size_t)nd->name_len + 1;
+        for (t = 0; t < nd->ntok; t++)
+            out->in_idx[e++] = dp__sched_lookup(ps, ps->tok_off[nd->tok0 + t], ps->tok_len[nd->tok0 + t]);
+        out->in_start[i + 1] = e;
+    }
+    return DP_OK;
+}
+
 dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
                               char *err, size_t err_cap)
 {
     dp__sched_parser ps;
-    size_t pos = 0, toff[3];
-    int line = 0, err_line = 0, last_line = 1, n_ops = 0, i, t, e;
-    int tlen[3];
-    char msg[200];
+    size_t pos = 0;
+    int line = 0, e;
     dp_status st = DP_OK;
     if (err && err_cap) err[0] = '\0';
     if (!out || (!text && len > 0)) return DP_ERR_ARG;
     memset(out, 0, sizeof(*out));
     memset(&ps, 0, sizeof(ps));
     ps.text = text;
-    msg[0] = '\0';
-#define DP__SCHED_SYNTAX(...)                                  \
-    do {                                                       \
-        if (!err_line) {                                       \
-            err_line = line;                                   \
-            snprintf(msg, sizeof msg, __VA_ARGS__);            \
-        }                                                      \
-        goto next_line;                                        \
-    } while (0)
-    /* pass 1: syntax, definitions (kept going after an error so that a later
-       definition is known when an earlier line refers to it) */
-    while (pos < len) {
-        size_t eol = pos, p2;
-        int nt = 0, kind;
-        line++;
+    ps.last_line = 1;
+    while (pos < len && st == DP_OK) { /* pass 1 */
+        size_t eol = pos;
         while (eol < len && text[eol] != '\n') eol++;
-        p2 = pos;
-        while (p2 < eol && text[p2] != '#') {
-            unsigned char c = (unsigned char)text[p2];
-            size_t start;
-            if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f') { p2++; continue; }
-            start = p2;
-            while (p2 < eol) {
-                c = (unsigned char)text[p2];
-                if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == '#')
-                    break;
-                if (c < 0x20 || c == 0x7f)
-                    DP__SCHED_SYNTAX("line %d: invalid character (byte 0x%02x)", line, c);
-                p2++;
-            }
-            if (nt < 3) {
-                toff[nt] = start;
-                tlen[nt] = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
-            } else {
-                void *q1 = dp__sched_grow(ps.tok_off, &ps.tcap, ps.ntok + 1, sizeof(size_t));
-                if (q1) ps.tok_off = (size_t *)q1;
-                q1 = q1 ? dp__sched_grow(ps.tok_len, &ps.tcap2, ps.ntok + 1, sizeof(int)) : NULL;
-                if (!q1) {
-                    st = DP_ERR_NOMEM;
-                    goto fail;
-                }
-                ps.tok_len = (int *)q1;
-                ps.tok_off[ps.ntok] = start;
-                ps.tok_len[ps.ntok] = (int)(p2 - start > 1000000 ? 1000000 : p2 - start);
-                ps.ntok++;
-            }
-            nt++;
-        }
-        if (nt == 0) goto next_line;
-        last_line = line;
-        {
-            const char *kw = text + toff[0];
-            if (tlen[0] == 5 && memcmp(kw, "input", 5) == 0) kind = 0;
-            else if (tlen[0] == 2 && memcmp(kw, "op", 2) == 0) kind = 1;
-            else if (tlen[0] == 3 && memcmp(kw, "add", 3) == 0) kind = 2;
-            else
-                DP__SCHED_SYNTAX("line %d: unknown keyword '%.*s' (expected input, op or add)",
-                                 line, DP__SCHED_TOK(tlen[0]), kw);
-        }
-        if (nt < 2) DP__SCHED_SYNTAX("line %d: missing name after '%.*s'", line, tlen[0], text + toff[0]);
-        if (tlen[1] > DP_SCHED_MAX_NAME)
-            DP__SCHED_SYNTAX("line %d: name '%.*s...' too long (max %d bytes)", line,
-                             DP__SCHED_TOK(tlen[1]), text + toff[1], DP_SCHED_MAX_NAME);
-        if (nt < 3)
-            DP__SCHED_SYNTAX("line %d: missing size of '%.*s'", line, tlen[1], text + toff[1]);
-        {
-            const char *z = text + toff[2];
-            int64_t v = 0;
-            int q;
-            for (q = 1; q < tlen[2] && z[q] >= '0' && z[q] <= '9'; q++) {}
-            if (z[0] == '-' && tlen[2] > 1 && q == tlen[2])
-                DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' must be positive", line,
-                                 DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
-            for (q = 0; q < tlen[2]; q++) {
-                if (z[q] < '0' || z[q] > '9')
-                    DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' is not a number", line,
-                                     DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
-                if (v <= DP_SCHED_MAX_TENSOR) v = v * 10 + (z[q] - '0');
-            }
-            if (v > DP_SCHED_MAX_TENSOR)
-                DP__SCHED_SYNTAX("line %d: size '%.*s' of '%.*s' is too large (max 2^40)", line,
-                                 DP__SCHED_TOK(tlen[2]), z, tlen[1], text + toff[1]);
-            if (v == 0)
-                DP__SCHED_SYNTAX("line %d: size of '%.*s' must be positive", line, tlen[1],
-                                 text + toff[1]);
-            if (kind == 0 && nt > 3)
-                DP__SCHED_SYNTAX("line %d: input '%.*s' takes no inputs", line, tlen[1],
-                                 text + toff[1]);
-            if (kind == 1 && nt < 4)
-                DP__SCHED_SYNTAX("line %d: op '%.*s' has no inputs", line, tlen[1], text + toff[1]);
-            if (kind == 2 && nt < 5)
-                DP__SCHED_SYNTAX("line %d: add '%.*s' needs at least 2 inputs", line, tlen[1],
-                                 text + toff[1]);
-            q = dp__sched_lookup(&ps, toff[1], tlen[1]);
-            if (q >= 0)
-                DP__SCHED_SYNTAX("line %d: duplicate name '%.*s' (first defined on line %d)", line,
-                                 tlen[1], text + toff[1], ps.nd[q].line);
-            if (ps.n >= DP_SCHED_MAX_NODES && !err_line) {
-                err_line = line;
-                snprintf(msg, sizeof msg, "line %d: too many nodes (limit %d)", line,
-                         DP_SCHED_MAX_NODES);
-            }
-            {
-                void *q1 = dp__sched_grow(ps.nd, &ps.cap, ps.n + 1, sizeof(dp__sched_pnode));
-                if (!q1) {
-                    st = DP_ERR_NOMEM;
-                    goto fail;
-                }
-                ps.nd = (dp__sched_pnode *)q1;
-            }
-            ps.nd[ps.n].name_off = toff[1];
-            ps.nd[ps.n].name_len = tlen[1];
-            ps.nd[ps.n].line = line;
-            ps.nd[ps.n].kind = kind;
-            ps.nd[ps.n].size = v;
-            ps.nd[ps.n].tok0 = ps.ntok - (nt - 3);
-            ps.nd[ps.n].ntok = nt - 3;
-            if (!dp__sched_hash_add(&ps, ps.n)) {
-                st = DP_ERR_NOMEM;
-                goto fail;
-            }
-            ps.n++;
-            if (kind != 0) n_ops++;
-        }
-    next_line:
+        st = dp__sched_parse_line(&ps, ++line, pos, eol);
         pos = eol + 1;
     }
-#undef DP__SCHED_SYNTAX
-    /* pass 2: references, in line order; the earliest error wins */
-    e = 0;
-    for (i = 0; i < ps.n; i++) {
-        if (err_line && ps.nd[i].line >= err_line) break;
-        for (t = 0; t < ps.nd[i].ntok; t++) {
-            size_t o = ps.tok_off[ps.nd[i].tok0 + t];
-            int l = ps.tok_len[ps.nd[i].tok0 + t], q = dp__sched_lookup(&ps, o, l);
-            if (q < 0) {
-                snprintf(msg, sizeof msg, "line %d: unknown name '%.*s'", ps.nd[i].line,
-                         DP__SCHED_TOK(l), text + o);
-            } else if (q >= i) {
-                snprintf(msg, sizeof msg,
-                         "line %d: '%.*s' is used before its definition on line %d "
-                         "(cycle or forward reference)",
-                         ps.nd[i].line, DP__SCHED_TOK(l), text + o, ps.nd[q].line);
-            } else {
-                e++;
-                continue;
-            }
-            err_line = ps.nd[i].line;
-            break;
-        }
-        if (t < ps.nd[i].ntok) break;
+    if (st != DP_OK) goto fail;
+    e = dp__sched_parse_refs(&ps);
+    if (!ps.err_line && ps.n_ops == 0) {
+        ps.err_line = ps.last_line;
+        snprintf(ps.msg, sizeof ps.msg, "line %d: no op defined (a graph needs at least one op)",
+                 ps.last_line);
     }
-    if (!err_line && n_ops == 0) {
-        err_line = last_line;
-        snprintf(msg, sizeof msg, "line %d: no op defined (a graph needs at least one op)",
-                 last_line);
-    }
-    if (err_line) {
-        dp__sched_msg(err, err_cap, "%s", msg);
+    if (ps.err_line) {
+        dp__seterr(err, err_cap, "%s", ps.msg);
         st = DP_ERR_FORMAT;
         goto fail;
     }
-    /* build the graph */
-    {
-        size_t pool = 0, pp = 0;
-        st = dp_sched_graph_init(out, ps.n, e);
-        if (st != DP_OK) goto fail;
-        for (i = 0; i < ps.n; i++) pool += (size_t)ps.nd[i].name_len + 1;
-        out->name_pool = (char *)dp__sched_alloc(pool, 1);
-        if (!out->name_pool) { st = DP_ERR_NOMEM; goto fail; }
-        e = 0;
-        for (i = 0; i < ps.n; i++) {
-            out->size[i] = ps.nd[i].size;
-            out->is_input[i] = (unsigned char)(ps.nd[i].kind == 0);
-            out->can_inplace[i] = (unsigned char)(ps.nd[i].kind == 2);
-            memcpy(out->name_pool + pp, text + ps.nd[i].name_off, (size_t)ps.nd[i].name_len);
-            out->name_pool[pp + (size_t)ps.nd[i].name_len] = '\0';
-            out->name[i] = out->name_pool + pp;
-            pp += (size_t)ps.nd[i].name_len + 1;
-            for (t = 0; t < ps.nd[i].ntok; t++)
-                out->in_idx[e++] = dp__sched_lookup(&ps, ps.tok_off[ps.nd[i].tok0 + t],
-                                                    ps.tok_len[ps.nd[i].tok0 + t]);
-            out->in_start[i + 1] = e;
-        }
-    }
-    goto done;
+    st = dp__sched_parse_build(&ps, e, out);
+    if (st == DP_OK) goto done;
 fail:
     dp_sched_graph_free(out);
-    if (st == DP_ERR_NOMEM) dp__sched_msg(err, err_cap, "out of memory");
+    if (st == DP_ERR_NOMEM) dp__seterr(err, err_cap, "out of memory");
 done:
     DP_FREE(ps.nd);
     DP_FREE(ps.tok_off);
@@ -13442,15 +13914,15 @@ done:
 /* ---------------------------------------------------------------------- */
 /* >>backbones                                                            */
 /* ---------------------------------------------------------------------- */
-static int dp__w(int c, float width)
+static int dp__scaled_width(int c, float width)
 {
     int v = (int)((float)c * width + 0.5f);
     return v < 1 ? 1 : v;
 }
 
 /* conv + bn + activation with a formatted name */
-static int dp__cba(dp_graph *g, int x, int cout, int kh, int kw, int stride, int groups, int dil,
-                   int act, const char *fmt, int a, int b)
+static int dp__conv_bn_act(dp_graph *g, int x, int cout, int kh, int kw, int stride, int groups, int dil,
+                           int act, const char *fmt, int a, int b)
 {
     char nm[48], nb[56], na[56];
     dp_conv_opts o;
@@ -13468,10 +13940,10 @@ static int dp__cba(dp_graph *g, int x, int cout, int kh, int kw, int stride, int
     return y;
 }
 
-static int dp__dw(dp_graph *g, int x, int k, int stride, int act, const char *fmt, int a, int b)
+static int dp__dw_bn_act(dp_graph *g, int x, int k, int stride, int act, const char *fmt, int a, int b)
 {
     int c = x >= 0 ? g->nodes[x].c : 1;
-    return dp__cba(g, x, c, k, k, stride, c, 1, act, fmt, a, b);
+    return dp__conv_bn_act(g, x, c, k, k, stride, c, 1, act, fmt, a, b);
 }
 
 static int dp__head(dp_graph *g, int x, int classes)
@@ -13488,22 +13960,22 @@ int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float w
        channel count changes. ImageNet strides. */
     static const int cfg[7][4] = {{1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
                                   {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}};
-    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__w(32, width);
-    x = dp__cba(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU6, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__scaled_width(32, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU6, "stem", 0, 0);
     for (s = 0; s < 7; s++) for (i = 0; i < cfg[s][2]; i++, b++) {
-        int cout = dp__w(cfg[s][1], width), st = i ? 1 : cfg[s][3], hid = cin * cfg[s][0], y;
-        y = dp__cba(g, x, hid, 1, 1, 1, 1, 1, DP_ACT_RELU6, "b%d_expand", b, 0);
-        y = dp__dw(g, y, 3, st, DP_ACT_RELU6, "b%d_dw", b, 0);
-        y = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
+        int cout = dp__scaled_width(cfg[s][1], width), st = i ? 1 : cfg[s][3], hid = cin * cfg[s][0], y;
+        y = dp__conv_bn_act(g, x, hid, 1, 1, 1, 1, 1, DP_ACT_RELU6, "b%d_expand", b, 0);
+        y = dp__dw_bn_act(g, y, 3, st, DP_ACT_RELU6, "b%d_dw", b, 0);
+        y = dp__conv_bn_act(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
         if (st == 1) {
-            int sc = cin == cout ? x : dp__cba(g, x, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_shortcut", b, 0);
+            int sc = cin == cout ? x : dp__conv_bn_act(g, x, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_shortcut", b, 0);
             char nm[32];
             snprintf(nm, sizeof nm, "b%d_add", b);
             y = dp_add2(g, nm, y, sc);
         }
         x = y; cin = cout;
     }
-    x = dp__cba(g, x, dp__w(1280, width), 1, 1, 1, 1, 1, DP_ACT_RELU6, "head", 0, 0);
+    x = dp__conv_bn_act(g, x, dp__scaled_width(1280, width), 1, 1, 1, 1, 1, DP_ACT_RELU6, "head", 0, 0);
     return dp__head(g, x, classes);
 }
 
@@ -13514,13 +13986,13 @@ int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, floa
        channels; no 1x1 head conv. */
     static const int cfg[7][5] = {{1, 16, 1, 3, 1}, {6, 24, 2, 3, 2}, {6, 40, 2, 5, 2}, {6, 80, 3, 3, 2},
                                   {6, 112, 3, 5, 1}, {6, 192, 4, 5, 2}, {6, 320, 1, 3, 1}};
-    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__w(32, width);
-    x = dp__cba(g, x, cin, 3, 3, stem_stride > 0 ? stem_stride : 1, 1, 1, DP_ACT_SWISH, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), s, i, b = 0, cin = dp__scaled_width(32, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, stem_stride > 0 ? stem_stride : 1, 1, 1, DP_ACT_SWISH, "stem", 0, 0);
     for (s = 0; s < 7; s++) for (i = 0; i < cfg[s][2]; i++, b++) {
-        int cout = dp__w(cfg[s][1], width), st = i ? 1 : cfg[s][4], hid = cin * cfg[s][0], y = x, se, sq;
+        int cout = dp__scaled_width(cfg[s][1], width), st = i ? 1 : cfg[s][4], hid = cin * cfg[s][0], y = x, se, sq;
         char nm[48];
-        if (cfg[s][0] != 1) y = dp__cba(g, y, hid, 1, 1, 1, 1, 1, DP_ACT_SWISH, "b%d_expand", b, 0);
-        y = dp__dw(g, y, cfg[s][3], st, DP_ACT_SWISH, "b%d_dw", b, 0);
+        if (cfg[s][0] != 1) y = dp__conv_bn_act(g, y, hid, 1, 1, 1, 1, 1, DP_ACT_SWISH, "b%d_expand", b, 0);
+        y = dp__dw_bn_act(g, y, cfg[s][3], st, DP_ACT_SWISH, "b%d_dw", b, 0);
         sq = (int)(0.25f * (float)cin); if (sq < 1) sq = 1;
         snprintf(nm, sizeof nm, "b%d_se_pool", b); se = dp_global_avgpool(g, nm, y);
         snprintf(nm, sizeof nm, "b%d_se_reduce", b); se = dp_fc(g, nm, se, sq);
@@ -13528,7 +14000,7 @@ int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, floa
         snprintf(nm, sizeof nm, "b%d_se_expand", b); se = dp_fc(g, nm, se, hid);
         snprintf(nm, sizeof nm, "b%d_se_gate", b); se = dp_sigmoid(g, nm, se);
         snprintf(nm, sizeof nm, "b%d_se_mul", b); y = dp_channel_mul(g, nm, y, se);
-        y = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
+        y = dp__conv_bn_act(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_NONE, "b%d_project", b, 0);
         if (st == 1 && cin == cout) { snprintf(nm, sizeof nm, "b%d_add", b); y = dp_add2(g, nm, y, x); }
         x = y; cin = cout;
     }
@@ -13541,7 +14013,7 @@ int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width)
     int x = dp_input(g, "input", h, w, c), i, l = 0, p = 0;
     for (i = 0; i < 18; i++) {
         if (cfg[i] < 0) { char nm[16]; snprintf(nm, sizeof nm, "pool%d", ++p); x = dp_maxpool(g, nm, x, 2, 2, NULL); }
-        else x = dp__cba(g, x, dp__w(cfg[i], width), 3, 3, 1, 1, 1, DP_ACT_RELU, "conv%d", ++l, 0);
+        else x = dp__conv_bn_act(g, x, dp__scaled_width(cfg[i], width), 3, 3, 1, 1, 1, DP_ACT_RELU, "conv%d", ++l, 0);
     }
     x = dp_fc(g, "fc", x, classes);
     dp_softmax_ce(g, "loss", x);
@@ -13550,14 +14022,14 @@ int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width)
 
 int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width)
 {
-    int x = dp_input(g, "input", h, w, c), s, i, cin = dp__w(64, width);
-    x = dp__cba(g, x, cin, 3, 3, 1, 1, 1, DP_ACT_RELU, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), s, i, cin = dp__scaled_width(64, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, 1, 1, 1, DP_ACT_RELU, "stem", 0, 0);
     for (s = 0; s < 4; s++) for (i = 0; i < 2; i++) {
-        int cout = dp__w(64 << s, width), st = (s > 0 && i == 0) ? 2 : 1, y, sc = x;
+        int cout = dp__scaled_width(64 << s, width), st = (s > 0 && i == 0) ? 2 : 1, y, sc = x;
         char nm[32];
-        y = dp__cba(g, x, cout, 3, 3, st, 1, 1, DP_ACT_RELU, "s%d_b%d_conv1", s, i);
-        y = dp__cba(g, y, cout, 3, 3, 1, 1, 1, DP_ACT_NONE, "s%d_b%d_conv2", s, i);
-        if (st != 1 || cin != cout) sc = dp__cba(g, x, cout, 1, 1, st, 1, 1, DP_ACT_NONE, "s%d_b%d_shortcut", s, i);
+        y = dp__conv_bn_act(g, x, cout, 3, 3, st, 1, 1, DP_ACT_RELU, "s%d_b%d_conv1", s, i);
+        y = dp__conv_bn_act(g, y, cout, 3, 3, 1, 1, 1, DP_ACT_NONE, "s%d_b%d_conv2", s, i);
+        if (st != 1 || cin != cout) sc = dp__conv_bn_act(g, x, cout, 1, 1, st, 1, 1, DP_ACT_NONE, "s%d_b%d_shortcut", s, i);
         snprintf(nm, sizeof nm, "s%d_b%d_add", s, i);
         y = dp_add2(g, nm, y, sc);
         snprintf(nm, sizeof nm, "s%d_b%d_relu", s, i);
@@ -13568,11 +14040,11 @@ int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width
 
 int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks)
 {
-    int x = dp_input(g, "input", h, w, c), i, ch = dp__w(276, width);
-    x = dp__cba(g, x, ch, 10, 4, 1, 1, 1, DP_ACT_RELU, "conv1", 0, 0);
+    int x = dp_input(g, "input", h, w, c), i, ch = dp__scaled_width(276, width);
+    x = dp__conv_bn_act(g, x, ch, 10, 4, 1, 1, 1, DP_ACT_RELU, "conv1", 0, 0);
     for (i = 0; i < blocks; i++) {
-        x = dp__dw(g, x, 3, i == 0 ? 2 : 1, DP_ACT_RELU, "b%d_dw", i, 0);
-        x = dp__cba(g, x, ch, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
+        x = dp__dw_bn_act(g, x, 3, i == 0 ? 2 : 1, DP_ACT_RELU, "b%d_dw", i, 0);
+        x = dp__conv_bn_act(g, x, ch, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
     }
     return dp__head(g, x, classes);
 }
@@ -13581,8 +14053,8 @@ int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, i
    3x3 with an Add after every second one (y + the previous residual point). */
 static int dp__res_kws(dp_graph *g, int h, int w, int c, int classes, float width, int n, int pool, int dilate)
 {
-    int x = dp_input(g, "input", h, w, c), i, ch = dp__w(45, width), old;
-    x = dp__cba(g, x, ch, 3, 3, 1, 1, 1, DP_ACT_RELU, "conv0", 0, 0);
+    int x = dp_input(g, "input", h, w, c), i, ch = dp__scaled_width(45, width), old;
+    x = dp__conv_bn_act(g, x, ch, 3, 3, 1, 1, 1, DP_ACT_RELU, "conv0", 0, 0);
     if (pool) {
         dp_pool_opts o;
         memset(&o, 0, sizeof o);
@@ -13592,7 +14064,7 @@ static int dp__res_kws(dp_graph *g, int h, int w, int c, int classes, float widt
     old = x;
     for (i = 1; i <= n; i++) {
         int d = dilate ? 1 << ((i - 1) / 3) : 1;
-        x = dp__cba(g, x, ch, 3, 3, 1, 1, d, DP_ACT_RELU, "conv%d", i, 0);
+        x = dp__conv_bn_act(g, x, ch, 3, 3, 1, 1, d, DP_ACT_RELU, "conv%d", i, 0);
         if (i % 2 == 0) {
             char nm[16];
             snprintf(nm, sizeof nm, "add%d", i / 2);
@@ -13616,22 +14088,22 @@ int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width
         {128, 2, 0}, {128, 1, 0}, {128, 1, 0}, {128, 1, 0},
         {192, 2, 1}, {192, 1, 1}, {192, 1, 1},
         {256, 2, 1}, {256, 1, 1}, {512, 1, 1}, {0, 0, 0}};
-    int x = dp_input(g, "input", h, w, c), i, cin = dp__w(32, width);
-    x = dp__cba(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU, "stem", 0, 0);
+    int x = dp_input(g, "input", h, w, c), i, cin = dp__scaled_width(32, width);
+    x = dp__conv_bn_act(g, x, cin, 3, 3, 2, 1, 1, DP_ACT_RELU, "stem", 0, 0);
     for (i = 0; cfg[i][0]; i++) {
-        int cout = dp__w(cfg[i][0], width), st = cfg[i][1], y, x1;
+        int cout = dp__scaled_width(cfg[i][0], width), st = cfg[i][1], y, x1;
         char nm[32];
-        y = dp__dw(g, x, 3, st, DP_ACT_NONE, "b%d_dw1", i, 0);
-        x1 = dp__cba(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
+        y = dp__dw_bn_act(g, x, 3, st, DP_ACT_NONE, "b%d_dw1", i, 0);
+        x1 = dp__conv_bn_act(g, y, cout, 1, 1, 1, 1, 1, DP_ACT_RELU, "b%d_pw", i, 0);
         if (cfg[i][2] && st == 1 && cin == cout) {
             int xs[3];
             snprintf(nm, sizeof nm, "b%d_add1", i);
             x1 = dp_add2(g, nm, x1, x);
-            xs[0] = dp__dw(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0); xs[1] = x1; xs[2] = x;
+            xs[0] = dp__dw_bn_act(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0); xs[1] = x1; xs[2] = x;
             snprintf(nm, sizeof nm, "b%d_add2", i);
             y = dp_add(g, nm, 3, xs);
         } else {
-            y = dp__dw(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0);
+            y = dp__dw_bn_act(g, x1, 3, 1, DP_ACT_RELU, "b%d_dw2", i, 0);
         }
         x = y; cin = cout;
     }

@@ -71,5 +71,10 @@ if command -v arm-none-eabi-gcc >/dev/null; then
 else
   echo "SKIP compile_checks: the README firmware snippet for Cortex-M4: arm-none-eabi-gcc not installed"; skip=$((skip + 1))
 fi
+# dp_crc32 with one table (the inference half's default) and with eight
+for nt in 1 8; do
+  run gcc -std=c99 -Wall -Wextra -Werror -pedantic -DDP_CRC32_TABLES=$nt -I. tests/crc_tables.c -o "$tmp/crc$nt"
+  run "$tmp/crc$nt"
+done
 echo "compile checks: ok"
 echo "compile_checks: $pass passed, 0 failed, $skip skipped"

@@ -237,11 +237,11 @@ static void write_bytes(const char *path, const unsigned char *b, size_t n)
 static size_t make_wav(unsigned char *b, int format, int channels, int bits, int rate, size_t data_bytes, size_t have_bytes)
 {
     size_t i;
-    memcpy(b, "RIFF", 4); dp__put32(b + 4, (uint32_t)(36 + data_bytes)); memcpy(b + 8, "WAVEfmt ", 8);
-    dp__put32(b + 16, 16); b[20] = (unsigned char)format; b[21] = 0; b[22] = (unsigned char)channels; b[23] = 0;
-    dp__put32(b + 24, (uint32_t)rate); dp__put32(b + 28, (uint32_t)(rate * channels * bits / 8));
+    memcpy(b, "RIFF", 4); dp__wr32(b + 4, (uint32_t)(36 + data_bytes)); memcpy(b + 8, "WAVEfmt ", 8);
+    dp__wr32(b + 16, 16); b[20] = (unsigned char)format; b[21] = 0; b[22] = (unsigned char)channels; b[23] = 0;
+    dp__wr32(b + 24, (uint32_t)rate); dp__wr32(b + 28, (uint32_t)(rate * channels * bits / 8));
     b[32] = (unsigned char)(channels * bits / 8); b[33] = 0; b[34] = (unsigned char)bits; b[35] = 0;
-    memcpy(b + 36, "data", 4); dp__put32(b + 40, (uint32_t)data_bytes);
+    memcpy(b + 36, "data", 4); dp__wr32(b + 40, (uint32_t)data_bytes);
     for (i = 0; i < have_bytes; i++) b[44 + i] = (unsigned char)((i * 7919u) >> 3);
     return 44 + have_bytes;
 }
