@@ -39,7 +39,7 @@ all: $(EXAMPLES)
 $(B):
 	@mkdir -p $(B)
 
-$(B)/%: examples/%.c examples/cli.h diffprune.h | $(B)
+$(B)/%: examples/%.c examples/cli.h examples/report.h diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
 $(B)/bench_%: bench/bench_%.c examples/cli.h diffprune.h | $(B)
