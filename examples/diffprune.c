@@ -718,13 +718,14 @@ static int cmd_fit(int argc, char **argv)
     fflush(stdout);
 
     /* ---- train while pruning, QAT ---- */
-    if (!batch) batch = tr.n >= 2048 ? 128 : tr.n >= 512 ? 64 : 32;
+    if (!batch) batch = tr.n >= 2048 ? 128 : tr.n >= 512 ? 64 : tr.n >= 128 ? 32 : 8;   /* tiny sets: enough steps for the batch-norm statistics */
     memset(&pc, 0, sizeof pc);
     pc.budget_pmu = budget[0]; pc.budget_size = budget[2]; pc.budget_macs = budget[3]; pc.seed = seed;
     pc.every = tr.n / batch >= 40 ? 10 : 2; pc.eta = 2.0f;
     memset(&fc, 0, sizeof fc);
     fc.epochs = epochs; fc.batch = batch; fc.lr = 0.05f; fc.weight_decay = 5e-5f; fc.qat_epochs = 1;
     fc.prune = &pc; fc.prune_start = 0.25f; fc.early_term = 1; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
+    fc.prune_plan = 0.5f;   /* eta planned so the budgets are met halfway (>>prune_plus), leaving the rest to train the final widths */
     if (kind == FIT_IDX) { fc.aug.crop = 2; fc.aug.flip = 0.5f; }
     else if (kind == FIT_IMAGE && tr.h >= 16 && tr.w >= 16) fc.aug.crop = 2;
     if (uniform) { fc.uniform = fit_build; fc.uniform_ctx = &net; fc.uniform_max = width; }
