@@ -44,7 +44,7 @@ static int rep_layers_svg(const char *path, const dp_op_report *rb, int nb, cons
     a = (double *)calloc((size_t)nb * 3 + 1, sizeof(double));
     b = (double *)calloc((size_t)nb * 3 + 1, sizeof(double));
     if (!a || !b) { free(a); free(b); fclose(f); return DP_ERR_NOMEM; }
-    width = 140 + nb * W;
+    width = 140 + nb * W < 720 ? 720 : 140 + nb * W;   /* room for the title */
     fprintf(f, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='760' font-family='sans-serif'>\n<rect width='100%%' height='100%%' fill='white'/>\n", width);
     fprintf(f, "<text x='10' y='20' font-size='15'>Per-layer resources before (grey) and after (blue) pruning for %s</text>\n", label);
     for (i = 0; i < nb; i++) {
