@@ -741,7 +741,8 @@ static int cmd_fit(int argc, char **argv)
     ra = (dp_op_report *)calloc((size_t)dp_graph_n_nodes(g) + 1, sizeof *ra);
     if (!ra || dp_graph_resources(g, NULL, &fr.after, ra, dp_graph_n_nodes(g), NULL) != DP_OK) { fprintf(stderr, "diffprune fit: resources: %s\n", dp_graph_error(g)); return 1; }
     na = fr.after.n_ops;
-    met = fr.after.pmu_exact <= budget[0] && fr.after.size_bytes <= budget[2] && fr.after.macs <= budget[3];
+    met = (budget[0] <= 0 || fr.after.pmu_exact <= budget[0]) && (budget[2] <= 0 || fr.after.size_bytes <= budget[2]) &&
+          (budget[3] <= 0 || fr.after.macs <= budget[3]);   /* a budget of 0 is none */
 
     /* ---- int8: export, C array, run over the test set ---- */
     n_calib = tr.n < 1000 ? tr.n : 1000;
