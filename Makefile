@@ -34,13 +34,13 @@ TESTS    = test_grad test_bn test_train test_gzip test_infer test_sched test_exp
 THREADS ?= 2
 TESTS   += test_data
 
-.PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments
+.PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments fit-quick
 all: $(EXAMPLES)
 
 $(B):
 	@mkdir -p $(B)
 
-$(B)/%: examples/%.c examples/cli.h diffprune.h | $(B)
+$(B)/%: examples/%.c examples/cli.h examples/report.h diffprune.h | $(B)
 	$(CC) $(WARN) $(CFLAGS) $(OMP) -o $@ $< -lm
 
 $(B)/bench_%: bench/bench_%.c examples/cli.h diffprune.h | $(B)
@@ -71,7 +71,9 @@ test: deps
 	@sh tests/prune_quick.sh ./$(B)/diffprune $(B)/prune_quick.log
 	@$(MAKE) --no-print-directory $(B)/kws $(B)/test_mfcc
 	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
-	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/compile_checks.log $(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log" sh tests/run_all.sh test $(ALLTESTS)
+	@$(MAKE) --no-print-directory $(B)/data_folder
+	@sh tests/fit_quick.sh ./$(B)/diffprune ./$(B)/data_folder $(B)/fit-quick $(B)/fit_quick.log
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/compile_checks.log $(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log $(B)/fit_quick.log" sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh
@@ -128,6 +130,9 @@ kws-data:
 KWS_QUICK_DATA ?= $(B)/kws-data-400
 kws-quick: $(B)/kws $(B)/test_mfcc
 	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
+# diffprune fit on a PNG, a CSV (synthetic gestures) and a WAV folder the test makes (about a minute)
+fit-quick: $(B)/diffprune $(B)/data_folder
+	@sh tests/fit_quick.sh ./$(B)/diffprune ./$(B)/data_folder $(B)/fit-quick $(B)/fit_quick.log
 # the paper's KWS rows on the 20000-clip set (about an hour on 2 cores)
 kws-experiments: $(B)/kws
 	@[ -f $(KWS_DATA)/testing_list.txt ] || sh examples/kws_data.sh -n $(N) -o $(KWS_DATA)

@@ -85,10 +85,11 @@ for p in diffprune demo kws train_fashion; do
   if [ ! -x "$B/$p" ]; then bad "$B/$p not built"; fi
 done
 check_cmd "diffprune prune" "$B/diffprune" prune
+check_cmd "diffprune fit" "$B/diffprune" fit
 check_cmd demo "$B/demo"
 check_cmd kws "$B/kws"
 check_cmd train_fashion "$B/train_fashion"
-for c in version ops zoo example-model info run report sched import; do
+for c in version ops zoo example-model info run report sched import boards; do
   expect_help "$B/diffprune" $c --help
   expect_bad --no-such-option "$B/diffprune" $c --no-such-option
 done
