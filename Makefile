@@ -32,6 +32,8 @@ B        = build
 EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
 TESTS    = test_grad test_bn test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay test_tflite
 THREADS ?= 2
+# parallel builds of the test binaries in make test (every core)
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 TESTS   += test_data
 
 .PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments fit-quick
@@ -64,7 +66,7 @@ ALLTESTS = $(addprefix $(B)/,$(TESTS)) $(addprefix $(B)/noomp_,$(subst test_,,$(
 
 test: deps
 	@$(MAKE) --no-print-directory test-compile
-	@$(MAKE) --no-print-directory $(ALLTESTS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(ALLTESTS)
 	@$(MAKE) --no-print-directory -C mcu test > $(B)/mcu_test.log 2>&1; st=$$?; cat $(B)/mcu_test.log; exit $$st
 	@$(MAKE) --no-print-directory test-cli
 	@$(MAKE) --no-print-directory $(B)/diffprune
@@ -73,7 +75,7 @@ test: deps
 	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
 	@$(MAKE) --no-print-directory $(B)/data_folder
 	@sh tests/fit_quick.sh ./$(B)/diffprune ./$(B)/data_folder $(B)/fit-quick $(B)/fit_quick.log
-	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/compile_checks.log $(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log $(B)/fit_quick.log" sh tests/run_all.sh test $(ALLTESTS)
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/compile_checks.log $(B)/toc.log $(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log $(B)/fit_quick.log" sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh
@@ -94,6 +96,9 @@ test-san: $(addprefix $(B)/san_,$(subst test_,,$(TESTS)))
 # -pedantic, as C++, without OpenMP, and the inference half freestanding.
 test-compile: | $(B)
 	@sh tests/compile_checks.sh > $(B)/compile_checks.log 2>&1; st=$$?; cat $(B)/compile_checks.log; exit $$st
+	@if command -v python3 >/dev/null 2>&1; then python3 tests/check_toc.py diffprune.h > $(B)/toc.log 2>&1; st=$$?; \
+	 else echo "SKIP toc: no python3 to read the table of contents" > $(B)/toc.log; echo "toc: 0 passed, 0 failed, 1 skipped" >> $(B)/toc.log; st=0; fi; \
+	 tail -n 2 $(B)/toc.log; exit $$st
 
 # the whole pipeline: prune a wide CNN to an STM32F446RE's budgets while
 # training on Fashion-MNIST, int8, host run, firmware on the emulated M4

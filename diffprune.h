@@ -27,34 +27,86 @@
    ======================================================================
    1. TABLE OF CONTENTS         (grep the tag to land on the section)
    ======================================================================
-     >>options      compile-time options
-     >>common       status codes, version, CRC-32           (both halves)
-     >>infer_api    int8 inference: quantisation conventions (>>quant,
-                    >>requant), the .dpm model file (>>dpm), kernels,
-                    loader and interpreter, >>mfcc_api (fixed-point MFCC
-                    audio front-end); hosted: reference kernels, model
-                    builder                                  (both halves)
-     >>train_api    random numbers, threads, graph and layers, autodiff,
-                    channel masks, optimisers, schedules, checkpoints, data,
-                    >>wav_api (WAV clips), progress, >>sched (exact peak memory), resources,
-                    >>data_api (image, sensor CSV, WAV folders; impl >>data), >>boards
-                    >>prune_api (differentiable pruning), >>fit (training
-                    loop with pruning), backbones, export
-                    >>free (dp_free); >>alloc_check: a partial DP_MALLOC... set is an #error
-     >>impl_common  implementation: shared helpers
-     >>impl_infer   kernels (>>dot >>kernels), >>loader, >>interp, >>mfcc
-                    >>grouped (depthwise with a channel multiplier,
-                    grouped conv)
-     >>impl_infer_host  >>ref kernels, >>qhelpers, >>builder
-     >>impl_train   >>rng >>gemm >>graph >>masks >>forward >>backward
-                    >>optim >>lrsched >>ckpt >>idx >>wav >>gunzip >>progress
-                    >>sched-impl >>resources >>prune >>fit-impl >>backbones
-                    >>export
-                    >>bnnum (batch-norm eps/momentum, input gradient, decay rule)
-     >>prune_plus   uniform baseline, projection onto the budgets, planned eta
-     >>tflite_api   TensorFlow Lite import (>>tflite); TFLM's int8 kernels
-                    for it (>>tflm_kernels, >>tflm_tables)
-     >>licence
+     >>options         compile-time options
+     >>common          status codes, version, CRC-32 (both halves)
+     >>api_infer       THE INFERENCE API (both halves; freestanding, no malloc)
+       >>quant         quantisation conventions
+       >>requant       requantisation, bit-exact with TFLite Micro
+       >>dpm           the .dpm model file, byte by byte
+       >>api_kernels   int8 kernels: conv, depthwise, grouped, fc, add, pools, ...
+       >>api_tflm      TFLite Micro's own int8 softmax, logistic, mean, mul
+       >>api_model     load, check and run a .dpm
+       >>api_mfcc      fixed-point MFCC audio front-end
+       >>api_ref       hosted: reference kernels (test oracles)
+       >>api_qhelpers  hosted: quantisation helpers
+       >>api_builder   hosted: .dpm model builder
+     >>api_train       THE TRAINING API (hosted; DIFFPRUNE_INFERENCE_ONLY drops it)
+       >>api_rng       random numbers, threads
+       >>api_free      memory the library hands over (dp_free)
+       >>api_graph     the graph, node information
+       >>api_layers    layers
+       >>api_run       forward, backward, gradient checks, input gradient
+       >>api_masks     channel masks
+       >>api_optim     optimisers, schedules, QAT, training step, evaluation
+       >>api_ckpt      checkpoints
+       >>api_idx       data sets, IDX files, gzip
+       >>api_data      your own data: PNG/PPM/BMP, sensor CSV, WAV folders
+       >>api_boards    microcontroller boards and their default budgets
+       >>api_wav       WAV clips, keyword-spotting classes
+       >>api_progress  progress bars
+       >>api_sched     exact peak memory: scheduler, arena, text format
+       >>api_resources size, MACs, peak memory as the MCU sees the graph
+       >>api_prune     differentiable pruning toward budgets
+       >>api_widths    uniform baseline, projection onto budgets, planned eta
+       >>api_fit       training loop with pruning, early termination, QAT
+       >>api_backbones the paper's backbones
+       >>api_export    float graph -> int8 .dpm
+       >>api_tflite    TensorFlow Lite import
+     >>alloc_check     the allocator override: all four macros or none
+     >>impl_common     IMPLEMENTATION: shared helpers
+     >>impl_infer      IMPLEMENTATION, inference half (freestanding)
+       >>qmul          requantisation arithmetic
+       >>dot           inner loops
+       >>fast          portable fast paths
+       >>dsp           kernels for cores with the Arm DSP extension
+       >>kernels       optimised kernels (used by the interpreter)
+       >>grouped       depthwise with a channel multiplier, grouped conv
+       >>loader        .dpm validation
+       >>tflm_kernels  TFLite Micro's softmax, logistic, mean, mul
+       >>interp        the interpreter
+       >>mfcc          MFCC front-end
+     >>impl_host       IMPLEMENTATION, hosted inference helpers
+       >>ref           reference kernels
+       >>qhelpers      quantisation helpers
+       >>tflm_tables   TFLite Micro's tables, made on the host
+       >>builder       .dpm builder
+     >>impl_train      IMPLEMENTATION, training half
+       >>rng           xoshiro128**, splitmix64
+       >>free          dp_free
+       >>gemm          packed SGEMM
+       >>graph         graph construction
+       >>forward       forward and backward kernels, one pair per op
+       >>qat           fake quantisation
+       >>masks         channel masks
+       >>bnparams      batch-norm eps/momentum, input gradient
+       >>optim         optimisers
+       >>lrsched       learning-rate schedules
+       >>ckpt          checkpoints
+       >>idx           IDX files
+       >>wav           WAV files
+       >>progress      progress bars
+       >>gunzip        inflate, gzip
+       >>data          image decoders, resize, CSV, folder data sets
+       >>boards        the boards table
+       >>sched         the exact scheduler, arena planning
+       >>resources     resource model and its gradients
+       >>prune         channel spaces, compaction, the pruner
+       >>widths        uniform width, projection, planned eta
+       >>fit           training loop
+       >>backbones     backbones
+       >>export        export to int8
+       >>tflite        .tflite reader and importer
+     >>licence         MIT licence
 
    ======================================================================
    2. OPTIONS  (#define before including)                       >>options
@@ -160,7 +212,7 @@ const char *dp_status_str(int status);
 uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
 
 /* ====================================================================== */
-/* >>infer_api                                                            */
+/* >>api_infer                                                            */
 /* ====================================================================== */
 /* Int8 inference: a model blob (".dpm") used in place from flash, a caller-
    owned arena, no malloc, no float, no libc.
@@ -290,7 +342,7 @@ uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
      concat, softmax, softmaxq, lut and mean); pools and gap keep the
      input's scale and zero point; softmax and softmaxq output is scale
      1/256, zero point -128.
-     >>grouped  dwconv2d with a channel multiplier: cout = M * cin (M >= 1,
+     (>>grouped) dwconv2d with a channel multiplier: cout = M * cin (M >= 1,
      implied by the shapes; M = 1 is plain depthwise), weights
      [kh][kw][cout] as TFLite/CMSIS-NN store them, output channel
      oc = ic * M + m reads input channel ic = oc / M. gconv2d, grouped
@@ -336,7 +388,7 @@ enum {
     DP_MOP_CONV2D = 1, DP_MOP_DWCONV2D = 2, DP_MOP_FC = 3, DP_MOP_ADD = 4,
     DP_MOP_MAXPOOL = 5, DP_MOP_AVGPOOL = 6, DP_MOP_GAP = 7, DP_MOP_CHMUL = 8,
     DP_MOP_CONCAT = 9, DP_MOP_SOFTMAX = 10, DP_MOP_GCONV2D = 11,
-    /* >>tflm_kernels: */
+    /* TFLite Micro's formulas (>>tflm_kernels): */
     DP_MOP_SOFTMAXQ = 12, DP_MOP_LUT = 13, DP_MOP_MEAN = 14, DP_MOP_MUL = 15,
     DP_MOP_KIND_COUNT = 16
 };
@@ -348,7 +400,7 @@ int32_t dp_qmul_high(int32_t a, int32_t b);
 int32_t dp_qdiv_pot(int32_t x, int32_t exponent);        /* clamped to 0..31 */
 int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift); /* clamped -31..30  */
 
-/* ---- int8 kernels ----
+/* ---- >>api_kernels  int8 kernels ----
    Output first, then inputs, weights, parameters, shapes. Kernels trust
    their arguments (the loader has checked them); outputs never overlap
    inputs except dp_add_s8, whose output may be exactly one of its inputs. */
@@ -440,8 +492,8 @@ void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
                    int32_t rows, int32_t n);
 int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
 
-/* ---- >>tflm_kernels  TensorFlow Lite Micro's own int8 formulas ----
-   For models imported from .tflite (>>tflite_api), bit-exact with TFLM's
+/* ---- >>api_tflm  TensorFlow Lite Micro's own int8 formulas ----
+   For models imported from .tflite (>>api_tflite), bit-exact with TFLM's
    reference kernels. Integer only; the float parts of TFLM's Prepare()
    are done on the host when the model is built.
    softmaxq  TFLM's int8 softmax (gemmlowp fixed point): exp_tab[d] is
@@ -468,7 +520,7 @@ void dp_mul_s8(int8_t *y, const int8_t *x0, const int8_t *x1,
                const dp_qchmul_params *p, int32_t count);
 #define DP_SOFTMAXQ_MAX_N 511
 
-/* ---- model ---- */
+/* ---- >>api_model  load and run a .dpm ---- */
 typedef struct dp_model {       /* caller-owned; filled by dp_model_init   */
     const uint8_t *blob;        /* the validated blob, used in place       */
     uint32_t len, arena_size, n_tensors, n_ops, input, output;
@@ -514,7 +566,7 @@ const char *dp_mop_name(int kind);
 
 /* CRC-32 (zlib polynomial), start with crc = 0 (defined in >>common) */
 
-/* ---- >>mfcc_api  audio front-end for keyword spotting (both halves) ----
+/* ---- >>api_mfcc  audio front-end for keyword spotting (both halves) ----
    Fixed-point MFCCs, the features the paper's KWS networks take: 16 kHz
    int16 audio, 40 ms frames (640 samples) every 20 ms (320), periodic Hann
    window, 1024-point FFT, power spectrum, 40 triangular mel bands (HTK mel
@@ -554,7 +606,7 @@ int dp_mfcc_frame(const int16_t *x, int8_t *out, int32_t *work);
 int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work);
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
-/* ---- hosted: reference kernels (the test oracle), same arguments ---- */
+/* ---- >>api_ref  hosted: reference kernels (the test oracle), same arguments ---- */
 void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                       const int32_t *bias, const int32_t *mult,
                       const int32_t *shift, const dp_qconv_params *p,
@@ -586,7 +638,7 @@ void dp_concat_s8_ref(int8_t *y, const int8_t *const *x,
 void dp_softmax_s8_ref(int8_t *y, const int8_t *x, const uint16_t *table,
                        int32_t rows, int32_t n);
 
-/* ---- hosted: quantisation helpers ---- */
+/* ---- >>api_qhelpers  hosted: quantisation helpers ---- */
 /* TFLite's QuantizeMultiplier: real >= 0 -> mult in [2^30, 2^31) and shift
    with real ~= mult * 2^(shift-31); real < 2^-32 or so flushes to (0, 0).
    DP_ERR_ARG for negative/NaN, DP_ERR_UNSUPPORTED if shift would be > 30. */
@@ -617,7 +669,7 @@ void dp_mean_s8_ref(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
 void dp_mul_s8_ref(int8_t *y, const int8_t *x0, const int8_t *x1,
                    const dp_qchmul_params *p, int32_t count);
 
-/* ---- hosted: model builder ----
+/* ---- >>api_builder  hosted: model builder ----
    Assemble a .dpm blob from already-quantised pieces: add the tensors
    (shape, scale, zero point, arena offset chosen by the scheduler), then
    the ops in execution order, name the input and output, finish. Lifetimes,
@@ -670,10 +722,10 @@ void dp_mb_free(dp_mb *b);
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ====================================================================== */
-/* >>train_api                                                            */
+/* >>api_train                                                            */
 /* ====================================================================== */
 
-/* ---- random numbers: seeded, repeatable (xoshiro128**) ---- */
+/* ---- >>api_rng  random numbers: seeded, repeatable (xoshiro128**) ---- */
 typedef struct dp_rng { uint32_t s[4]; } dp_rng;
 void     dp_rng_seed(dp_rng *r, uint64_t seed);
 uint32_t dp_rng_u32(dp_rng *r);
@@ -686,7 +738,7 @@ void     dp_rng_shuffle(dp_rng *r, int *a, int n);
 void dp_set_threads(int n);   /* 0 = all cores (OpenMP); 1 without OpenMP */
 int  dp_get_threads(void);
 
-/* ---- >>free  memory the library hands over ----
+/* ---- >>api_free  memory the library hands over ----
    What the training half allocates and returns to the caller (dp_export's
    and dp_mb_finish's blob, dp_read_file's and dp_gunzip's buffer,
    dp_wav_read's samples) comes from DP_MALLOC: release it with dp_free
@@ -694,7 +746,7 @@ int  dp_get_threads(void);
    fine. */
 void dp_free(void *p);
 
-/* ---- the graph ---- */
+/* ---- >>api_graph  the graph ---- */
 typedef enum dp_op {
     DP_OP_INPUT = 0, DP_OP_CONV, DP_OP_BN, DP_OP_RELU, DP_OP_RELU6,
     DP_OP_SIGMOID, DP_OP_SWISH, DP_OP_MAXPOOL, DP_OP_AVGPOOL, DP_OP_GAP,
@@ -764,7 +816,7 @@ int         dp_graph_output(const dp_graph *g);  /* the last node           */
 /* One line per node: name, op, output shape, parameter count. */
 void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
 
-/* ---- layers: each returns the new node id, or a negative dp_status ---- */
+/* ---- >>api_layers  layers: each returns the new node id, or a negative dp_status ---- */
 /* name may be NULL (an automatic name like "conv3" is given). */
 int dp_input(dp_graph *g, const char *name, int h, int w, int c);
 int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
@@ -800,7 +852,7 @@ int dp_softmax_ce(dp_graph *g, const char *name, int logits);
 int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
                    int stride, int groups, int act /* dp_act */);
 
-/* ---- running the graph ---- */
+/* ---- >>api_run  running the graph ---- */
 typedef enum dp_mode { DP_EVAL = 0, DP_TRAIN = 1 } dp_mode;
 /* Forward pass over a batch of n samples of the (single) input node:
    x is [n * h * w * c]. In DP_TRAIN mode batch norm uses batch statistics
@@ -829,7 +881,7 @@ double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
 int          dp_graph_set_input_grad(dp_graph *g, int on);
 const float *dp_graph_input_grad(const dp_graph *g);
 
-/* ---- channel masks (the pruner's mechanism; public for custom pruners) ----
+/* ---- >>api_masks  channel masks (the pruner's mechanism; public for custom pruners) ----
    A mask multiplies output channel c of a node by m[c] in every forward
    pass (0/1 when pruning; any value works). With dp_graph_mask_grad(g, 1)
    each backward pass also adds dL/dm[c] = sum over the batch and positions
@@ -842,7 +894,7 @@ int           dp_graph_mask_grad(dp_graph *g, int on);
 const double *dp_graph_get_mask_grad(const dp_graph *g, int node);
 void          dp_graph_clear_mask_grad(dp_graph *g);
 
-/* ---- optimisers ---- */
+/* ---- >>api_optim  optimisers, schedules, training steps ---- */
 typedef enum dp_optim_kind { DP_SGD = 0, DP_ADAM = 1 } dp_optim_kind;
 typedef struct dp_optim_cfg {
     int kind;            /* dp_optim_kind */
@@ -901,7 +953,7 @@ int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
 int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
                 float *acc, float *loss);
 
-/* ---- checkpoints: weights, running statistics, optimiser state, step ----
+/* ---- >>api_ckpt  checkpoints: weights, running statistics, optimiser state, step ----
    Saved atomically (write to PATH.tmp, flush, rename over PATH): a crash
    mid-write leaves the previous checkpoint intact. Loading validates magic,
    version, length, CRC and that the file belongs to this graph's structure
@@ -910,7 +962,7 @@ int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long st
 int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
                        char *err, size_t err_cap);
 
-/* ---- data ---- */
+/* ---- >>api_idx  data sets, IDX files, gzip ---- */
 typedef struct dp_dataset {
     int n, h, w, c;       /* samples and their shape            */
     int n_classes;
@@ -938,7 +990,7 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
 int dp_read_file(const char *path, int gunzip, unsigned char **out,
                  size_t *out_n, char *err, size_t err_cap);
 
-/* ---- >>data_api  your own data: images, sensor CSV and WAV folders ----
+/* ---- >>api_data  your own data: images, sensor CSV and WAV folders ----
    Decoders work on a file image in memory and refuse anything they cannot
    read with DP_ERR_FORMAT (DP_ERR_CRC for a bad PNG chunk CRC,
    DP_ERR_UNSUPPORTED for valid but unhandled variants, DP_ERR_LIMIT past
@@ -1084,7 +1136,7 @@ int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *trai
    of the training samples) into buf; returns the length it needed. */
 int dp_data_summary(const dp_data_info *info, char *buf, size_t cap);
 
-/* ---- >>boards  microcontroller boards: memory, clock, default budgets ----
+/* ---- >>api_boards  microcontroller boards: memory, clock, default budgets ----
    Facts from the vendors' datasheets (ST DS10693 STM32F446xC/E, DS11532
    STM32F765/767, DS12110 STM32H742/743; Nordic nRF52840 and nRF52833
    product specifications; Raspberry Pi RP2040 datasheet; the boards' own
@@ -1117,7 +1169,7 @@ const dp_board *dp_board_find(const char *name);
 /* the default budgets: share * sram (peak memory), share * flash (size) */
 void dp_board_budgets(const dp_board *b, long *pmu, long *size);
 
-/* ---- >>wav_api  audio clips for keyword spotting ----
+/* ---- >>api_wav  audio clips for keyword spotting ----
    dp_wav_read reads a RIFF/WAVE file of 16-bit PCM (format 1, or
    WAVE_FORMAT_EXTENSIBLE with the PCM subformat), mono; *samples is
    DP_MALLOC'd. Anything else is DP_ERR_FORMAT with a message naming the
@@ -1144,7 +1196,7 @@ int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
 const char *dp_kws_class_name(int i);
 int dp_kws_class_of(const char *word_or_path);
 
-/* ---- progress bar on stderr ----
+/* ---- >>api_progress  progress bar on stderr ----
    On a terminal the bar redraws in place (\r) four times a second; to a pipe
    or a file (or where isatty is unknown, outside POSIX) it prints one line
    every 10 seconds and one at the end, so logs stay readable. */
@@ -1162,7 +1214,7 @@ void dp_progress_end(dp_progress *p);
 
 
 /* ==========================================================================
-   >>sched   Peak memory usage (PMU), execution order, arena, text format
+   >>api_sched   Peak memory usage (PMU), execution order, arena, text format
    ==========================================================================
    Memory model -- one definition, shared with the MCU interpreter:
    - A graph is a list of nodes in a topological order (every node's inputs
@@ -1199,7 +1251,7 @@ void dp_progress_end(dp_progress *p);
    characters and '#'; each is defined once, before it is used.  A file holds
    at most DP_SCHED_MAX_NODES nodes and at least one op.
 
-   Cost (details at >>sched-impl): the DP's states are, summed over segments
+   Cost (details at >>sched): the DP's states are, summed over segments
    (stretches between points that every order passes through), the ways to
    have run part of a segment -- len+1 for a chain, prod(branch_len + 1) for
    parallel branches, 2^n for n independent ops -- of which bounds keep only
@@ -1346,7 +1398,7 @@ dp_status dp_sched_print_report(void *file /* FILE* */, const dp_sched_graph *g,
                                 const dp_sched_result *r);
 
 
-/* ---- resources: size, MACs, peak memory, as the MCU sees the graph ----
+/* ---- >>api_resources  size, MACs, peak memory, as the MCU sees the graph ----
    The graph is viewed as the int8 runtime runs it: batch norm folds into the
    conv or FC before it, ReLU/ReLU6/sigmoid/swish fuse into the op before
    them when that op has no other reader, dropout and flatten are free
@@ -1355,7 +1407,7 @@ dp_status dp_sched_print_report(void *file /* FILE* */, const dp_sched_graph *g,
    (every conv has one once BN is folded); MACs = conv/FC multiply-adds +
    pooling out_elements*kh*kw + global pooling h*w*c + (n-1)*elements per
    n-input Add; PMU = 1 byte per activation element, minimum over execution
-   orders (see >>sched). */
+   orders (see >>api_sched). */
 typedef struct dp_resources {
     int64_t size_bytes;
     int64_t macs;
@@ -1397,7 +1449,7 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
 /* Prints the per-op table (like the paper's Figure 8) to file (FILE*). */
 int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
 
-/* ---- >>prune_api  differentiable pruning toward MCU budgets ----
+/* ---- >>api_prune  differentiable pruning toward MCU budgets ----
    The paper's Section 3 and Appendix A. Every prunable layer (a conv that
    is not depthwise or grouped, or an FC, whose output does not reach the
    loss) gets a width multiplier pi in (0, 1], stored as pi = exp(theta) with
@@ -1422,7 +1474,7 @@ int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
      then the masks are recomputed from the saliences.
    alpha: alpha_res makes the largest first resource gradient equal the clip
    bound; alpha_tsk = r * P_RES/P_TSK (initial values) * alpha_res.
-   Once every budget is met pi stops. The mask rule (>>prune_plus): a
+   Once every budget is met pi stops. The mask rule (>>widths): a
    channel masked once is never unmasked (its weights went stale while it
    was cut), so the masks only shrink and are fixed once the budgets are
    met. dp_pruner_compact then removes the masked channels
@@ -1437,7 +1489,7 @@ typedef enum dp_pmu_objective {
     DP_PMU_NONE = 2        /* no PMU objective (the PMU budget is reported)  */
 } dp_pmu_objective;
 typedef enum dp_scalarise { DP_SCALARISE_RANDOM = 0, DP_SCALARISE_SUM = 1 } dp_scalarise;
-/* >>prune_plus: the task term. SIGNED is Eq. 9 as the paper writes it;
+/* (>>widths) the task term. SIGNED is Eq. 9 as the paper writes it;
    at (or near) a minimum dL/dM of a useful channel is about 0 with either
    sign, and on held-out data it carries a common-mode "shrink everything"
    part. PUSHBACK uses |dL/dM| (the first-order size of the loss change of
@@ -1514,7 +1566,7 @@ double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
 /* The threshold of Eq. 6: s0 with (1/C) sum_j M(s_j, s0) = pi. */
 double dp_prune_relaxed_threshold(const float *s, int C, double pi);
 
-/* ---- >>prune_plus  the uniform baseline; projection onto the budgets ----
+/* ---- >>api_widths  the uniform baseline; projection onto the budgets ----
    The baseline a user would otherwise take: one width multiplier for every
    layer. dp_uniform_width bisects on the exact resource model (PMU as the
    pruner counts it: budgets->pmu_objective) for the k in 1..kmax, width
@@ -1548,7 +1600,7 @@ int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates);
 /* Group i's dP_RES/dpi and dP_TSK/dpi at the last width update (0 before). */
 int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
 
-/* ---- >>fit  a training loop with pruning, early termination and QAT ----
+/* ---- >>api_fit  a training loop with pruning, early termination and QAT ----
    dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
    schedule with warm-up; with cfg->prune it prunes toward the budgets as
    it trains: unaugmented training samples (or n_val held out of every
@@ -1585,14 +1637,14 @@ typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     int verbose;                      /* 1: a line per epoch on stdout     */
     uint64_t seed;                    /* shuffling, augmentation, held-out split */
     dp_pruner **pruner_out;           /* non-NULL: receives the pruner (free it) */
-    /* >>prune_plus: with prune, no pruning: *g is replaced by
+    /* (>>widths) with prune, no pruning: *g is replaced by
        uniform(new graph, w) at the widest uniform w within prune's budgets
        (dp_uniform_width, step 0.01 up to uniform_max; 0 -> 1), trained on
        the same images with the same schedule and QAT as a pruned run */
     dp_width_builder uniform;
     void *uniform_ctx;
     float uniform_max;
-    /* >>prune_plus: > 0: eta planned (dp_pruner_plan) at every update
+    /* (>>widths) > 0: eta planned (dp_pruner_plan) at every update
        before that point so the budgets are met after this fraction of the
        pre-QAT steps from prune_start, leaving the rest to train the final
        widths */
@@ -1621,7 +1673,7 @@ int dp_fit(dp_graph **g, const dp_dataset *train, const dp_dataset *test,
 int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
                       char *err, size_t err_cap);
 
-/* ---- the paper's backbones ----
+/* ---- >>api_backbones  the paper's backbones ----
    Each builds input -> network -> FC(classes) -> softmax_ce into an empty
    graph and returns the logits node (or a negative status). width scales
    every layer's channels (round to nearest, at least 1): 1.0 is the paper's
@@ -1642,7 +1694,7 @@ int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width
 int dp_build_zoo(dp_graph *g, const char *name);
 const char *dp_zoo_name(int i);
 
-/* ---- export: float graph -> int8 model file ----
+/* ---- >>api_export  float graph -> int8 model file ----
    Batch norm is folded into the conv/FC before it; weights become int8 with
    one symmetric scale per output channel; activations get one (scale, zero
    point) per tensor from their range over the calibration inputs (ranges
@@ -1668,7 +1720,7 @@ int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x);
 int dp_model_save(const char *path, const void *blob, size_t len);
 int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len);
 
-/* ---- >>tflite_api  TensorFlow Lite import: .tflite -> .dpm ----
+/* ---- >>api_tflite  TensorFlow Lite import: .tflite -> .dpm ----
    Reads a TFLite flatbuffer (schema version 3, file identifier "TFL3";
    untrusted: every offset, length, index and vtable is bounds-checked) and
    builds the same int8 model as a .dpm, bit-exact with TensorFlow Lite
@@ -1685,7 +1737,7 @@ int dp_write_c_array(const char *path, const char *name, const void *blob, size_
    Anything else (LSTM, SVDF, int16 or float compute, broadcasting, ...) is
    DP_ERR_UNSUPPORTED with the op index, op name and tensor named in err;
    a corrupt file is DP_ERR_FORMAT. Ops of the .dpm run in the exact
-   scheduler's minimum-peak order, tensors at its arena offsets (>>sched),
+   scheduler's minimum-peak order, tensors at its arena offsets (>>api_sched),
    so the .dpm's arena is the exact peak of the activations when packing
    reaches it (info tells both). One subgraph, one input, one output. */
 typedef struct dp_tflite_info {
@@ -2105,7 +2157,7 @@ static int dp__host_le(void)
     return *(const unsigned char *)(const void *)&one == 1;
 }
 
-/* ---- >>requant ---- */
+/* ---- >>qmul  requantisation arithmetic (see >>requant) ---- */
 /* floor((a*b + 2^30) / 2^31), saturating: gemmlowp's
    SaturatingRoundingDoublingHighMul without a 64-bit division (Cortex-M0
    has none). |a*b| <= 2^62 so the sums below cannot overflow. */
@@ -3833,7 +3885,7 @@ static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
         if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
             DP__BAD(DP_ERR_FORMAT, "softmax shape, or output not scale 1/256 zero point -128");
         break;
-    /* >>tflm_kernels */
+    /* TFLite Micro's kinds (>>tflm_kernels) */
     case DP_MOP_SOFTMAXQ:
         want_w = 1024;
         if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
@@ -4145,7 +4197,7 @@ int dp_model_op(const dp_model *m, int i, dp_mop_info *oi)
     return DP_OK;
 }
 
-/* ---- >>tflm_kernels  (see >>tflm_kernels in the API) ----
+/* ---- >>tflm_kernels  (see >>api_tflm) ----
    gemmlowp's fixed-point helpers on int32 raw values: a Qm.(31-m) number
    is kept as its raw int32; products are SaturatingRoundingDoublingHighMul
    (dp__qmul_high), sums wrap in two's complement as gemmlowp's do. */
@@ -4376,7 +4428,7 @@ int dp_model_run(const dp_model *m, void *arena, size_t arena_len)
     return DP_OK;
 }
 
-/* ---- >>mfcc  fixed-point MFCC front-end (see >>mfcc_api) ----
+/* ---- >>mfcc  fixed-point MFCC front-end (see >>api_mfcc) ----
    Scaling, per frame: v = x * hann (Q30, |v| < 2^45) is normalised by a
    shift a to |v| < 2^20; the 1024-point real FFT runs as a 512-point
    complex FFT (radix 2, Q30 twiddles, no per-stage scaling: 9 stages grow
@@ -4735,7 +4787,7 @@ int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ====================================================================== */
-/* >>impl_infer_host   reference kernels, quantisation helpers, builder   */
+/* >>impl_host   reference kernels, quantisation helpers, builder   */
 /* ====================================================================== */
 #include <math.h>
 #include <string.h>
@@ -5430,7 +5482,7 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
         r.w_len = 512;
         break;
     }
-    /* >>tflm_kernels */
+    /* TFLite Micro's kinds (>>tflm_kernels) */
     case DP_MOP_SOFTMAXQ: {
         int32_t tab[256];
         if ((st = dp_softmaxq_table((double)in[0]->scale, op->beta != 0.0 ? op->beta : 1.0, tab)) != DP_OK)
@@ -5619,7 +5671,7 @@ int dp_mb_finish(dp_mb *b, void **blob, size_t *len)
 #define DP__POSIX 1
 #endif
 
-/* DP_MALLOC and the rest: defaults in >>impl_infer_host */
+/* DP_MALLOC and the rest: defaults in >>impl_host */
 #ifndef DP_MAX_THREADS
 #define DP_MAX_THREADS 64
 #endif
@@ -5686,7 +5738,7 @@ void dp_rng_shuffle(dp_rng *r, int *a, int n)
     }
 }
 
-/* >>free-impl  what the training half hands over (see >>free) */
+/* >>free  what the training half hands over (see >>api_free) */
 void dp_free(void *p) { DP_FREE(p); }
 
 /* ---------------------------------------------------------------------- */
@@ -6557,7 +6609,7 @@ static int dp__ensure(dp_graph *g, int n)
 }
 
 /* ---------------------------------------------------------------------- */
-/* >>forward  >>backward  one pair of kernels per op                      */
+/* >>forward  forward and backward kernels, one pair per op                      */
 /* ---------------------------------------------------------------------- */
 #ifdef _OPENMP
 #define DP__OMP(x) _Pragma(#x)
@@ -7802,7 +7854,7 @@ done:
     return worst;
 }
 
-/* ---- >>bnnum  batch-norm parameters, the input gradient ---- */
+/* ---- >>bnparams  batch-norm parameters, the input gradient ---- */
 int dp_bn_set_params(dp_graph *g, int id, float eps, float momentum)
 {
     if (!g) return DP_ERR_ARG;
@@ -7872,7 +7924,7 @@ dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
     return o;
 }
 
-/* >>bnnum  Weight decay only on kernels the last backward pass reached: a
+/* (>>bnparams) Weight decay only on kernels the last backward pass reached: a
    conv/FC whose output sends no gradient to the loss (an unused branch, a
    head not on the loss's path) gets neither gradient nor decay. Before any
    backward pass (gradients written by hand) every kernel decays. */
@@ -9107,7 +9159,7 @@ int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
 
 /* ---------------------------------------------------------------------- */
 /* >>data  image decoders (PNG, PPM/PGM, BMP), resize, sensor CSV, folder */
-/*         data sets (see >>data_api)                                     */
+/*         data sets (see >>api_data)                                     */
 /* ---------------------------------------------------------------------- */
 int dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_out,
                     unsigned char **out, size_t *out_n, char *err, size_t err_cap)
@@ -9969,7 +10021,7 @@ static int dp__read_list(const char *path, char ***out, int *n, char *err, size_
     return DP_OK;
 }
 
-/* Classes, files and the split of a folder data set (see >>data_api). */
+/* Classes, files and the split of a folder data set (see >>api_data). */
 static int dp__data_scan(const char *dir, const dp_data_cfg *cfg, const char *const *exts, const char *what,
                          dp__dlist *l, dp_data_info *info, char *err, size_t cap)
 {
@@ -10300,7 +10352,7 @@ int dp_data_summary(const dp_data_info *info, char *buf, size_t cap)
     return (int)len;
 }
 
-/* ---- >>boards (see >>boards in the API) ---- */
+/* ---- >>boards  (see >>api_boards) ---- */
 static const dp_board dp__boards[] = {
     {"NUCLEO-F446RE", "STM32F446RE", "Cortex-M4F", 180, 131072L, 524288L, 0.5f, 0.5f, "m4", "nucleo-f446re", "f446re"},
     {"NUCLEO-F767ZI", "STM32F767ZI", "Cortex-M7F", 216, 524288L, 2097152L, 0.5f, 0.5f, "m7", "nucleo-f767zi", "f767zi"},
@@ -10374,7 +10426,7 @@ void dp_board_budgets(const dp_board *b, long *pmu, long *size)
 
 
 /* ==========================================================================
-   >>sched-impl   How the exact scheduler works
+   >>sched   How the exact scheduler works
    ==========================================================================
    The DP.  A state is the set S of ops already run; only down-closed sets
    occur (an op runs after its producers).  live(S) and ws(S, v) depend on S
@@ -13343,7 +13395,7 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
             }
             G->g_tsk = 0.0;
             if (p->cfg.losses != DP_PRUNE_RES_ONLY && p->cfg.task_signal == DP_TASK_PUSHBACK) {
-                int j;    /* >>prune_plus: -Eq. 9 of |dL/dM| */
+                int j;    /* >>widths: -Eq. 9 of |dL/dM| */
                 for (j = 0; j < G->C; j++) G->dldm[j] = fabs(G->dldm[j]);
                 G->g_tsk = -dp_prune_eq9(G->sal, G->dldm, G->C, dp__percentile(G->sal, G->C, G->pi, p->tmp));
             } else if (p->cfg.losses != DP_PRUNE_RES_ONLY)
@@ -13516,7 +13568,7 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
 }
 
 /* ---------------------------------------------------------------------- */
-/* >>prune_plus  the uniform baseline; projection onto the budgets        */
+/* >>widths  the uniform baseline; projection onto the budgets        */
 /* ---------------------------------------------------------------------- */
 int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates)
 {
@@ -13683,7 +13735,7 @@ int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps)
 }
 
 /* ---------------------------------------------------------------------- */
-/* >>fit-impl  training loop with pruning                                 */
+/* >>fit  training loop with pruning                                 */
 /* ---------------------------------------------------------------------- */
 int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds, char *err, size_t cap)
 {
@@ -13700,7 +13752,7 @@ int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds, char *
     return st;
 }
 
-/* The schedule ran out before the budgets were met: project (>>prune_plus). */
+/* The schedule ran out before the budgets were met: project (>>widths). */
 static int dp__fit_project(dp_pruner *p, dp_graph *g, dp_fit_result *r, long step, int verbose, double t0, char *err, size_t cap)
 {
     int n = 0, st = dp_pruner_project(p, g, &n);
@@ -13804,7 +13856,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     qat_step = spe * (c.epochs - c.qat_epochs);
     p_start = (long)(c.prune_start * (float)spe);
     deadline = p_start + (long)(c.prune_deadline * (double)(qat_step - p_start));
-    /* past this step the widths are projected onto the budgets (>>prune_plus) */
+    /* past this step the widths are projected onto the budgets (>>widths) */
     proj = c.prune_deadline >= 1.0f ? qat_step : p_start + (long)(DP__MIN(0.9, c.prune_deadline + 0.2) * (double)(qat_step - p_start));
     memset(&sch, 0, sizeof sch);
     sch.kind = DP_LR_COSINE; sch.base = c.lr; sch.warmup = spe / 4; sch.total = total; sch.final_lr = 0.0f;
@@ -14263,7 +14315,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
         switch (nd->op) {
         case DP_OP_CONV: case DP_OP_FC: {
             int dw = nd->op == DP_OP_CONV && dp__is_dw(g, nd), C = nd->c;
-            /* >>grouped: groups == cin with cout = M * cin, weights [cout][kh][kw][1] */
+            /* (>>grouped) groups == cin with cout = M * cin, weights [cout][kh][kw][1] */
             const int dwm = nd->op == DP_OP_CONV && !dw && nd->groups > 1 && nd->groups == g->nodes[nd->in[0]].c;
             size_t per_c = nd->w_n / (size_t)C, j;
             const float *W = g->params + nd->w_off;
@@ -14446,7 +14498,7 @@ int dp_write_c_array(const char *path, const char *name, const void *blob, size_
 }
 
 /* ---------------------------------------------------------------------- */
-/* >>tflite  TensorFlow Lite import (see >>tflite_api)                    */
+/* >>tflite  TensorFlow Lite import (see >>api_tflite)                    */
 /* ----------------------------------------------------------------------
    A flatbuffer is read in place. A table starts with an int32 soffset to
    its vtable (vtable = table - soffset): u16 vtable bytes, u16 table bytes,

@@ -378,5 +378,45 @@ static inline int cli_int8_hits(const char *prog, cli_int8 *q, const float *x, s
     }
     return hits;
 }
+
+/* --widths A,B,...: cuts the backbone *g to these layer-group widths (a
+   pruned run's "widths:" line) so that it trains from scratch. 0 = done,
+   2 = a bad list (said), 1 = another error (said). */
+static inline int cli_widths_apply(const char *prog, dp_graph **g, const char *widths)
+{
+    dp_prune_cfg none;
+    dp_pruner *pw;
+    char err[256];
+    int w[256], n = 0, st, ng;
+    const char *q = widths;
+    memset(&none, 0, sizeof none);
+    while (n < 256 && *q >= '0' && *q <= '9') {
+        char *e;
+        const long x = strtol(q, &e, 10);
+        if (x > 1 << 24 || (*e && *e != ',') || (*e == ',' && !e[1])) break;
+        w[n++] = (int)x;
+        q = *e ? e + 1 : e;
+    }
+    if (!(pw = dp_pruner_new(*g, &none, &st, err, sizeof err))) { fprintf(stderr, "%s: %s\n", prog, err); return 1; }
+    ng = dp_pruner_n_groups(pw);
+    if (*q || n != ng || dp_pruner_set_widths(pw, *g, w, n) != DP_OK || dp_pruner_compact(pw, g, NULL) != DP_OK) {
+        fprintf(stderr, "%s: --widths needs %d comma-separated widths within the backbone's (%s)\n", prog, ng,
+                *q || n != ng ? "not a list of that many whole numbers" : dp_graph_error(*g));
+        dp_pruner_free(pw);
+        return 2;
+    }
+    dp_pruner_free(pw);
+    printf("architecture from --widths, trained from scratch\n");
+    return 0;
+}
+
+/* The "widths:" line of a pruned run: every layer group's width, in order. */
+static inline void cli_widths_print(const dp_pruner *pr)
+{
+    int i, w;
+    printf("widths: ");
+    for (i = 0; i < dp_pruner_n_groups(pr); i++) { dp_pruner_group(pr, i, NULL, NULL, &w, NULL); printf("%s%d", i ? "," : "", w); }
+    printf("\n");
+}
 #endif
 #endif

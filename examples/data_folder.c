@@ -1,6 +1,6 @@
 /* examples/data_folder.c - your own data, from a folder, to an int8 model:
    loads an image folder, a sensor CSV folder or a WAV folder with the
-   header's loaders (>>data_api), prints the class balance, trains a small
+   header's loaders (>>api_data), prints the class balance, trains a small
    CNN on it (no pruning: `diffprune fit` does that), exports it to int8 and
    reports float and int8 test accuracy.
    It also writes a synthetic sensor set to try the CSV path on:

@@ -413,21 +413,8 @@ static int cmd_prune(int argc, char **argv)
         return 1;
     }
     if (widths) {    /* a given (pruned) architecture, trained from scratch */
-        dp_prune_cfg none;
-        dp_pruner *pw;
-        int w[256], n = 0;
-        const char *q = widths;
-        memset(&none, 0, sizeof none);
-        while (n < 256 && *q) { char *e; long x = strtol(q, &e, 10); if (e == q) break; w[n++] = (int)x; q = *e == ',' ? e + 1 : e; }
-        if (!(pw = dp_pruner_new(g, &none, &st, err, sizeof err))) { fprintf(stderr, "diffprune prune: %s\n", err); return 1; }
-        if (*q || n != dp_pruner_n_groups(pw) || dp_pruner_set_widths(pw, g, w, n) != DP_OK || dp_pruner_compact(pw, &g, NULL) != DP_OK) {
-            fprintf(stderr, "diffprune prune: --widths needs %d comma-separated widths within the backbone's (%s)\n",
-                    dp_pruner_n_groups(pw), *q || n != dp_pruner_n_groups(pw) ? "wrong count" : dp_graph_error(g));
-            return 2;
-        }
-        dp_pruner_free(pw);
+        if ((st = cli_widths_apply("diffprune prune", &g, widths)) != 0) return st;
         no_prune = 1;
-        printf("architecture from --widths, trained from scratch\n");
     }
     if (match > 0.0f) {     /* the budgets of a uniformly scaled backbone */
         dp_graph *gm = dp_graph_new(seed);
@@ -462,11 +449,8 @@ static int cmd_prune(int argc, char **argv)
     }
     if (uniform) printf("uniform scaling: %s x%.2f is the widest within the budgets\n", backbone, (double)fr.uniform_width);
     if (pr) {
-        int i;
         if (dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "diffprune prune: pruning summary: %s\n", dp_graph_error(g));
-        printf("widths: ");
-        for (i = 0; i < dp_pruner_n_groups(pr); i++) { int w; dp_pruner_group(pr, i, NULL, NULL, &w, NULL); printf("%s%d", i ? "," : "", w); }
-        printf("\n");
+        cli_widths_print(pr);
     }
     if (no_prune && !uniform) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)\n" : "NOT met (raise --eta or --epochs)\n");
@@ -495,7 +479,7 @@ static int cmd_prune(int argc, char **argv)
 
 /* ---- fit: your own data to your board (image, CSV or WAV folder, or IDX) ----
    Works out the data kind from the files, loads it with the header's
-   loaders (>>data_api), builds a backbone for its input shape and classes,
+   loaders (>>api_data), builds a backbone for its input shape and classes,
    trains it while pruning to the board's budgets (dp_fit), runs the last
    epoch quantisation-aware, exports int8 and writes a report to -o DIR. */
 static const char fit_usage[] =
@@ -791,7 +775,7 @@ static int cmd_fit(int argc, char **argv)
     memset(&fc, 0, sizeof fc);
     fc.epochs = epochs; fc.batch = batch; fc.lr = 0.05f; fc.weight_decay = 5e-5f; fc.qat_epochs = 1;
     fc.prune = &pc; fc.prune_start = 0.25f; fc.early_term = 1; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
-    fc.prune_plan = 0.5f;   /* eta planned so the budgets are met halfway (>>prune_plus), leaving the rest to train the final widths */
+    fc.prune_plan = 0.5f;   /* eta planned so the budgets are met halfway (>>widths), leaving the rest to train the final widths */
     if (kind == FIT_IDX) { fc.aug.crop = 2; fc.aug.flip = 0.5f; }
     else if (kind == FIT_IMAGE && tr.h >= 16 && tr.w >= 16) fc.aug.crop = 2;
     if (uniform) { fc.uniform = fit_build; fc.uniform_ctx = &net; fc.uniform_max = width; }

@@ -350,21 +350,8 @@ int main(int argc, char **argv)
         return 1;
     }
     if (widths) {    /* a given (pruned) architecture, trained from scratch */
-        dp_prune_cfg none;
-        dp_pruner *pw;
-        int w[256], n = 0;
-        const char *q = widths;
-        memset(&none, 0, sizeof none);
-        while (n < 256 && *q) { char *e; long x = strtol(q, &e, 10); if (e == q) break; w[n++] = (int)x; q = *e == ',' ? e + 1 : e; }
-        if (!(pw = dp_pruner_new(g, &none, &st, err, sizeof err))) { fprintf(stderr, "kws: %s\n", err); return 1; }
-        if (*q || n != dp_pruner_n_groups(pw) || dp_pruner_set_widths(pw, g, w, n) != DP_OK || dp_pruner_compact(pw, &g, NULL) != DP_OK) {
-            fprintf(stderr, "kws: --widths needs %d comma-separated widths within the backbone's (%s)\n",
-                    dp_pruner_n_groups(pw), *q || n != dp_pruner_n_groups(pw) ? "wrong count" : dp_graph_error(g));
-            return 2;
-        }
-        dp_pruner_free(pw);
+        if ((st = cli_widths_apply("kws", &g, widths)) != 0) return st;
         no_prune = 1;
-        printf("architecture from --widths, trained from scratch\n");
     }
     pc.budget_pmu = targets[t].pmu;
     pc.budget_size = targets[t].size;
@@ -386,9 +373,7 @@ int main(int argc, char **argv)
     if (uniform) printf("uniform scaling: %s x%.2f is the widest within %s\n", bb, (double)fr.uniform_width, tname);
     if (pr) {
         if (dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "kws: pruning summary: %s\n", dp_graph_error(g));
-        printf("widths: ");
-        for (i = 0; i < dp_pruner_n_groups(pr); i++) { int w; dp_pruner_group(pr, i, NULL, NULL, &w, NULL); printf("%s%d", i ? "," : "", w); }
-        printf("\n");
+        cli_widths_print(pr);
     }
     if (no_prune && !uniform) fr.met = fr.after.pmu_exact <= pc.budget_pmu && fr.after.size_bytes <= pc.budget_size && fr.after.macs <= pc.budget_macs;
     printf("time: %.1f s; budgets %s\n", fr.seconds, fr.met ? "met" : no_prune ? "not met (no pruning)" : "NOT met (raise --eta or --epochs)");

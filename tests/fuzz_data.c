@@ -1,4 +1,4 @@
-/* tests/fuzz_data.c - fuzz target for the data decoders of >>data_api:
+/* tests/fuzz_data.c - fuzz target for the data decoders of >>api_data:
    dp_image_decode (PNG, PPM/PGM, BMP), dp_csv_decode, dp_wav_decode and
    dp_zlib_inflate.
 

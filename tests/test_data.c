@@ -1,6 +1,6 @@
-/* tests/test_data.c - the data loaders of >>data_api: PNG, PPM/PGM, BMP,
+/* tests/test_data.c - the data loaders of >>api_data: PNG, PPM/PGM, BMP,
    resize, sensor CSV, the image / CSV / WAV folder data sets, and the
-   boards table (>>boards).
+   boards table (>>api_boards).
    Every loader runs on small data this test writes itself (PNGs by a tiny
    writer of its own with stored deflate blocks: every colour type and bit
    depth, every filter type, Adam7), each compared sample by sample with

@@ -10,7 +10,7 @@
    - dp_fit: wrong shapes, bad labels, impossible budgets and divergence
      give a status and a message;
    - pruning while training a small CNN meets PMU, size and MAC budgets;
-   - >>prune_plus: dp_uniform_width is the widest fitting width (brute
+   - >>widths: dp_uniform_width is the widest fitting width (brute
      force) and one step more does not fit; projection meets every budget;
      a too-short dp_fit schedule still ends within budget; pruned, uniform
      and plain arms step on the same images; a masked channel never comes
@@ -437,7 +437,7 @@ static void test_fit_errors(void)
 }
 
 
-/* ---- >>prune_plus: uniform baseline, projection, mask rule, same images ---- */
+/* ---- >>widths: uniform baseline, projection, mask rule, same images ---- */
 
 /* the small_net family at a width multiplier (8 and 6 channels at 1.0) */
 static int build_small(dp_graph *g, float w, void *ctx)
