@@ -105,43 +105,30 @@ for t in ${TEST_TARGETS:-m0 m4 m7}; do
   [ -z "$hang_elf" ] && hang_elf=$elf hang_machine=$machine
 done
 
-# the >>grouped kinds (depthwise with a channel multiplier, grouped conv): GROUPED_COUNT
-# random single layers (gen_model_data grouped) in the bench firmware, every
-# output byte against the host's, on each target
-gcount=${GROUPED_COUNT:-40}
-for t in ${TEST_TARGETS:-m0 m4 m7}; do
-  board "$t"
-  log=build/grouped-$t${VARIANT}.log
-  if ! $MAKE --no-print-directory -s APP=bench TARGET=$t BENCH_KIND=grouped FUZZ_SEED=1 FUZZ_COUNT=$gcount \
-       BENCH_DATA=build/grouped-$gcount/bench_data.h BUILD=build/grouped-$t${VARIANT} > "$log" 2>&1; then
-    cat "$log"; echo "mcu grouped $t: build failed"; fail=$((fail + 1)); continue
-  fi
-  sh ./qemu_run.sh "$TIMEOUT" "$machine" build/grouped-$t${VARIANT}/firmware.elf > "$log" 2>&1
-  rc=$?
-  yes=$(grep -c '^layer .* match=yes' "$log")
-  echo "mcu grouped $t: $yes of $gcount layers (depthwise multiplier, grouped conv) match the host bit for bit"
-  if [ "$rc" -eq 0 ] && [ "$yes" -eq "$gcount" ]; then pass=$((pass + 1))
-  else fail=$((fail + 1)); grep 'match=NO\|error\|fatal' "$log" | head; fi
-done
-
-# TFLite Micro's own kinds (>>tflm_kernels: softmaxq, lut, mean, mul):
-# TFLM_COUNT random single layers (gen_model_data tflm) in the bench
-# firmware, every output byte against the host's, on each target
-tcount=${TFLM_COUNT:-24}
-for t in ${TEST_TARGETS:-m0 m4 m7}; do
-  board "$t"
-  log=build/tflm-$t${VARIANT}.log
-  if ! $MAKE --no-print-directory -s APP=bench TARGET=$t BENCH_KIND=tflm FUZZ_SEED=1 FUZZ_COUNT=$tcount \
-       BENCH_DATA=build/tflm-$tcount/bench_data.h BUILD=build/tflm-$t${VARIANT} > "$log" 2>&1; then
-    cat "$log"; echo "mcu tflm $t: build failed"; fail=$((fail + 1)); continue
-  fi
-  sh ./qemu_run.sh "$TIMEOUT" "$machine" build/tflm-$t${VARIANT}/firmware.elf > "$log" 2>&1
-  rc=$?
-  yes=$(grep -c '^layer .* match=yes' "$log")
-  echo "mcu tflm $t: $yes of $tcount layers (TFLM softmax/logistic/mean/mul) match the host bit for bit"
-  if [ "$rc" -eq 0 ] && [ "$yes" -eq "$tcount" ]; then pass=$((pass + 1))
-  else fail=$((fail + 1)); grep 'match=NO\|error\|fatal' "$log" | head; fi
-done
+# random single layers of one kind family (gen_model_data KIND) in the bench
+# firmware, every output byte against the host's, on each target:
+# layer_kinds KIND COUNT WHAT
+layer_kinds() {
+  kind=$1 count=$2 what=$3
+  for t in ${TEST_TARGETS:-m0 m4 m7}; do
+    board "$t"
+    log=build/$kind-$t${VARIANT}.log
+    if ! $MAKE --no-print-directory -s APP=bench TARGET=$t BENCH_KIND=$kind FUZZ_SEED=1 FUZZ_COUNT=$count \
+         BENCH_DATA=build/$kind-$count/bench_data.h BUILD=build/$kind-$t${VARIANT} > "$log" 2>&1; then
+      cat "$log"; echo "mcu $kind $t: build failed"; fail=$((fail + 1)); continue
+    fi
+    sh ./qemu_run.sh "$TIMEOUT" "$machine" build/$kind-$t${VARIANT}/firmware.elf > "$log" 2>&1
+    rc=$?
+    yes=$(grep -c '^layer .* match=yes' "$log")
+    echo "mcu $kind $t: $yes of $count layers ($what) match the host bit for bit"
+    if [ "$rc" -eq 0 ] && [ "$yes" -eq "$count" ]; then pass=$((pass + 1))
+    else fail=$((fail + 1)); grep 'match=NO\|error\|fatal' "$log" | head; fi
+  done
+}
+# the >>grouped kinds: depthwise with a channel multiplier, grouped conv
+layer_kinds grouped "${GROUPED_COUNT:-40}" "depthwise multiplier, grouped conv"
+# TFLite Micro's own kinds (>>tflm_kernels): softmaxq, lut, mean, mul
+layer_kinds tflm "${TFLM_COUNT:-24}" "TFLM softmax/logistic/mean/mul"
 
 # keyword spotting: build kws_data.h (host MFCC + host interpreter), run
 # kws.c; a feature or output byte that differs fails the line
