@@ -366,6 +366,27 @@ static int bench_layer(int i, uint64_t seed, void **blob, size_t *len, char *nam
     return build_layer(&g_layers[i], 100u + (uint64_t)i, blob, len);
 }
 
+/* The window, padding, zero points, activation, bias and weight gain of a
+   random layer, drawn in this order (the layers of a seed stay the same). */
+static void draw_window(dp_rng *r, qlayer *q)
+{
+    q->kh = 1 + (int)dp_rng_below(r, 4);
+    q->kw = dp_rng_below(r, 3) ? q->kh : 1 + (int)dp_rng_below(r, 5);
+    q->sh = 1 + (int)dp_rng_below(r, 2);
+    q->sw = dp_rng_below(r, 4) ? q->sh : 3 - q->sh;
+    q->dh = dp_rng_below(r, 5) ? 1 : 2;
+    q->dw = dp_rng_below(r, 5) ? 1 : 2;
+    q->pt = (int)dp_rng_below(r, (uint32_t)q->kh + 1);
+    q->pb = (int)dp_rng_below(r, (uint32_t)q->kh + 1);
+    q->pl = (int)dp_rng_below(r, (uint32_t)q->kw + 1);
+    q->pr = (int)dp_rng_below(r, (uint32_t)q->kw + 1);
+    q->in_zp = (int)dp_rng_below(r, 256) - 128;
+    q->out_zp = (int)dp_rng_below(r, 200) - 100;
+    q->relu = dp_rng_below(r, 2);
+    q->has_bias = dp_rng_below(r, 4) != 0;
+    q->gain = dp_rng_below(r, 4) ? 1.0 : 40.0;
+}
+
 /* A random small layer: every path of the kernels (strides, dilation,
    asymmetric and oversized padding, channel counts that are not multiples
    of 4, no bias, multipliers above 0.5, zero points, ReLU, FC over an
@@ -386,21 +407,7 @@ static int fuzz_layer(int i, uint64_t seed, void **blob, size_t *len, char *name
         q.w = 1 + (int)dp_rng_below(&r, 9);
         q.cin = 1 + (int)dp_rng_below(&r, dp_rng_below(&r, 2) ? 12 : 40);
         q.cout = 1 + (int)dp_rng_below(&r, 20);
-        q.kh = 1 + (int)dp_rng_below(&r, 4);
-        q.kw = dp_rng_below(&r, 3) ? q.kh : 1 + (int)dp_rng_below(&r, 5);
-        q.sh = 1 + (int)dp_rng_below(&r, 2);
-        q.sw = dp_rng_below(&r, 4) ? q.sh : 3 - q.sh;
-        q.dh = dp_rng_below(&r, 5) ? 1 : 2;
-        q.dw = dp_rng_below(&r, 5) ? 1 : 2;
-        q.pt = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
-        q.pb = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
-        q.pl = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
-        q.pr = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
-        q.in_zp = (int)dp_rng_below(&r, 256) - 128;
-        q.out_zp = (int)dp_rng_below(&r, 200) - 100;
-        q.relu = dp_rng_below(&r, 2);
-        q.has_bias = dp_rng_below(&r, 4) != 0;
-        q.gain = dp_rng_below(&r, 4) ? 1.0 : 40.0;
+        draw_window(&r, &q);
         if (q.kind == DP_MOP_FC) q.cin = 1 + (int)dp_rng_below(&r, 300) / (q.h * q.w);
         if (q.kind != DP_MOP_FC && (out_size(q.h, q.kh, q.sh, q.dh, q.pt, q.pb) < 1 ||
                                     out_size(q.w, q.kw, q.sw, q.dw, q.pl, q.pr) < 1)) continue;
@@ -438,21 +445,7 @@ static int grouped_layer(int i, uint64_t seed, void **blob, size_t *len, char *n
         q.cout = q.groups * (1 + (int)dp_rng_below(&r, 9));
         if (q.kind == DP_MOP_GCONV2D) { q.mult = 0; q.cin = q.groups * (1 + (int)dp_rng_below(&r, 8)); }
         else q.groups = 0;
-        q.kh = 1 + (int)dp_rng_below(&r, 4);
-        q.kw = dp_rng_below(&r, 3) ? q.kh : 1 + (int)dp_rng_below(&r, 5);
-        q.sh = 1 + (int)dp_rng_below(&r, 2);
-        q.sw = dp_rng_below(&r, 4) ? q.sh : 3 - q.sh;
-        q.dh = dp_rng_below(&r, 5) ? 1 : 2;
-        q.dw = dp_rng_below(&r, 5) ? 1 : 2;
-        q.pt = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
-        q.pb = (int)dp_rng_below(&r, (uint32_t)q.kh + 1);
-        q.pl = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
-        q.pr = (int)dp_rng_below(&r, (uint32_t)q.kw + 1);
-        q.in_zp = (int)dp_rng_below(&r, 256) - 128;
-        q.out_zp = (int)dp_rng_below(&r, 200) - 100;
-        q.relu = dp_rng_below(&r, 2);
-        q.has_bias = dp_rng_below(&r, 4) != 0;
-        q.gain = dp_rng_below(&r, 4) ? 1.0 : 40.0;
+        draw_window(&r, &q);
         if (out_size(q.h, q.kh, q.sh, q.dh, q.pt, q.pb) >= 1 && out_size(q.w, q.kw, q.sw, q.dw, q.pl, q.pr) >= 1) break;
     }
     cout = q.kind == DP_MOP_GCONV2D ? q.cout : q.cin * q.mult;
