@@ -57,7 +57,7 @@
        >>api_sched     exact peak memory: scheduler, arena, text format
        >>api_resources size, MACs, peak memory as the MCU sees the graph
        >>api_prune     differentiable pruning toward budgets
-       >>api_widths    uniform baseline, projection onto budgets, planned eta
+       >>api_widths    uniform baseline, projection onto budgets, paced updates
        >>api_fit       training loop with pruning, early termination, QAT
        >>api_backbones the paper's backbones
        >>api_export    float graph -> int8 .dpm
@@ -101,7 +101,7 @@
        >>sched         the exact scheduler, arena planning
        >>resources     resource model and its gradients
        >>prune         channel spaces, compaction, the pruner
-       >>widths        uniform width, projection, planned eta
+       >>widths        uniform width, projection, paced updates
        >>fit           training loop
        >>backbones     backbones
        >>export        export to int8
@@ -1589,14 +1589,16 @@ int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
    width: widths only shrink) and the masks; dp_pruner_compact then gives
    that architecture, e.g. a pruned one to train from scratch. */
 int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
-/* Plans eta against the schedule: n_updates width updates should meet the
-   budgets (dp_fit re-plans at every update, so a shortfall raises eta).
-   From the resources and their gradients at the current widths: the
-   uniform shrink dtheta = max over violated budgets of log(R/B) / e,
-   e = sum_k pi_k dR/dpi_k / R (the elasticity: 1 for PMU, about 2 for
-   size and MACs), and eta = 1.5 dtheta / (n_updates clip) (the layers
-   with the largest gradient move clip x eta per update; the others less). */
-int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates);
+/* Paced updates: from now on, a width update moves along its gradient
+   direction (the paper's, focus regime included) exactly as far as it must
+   for every budget not yet met to be on the trajectory R0 (B/R0)^frac
+   from the unpruned resources R0 to the budget B (frac in (0, 1]; 1: the
+   budgets themselves; 0: off, the step is eta times the gradient). A
+   driver raises frac with the steps (dp_fit: from 0 to 1 over prune_plan
+   of training), so the budgets are met on time, and by a minimal step, so
+   the binding budget is met closely. Once an update meets every budget,
+   dp_pruner_met is 1. */
+int dp_pruner_pace(dp_pruner *p, double frac);
 /* Group i's dP_RES/dpi and dP_TSK/dpi at the last width update (0 before). */
 int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
 
@@ -1604,18 +1606,21 @@ int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_ts
    dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
    schedule with warm-up; with cfg->prune it prunes toward the budgets as
    it trains: unaugmented training samples (or n_val held out of every
-   arm) feed P_TSK, pi is updated every prune->every steps from epoch
-   prune_start on, and once the budgets are met pi stops and the masks
-   are fixed.
+   arm) feed P_TSK, pi is updated from epoch prune_start on, paced by
+   default (prune_plan) so the budgets are met after 40% of the pre-QAT
+   steps, and once they are met pi stops and the masks are fixed.
    With early_term the network is compacted right then and training goes on
    with the smaller graph. The last qat_epochs run quantisation-aware with
    the masks frozen (the graph is compacted first). At the end *g is the
-   compacted, trained graph, ready for dp_export. If the budgets are still
-   not met after prune_deadline of the pre-QAT steps, eta grows by 1.25x per
-   update (up to 16x) until they are; if they are still not met after
+   compacted, trained graph, ready for dp_export. Paced, budgets not met at
+   the planned step (a direction that cannot reach them) are met by
+   projecting the widths onto them (dp_pruner_project). Not paced
+   (prune_plan < 0, every prune->every steps, eta): if the budgets are not
+   met after prune_deadline of the pre-QAT steps, eta grows by 1.25x per
+   update (up to 16x); if they are still not met after
    prune_deadline + 0.2 (at most 0.9) of them, or at QAT, or at the end,
-   the widths are projected onto the budgets (dp_pruner_project), it says
-   so (verbose) and training goes on. A non-finite loss stops training with DP_ERR_NAN
+   the widths are projected onto the budgets; it says so (verbose) and
+   training goes on. A non-finite loss stops training with DP_ERR_NAN
    and a message; *g keeps the weights of the last good step. */
 typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     int epochs;                       /* 0 -> 10                           */
@@ -1631,7 +1636,9 @@ typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     int early_term;                   /* compact as soon as budgets are met */
     int n_val;                        /* held out of every arm, feeding P_TSK;
                                          0: none, P_TSK on training images */
-    int val_per_update;               /* held-out samples per update; 0 -> 256 */
+    int val_per_update;               /* task-loss samples per update; 0 -> 256,
+                                         paced: about 10% of the samples
+                                         trained on meanwhile, 64..256   */
     const char *log_csv;              /* the pruner's CSV log, or NULL     */
     int progress;                     /* 1: a progress bar per epoch       */
     int verbose;                      /* 1: a line per epoch on stdout     */
@@ -1644,10 +1651,12 @@ typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     dp_width_builder uniform;
     void *uniform_ctx;
     float uniform_max;
-    /* (>>widths) > 0: eta planned (dp_pruner_plan) at every update
-       before that point so the budgets are met after this fraction of the
-       pre-QAT steps from prune_start, leaving the rest to train the final
-       widths */
+    /* (>>widths) paced pruning: the budgets are met after this fraction
+       of the pre-QAT steps from prune_start (0 -> 0.4), each width update
+       shrinking just enough to follow the trajectory (dp_pruner_pace),
+       with an update every min(prune->every, window / 20) steps; the rest
+       of training is for the final widths. < 0: not paced, eta times the
+       gradient with the deadline ramp below */
     float prune_plan;
 } dp_fit_cfg;
 
@@ -12934,6 +12943,7 @@ struct dp_pruner {
     dp__plog *log;
     int *logw, log_n, log_cap;
     float *tmp;               /* [max C] scratch for the percentile        */
+    double pace;              /* >>widths: the paced target (0: off)       */
 };
 
 static const char *const dp__obj_names[4] = { "pmu", "size", "macs", "sum" };
@@ -13342,6 +13352,8 @@ static int dp__prune_log(dp_pruner *p, long step, int obj, double p_res, double 
     return DP_OK;
 }
 
+static int dp__prune_paced(dp_pruner *p, dp_graph *g, const dp_resources *now);   /* >>widths */
+
 int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, int nv, long step)
 {
     dp_resources res;
@@ -13420,6 +13432,7 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
             dp__pgroup *G = &p->gr[k];
             double gres = p->cfg.losses == DP_PRUNE_TASK_ONLY ? 0.0 : G->g_res;
             double gt = p->cfg.losses == DP_PRUNE_RES_ONLY ? 0.0 : G->g_tsk, d, floor_t;
+            if (p->pace > 0.0) continue;              /* paced: dp__prune_paced moves theta */
             if (p->cfg.losses != DP_PRUNE_TASK_ONLY && !p->cfg.no_focus && !(gres > 0.0)) continue;
             d = G->pi * (p->alpha_res * gres + p->alpha_tsk * gt);
             if (!(d > 0.0)) continue;                 /* also drops NaN */
@@ -13434,6 +13447,7 @@ int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv, 
             if (G->keep < 1) G->keep = 1;
             if (G->keep > G->C) G->keep = G->C;
         }
+        if (p->pace > 0.0 && (st = dp__prune_paced(p, g, &res)) != DP_OK) return st;
         if ((st = dp__prune_log(p, step, obj, pres, ptsk, &res)) != DP_OK) return st;
     }
     return dp__prune_masks(p, g);
@@ -13570,26 +13584,100 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
 /* ---------------------------------------------------------------------- */
 /* >>widths  the uniform baseline; projection onto the budgets        */
 /* ---------------------------------------------------------------------- */
-int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates)
+/* The shrink shared by projection and paced updates: until every active
+   budget o has R_o <= T_o, take the gradient of the normalised excess
+   sum over {o: R_o > T_o} of R_o / B_o at the current widths, add the
+   task term of the last update (with_task: alpha_tsk pi dP_TSK/dpi, fixed
+   during the shrink) and move theta against it, the steepest group by
+   0.02 per step, until some width changes; then take the gradient again
+   (for peak memory it changes with the widths: the peak moves). The
+   focus regime holds: a group whose resource gradient is 0 stays. Without
+   any usable direction every group loses a channel. */
+static int dp__prune_shrink(dp_pruner *p, dp_graph *g, const double *T, int with_task, int *steps)
 {
     dp_resources res;
-    double R[3], dth = 0.0;
+    double R[3], *gs, ar = p->alpha_res > 0.0 ? p->alpha_res : 1.0;
     int64_t B[3];
-    int act[3], o, k, m, st, n;
-    if (!p || !g || n_updates < 1) return DP_ERR_ARG;
-    if (p->compacted || p->met || g->n_nodes != p->n_nodes) return DP_OK;
-    if ((st = dp__prune_res(p, g, &res, 1)) != DP_OK) return st;
-    dp__prune_values(p, &res, R, B, act);
-    n = p->n_nodes;
-    for (o = 0; o < 3; o++) {
-        const double *src = o == 1 ? p->gbuf : o == 2 ? p->gbuf + n : (p->cfg.pmu_objective == DP_PMU_IMPRECISE ? p->gbuf + 3 * n : p->gbuf + 2 * n);
-        double e = 0.0;
-        if (!act[o] || !(R[o] > (double)B[o])) continue;
-        for (k = 0; k < p->ng; k++) for (m = 0; m < p->gr[k].n_own; m++) e += p->gr[k].pi * src[p->gr[k].own[m]] * p->gr[k].C;
-        e /= R[o];
-        if (e > 1e-6 && log(R[o] / (double)B[o]) / e > dth) dth = log(R[o] / (double)B[o]) / e;
+    int act[3], viol[3], o, k, m, n = p->n_nodes, st, it, moved;
+    if (!(gs = (double *)DP_MALLOC(sizeof(double) * ((size_t)p->ng + 1)))) return DP_ERR_NOMEM;
+    for (it = 0;; it++) {
+        double mx = 0.0;
+        if ((st = dp__prune_res(p, g, &res, 1)) != DP_OK) break;
+        dp__prune_values(p, &res, R, B, act);
+        for (o = 0; o < 3; o++) viol[o] = act[o] && R[o] > T[o];
+        if (!viol[0] && !viol[1] && !viol[2]) break;
+        if (p->compacted || it > 1000000) { st = DP_ERR_ARG; snprintf(g->err, sizeof g->err, "pruner: cannot shrink a compacted graph"); break; }
+        for (k = 0; k < p->ng; k++) {
+            dp__pgroup *G = &p->gr[k];
+            double r = 0.0;
+            for (o = 0; o < 3; o++) {
+                const double *src = o == 1 ? p->gbuf : o == 2 ? p->gbuf + n : (p->cfg.pmu_objective == DP_PMU_IMPRECISE ? p->gbuf + 3 * n : p->gbuf + 2 * n);
+                double d = 0.0;
+                if (!viol[o]) continue;
+                for (m = 0; m < G->n_own; m++) d += src[G->own[m]];
+                r += G->pi * d * G->C / (double)B[o];
+            }
+            gs[k] = r > 0.0 ? ar * r : 0.0;
+            if (with_task && r > 0.0 && p->cfg.losses != DP_PRUNE_RES_ONLY) gs[k] += p->alpha_tsk * G->pi * G->g_tsk;
+            if (!(gs[k] > 0.0) && r > 0.0) gs[k] = 1e-3 * ar * r;   /* held back, not held still */
+            if (with_task && gs[k] > p->cfg.clip) gs[k] = p->cfg.clip;   /* the update's clip */
+            if (G->keep > 1 && gs[k] > mx) mx = gs[k];
+        }
+        moved = 0;
+        while (!moved) {
+            int left = 0;
+            for (k = 0; k < p->ng; k++) {
+                dp__pgroup *G = &p->gr[k];
+                int keep;
+                if (G->keep <= 1) continue;
+                left = 1;
+                if (mx > 0.0) { if (!(gs[k] > 0.0)) continue; G->theta -= 0.02 * gs[k] / mx; }
+                else G->theta = log((G->keep - 1 + 1e-6) / (double)G->C);
+                if (G->theta < log(1.0 / G->C)) G->theta = log(1.0 / G->C);
+                G->pi = exp(G->theta);
+                keep = (int)floor(G->pi * G->C + 1e-9);
+                if (keep < 1) keep = 1;
+                if (keep < G->keep) { G->keep = keep; moved = 1; }
+            }
+            if (!left) break;
+        }
+        if (!moved) { st = DP_ERR_BUDGET; snprintf(g->err, sizeof g->err, "pruner: every layer is at one channel and the budgets are still not met"); break; }
+        if (steps) (*steps)++;
     }
-    if (dth > 0.0) p->cfg.eta = (float)(1.5 * dth / ((double)n_updates * p->cfg.clip));
+    DP_FREE(gs);
+    return st;
+}
+
+/* Paced updates (dp_pruner_pace): every budget not yet met goes onto its
+   trajectory R_o <= max(B_o, R0_o (B_o / R0_o)^pace), from the resources
+   R0 of the unpruned graph, by the shrink above with the update's task
+   term; ahead of the trajectory nothing moves. */
+static int dp__prune_paced(dp_pruner *p, dp_graph *g, const dp_resources *now)
+{
+    double R[3], R0[3], T[3];
+    int64_t B[3];
+    int act[3], o, st;
+    dp_resources r;
+    dp__prune_values(p, &p->r0, R0, B, act);
+    dp__prune_values(p, now, R, B, act);
+    for (o = 0; o < 3; o++) {
+        T[o] = HUGE_VAL;
+        if (!act[o] || R[o] <= (double)B[o]) continue;
+        T[o] = (double)B[o];
+        if (p->pace < 1.0 && R0[o] > (double)B[o]) T[o] = DP__MAX((double)B[o], R0[o] * pow((double)B[o] / R0[o], p->pace));
+    }
+    if ((st = dp__prune_shrink(p, g, T, 1, NULL)) != DP_OK) return st;
+    /* every budget met by this update: the widths stop here */
+    if ((st = dp__prune_res(p, g, &r, 0)) != DP_OK) return st;
+    dp__prune_values(p, &r, R, B, act);
+    if (!(act[0] && R[0] > (double)B[0]) && !(act[1] && R[1] > (double)B[1]) && !(act[2] && R[2] > (double)B[2])) p->met = 1;
+    return DP_OK;
+}
+
+int dp_pruner_pace(dp_pruner *p, double frac)
+{
+    if (!p || !(frac >= 0.0 && frac <= 1.0)) return DP_ERR_ARG;
+    p->pace = frac;
     return DP_OK;
 }
 
@@ -13675,61 +13763,13 @@ int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *b, f
 
 int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps)
 {
-    dp_resources res;
-    double R[3], *gs;
-    int64_t B[3];
-    int act[3], viol[3], o, k, m, n, st, it, moved;
+    double T[3] = { 0.0, 0.0, 0.0 };
+    int st;
     if (steps) *steps = 0;
     if (!p || !g) return DP_ERR_ARG;
     if (g->n_nodes != p->n_nodes) return dp__fail(g, DP_ERR_ARG, "pruner: this is not the graph the pruner was made for");
-    n = p->n_nodes;
-    if (!(gs = (double *)DP_MALLOC(sizeof(double) * ((size_t)p->ng + 1)))) return DP_ERR_NOMEM;
-    for (it = 0;; it++) {
-        double mx = 0.0;
-        if ((st = dp__prune_res(p, g, &res, 1)) != DP_OK) break;
-        dp__prune_values(p, &res, R, B, act);
-        for (o = 0; o < 3; o++) viol[o] = act[o] && R[o] > (double)B[o];
-        if (!viol[0] && !viol[1] && !viol[2]) break;
-        if (p->compacted || it > 1000000) { st = DP_ERR_ARG; snprintf(g->err, sizeof g->err, "pruner: cannot project a compacted graph onto its budgets"); break; }
-        /* pi dP/dpi of P = sum over the violated budgets of R_o/B_o - 1 */
-        for (k = 0; k < p->ng; k++) {
-            dp__pgroup *G = &p->gr[k];
-            gs[k] = 0.0;
-            for (o = 0; o < 3; o++) {
-                const double *src = o == 1 ? p->gbuf : o == 2 ? p->gbuf + n : (p->cfg.pmu_objective == DP_PMU_IMPRECISE ? p->gbuf + 3 * n : p->gbuf + 2 * n);
-                double d = 0.0;
-                if (!viol[o]) continue;
-                for (m = 0; m < G->n_own; m++) d += src[G->own[m]];
-                gs[k] += G->pi * d * G->C / (double)B[o];
-            }
-            if (G->keep > 1 && gs[k] > mx) mx = gs[k];
-        }
-        /* shrink theta along the gradient until some width changes (the
-           gradient only changes with the widths); without a gradient every
-           group loses a channel */
-        moved = 0;
-        while (!moved) {
-            int left = 0;
-            for (k = 0; k < p->ng; k++) {
-                dp__pgroup *G = &p->gr[k];
-                int keep;
-                if (G->keep <= 1) continue;
-                left = 1;
-                if (mx > 0.0) { if (!(gs[k] > 0.0)) continue; G->theta -= 0.02 * gs[k] / mx; }
-                else G->theta = log((G->keep - 1 + 1e-6) / (double)G->C);
-                if (G->theta < log(1.0 / G->C)) G->theta = log(1.0 / G->C);
-                G->pi = exp(G->theta);
-                keep = (int)floor(G->pi * G->C + 1e-9);
-                if (keep < 1) keep = 1;
-                if (keep < G->keep) { G->keep = keep; moved = 1; }
-            }
-            if (!left) break;
-        }
-        if (!moved) { st = DP_ERR_BUDGET; snprintf(g->err, sizeof g->err, "pruner: every layer is at one channel and the budgets are still not met"); break; }
-        if (steps) (*steps)++;
-    }
-    DP_FREE(gs);
-    if (st != DP_OK) return st;
+    T[0] = (double)p->cfg.budget_pmu; T[1] = (double)p->cfg.budget_size; T[2] = (double)p->cfg.budget_macs;
+    if ((st = dp__prune_shrink(p, g, T, 0, steps)) != DP_OK) return st;
     p->met = 1;
     return p->compacted ? DP_OK : dp__prune_masks(p, g);
 }
@@ -13779,10 +13819,10 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     dp_pruner *p = NULL;
     dp_lr_sched sch;
     dp_rng rng;
-    int *perm = NULL, *yb = NULL, *yv = NULL, *vi = NULL, ntr, nval, i, st = DP_OK, epoch, classes, vpos = 0, nvu;
+    int *perm = NULL, *yb = NULL, *yv = NULL, *vi = NULL, ntr, nval, i, st = DP_OK, epoch, classes, vpos = 0, nvu, every;
     float *xb = NULL, *xv = NULL, eta0 = 1.0f;
     size_t per;
-    long spe, total, qat_step, p_start, deadline, proj, step = 0;
+    long spe, total, qat_step, p_start, deadline, proj, until = 0, step = 0;
     double t0 = dp_time();
     const dp_prune_cfg *budgets;
     memset(&r, 0, sizeof r);
@@ -13798,6 +13838,7 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     if (!(c.lr > 0.0f)) c.lr = 0.05f;
     if (!(c.momentum > 0.0f)) c.momentum = 0.9f;
     if (!(c.prune_deadline > 0.0f)) c.prune_deadline = 0.7f;
+    if (c.prune_plan == 0.0f) c.prune_plan = 0.4f;     /* paced (>>widths); < 0: eta and the deadline ramp */
     if (c.val_per_update <= 0) c.val_per_update = 256;
     budgets = c.prune;
     if (c.uniform && c.prune) {   /* the uniform baseline: the widest network within the budgets */
@@ -13858,6 +13899,17 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
     deadline = p_start + (long)(c.prune_deadline * (double)(qat_step - p_start));
     /* past this step the widths are projected onto the budgets (>>widths) */
     proj = c.prune_deadline >= 1.0f ? qat_step : p_start + (long)(DP__MIN(0.9, c.prune_deadline + 0.2) * (double)(qat_step - p_start));
+    every = p ? p->cfg.every : 1;
+    if (p && c.prune_plan > 0.0f) {    /* paced (>>widths): met at step `until` */
+        until = p_start + (long)(DP__MIN(1.0f, c.prune_plan) * (double)(qat_step - p_start));
+        if (until <= p_start) until = p_start + 1;
+        every = (int)DP__MAX(1L, DP__MIN((long)every, (until - p_start) / 20));
+        deadline = proj = until;
+        if (!cin || cin->val_per_update <= 0)    /* the task loss: about 10% of the training samples seen meanwhile */
+            c.val_per_update = (int)DP__MAX(64L, DP__MIN(256L, (until - p_start) * (long)c.batch / (10L * DP__MAX(1L, (until - p_start) / every))));
+        if (c.val_per_update > nvu) c.val_per_update = nvu;
+        if (c.verbose) { printf("pruner: paced to meet the budgets by step %ld of %ld (an update every %d steps)\n", until, total, every); fflush(stdout); }
+    }
     memset(&sch, 0, sizeof sch);
     sch.kind = DP_LR_COSINE; sch.base = c.lr; sch.warmup = spe / 4; sch.total = total; sch.final_lr = 0.0f;
     for (epoch = 0; epoch < c.epochs; epoch++) {
@@ -13890,21 +13942,14 @@ int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_f
             }
             if (st != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
             hits += hit; seen += b; lsum += (double)loss * b;
-            if (p && !p->frozen && step >= p_start && (step - p_start) % p->cfg.every == 0) {
+            if (p && !p->frozen && step >= p_start && (step - p_start) % every == 0) {
                 int was_met = p->met, k;
-                if (c.prune_plan > 0.0f && !p->met) {     /* re-planned at every update until the planned step */
-                    long until = p_start + (long)(c.prune_plan * (double)(qat_step - p_start));
-                    if (step < until || p->log_n == 0) {
-                        if ((st = dp_pruner_plan(p, g, DP__MAX(1L, (until - step) / p->cfg.every))) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
-                        eta0 = p->cfg.eta;
-                        if (c.verbose && p->log_n == 0) { printf("pruner: eta %.3g planned to meet the budgets by step %ld\n", (double)p->cfg.eta, until); fflush(stdout); }
-                    }
-                }
+                if (c.prune_plan > 0.0f) dp_pruner_pace(p, DP__MIN(1.0, (double)(step - p_start + every) / (double)(until - p_start)));
                 for (k = 0; k < c.val_per_update; k++) vi[k] = perm[(nval > 0 ? ntr : 0) + (vpos + k) % nvu];
                 vpos = (vpos + c.val_per_update) % nvu;
                 dp_dataset_batch(tr, vi, c.val_per_update, xv, yv, NULL, NULL);
                 if ((st = dp_pruner_update(p, g, xv, yv, c.val_per_update, step)) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
-                if (!p->met && step >= deadline && p->cfg.eta < 16.0f * eta0) p->cfg.eta *= 1.25f;
+                if (!p->met && c.prune_plan <= 0.0f && step >= deadline && p->cfg.eta < 16.0f * eta0) p->cfg.eta *= 1.25f;
                 if (!p->met && step >= proj && (st = dp__fit_project(p, g, &r, step, c.verbose, t0, err, cap)) != DP_OK) goto done;
                 if (p->met && !was_met) {
                     r.met_step = step; r.seconds_to_met = dp_time() - t0;

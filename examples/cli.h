@@ -88,6 +88,7 @@ static const cli_opt cli_shared[] = {
     {"--every",       CLI_T_INT,   NULL, 1, 1e9, 0, "N", "training steps per width update", NULL},
     {"--eta",         CLI_T_FLOAT, NULL, 0, 1000, 1, "F", "width learning rate (eta_pi)", NULL},
     {"--prune-start", CLI_T_FLOAT, NULL, 0, 100000, 0, "E", "epoch of the first width update", NULL},
+    {"--plan",        CLI_T_FLOAT, NULL, -1, 1, 0, "F", "paced pruning: the budgets are met after fraction F of the pre-QAT steps from the first update, each update shrinking just enough to stay on course (negative: not paced, --eta with a deadline ramp)", NULL},
     {"--qat-epochs",  CLI_T_INT,   NULL, 0, 100000, 0, "N", "final quantisation-aware epochs (below --epochs)", NULL},
     {"--no-prune",    CLI_T_FLAG,  NULL, 0, 0, 0, NULL, "plain training, no pruning (the baseline)", NULL},
     {"--early-term",  CLI_T_FLAG,  NULL, 0, 0, 0, NULL, "compact as soon as the budgets are met", NULL},

@@ -366,7 +366,7 @@ static int cmd_prune(int argc, char **argv)
             CLI_FLAG("--no-focus", &pc.no_focus, "update every layer, not only bottleneck ones"),
             CLI_CHOICE("--task-signal", &tsig, "signed|pushback", "task term: Eq. 9 as printed, or from |dL/dM| so it only resists shrinking [signed]"),
             CLI_SHARED("--prune-start", &start, "[0]"),
-            CLI_FLOAT("--plan", &fc.prune_plan, 0, 1, 0, "F", "plan eta so the budgets are met after fraction F of training (0: no plan) [0]"),
+            CLI_SHARED("--plan", &fc.prune_plan, "[0.4]"),
             CLI_SHARED("--early-term", &fc.early_term, "[on: with masks fixed once the budgets are met, compacting then trains the same function, cheaper]"),
             CLI_FLAG("--no-early-term", &no_et, "keep training the masked full-size graph until QAT"),
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
@@ -775,7 +775,7 @@ static int cmd_fit(int argc, char **argv)
     memset(&fc, 0, sizeof fc);
     fc.epochs = epochs; fc.batch = batch; fc.lr = 0.05f; fc.weight_decay = 5e-5f; fc.qat_epochs = 1;
     fc.prune = &pc; fc.prune_start = 0.25f; fc.early_term = 1; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
-    fc.prune_plan = 0.5f;   /* eta planned so the budgets are met halfway (>>widths), leaving the rest to train the final widths */
+    fc.prune_plan = 0.5f;   /* paced so the budgets are met halfway (>>widths), leaving the rest to train the final widths */
     if (kind == FIT_IDX) { fc.aug.crop = 2; fc.aug.flip = 0.5f; }
     else if (kind == FIT_IMAGE && tr.h >= 16 && tr.w >= 16) fc.aug.crop = 2;
     if (uniform) { fc.uniform = fit_build; fc.uniform_ctx = &net; fc.uniform_max = width; }

@@ -259,7 +259,7 @@ static const char kws_usage[] =
 int main(int argc, char **argv)
 {
     const char *dir = "build/kws-data", *bb = "dscnn_m", *tname = "kws_s", *out = NULL, *csv = NULL, *widths = NULL;
-    float width = 1.0f, lr = 0.0f, eta = 0.0f, start = 0.0f;
+    float width = 1.0f, lr = 0.0f, eta = 0.0f, start = 0.0f, plan = 0.0f;
     int i, st, quick = 0, no_prune = 0, uniform = 0, epochs = 0, batch = 0, every = 0, qat = 1, limit = 0, early = 0, t = 0, threads = -1;
     int n_test = 0, skipped = 0, padded = 0, hits = 0, sat = 0, per_hit[NCLASS] = {0}, per_n[NCLASS] = {0};
     unsigned long long seed = 1;
@@ -293,6 +293,7 @@ int main(int argc, char **argv)
             CLI_SHARED("--every", &every, "[20; quick 1]"),
             CLI_SHARED("--eta", &eta, "[1; quick 3]"),
             CLI_SHARED("--prune-start", &start, "[0]"),
+            CLI_SHARED("--plan", &plan, "[0.4]"),
             CLI_SHARED("--early-term", &early, "[quick: on]"),
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
             CLI_SHARED("--limit", &limit, "[all]"),
@@ -358,7 +359,7 @@ int main(int argc, char **argv)
     pc.budget_macs = targets[t].macs;
     pc.every = every; pc.eta = eta; pc.seed = seed;
     fc.epochs = epochs; fc.batch = batch; fc.lr = lr; fc.weight_decay = 5e-5f; fc.qat_epochs = qat;
-    fc.prune = no_prune && !uniform ? NULL : &pc; fc.prune_start = start; fc.early_term = early; fc.log_csv = csv;
+    fc.prune = no_prune && !uniform ? NULL : &pc; fc.prune_start = start; fc.prune_plan = plan; fc.early_term = early; fc.log_csv = csv;
     fc.val_per_update = quick ? 64 : 0;
     fc.progress = 1; fc.verbose = 1; fc.seed = seed; fc.pruner_out = &pr;
     if (uniform) { fc.uniform = build_uniform; fc.uniform_ctx = (void *)bb; fc.uniform_max = width; }

@@ -533,6 +533,52 @@ static void test_projection(void)
     }
 }
 
+/* dp_pruner_pace: an update puts every budget not yet met on its
+   trajectory R0 (B/R0)^frac, closely; at the trajectory nothing moves;
+   frac 1 meets the budgets; a bad frac is refused */
+static void test_paced(void)
+{
+    static const double bf[3] = { 0.5, 0.3, 0.25 };
+    dp_graph *g = dp_graph_new(5);
+    dp_resources r0, r1, r2;
+    dp_prune_cfg b;
+    dp_pruner *p;
+    char err[300];
+    double R0[3], B[3], R1[3], worst = 0.0;
+    int st, o, ok = 1;
+    build_small(g, 1.0f, NULL);
+    dp_graph_resources(g, NULL, &r0, NULL, 0, NULL);
+    memset(&b, 0, sizeof b);
+    b.budget_pmu = (int64_t)(bf[0] * r0.pmu_exact); b.budget_size = (int64_t)(bf[1] * r0.size_bytes);
+    b.budget_macs = (int64_t)(bf[2] * r0.macs); b.losses = DP_PRUNE_RES_ONLY;
+    p = dp_pruner_new(g, &b, &st, err, sizeof err);
+    CHECK(p != NULL, "paced pruner: %s", err);
+    if (!p) { dp_graph_free(g); return; }
+    CHECK(dp_pruner_pace(p, 1.5) == DP_ERR_ARG && dp_pruner_pace(p, -0.1) == DP_ERR_ARG && dp_pruner_pace(p, (double)NAN) == DP_ERR_ARG,
+          "paced: frac outside [0, 1] or NaN is refused");
+    CHECK(dp_pruner_pace(p, 0.5) == DP_OK && dp_pruner_update(p, g, NULL, NULL, 0, 0) == DP_OK, "paced: update at frac 0.5");
+    dp_pruner_resources(p, g, &r1);
+    R0[0] = (double)r0.pmu_exact; R0[1] = (double)r0.size_bytes; R0[2] = (double)r0.macs;
+    B[0] = (double)b.budget_pmu; B[1] = (double)b.budget_size; B[2] = (double)b.budget_macs;
+    R1[0] = (double)r1.pmu_exact; R1[1] = (double)r1.size_bytes; R1[2] = (double)r1.macs;
+    for (o = 0; o < 3; o++) {
+        double T = R0[o] * sqrt(B[o] / R0[o]);
+        ok &= R1[o] <= T;
+        if (R1[o] / T > worst) worst = R1[o] / T;
+    }
+    CHECK(ok && !dp_pruner_met(p), "paced: on the trajectory at frac 0.5 and not yet met (pmu %.0f, size %.0f, macs %.0f)", R1[0], R1[1], R1[2]);
+    CHECK(worst > 0.8, "paced: closely on it, not past it (largest use %.3f of its target)", worst);
+    CHECK(dp_pruner_update(p, g, NULL, NULL, 0, 1) == DP_OK && dp_pruner_resources(p, g, &r2) == DP_OK &&
+          r2.pmu_exact == r1.pmu_exact && r2.size_bytes == r1.size_bytes && r2.macs == r1.macs,
+          "paced: at the trajectory an update moves nothing");
+    CHECK(dp_pruner_pace(p, 1.0) == DP_OK && dp_pruner_update(p, g, NULL, NULL, 0, 2) == DP_OK && dp_pruner_met(p) &&
+          dp_pruner_resources(p, g, &r2) == DP_OK && r2.pmu_exact <= b.budget_pmu && r2.size_bytes <= b.budget_size && r2.macs <= b.budget_macs,
+          "paced: frac 1 meets every budget (pmu %lld/%lld size %lld/%lld macs %lld/%lld)", (long long)r2.pmu_exact, (long long)b.budget_pmu,
+          (long long)r2.size_bytes, (long long)b.budget_size, (long long)r2.macs, (long long)b.budget_macs);
+    dp_pruner_free(p);
+    dp_graph_free(g);
+}
+
 static void blob_set(dp_dataset *d, int n)
 {
     memset(d, 0, sizeof *d);
@@ -572,7 +618,7 @@ static void test_fit_short_and_same_images(void)
     pc.budget_pmu = r0.pmu_exact * 6 / 10; pc.budget_size = r0.size_bytes / 4; pc.budget_macs = r0.macs / 5;
     pc.every = 4; pc.eta = 0.05f; pc.seed = 1;
     memset(&fc, 0, sizeof fc);
-    fc.epochs = 2; fc.batch = 32; fc.qat_epochs = 0; fc.prune = &pc; fc.seed = 9;
+    fc.epochs = 2; fc.batch = 32; fc.qat_epochs = 0; fc.prune = &pc; fc.seed = 9; fc.prune_plan = -1.0f;
     st = dp_fit(&g, &d, NULL, &fc, &fp, err, sizeof err);
     CHECK(st == DP_OK && fp.met && fp.projected_step >= 0, "short schedule: %d %s, met %d, projected at step %ld of %ld", st, err,
           fp.met, fp.projected_step, fp.steps);
@@ -580,6 +626,22 @@ static void test_fit_short_and_same_images(void)
           "short schedule ends within budget: pmu %lld/%lld size %lld/%lld macs %lld/%lld", (long long)fp.after.pmu_exact,
           (long long)pc.budget_pmu, (long long)fp.after.size_bytes, (long long)pc.budget_size, (long long)fp.after.macs, (long long)pc.budget_macs);
     dp_graph_free(g);
+    /* paced (the default): the same short schedule meets them by itself */
+    {
+        dp_fit_result fq;
+        double worst = 0.0;
+        g = dp_graph_new(2);
+        build_blobnet(g, 1.0f, NULL);
+        fc.prune_plan = 0.0f;
+        st = dp_fit(&g, &d, NULL, &fc, &fq, err, sizeof err);
+        CHECK(st == DP_OK && fq.met && fq.projected_step == -1 && fq.met_step >= 0 && fq.met_step <= fq.steps * 4 / 10,
+              "paced short schedule: met by step %ld of %ld without projecting (%ld; %d %s)", fq.met_step, fq.steps, fq.projected_step, st, err);
+        CHECK(fq.after.pmu_exact <= pc.budget_pmu && fq.after.size_bytes <= pc.budget_size && fq.after.macs <= pc.budget_macs,
+              "paced run within budget");
+        worst = DP__MAX((double)fq.after.pmu_exact / pc.budget_pmu, DP__MAX((double)fq.after.size_bytes / pc.budget_size, (double)fq.after.macs / pc.budget_macs));
+        CHECK(worst > 0.85, "paced: the binding budget is met closely, not overshot (largest use %.3f of its budget)", worst);
+        dp_graph_free(g);
+    }
     /* the uniform arm of the same comparison */
     g = dp_graph_new(2);
     build_blobnet(g, 1.0f, NULL);
@@ -824,6 +886,7 @@ int main(void)
     test_fit_errors();
     test_uniform_width();
     test_projection();
+    test_paced();
     test_fit_short_and_same_images();
     test_mask_rule();
     test_set_widths();
