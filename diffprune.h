@@ -13808,203 +13808,268 @@ static int dp__fit_project(dp_pruner *p, dp_graph *g, dp_fit_result *r, long ste
     return DP_OK;
 }
 
-int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_fit_cfg *cin,
-           dp_fit_result *res, char *err, size_t cap)
-{
+/* dp_fit's state, shared by its parts below */
+typedef struct dp__fit {
     dp_fit_cfg c;
     dp_fit_result r;
-    dp_graph *g;
-    dp_optim *o = NULL;
-    dp_optim_cfg oc;
-    dp_pruner *p = NULL;
+    dp_graph **gp, *g;
+    const dp_dataset *tr, *te;
+    const dp_prune_cfg *budgets;      /* the caller's, also for the uniform arm */
+    dp_optim *o;
+    dp_pruner *p;
     dp_lr_sched sch;
     dp_rng rng;
-    int *perm = NULL, *yb = NULL, *yv = NULL, *vi = NULL, ntr, nval, i, st = DP_OK, epoch, classes, vpos = 0, nvu, every;
-    float *xb = NULL, *xv = NULL, eta0 = 1.0f;
+    int *perm, *yb, *yv, *vi, ntr, nval, nvu, vpos, every;
+    float *xb, *xv, eta0;
     size_t per;
-    long spe, total, qat_step, p_start, deadline, proj, until = 0, step = 0;
-    double t0 = dp_time();
-    const dp_prune_cfg *budgets;
-    memset(&r, 0, sizeof r);
-    r.met_step = -1; r.projected_step = -1;
-    if (res) *res = r;
-    if (!gp || !*gp || !tr || !tr->x || !tr->y || tr->n <= 0) { dp__seterr(err, cap, "dp_fit: missing graph or training data"); return DP_ERR_ARG; }
-    g = *gp;
-    if (g->status) { dp__seterr(err, cap, "%s", g->err); return g->status; }
-    memset(&c, 0, sizeof c);
-    if (cin) c = *cin;
-    if (c.epochs <= 0) c.epochs = 10;
-    if (c.batch <= 0) c.batch = 128;
-    if (!(c.lr > 0.0f)) c.lr = 0.05f;
-    if (!(c.momentum > 0.0f)) c.momentum = 0.9f;
-    if (!(c.prune_deadline > 0.0f)) c.prune_deadline = 0.7f;
-    if (c.prune_plan == 0.0f) c.prune_plan = 0.4f;     /* paced (>>widths); < 0: eta and the deadline ramp */
-    if (c.val_per_update <= 0) c.val_per_update = 256;
-    budgets = c.prune;
-    if (c.uniform && c.prune) {   /* the uniform baseline: the widest network within the budgets */
+    long spe, total, qat_step, p_start, deadline, proj, until, step;
+    double t0;
+    char *err;
+    size_t cap;
+} dp__fit;
+
+/* Defaults, the uniform arm's graph, and the checks of graph and data. */
+static int dp__fit_check(dp__fit *F, const dp_fit_cfg *cin)
+{
+    dp_fit_cfg *c = &F->c;
+    const dp_dataset *tr = F->tr, *te = F->te;
+    dp_graph *g = F->g;
+    int i, classes, st;
+    if (cin) *c = *cin;
+    if (c->epochs <= 0) c->epochs = 10;
+    if (c->batch <= 0) c->batch = 128;
+    if (!(c->lr > 0.0f)) c->lr = 0.05f;
+    if (!(c->momentum > 0.0f)) c->momentum = 0.9f;
+    if (!(c->prune_deadline > 0.0f)) c->prune_deadline = 0.7f;
+    if (c->prune_plan == 0.0f) c->prune_plan = 0.4f;     /* paced (>>widths); < 0: eta and the deadline ramp */
+    if (c->val_per_update <= 0) c->val_per_update = 256;
+    F->budgets = c->prune;
+    if (c->uniform && c->prune) {   /* the uniform baseline: the widest network within the budgets */
         dp_graph *u;
         int su;
-        if ((st = dp_uniform_width(c.uniform, c.uniform_ctx, c.prune, c.uniform_max > 0.0f ? c.uniform_max : 1.0f, 0.01f,
-                                   &r.uniform_width, NULL, err, cap)) != DP_OK) return st;
-        if (!(u = dp_graph_new(c.seed ? c.seed : 1))) { dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
-        su = c.uniform(u, r.uniform_width, c.uniform_ctx);
-        if (su < 0 || u->status) { dp__seterr(err, cap, "uniform: %s", u->err); st = su < 0 ? su : u->status; dp_graph_free(u); return st; }
-        dp_graph_free(*gp);
-        *gp = g = u;
-        c.prune = NULL;
+        if ((st = dp_uniform_width(c->uniform, c->uniform_ctx, c->prune, c->uniform_max > 0.0f ? c->uniform_max : 1.0f, 0.01f,
+                                   &F->r.uniform_width, NULL, F->err, F->cap)) != DP_OK) return st;
+        if (!(u = dp_graph_new(c->seed ? c->seed : 1))) { dp__seterr(F->err, F->cap, "out of memory"); return DP_ERR_NOMEM; }
+        su = c->uniform(u, F->r.uniform_width, c->uniform_ctx);
+        if (su < 0 || u->status) { dp__seterr(F->err, F->cap, "uniform: %s", u->err); st = su < 0 ? su : u->status; dp_graph_free(u); return st; }
+        dp_graph_free(*F->gp);
+        *F->gp = F->g = g = u;
+        c->prune = NULL;
     }
-    if (c.qat_epochs < 0 || c.qat_epochs >= c.epochs + (c.prune ? 0 : 1)) {
-        dp__seterr(err, cap, "dp_fit: qat_epochs %d must be below epochs %d", c.qat_epochs, c.epochs);
+    if (c->qat_epochs < 0 || c->qat_epochs >= c->epochs + (c->prune ? 0 : 1)) {
+        dp__seterr(F->err, F->cap, "dp_fit: qat_epochs %d must be below epochs %d", c->qat_epochs, c->epochs);
         return DP_ERR_ARG;
     }
-    if (g->n_nodes == 0 || g->nodes[0].op != DP_OP_INPUT || g->loss_node < 0) { dp__seterr(err, cap, "dp_fit: the graph needs an input and a softmax_ce loss"); return DP_ERR_ARG; }
+    if (g->n_nodes == 0 || g->nodes[0].op != DP_OP_INPUT || g->loss_node < 0) { dp__seterr(F->err, F->cap, "dp_fit: the graph needs an input and a softmax_ce loss"); return DP_ERR_ARG; }
     if (g->nodes[0].h != tr->h || g->nodes[0].w != tr->w || g->nodes[0].c != tr->c ||
         (te && te->n > 0 && (te->h != tr->h || te->w != tr->w || te->c != tr->c))) {
-        dp__seterr(err, cap, "dp_fit: data is %dx%dx%d but the graph's input is %dx%dx%d", tr->h, tr->w, tr->c,
+        dp__seterr(F->err, F->cap, "dp_fit: data is %dx%dx%d but the graph's input is %dx%dx%d", tr->h, tr->w, tr->c,
                    g->nodes[0].h, g->nodes[0].w, g->nodes[0].c);
         return DP_ERR_SHAPE;
     }
     classes = g->nodes[g->loss_node].c;
     for (i = 0; i < tr->n; i++)
-        if (tr->y[i] < 0 || tr->y[i] >= classes) { dp__seterr(err, cap, "dp_fit: label %d of sample %d is outside the %d classes", tr->y[i], i, classes); return DP_ERR_ARG; }
-    per = (size_t)tr->h * tr->w * tr->c;
+        if (tr->y[i] < 0 || tr->y[i] >= classes) { dp__seterr(F->err, F->cap, "dp_fit: label %d of sample %d is outside the %d classes", tr->y[i], i, classes); return DP_ERR_ARG; }
     /* every arm (pruned, uniform, plain) trains on the same images: n_val
        samples held out of all of them, or (n_val 0) none, the pruner's
        task loss then taking its samples from the training images */
-    nval = c.n_val > 0 ? c.n_val : 0;
-    if (nval >= tr->n) { dp__seterr(err, cap, "dp_fit: cannot hold out %d of %d samples for the pruner's task loss (set n_val between 0 and n-1)", nval, tr->n); return DP_ERR_ARG; }
-    ntr = tr->n - nval;
-    nvu = nval > 0 ? nval : ntr;
-    if (c.val_per_update > nvu) c.val_per_update = nvu;
-    dp_rng_seed(&rng, c.seed ? c.seed : 1);
-    perm = (int *)DP_MALLOC(sizeof(int) * (size_t)tr->n);
-    xb = (float *)DP_MALLOC(sizeof(float) * per * (size_t)c.batch);
-    yb = (int *)DP_MALLOC(sizeof(int) * (size_t)c.batch);
-    xv = (float *)DP_MALLOC(sizeof(float) * per * (size_t)(c.val_per_update + 1));
-    yv = (int *)DP_MALLOC(sizeof(int) * (size_t)(c.val_per_update + 1));
-    vi = (int *)DP_MALLOC(sizeof(int) * (size_t)(c.val_per_update + 1));
-    if (!perm || !xb || !yb || !xv || !yv || !vi) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
-    for (i = 0; i < tr->n; i++) perm[i] = i;
-    dp_rng_shuffle(&rng, perm, tr->n);          /* perm[ntr..n): held out */
-    if ((st = dp_graph_resources(g, NULL, &r.before, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
-    if (c.prune && !(p = dp_pruner_new(g, c.prune, &st, err, cap))) goto done;
-    eta0 = p ? p->cfg.eta : 1.0f;
+    F->nval = c->n_val > 0 ? c->n_val : 0;
+    if (F->nval >= tr->n) { dp__seterr(F->err, F->cap, "dp_fit: cannot hold out %d of %d samples for the pruner's task loss (set n_val between 0 and n-1)", F->nval, tr->n); return DP_ERR_ARG; }
+    F->ntr = tr->n - F->nval;
+    F->nvu = F->nval > 0 ? F->nval : F->ntr;
+    if (c->val_per_update > F->nvu) c->val_per_update = F->nvu;
+    return DP_OK;
+}
+
+/* Buffers, the shuffle, the pruner, the optimiser and the schedule. */
+static int dp__fit_prepare(dp__fit *F, const dp_fit_cfg *cin)
+{
+    dp_fit_cfg *c = &F->c;
+    dp_optim_cfg oc;
+    int i, st;
+    F->per = (size_t)F->tr->h * F->tr->w * F->tr->c;
+    dp_rng_seed(&F->rng, c->seed ? c->seed : 1);
+    F->perm = (int *)DP_MALLOC(sizeof(int) * (size_t)F->tr->n);
+    F->xb = (float *)DP_MALLOC(sizeof(float) * F->per * (size_t)c->batch);
+    F->yb = (int *)DP_MALLOC(sizeof(int) * (size_t)c->batch);
+    F->xv = (float *)DP_MALLOC(sizeof(float) * F->per * (size_t)(c->val_per_update + 1));
+    F->yv = (int *)DP_MALLOC(sizeof(int) * (size_t)(c->val_per_update + 1));
+    F->vi = (int *)DP_MALLOC(sizeof(int) * (size_t)(c->val_per_update + 1));
+    if (!F->perm || !F->xb || !F->yb || !F->xv || !F->yv || !F->vi) { dp__seterr(F->err, F->cap, "out of memory"); return DP_ERR_NOMEM; }
+    for (i = 0; i < F->tr->n; i++) F->perm[i] = i;
+    dp_rng_shuffle(&F->rng, F->perm, F->tr->n);          /* perm[ntr..n): held out */
+    if ((st = dp_graph_resources(F->g, NULL, &F->r.before, NULL, 0, NULL)) != DP_OK) { dp__seterr(F->err, F->cap, "%s", F->g->err); return st; }
+    if (c->prune && !(F->p = dp_pruner_new(F->g, c->prune, &st, F->err, F->cap))) return st;
+    F->eta0 = F->p ? F->p->cfg.eta : 1.0f;
     memset(&oc, 0, sizeof oc);
-    oc.kind = DP_SGD; oc.momentum = c.momentum; oc.nesterov = 1; oc.weight_decay = c.weight_decay;
-    if (!(o = dp_optim_new(g, &oc))) { st = DP_ERR_NOMEM; dp__seterr(err, cap, "out of memory"); goto done; }
-    spe = (ntr + c.batch - 1) / c.batch;
-    total = spe * c.epochs;
-    qat_step = spe * (c.epochs - c.qat_epochs);
-    p_start = (long)(c.prune_start * (float)spe);
-    deadline = p_start + (long)(c.prune_deadline * (double)(qat_step - p_start));
+    oc.kind = DP_SGD; oc.momentum = c->momentum; oc.nesterov = 1; oc.weight_decay = c->weight_decay;
+    if (!(F->o = dp_optim_new(F->g, &oc))) { dp__seterr(F->err, F->cap, "out of memory"); return DP_ERR_NOMEM; }
+    F->spe = (F->ntr + c->batch - 1) / c->batch;
+    F->total = F->spe * c->epochs;
+    F->qat_step = F->spe * (c->epochs - c->qat_epochs);
+    F->p_start = (long)(c->prune_start * (float)F->spe);
+    F->deadline = F->p_start + (long)(c->prune_deadline * (double)(F->qat_step - F->p_start));
     /* past this step the widths are projected onto the budgets (>>widths) */
-    proj = c.prune_deadline >= 1.0f ? qat_step : p_start + (long)(DP__MIN(0.9, c.prune_deadline + 0.2) * (double)(qat_step - p_start));
-    every = p ? p->cfg.every : 1;
-    if (p && c.prune_plan > 0.0f) {    /* paced (>>widths): met at step `until` */
-        until = p_start + (long)(DP__MIN(1.0f, c.prune_plan) * (double)(qat_step - p_start));
-        if (until <= p_start) until = p_start + 1;
-        every = (int)DP__MAX(1L, DP__MIN((long)every, (until - p_start) / 20));
-        deadline = proj = until;
+    F->proj = c->prune_deadline >= 1.0f ? F->qat_step : F->p_start + (long)(DP__MIN(0.9, c->prune_deadline + 0.2) * (double)(F->qat_step - F->p_start));
+    F->every = F->p ? F->p->cfg.every : 1;
+    if (F->p && c->prune_plan > 0.0f) {    /* paced (>>widths): met at step `until` */
+        long win;
+        F->until = F->p_start + (long)(DP__MIN(1.0f, c->prune_plan) * (double)(F->qat_step - F->p_start));
+        if (F->until <= F->p_start) F->until = F->p_start + 1;
+        win = F->until - F->p_start;
+        F->every = (int)DP__MAX(1L, DP__MIN((long)F->every, win / 20));
+        F->deadline = F->proj = F->until;
         if (!cin || cin->val_per_update <= 0)    /* the task loss: about 10% of the training samples seen meanwhile */
-            c.val_per_update = (int)DP__MAX(64L, DP__MIN(256L, (until - p_start) * (long)c.batch / (10L * DP__MAX(1L, (until - p_start) / every))));
-        if (c.val_per_update > nvu) c.val_per_update = nvu;
-        if (c.verbose) { printf("pruner: paced to meet the budgets by step %ld of %ld (an update every %d steps)\n", until, total, every); fflush(stdout); }
+            c->val_per_update = (int)DP__MAX(64L, DP__MIN(256L, win * (long)c->batch / (10L * DP__MAX(1L, win / F->every))));
+        if (c->val_per_update > F->nvu) c->val_per_update = F->nvu;
+        if (c->verbose) { printf("pruner: paced to meet the budgets by step %ld of %ld (an update every %d steps)\n", F->until, F->total, F->every); fflush(stdout); }
     }
-    memset(&sch, 0, sizeof sch);
-    sch.kind = DP_LR_COSINE; sch.base = c.lr; sch.warmup = spe / 4; sch.total = total; sch.final_lr = 0.0f;
-    for (epoch = 0; epoch < c.epochs; epoch++) {
-        dp_progress pb;
-        char label[48], extra[128];
-        double lsum = 0.0;
-        int hits = 0, seen = 0;
-        long s0 = step;
-        if (c.qat_epochs > 0 && epoch == c.epochs - c.qat_epochs) {
-            if (p && !p->met && (st = dp__fit_project(p, g, &r, step, c.verbose, t0, err, cap)) != DP_OK) goto done;
-            if (p && (st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
-            g = *gp;
-            if ((st = dp_graph_set_qat(g, 1)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+    memset(&F->sch, 0, sizeof F->sch);
+    F->sch.kind = DP_LR_COSINE; F->sch.base = c->lr; F->sch.warmup = F->spe / 4; F->sch.total = F->total; F->sch.final_lr = 0.0f;
+    return DP_OK;
+}
+
+/* One width update at this step, and what follows once the budgets are met. */
+static int dp__fit_prune(dp__fit *F)
+{
+    dp_pruner *p = F->p;
+    long step = F->step;
+    int was_met = p->met, k, st, n = F->c.val_per_update;
+    if (F->c.prune_plan > 0.0f) dp_pruner_pace(p, DP__MIN(1.0, (double)(step - F->p_start + F->every) / (double)(F->until - F->p_start)));
+    for (k = 0; k < n; k++) F->vi[k] = F->perm[(F->nval > 0 ? F->ntr : 0) + (F->vpos + k) % F->nvu];
+    F->vpos = (F->vpos + n) % F->nvu;
+    dp_dataset_batch(F->tr, F->vi, n, F->xv, F->yv, NULL, NULL);
+    if ((st = dp_pruner_update(p, F->g, F->xv, F->yv, n, step)) != DP_OK) { dp__seterr(F->err, F->cap, "pruner: %s", F->g->err); return st; }
+    if (!p->met && F->c.prune_plan <= 0.0f && step >= F->deadline && p->cfg.eta < 16.0f * F->eta0) p->cfg.eta *= 1.25f;
+    if (!p->met && step >= F->proj && (st = dp__fit_project(p, F->g, &F->r, step, F->c.verbose, F->t0, F->err, F->cap)) != DP_OK) return st;
+    if (p->met && !was_met) {
+        F->r.met_step = step; F->r.seconds_to_met = dp_time() - F->t0;
+        if (F->c.log_csv) dp_pruner_write_csv(p, F->c.log_csv);
+        if (F->c.early_term) {
+            if ((st = dp_pruner_compact(p, F->gp, F->o)) != DP_OK) { dp__seterr(F->err, F->cap, "compaction: %s", (*F->gp)->err); return st; }
+            F->g = *F->gp;
         }
-        dp_rng_shuffle(&rng, perm, ntr);
-        snprintf(label, sizeof label, "epoch %d/%d%s", epoch + 1, c.epochs, g->qat ? " qat" : "");
-        if (c.progress) dp_progress_start(&pb, label, spe);
-        for (; step < (long)(epoch + 1) * spe; step++) {
-            int off = (int)((step % spe) * c.batch), b = c.batch < ntr - off ? c.batch : ntr - off, hit = 0;
-            float loss = 0.0f;
-            dp_dataset_batch(tr, perm + off, b, xb, yb, &c.aug, &rng);
-            r.images_crc = dp_crc32(r.images_crc, perm + off, sizeof(int) * (size_t)b);
-            r.images_seen += b;
-            st = dp_train_step(g, o, xb, yb, b, dp_lr_at(&sch, step), &loss, &hit);
-            if (st == DP_ERR_NAN) {
-                if (c.progress) dp_progress_end(&pb);
-                dp__seterr(err, cap, "the loss became %g at step %ld (epoch %d): the weights of the last good step are kept; lower the learning rate (now %g)",
-                           (double)loss, step, epoch + 1, (double)dp_lr_at(&sch, step));
-                goto done;
-            }
-            if (st != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
+    }
+    return DP_OK;
+}
+
+/* The epoch's line on stdout (verbose). */
+static void dp__fit_report(dp__fit *F, int epoch, int hits, int seen)
+{
+    float acc = 0.0f, tl = 0.0f;
+    if (F->te && F->te->n > 0) dp_evaluate(F->g, F->te->x, F->te->y, F->te->n, 256, &acc, &tl);
+    printf("epoch %d: train loss %.4f acc %.4f | test acc %.4f", epoch + 1, F->r.train_loss, seen ? (double)hits / seen : 0.0, acc);
+    if (F->p) {
+        dp_resources now;
+        if (dp_pruner_resources(F->p, F->g, &now) == DP_OK)
+            printf(" | pmu %lld size %lld macs %lld%s", (long long)now.pmu_exact, (long long)now.size_bytes, (long long)now.macs,
+                   F->p->met ? " (budgets met)" : "");
+    }
+    printf("\n");
+    fflush(stdout);
+}
+
+/* One epoch: QAT from its first epoch on (budgets met, compacted first),
+   then a step per batch with the width updates in between. */
+static int dp__fit_epoch(dp__fit *F, int epoch)
+{
+    dp_fit_cfg *c = &F->c;
+    dp_pruner *p = F->p;
+    dp_progress pb;
+    char label[48], extra[128];
+    double lsum = 0.0;
+    int hits = 0, seen = 0, st;
+    long s0 = F->step;
+    if (c->qat_epochs > 0 && epoch == c->epochs - c->qat_epochs) {
+        if (p && !p->met && (st = dp__fit_project(p, F->g, &F->r, F->step, c->verbose, F->t0, F->err, F->cap)) != DP_OK) return st;
+        if (p && (st = dp_pruner_compact(p, F->gp, F->o)) != DP_OK) { dp__seterr(F->err, F->cap, "compaction: %s", (*F->gp)->err); return st; }
+        F->g = *F->gp;
+        if ((st = dp_graph_set_qat(F->g, 1)) != DP_OK) { dp__seterr(F->err, F->cap, "%s", F->g->err); return st; }
+    }
+    dp_rng_shuffle(&F->rng, F->perm, F->ntr);
+    snprintf(label, sizeof label, "epoch %d/%d%s", epoch + 1, c->epochs, F->g->qat ? " qat" : "");
+    if (c->progress) dp_progress_start(&pb, label, F->spe);
+    for (; F->step < (long)(epoch + 1) * F->spe; F->step++) {
+        long step = F->step;
+        int off = (int)((step % F->spe) * c->batch), b = c->batch < F->ntr - off ? c->batch : F->ntr - off, hit = 0;
+        float loss = 0.0f;
+        dp_dataset_batch(F->tr, F->perm + off, b, F->xb, F->yb, &c->aug, &F->rng);
+        F->r.images_crc = dp_crc32(F->r.images_crc, F->perm + off, sizeof(int) * (size_t)b);
+        F->r.images_seen += b;
+        st = dp_train_step(F->g, F->o, F->xb, F->yb, b, dp_lr_at(&F->sch, step), &loss, &hit);
+        if (st == DP_ERR_NAN)
+            dp__seterr(F->err, F->cap, "the loss became %g at step %ld (epoch %d): the weights of the last good step are kept; lower the learning rate (now %g)",
+                       (double)loss, step, epoch + 1, (double)dp_lr_at(&F->sch, step));
+        else if (st != DP_OK) dp__seterr(F->err, F->cap, "%s", F->g->err);
+        else {
             hits += hit; seen += b; lsum += (double)loss * b;
-            if (p && !p->frozen && step >= p_start && (step - p_start) % every == 0) {
-                int was_met = p->met, k;
-                if (c.prune_plan > 0.0f) dp_pruner_pace(p, DP__MIN(1.0, (double)(step - p_start + every) / (double)(until - p_start)));
-                for (k = 0; k < c.val_per_update; k++) vi[k] = perm[(nval > 0 ? ntr : 0) + (vpos + k) % nvu];
-                vpos = (vpos + c.val_per_update) % nvu;
-                dp_dataset_batch(tr, vi, c.val_per_update, xv, yv, NULL, NULL);
-                if ((st = dp_pruner_update(p, g, xv, yv, c.val_per_update, step)) != DP_OK) { dp__seterr(err, cap, "pruner: %s", g->err); goto done; }
-                if (!p->met && c.prune_plan <= 0.0f && step >= deadline && p->cfg.eta < 16.0f * eta0) p->cfg.eta *= 1.25f;
-                if (!p->met && step >= proj && (st = dp__fit_project(p, g, &r, step, c.verbose, t0, err, cap)) != DP_OK) goto done;
-                if (p->met && !was_met) {
-                    r.met_step = step; r.seconds_to_met = dp_time() - t0;
-                    if (c.log_csv) dp_pruner_write_csv(p, c.log_csv);
-                    if (c.early_term) {
-                        if ((st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
-                        g = *gp;
-                    }
-                }
-            }
-            if (c.progress) {
-                if (p && !p->compacted) {
-                    const dp__plog *e = p->log_n ? &p->log[p->log_n - 1] : NULL;
-                    snprintf(extra, sizeof extra, "loss %.3f acc %.3f%s pmu %lld macs %lld", lsum / seen, (double)hits / seen,
-                             p->met ? " met" : "", e ? (long long)e->pmu : (long long)r.before.pmu_exact, e ? (long long)e->macs : (long long)r.before.macs);
-                } else snprintf(extra, sizeof extra, "loss %.3f acc %.3f", lsum / seen, (double)hits / seen);
-                dp_progress_update(&pb, step - s0 + 1, (double)(step - s0 + 1) * c.batch, extra);
-            }
+            if (p && !p->frozen && step >= F->p_start && (step - F->p_start) % F->every == 0) st = dp__fit_prune(F);
         }
-        if (c.progress) dp_progress_end(&pb);
-        r.train_loss = seen ? (float)(lsum / seen) : 0.0f;
-        if (c.verbose) {
-            float acc = 0.0f, tl = 0.0f;
-            if (te && te->n > 0) dp_evaluate(g, te->x, te->y, te->n, 256, &acc, &tl);
-            printf("epoch %d: train loss %.4f acc %.4f | test acc %.4f", epoch + 1, r.train_loss, seen ? (double)hits / seen : 0.0, acc);
-            if (p) {
-                dp_resources now;
-                if (dp_pruner_resources(p, g, &now) == DP_OK)
-                    printf(" | pmu %lld size %lld macs %lld%s", (long long)now.pmu_exact, (long long)now.size_bytes, (long long)now.macs,
-                           p->met ? " (budgets met)" : "");
-            }
-            printf("\n");
-            fflush(stdout);
+        if (st != DP_OK) { if (c->progress) dp_progress_end(&pb); return st; }
+        if (c->progress) {
+            if (p && !p->compacted) {
+                const dp__plog *e = p->log_n ? &p->log[p->log_n - 1] : NULL;
+                snprintf(extra, sizeof extra, "loss %.3f acc %.3f%s pmu %lld macs %lld", lsum / seen, (double)hits / seen,
+                         p->met ? " met" : "", e ? (long long)e->pmu : (long long)F->r.before.pmu_exact, e ? (long long)e->macs : (long long)F->r.before.macs);
+            } else snprintf(extra, sizeof extra, "loss %.3f acc %.3f", lsum / seen, (double)hits / seen);
+            dp_progress_update(&pb, step - s0 + 1, (double)(step - s0 + 1) * c->batch, extra);
         }
     }
-    if (p && !p->met && (st = dp__fit_project(p, g, &r, step, c.verbose, t0, err, cap)) != DP_OK) goto done;
-    if (p && (st = dp_pruner_compact(p, gp, o)) != DP_OK) { dp__seterr(err, cap, "compaction: %s", (*gp)->err); goto done; }
-    g = *gp;
-    if (p && c.log_csv && (st = dp_pruner_write_csv(p, c.log_csv)) != DP_OK) { dp__seterr(err, cap, "cannot write %s", c.log_csv); goto done; }
-    r.steps = step;
-    if ((st = dp_graph_resources(g, NULL, &r.after, NULL, 0, NULL)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
-    r.met = p ? p->met : 1;
-    if (!p && budgets)     /* a uniform or plain arm: its resources against the budgets */
-        r.met = (budgets->budget_pmu <= 0 || budgets->pmu_objective == DP_PMU_NONE ||
-                 (budgets->pmu_objective == DP_PMU_IMPRECISE ? r.after.pmu_imprecise : r.after.pmu_exact) <= budgets->budget_pmu) &&
-                (budgets->budget_size <= 0 || r.after.size_bytes <= budgets->budget_size) &&
-                (budgets->budget_macs <= 0 || r.after.macs <= budgets->budget_macs);
-    if (te && te->n > 0 && (st = dp_evaluate(g, te->x, te->y, te->n, 256, &r.test_acc, &r.test_loss)) != DP_OK) { dp__seterr(err, cap, "%s", g->err); goto done; }
-    r.seconds = dp_time() - t0;
-done:
-    if (res) *res = r;
-    if (p && c.pruner_out && st == DP_OK) *c.pruner_out = p;
-    else dp_pruner_free(p);
-    dp_optim_free(o);
-    DP_FREE(perm); DP_FREE(xb); DP_FREE(yb); DP_FREE(xv); DP_FREE(yv); DP_FREE(vi);
+    if (c->progress) dp_progress_end(&pb);
+    F->r.train_loss = seen ? (float)(lsum / seen) : 0.0f;
+    if (c->verbose) dp__fit_report(F, epoch, hits, seen);
+    return DP_OK;
+}
+
+/* After the last epoch: budgets met, compacted, the result filled in. */
+static int dp__fit_finish(dp__fit *F)
+{
+    dp_pruner *p = F->p;
+    const dp_prune_cfg *b = F->budgets;
+    dp_fit_result *r = &F->r;
+    int st;
+    if (p && !p->met && (st = dp__fit_project(p, F->g, r, F->step, F->c.verbose, F->t0, F->err, F->cap)) != DP_OK) return st;
+    if (p && (st = dp_pruner_compact(p, F->gp, F->o)) != DP_OK) { dp__seterr(F->err, F->cap, "compaction: %s", (*F->gp)->err); return st; }
+    F->g = *F->gp;
+    if (p && F->c.log_csv && (st = dp_pruner_write_csv(p, F->c.log_csv)) != DP_OK) { dp__seterr(F->err, F->cap, "cannot write %s", F->c.log_csv); return st; }
+    r->steps = F->step;
+    if ((st = dp_graph_resources(F->g, NULL, &r->after, NULL, 0, NULL)) != DP_OK) { dp__seterr(F->err, F->cap, "%s", F->g->err); return st; }
+    r->met = p ? p->met : 1;
+    if (!p && b)     /* a uniform or plain arm: its resources against the budgets */
+        r->met = (b->budget_pmu <= 0 || b->pmu_objective == DP_PMU_NONE ||
+                  (b->pmu_objective == DP_PMU_IMPRECISE ? r->after.pmu_imprecise : r->after.pmu_exact) <= b->budget_pmu) &&
+                 (b->budget_size <= 0 || r->after.size_bytes <= b->budget_size) &&
+                 (b->budget_macs <= 0 || r->after.macs <= b->budget_macs);
+    if (F->te && F->te->n > 0 && (st = dp_evaluate(F->g, F->te->x, F->te->y, F->te->n, 256, &r->test_acc, &r->test_loss)) != DP_OK) {
+        dp__seterr(F->err, F->cap, "%s", F->g->err);
+        return st;
+    }
+    r->seconds = dp_time() - F->t0;
+    return DP_OK;
+}
+
+int dp_fit(dp_graph **gp, const dp_dataset *tr, const dp_dataset *te, const dp_fit_cfg *cin,
+           dp_fit_result *res, char *err, size_t cap)
+{
+    dp__fit F;
+    int st, epoch;
+    memset(&F, 0, sizeof F);
+    F.t0 = dp_time();
+    F.r.met_step = -1; F.r.projected_step = -1;
+    F.err = err; F.cap = cap; F.gp = gp; F.tr = tr; F.te = te;
+    if (res) *res = F.r;
+    if (!gp || !*gp || !tr || !tr->x || !tr->y || tr->n <= 0) { dp__seterr(err, cap, "dp_fit: missing graph or training data"); return DP_ERR_ARG; }
+    F.g = *gp;
+    if (F.g->status) { dp__seterr(err, cap, "%s", F.g->err); return F.g->status; }
+    if ((st = dp__fit_check(&F, cin)) != DP_OK) return st;
+    if ((st = dp__fit_prepare(&F, cin)) == DP_OK)
+        for (epoch = 0; epoch < F.c.epochs && st == DP_OK; epoch++) st = dp__fit_epoch(&F, epoch);
+    if (st == DP_OK) st = dp__fit_finish(&F);
+    if (res) *res = F.r;
+    if (F.p && F.c.pruner_out && st == DP_OK) *F.c.pruner_out = F.p;
+    else dp_pruner_free(F.p);
+    dp_optim_free(F.o);
+    DP_FREE(F.perm); DP_FREE(F.xb); DP_FREE(F.yb); DP_FREE(F.xv); DP_FREE(F.yv); DP_FREE(F.vi);
     return st;
 }
 
