@@ -13166,6 +13166,106 @@ static void dp__prune_values(const dp_pruner *p, const dp_resources *r, double *
     active[1] = B[1] > 0; active[2] = B[2] > 0;
 }
 
+/* dp_pruner_new's parts: the groups (one per prunable channel space with
+   a width owner) with their owners and mask points; the mask points on
+   composite channels; the budgets against one channel per group. */
+static int dp__prune_find_groups(dp_pruner *p, dp_graph *g, const int *sp, const unsigned char *fixed, int *gid, const int *nc)
+{
+    int n = g->n_nodes, i, k;
+    /* a group per prunable space with a width owner and at least 2 channels */
+    for (i = 0; i < n; i++) gid[i] = -1;
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int r = sp[i];
+        p->grp[i] = -1;
+        if (r < 0 || fixed[r] || nd->c < 2) continue;
+        if (gid[r] < 0 && dp__is_owner(g, nd)) gid[r] = p->ng++;
+    }
+    for (i = 0; i < n; i++) if (sp[i] >= 0 && gid[sp[i]] >= 0) p->grp[i] = gid[sp[i]];
+    for (k = 0; k < p->ng; k++) {
+        dp__pgroup *G = &p->gr[k];
+        int C = -1;
+        for (i = 0; i < n; i++) if (p->grp[i] == k) { C = g->nodes[i].c; break; }
+        G->C0 = G->C = G->keep = C; G->pi = 1.0; G->theta = 0.0;
+        G->own = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+        G->mp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+        G->mask = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
+        G->sal = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
+        G->dldm = (double *)DP_CALLOC((size_t)C + 1, sizeof(double));
+        G->cut = (unsigned char *)DP_CALLOC((size_t)C + 1, 1);
+        if (!G->own || !G->mp || !G->mask || !G->sal || !G->dldm || !G->cut) return DP_ERR_NOMEM;
+        for (i = 0; i < C; i++) G->mask[i] = 1.0f;
+    }
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int k2 = p->grp[i], t, m, dup = 0;
+        if (k2 < 0) continue;
+        if (dp__is_owner(g, nd)) {
+            if (!p->gr[k2].n_own) snprintf(p->gr[k2].name, sizeof p->gr[k2].name, "%s", nd->name);
+            p->gr[k2].own[p->gr[k2].n_own++] = i;
+        }
+        if (!(nd->op == DP_OP_CONV || nd->op == DP_OP_FC || nd->op == DP_OP_BN || nd->op == DP_OP_SIGMOID)) continue;
+        t = dp__chain_tail(g, nc, i);
+        for (m = 0; m < p->gr[k2].n_mp; m++) dup |= p->gr[k2].mp[m] == t;
+        if (!dup) p->gr[k2].mp[p->gr[k2].n_mp++] = t;
+    }
+    return DP_OK;
+}
+
+static int dp__prune_find_composite(dp_pruner *p, dp_graph *g, const int *sp, const int *nc)
+{
+    int n = g->n_nodes, i;
+    /* composite mask points: depthwise convs, batch norms and sigmoids
+       after a concat, whose channels come from several groups */
+    p->cmp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
+    p->cmp_grp = (int **)DP_CALLOC((size_t)n + 1, sizeof(int *));
+    p->cmp_ch = (int **)DP_CALLOC((size_t)n + 1, sizeof(int *));
+    if (!p->cmp || !p->cmp_grp || !p->cmp_ch) return DP_ERR_NOMEM;
+    for (i = 0; i < n; i++) {
+        const dp__node *nd = &g->nodes[i];
+        int t, m, any = 0, dup = 0, *go, *co;
+        if (sp[i] >= 0 || !(nd->op == DP_OP_CONV || nd->op == DP_OP_BN || nd->op == DP_OP_SIGMOID)) continue;
+        t = dp__chain_tail(g, nc, i);
+        for (m = 0; m < p->n_cmp; m++) dup |= p->cmp[m] == t;
+        if (dup) continue;
+        go = (int *)DP_MALLOC(sizeof(int) * ((size_t)g->nodes[t].c + 1));
+        co = (int *)DP_MALLOC(sizeof(int) * ((size_t)g->nodes[t].c + 1));
+        if (!go || !co) { DP_FREE(go); DP_FREE(co); return DP_ERR_NOMEM; }
+        dp__chan_src(g, p->grp, sp, t, go, co);
+        for (m = 0; m < g->nodes[t].c; m++) any |= go[m] >= 0;
+        if (!any) { DP_FREE(go); DP_FREE(co); continue; }
+        p->cmp[p->n_cmp] = t; p->cmp_grp[p->n_cmp] = go; p->cmp_ch[p->n_cmp] = co; p->n_cmp++;
+    }
+    return DP_OK;
+}
+
+static int dp__prune_check_budgets(dp_pruner *p, dp_graph *g, char *err, size_t cap)
+{
+    int k, st;
+    /* resources now and at one channel per group: impossible budgets go */
+    if ((st = dp__prune_res(p, g, &p->r0, 0)) != DP_OK) { dp__seterr(err, cap, "resources: %s", g->err); return st; }
+    for (k = 0; k < p->ng; k++) p->gr[k].keep = 1;
+    st = dp__prune_res(p, g, &p->rmin, 0);
+    for (k = 0; k < p->ng; k++) p->gr[k].keep = p->gr[k].C;
+    if (st != DP_OK) { dp__seterr(err, cap, "resources: %s", g->err); return st; }
+    {
+        double Rm[3];
+        int64_t B[3];
+        int act[3], o;
+        static const char *const what[3] = { "peak memory", "model size", "MACs" };
+        static const char *const unit[3] = { " B", " B", "" };
+        dp__prune_values(p, &p->rmin, Rm, B, act);
+        for (o = 0; o < 3; o++) {
+            if (!act[o] || Rm[o] <= (double)B[o]) continue;
+            dp__seterr(err, cap, "impossible budget: %s %lld%s is below the smallest achievable %.0f%s "
+                       "(one channel in each of the %d prunable layer groups; unprunable: input, logits, grouped convs)",
+                       what[o], (long long)B[o], unit[o], Rm[o], unit[o], p->ng);
+            return DP_ERR_BUDGET;
+        }
+    }
+    return DP_OK;
+}
+
 dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char *err, size_t cap)
 {
     dp_pruner *p = NULL;
@@ -13201,85 +13301,9 @@ dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status, char
     p->tmp = (float *)DP_MALLOC(sizeof(float) * ((size_t)k + 1));
     if (!p->grp || !p->ch || !p->gbuf || !sp || !par || !gid || !fixed || !nc || !p->gr || !p->tmp) goto fail;
     dp__spaces(g, sp, par, fixed);
-    /* a group per prunable space with a width owner and at least 2 channels */
-    for (i = 0; i < n; i++) gid[i] = -1;
-    for (i = 0; i < n; i++) {
-        const dp__node *nd = &g->nodes[i];
-        int r = sp[i];
-        p->grp[i] = -1;
-        if (r < 0 || fixed[r] || nd->c < 2) continue;
-        if (gid[r] < 0 && dp__is_owner(g, nd)) gid[r] = p->ng++;
-    }
-    for (i = 0; i < n; i++) if (sp[i] >= 0 && gid[sp[i]] >= 0) p->grp[i] = gid[sp[i]];
-    for (k = 0; k < p->ng; k++) {
-        dp__pgroup *G = &p->gr[k];
-        int C = -1;
-        for (i = 0; i < n; i++) if (p->grp[i] == k) { C = g->nodes[i].c; break; }
-        G->C0 = G->C = G->keep = C; G->pi = 1.0; G->theta = 0.0;
-        G->own = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
-        G->mp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
-        G->mask = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
-        G->sal = (float *)DP_MALLOC(sizeof(float) * ((size_t)C + 1));
-        G->dldm = (double *)DP_CALLOC((size_t)C + 1, sizeof(double));
-        G->cut = (unsigned char *)DP_CALLOC((size_t)C + 1, 1);
-        if (!G->own || !G->mp || !G->mask || !G->sal || !G->dldm || !G->cut) goto fail;
-        for (i = 0; i < C; i++) G->mask[i] = 1.0f;
-    }
-    for (i = 0; i < n; i++) {
-        const dp__node *nd = &g->nodes[i];
-        int k2 = p->grp[i], t, m, dup = 0;
-        if (k2 < 0) continue;
-        if (dp__is_owner(g, nd)) {
-            if (!p->gr[k2].n_own) snprintf(p->gr[k2].name, sizeof p->gr[k2].name, "%s", nd->name);
-            p->gr[k2].own[p->gr[k2].n_own++] = i;
-        }
-        if (!(nd->op == DP_OP_CONV || nd->op == DP_OP_FC || nd->op == DP_OP_BN || nd->op == DP_OP_SIGMOID)) continue;
-        t = dp__chain_tail(g, nc, i);
-        for (m = 0; m < p->gr[k2].n_mp; m++) dup |= p->gr[k2].mp[m] == t;
-        if (!dup) p->gr[k2].mp[p->gr[k2].n_mp++] = t;
-    }
-    /* composite mask points: depthwise convs, batch norms and sigmoids
-       after a concat, whose channels come from several groups */
-    p->cmp = (int *)DP_MALLOC(sizeof(int) * ((size_t)n + 1));
-    p->cmp_grp = (int **)DP_CALLOC((size_t)n + 1, sizeof(int *));
-    p->cmp_ch = (int **)DP_CALLOC((size_t)n + 1, sizeof(int *));
-    if (!p->cmp || !p->cmp_grp || !p->cmp_ch) goto fail;
-    for (i = 0; i < n; i++) {
-        const dp__node *nd = &g->nodes[i];
-        int t, m, any = 0, dup = 0, *go, *co;
-        if (sp[i] >= 0 || !(nd->op == DP_OP_CONV || nd->op == DP_OP_BN || nd->op == DP_OP_SIGMOID)) continue;
-        t = dp__chain_tail(g, nc, i);
-        for (m = 0; m < p->n_cmp; m++) dup |= p->cmp[m] == t;
-        if (dup) continue;
-        go = (int *)DP_MALLOC(sizeof(int) * ((size_t)g->nodes[t].c + 1));
-        co = (int *)DP_MALLOC(sizeof(int) * ((size_t)g->nodes[t].c + 1));
-        if (!go || !co) { DP_FREE(go); DP_FREE(co); goto fail; }
-        dp__chan_src(g, p->grp, sp, t, go, co);
-        for (m = 0; m < g->nodes[t].c; m++) any |= go[m] >= 0;
-        if (!any) { DP_FREE(go); DP_FREE(co); continue; }
-        p->cmp[p->n_cmp] = t; p->cmp_grp[p->n_cmp] = go; p->cmp_ch[p->n_cmp] = co; p->n_cmp++;
-    }
-    /* resources now and at one channel per group: impossible budgets go */
-    if ((st = dp__prune_res(p, g, &p->r0, 0)) != DP_OK) { dp__seterr(err, cap, "resources: %s", g->err); goto fail; }
-    for (k = 0; k < p->ng; k++) p->gr[k].keep = 1;
-    st = dp__prune_res(p, g, &p->rmin, 0);
-    for (k = 0; k < p->ng; k++) p->gr[k].keep = p->gr[k].C;
-    if (st != DP_OK) { dp__seterr(err, cap, "resources: %s", g->err); goto fail; }
-    {
-        double Rm[3];
-        int64_t B[3];
-        int act[3], o;
-        static const char *const what[3] = { "peak memory", "model size", "MACs" };
-        static const char *const unit[3] = { " B", " B", "" };
-        dp__prune_values(p, &p->rmin, Rm, B, act);
-        for (o = 0; o < 3; o++) {
-            if (!act[o] || Rm[o] <= (double)B[o]) continue;
-            dp__seterr(err, cap, "impossible budget: %s %lld%s is below the smallest achievable %.0f%s "
-                       "(one channel in each of the %d prunable layer groups; unprunable: input, logits, grouped convs)",
-                       what[o], (long long)B[o], unit[o], Rm[o], unit[o], p->ng);
-            st = DP_ERR_BUDGET; goto fail;
-        }
-    }
+    if ((st = dp__prune_find_groups(p, g, sp, fixed, gid, nc)) != DP_OK ||
+        (st = dp__prune_find_composite(p, g, sp, nc)) != DP_OK) goto fail;
+    if ((st = dp__prune_check_budgets(p, g, err, cap)) != DP_OK) goto fail;
     if ((st = dp__prune_masks(p, g)) != DP_OK) { dp__seterr(err, cap, "out of memory"); goto fail; }
     DP_FREE(sp); DP_FREE(par); DP_FREE(gid); DP_FREE(fixed); DP_FREE(nc);
     if (status) *status = DP_OK;
