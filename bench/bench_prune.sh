@@ -16,6 +16,7 @@
 #   SMALL=1 sh bench/bench_prune.sh    fewer images and epochs, a quick check
 #   SEEDS="1 2 3" ONLY=a OUT=dir ARGS="--threads 1" ...   seeds, one setting
 #                                      (a, b50, b35, cm, c8), extra options
+#   EXTRA=1 ...                        also the settings dm and dd below
 #
 # Resumable: a run whose result file OUT/<setting>-<arm>-s<seed>.txt exists
 # is skipped (delete it to rerun); logs are OUT/*.log. Wall time depends on
@@ -83,6 +84,12 @@ want a && fashion a --backbone cnn --width 1.0 --pmu 30000 --size 200000 --macs 
 # (b) MobileNet-v2 1.0 to the resources of x0.5 and x0.35 (paper Figure 5)
 want b50 && fashion b50 --backbone mbv2 --width 1.0 --match-width 0.5
 want b35 && fashion b35 --backbone mbv2 --width 1.0 --match-width 0.35
+# settings the pruner was not developed on (EXTRA=1, or ONLY=dm / ONLY=dd):
+# (dm) the plain CNN under a MAC budget alone; (dd) MobileNet-v2 1.0 under
+# diffprune prune's default budgets (50% of its PMU, 25% size, 35% MACs)
+extra() { [ "$ONLY" = "$1" ] || { [ -n "$EXTRA" ] && [ -z "$ONLY" ]; }; }
+extra dm && fashion dm --backbone cnn --width 1.0 --pmu 0 --size 0 --macs 10000000
+extra dd && fashion dd --backbone mbv2 --width 1.0
 # (c) keyword spotting on the 20000-clip set (make kws-data) to KWS-S
 if [ -f build/kws-data/testing_list.txt ]; then
   want cm && kws cm dscnn_m
@@ -93,7 +100,7 @@ fi
 
 # the table: per setting and arm, mean and std over the seeds
 printf '%-5s %-8s %5s %16s %9s %9s %11s %9s %8s %9s %8s\n' setting arm runs "int8 acc" pmu size macs "wall s" "/full" "cpu s" "/full"
-for x in a b50 b35 cm c8; do
+for x in a b50 b35 cm c8 dm dd; do
   ls "$OUT/$x"-*-s*.txt > /dev/null 2>&1 || continue
   full=$(cat "$OUT/$x"-full-s*.txt 2>/dev/null | sed -n 's/.* wall=\([0-9.]*\).*/\1/p' | awk '{ s += $1; n++ } END { if (n) print s / n }')
   fcpu=$(cat "$OUT/$x"-full-s*.txt 2>/dev/null | sed -n 's/.* cpu=\([0-9.]*\).*/\1/p' | awk '{ s += $1; n++ } END { if (n) print s / n }')
