@@ -13612,11 +13612,12 @@ int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file)
    budget o has R_o <= T_o, take the gradient of the normalised excess
    sum over {o: R_o > T_o} of R_o / B_o at the current widths, add the
    task term of the last update (with_task: alpha_tsk pi dP_TSK/dpi, fixed
-   during the shrink) and move theta against it, the steepest group by
-   0.02 per step, until some width changes; then take the gradient again
-   (for peak memory it changes with the widths: the peak moves). The
-   focus regime holds: a group whose resource gradient is 0 stays. Without
-   any usable direction every group loses a channel. */
+   during the shrink; the update's losses, focus regime and clip apply) and
+   move theta against it, the steepest group by 0.02 per step, until some
+   width changes; then take the gradient again (for peak memory it changes
+   with the widths: the peak moves). A group the task term holds back
+   still moves, 1000x slower. Without any usable direction every group
+   loses a channel. */
 static int dp__prune_shrink(dp_pruner *p, dp_graph *g, const double *T, int with_task, int *steps)
 {
     dp_resources res;
@@ -13641,10 +13642,15 @@ static int dp__prune_shrink(dp_pruner *p, dp_graph *g, const double *T, int with
                 for (m = 0; m < G->n_own; m++) d += src[G->own[m]];
                 r += G->pi * d * G->C / (double)B[o];
             }
-            gs[k] = r > 0.0 ? ar * r : 0.0;
-            if (with_task && r > 0.0 && p->cfg.losses != DP_PRUNE_RES_ONLY) gs[k] += p->alpha_tsk * G->pi * G->g_tsk;
-            if (!(gs[k] > 0.0) && r > 0.0) gs[k] = 1e-3 * ar * r;   /* held back, not held still */
-            if (with_task && gs[k] > p->cfg.clip) gs[k] = p->cfg.clip;   /* the update's clip */
+            r = r > 0.0 ? ar * r : 0.0;
+            gs[k] = r;
+            if (with_task) {   /* the update's rule: losses, focus regime, clip */
+                double t = p->cfg.losses == DP_PRUNE_RES_ONLY ? 0.0 : p->alpha_tsk * G->pi * G->g_tsk;
+                if (p->cfg.losses == DP_PRUNE_TASK_ONLY) gs[k] = t;
+                else if (r > 0.0 || p->cfg.no_focus) gs[k] = r + t;
+                if (!(gs[k] > 0.0) && r > 0.0 && p->cfg.losses != DP_PRUNE_TASK_ONLY) gs[k] = 1e-3 * r;   /* held back, not held still */
+                if (gs[k] > p->cfg.clip) gs[k] = p->cfg.clip;
+            }
             if (G->keep > 1 && gs[k] > mx) mx = gs[k];
         }
         moved = 0;
