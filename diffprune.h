@@ -15827,6 +15827,7 @@ static size_t dp__fbw_str(dp__fbw *w, const char *s)
 /* what is written: tensors, constant buffers, operators */
 typedef struct dp__tfxt {
     int32_t shape[4], rank, type, buffer;
+    int64_t plan;                                    /* arena offset, -1   */
     const float *scale; int32_t n_scale, zp, qdim;   /* n_scale 0: none */
     char name[16];
 } dp__tfxt;
@@ -15844,6 +15845,7 @@ typedef struct dp__tfx {
     int32_t *ipool; int32_t n_i;                          /* axes, plan      */
     char *err; size_t cap;
     int st, softmax_replaced;
+    int64_t arena;                                        /* plan's extent */
 } dp__tfx;
 
 static int dp__tfx_fail(dp__tfx *x, int st, const char *fmt, ...)
@@ -15875,6 +15877,7 @@ static int32_t dp__tfx_const(dp__tfx *x, int32_t type, int32_t rank, const int32
     t->scale = scale;
     t->n_scale = n_scale;
     t->qdim = qdim;
+    t->plan = -1;
     t->buffer = x->n_b;
     x->bdata[x->n_b] = data;
     x->blen[x->n_b++] = len;
@@ -15971,6 +15974,66 @@ static int dp__tfx_wscales(dp__tfx *x, int32_t k_op, const dp__op *op, const dp_
 }
 
 static int dp__tfx_same_q(const dp__t *a, const dp__t *b) { return a->zp == b->zp && a->scale_bits == b->scale_bits; }
+
+/* input j of a concat: its (mult, shift) must be TFLM's Requantize's */
+static int dp__tfx_requant_ok(dp__tfx *x, const dp__op *op, int j, const dp__t *in, const dp__t *o)
+{
+    int32_t mm, ss;
+    const int32_t m0 = dp__u2s(dp__rd32(x->m->blob + op->m_off + 4u * (uint32_t)j));
+    const int32_t s0 = dp__u2s(dp__rd32(x->m->blob + op->s_off + 4u * (uint32_t)j));
+    if (dp_qmul_from_real((double)dp__tfx_scale(in) / (double)dp__tfx_scale(o), &mm, &ss) != DP_OK || mm != m0 || (mm && ss != s0))
+        return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "concat input %d: multiplier is not the one TFLM's QUANTIZE derives from the scales", j);
+    return 0;
+}
+
+static int64_t dp__tfx_bytes(const dp__tfxt *t)
+{
+    int64_t n = 1;
+    int32_t i;
+    for (i = 0; i < t->rank; i++) n *= t->shape[i];
+    return n;
+}
+
+/* the lowest arena offset where `bytes` fit beside every tensor live at
+   .dpm step `step` and the requantised concat inputs placed so far
+   (cat[0..n) with ids >= the .dpm's tensor count) */
+static int64_t dp__tfx_gap(dp__tfx *x, uint32_t step, uint32_t bytes, const int32_t *cat, int n)
+{
+    const dp_model *m = x->m;
+    int64_t best = -1, c;
+    uint32_t i;
+    int j, pass;
+    for (pass = 0; best < 0; pass++) {
+        /* candidates: 0, then the end of every occupied range */
+        int ok = 1;
+        if (pass == 0) c = 0;
+        else if ((uint32_t)(pass - 1) < m->n_tensors) {
+            dp__t t;
+            dp__t_get(m, (uint32_t)(pass - 1), &t);
+            if (t.first > step || t.last < step) continue;
+            c = (int64_t)t.off + t.bytes;
+        } else if (pass - 1 - (int)m->n_tensors < n) {
+            const int32_t q = cat[pass - 1 - (int)m->n_tensors];
+            if (q < (int32_t)m->n_tensors) continue;
+            c = x->T[q].plan + dp__tfx_bytes(&x->T[q]);
+        } else {
+            best = x->arena;   /* past everything (not reached: the last live end is free) */
+            break;
+        }
+        for (i = 0; i < m->n_tensors && ok; i++) {
+            dp__t t;
+            dp__t_get(m, i, &t);
+            if (t.first <= step && t.last >= step && c < (int64_t)t.off + t.bytes && (int64_t)t.off < c + bytes) ok = 0;
+        }
+        for (j = 0; j < n && ok; j++) {
+            const dp__tfxt *q = &x->T[cat[j]];
+            if (cat[j] >= (int32_t)m->n_tensors && c < q->plan + dp__tfx_bytes(q) && q->plan < c + bytes) ok = 0;
+        }
+        if (ok) best = c;
+    }
+    if (best + bytes > x->arena) x->arena = best + bytes;
+    return best;
+}
 
 /* TFLite builtin codes written here, and the op version the TFLite
    converter gives their int8 form */
@@ -16136,13 +16199,40 @@ static int dp__tfx_ops(dp__tfx *x, const int32_t *rank4)
                 t->opt_type = 10;     /* ConcatenationOptions: axis, fused */
                 t->n_opt = 1;
                 t->opt_size[0] = 4; t->opt[0] = (uint32_t)(rank4[op.out] ? 3 : 1);
-            } else {
-                int32_t mm, ss;
-                if (op.n_in != 1 || dp_qmul_from_real((double)si / (double)so, &mm, &ss) != DP_OK ||
-                    mm != dp__u2s(dp__rd32(m->blob + op.m_off)) || (mm && ss != dp__u2s(dp__rd32(m->blob + op.s_off))))
-                    return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (concat): inputs are requantised; TFLite's CONCATENATION needs them "
-                                        "in the output's scale and zero point", k);
+            } else if (op.n_in == 1) {
+                if (dp__tfx_requant_ok(x, &op, 0, &in, &o)) return x->st;
                 t->code = DP__TFL_QUANTIZE;   /* one input: TFLM's int8 Requantize */
+            } else {
+                /* TFLM's CONCATENATION copies int8 values as they are: an
+                   input in another scale or zero point goes through a
+                   QUANTIZE (TFLM's Requantize, the same formula as the
+                   .dpm's concat) into a new tensor placed in a gap of the
+                   arena that is free at this step (first fit), or past it */
+                dp__tfxo cat = *t;
+                for (j = 0; j < (int)op.n_in && !x->st; j++) {
+                    dp__tfxt *q;
+                    dp__t_get(m, op.in[j], &in1);
+                    if (dp__tfx_same_q(&in1, &o)) continue;
+                    if (dp__tfx_requant_ok(x, &op, j, &in1, &o)) return x->st;
+                    q = &x->T[x->n_t];
+                    *q = x->T[op.in[j]];
+                    q->zp = o.zp;
+                    q->scale = x->T[op.out].scale;
+                    q->plan = dp__tfx_gap(x, k + 1u, in1.bytes, cat.in, j);
+                    snprintf(q->name, sizeof q->name, "q%u_%d", k, j);
+                    memset(t, 0, sizeof *t);
+                    t->code = DP__TFL_QUANTIZE;
+                    t->n_in = 1;
+                    t->in[0] = (int32_t)op.in[j];
+                    t->out = x->n_t;
+                    cat.in[j] = x->n_t++;
+                    t = &x->O[++x->n_o];
+                }
+                *t = cat;
+                t->code = DP__TFL_CONCAT;
+                t->opt_type = 10;
+                t->n_opt = 1;
+                t->opt_size[0] = 4; t->opt[0] = (uint32_t)(rank4[op.out] ? 3 : 1);
             }
             break;
         }
@@ -16327,15 +16417,16 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
         dp__t_get(&m, k, &t);
         sum_c += t.c;
     }
-    /* activations, then at most three constants per op (weights, bias,
-       axes); buffers: the empty one, the constants, the memory plan */
-    x.T = (dp__tfxt *)DP_CALLOC((size_t)m.n_tensors + 3u * m.n_ops, sizeof(dp__tfxt));
+    /* activations, then per op at most three constants (weights, bias,
+       axes) or 8 requantised concat inputs, and 8 QUANTIZE ops; buffers:
+       the empty one, the constants, the memory plan */
+    x.T = (dp__tfxt *)DP_CALLOC((size_t)m.n_tensors + 11u * m.n_ops, sizeof(dp__tfxt));
     x.bdata = (const uint8_t **)DP_CALLOC(3u * m.n_ops + 2u, sizeof(const uint8_t *));
     x.blen = (uint32_t *)DP_CALLOC(3u * m.n_ops + 2u, sizeof(uint32_t));
-    x.O = (dp__tfxo *)DP_CALLOC(m.n_ops, sizeof(dp__tfxo));
+    x.O = (dp__tfxo *)DP_CALLOC(9u * m.n_ops, sizeof(dp__tfxo));
     x.cap_f = (int32_t)(2u * sum_c + m.n_tensors + 8u);
     x.fpool = (float *)DP_CALLOC((size_t)x.cap_f, sizeof(float));
-    x.ipool = (int32_t *)DP_CALLOC(2u * m.n_ops + 3u + m.n_tensors + 3u * m.n_ops, sizeof(int32_t));
+    x.ipool = (int32_t *)DP_CALLOC(2u * m.n_ops + 3u + m.n_tensors + 11u * m.n_ops, sizeof(int32_t));
     rank4 = (int32_t *)DP_CALLOC(m.n_tensors, sizeof(int32_t));
     if (!x.T || !x.bdata || !x.blen || !x.O || !x.fpool || !x.ipool || !rank4) { dp__tfx_fail(&x, DP_ERR_NOMEM, "out of memory"); goto done; }
     /* Ranks: [1,h,w,c], or [1,c] for a 1x1 tensor that only FULLY_CONNECTED,
@@ -16379,9 +16470,11 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
         a->scale = s;
         a->n_scale = 1;
         a->zp = t.zp;
+        a->plan = t.off;
         snprintf(a->name, sizeof a->name, "t%u", k);
     }
     x.n_t = (int32_t)m.n_tensors;
+    x.arena = (int64_t)m.arena_size;
     if (dp__tfx_ops(&x, rank4)) goto done;
     /* the offline plan: [version 1, subgraph 0, tensor count, offset per
        tensor] with the .dpm's arena offsets; constants -1 (not in the arena) */
@@ -16390,11 +16483,7 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
         plan[0] = 1;
         plan[1] = 0;
         plan[2] = x.n_t;
-        for (i = 0; i < x.n_t; i++) {
-            dp__t t;
-            if (i < (int32_t)m.n_tensors) { dp__t_get(&m, (uint32_t)i, &t); plan[3 + i] = (int32_t)t.off; }
-            else plan[3 + i] = -1;
-        }
+        for (i = 0; i < x.n_t; i++) plan[3 + i] = (int32_t)x.T[i].plan;
         x.n_i += 3 + x.n_t;
         plan_buffer = x.n_b;
         x.bdata[x.n_b] = (const uint8_t *)plan;
@@ -16408,7 +16497,7 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
     if (info) {
         info->n_ops = x.n_o;
         info->n_tensors = x.n_t;
-        info->arena_bytes = (int64_t)m.arena_size;
+        info->arena_bytes = x.arena;
         info->file_bytes = (int64_t)*tfl_len;
         info->softmax_replaced = x.softmax_replaced;
     }
