@@ -16296,7 +16296,7 @@ static void dp__tfx_write(dp__tfx *x, dp__fbw *w, int32_t plan_buffer)
     static const uint8_t model_f[7] = { 4, 4, 4, 4, 4, 0, 4 }, code_f[4] = { 1, 0, 4, 4 }, sg_f[5] = { 4, 4, 4, 4, 4 };
     static const uint8_t tensor_f[5] = { 4, 1, 4, 4, 4 }, quant_f[7] = { 0, 0, 4, 4, 0, 0, 4 }, op_f[5] = { 4, 4, 4, 1, 4 };
     static const uint8_t buf_f[1] = { 4 }, meta_f[2] = { 4, 4 };
-    static const uint8_t tensor_noq_f[5] = { 4, 1, 4, 4, 0 };
+    static const uint8_t tensor_noq_f[5] = { 4, 1, 4, 4, 0 }, op_noopt_f[5] = { 4, 4, 4, 1, 0 };
     int32_t codes[16], n_codes = 0, i, j;
     size_t mf[7], f[8], v, vt, root, sg;
     dp__fbw_put(w, NULL, 4);
@@ -16359,7 +16359,7 @@ static void dp__tfx_write(dp__tfx *x, dp__fbw *w, int32_t plan_buffer)
         for (i = 0; i < x->n_o; i++) {
             const dp__tfxo *o = &x->O[i];
             for (j = 0; codes[j] != o->code; j++) {}
-            dp__fbw_ref(w, v + 4 + 4 * (size_t)i, dp__fbw_table(w, 5, op_f, f));
+            dp__fbw_ref(w, v + 4 + 4 * (size_t)i, dp__fbw_table(w, 5, o->opt_type ? op_f : op_noopt_f, f));
             dp__fbw_set32(w, f[0], (uint32_t)j);
             dp__fbw_set8(w, f[3], (uint32_t)o->opt_type);
             dp__fbw_ref(w, f[1], dp__fbw_vec_i32(w, o->in, (uint32_t)o->n_in));
