@@ -35,6 +35,7 @@ THREADS ?= 2
 # parallel builds of the test binaries in make test (every core)
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 TESTS   += test_data
+TESTS   += test_tfexport
 
 .PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments fit-quick
 all: $(EXAMPLES)

@@ -1815,7 +1815,10 @@ int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_le
    ->softmax_replaced counts such ops). */
 typedef struct dp_tflite_export_info {
     int n_ops;                 /* TFLite operators written                 */
-    int n_tensors;             /* tensors: activations, then constants     */
+    int n_tensors;             /* tensors: the activations (the input 0,
+                                  op k's output k + 1, as the importer
+                                  numbers them), then constants and
+                                  requantised concat inputs              */
     int64_t arena_bytes;       /* the .dpm's arena (the offline plan's)    */
     int64_t file_bytes;
     int softmax_replaced;      /* diffprune softmax ops now TFLM's SOFTMAX  */
@@ -15829,7 +15832,7 @@ typedef struct dp__tfxt {
     int32_t shape[4], rank, type, buffer;
     int64_t plan;                                    /* arena offset, -1   */
     const float *scale; int32_t n_scale, zp, qdim;   /* n_scale 0: none */
-    char name[16];
+    char name[32];
 } dp__tfxt;
 typedef struct dp__tfxo {
     int32_t code, n_in, in[DP_MAX_OP_INPUTS], out, opt_type, n_opt;
@@ -15846,6 +15849,8 @@ typedef struct dp__tfx {
     char *err; size_t cap;
     int st, softmax_replaced;
     int64_t arena;                                        /* plan's extent */
+    int32_t *map;          /* .dpm tensor -> file tensor: the input 0, the
+                              output of op k k + 1 (the importer's order)  */
 } dp__tfx;
 
 static int dp__tfx_fail(dp__tfx *x, int st, const char *fmt, ...)
@@ -16064,8 +16069,8 @@ static int dp__tfx_ops(dp__tfx *x, const int32_t *rank4)
         so = dp__tfx_scale(&o);
         memset(t, 0, sizeof *t);
         t->n_in = 1;
-        t->in[0] = (int32_t)op.in[0];
-        t->out = (int32_t)op.out;
+        t->in[0] = x->map[op.in[0]];
+        t->out = x->map[op.out];
         if (op.kind == DP_MOP_CONV2D || op.kind == DP_MOP_DWCONV2D || op.kind == DP_MOP_FC || op.kind == DP_MOP_ADD ||
             op.kind == DP_MOP_MAXPOOL || op.kind == DP_MOP_AVGPOOL || op.kind == DP_MOP_GAP || op.kind == DP_MOP_CHMUL ||
             op.kind == DP_MOP_MUL) {
@@ -16159,7 +16164,7 @@ static int dp__tfx_ops(dp__tfx *x, const int32_t *rank4)
                 return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (%s): multipliers are not the ones TFLM derives from the tensors' scales", k,
                                     dp_mop_name((int)op.kind));
             t->n_in = 2;
-            t->in[1] = (int32_t)op.in[1];
+            t->in[1] = x->map[op.in[1]];
             t->n_opt = 1;
             t->opt_size[0] = 1; t->opt[0] = (uint32_t)fused;
             break;
@@ -16190,7 +16195,7 @@ static int dp__tfx_ops(dp__tfx *x, const int32_t *rank4)
             int same = 1;
             for (j = 0; j < (int)op.n_in; j++) {
                 dp__t_get(m, op.in[j], &in1);
-                t->in[j] = (int32_t)op.in[j];
+                t->in[j] = x->map[op.in[j]];
                 same &= dp__tfx_same_q(&in1, &o);
             }
             t->n_in = (int32_t)op.n_in;
@@ -16215,15 +16220,15 @@ static int dp__tfx_ops(dp__tfx *x, const int32_t *rank4)
                     if (dp__tfx_same_q(&in1, &o)) continue;
                     if (dp__tfx_requant_ok(x, &op, j, &in1, &o)) return x->st;
                     q = &x->T[x->n_t];
-                    *q = x->T[op.in[j]];
+                    *q = x->T[x->map[op.in[j]]];
                     q->zp = o.zp;
-                    q->scale = x->T[op.out].scale;
+                    q->scale = x->T[x->map[op.out]].scale;
                     q->plan = dp__tfx_gap(x, k + 1u, in1.bytes, cat.in, j);
-                    snprintf(q->name, sizeof q->name, "q%u_%d", k, j);
+                    snprintf(q->name, sizeof q->name, "q%u_%u", k, (unsigned)j);
                     memset(t, 0, sizeof *t);
                     t->code = DP__TFL_QUANTIZE;
                     t->n_in = 1;
-                    t->in[0] = (int32_t)op.in[j];
+                    t->in[0] = x->map[op.in[j]];
                     t->out = x->n_t;
                     cat.in[j] = x->n_t++;
                     t = &x->O[++x->n_o];
@@ -16350,7 +16355,7 @@ static void dp__tfx_write(dp__tfx *x, dp__fbw *w, int32_t plan_buffer)
             }
         }
         {
-            const int32_t io[2] = { (int32_t)x->m->input, (int32_t)x->m->output };
+            const int32_t io[2] = { x->map[x->m->input], x->map[x->m->output] };
             dp__fbw_ref(w, sf[1], dp__fbw_vec_i32(w, io, 1));
             dp__fbw_ref(w, sf[2], dp__fbw_vec_i32(w, io + 1, 1));
         }
@@ -16427,8 +16432,15 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
     x.cap_f = (int32_t)(2u * sum_c + m.n_tensors + 8u);
     x.fpool = (float *)DP_CALLOC((size_t)x.cap_f, sizeof(float));
     x.ipool = (int32_t *)DP_CALLOC(2u * m.n_ops + 3u + m.n_tensors + 11u * m.n_ops, sizeof(int32_t));
-    rank4 = (int32_t *)DP_CALLOC(m.n_tensors, sizeof(int32_t));
+    rank4 = (int32_t *)DP_CALLOC(2u * m.n_tensors, sizeof(int32_t));
     if (!x.T || !x.bdata || !x.blen || !x.O || !x.fpool || !x.ipool || !rank4) { dp__tfx_fail(&x, DP_ERR_NOMEM, "out of memory"); goto done; }
+    x.map = rank4 + m.n_tensors;
+    x.map[m.input] = 0;
+    for (k = 0; k < m.n_ops; k++) {
+        dp__op op;
+        dp__op_get(&m, k, &op);
+        x.map[op.out] = (int32_t)k + 1;
+    }
     /* Ranks: [1,h,w,c], or [1,c] for a 1x1 tensor that only FULLY_CONNECTED,
        SOFTMAX and elementwise ops touch (what the converter writes for a
        classifier's head); the operands of an elementwise op share a rank */
@@ -16457,7 +16469,7 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
     x.n_b = 1;
     for (k = 0; k < m.n_tensors; k++) {
         dp__t t;
-        dp__tfxt *a = &x.T[k];
+        dp__tfxt *a = &x.T[x.map[k]];
         float *s = dp__tfx_floats(&x, 1);
         dp__t_get(&m, k, &t);
         if (!s) goto done;
@@ -16471,7 +16483,7 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
         a->n_scale = 1;
         a->zp = t.zp;
         a->plan = t.off;
-        snprintf(a->name, sizeof a->name, "t%u", k);
+        snprintf(a->name, sizeof a->name, "t%d", (int)x.map[k]);
     }
     x.n_t = (int32_t)m.n_tensors;
     x.arena = (int64_t)m.arena_size;
