@@ -1783,9 +1783,11 @@ int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_le
    Writes an int8 .dpm as a TFLite flatbuffer (schema version 3, "TFL3")
    that TensorFlow Lite Micro runs: the same tensors (shapes, scales, zero
    points), per-channel symmetric int8 weights, int32 biases, fused
-   activations, and the ops in the .dpm's order, which is the exact
-   scheduler's minimum-peak order (dp_export and dp_tflite_import write it;
-   TFLM runs file order). The arena plan goes in as TFLM's offline memory
+   activations, and the ops in the exact scheduler's minimum-peak order
+   (TFLM runs file order): the .dpm's own order, which is that order when
+   dp_export or dp_tflite_import wrote it; for a .dpm whose order or arena
+   is worse (one built by hand), the scheduler's order and arena plan
+   (info->replanned). The arena plan goes in as TFLM's offline memory
    plan: metadata "OfflineMemoryAllocation", an int32 buffer [1 (format
    version), 0 (subgraph), tensor count, one arena offset per tensor, -1
    for constants], so TFLM places every activation where diffprune's
@@ -1822,6 +1824,9 @@ typedef struct dp_tflite_export_info {
     int64_t arena_bytes;       /* the .dpm's arena (the offline plan's)    */
     int64_t file_bytes;
     int softmax_replaced;      /* diffprune softmax ops now TFLM's SOFTMAX  */
+    int replanned;             /* 1: the scheduler's order and arena beat
+                                  the .dpm's, the file has them            */
+    int64_t dpm_arena_bytes;   /* the .dpm's own arena                     */
 } dp_tflite_export_info;
 /* *tfl from DP_MALLOC (free with dp_free); info and err may be NULL. */
 int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
@@ -16396,8 +16401,8 @@ static void dp__tfx_write(dp__tfx *x, dp__fbw *w, int32_t plan_buffer)
     dp__fbw_ref(w, f[0], dp__fbw_str(w, "OfflineMemoryAllocation"));
 }
 
-int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
-                     dp_tflite_export_info *info, char *err, size_t err_cap)
+static int dp__tfx_export(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
+                          dp_tflite_export_info *info, char *err, size_t err_cap)
 {
     dp_model m;
     dp__tfx x;
@@ -16510,6 +16515,7 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
         info->n_ops = x.n_o;
         info->n_tensors = x.n_t;
         info->arena_bytes = x.arena;
+        info->dpm_arena_bytes = (int64_t)m.arena_size;
         info->file_bytes = (int64_t)*tfl_len;
         info->softmax_replaced = x.softmax_replaced;
     }
@@ -16518,6 +16524,34 @@ done:
     DP_FREE(x.T); DP_FREE(x.bdata); DP_FREE(x.blen); DP_FREE(x.O); DP_FREE(x.fpool); DP_FREE(x.ipool);
     DP_FREE(rank4);
     return x.st;
+}
+
+/* The .dpm's order is the scheduler's when dp_export or dp_tflite_import
+   wrote it; a model built by hand may run in a worse order or pack its
+   arena worse. The file is therefore imported back (the importer runs the
+   exact scheduler and the arena planner on it) and, when that arena is
+   smaller, the imported model is what is written. */
+int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
+                     dp_tflite_export_info *info, char *err, size_t err_cap)
+{
+    dp_tflite_export_info a, b;
+    dp_tflite_info ii;
+    void *blob = NULL, *t2 = NULL;
+    size_t bl = 0, n2 = 0;
+    int st = dp__tfx_export(dpm, dpm_len, tfl, tfl_len, &a, err, err_cap);
+    if (st == DP_OK && dp_tflite_import(*tfl, *tfl_len, &blob, &bl, &ii, NULL, 0) == DP_OK && ii.arena_bytes < a.arena_bytes &&
+        dp__tfx_export(blob, bl, &t2, &n2, &b, NULL, 0) == DP_OK) {
+        DP_FREE(*tfl);
+        *tfl = t2;
+        *tfl_len = n2;
+        b.softmax_replaced = a.softmax_replaced;
+        b.replanned = 1;
+        b.dpm_arena_bytes = a.dpm_arena_bytes;
+        a = b;
+    }
+    DP_FREE(blob);
+    if (info) *info = a;
+    return st;
 }
 
 #endif /* !DIFFPRUNE_INFERENCE_ONLY */
