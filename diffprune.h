@@ -1810,6 +1810,11 @@ int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_le
    every existing file as they are; every other multiplier (ADD, MUL,
    MEAN, QUANTIZE) is checked against what TFLM derives from the tensor
    scales. Hence TFLM computes what diffprune's interpreter computes.
+   FULLY_CONNECTED weights are written per-tensor when all output
+   channels share one scale, else per-channel (quantized_dimension 0), as
+   dp_export quantises them: TFLM runs per-channel FC since
+   tflite-micro#2673 (2024-09); older TFLM refuses or misreads it, and so
+   does Arm NN 20.08 (Debian 12).
    Softmax: diffprune's own (kind softmax, what dp_export writes) has no
    TFLite op; it is written as TFLite's SOFTMAX (beta 1), so TFLM, and
    diffprune after importing the file, run TFLM's softmax (softmaxq): the
