@@ -1798,7 +1798,9 @@ int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_le
    POOL_2D over the whole image, mean -> MEAN (axes 1, 2), concat ->
    CONCATENATION (inputs in the output's quantisation) or QUANTIZE (one
    requantised input), softmaxq -> SOFTMAX, lut (TFLM's logistic table) ->
-   LOGISTIC. Padding must be TFLite's SAME or VALID. Refused, with the op
+   LOGISTIC. Conv padding other than TFLite's SAME or VALID (a PAD the
+   importer absorbed) becomes a PAD op into a tensor placed in a free gap
+   of the arena; pools must be SAME or VALID. Refused, with the op
    named (DP_ERR_UNSUPPORTED): gconv2d, add of > 2 inputs, concat of
    requantised inputs, other lookup tables.
    Float scales: the .dpm keeps each channel's multiplier and shift, not
@@ -16099,9 +16101,35 @@ static int dp__tfx_ops(dp__tfx *x, const int32_t *rank4)
             float *ws = dp__tfx_floats(x, cout), *bs = dp__tfx_floats(x, cout);
             if (!ws || !bs) return x->st;
             if (dp__tfx_wscales(x, (int32_t)k, &op, &in, &o, cout, ws)) return x->st;
-            if (op.kind != DP_MOP_FC && (pad = dp__tfx_padding(&in, &o, &op)) < 0)
-                return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (%s): padding t%u l%u b%u r%u is neither TFLite's SAME nor VALID", k,
-                                    dp_mop_name((int)op.kind), op.g[6], op.g[7], op.g[8], op.g[9]);
+            if (op.kind != DP_MOP_FC && (pad = dp__tfx_padding(&in, &o, &op)) < 0) {
+                /* other padding (e.g. a PAD the importer absorbed): a PAD
+                   op (zero point values, as the conv's own padding) into
+                   a tensor placed in a free gap of the arena, then VALID */
+                dp__tfxt *pt = &x->T[x->n_t];
+                int32_t *pads = x->ipool + x->n_i, shp2[2] = { 4, 2 }, padded;
+                *pt = x->T[x->map[op.in[0]]];
+                pt->shape[0] = 1;
+                pt->shape[1] = (int32_t)(in.h + op.g[6] + op.g[8]);
+                pt->shape[2] = (int32_t)(in.w + op.g[7] + op.g[9]);
+                pt->shape[3] = (int32_t)in.c;
+                pt->rank = 4;
+                pt->plan = dp__tfx_gap(x, k + 1u, (uint32_t)(pt->shape[1] * pt->shape[2] * pt->shape[3]), NULL, 0);
+                snprintf(pt->name, sizeof pt->name, "pad%u", k);
+                memset(pads, 0, 8 * sizeof(int32_t));
+                pads[2] = (int32_t)op.g[6]; pads[3] = (int32_t)op.g[8];
+                pads[4] = (int32_t)op.g[7]; pads[5] = (int32_t)op.g[9];
+                x->n_i += 8;
+                padded = x->n_t++;
+                t->code = DP__TFL_PAD;
+                t->out = padded;
+                t->n_in = 2;
+                t->in[1] = dp__tfx_const(x, DP__TFL_INT32, 2, shp2, (const uint8_t *)pads, 32, NULL, 0, 0, "pads", (int)k);
+                t = &x->O[++x->n_o];
+                memset(t, 0, sizeof *t);
+                t->in[0] = padded;
+                t->out = x->map[op.out];
+                pad = 1;
+            }
             if (op.kind == DP_MOP_FC) {
                 /* one scale for all outputs when they agree (TFLM's older FC
                    kernels are per-tensor only) */
@@ -16433,15 +16461,17 @@ static int dp__tfx_export(const void *dpm, size_t dpm_len, void **tfl, size_t *t
         sum_c += t.c;
     }
     /* activations, then per op at most three constants (weights, bias,
-       axes) or 8 requantised concat inputs, and 8 QUANTIZE ops; buffers:
-       the empty one, the constants, the memory plan */
+       axes or paddings) and a padded input, or 8 requantised concat
+       inputs, and 8 QUANTIZE ops or a PAD; buffers: the empty one, the
+       constants, the memory plan; integers: axes or paddings (8 per op)
+       and the plan */
     x.T = (dp__tfxt *)DP_CALLOC((size_t)m.n_tensors + 11u * m.n_ops, sizeof(dp__tfxt));
     x.bdata = (const uint8_t **)DP_CALLOC(3u * m.n_ops + 2u, sizeof(const uint8_t *));
     x.blen = (uint32_t *)DP_CALLOC(3u * m.n_ops + 2u, sizeof(uint32_t));
     x.O = (dp__tfxo *)DP_CALLOC(9u * m.n_ops, sizeof(dp__tfxo));
     x.cap_f = (int32_t)(2u * sum_c + m.n_tensors + 8u);
     x.fpool = (float *)DP_CALLOC((size_t)x.cap_f, sizeof(float));
-    x.ipool = (int32_t *)DP_CALLOC(2u * m.n_ops + 3u + m.n_tensors + 11u * m.n_ops, sizeof(int32_t));
+    x.ipool = (int32_t *)DP_CALLOC(8u * m.n_ops + 3u + m.n_tensors + 11u * m.n_ops, sizeof(int32_t));
     rank4 = (int32_t *)DP_CALLOC(2u * m.n_tensors, sizeof(int32_t));
     if (!x.T || !x.bdata || !x.blen || !x.O || !x.fpool || !x.ipool || !rank4) { dp__tfx_fail(&x, DP_ERR_NOMEM, "out of memory"); goto done; }
     x.map = rank4 + m.n_tensors;

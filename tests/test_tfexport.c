@@ -16,6 +16,9 @@
        (lifetimes from the file alone) no two live tensors overlap except
        an ADD writing over an input that dies there, and the highest end is
        the .dpm's arena;
+     - a hand-built model in a bad order (written in the scheduler's order
+       with its arena) and a conv with explicit padding (written as PAD +
+       VALID conv, imported back as the same conv);
      - refusals: grouped convolution, a 3-input ADD, a corrupt .dpm;
      - the real models of ../shared/tflite: imported, exported, imported
        again: the 8 inputs give TFLM's outputs bit for bit, and the second
@@ -562,8 +565,58 @@ static void test_replan(void)
     dp_free(blob);
 }
 
+/* A conv with padding that is neither SAME nor VALID (what the importer
+   makes of a PAD before a conv): written as PAD then a VALID conv, the
+   padded tensor in a gap of the arena; imported back bit-exact with the
+   same padding. */
+static void test_pad(void)
+{
+    dp_mb b;
+    dp_mb_op op;
+    static int8_t w[4 * 3 * 3 * 3];
+    static float ws[4] = { 0.01f, 0.02f, 0.015f, 0.03f };
+    static int32_t bias[4] = { 100, -200, 300, -5 };
+    int t0, t1, k, st, fx;
+    void *blob, *tf, *back;
+    size_t len, tl, bl;
+    char err[512];
+    dp_tflite_export_info xi;
+    dp_model m;
+    dp_mop_info oi;
+    double d;
+    dp_rng r;
+    for (k = 0; k < (int)sizeof w; k++) w[k] = (int8_t)((k * 53) % 255 - 127);
+    dp_mb_init(&b);
+    t0 = dp_mb_add_tensor(&b, 6, 6, 3, 0.05f, 5, 0);
+    t1 = dp_mb_add_tensor(&b, 7, 7, 4, 0.1f, -7, 108);
+    memset(&op, 0, sizeof op);
+    op.kind = DP_MOP_CONV2D; op.inputs[0] = t0; op.output = t1; op.kh = op.kw = 3;
+    op.pad_t = 2; op.pad_l = 1; op.pad_b = 1; op.pad_r = 2;
+    op.weights = w; op.w_scale = ws; op.bias = bias;
+    dp_mb_add_op(&b, &op);
+    dp_mb_set_io(&b, t0, t1);
+    st = dp_mb_finish(&b, &blob, &len);
+    dp_mb_free(&b);
+    CHECK(st == DP_OK, "padded-conv model builds (%d)", st);
+    if (st != DP_OK) return;
+    st = dp_export_tflite(blob, len, &tf, &tl, &xi, err, sizeof err);
+    CHECK(st == DP_OK && xi.n_ops == 2, "conv with pads t2 l1 b1 r2: exported as PAD + CONV_2D (%d ops): %s", xi.n_ops, err);
+    if (st == DP_OK && dp_tflite_import(tf, tl, &back, &bl, NULL, err, sizeof err) == DP_OK) {
+        dp_model_init(&m, back, bl);
+        dp_model_op(&m, 0, &oi);
+        CHECK(dp_model_n_ops(&m) == 1 && oi.pad_t == 2 && oi.pad_l == 1 && oi.pad_b == 1 && oi.pad_r == 2,
+              "imported back as one conv with the same padding (%d ops, t%d l%d b%d r%d)", dp_model_n_ops(&m), oi.pad_t, oi.pad_l, oi.pad_b, oi.pad_r);
+        dp_free(back);
+    } else CHECK(0, "padded conv imports back: %s", err);
+    dp_free(tf);
+    dp_rng_seed(&r, 5);
+    round_trip(blob, len, "padded conv", &r, 16, &d, &fx);
+    dp_free(blob);
+}
+
 int main(void)
 {
+    test_pad();
     test_replan();
     test_refusals();
     test_random();
