@@ -35,6 +35,7 @@ THREADS ?= 2
 # parallel builds of the test binaries in make test (every core)
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 TESTS   += test_data
+TESTS   += test_tfexport
 
 .PHONY: all test deps test-cli test-run test-san test-compile demo data bench-train bench-sched bench-prune fuzz fuzz-tflite clean experiments prune-quick kws-data kws-quick kws kws-experiments fit-quick
 all: $(EXAMPLES)
@@ -75,7 +76,8 @@ test: deps
 	@sh tests/kws_quick.sh ./$(B)/kws ./$(B)/test_mfcc $(KWS_QUICK_DATA) $(B)/kws_quick.log
 	@$(MAKE) --no-print-directory $(B)/data_folder
 	@sh tests/fit_quick.sh ./$(B)/diffprune ./$(B)/data_folder $(B)/fit-quick $(B)/fit_quick.log
-	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/compile_checks.log $(B)/toc.log $(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log $(B)/fit_quick.log" sh tests/run_all.sh test $(ALLTESTS)
+	@sh tests/tflite_armnn.sh ./$(B)/diffprune $(B)/tflite_armnn.log
+	@ASAN_OPTIONS=detect_leaks=1 DP_EXTRA_RESULTS="$(B)/compile_checks.log $(B)/toc.log $(B)/mcu_test.log $(B)/cli_options.log $(B)/prune_quick.log $(B)/kws_quick.log $(B)/fit_quick.log $(B)/tflite_armnn.log" sh tests/run_all.sh test $(ALLTESTS)
 
 deps:
 	@sh tests/install_deps.sh

@@ -62,6 +62,7 @@
        >>api_backbones the paper's backbones
        >>api_export    float graph -> int8 .dpm
        >>api_tflite    TensorFlow Lite import
+      >>api_tfexport  TensorFlow Lite export
      >>alloc_check     the allocator override: all four macros or none
      >>impl_common     IMPLEMENTATION: shared helpers
      >>impl_infer      IMPLEMENTATION, inference half (freestanding)
@@ -106,6 +107,7 @@
        >>backbones     backbones
        >>export        export to int8
        >>tflite        .tflite reader and importer
+      >>tfexport      .dpm -> .tflite writer
      >>licence         MIT licence
 
    ======================================================================
@@ -1785,6 +1787,66 @@ void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int
    info->transposed_input, quantised when float. in_len must be the tensor's
    byte size (else DP_ERR_SHAPE); dst holds info->in_elems values. */
 int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst);
+
+/* ---- >>api_tfexport  TensorFlow Lite export: .dpm -> .tflite ----
+   Writes an int8 .dpm as a TFLite flatbuffer (schema version 3, "TFL3")
+   that TensorFlow Lite Micro runs: the same tensors (shapes, scales, zero
+   points), per-channel symmetric int8 weights, int32 biases, fused
+   activations, and the ops in the exact scheduler's minimum-peak order
+   (TFLM runs file order): the .dpm's own order, which is that order when
+   dp_export or dp_tflite_import wrote it; for a .dpm whose order or arena
+   is worse (one built by hand), the scheduler's order and arena plan
+   (info->replanned). The arena plan goes in as TFLM's offline memory
+   plan: metadata "OfflineMemoryAllocation", an int32 buffer [1 (format
+   version), 0 (subgraph), tensor count, one arena offset per tensor, -1
+   for constants], so TFLM places every activation where diffprune's
+   interpreter does and its activation area is the .dpm's arena.
+   Ops: conv2d -> CONV_2D, dwconv2d -> DEPTHWISE_CONV_2D (with its depth
+   multiplier), fc -> FULLY_CONNECTED, add (2 inputs) -> ADD, chmul and
+   mul -> MUL, maxpool/avgpool -> MAX_/AVERAGE_POOL_2D, gap -> AVERAGE_
+   POOL_2D over the whole image, mean -> MEAN (axes 1, 2), concat ->
+   CONCATENATION (inputs in the output's quantisation) or QUANTIZE (one
+   requantised input), softmaxq -> SOFTMAX, lut (TFLM's logistic table) ->
+   LOGISTIC. Conv padding other than TFLite's SAME or VALID (a PAD the
+   importer absorbed) becomes a PAD op into a tensor placed in a free gap
+   of the arena; pools must be SAME or VALID. Refused, with the op
+   named (DP_ERR_UNSUPPORTED): gconv2d, add of > 2 inputs, concat of
+   requantised inputs, other lookup tables.
+   Float scales: the .dpm keeps each channel's multiplier and shift, not
+   the weight scale. TFLM derives the multiplier from the float32 scales
+   (QuantizeMultiplier(in_scale * w_scale / out_scale), in double), so the
+   exporter recovers, per channel, the float32 w_scale that gives exactly
+   the stored (mult, shift) and refuses the model if there is none (a .dpm
+   written with hand-made multipliers). This keeps the .dpm format and
+   every existing file as they are; every other multiplier (ADD, MUL,
+   MEAN, QUANTIZE) is checked against what TFLM derives from the tensor
+   scales. Hence TFLM computes what diffprune's interpreter computes.
+   FULLY_CONNECTED weights are written per-tensor when all output
+   channels share one scale, else per-channel (quantized_dimension 0), as
+   dp_export quantises them: TFLM runs per-channel FC since
+   tflite-micro#2673 (2024-09); older TFLM refuses or misreads it, and so
+   does Arm NN 20.08 (Debian 12).
+   Softmax: diffprune's own (kind softmax, what dp_export writes) has no
+   TFLite op; it is written as TFLite's SOFTMAX (beta 1), so TFLM, and
+   diffprune after importing the file, run TFLM's softmax (softmaxq): the
+   logits are bit-exact, the probabilities can differ by a few 1/256 (info
+   ->softmax_replaced counts such ops). */
+typedef struct dp_tflite_export_info {
+    int n_ops;                 /* TFLite operators written                 */
+    int n_tensors;             /* tensors: the activations (the input 0,
+                                  op k's output k + 1, as the importer
+                                  numbers them), then constants and
+                                  requantised concat inputs              */
+    int64_t arena_bytes;       /* the .dpm's arena (the offline plan's)    */
+    int64_t file_bytes;
+    int softmax_replaced;      /* diffprune softmax ops now TFLM's SOFTMAX  */
+    int replanned;             /* 1: the scheduler's order and arena beat
+                                  the .dpm's, the file has them            */
+    int64_t dpm_arena_bytes;   /* the .dpm's own arena                     */
+} dp_tflite_export_info;
+/* *tfl from DP_MALLOC (free with dp_free); info and err may be NULL. */
+int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
+                     dp_tflite_export_info *info, char *err, size_t err_cap);
 
 #endif /* DIFFPRUNE_INFERENCE_ONLY */
 
@@ -15824,6 +15886,848 @@ void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int
     for (i = 0; i < n; i++) x[i] = (float)((double)scale * (double)((int32_t)q[i] - zp));
 }
 #undef DP__FBBAD
+
+/* ====================================================================== */
+/* >>tfexport  .dpm -> .tflite (see >>api_tfexport)                       */
+/* ----------------------------------------------------------------------
+   The flatbuffer is written front to back: a table or vector is written
+   before the things it refers to, whose u32 offsets (always forward) are
+   patched in when they are placed. Each table is preceded by its vtable
+   (the table's soffset is then positive). Scalars are aligned to their
+   size, vectors' element 0 to the element size (int64: 8, constant data:
+   16, as the TFLite converter does, so TFLM may read int32 biases and the
+   memory plan in place). */
+
+typedef struct dp__fbw { uint8_t *p; size_t n, cap; int err; } dp__fbw;
+
+/* append len bytes (zeros when src is NULL); returns their position */
+static size_t dp__fbw_put(dp__fbw *w, const void *src, size_t len)
+{
+    const size_t at = w->n;
+    if (w->err) return at;
+    if (len > 0x7FFFFFF0u || w->n > 0x7FFFFFF0u - len) { w->err = DP_ERR_LIMIT; return at; }
+    if (w->n + len > w->cap) {
+        size_t nc = w->cap ? w->cap : 4096;
+        uint8_t *q;
+        while (nc < w->n + len) nc *= 2;
+        q = (uint8_t *)DP_REALLOC(w->p, nc);
+        if (!q) { w->err = DP_ERR_NOMEM; return at; }
+        w->p = q;
+        w->cap = nc;
+    }
+    if (src) memcpy(w->p + w->n, src, len);
+    else memset(w->p + w->n, 0, len);
+    w->n += len;
+    return at;
+}
+/* zero bytes until (n + extra) is a multiple of align */
+static void dp__fbw_pad(dp__fbw *w, size_t align, size_t extra)
+{
+    while (!w->err && (w->n + extra) % align) dp__fbw_put(w, NULL, 1);
+}
+static void dp__fbw_set32(dp__fbw *w, size_t at, uint32_t v) { if (!w->err && at && at + 4 <= w->n) dp__wr32(w->p + at, v); }
+static void dp__fbw_set8(dp__fbw *w, size_t at, uint32_t v) { if (!w->err && at && at < w->n) w->p[at] = (uint8_t)v; }
+/* the u32 at `at` refers to `to` (written after it) */
+static void dp__fbw_ref(dp__fbw *w, size_t at, size_t to) { if (to > at) dp__fbw_set32(w, at, (uint32_t)(to - at)); }
+
+/* a table of nf <= 12 fields, size[i] 0 (absent), 1 or 4 bytes (scalars,
+   references); fpos[i] gets each field's position (0 if absent) */
+static size_t dp__fbw_table(dp__fbw *w, int nf, const uint8_t *size, size_t *fpos)
+{
+    uint8_t vt[4 + 2 * 12];
+    uint32_t off = 4, o[12];
+    size_t vpos, tpos;
+    int i, pass;
+    for (pass = 4; pass >= 1; pass -= 3)
+        for (i = 0; i < nf; i++)
+            if (size[i] == pass) { o[i] = off; off += (uint32_t)pass; }
+    off = (off + 3u) & ~3u;
+    for (i = 0; i < nf; i++) if (!size[i]) o[i] = 0;
+    dp__wr16(vt, 4u + 2u * (uint32_t)nf);
+    dp__wr16(vt + 2, off);
+    for (i = 0; i < nf; i++) dp__wr16(vt + 4 + 2 * i, o[i]);
+    dp__fbw_pad(w, 4, 4u + 2u * (size_t)nf);
+    vpos = dp__fbw_put(w, vt, 4u + 2u * (size_t)nf);
+    tpos = dp__fbw_put(w, NULL, off);
+    dp__fbw_set32(w, tpos, (uint32_t)(tpos - vpos));
+    for (i = 0; i < nf; i++) fpos[i] = size[i] ? tpos + o[i] : 0;
+    return tpos;
+}
+/* a vector: u32 count, then count * elem bytes (zeros when data is NULL),
+   element 0 aligned to align; returns the position of the count */
+static size_t dp__fbw_vec(dp__fbw *w, uint32_t count, size_t elem, size_t align, const void *data)
+{
+    size_t at;
+    uint8_t c[4];
+    dp__fbw_pad(w, align < 4 ? 4 : align, 4);
+    dp__wr32(c, count);
+    at = dp__fbw_put(w, c, 4);
+    dp__fbw_put(w, data, (size_t)count * elem);
+    return at;
+}
+static size_t dp__fbw_vec_i32(dp__fbw *w, const int32_t *v, uint32_t n)
+{
+    const size_t at = dp__fbw_vec(w, n, 4, 4, NULL);
+    uint32_t i;
+    for (i = 0; i < n; i++) dp__fbw_set32(w, at + 4 + 4 * (size_t)i, (uint32_t)v[i]);
+    return at;
+}
+static size_t dp__fbw_str(dp__fbw *w, const char *s)
+{
+    const size_t len = strlen(s), at = dp__fbw_vec(w, (uint32_t)len, 1, 4, s);
+    dp__fbw_put(w, NULL, 1);   /* the NUL */
+    return at;
+}
+
+/* what is written: tensors, constant buffers, operators */
+typedef struct dp__tfxt {
+    int32_t shape[4], rank, type, buffer;
+    int64_t plan;                                    /* arena offset, -1   */
+    const float *scale; int32_t n_scale, zp, qdim;   /* n_scale 0: none */
+    char name[32];
+} dp__tfxt;
+typedef struct dp__tfxo {
+    int32_t code, n_in, in[DP_MAX_OP_INPUTS], out, opt_type, n_opt;
+    uint8_t opt_size[8];
+    uint32_t opt[8];
+} dp__tfxo;
+typedef struct dp__tfx {
+    const dp_model *m;
+    dp__tfxt *T; int32_t n_t;
+    const uint8_t **bdata; uint32_t *blen; int32_t n_b;   /* buffer 0: empty */
+    dp__tfxo *O; int32_t n_o;
+    float *fpool; int32_t n_f, cap_f;                     /* scales          */
+    int32_t *ipool; int32_t n_i;                          /* axes, plan      */
+    char *err; size_t cap;
+    int st, softmax_replaced;
+    int64_t arena;                                        /* plan's extent */
+    int32_t *map;          /* .dpm tensor -> file tensor: the input 0, the
+                              output of op k k + 1 (the importer's order)  */
+} dp__tfx;
+
+static int dp__tfx_fail(dp__tfx *x, int st, const char *fmt, ...)
+{
+    if (!x->st) {
+        va_list ap;
+        x->st = st;
+        if (x->err && x->cap) {
+            va_start(ap, fmt);
+            vsnprintf(x->err, x->cap, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return x->st;
+}
+
+static float dp__tfx_scale(const dp__t *t) { float f; memcpy(&f, &t->scale_bits, 4); return f; }
+
+/* a constant tensor: int8 weights or int32 values, data in place */
+static int32_t dp__tfx_const(dp__tfx *x, int32_t type, int32_t rank, const int32_t *shape, const uint8_t *data,
+                             uint32_t len, const float *scale, int32_t n_scale, int32_t qdim, const char *nm, int k)
+{
+    dp__tfxt *t = &x->T[x->n_t];
+    int32_t i;
+    memset(t, 0, sizeof *t);
+    t->rank = rank;
+    for (i = 0; i < rank; i++) t->shape[i] = shape[i];
+    t->type = type;
+    t->scale = scale;
+    t->n_scale = n_scale;
+    t->qdim = qdim;
+    t->plan = -1;
+    t->buffer = x->n_b;
+    x->bdata[x->n_b] = data;
+    x->blen[x->n_b++] = len;
+    snprintf(t->name, sizeof t->name, "%s%d", nm, k);
+    return x->n_t++;
+}
+
+static float *dp__tfx_floats(dp__tfx *x, int32_t n)
+{
+    float *f = x->fpool + x->n_f;
+    if (x->n_f + n > x->cap_f) { dp__tfx_fail(x, DP_ERR_ARG, "internal: scale pool"); return NULL; }
+    x->n_f += n;
+    return f;
+}
+
+/* TFLM's fused activation whose clamp is [lo, hi] for this output
+   (CalculateActivationRangeQuantized); -1 if none is */
+static int dp__tfx_fused(const dp__t *o, int32_t lo, int32_t hi)
+{
+    static const float cap_lo[4] = { -1e30f, 0.0f, -1.0f, 0.0f }, cap_hi[4] = { 1e30f, 1e30f, 1.0f, 6.0f };
+    const float s = dp__tfx_scale(o);
+    int f;
+    for (f = 0; f < 4; f++) {
+        int32_t a = -128, b = 127;
+        if (cap_lo[f] > -1e29f) {
+            const float q = roundf(cap_lo[f] / s) + (float)o->zp;
+            a = q > 127.0f ? 127 : q < -128.0f ? -128 : (int32_t)q;
+        }
+        if (cap_hi[f] < 1e29f) {
+            const float q = roundf(cap_hi[f] / s) + (float)o->zp;
+            b = q > 127.0f ? 127 : q < -128.0f ? -128 : (int32_t)q;
+        }
+        if (a == lo && b == hi) return f;
+    }
+    return -1;
+}
+
+/* TFLite's SAME (0) or VALID (1) padding that gives these pads and output
+   size on both axes; -1 if neither does */
+static int dp__tfx_padding(const dp__t *in, const dp__t *out, const dp__op *op)
+{
+    int pad;
+    for (pad = 0; pad < 2; pad++) {
+        int ok = 1, ax;
+        for (ax = 0; ax < 2; ax++) {
+            const int32_t n = (int32_t)(ax ? in->w : in->h), k = (int32_t)op->g[ax], s = (int32_t)op->g[2 + ax];
+            const int32_t d = (int32_t)op->g[4 + ax], eff = (k - 1) * d + 1;
+            const int32_t o = (int32_t)(ax ? out->w : out->h);
+            int32_t want, total = 0;
+            if (pad == 0) {
+                want = (n + s - 1) / s;
+                total = (want - 1) * s + eff - n;
+                if (total < 0) total = 0;
+            } else want = n >= eff ? (n - eff) / s + 1 : 0;
+            if (want != o || (int32_t)op->g[6 + ax] != total / 2 || (int32_t)op->g[8 + ax] != total - total / 2) ok = 0;
+        }
+        if (ok) return pad;
+    }
+    return -1;
+}
+
+/* the float32 weight scale of each output channel that makes TFLM's
+   multiplier, QuantizeMultiplier(in_scale * w_scale / out_scale) in
+   double, equal the .dpm's (mult, shift): the .dpm keeps only the
+   multipliers, so each scale is recovered and checked (see >>api_tfexport) */
+static int dp__tfx_wscales(dp__tfx *x, int32_t k_op, const dp__op *op, const dp__t *in, const dp__t *out, int32_t cout, float *ws)
+{
+    const double si = (double)dp__tfx_scale(in), so = (double)dp__tfx_scale(out);
+    int32_t c;
+    for (c = 0; c < cout; c++) {
+        const int32_t m = dp__u2s(dp__rd32(x->m->blob + op->m_off + 4u * (uint32_t)c));
+        const int32_t sh = dp__u2s(dp__rd32(x->m->blob + op->s_off + 4u * (uint32_t)c));
+        const double real = m ? ldexp((double)m, sh - 31) : ldexp(1.0, -34);
+        float f0 = (float)(real * so / si), f;
+        int k, found = 0;
+        if (!(f0 > 0.0f) || f0 > 1e30f) f0 = 1e-30f;
+        for (k = 0; k <= 64 && !found; k++) {
+            int dir;
+            for (dir = -1; dir <= 1 && !found; dir += 2) {
+                int32_t mm, ss, j;
+                f = f0;
+                for (j = 0; j < k; j++) f = nextafterf(f, dir < 0 ? 0.0f : 1e30f);
+                if (!(f > 0.0f)) continue;
+                if (dp_qmul_from_real(si * (double)f / so, &mm, &ss) == DP_OK && mm == m && (mm == 0 || ss == sh)) {
+                    ws[c] = f;
+                    found = 1;
+                }
+            }
+        }
+        if (!found) return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %d (%s): channel %d's multiplier (%d, %d) is not TFLM's for any float32 weight scale",
+                                        (int)k_op, dp_mop_name((int)op->kind), (int)c, (int)m, (int)sh);
+    }
+    return 0;
+}
+
+static int dp__tfx_same_q(const dp__t *a, const dp__t *b) { return a->zp == b->zp && a->scale_bits == b->scale_bits; }
+
+/* input j of a concat: its (mult, shift) must be TFLM's Requantize's */
+static int dp__tfx_requant_ok(dp__tfx *x, const dp__op *op, int j, const dp__t *in, const dp__t *o)
+{
+    int32_t mm, ss;
+    const int32_t m0 = dp__u2s(dp__rd32(x->m->blob + op->m_off + 4u * (uint32_t)j));
+    const int32_t s0 = dp__u2s(dp__rd32(x->m->blob + op->s_off + 4u * (uint32_t)j));
+    if (dp_qmul_from_real((double)dp__tfx_scale(in) / (double)dp__tfx_scale(o), &mm, &ss) != DP_OK || mm != m0 || (mm && ss != s0))
+        return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "concat input %d: multiplier is not the one TFLM's QUANTIZE derives from the scales", j);
+    return 0;
+}
+
+static int64_t dp__tfx_bytes(const dp__tfxt *t)
+{
+    int64_t n = 1;
+    int32_t i;
+    for (i = 0; i < t->rank; i++) n *= t->shape[i];
+    return n;
+}
+
+/* the lowest arena offset where `bytes` fit beside every tensor live at
+   .dpm step `step` and the requantised concat inputs placed so far
+   (cat[0..n) with ids >= the .dpm's tensor count) */
+static int64_t dp__tfx_gap(dp__tfx *x, uint32_t step, uint32_t bytes, const int32_t *cat, int n)
+{
+    const dp_model *m = x->m;
+    int64_t best = -1, c;
+    uint32_t i;
+    int j, pass;
+    for (pass = 0; best < 0; pass++) {
+        /* candidates: 0, then the end of every occupied range */
+        int ok = 1;
+        if (pass == 0) c = 0;
+        else if ((uint32_t)(pass - 1) < m->n_tensors) {
+            dp__t t;
+            dp__t_get(m, (uint32_t)(pass - 1), &t);
+            if (t.first > step || t.last < step) continue;
+            c = (int64_t)t.off + t.bytes;
+        } else if (pass - 1 - (int)m->n_tensors < n) {
+            const int32_t q = cat[pass - 1 - (int)m->n_tensors];
+            if (q < (int32_t)m->n_tensors) continue;
+            c = x->T[q].plan + dp__tfx_bytes(&x->T[q]);
+        } else {
+            best = x->arena;   /* past everything (not reached: the last live end is free) */
+            break;
+        }
+        for (i = 0; i < m->n_tensors && ok; i++) {
+            dp__t t;
+            dp__t_get(m, i, &t);
+            if (t.first <= step && t.last >= step && c < (int64_t)t.off + t.bytes && (int64_t)t.off < c + bytes) ok = 0;
+        }
+        for (j = 0; j < n && ok; j++) {
+            const dp__tfxt *q = &x->T[cat[j]];
+            if (cat[j] >= (int32_t)m->n_tensors && c < q->plan + dp__tfx_bytes(q) && q->plan < c + bytes) ok = 0;
+        }
+        if (ok) best = c;
+    }
+    if (best + bytes > x->arena) x->arena = best + bytes;
+    return best;
+}
+
+/* TFLite builtin codes written here, and the op version the TFLite
+   converter gives their int8 form */
+static int32_t dp__tfx_version(int32_t code)
+{
+    switch (code) {
+    case DP__TFL_CONV: case DP__TFL_DWCONV: return 3;
+    case DP__TFL_FC: return 4;
+    default: return 2;
+    }
+}
+
+/* the ops, in the .dpm's order (the exact scheduler's) */
+static int dp__tfx_ops(dp__tfx *x, const int32_t *rank4)
+{
+    const dp_model *m = x->m;
+    uint32_t k;
+    for (k = 0; k < m->n_ops && !x->st; k++) {
+        dp__op op;
+        dp__t in, o, in1;
+        dp__tfxo *t = &x->O[x->n_o];
+        int fused = 0, j;
+        float si, so;
+        dp__op_get(m, k, &op);
+        dp__t_get(m, op.in[0], &in);
+        dp__t_get(m, op.out, &o);
+        si = dp__tfx_scale(&in);
+        so = dp__tfx_scale(&o);
+        memset(t, 0, sizeof *t);
+        t->n_in = 1;
+        t->in[0] = x->map[op.in[0]];
+        t->out = x->map[op.out];
+        if (op.kind == DP_MOP_CONV2D || op.kind == DP_MOP_DWCONV2D || op.kind == DP_MOP_FC || op.kind == DP_MOP_ADD ||
+            op.kind == DP_MOP_MAXPOOL || op.kind == DP_MOP_AVGPOOL || op.kind == DP_MOP_GAP || op.kind == DP_MOP_CHMUL ||
+            op.kind == DP_MOP_MUL) {
+            fused = dp__tfx_fused(&o, op.act_min, op.act_max);
+            if (fused < 0)
+                return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (%s): clamp [%d, %d] is none of TFLite's fused activations for its output's quantisation",
+                                    k, dp_mop_name((int)op.kind), (int)op.act_min, (int)op.act_max);
+        }
+        switch (op.kind) {
+        case DP_MOP_CONV2D:
+        case DP_MOP_DWCONV2D:
+        case DP_MOP_FC: {
+            const int32_t cout = (int32_t)o.c, kh = (int32_t)op.g[0], kw = (int32_t)op.g[1];
+            const int32_t nin = (int32_t)(in.h * in.w * in.c);
+            int32_t shp[4], pad = 1, nws = cout;
+            float *ws = dp__tfx_floats(x, cout), *bs = dp__tfx_floats(x, cout);
+            if (!ws || !bs) return x->st;
+            if (dp__tfx_wscales(x, (int32_t)k, &op, &in, &o, cout, ws)) return x->st;
+            if (op.kind != DP_MOP_FC && (pad = dp__tfx_padding(&in, &o, &op)) < 0) {
+                /* other padding (e.g. a PAD the importer absorbed): a PAD
+                   op (zero point values, as the conv's own padding) into
+                   a tensor placed in a free gap of the arena, then VALID */
+                dp__tfxt *pt = &x->T[x->n_t];
+                int32_t *pads = x->ipool + x->n_i, shp2[2] = { 4, 2 }, padded;
+                *pt = x->T[x->map[op.in[0]]];
+                pt->shape[0] = 1;
+                pt->shape[1] = (int32_t)(in.h + op.g[6] + op.g[8]);
+                pt->shape[2] = (int32_t)(in.w + op.g[7] + op.g[9]);
+                pt->shape[3] = (int32_t)in.c;
+                pt->rank = 4;
+                pt->plan = dp__tfx_gap(x, k + 1u, (uint32_t)(pt->shape[1] * pt->shape[2] * pt->shape[3]), NULL, 0);
+                snprintf(pt->name, sizeof pt->name, "pad%u", k);
+                memset(pads, 0, 8 * sizeof(int32_t));
+                pads[2] = (int32_t)op.g[6]; pads[3] = (int32_t)op.g[8];
+                pads[4] = (int32_t)op.g[7]; pads[5] = (int32_t)op.g[9];
+                x->n_i += 8;
+                padded = x->n_t++;
+                t->code = DP__TFL_PAD;
+                t->out = padded;
+                t->n_in = 2;
+                t->in[1] = dp__tfx_const(x, DP__TFL_INT32, 2, shp2, (const uint8_t *)pads, 32, NULL, 0, 0, "pads", (int)k);
+                t = &x->O[++x->n_o];
+                memset(t, 0, sizeof *t);
+                t->in[0] = padded;
+                t->out = x->map[op.out];
+                pad = 1;
+            }
+            if (op.kind == DP_MOP_FC) {
+                /* one scale for all outputs when they agree (TFLM's older FC
+                   kernels are per-tensor only) */
+                for (j = 1; j < cout && ws[j] == ws[0]; j++) {}
+                if (j == cout) nws = 1;
+                shp[0] = cout; shp[1] = nin;
+                t->in[1] = dp__tfx_const(x, DP__TFL_INT8, 2, shp, m->blob + op.w_off, op.w_len, ws, nws, 0, "w", (int)k);
+            } else if (op.kind == DP_MOP_CONV2D) {
+                shp[0] = cout; shp[1] = kh; shp[2] = kw; shp[3] = (int32_t)in.c;
+                t->in[1] = dp__tfx_const(x, DP__TFL_INT8, 4, shp, m->blob + op.w_off, op.w_len, ws, cout, 0, "w", (int)k);
+            } else {
+                shp[0] = 1; shp[1] = kh; shp[2] = kw; shp[3] = cout;
+                t->in[1] = dp__tfx_const(x, DP__TFL_INT8, 4, shp, m->blob + op.w_off, op.w_len, ws, cout, 3, "w", (int)k);
+            }
+            for (j = 0; j < cout; j++) bs[j] = (float)((double)si * (double)ws[nws == 1 ? 0 : j]);
+            shp[0] = cout;
+            t->in[2] = op.b_off ? dp__tfx_const(x, DP__TFL_INT32, 1, shp, m->blob + op.b_off, 4u * (uint32_t)cout, bs, nws, 0, "b", (int)k) : -1;
+            t->n_in = 3;
+            if (op.kind == DP_MOP_FC) {
+                t->code = DP__TFL_FC;
+                t->opt_type = 8;      /* FullyConnectedOptions: fused, weights_format */
+                t->n_opt = 1;
+                t->opt_size[0] = 1; t->opt[0] = (uint32_t)fused;
+            } else {
+                const int dw = op.kind == DP_MOP_DWCONV2D;
+                t->code = dw ? DP__TFL_DWCONV : DP__TFL_CONV;
+                t->opt_type = dw ? 2 : 1;
+                /* Conv2DOptions: padding, stride_w, stride_h, fused, dil_w, dil_h;
+                   DepthwiseConv2DOptions: depth_multiplier before fused */
+                t->n_opt = dw ? 7 : 6;
+                t->opt_size[0] = 1; t->opt[0] = (uint32_t)pad;
+                t->opt_size[1] = 4; t->opt[1] = op.g[3];
+                t->opt_size[2] = 4; t->opt[2] = op.g[2];
+                j = 3;
+                if (dw) { t->opt_size[3] = 4; t->opt[3] = o.c / in.c; j = 4; }
+                t->opt_size[j] = 1; t->opt[j] = (uint32_t)fused;
+                t->opt_size[j + 1] = 4; t->opt[j + 1] = op.g[5];
+                t->opt_size[j + 2] = 4; t->opt[j + 2] = op.g[4];
+            }
+            break;
+        }
+        case DP_MOP_ADD:
+        case DP_MOP_CHMUL:
+        case DP_MOP_MUL: {
+            int32_t mm[3], ss[3];
+            int ok;
+            if (op.n_in != 2)
+                return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (add): %u inputs; TFLite's ADD takes 2", k, op.n_in);
+            dp__t_get(m, op.in[1], &in1);
+            if (op.kind == DP_MOP_ADD) {
+                dp__mb_tensor a, b, c;
+                const dp__mb_tensor *ab[2];
+                memset(&a, 0, sizeof a); memset(&b, 0, sizeof b); memset(&c, 0, sizeof c);
+                a.scale = si; b.scale = dp__tfx_scale(&in1); c.scale = so;
+                ab[0] = &a; ab[1] = &b;
+                ok = dp__mb_add_params(ab, 2, &c, mm, ss) == DP_OK;
+                for (j = 0; j < 2 && ok; j++)
+                    ok = mm[j] == dp__u2s(dp__rd32(m->blob + op.m_off + 4u * (uint32_t)j)) &&
+                         ss[j] == dp__u2s(dp__rd32(m->blob + op.s_off + 4u * (uint32_t)j));
+                ok = ok && mm[2] == op.out_mult && ss[2] == op.out_shift;
+                t->code = DP__TFL_ADD;
+                t->opt_type = 11;     /* AddOptions: fused */
+            } else {
+                ok = dp_qmul_from_real((double)si * (double)dp__tfx_scale(&in1) / (double)so, &mm[0], &ss[0]) == DP_OK &&
+                     mm[0] == op.out_mult && (mm[0] == 0 || ss[0] == op.out_shift);
+                t->code = DP__TFL_MUL;
+                t->opt_type = 21;     /* MulOptions: fused */
+            }
+            if (!ok)
+                return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (%s): multipliers are not the ones TFLM derives from the tensors' scales", k,
+                                    dp_mop_name((int)op.kind));
+            t->n_in = 2;
+            t->in[1] = x->map[op.in[1]];
+            t->n_opt = 1;
+            t->opt_size[0] = 1; t->opt[0] = (uint32_t)fused;
+            break;
+        }
+        case DP_MOP_MAXPOOL:
+        case DP_MOP_AVGPOOL:
+        case DP_MOP_GAP: {
+            int pad = 1;
+            uint32_t kh = in.h, kw = in.w, sh = 1, sw = 1;
+            if (op.kind != DP_MOP_GAP) {
+                if ((pad = dp__tfx_padding(&in, &o, &op)) < 0)
+                    return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (%s): padding t%u l%u b%u r%u is neither TFLite's SAME nor VALID", k,
+                                        dp_mop_name((int)op.kind), op.g[6], op.g[7], op.g[8], op.g[9]);
+                kh = op.g[0]; kw = op.g[1]; sh = op.g[2]; sw = op.g[3];
+            }
+            t->code = op.kind == DP_MOP_MAXPOOL ? DP__TFL_MAXPOOL : DP__TFL_AVGPOOL;
+            t->opt_type = 5;          /* Pool2DOptions: padding, stride_w, stride_h, filter_w, filter_h, fused */
+            t->n_opt = 6;
+            t->opt_size[0] = 1; t->opt[0] = (uint32_t)pad;
+            t->opt_size[1] = 4; t->opt[1] = sw;
+            t->opt_size[2] = 4; t->opt[2] = sh;
+            t->opt_size[3] = 4; t->opt[3] = kw;
+            t->opt_size[4] = 4; t->opt[4] = kh;
+            t->opt_size[5] = 1; t->opt[5] = (uint32_t)fused;
+            break;
+        }
+        case DP_MOP_CONCAT: {
+            int same = 1;
+            for (j = 0; j < (int)op.n_in; j++) {
+                dp__t_get(m, op.in[j], &in1);
+                t->in[j] = x->map[op.in[j]];
+                same &= dp__tfx_same_q(&in1, &o);
+            }
+            t->n_in = (int32_t)op.n_in;
+            if (same) {
+                t->code = DP__TFL_CONCAT;
+                t->opt_type = 10;     /* ConcatenationOptions: axis, fused */
+                t->n_opt = 1;
+                t->opt_size[0] = 4; t->opt[0] = (uint32_t)(rank4[op.out] ? 3 : 1);
+            } else if (op.n_in == 1) {
+                if (dp__tfx_requant_ok(x, &op, 0, &in, &o)) return x->st;
+                t->code = DP__TFL_QUANTIZE;   /* one input: TFLM's int8 Requantize */
+            } else {
+                /* TFLM's CONCATENATION copies int8 values as they are: an
+                   input in another scale or zero point goes through a
+                   QUANTIZE (TFLM's Requantize, the same formula as the
+                   .dpm's concat) into a new tensor placed in a gap of the
+                   arena that is free at this step (first fit), or past it */
+                dp__tfxo cat = *t;
+                for (j = 0; j < (int)op.n_in && !x->st; j++) {
+                    dp__tfxt *q;
+                    dp__t_get(m, op.in[j], &in1);
+                    if (dp__tfx_same_q(&in1, &o)) continue;
+                    if (dp__tfx_requant_ok(x, &op, j, &in1, &o)) return x->st;
+                    q = &x->T[x->n_t];
+                    *q = x->T[x->map[op.in[j]]];
+                    q->zp = o.zp;
+                    q->scale = x->T[x->map[op.out]].scale;
+                    q->plan = dp__tfx_gap(x, k + 1u, in1.bytes, cat.in, j);
+                    snprintf(q->name, sizeof q->name, "q%u_%u", k, (unsigned)j);
+                    memset(t, 0, sizeof *t);
+                    t->code = DP__TFL_QUANTIZE;
+                    t->n_in = 1;
+                    t->in[0] = x->map[op.in[j]];
+                    t->out = x->n_t;
+                    cat.in[j] = x->n_t++;
+                    t = &x->O[++x->n_o];
+                }
+                *t = cat;
+                t->code = DP__TFL_CONCAT;
+                t->opt_type = 10;
+                t->n_opt = 1;
+                t->opt_size[0] = 4; t->opt[0] = (uint32_t)(rank4[op.out] ? 3 : 1);
+            }
+            break;
+        }
+        case DP_MOP_SOFTMAX:
+        case DP_MOP_SOFTMAXQ: {
+            int ok = 1;
+            const float beta = 1.0f;
+            uint32_t bits;
+            if (op.kind == DP_MOP_SOFTMAX) {
+                uint16_t tab[256];
+                dp_softmax_table((double)si, 1.0, tab);
+                for (j = 0; j < 256 && ok; j++) ok = tab[j] == dp__rd16(m->blob + op.w_off + 2u * (uint32_t)j);
+                x->softmax_replaced++;
+            } else {
+                int32_t tab[256];
+                ok = dp_softmaxq_table((double)si, 1.0, tab) == DP_OK;
+                for (j = 0; j < 256 && ok; j++) ok = tab[j] == dp__u2s(dp__rd32(m->blob + op.w_off + 4u * (uint32_t)j));
+            }
+            if (!ok) return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (%s): its table is not beta = 1's", k, dp_mop_name((int)op.kind));
+            t->code = DP__TFL_SOFTMAX;
+            t->opt_type = 9;          /* SoftmaxOptions: beta */
+            t->n_opt = 1;
+            memcpy(&bits, &beta, 4);
+            t->opt_size[0] = 4; t->opt[0] = bits;
+            break;
+        }
+        case DP_MOP_LUT: {
+            int8_t tab[256];
+            int ok = o.zp == -128 && o.scale_bits == DP_SOFTMAX_SCALE_BITS && dp_logistic_table(si, in.zp, tab) == DP_OK;
+            for (j = 0; j < 256 && ok; j++) ok = tab[j] == (int8_t)m->blob[op.w_off + (uint32_t)j];
+            if (!ok) return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (lut): a lookup table that is not TFLM's LOGISTIC has no TFLite op", k);
+            t->code = DP__TFL_LOGISTIC;
+            break;
+        }
+        case DP_MOP_MEAN: {
+            int32_t mm, ss, shp[1] = { 2 };
+            int32_t *ax = x->ipool + x->n_i;
+            if (dp_qmul_from_real((double)si / (double)so, &mm, &ss) != DP_OK || mm != op.out_mult || (mm && ss != op.out_shift))
+                return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (mean): multiplier is not the one TFLM derives from the scales", k);
+            ax[0] = 1; ax[1] = 2;
+            x->n_i += 2;
+            t->in[1] = dp__tfx_const(x, DP__TFL_INT32, 1, shp, (const uint8_t *)ax, 8, NULL, 0, 0, "axes", (int)k);
+            t->n_in = 2;
+            t->code = DP__TFL_MEAN;
+            t->opt_type = 27;         /* ReducerOptions: keep_dims */
+            t->n_opt = 1;
+            t->opt_size[0] = 1; t->opt[0] = 1;
+            break;
+        }
+        default:
+            return dp__tfx_fail(x, DP_ERR_UNSUPPORTED, "op %u (%s): no TFLite op for it in TFLM (grouped convolution)", k, dp_mop_name((int)op.kind));
+        }
+        x->n_o++;
+    }
+    return x->st;
+}
+
+/* the flatbuffer */
+static void dp__tfx_write(dp__tfx *x, dp__fbw *w, int32_t plan_buffer)
+{
+    static const uint8_t model_f[7] = { 4, 4, 4, 4, 4, 0, 4 }, code_f[4] = { 1, 0, 4, 4 }, sg_f[5] = { 4, 4, 4, 4, 4 };
+    static const uint8_t tensor_f[5] = { 4, 1, 4, 4, 4 }, quant_f[7] = { 0, 0, 4, 4, 0, 0, 4 }, op_f[5] = { 4, 4, 4, 1, 4 };
+    static const uint8_t buf_f[1] = { 4 }, meta_f[2] = { 4, 4 };
+    static const uint8_t tensor_noq_f[5] = { 4, 1, 4, 4, 0 }, op_noopt_f[5] = { 4, 4, 4, 1, 0 };
+    int32_t codes[16], n_codes = 0, i, j;
+    size_t mf[7], f[8], v, vt, root, sg;
+    dp__fbw_put(w, NULL, 4);
+    dp__fbw_put(w, "TFL3", 4);
+    root = dp__fbw_table(w, 7, model_f, mf);
+    if (!w->err) dp__wr32(w->p, (uint32_t)root);
+    dp__fbw_set32(w, mf[0], 3);
+    /* operator codes */
+    for (i = 0; i < x->n_o; i++) {
+        for (j = 0; j < n_codes && codes[j] != x->O[i].code; j++) {}
+        if (j == n_codes) codes[n_codes++] = x->O[i].code;
+    }
+    v = dp__fbw_vec(w, (uint32_t)n_codes, 4, 4, NULL);
+    dp__fbw_ref(w, mf[1], v);
+    for (i = 0; i < n_codes; i++) {
+        dp__fbw_ref(w, v + 4 + 4 * (size_t)i, dp__fbw_table(w, 4, code_f, f));
+        dp__fbw_set8(w, f[0], (uint32_t)(codes[i] < 127 ? codes[i] : 127));
+        dp__fbw_set32(w, f[2], (uint32_t)dp__tfx_version(codes[i]));
+        dp__fbw_set32(w, f[3], (uint32_t)codes[i]);
+    }
+    dp__fbw_ref(w, mf[3], dp__fbw_str(w, "diffprune.h " DP_VERSION_STRING));
+    /* the subgraph */
+    v = dp__fbw_vec(w, 1, 4, 4, NULL);
+    dp__fbw_ref(w, mf[2], v);
+    {
+        size_t sf[5];
+        sg = dp__fbw_table(w, 5, sg_f, sf);
+        dp__fbw_ref(w, v + 4, sg);
+        vt = dp__fbw_vec(w, (uint32_t)x->n_t, 4, 4, NULL);
+        dp__fbw_ref(w, sf[0], vt);
+        for (i = 0; i < x->n_t; i++) {
+            const dp__tfxt *t = &x->T[i];
+            dp__fbw_ref(w, vt + 4 + 4 * (size_t)i, dp__fbw_table(w, 5, t->n_scale > 0 ? tensor_f : tensor_noq_f, f));
+            dp__fbw_set8(w, f[1], (uint32_t)t->type);
+            dp__fbw_set32(w, f[2], (uint32_t)t->buffer);
+            dp__fbw_ref(w, f[0], dp__fbw_vec_i32(w, t->shape, (uint32_t)t->rank));
+            dp__fbw_ref(w, f[3], dp__fbw_str(w, t->name));
+            if (t->n_scale > 0) {
+                size_t q[7], sv, zv;
+                dp__fbw_ref(w, f[4], dp__fbw_table(w, 7, quant_f, q));
+                dp__fbw_set32(w, q[6], (uint32_t)t->qdim);
+                sv = dp__fbw_vec(w, (uint32_t)t->n_scale, 4, 4, NULL);
+                dp__fbw_ref(w, q[2], sv);
+                for (j = 0; j < t->n_scale; j++) dp__fbw_set32(w, sv + 4 + 4 * (size_t)j, dp__f32_bits(t->scale[j]));
+                zv = dp__fbw_vec(w, (uint32_t)t->n_scale, 8, 8, NULL);
+                dp__fbw_ref(w, q[3], zv);
+                for (j = 0; j < t->n_scale; j++) {
+                    dp__fbw_set32(w, zv + 4 + 8 * (size_t)j, (uint32_t)t->zp);
+                    dp__fbw_set32(w, zv + 8 + 8 * (size_t)j, t->zp < 0 ? 0xFFFFFFFFu : 0u);
+                }
+            }
+        }
+        {
+            const int32_t io[2] = { x->map[x->m->input], x->map[x->m->output] };
+            dp__fbw_ref(w, sf[1], dp__fbw_vec_i32(w, io, 1));
+            dp__fbw_ref(w, sf[2], dp__fbw_vec_i32(w, io + 1, 1));
+        }
+        v = dp__fbw_vec(w, (uint32_t)x->n_o, 4, 4, NULL);
+        dp__fbw_ref(w, sf[3], v);
+        for (i = 0; i < x->n_o; i++) {
+            const dp__tfxo *o = &x->O[i];
+            for (j = 0; codes[j] != o->code; j++) {}
+            dp__fbw_ref(w, v + 4 + 4 * (size_t)i, dp__fbw_table(w, 5, o->opt_type ? op_f : op_noopt_f, f));
+            dp__fbw_set32(w, f[0], (uint32_t)j);
+            dp__fbw_set8(w, f[3], (uint32_t)o->opt_type);
+            dp__fbw_ref(w, f[1], dp__fbw_vec_i32(w, o->in, (uint32_t)o->n_in));
+            dp__fbw_ref(w, f[2], dp__fbw_vec_i32(w, &o->out, 1));
+            if (o->opt_type) {
+                size_t of[8];
+                dp__fbw_ref(w, f[4], dp__fbw_table(w, o->n_opt, o->opt_size, of));
+                for (j = 0; j < o->n_opt; j++) {
+                    if (o->opt_size[j] == 4) dp__fbw_set32(w, of[j], o->opt[j]);
+                    else dp__fbw_set8(w, of[j], o->opt[j]);
+                }
+            }
+        }
+        dp__fbw_ref(w, sf[4], dp__fbw_str(w, "main"));
+    }
+    /* buffers: 0 is the empty one every activation names */
+    v = dp__fbw_vec(w, (uint32_t)x->n_b, 4, 4, NULL);
+    dp__fbw_ref(w, mf[4], v);
+    for (i = 0; i < x->n_b; i++) {
+        const size_t t = dp__fbw_table(w, x->blen[i] ? 1 : 0, buf_f, f);
+        dp__fbw_ref(w, v + 4 + 4 * (size_t)i, t);
+        if (x->blen[i]) dp__fbw_ref(w, f[0], dp__fbw_vec(w, x->blen[i], 1, 16, x->bdata[i]));
+    }
+    /* metadata: TFLM's offline memory plan */
+    v = dp__fbw_vec(w, 1, 4, 4, NULL);
+    dp__fbw_ref(w, mf[6], v);
+    dp__fbw_ref(w, v + 4, dp__fbw_table(w, 2, meta_f, f));
+    dp__fbw_set32(w, f[1], (uint32_t)plan_buffer);
+    dp__fbw_ref(w, f[0], dp__fbw_str(w, "OfflineMemoryAllocation"));
+}
+
+static int dp__tfx_export(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
+                          dp_tflite_export_info *info, char *err, size_t err_cap)
+{
+    dp_model m;
+    dp__tfx x;
+    dp__fbw w;
+    int32_t *rank4 = NULL, i, plan_buffer, changed;
+    uint32_t k, sum_c = 0;
+    int st;
+    memset(&x, 0, sizeof x);
+    memset(&w, 0, sizeof w);
+    x.err = err;
+    x.cap = err_cap;
+    if (err && err_cap) err[0] = 0;
+    if (info) memset(info, 0, sizeof *info);
+    if (!dpm || !tfl || !tfl_len) return dp__tfx_fail(&x, DP_ERR_ARG, "no model or no output");
+    *tfl = NULL;
+    *tfl_len = 0;
+    if ((st = dp_model_init(&m, dpm, dpm_len)) != DP_OK)
+        return dp__tfx_fail(&x, st, "the .dpm does not load: %s (at %d)", m.why ? m.why : dp_status_str(st), (int)m.where);
+    x.m = &m;
+    for (k = 0; k < m.n_tensors; k++) {
+        dp__t t;
+        dp__t_get(&m, k, &t);
+        sum_c += t.c;
+    }
+    /* activations, then per op at most three constants (weights, bias,
+       axes or paddings) and a padded input, or 8 requantised concat
+       inputs, and 8 QUANTIZE ops or a PAD; buffers: the empty one, the
+       constants, the memory plan; integers: axes or paddings (8 per op)
+       and the plan */
+    x.T = (dp__tfxt *)DP_CALLOC((size_t)m.n_tensors + 11u * m.n_ops, sizeof(dp__tfxt));
+    x.bdata = (const uint8_t **)DP_CALLOC(3u * m.n_ops + 2u, sizeof(const uint8_t *));
+    x.blen = (uint32_t *)DP_CALLOC(3u * m.n_ops + 2u, sizeof(uint32_t));
+    x.O = (dp__tfxo *)DP_CALLOC(9u * m.n_ops, sizeof(dp__tfxo));
+    x.cap_f = (int32_t)(2u * sum_c + m.n_tensors + 8u);
+    x.fpool = (float *)DP_CALLOC((size_t)x.cap_f, sizeof(float));
+    x.ipool = (int32_t *)DP_CALLOC(8u * m.n_ops + 3u + m.n_tensors + 11u * m.n_ops, sizeof(int32_t));
+    rank4 = (int32_t *)DP_CALLOC(2u * m.n_tensors, sizeof(int32_t));
+    if (!x.T || !x.bdata || !x.blen || !x.O || !x.fpool || !x.ipool || !rank4) { dp__tfx_fail(&x, DP_ERR_NOMEM, "out of memory"); goto done; }
+    x.map = rank4 + m.n_tensors;
+    x.map[m.input] = 0;
+    for (k = 0; k < m.n_ops; k++) {
+        dp__op op;
+        dp__op_get(&m, k, &op);
+        x.map[op.out] = (int32_t)k + 1;
+    }
+    /* Ranks: [1,h,w,c], or [1,c] for a 1x1 tensor that only FULLY_CONNECTED,
+       SOFTMAX and elementwise ops touch (what the converter writes for a
+       classifier's head); the operands of an elementwise op share a rank */
+    for (k = 0; k < m.n_tensors; k++) {
+        dp__t t;
+        dp__t_get(&m, k, &t);
+        rank4[k] = t.h * t.w > 1;
+    }
+    do {
+        changed = 0;
+        for (k = 0; k < m.n_ops; k++) {
+            dp__op op;
+            uint32_t j, any = 0;
+            dp__op_get(&m, k, &op);
+            if (op.kind == DP_MOP_FC) continue;
+            if (op.kind != DP_MOP_ADD && op.kind != DP_MOP_MUL && op.kind != DP_MOP_CONCAT && op.kind != DP_MOP_SOFTMAX &&
+                op.kind != DP_MOP_SOFTMAXQ && op.kind != DP_MOP_LUT) any = 1;   /* 4-D only */
+            for (j = 0; j < op.n_in; j++) any |= (uint32_t)rank4[op.in[j]];
+            any |= (uint32_t)rank4[op.out];
+            if (!any) continue;
+            for (j = 0; j < op.n_in; j++) { changed |= !rank4[op.in[j]]; rank4[op.in[j]] = 1; }
+            changed |= !rank4[op.out];
+            rank4[op.out] = 1;
+        }
+    } while (changed);
+    x.n_b = 1;
+    for (k = 0; k < m.n_tensors; k++) {
+        dp__t t;
+        dp__tfxt *a = &x.T[x.map[k]];
+        float *s = dp__tfx_floats(&x, 1);
+        dp__t_get(&m, k, &t);
+        if (!s) goto done;
+        *s = dp__tfx_scale(&t);
+        a->rank = rank4[k] ? 4 : 2;
+        a->shape[0] = 1;
+        if (rank4[k]) { a->shape[1] = (int32_t)t.h; a->shape[2] = (int32_t)t.w; a->shape[3] = (int32_t)t.c; }
+        else a->shape[1] = (int32_t)t.c;
+        a->type = DP__TFL_INT8;
+        a->scale = s;
+        a->n_scale = 1;
+        a->zp = t.zp;
+        a->plan = t.off;
+        snprintf(a->name, sizeof a->name, "t%d", (int)x.map[k]);
+    }
+    x.n_t = (int32_t)m.n_tensors;
+    x.arena = (int64_t)m.arena_size;
+    if (dp__tfx_ops(&x, rank4)) goto done;
+    /* the offline plan: [version 1, subgraph 0, tensor count, offset per
+       tensor] with the .dpm's arena offsets; constants -1 (not in the arena) */
+    {
+        int32_t *plan = x.ipool + x.n_i;
+        plan[0] = 1;
+        plan[1] = 0;
+        plan[2] = x.n_t;
+        for (i = 0; i < x.n_t; i++) plan[3 + i] = (int32_t)x.T[i].plan;
+        x.n_i += 3 + x.n_t;
+        plan_buffer = x.n_b;
+        x.bdata[x.n_b] = (const uint8_t *)plan;
+        x.blen[x.n_b++] = 4u * (uint32_t)(3 + x.n_t);
+    }
+    dp__tfx_write(&x, &w, plan_buffer);
+    if (w.err) { dp__tfx_fail(&x, w.err, "writing the flatbuffer: %s", dp_status_str(w.err)); goto done; }
+    *tfl = w.p;
+    *tfl_len = w.n;
+    w.p = NULL;
+    if (info) {
+        info->n_ops = x.n_o;
+        info->n_tensors = x.n_t;
+        info->arena_bytes = x.arena;
+        info->dpm_arena_bytes = (int64_t)m.arena_size;
+        info->file_bytes = (int64_t)*tfl_len;
+        info->softmax_replaced = x.softmax_replaced;
+    }
+done:
+    DP_FREE(w.p);
+    DP_FREE(x.T); DP_FREE(x.bdata); DP_FREE(x.blen); DP_FREE(x.O); DP_FREE(x.fpool); DP_FREE(x.ipool);
+    DP_FREE(rank4);
+    return x.st;
+}
+
+/* The .dpm's order is the scheduler's when dp_export or dp_tflite_import
+   wrote it; a model built by hand may run in a worse order or pack its
+   arena worse. The file is therefore imported back (the importer runs the
+   exact scheduler and the arena planner on it) and, when that arena is
+   smaller, the imported model is what is written. */
+int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
+                     dp_tflite_export_info *info, char *err, size_t err_cap)
+{
+    dp_tflite_export_info a, b;
+    dp_tflite_info ii;
+    void *blob = NULL, *t2 = NULL;
+    size_t bl = 0, n2 = 0;
+    int st = dp__tfx_export(dpm, dpm_len, tfl, tfl_len, &a, err, err_cap);
+    if (st == DP_OK && dp_tflite_import(*tfl, *tfl_len, &blob, &bl, &ii, NULL, 0) == DP_OK && ii.arena_bytes < a.arena_bytes &&
+        dp__tfx_export(blob, bl, &t2, &n2, &b, NULL, 0) == DP_OK) {
+        DP_FREE(*tfl);
+        *tfl = t2;
+        *tfl_len = n2;
+        b.softmax_replaced = a.softmax_replaced;
+        b.replanned = 1;
+        b.dpm_arena_bytes = a.dpm_arena_bytes;
+        a = b;
+    }
+    DP_FREE(blob);
+    if (info) *info = a;
+    return st;
+}
 
 #endif /* !DIFFPRUNE_INFERENCE_ONLY */
 #endif /* DIFFPRUNE_IMPLEMENTATION_DONE */

@@ -92,6 +92,7 @@ static const cli_opt cli_shared[] = {
     {"--qat-epochs",  CLI_T_INT,   NULL, 0, 100000, 0, "N", "final quantisation-aware epochs (below --epochs)", NULL},
     {"--no-prune",    CLI_T_FLAG,  NULL, 0, 0, 0, NULL, "plain training, no pruning (the baseline)", NULL},
     {"--early-term",  CLI_T_FLAG,  NULL, 0, 0, 0, NULL, "compact as soon as the budgets are met", NULL},
+    {"--tflite",      CLI_T_STR,   NULL, 0, 0, 0, "FILE", "also write the int8 model as a TensorFlow Lite file (TFLM runs it; its arena plan inside)", NULL},
     CLI_END
 };
 
@@ -336,6 +337,29 @@ static inline int cli_int8_export(const char *prog, cli_int8 *q, dp_graph *g, co
         fprintf(stderr, "%s: out of memory for a %lu-byte arena\n", prog, (unsigned long)dp_model_arena_size(&q->m));
         return DP_ERR_NOMEM;
     }
+    return DP_OK;
+}
+
+/* Writes the int8 model (q->m) to path as a .tflite (dp_export_tflite):
+   the same int8 model with diffprune's arena plan as TFLM's offline memory
+   plan. Nothing to do when path is NULL. */
+static inline int cli_int8_tflite(const char *prog, const cli_int8 *q, const char *path)
+{
+    void *t = NULL;
+    size_t n = 0;
+    dp_tflite_export_info ti;
+    char err[512];
+    int st;
+    if (!path) return DP_OK;
+    if ((st = dp_export_tflite(q->m.blob, q->m.len, &t, &n, &ti, err, sizeof err)) != DP_OK) {
+        fprintf(stderr, "%s: TensorFlow Lite export: %s (%s)\n", prog, err, dp_status_str(st));
+        return st;
+    }
+    st = dp_model_save(path, t, n);
+    dp_free(t);
+    if (st != DP_OK) { fprintf(stderr, "%s: cannot write %s: %s\n", prog, path, dp_status_str(st)); return st; }
+    printf("wrote %s: %lu bytes, %d TFLite ops, TFLM offline plan: %lld-byte activation arena%s\n", path, (unsigned long)n, ti.n_ops,
+           (long long)ti.arena_bytes, ti.softmax_replaced ? " (softmax as TFLite's SOFTMAX: logits bit-exact, probabilities within a few 1/256)" : "");
     return DP_OK;
 }
 

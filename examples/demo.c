@@ -6,6 +6,7 @@
    they are met (early termination), runs the last epoch quantisation-aware,
    exports int8, and runs the int8 model over the whole test set. Writes to
    OUT (build/demo-out): demo.dpm and demo.dpm.h (the model for firmware),
+   demo.tflite (the same int8 model for TensorFlow Lite Micro),
    layers.svg (per-layer widths, working set and MACs before and after, as
    the paper's Figures 8 and 11), trajectory.svg (PMU, size and MACs against
    the budgets at every width update), prune.csv, and summary.txt
@@ -199,7 +200,9 @@ int main(int argc, char **argv)
     {   /* int8: export, save for the firmware, load it back, run over the whole test set */
         cli_int8 q;
         snprintf(path, sizeof path, "%s/demo.dpm", out);
-        if (cli_int8_export("demo", &q, g, tr.x, 1000, path, "demo_model") != DP_OK ||
+        char tfl[4096];
+        snprintf(tfl, sizeof tfl, "%s/demo.tflite", out);   /* the same model for TFLM */
+        if (cli_int8_export("demo", &q, g, tr.x, 1000, path, "demo_model") != DP_OK || cli_int8_tflite("demo", &q, tfl) != DP_OK ||
             (hits = cli_int8_hits("demo", &q, te.x, 784, te.y, te.n)) < 0) {
             cli_int8_free(&q);
             return 1;

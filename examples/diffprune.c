@@ -5,7 +5,8 @@
    graph (sched), and differentiable pruning while training on Fashion-MNIST
    toward budgets on peak memory, model size and MACs, then int8 (prune);
    TensorFlow Lite models imported to .dpm (import), scheduled (sched),
-   described (info) and run (run) like .dpm models.
+   described (info) and run (run) like .dpm models, and .dpm models
+   exported as TensorFlow Lite for TFLM (export, --tflite).
 
    Build:  cc -O2 -o diffprune examples/diffprune.c -lm   (make builds build/diffprune) */
 #define DIFFPRUNE_IMPLEMENTATION
@@ -43,6 +44,9 @@ static void usage(FILE *f)
         "                 residual Add, pooling) without any dataset\n"
         "  import MODEL.tflite -o MODEL.dpm   TensorFlow Lite -> .dpm (int8 ops of\n"
         "                 TFLite Micro, bit-exact; ops in the minimum-peak order)\n"
+        "  export MODEL.dpm -o MODEL.tflite   .dpm (or .tflite) -> TensorFlow Lite for\n"
+        "                 TFLite Micro: same int8 model, ops in the exact scheduler's order,\n"
+        "                 the arena as TFLM's offline memory plan\n"
         "  info FILE      ops, arena bytes, model bytes and MACs of a .dpm or .tflite\n"
         "  run FILE INPUT run one input (raw bytes of the input tensor: int8, or\n"
         "                 float32 for a .tflite with a float input) and print the\n"
@@ -210,6 +214,19 @@ static int cmd_import(const char *path, const char *out)
     return st == DP_OK ? 0 : 1;
 }
 
+/* .dpm (or .tflite, imported first) -> .tflite with diffprune's arena plan */
+static int cmd_export(const char *path, const char *out)
+{
+    cli_int8 q;
+    dp_tflite_info info;
+    int tfl, st;
+    memset(&q, 0, sizeof q);
+    if (load_any(path, &q.m, &q.file, &tfl, &info) != DP_OK) return 1;
+    st = cli_int8_tflite("diffprune export", &q, out);
+    dp_free(q.file);
+    return st == DP_OK ? 0 : 1;
+}
+
 static int cmd_info(const char *path)
 {
     dp_model m;
@@ -324,6 +341,7 @@ static int build_uniform(dp_graph *g, float width, void *name) { return build_ba
 static int cmd_prune(int argc, char **argv)
 {
     const char *dir = "/usr/share/datasets/fashion-mnist", *backbone = "mbv2", *csv = NULL, *out = NULL, *widths = NULL;
+    const char *tflite = NULL;
     int st, quick = 0, limit = 0, test_limit = 0, every = 0, batch = 0, epochs = 0, qat = 1, hits = 0, threads = -1;
     float width = 0.0f, eta = 0.0f, lr = 0.05f, r = 0.0f, start = 0.0f, match = 0.0f;
     int no_prune = 0, losses = 0, pmu_obj = 0, scal = 0, uniform = 0, tsig = 0, no_et = 0;
@@ -372,6 +390,7 @@ static int cmd_prune(int argc, char **argv)
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
             CLI_SHARED("--csv", &csv, NULL),
             CLI_SHARED("-o", &out, "(.dpm) and FILE.h, a C array"),
+            CLI_SHARED("--tflite", &tflite, NULL),
             CLI_SHARED("--data", &dir, "[/usr/share/datasets/fashion-mnist]"),
             CLI_SHARED("--threads", &threads, "[0]"),
             CLI_END
@@ -460,6 +479,7 @@ static int cmd_prune(int argc, char **argv)
     {   /* int8: export (and write -o), load, run over the test set */
         cli_int8 q;
         if (cli_int8_export("diffprune prune", &q, g, tr.x, tr.n < 1000 ? tr.n : 1000, out, "pruned_model") != DP_OK ||
+            cli_int8_tflite("diffprune prune", &q, tflite) != DP_OK ||
             (hits = cli_int8_hits("diffprune prune", &q, te.x, 784, te.y, te.n)) < 0) {
             cli_int8_free(&q);
             return 1;
@@ -613,7 +633,7 @@ static void fit_confusion_txt(FILE *f, const dp_data_info *info, const int *cm, 
 
 static int cmd_fit(int argc, char **argv)
 {
-    const char *data = NULL, *bname = NULL, *backbone = "auto", *out = "fit-out";
+    const char *data = NULL, *bname = NULL, *backbone = "auto", *out = "fit-out", *tflite = NULL;
     int st, i, kind, epochs = 6, uniform = 0, window = 0, stride = 0, firmware = 0, threads = -1, limit = 0, batch = 0, nc, hits = 0;
     float width = 0.0f;
     long long bp = -1, bs = -1, bm = -1, sram = 0, flash = 0;
@@ -659,6 +679,7 @@ static int cmd_fit(int argc, char **argv)
             CLI_INT("--stride", &stride, 0, 1e6, "S", "CSV: steps between windows [T]"),
             CLI_FLAG("--firmware", &firmware, "run the int8 model in the emulated board's firmware (mcu/, qemu) and check it byte for byte against the host"),
             CLI_STR("-o", &out, "DIR", "where the model and the report go [fit-out]"),
+            CLI_SHARED("--tflite", &tflite, NULL),
             CLI_SHARED("--limit", &limit, "[all]"),
             CLI_SHARED("--seed", &seed, "[1]"),
             CLI_SHARED("--threads", &threads, "[0]"),
@@ -802,7 +823,8 @@ static int cmd_fit(int argc, char **argv)
         for (i = 0; i < n_calib; i++) memcpy(calib + item * (size_t)i, tr.x + item * (size_t)((long)i * tr.n / n_calib), sizeof(float) * item);
     }
     snprintf(path, sizeof path, "%s/model.dpm", out);
-    if (cli_int8_export("diffprune fit", &q, g, calib, n_calib, path, "dp_fit_model") != DP_OK) { cli_int8_free(&q); return 1; }
+    if (cli_int8_export("diffprune fit", &q, g, calib, n_calib, path, "dp_fit_model") != DP_OK ||
+        cli_int8_tflite("diffprune fit", &q, tflite) != DP_OK) { cli_int8_free(&q); return 1; }
     free(calib);
     if (!(cm = (int *)calloc((size_t)nc * nc, sizeof(int)))) { fprintf(stderr, "diffprune fit: out of memory\n"); return 1; }
     {
@@ -982,7 +1004,7 @@ static int run_simple(const char *cmd, int argc, char **argv)
     static const struct { const char *name, *args; int n_pos; } cmds[] = {
         {"version", "", 0}, {"ops", "", 0}, {"zoo", "", 0}, {"example-model", " -o FILE", 0},
         {"info", " FILE", 1}, {"run", " FILE INPUT", 2}, {"report", " NAME", 1}, {"sched", " FILE", 1},
-        {"import", " MODEL.tflite -o MODEL.dpm", 1},
+        {"import", " MODEL.tflite -o MODEL.dpm", 1}, {"export", " MODEL.dpm -o MODEL.tflite", 1},
     };
     const char *pos[2] = {NULL, NULL}, *out = NULL;
     char prog[64], use[160];
@@ -993,10 +1015,10 @@ static int run_simple(const char *cmd, int argc, char **argv)
         const cli_opt with_o[] = {CLI_SHARED("-o", &out, "(required)"), CLI_END}, none[] = {CLI_END};
         snprintf(prog, sizeof prog, "diffprune %s", cmd);
         snprintf(use, sizeof use, "usage: diffprune %s%s   (diffprune --help describes every command)\n", cmd, cmds[k].args);
-        st = cli_parse(prog, use, (k == 3 || k == 8) ? with_o : none, argc, argv, pos, cmds[k].n_pos, &n_pos);
+        st = cli_parse(prog, use, (k == 3 || k == 8 || k == 9) ? with_o : none, argc, argv, pos, cmds[k].n_pos, &n_pos);
         if (st) return st == 1 ? 0 : 2;
     }
-    if (n_pos != cmds[k].n_pos || ((k == 3 || k == 8) && !out)) {
+    if (n_pos != cmds[k].n_pos || ((k == 3 || k == 8 || k == 9) && !out)) {
         fprintf(stderr, "%s: needs%s (try %s --help)\n", prog, cmds[k].args, prog);
         return 2;
     }
@@ -1009,6 +1031,7 @@ static int run_simple(const char *cmd, int argc, char **argv)
     case 5: return cmd_run(pos[0], pos[1]);
     case 6: return cmd_report(pos[0]);
     case 8: return cmd_import(pos[0], out);
+    case 9: return cmd_export(pos[0], out);
     default: return cmd_sched(pos[0]);
     }
 }

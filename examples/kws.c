@@ -258,7 +258,7 @@ static const char kws_usage[] =
 
 int main(int argc, char **argv)
 {
-    const char *dir = "build/kws-data", *bb = "dscnn_m", *tname = "kws_s", *out = NULL, *csv = NULL, *widths = NULL;
+    const char *dir = "build/kws-data", *bb = "dscnn_m", *tname = "kws_s", *out = NULL, *csv = NULL, *widths = NULL, *tflite = NULL;
     float width = 1.0f, lr = 0.0f, eta = 0.0f, start = 0.0f, plan = 0.0f;
     int i, st, quick = 0, no_prune = 0, uniform = 0, epochs = 0, batch = 0, every = 0, qat = 1, limit = 0, early = 0, t = 0, threads = -1;
     int n_test = 0, skipped = 0, padded = 0, hits = 0, sat = 0, per_hit[NCLASS] = {0}, per_n[NCLASS] = {0};
@@ -298,6 +298,7 @@ int main(int argc, char **argv)
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
             CLI_SHARED("--limit", &limit, "[all]"),
             CLI_SHARED("-o", &out, "and FILE.h, a C array"),
+            CLI_SHARED("--tflite", &tflite, NULL),
             CLI_SHARED("--csv", &csv, NULL),
             CLI_END
         };
@@ -384,7 +385,8 @@ int main(int argc, char **argv)
         cli_int8 q;
         dp_tensor_info ti;
         float sc;
-        if (cli_int8_export("kws", &q, g, tr.ds.x, tr.ds.n < 1000 ? tr.ds.n : 1000, out, "kws_model") != DP_OK) {
+        if (cli_int8_export("kws", &q, g, tr.ds.x, tr.ds.n < 1000 ? tr.ds.n : 1000, out, "kws_model") != DP_OK ||
+            cli_int8_tflite("kws", &q, tflite) != DP_OK) {
             cli_int8_free(&q);
             return 1;
         }

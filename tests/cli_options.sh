@@ -89,13 +89,14 @@ check_cmd "diffprune fit" "$B/diffprune" fit
 check_cmd demo "$B/demo"
 check_cmd kws "$B/kws"
 check_cmd train_fashion "$B/train_fashion"
-for c in version ops zoo example-model info run report sched import boards; do
+for c in version ops zoo example-model info run report sched import export boards; do
   expect_help "$B/diffprune" $c --help
   expect_bad --no-such-option "$B/diffprune" $c --no-such-option
 done
 expect_bad "'b'" "$B/diffprune" info a b
 expect_bad "-o" "$B/diffprune" example-model -o
 expect_bad "-o" "$B/diffprune" import a.tflite -o
+expect_bad "-o" "$B/diffprune" export a.dpm -o
 expect_bad "'frob'" "$B/diffprune" frob
 if [ -n "$gen" ] && [ -x "$gen" ]; then
   takes_args=1 check_cmd gen_model_data "$gen"

@@ -10,7 +10,8 @@
 #        3000 Hz), written by awk.
 # Each run: exit 0, the fit: line with pmu/size/macs within the budgets
 # given (small enough that the pruner must shrink the network), and the
-# report files written. Then a malformed file (PNG, CSV, WAV) put in each
+# report files written; the csv run's --tflite file imports back with the
+# .dpm's arena. Then a malformed file (PNG, CSV, WAV) put in each
 # folder: a non-zero exit and a message naming that file.
 # Writes "fit_quick: N passed, M failed" to LOG.
 dp=$1; df=$2; work=$3; log=$4
@@ -77,7 +78,11 @@ fit() {   # name, args...
 }
 # budgets below the backbone's (width 0.25) so that pruning has work to do
 fit png --data "$work/png" --width 0.25 --epochs 10 --size 12000 --macs 150000
-fit csv --data "$work/csv" --window 64 --stride 64 --width 0.25 --epochs 3 --size 12000 --macs 250000
+fit csv --data "$work/csv" --window 64 --stride 64 --width 0.25 --epochs 3 --size 12000 --macs 250000 --tflite "$work/out-csv/model.tflite"
+# --tflite: the TensorFlow Lite file imports back with the .dpm's arena
+a=$("$dp" import "$work/out-csv/model.tflite" -o "$work/csv-back.dpm" 2>&1 | sed -n 's/.* arena \([0-9]*\) bytes.*/\1/p')
+b=$("$dp" info "$work/out-csv/model.dpm" 2>&1 | sed -n 's/^model: .* arena=\([0-9]*\) .*/\1/p')
+check "$([ -n "$a" ] && [ "$a" = "$b" ] && echo 1)" "csv: the --tflite file does not import back with the .dpm's arena ('$a' vs '$b')"
 fit wav --data "$work/wav" --width 0.25 --epochs 8 --size 15000 --macs 2000000
 
 # ---- bad files: the loader's message names the file; non-zero exit ----

@@ -22,6 +22,8 @@ command -v pnmtopng >/dev/null 2>&1 || need="$need netpbm"
 command -v optipng >/dev/null 2>&1 || need="$need optipng"
 # PyTorch (Debian's python3-torch, CPU) as the float64 oracle of tests/test_bn.c
 [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || need="$need python3-torch"
+# Arm NN's TFLite parser as an outside reader of exported .tflite files (tests/tflite_armnn.sh)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import pyarmnn' >/dev/null 2>&1 || need="$need python3-pyarmnn"
 # Fashion-MNIST for the end-to-end checks (int8 agreement, prune --quick)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need="$need dataset-fashion-mnist"
 [ -n "$need" ] || exit 0
