@@ -136,11 +136,32 @@
    - Tensors are NHWC float32 in the training half (the layout the int8
      side uses). Conv weights are [cout][kh][kw][cin/groups]; depthwise
      weights are [kh][kw][c]; fully-connected weights are [out][in].
-   - Every fallible call returns a dp_status (0 = DP_OK, negative = error)
-     or, for builders, a node id >= 0 or a negative dp_status. A graph keeps
-     the message of its first error: dp_graph_error(g). Errors are sticky:
-     a builder given a negative node id returns that error unchanged, so a
-     whole network can be built and checked once at the end.
+   - Errors, one convention (the statuses: DP_STATUS_LIST in >>common):
+     * What a call returns. A fallible call returns a dp_status as an int:
+       DP_OK (0) or a negative error; one that creates something returns
+       its index (a node id, a tensor id, ...) >= 0 or a negative status.
+       Constructors that return a pointer return NULL on failure, and set
+       *status when they take an `int *status`. Getters that cannot fail
+       return their value.
+     * Where the message is: one place per call, chosen by its kind.
+       1. A call with `char *err, size_t err_cap` arguments (files, data
+          decoders and sets, gunzip, checkpoints, the scheduler's check,
+          arena check and parser, TFLite, export, fit, the pruner's
+          constructor) writes a NUL-terminated message there (truncated to
+          err_cap; err may be NULL) and nowhere else.
+       2. Otherwise a call on a dp_graph leaves it in the graph:
+          dp_graph_error(g), with dp_graph_status(g). It keeps its first
+          error and is sticky: a builder given a negative node id returns
+          that error unchanged, so a whole network can be built and
+          checked once at the end.
+       3. The freestanding half formats nothing: a failed dp_model_init
+          or dp_mb_finish sets m->why / b->why to a fixed string naming the
+          check (and ->where to the op or tensor index, -1 if neither).
+       4. dp_sched_plan's result carries its own: r->error.
+       5. A bad argument with nowhere to write (a NULL object, an index
+          out of range) and the few writers without an err argument
+          (dp_checkpoint_save, dp_model_save, dp_wav_write, ...) return the
+          status alone: dp_status_str(st) is the message.
    - The header never calls exit() or abort().
    - Public names start with dp_, private ones with dp__, macros with DP_.
    - Framework conventions, for porting weights and comparing results:
@@ -191,21 +212,30 @@ extern "C" {
 #define DP_VERSION_PATCH 0
 #define DP_VERSION_STRING "0.1.0"
 
+/* Every status, one line each: X(name, value, message). A new status is
+   one more line here; the enum and dp_status_str are generated from it.
+   Values: 0, then consecutive negatives (an error is < 0). */
+#define DP_STATUS_LIST(X) \
+    X(DP_OK,               0, "ok")                                          \
+    X(DP_ERR_ARG,         -1, "bad argument")   /* NULL, out of range     */ \
+    X(DP_ERR_SHAPE,       -2, "shape mismatch") /* shapes do not fit      */ \
+    X(DP_ERR_NOMEM,       -3, "out of memory")  /* allocation failed      */ \
+    X(DP_ERR_IO,          -4, "i/o error")      /* file not read/written  */ \
+    X(DP_ERR_FORMAT,      -5, "corrupt or unrecognised data") /* truncated, bad magic */ \
+    X(DP_ERR_CRC,         -6, "checksum mismatch")                           \
+    X(DP_ERR_NAN,         -7, "NaN or infinity")                             \
+    X(DP_ERR_BUDGET,      -8, "impossible budget") /* resource budget     */ \
+    X(DP_ERR_UNSUPPORTED, -9, "unsupported")    /* valid, not supported   */ \
+    X(DP_ERR_LIMIT,      -10, "size limit exceeded") /* ops, states, arena */
+
 typedef enum dp_status {
-    DP_OK = 0,
-    DP_ERR_ARG = -1,         /* bad argument (NULL, out of range)           */
-    DP_ERR_SHAPE = -2,       /* shapes do not fit together                  */
-    DP_ERR_NOMEM = -3,       /* allocation failed                           */
-    DP_ERR_IO = -4,          /* file could not be read or written           */
-    DP_ERR_FORMAT = -5,      /* corrupt, truncated or wrong-magic data      */
-    DP_ERR_CRC = -6,         /* checksum mismatch                           */
-    DP_ERR_NAN = -7,         /* NaN or infinity encountered                 */
-    DP_ERR_BUDGET = -8,      /* resource budget impossible                  */
-    DP_ERR_UNSUPPORTED = -9, /* valid, but not supported                    */
-    DP_ERR_LIMIT = -10       /* a size limit (ops, states, arena) exceeded  */
+#define DP__STATUS_ENUM(name, value, msg) name = value,
+    DP_STATUS_LIST(DP__STATUS_ENUM)  /* (a trailing comma: C99, C++11) */
+#undef DP__STATUS_ENUM
 } dp_status;
 
-/* A short English name for a status ("ok", "shape mismatch", ...). */
+/* A short English name for a status ("ok", "shape mismatch", ...);
+   "unknown status" for a value not in DP_STATUS_LIST. Never NULL. */
 const char *dp_status_str(int status);
 
 /* CRC-32 (zlib polynomial). Start with crc = 0; calls chain. */
@@ -904,6 +934,7 @@ typedef struct dp_optim_cfg {
     float beta1, beta2, eps;  /* Adam; 0 -> 0.9, 0.999, 1e-8      */
 } dp_optim_cfg;
 typedef struct dp_optim dp_optim;
+/* NULL on failure: dp_graph_error(g) says why */
 dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg);
 void      dp_optim_free(dp_optim *o);
 int       dp_optim_step(dp_optim *o, dp_graph *g, float lr);
@@ -1803,17 +1834,9 @@ int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_le
 const char *dp_status_str(int s)
 {
     switch (s) {
-    case DP_OK: return "ok";
-    case DP_ERR_ARG: return "bad argument";
-    case DP_ERR_SHAPE: return "shape mismatch";
-    case DP_ERR_NOMEM: return "out of memory";
-    case DP_ERR_IO: return "i/o error";
-    case DP_ERR_FORMAT: return "corrupt or unrecognised data";
-    case DP_ERR_CRC: return "checksum mismatch";
-    case DP_ERR_NAN: return "NaN or infinity";
-    case DP_ERR_BUDGET: return "impossible budget";
-    case DP_ERR_UNSUPPORTED: return "unsupported";
-    case DP_ERR_LIMIT: return "size limit exceeded";
+#define DP__STATUS_CASE(name, value, msg) case name: return msg;
+    DP_STATUS_LIST(DP__STATUS_CASE)
+#undef DP__STATUS_CASE
     default: return "unknown status";
     }
 }
@@ -7560,7 +7583,9 @@ static int dp__mask_arrays(dp_graph *g)
 int dp_graph_set_mask(dp_graph *g, int node, const float *m)
 {
     int st;
-    if (!g || node < 0 || node >= g->n_nodes) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (node < 0 || node >= g->n_nodes)
+        return dp__fail(g, DP_ERR_ARG, "dp_graph_set_mask: node %d does not exist", node);
     if (!m) {
         if (node < g->mask_n) {
             DP_FREE(g->mask[node]); DP_FREE(g->mpre[node]); DP_FREE(g->mgrad[node]);
@@ -7568,14 +7593,15 @@ int dp_graph_set_mask(dp_graph *g, int node, const float *m)
         }
         return DP_OK;
     }
-    if (g->nodes[node].op == DP_OP_INPUT || g->nodes[node].op == DP_OP_SOFTMAX_CE) return DP_ERR_ARG;
-    if ((st = dp__mask_arrays(g)) != DP_OK) return st;
+    if (g->nodes[node].op == DP_OP_INPUT || g->nodes[node].op == DP_OP_SOFTMAX_CE)
+        return dp__fail(g, DP_ERR_ARG, "dp_graph_set_mask: '%s' is an input or the loss: no mask", g->nodes[node].name);
+    if ((st = dp__mask_arrays(g)) != DP_OK) return dp__fail(g, st, "out of memory for masks");
     if (!g->mask[node]) {
         g->mask[node] = (float *)DP_MALLOC(sizeof(float) * (size_t)g->nodes[node].c);
         g->mgrad[node] = (double *)DP_CALLOC((size_t)g->nodes[node].c, sizeof(double));
         if (!g->mask[node] || !g->mgrad[node]) {
             DP_FREE(g->mask[node]); DP_FREE(g->mgrad[node]); g->mask[node] = NULL; g->mgrad[node] = NULL;
-            return DP_ERR_NOMEM;
+            return dp__fail(g, DP_ERR_NOMEM, "out of memory for the mask of '%s'", g->nodes[node].name);
         }
     }
     memcpy(g->mask[node], m, sizeof(float) * (size_t)g->nodes[node].c);
@@ -7652,7 +7678,8 @@ static void dp__mask_bwd(dp_graph *g, int i, int N)
 int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
 {
     int i, st, train = mode == DP_TRAIN;
-    if (!g || !x || n <= 0) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!x || n <= 0) return dp__fail(g, DP_ERR_ARG, "forward: %s", x ? "batch size <= 0" : "no input");
     if (g->n_nodes == 0 || g->nodes[0].op != DP_OP_INPUT)
         return dp__fail(g, DP_ERR_ARG, "graph has no input node");
     if ((st = dp__ensure(g, n)) != DP_OK) return st;
@@ -7702,7 +7729,8 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
 int dp_graph_set_labels(dp_graph *g, const int *labels, int n)
 {
     int st;
-    if (!g || !labels || n <= 0) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!labels || n <= 0) return dp__fail(g, DP_ERR_ARG, "dp_graph_set_labels: %s", labels ? "batch size <= 0" : "no labels");
     if ((st = dp__ensure(g, n)) != DP_OK) return st;
     memcpy(g->labels, labels, sizeof(int) * (size_t)n);
     g->labels_n = n;
@@ -7765,7 +7793,8 @@ int dp_graph_backward(dp_graph *g)
 {
     int i, L;
     size_t j, m;
-    if (!g || !g->batch) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!g->batch) return dp__fail(g, DP_ERR_ARG, "backward: no forward pass yet");
     if (g->loss_node < 0) return dp__fail(g, DP_ERR_ARG, "backward: the graph has no softmax_ce loss node");
     if (g->labels_n != g->batch) return dp__fail(g, DP_ERR_ARG, "backward: no labels were set for this batch");
     L = g->loss_node;
@@ -7907,7 +7936,7 @@ dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
     int i;
     if (!g || g->status) return NULL;
     o = (dp_optim *)DP_CALLOC(1, sizeof(dp_optim));
-    if (!o) return NULL;
+    if (!o) { dp__fail(g, DP_ERR_NOMEM, "out of memory for the optimiser"); return NULL; }
     if (cfg) o->cfg = *cfg;
     if (o->cfg.beta1 == 0.0f) o->cfg.beta1 = 0.9f;
     if (o->cfg.beta2 == 0.0f) o->cfg.beta2 = 0.999f;
@@ -7916,7 +7945,11 @@ dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
     o->m = (float *)DP_CALLOC(o->n + 1, sizeof(float));
     o->v = (float *)DP_CALLOC(o->n + 1, sizeof(float));
     o->decay = (unsigned char *)DP_CALLOC(o->n + 1, 1);
-    if (!o->m || !o->v || !o->decay) { dp_optim_free(o); return NULL; }
+    if (!o->m || !o->v || !o->decay) {
+        dp_optim_free(o);
+        dp__fail(g, DP_ERR_NOMEM, "out of memory for the optimiser's state (%lu parameters)", (unsigned long)g->n_params);
+        return NULL;
+    }
     for (i = 0; i < g->n_nodes; i++) {
         const dp__node *nd = &g->nodes[i];
         if (nd->op == DP_OP_CONV || nd->op == DP_OP_FC) memset(o->decay + nd->w_off, 1, nd->w_n);
@@ -7948,7 +7981,9 @@ int dp_optim_step(dp_optim *o, dp_graph *g, float lr)
 {
     long i, n;
     float *p, *gr, wd, mu;
-    if (!o || !g || !g->grads || o->n != g->n_params) return DP_ERR_ARG;
+    if (!o || !g) return DP_ERR_ARG;
+    if (!g->grads || o->n != g->n_params)
+        return dp__fail(g, DP_ERR_ARG, "dp_optim_step: %s", g->grads ? "the optimiser was made for another graph" : "no gradients yet");
     n = (long)o->n; p = g->params; gr = g->grads; wd = o->cfg.weight_decay; mu = o->cfg.momentum;
     dp__optim_decay_mask(o, g);
     if (o->cfg.kind == DP_ADAM) {
@@ -8018,7 +8053,8 @@ int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
                   int n, float lr, float *loss, int *correct)
 {
     int st;
-    if (!g || !o || !x || !y) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!o || !x || !y) return dp__fail(g, DP_ERR_ARG, "dp_train_step: no %s", !o ? "optimiser" : !x ? "inputs" : "labels");
     if ((st = dp_graph_set_labels(g, y, n)) != DP_OK) return st;
     if ((st = dp_graph_forward(g, x, n, DP_TRAIN)) != DP_OK) return st;
     if (loss) *loss = g->loss;
@@ -8035,7 +8071,9 @@ int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
     int i, hits = 0, st;
     double ls = 0.0;
     size_t per;
-    if (!g || !x || !y || n <= 0 || batch <= 0 || !g->n_nodes) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!x || !y || n <= 0 || batch <= 0 || !g->n_nodes)
+        return dp__fail(g, DP_ERR_ARG, "dp_evaluate: %s", !g->n_nodes ? "empty graph" : (!x || !y) ? "no inputs or labels" : "n and batch must be > 0");
     per = (size_t)g->nodes[0].h * g->nodes[0].w * g->nodes[0].c;
     for (i = 0; i < n; i += batch) {
         int b = DP__MIN(batch, n - i);
@@ -12526,7 +12564,7 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
     if (!g || !res) return DP_ERR_ARG;
     if (g->status) return g->status;
     memset(res, 0, sizeof *res);
-    if ((st = dp__view_build(g, ch, &v)) != DP_OK) return st;
+    if ((st = dp__view_build(g, ch, &v)) != DP_OK) return dp__fail(g, st, "resources: %s building the MCU view", dp_status_str(st));
     if (gr) {
         for (i = 0; i < g->n_nodes; i++) {
             if (gr->size) gr->size[i] = 0.0;
@@ -12606,7 +12644,7 @@ int dp_graph_print_resources(dp_graph *g, const int *ch, void *file)
     int st, k, n = g ? g->n_nodes : 0;
     if (!g) return DP_ERR_ARG;
     rep = (dp_op_report *)DP_CALLOC((size_t)n + 1, sizeof(dp_op_report));
-    if (!rep) return DP_ERR_NOMEM;
+    if (!rep) return dp__fail(g, DP_ERR_NOMEM, "out of memory for the resource table");
     if ((st = dp_graph_resources(g, ch, &res, rep, n, NULL)) != DP_OK) { DP_FREE(rep); return st; }
     fprintf(f, "%-4s %-18s %-8s %-14s %10s %10s %12s %10s %s\n", "step", "op", "kind", "output", "out_B", "params_B", "MACs", "working_B", "");
     for (k = 0; k < res.n_ops; k++) {
@@ -14182,7 +14220,7 @@ int dp_build_zoo(dp_graph *g, const char *name)
     if (!strcmp(name, "res15")) return dp_build_res15(g, 49, 10, 1, 12, 1.0f);
     if (!strcmp(name, "res8")) return dp_build_res8(g, 49, 10, 1, 12, 1.0f);
     if (!strcmp(name, "etinynet")) return dp_build_etinynet(g, 112, 112, 3, 1000, 1.0f);
-    return DP_ERR_ARG;
+    return dp__fail(g, DP_ERR_ARG, "unknown backbone '%s'", name);
 }
 
 /* ---------------------------------------------------------------------- */
