@@ -116,6 +116,15 @@
      DIFFPRUNE_INFERENCE_ONLY    global                only the int8 inference
                                                        half: freestanding, no
                                                        malloc, stdio or libm
+     DIFFPRUNE_STATIC            every file that       the whole library static
+                                 includes it           (DP_API = static): a
+                                                       private copy per file;
+                                                       every such file also
+                                                       defines ..._IMPLEMENTATION
+     DP_API                      global                linkage of the public
+                                                       functions (default
+                                                       extern; static with
+                                                       DIFFPRUNE_STATIC)
      DP_MALLOC/DP_REALLOC/       implementation file   allocator used by the
      DP_CALLOC/DP_FREE                                 training half
      DP_MAX_THREADS              implementation file   upper bound on OpenMP
@@ -200,6 +209,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* DP_API: the linkage of every public function (>>options) */
+#ifndef DP_API
+#ifdef DIFFPRUNE_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define DP_API static __attribute__((unused))   /* no warning for the unused */
+#else
+#define DP_API static
+#endif
+#else
+#define DP_API extern
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -236,10 +258,10 @@ typedef enum dp_status {
 
 /* A short English name for a status ("ok", "shape mismatch", ...);
    "unknown status" for a value not in DP_STATUS_LIST. Never NULL. */
-const char *dp_status_str(int status);
+DP_API const char *dp_status_str(int status);
 
 /* CRC-32 (zlib polynomial). Start with crc = 0; calls chain. */
-uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
+DP_API uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
 
 /* ====================================================================== */
 /* >>api_infer                                                            */
@@ -426,9 +448,9 @@ enum {
 typedef struct dp_shape { int32_t h, w, c; } dp_shape;   /* NHWC, batch 1 */
 
 /* ---- requantisation (see >>requant) ---- */
-int32_t dp_qmul_high(int32_t a, int32_t b);
-int32_t dp_qdiv_pot(int32_t x, int32_t exponent);        /* clamped to 0..31 */
-int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift); /* clamped -31..30  */
+DP_API int32_t dp_qmul_high(int32_t a, int32_t b);
+DP_API int32_t dp_qdiv_pot(int32_t x, int32_t exponent);        /* clamped to 0..31 */
+DP_API int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift); /* clamped -31..30  */
 
 /* ---- >>api_kernels  int8 kernels ----
    Output first, then inputs, weights, parameters, shapes. Kernels trust
@@ -466,12 +488,12 @@ typedef struct dp_qconcat_params {
    w[out.c][kh][kw][in.c]; bias, ksum, mult, shift [out.c]. bias may be
    NULL. ksum[c] = sum of w[c][..] lets the zero point leave the inner loop;
    NULL works too (slower). */
-void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *ksum,
                   const int32_t *mult, const int32_t *shift,
                   const dp_qconv_params *p, dp_shape in, dp_shape out);
 /* depthwise, channel multiplier 1: w[kh][kw][c]; in.c == out.c */
-void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                     const int32_t *bias, const int32_t *mult,
                     const int32_t *shift, const dp_qconv_params *p,
                     dp_shape in, dp_shape out);
@@ -479,38 +501,38 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
    M * in.c, w[kh][kw][out.c], output channel oc reads input channel
    oc / M. The interpreter runs it for M > 1 (dp_dwconv2d_s8 is faster
    for M = 1). */
-void dp_dwconv2d_mult_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_dwconv2d_mult_s8(int8_t *y, const int8_t *x, const int8_t *w,
                          const int32_t *bias, const int32_t *mult,
                          const int32_t *shift, const dp_qconv_params *p,
                          dp_shape in, dp_shape out);
 /* grouped conv (see >>grouped): w[out.c][kh][kw][in.c/groups]; bias,
    ksum, mult, shift [out.c]; groups divides in.c and out.c. ksum as for
    dp_conv2d_s8 (NULL works too). */
-void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                    const int32_t *bias, const int32_t *ksum,
                    const int32_t *mult, const int32_t *shift,
                    const dp_qconv_params *p, int32_t groups,
                    dp_shape in, dp_shape out);
 /* fully connected: y[n_out], x[n_in], w[n_out][n_in] */
-void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
               const int32_t *bias, const int32_t *ksum, const int32_t *mult,
               const int32_t *shift, const dp_qfc_params *p,
               int32_t n_in, int32_t n_out);
 /* y = x[0] + ... + x[n-1], `count` values each; y may equal one x[i] */
-void dp_add_s8(int8_t *y, const int8_t *const *x, const dp_qadd_params *p,
+DP_API void dp_add_s8(int8_t *y, const int8_t *const *x, const dp_qadd_params *p,
                int32_t count);
-void dp_maxpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_maxpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                    dp_shape in, dp_shape out);
-void dp_avgpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_avgpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                    dp_shape in, dp_shape out);
 /* global average pool: y[in.c] */
-void dp_gap_s8(int8_t *y, const int8_t *x, int32_t act_min, int32_t act_max,
+DP_API void dp_gap_s8(int8_t *y, const int8_t *x, int32_t act_min, int32_t act_max,
                dp_shape in);
 /* channel-wise multiply (squeeze-excite): y[h][w][c] = x[h][w][c] * s[c] */
-void dp_chmul_s8(int8_t *y, const int8_t *x, const int8_t *s,
+DP_API void dp_chmul_s8(int8_t *y, const int8_t *x, const int8_t *s,
                  const dp_qchmul_params *p, dp_shape in);
 /* channel concat of p->n inputs of hw pixels each */
-void dp_concat_s8(int8_t *y, const int8_t *const *x,
+DP_API void dp_concat_s8(int8_t *y, const int8_t *const *x,
                   const dp_qconcat_params *p, int32_t hw);
 /* Softmax over the last axis of `rows` rows of n values. Output scale 1/256,
    zero point -128 (TFLite's int8 convention). Integer method: with d =
@@ -518,9 +540,9 @@ void dp_concat_s8(int8_t *y, const int8_t *const *x,
    (non-increasing, made on the host), S = sum of table[d] over the row,
    R = floor((2^32-1) / S), y = min(255, (table[d]*256*R + 2^31) >> 32) - 128.
    Monotone in x; the outputs (+128) sum to 256 within n/2. */
-void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
+DP_API void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
                    int32_t rows, int32_t n);
-int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
+DP_API int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
 
 /* ---- >>api_tflm  TensorFlow Lite Micro's own int8 formulas ----
    For models imported from .tflite (>>api_tflite), bit-exact with TFLM's
@@ -541,12 +563,12 @@ int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
              acc / n) + out_zp).
    mul       TFLM's int8 MUL: y = clamp(dp_qmul((x0-z0)*(x1-z1), m, sh) +
              out_zp, act_min, act_max). */
-void dp_softmaxq_s8(int8_t *y, const int8_t *x, const int32_t *exp_tab,
+DP_API void dp_softmaxq_s8(int8_t *y, const int8_t *x, const int32_t *exp_tab,
                     int32_t rows, int32_t n);
-void dp_lut_s8(int8_t *y, const int8_t *x, const int8_t *table, int32_t count);
-void dp_mean_s8(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+DP_API void dp_lut_s8(int8_t *y, const int8_t *x, const int8_t *table, int32_t count);
+DP_API void dp_mean_s8(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
                 int32_t mult, int32_t shift, dp_shape in);
-void dp_mul_s8(int8_t *y, const int8_t *x0, const int8_t *x1,
+DP_API void dp_mul_s8(int8_t *y, const int8_t *x0, const int8_t *x1,
                const dp_qchmul_params *p, int32_t count);
 #define DP_SOFTMAXQ_MAX_N 511
 
@@ -579,20 +601,20 @@ typedef struct dp_mop_info {    /* one op, for `diffprune info`            */
     int32_t groups;             /* gconv2d: G; other kinds 1               */
 } dp_mop_info;
 
-int dp_model_init(dp_model *m, const void *blob, size_t blob_len);
-size_t dp_model_arena_size(const dp_model *m);
-int dp_model_run(const dp_model *m, void *arena, size_t arena_len);
-int dp_model_n_ops(const dp_model *m);
-int dp_model_n_tensors(const dp_model *m);
-uint64_t dp_model_macs(const dp_model *m);
-int dp_model_tensor(const dp_model *m, int id, dp_tensor_info *ti);
+DP_API int dp_model_init(dp_model *m, const void *blob, size_t blob_len);
+DP_API size_t dp_model_arena_size(const dp_model *m);
+DP_API int dp_model_run(const dp_model *m, void *arena, size_t arena_len);
+DP_API int dp_model_n_ops(const dp_model *m);
+DP_API int dp_model_n_tensors(const dp_model *m);
+DP_API uint64_t dp_model_macs(const dp_model *m);
+DP_API int dp_model_tensor(const dp_model *m, int id, dp_tensor_info *ti);
 /* pointers into the arena (NULL if m is not ready); ti may be NULL */
-int8_t *dp_model_input(const dp_model *m, void *arena, dp_tensor_info *ti);
-int8_t *dp_model_output(const dp_model *m, void *arena, dp_tensor_info *ti);
+DP_API int8_t *dp_model_input(const dp_model *m, void *arena, dp_tensor_info *ti);
+DP_API int8_t *dp_model_output(const dp_model *m, void *arena, dp_tensor_info *ti);
 /* index of the largest output value, or a negative dp_status */
-int dp_model_output_argmax(const dp_model *m, const void *arena);
-int dp_model_op(const dp_model *m, int i, dp_mop_info *oi);
-const char *dp_mop_name(int kind);
+DP_API int dp_model_output_argmax(const dp_model *m, const void *arena);
+DP_API int dp_model_op(const dp_model *m, int i, dp_mop_info *oi);
+DP_API const char *dp_mop_name(int kind);
 
 /* CRC-32 (zlib polynomial), start with crc = 0 (defined in >>common) */
 
@@ -628,58 +650,58 @@ const char *dp_mop_name(int kind);
 #define DP_MFCC_FRAMES(n) ((n) < DP_MFCC_WINDOW ? 0 : 1 + ((n) - DP_MFCC_WINDOW) / DP_MFCC_HOP)
 
 /* One frame: x[640] -> out[10]. work: DP_MFCC_WORK int32_t. */
-int dp_mfcc_frame(const int16_t *x, int8_t *out, int32_t *work);
+DP_API int dp_mfcc_frame(const int16_t *x, int8_t *out, int32_t *work);
 /* A clip: n samples -> DP_MFCC_FRAMES(n) x 10 features, frame-major (the
    model's 49x10x1 input). out_cap: room in out (bytes). Returns the frame
    count, or DP_ERR_SHAPE when n < 640 or out is too small, DP_ERR_ARG for
    NULL pointers. */
-int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work);
+DP_API int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work);
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ---- >>api_ref  hosted: reference kernels (the test oracle), same arguments ---- */
-void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                       const int32_t *bias, const int32_t *mult,
                       const int32_t *shift, const dp_qconv_params *p,
                       dp_shape in, dp_shape out);
-void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                         const int32_t *bias, const int32_t *mult,
                         const int32_t *shift, const dp_qconv_params *p,
                         dp_shape in, dp_shape out);
-void dp_gconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_gconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *mult,
                        const int32_t *shift, const dp_qconv_params *p,
                        int32_t groups, dp_shape in, dp_shape out);
-void dp_fc_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_fc_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *mult,
                   const int32_t *shift, const dp_qfc_params *p,
                   int32_t n_in, int32_t n_out);
-void dp_add_s8_ref(int8_t *y, const int8_t *const *x,
+DP_API void dp_add_s8_ref(int8_t *y, const int8_t *const *x,
                    const dp_qadd_params *p, int32_t count);
-void dp_maxpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_maxpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                        dp_shape in, dp_shape out);
-void dp_avgpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_avgpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                        dp_shape in, dp_shape out);
-void dp_gap_s8_ref(int8_t *y, const int8_t *x, int32_t act_min,
+DP_API void dp_gap_s8_ref(int8_t *y, const int8_t *x, int32_t act_min,
                    int32_t act_max, dp_shape in);
-void dp_chmul_s8_ref(int8_t *y, const int8_t *x, const int8_t *s,
+DP_API void dp_chmul_s8_ref(int8_t *y, const int8_t *x, const int8_t *s,
                      const dp_qchmul_params *p, dp_shape in);
-void dp_concat_s8_ref(int8_t *y, const int8_t *const *x,
+DP_API void dp_concat_s8_ref(int8_t *y, const int8_t *const *x,
                       const dp_qconcat_params *p, int32_t hw);
-void dp_softmax_s8_ref(int8_t *y, const int8_t *x, const uint16_t *table,
+DP_API void dp_softmax_s8_ref(int8_t *y, const int8_t *x, const uint16_t *table,
                        int32_t rows, int32_t n);
 
 /* ---- >>api_qhelpers  hosted: quantisation helpers ---- */
 /* TFLite's QuantizeMultiplier: real >= 0 -> mult in [2^30, 2^31) and shift
    with real ~= mult * 2^(shift-31); real < 2^-32 or so flushes to (0, 0).
    DP_ERR_ARG for negative/NaN, DP_ERR_UNSUPPORTED if shift would be > 30. */
-int dp_qmul_from_real(double real, int32_t *mult, int32_t *shift);
+DP_API int dp_qmul_from_real(double real, int32_t *mult, int32_t *shift);
 /* Activation clamp in the quantised domain, as TFLite computes it:
    lo = zp, hi = zp + round(cap / scale), each clamped to [-128, 127];
    cap <= 0 means plain ReLU (hi = 127). */
-int dp_qact_relu(float scale, int32_t zero_point, double cap,
+DP_API int dp_qact_relu(float scale, int32_t zero_point, double cap,
                  int32_t *lo, int32_t *hi);
 /* Softmax table (see dp_softmax_s8) for an input scale and beta. */
-void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
+DP_API void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
 
 /* ---- hosted >>tflm_kernels: tables made the way TFLM's Prepare() makes
    its parameters, and plain oracles ----
@@ -688,15 +710,15 @@ void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
    difference 0..255. DP_ERR_UNSUPPORTED when beta*in_scale is too small
    for TFLM's multiplier (< 2^-26) or not finite. dp_logistic_table: TFLM's
    int8 LOGISTIC for every input value (output scale 1/256, zp -128). */
-int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256]);
-int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256]);
-void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
+DP_API int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256]);
+DP_API int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256]);
+DP_API void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
                         int32_t rows, int32_t n);
-void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
+DP_API void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
                         int32_t count);
-void dp_mean_s8_ref(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+DP_API void dp_mean_s8_ref(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
                     int32_t mult, int32_t shift, dp_shape in);
-void dp_mul_s8_ref(int8_t *y, const int8_t *x0, const int8_t *x1,
+DP_API void dp_mul_s8_ref(int8_t *y, const int8_t *x0, const int8_t *x1,
                    const dp_qchmul_params *p, int32_t count);
 
 /* ---- >>api_builder  hosted: model builder ----
@@ -738,16 +760,16 @@ typedef struct dp_mb {
     int32_t where;               /* ... and its op/tensor index, or -1     */
 } dp_mb;
 
-void dp_mb_init(dp_mb *b);
+DP_API void dp_mb_init(dp_mb *b);
 /* returns the tensor id (>= 0) or a negative dp_status */
-int dp_mb_add_tensor(dp_mb *b, int h, int w, int c, float scale,
+DP_API int dp_mb_add_tensor(dp_mb *b, int h, int w, int c, float scale,
                      int zero_point, uint32_t arena_offset);
 /* returns the op index (>= 0) or a negative dp_status */
-int dp_mb_add_op(dp_mb *b, const dp_mb_op *op);
-int dp_mb_set_io(dp_mb *b, int input, int output);
+DP_API int dp_mb_add_op(dp_mb *b, const dp_mb_op *op);
+DP_API int dp_mb_set_io(dp_mb *b, int input, int output);
 /* *blob from DP_MALLOC (4-aligned; free with DP_FREE), *len its size */
-int dp_mb_finish(dp_mb *b, void **blob, size_t *len);
-void dp_mb_free(dp_mb *b);
+DP_API int dp_mb_finish(dp_mb *b, void **blob, size_t *len);
+DP_API void dp_mb_free(dp_mb *b);
 #endif /* !DIFFPRUNE_INFERENCE_ONLY */
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
@@ -757,16 +779,16 @@ void dp_mb_free(dp_mb *b);
 
 /* ---- >>api_rng  random numbers: seeded, repeatable (xoshiro128**) ---- */
 typedef struct dp_rng { uint32_t s[4]; } dp_rng;
-void     dp_rng_seed(dp_rng *r, uint64_t seed);
-uint32_t dp_rng_u32(dp_rng *r);
-float    dp_rng_uniform(dp_rng *r);            /* [0, 1)          */
-float    dp_rng_normal(dp_rng *r);             /* mean 0, sd 1    */
-uint32_t dp_rng_below(dp_rng *r, uint32_t n);  /* [0, n), unbiased */
-void     dp_rng_shuffle(dp_rng *r, int *a, int n);
+DP_API void     dp_rng_seed(dp_rng *r, uint64_t seed);
+DP_API uint32_t dp_rng_u32(dp_rng *r);
+DP_API float    dp_rng_uniform(dp_rng *r);            /* [0, 1)          */
+DP_API float    dp_rng_normal(dp_rng *r);             /* mean 0, sd 1    */
+DP_API uint32_t dp_rng_below(dp_rng *r, uint32_t n);  /* [0, n), unbiased */
+DP_API void     dp_rng_shuffle(dp_rng *r, int *a, int n);
 
 /* ---- threads ---- */
-void dp_set_threads(int n);   /* 0 = all cores (OpenMP); 1 without OpenMP */
-int  dp_get_threads(void);
+DP_API void dp_set_threads(int n);   /* 0 = all cores (OpenMP); 1 without OpenMP */
+DP_API int  dp_get_threads(void);
 
 /* ---- >>api_free  memory the library hands over ----
    What the training half allocates and returns to the caller (dp_export's
@@ -774,7 +796,7 @@ int  dp_get_threads(void);
    dp_wav_read's samples) comes from DP_MALLOC: release it with dp_free
    (DP_FREE), which stays right when the allocator is overridden. NULL is
    fine. */
-void dp_free(void *p);
+DP_API void dp_free(void *p);
 
 /* ---- >>api_graph  the graph ---- */
 typedef enum dp_op {
@@ -786,7 +808,7 @@ typedef enum dp_op {
 } dp_op;
 
 /* Name of an op kind ("conv", "bn", ...); the op id is what files store. */
-const char *dp_op_name(int op);
+DP_API const char *dp_op_name(int op);
 
 typedef enum dp_pad { DP_PAD_SAME = 0, DP_PAD_VALID = 1, DP_PAD_EXPLICIT = 2 } dp_pad;
 typedef enum dp_init { DP_INIT_HE = 0, DP_INIT_GLOROT = 1 } dp_init;
@@ -832,54 +854,54 @@ typedef struct dp_node_info {
     float *out;                   /* output of the last forward [n*h*w*c] */
 } dp_node_info;
 
-dp_graph   *dp_graph_new(uint64_t seed);
-void        dp_graph_free(dp_graph *g);
-const char *dp_graph_error(const dp_graph *g);   /* "" when none */
-int         dp_graph_status(const dp_graph *g);  /* first error or DP_OK */
-int         dp_graph_n_nodes(const dp_graph *g);
-int         dp_graph_node(const dp_graph *g, int id, dp_node_info *info);
-int         dp_graph_find(const dp_graph *g, const char *name);
-size_t      dp_graph_n_params(const dp_graph *g);
-float      *dp_graph_params(dp_graph *g);        /* all trainable parameters */
-float      *dp_graph_grads(dp_graph *g);         /* their gradients          */
-int         dp_graph_output(const dp_graph *g);  /* the last node           */
+DP_API dp_graph   *dp_graph_new(uint64_t seed);
+DP_API void        dp_graph_free(dp_graph *g);
+DP_API const char *dp_graph_error(const dp_graph *g);   /* "" when none */
+DP_API int         dp_graph_status(const dp_graph *g);  /* first error or DP_OK */
+DP_API int         dp_graph_n_nodes(const dp_graph *g);
+DP_API int         dp_graph_node(const dp_graph *g, int id, dp_node_info *info);
+DP_API int         dp_graph_find(const dp_graph *g, const char *name);
+DP_API size_t      dp_graph_n_params(const dp_graph *g);
+DP_API float      *dp_graph_params(dp_graph *g);        /* all trainable parameters */
+DP_API float      *dp_graph_grads(dp_graph *g);         /* their gradients          */
+DP_API int         dp_graph_output(const dp_graph *g);  /* the last node           */
 /* One line per node: name, op, output shape, parameter count. */
-void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
+DP_API void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
 
 /* ---- >>api_layers  layers: each returns the new node id, or a negative dp_status ---- */
 /* name may be NULL (an automatic name like "conv3" is given). */
-int dp_input(dp_graph *g, const char *name, int h, int w, int c);
-int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
+DP_API int dp_input(dp_graph *g, const char *name, int h, int w, int c);
+DP_API int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
               const dp_conv_opts *o);
-int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1: dp_bn_set_params */
+DP_API int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1: dp_bn_set_params */
 /* A batch norm's eps (added to the variance) and momentum (running = (1 -
    momentum) running + momentum batch; PyTorch's convention), per layer;
    0 means the default (1e-5, 0.1). eps must be finite and > 0, momentum
    in (0, 1]; otherwise DP_ERR_ARG (sticky, like a builder's error). Export
    folds the layer with its own eps; a checkpoint only loads into a graph
    whose layers have the same values (they are part of its structure). */
-int dp_bn_set_params(dp_graph *g, int bn_node, float eps, float momentum);
-int dp_bn_get_params(const dp_graph *g, int bn_node, float *eps, float *momentum);
-int dp_relu(dp_graph *g, const char *name, int x);
-int dp_relu6(dp_graph *g, const char *name, int x);
-int dp_sigmoid(dp_graph *g, const char *name, int x);
-int dp_swish(dp_graph *g, const char *name, int x);
-int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
-int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
-int dp_global_avgpool(dp_graph *g, const char *name, int x);  /* -> 1x1xc */
-int dp_fc(dp_graph *g, const char *name, int x, int units);    /* flattens */
-int dp_add(dp_graph *g, const char *name, int n, const int *xs);
-int dp_add2(dp_graph *g, const char *name, int a, int b);
-int dp_channel_mul(dp_graph *g, const char *name, int x, int scale /* 1x1xc */);
-int dp_concat(dp_graph *g, const char *name, int n, const int *xs);
-int dp_flatten(dp_graph *g, const char *name, int x);
-int dp_dropout(dp_graph *g, const char *name, int x, float p);
+DP_API int dp_bn_set_params(dp_graph *g, int bn_node, float eps, float momentum);
+DP_API int dp_bn_get_params(const dp_graph *g, int bn_node, float *eps, float *momentum);
+DP_API int dp_relu(dp_graph *g, const char *name, int x);
+DP_API int dp_relu6(dp_graph *g, const char *name, int x);
+DP_API int dp_sigmoid(dp_graph *g, const char *name, int x);
+DP_API int dp_swish(dp_graph *g, const char *name, int x);
+DP_API int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
+DP_API int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
+DP_API int dp_global_avgpool(dp_graph *g, const char *name, int x);  /* -> 1x1xc */
+DP_API int dp_fc(dp_graph *g, const char *name, int x, int units);    /* flattens */
+DP_API int dp_add(dp_graph *g, const char *name, int n, const int *xs);
+DP_API int dp_add2(dp_graph *g, const char *name, int a, int b);
+DP_API int dp_channel_mul(dp_graph *g, const char *name, int x, int scale /* 1x1xc */);
+DP_API int dp_concat(dp_graph *g, const char *name, int n, const int *xs);
+DP_API int dp_flatten(dp_graph *g, const char *name, int x);
+DP_API int dp_dropout(dp_graph *g, const char *name, int x, float p);
 /* Softmax cross-entropy over the channels of a 1x1xK node; the loss node
    of the graph. Labels come from dp_graph_set_labels. */
-int dp_softmax_ce(dp_graph *g, const char *name, int logits);
+DP_API int dp_softmax_ce(dp_graph *g, const char *name, int logits);
 
 /* Convenience: conv (no bias) + batch norm + activation; returns the last. */
-int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
+DP_API int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
                    int stride, int groups, int act /* dp_act */);
 
 /* ---- >>api_run  running the graph ---- */
@@ -890,16 +912,16 @@ typedef enum dp_mode { DP_EVAL = 0, DP_TRAIN = 1 } dp_mode;
    are computed here, with the labels last set for a batch of this size:
    call dp_graph_set_labels before dp_graph_forward (they persist until
    replaced; a forward with another batch size forgets them). */
-int   dp_graph_forward(dp_graph *g, const float *x, int n, int mode);
-int   dp_graph_set_labels(dp_graph *g, const int *labels, int n);
-float dp_graph_loss(const dp_graph *g);         /* mean loss of the batch */
-int   dp_graph_n_correct(const dp_graph *g);     /* top-1 hits in the batch */
+DP_API int   dp_graph_forward(dp_graph *g, const float *x, int n, int mode);
+DP_API int   dp_graph_set_labels(dp_graph *g, const int *labels, int n);
+DP_API float dp_graph_loss(const dp_graph *g);         /* mean loss of the batch */
+DP_API int   dp_graph_n_correct(const dp_graph *g);     /* top-1 hits in the batch */
 /* Reverse-mode pass from the loss node: fills dp_graph_grads (overwrites). */
-int   dp_graph_backward(dp_graph *g);
+DP_API int   dp_graph_backward(dp_graph *g);
 /* Compares analytic gradients of sum(out * r) (r fixed random) with
    central finite differences, for every parameter (up to max_checks sampled
    per tensor) and the input. Returns the worst relative error. */
-double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
+DP_API double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
                            int mode, int max_checks, double eps);
 /* The gradient of the loss with respect to the graph's input (saliency
    maps, adversarial or robustness checks). After dp_graph_set_input_grad(g,
@@ -908,8 +930,8 @@ double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
    nothing reaches the input). Valid from a dp_graph_backward (or
    dp_train_step) until the next forward pass; NULL outside that, or when
    off. Costs one extra backward kernel for the first layer. */
-int          dp_graph_set_input_grad(dp_graph *g, int on);
-const float *dp_graph_input_grad(const dp_graph *g);
+DP_API int          dp_graph_set_input_grad(dp_graph *g, int on);
+DP_API const float *dp_graph_input_grad(const dp_graph *g);
 
 /* ---- >>api_masks  channel masks (the pruner's mechanism; public for custom pruners) ----
    A mask multiplies output channel c of a node by m[c] in every forward
@@ -918,11 +940,11 @@ const float *dp_graph_input_grad(const dp_graph *g);
    of dL/dy * (the output before the mask) into a per-node array, read by
    dp_graph_get_mask_grad and zeroed by dp_graph_clear_mask_grad. The input
    and the loss node take no mask; m = NULL removes one. */
-int           dp_graph_set_mask(dp_graph *g, int node, const float *m /* [c] */);
-const float  *dp_graph_get_mask(const dp_graph *g, int node);   /* NULL: none */
-int           dp_graph_mask_grad(dp_graph *g, int on);
-const double *dp_graph_get_mask_grad(const dp_graph *g, int node);
-void          dp_graph_clear_mask_grad(dp_graph *g);
+DP_API int           dp_graph_set_mask(dp_graph *g, int node, const float *m /* [c] */);
+DP_API const float  *dp_graph_get_mask(const dp_graph *g, int node);   /* NULL: none */
+DP_API int           dp_graph_mask_grad(dp_graph *g, int on);
+DP_API const double *dp_graph_get_mask_grad(const dp_graph *g, int node);
+DP_API void          dp_graph_clear_mask_grad(dp_graph *g);
 
 /* ---- >>api_optim  optimisers, schedules, training steps ---- */
 typedef enum dp_optim_kind { DP_SGD = 0, DP_ADAM = 1 } dp_optim_kind;
@@ -935,9 +957,9 @@ typedef struct dp_optim_cfg {
 } dp_optim_cfg;
 typedef struct dp_optim dp_optim;
 /* NULL on failure: dp_graph_error(g) says why */
-dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg);
-void      dp_optim_free(dp_optim *o);
-int       dp_optim_step(dp_optim *o, dp_graph *g, float lr);
+DP_API dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg);
+DP_API void      dp_optim_free(dp_optim *o);
+DP_API int       dp_optim_step(dp_optim *o, dp_graph *g, float lr);
 
 /* Learning-rate schedules. */
 typedef enum dp_lr_kind { DP_LR_CONST = 0, DP_LR_STEP = 1, DP_LR_COSINE = 2 } dp_lr_kind;
@@ -950,7 +972,7 @@ typedef struct dp_lr_sched {
     long step_size;         /* step: multiply by gamma every step_size steps */
     float gamma;
 } dp_lr_sched;
-float dp_lr_at(const dp_lr_sched *s, long step);
+DP_API float dp_lr_at(const dp_lr_sched *s, long step);
 
 /* Quantisation-aware training (for the final epochs): with on = 1 every
    forward pass fake-quantises what the int8 model quantises - conv/FC
@@ -959,29 +981,29 @@ float dp_lr_at(const dp_lr_sched *s, long step);
    per tensor (asymmetric int8 over a range tracked by an exponential moving
    average while training) - and gradients pass straight through. dp_export
    then uses the tracked ranges. */
-int dp_graph_set_qat(dp_graph *g, int on);
+DP_API int dp_graph_set_qat(dp_graph *g, int on);
 /* Fixes the int8 quantisation of the graph's input (real = scale * (q -
    zero_point)) instead of calibrating it: for inputs that arrive already
    quantised, e.g. dp_mfcc features (DP_MFCC_INPUT_SCALE, 0). dp_export and
    quantisation-aware training use it. */
-int dp_graph_set_input_quant(dp_graph *g, float scale, int zero_point);
+DP_API int dp_graph_set_input_quant(dp_graph *g, float scale, int zero_point);
 /* Fusion of batch norm with a following ReLU/ReLU6 in the forward pass (on
    by default; 0 runs every node by itself, as the gradient check does). */
-void dp_graph_set_fusion(dp_graph *g, int on);
+DP_API void dp_graph_set_fusion(dp_graph *g, int on);
 /* Per-node forward/backward timing: on = 1 starts it (clearing earlier
    times), 0 stops it; dp_graph_print_profile writes the nodes, slowest
    first, to file (a FILE *; NULL: stdout). */
-void dp_graph_profile(dp_graph *g, int on);
-void dp_graph_print_profile(const dp_graph *g, void *file);
+DP_API void dp_graph_profile(dp_graph *g, int on);
+DP_API void dp_graph_print_profile(const dp_graph *g, void *file);
 
 /* One training step: forward (train mode), loss, backward, optimiser.
    A non-finite loss or gradient returns DP_ERR_NAN (message in
    dp_graph_error, not sticky) and leaves the parameters as they were: the
    graph stays usable, e.g. to go on with a lower learning rate. loss/correct may be NULL. */
-int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
+DP_API int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
                   int n, float lr, float *loss, int *correct);
 /* Evaluation over a whole set in batches: accuracy and mean loss. */
-int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
+DP_API int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
                 float *acc, float *loss);
 
 /* ---- >>api_ckpt  checkpoints: weights, running statistics, optimiser state, step ----
@@ -989,8 +1011,8 @@ int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
    mid-write leaves the previous checkpoint intact. Loading validates magic,
    version, length, CRC and that the file belongs to this graph's structure
    before anything is copied: on any error the model in memory is unchanged. */
-int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long step);
-int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
+DP_API int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long step);
+DP_API int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
                        char *err, size_t err_cap);
 
 /* ---- >>api_idx  data sets, IDX files, gzip ---- */
@@ -1001,24 +1023,24 @@ typedef struct dp_dataset {
     int *y;               /* [n] labels                         */
 } dp_dataset;
 /* Reads an IDX image file and its label file (raw or gzipped). */
-int  dp_idx_load(const char *images, const char *labels, dp_dataset *ds,
+DP_API int  dp_idx_load(const char *images, const char *labels, dp_dataset *ds,
                  char *err, size_t err_cap);
-void dp_dataset_free(dp_dataset *ds);
+DP_API void dp_dataset_free(dp_dataset *ds);
 /* Subtracts mean and divides by sd (in place). */
-void dp_dataset_normalize(dp_dataset *ds, float mean, float sd);
+DP_API void dp_dataset_normalize(dp_dataset *ds, float mean, float sd);
 /* Gathers samples idx[0..n) into x/y, with optional augmentation: a random
    shift of up to `crop` pixels (zero-filled, like pad+random crop) and a
    horizontal flip with probability flip. rng may be NULL when both are 0. */
 typedef struct dp_augment { int crop; float flip; } dp_augment;
-void dp_dataset_batch(const dp_dataset *ds, const int *idx, int n, float *x,
+DP_API void dp_dataset_batch(const dp_dataset *ds, const int *idx, int n, float *x,
                       int *y, const dp_augment *aug, dp_rng *rng);
 
 /* Decompresses a gzip file image (all members). DP_ERR_FORMAT "not gzip"
    when the magic is absent. *out is DP_MALLOC'd. */
-int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
+DP_API int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
               unsigned char **out, size_t *out_n, char *err, size_t err_cap);
 /* Reads a whole file; gunzips it when it starts with the gzip magic. */
-int dp_read_file(const char *path, int gunzip, unsigned char **out,
+DP_API int dp_read_file(const char *path, int gunzip, unsigned char **out,
                  size_t *out_n, char *err, size_t err_cap);
 
 /* ---- >>api_data  your own data: images, sensor CSV and WAV folders ----
@@ -1064,16 +1086,16 @@ typedef struct dp_image {
     int maxval;           /* largest sample value (255, 65535, PPM's)    */
     uint16_t *px;         /* [h][w][c], DP_MALLOC'd                      */
 } dp_image;
-int  dp_image_decode(const unsigned char *buf, size_t n, const char *name,
+DP_API int  dp_image_decode(const unsigned char *buf, size_t n, const char *name,
                      dp_image *img, char *err, size_t err_cap);
-int  dp_image_load(const char *path, dp_image *img, char *err, size_t err_cap);
-void dp_image_free(dp_image *img);
-int  dp_image_resize(const dp_image *img, int h, int w, int c, int white_bg,
+DP_API int  dp_image_load(const char *path, dp_image *img, char *err, size_t err_cap);
+DP_API void dp_image_free(dp_image *img);
+DP_API int  dp_image_resize(const dp_image *img, int h, int w, int c, int white_bg,
                      float *out);
 /* A zlib stream (RFC 1950: header, deflate, Adler-32) -> *out, exactly
    `want` bytes when want > 0 (else at most max_out). *out is DP_MALLOC'd;
    err gets "zlib: reason". */
-int  dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_out,
+DP_API int  dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_out,
                      unsigned char **out, size_t *out_n, char *err, size_t err_cap);
 
 /* Sensor CSV: a header row naming the columns, then one row per time step,
@@ -1089,11 +1111,11 @@ typedef struct dp_csv {
     float *v;             /* [rows][cols], DP_MALLOC'd                   */
     char *names;          /* cols names of 64 bytes each, DP_MALLOC'd    */
 } dp_csv;
-int  dp_csv_decode(const unsigned char *buf, size_t n, const char *name,
+DP_API int  dp_csv_decode(const unsigned char *buf, size_t n, const char *name,
                    dp_csv *t, char *err, size_t err_cap);
-void dp_csv_free(dp_csv *t);
+DP_API void dp_csv_free(dp_csv *t);
 /* dp_wav_read on a file image in memory (NAME for messages). */
-int  dp_wav_decode(const unsigned char *buf, size_t n, const char *name, int16_t **samples,
+DP_API int  dp_wav_decode(const unsigned char *buf, size_t n, const char *name, int16_t **samples,
                    int *n_samples, int *rate, char *err, size_t err_cap);
 
 /* Folder data sets into dp_dataset, one folder per class:
@@ -1157,15 +1179,15 @@ typedef struct dp_data_info {
     char channel_names[DP_CSV_MAX_COLS][64];   /* normalisation, x' =        */
     float mean[DP_CSV_MAX_COLS], sd[DP_CSV_MAX_COLS]; /* (x - mean) / sd     */
 } dp_data_info;
-int dp_image_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+DP_API int dp_image_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
                          dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
-int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+DP_API int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
                        dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
-int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+DP_API int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
                        dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
 /* The split and a table of files and samples per class (and their share
    of the training samples) into buf; returns the length it needed. */
-int dp_data_summary(const dp_data_info *info, char *buf, size_t cap);
+DP_API int dp_data_summary(const dp_data_info *info, char *buf, size_t cap);
 
 /* ---- >>api_boards  microcontroller boards: memory, clock, default budgets ----
    Facts from the vendors' datasheets (ST DS10693 STM32F446xC/E, DS11532
@@ -1194,11 +1216,11 @@ typedef struct dp_board {
     const char *emu_target, *emu_profile;
     const char *aliases;      /* space-separated other names              */
 } dp_board;
-int dp_board_count(void);
-const dp_board *dp_board_get(int i);            /* NULL out of range */
-const dp_board *dp_board_find(const char *name);
+DP_API int dp_board_count(void);
+DP_API const dp_board *dp_board_get(int i);            /* NULL out of range */
+DP_API const dp_board *dp_board_find(const char *name);
 /* the default budgets: share * sram (peak memory), share * flash (size) */
-void dp_board_budgets(const dp_board *b, long *pmu, long *size);
+DP_API void dp_board_budgets(const dp_board *b, long *pmu, long *size);
 
 /* ---- >>api_wav  audio clips for keyword spotting ----
    dp_wav_read reads a RIFF/WAVE file of 16-bit PCM (format 1, or
@@ -1213,10 +1235,10 @@ void dp_board_budgets(const dp_board *b, long *pmu, long *size);
    second or a silent one (peak amplitude below DP_KWS_SILENT, about
    -66 dBFS) is DP_ERR_FORMAT with a message saying so and how to fix it. */
 #define DP_KWS_SILENT 16
-int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
+DP_API int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
                 char *err, size_t err_cap);
-int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
-int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
+DP_API int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
+DP_API int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
 /* The 12 classes of Speech Commands-style keyword spotting, in the order
    models are trained with: silence, unknown, yes, no, up, down, left,
    right, on, off, stop, go. dp_kws_class_name(i) (NULL out of range);
@@ -1224,8 +1246,8 @@ int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
    data directory ("yes/x.wav"): "_silence_" -> 0, a keyword -> 2..11,
    any other word -> 1 (unknown). */
 #define DP_KWS_CLASSES 12
-const char *dp_kws_class_name(int i);
-int dp_kws_class_of(const char *word_or_path);
+DP_API const char *dp_kws_class_name(int i);
+DP_API int dp_kws_class_of(const char *word_or_path);
 
 /* ---- >>api_progress  progress bar on stderr ----
    On a terminal the bar redraws in place (\r) four times a second; to a pipe
@@ -1237,11 +1259,11 @@ typedef struct dp_progress {
     const char *label;
     int tty;              /* set by dp_progress_start: stderr is a terminal */
 } dp_progress;
-double dp_time(void);     /* monotonic-ish wall clock in seconds */
-void dp_progress_start(dp_progress *p, const char *label, long total);
+DP_API double dp_time(void);     /* monotonic-ish wall clock in seconds */
+DP_API void dp_progress_start(dp_progress *p, const char *label, long total);
 /* extra: a short text like "loss 0.31 acc 0.89"; items: images done. */
-void dp_progress_update(dp_progress *p, long done, double items, const char *extra);
-void dp_progress_end(dp_progress *p);
+DP_API void dp_progress_update(dp_progress *p, long done, double items, const char *extra);
+DP_API void dp_progress_end(dp_progress *p);
 
 
 /* ==========================================================================
@@ -1352,15 +1374,15 @@ typedef struct dp_sched_result {
 /* Allocate a graph of n nodes and n_edges input references (arrays zeroed,
    in_start all 0, name[] all NULL).  dp_sched_graph_free releases it; free
    is safe on a zeroed or failed graph. */
-dp_status dp_sched_graph_init(dp_sched_graph *g, int n, int n_edges);
-void dp_sched_graph_free(dp_sched_graph *g);
+DP_API dp_status dp_sched_graph_init(dp_sched_graph *g, int n, int n_edges);
+DP_API void dp_sched_graph_free(dp_sched_graph *g);
 
 /* Validate a graph: DP_ERR_ARG (missing arrays, bad CSR, an input reading
    a later node, a graph input with inputs, a size out of range) or
    DP_ERR_LIMIT (more than DP_SCHED_MAX_NODES nodes), with a message.  If
    is_input is NULL, nodes without inputs are the graph inputs.  An op
    without inputs (a constant generator) is allowed here. */
-dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_cap);
+DP_API dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_cap);
 
 /* Find a minimum-peak order and describe it (see dp_sched_result).  r is
    overwritten (zeroed first, never read); release it with
@@ -1372,14 +1394,14 @@ dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_ca
                    better); exact = 0, peak_exact = -1
      DP_ERR_ARG    invalid graph or options (r->error says why)
      DP_ERR_NOMEM  allocation failed */
-dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
+DP_API dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
                         dp_sched_result *r);
-void dp_sched_result_free(dp_sched_result *r);
+DP_API void dp_sched_result_free(dp_sched_result *r);
 
 /* Peak of a given order (n_order node ids: every op once, inputs before
    readers).  step_ws / step_inplace ([n_order]) may be NULL.  DP_ERR_ARG if
    the graph or the order is invalid. */
-dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
+DP_API dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
                         int64_t *peak, int64_t *step_ws, int *step_inplace);
 
 /* Assign every tensor a byte offset (offset[g->n]) in one arena so that no
@@ -1392,7 +1414,7 @@ dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
    the order and equal to it for chains and the CNNs tried, but packing is
    NP-hard: compare and report when it is larger.  Costs up to ~0.1 s on
    wide graphs where no packing at the peak is found. */
-dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
+DP_API dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
                               int n_order, int64_t align, int64_t *offset,
                               int64_t *arena_size);
 
@@ -1402,7 +1424,7 @@ dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
    can_inplace and an input of the same size, not a graph input, whose last
    reader it is).  DP_OK, DP_ERR_FORMAT with a message naming the tensors,
    or DP_ERR_ARG for a bad graph/order. */
-dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
+DP_API dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
                                int n_order, const int64_t *offset,
                                int64_t arena_size, int64_t align,
                                char *err, size_t err_cap);
@@ -1415,7 +1437,7 @@ dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
    long, duplicate name, unknown name, name used before its definition
    (cycle or forward reference), too many nodes, invalid character, or no op
    at all.  DP_ERR_ARG for NULL arguments, DP_ERR_NOMEM. */
-dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
+DP_API dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
                               char *err, size_t err_cap);
 
 /* Print exactly these five lines (peak_exact is "unknown" when !r->exact):
@@ -1425,7 +1447,7 @@ dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
      order: <op names in execution order, single spaces>
      arena: <bytes>
    Nodes without a name print as n<id>.  DP_ERR_IO if writing fails. */
-dp_status dp_sched_print_report(void *file /* FILE* */, const dp_sched_graph *g,
+DP_API dp_status dp_sched_print_report(void *file /* FILE* */, const dp_sched_graph *g,
                                 const dp_sched_result *r);
 
 
@@ -1474,11 +1496,11 @@ typedef struct dp_resource_grads {
 
 /* Computes everything at channel counts ch[node] (NULL: the graph's own).
    report (may be NULL) receives up to n_report ops. */
-int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
+DP_API int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
                        dp_op_report *report, int n_report,
                        dp_resource_grads *grads);
 /* Prints the per-op table (like the paper's Figure 8) to file (FILE*). */
-int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
+DP_API int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
 
 /* ---- >>api_prune  differentiable pruning toward MCU budgets ----
    The paper's Section 3 and Appendix A. Every prunable layer (a conv that
@@ -1551,51 +1573,51 @@ typedef struct dp_pruner dp_pruner;
 /* Finds the groups, checks the budgets and sets all masks to 1. A budget
    below what one channel per prunable layer needs is refused with
    DP_ERR_BUDGET and a message giving the smallest achievable value. */
-dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status,
+DP_API dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status,
                          char *err, size_t err_cap);
-void dp_pruner_free(dp_pruner *p);
+DP_API void dp_pruner_free(dp_pruner *p);
 /* One width update (Algorithm 1) with the task loss on (xv, yv, nv)
    samples (unused by resource-only pruning); step is recorded in the log.
    After the budgets are met (or when frozen) the masks stay as they are. */
-int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv,
+DP_API int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv,
                      int nv, long step);
-int dp_pruner_met(const dp_pruner *p);       /* 1 once every budget is met */
-int dp_pruner_freeze(dp_pruner *p);          /* masks stop changing        */
+DP_API int dp_pruner_met(const dp_pruner *p);       /* 1 once every budget is met */
+DP_API int dp_pruner_freeze(dp_pruner *p);          /* masks stop changing        */
 /* Replaces *g by the compacted graph (and remaps *o's state; o may be
    NULL). Freezes the pruner; the widths are then fixed. */
-int dp_pruner_compact(dp_pruner *p, dp_graph **g, dp_optim *o);
+DP_API int dp_pruner_compact(dp_pruner *p, dp_graph **g, dp_optim *o);
 /* Resources at the current widths (exact and imprecise PMU, size, MACs). */
-int dp_pruner_resources(dp_pruner *p, dp_graph *g, dp_resources *res);
+DP_API int dp_pruner_resources(dp_pruner *p, dp_graph *g, dp_resources *res);
 /* Prunable groups: count, and per group its name (the first layer's),
    original and current width, pi. */
-int dp_pruner_n_groups(const dp_pruner *p);
-int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *width0,
+DP_API int dp_pruner_n_groups(const dp_pruner *p);
+DP_API int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *width0,
                     int *width, double *pi);
 /* One CSV row per update: step, update, objective, p_res, p_tsk,
    pmu_exact, pmu_imprecise, size, macs, then each group's width.
    Written atomically. */
-int dp_pruner_write_csv(const dp_pruner *p, const char *path);
+DP_API int dp_pruner_write_csv(const dp_pruner *p, const char *path);
 /* The same rows in memory: the number of updates logged, and row i's step
    and v[0..3] = exact PMU, imprecise PMU, size, MACs (widths after it). */
-int dp_pruner_n_log(const dp_pruner *p);
-int dp_pruner_log_row(const dp_pruner *p, int i, long *step, int64_t v[4]);
+DP_API int dp_pruner_n_log(const dp_pruner *p);
+DP_API int dp_pruner_log_row(const dp_pruner *p, int i, long *step, int64_t v[4]);
 /* Per-layer before/after table and totals against the budgets. */
-int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file /* FILE* */);
+DP_API int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file /* FILE* */);
 
 /* A new graph without the channels that every mask of their tied group
    sets to 0 (the pruner's groups: see above); other channels, weights,
    statistics and QAT ranges are copied. It computes what g computes when
    the dropped channels are zero. o (may be NULL) gets its state remapped
    and then belongs to the new graph. NULL on failure (*status says why). */
-dp_graph *dp_graph_compact(dp_graph *g, dp_optim *o, int *status);
+DP_API dp_graph *dp_graph_compact(dp_graph *g, dp_optim *o, int *status);
 
 /* Eq. 9 by itself, for one group of C channels with saliences s[] (> 0),
    loss gradients dldm[] with respect to the mask and threshold s0:
    C * sum_j dldm_j * w_j with w_j = (dM_j/ds0) / sum_k dM_k/ds0,
    M(s, s0) = 1 / (1 + s0/s). */
-double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
+DP_API double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
 /* The threshold of Eq. 6: s0 with (1/C) sum_j M(s_j, s0) = pi. */
-double dp_prune_relaxed_threshold(const float *s, int C, double pi);
+DP_API double dp_prune_relaxed_threshold(const float *s, int C, double pi);
 
 /* ---- >>api_widths  the uniform baseline; projection onto the budgets ----
    The baseline a user would otherwise take: one width multiplier for every
@@ -1607,7 +1629,7 @@ double dp_prune_relaxed_threshold(const float *s, int C, double pi);
    res is not NULL) *res get the answer; DP_ERR_BUDGET and a message when
    even width `step` does not fit. */
 typedef int (*dp_width_builder)(dp_graph *g, float width, void *ctx);
-int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *budgets,
+DP_API int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *budgets,
                      float w_max, float step, float *width, dp_resources *res,
                      char *err, size_t err_cap);
 /* Never over an achievable budget: shrinks the widths along the gradient
@@ -1615,11 +1637,11 @@ int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *budg
    group's theta by at most 0.02 per step) until every budget is met, sets
    the masks and marks the budgets met. *steps (may be NULL): the number of
    shrink steps (0: already met). */
-int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
+DP_API int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
 /* Sets the n groups' widths (w[i] for group i, from 1 to its current
    width: widths only shrink) and the masks; dp_pruner_compact then gives
    that architecture, e.g. a pruned one to train from scratch. */
-int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
+DP_API int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
 /* Plans eta against the schedule: n_updates width updates should meet the
    budgets (dp_fit re-plans at every update, so a shortfall raises eta).
    From the resources and their gradients at the current widths: the
@@ -1627,9 +1649,9 @@ int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
    e = sum_k pi_k dR/dpi_k / R (the elasticity: 1 for PMU, about 2 for
    size and MACs), and eta = 1.5 dtheta / (n_updates clip) (the layers
    with the largest gradient move clip x eta per update; the others less). */
-int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates);
+DP_API int dp_pruner_plan(dp_pruner *p, dp_graph *g, long n_updates);
 /* Group i's dP_RES/dpi and dP_TSK/dpi at the last width update (0 before). */
-int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
+DP_API int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
 
 /* ---- >>api_fit  a training loop with pruning, early termination and QAT ----
    dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
@@ -1696,12 +1718,12 @@ typedef struct dp_fit_result {
     uint32_t images_crc;              /* CRC-32 of their indices in order  */
 } dp_fit_result;
 
-int dp_fit(dp_graph **g, const dp_dataset *train, const dp_dataset *test,
+DP_API int dp_fit(dp_graph **g, const dp_dataset *train, const dp_dataset *test,
            const dp_fit_cfg *cfg, dp_fit_result *res, char *err, size_t err_cap);
 
 /* Loads DIR/SPLIT-images-idx3-ubyte[.gz] and the matching labels
    (e.g. split "train" or "t10k" of MNIST and Fashion-MNIST). */
-int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
+DP_API int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
                       char *err, size_t err_cap);
 
 /* ---- >>api_backbones  the paper's backbones ----
@@ -1710,20 +1732,20 @@ int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
    every layer's channels (round to nearest, at least 1): 1.0 is the paper's
    network. Conv layers are conv (no bias) + batch norm + activation.
    Structures follow the paper's Table 3 rows (see README, "zoo"). */
-int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, float width, int stem_stride);
-int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks /* 7: L, 5: M/S */);
-int dp_build_res15(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_res8(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, float width, int stem_stride);
+DP_API int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks /* 7: L, 5: M/S */);
+DP_API int dp_build_res15(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_res8(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width);
 
 /* The unpruned Table 3 rows by name ("mobilenet_v2_50", "res8", ...):
    builds it and returns the logits node; DP_ERR_ARG for an unknown name.
    dp_zoo_name(i) lists them (NULL past the end). */
-int dp_build_zoo(dp_graph *g, const char *name);
-const char *dp_zoo_name(int i);
+DP_API int dp_build_zoo(dp_graph *g, const char *name);
+DP_API const char *dp_zoo_name(int i);
 
 /* ---- >>api_export  float graph -> int8 model file ----
    Batch norm is folded into the conv/FC before it; weights become int8 with
@@ -1743,13 +1765,13 @@ typedef struct dp_export_info {
 } dp_export_info;
 /* calib: n_calib inputs [n_calib * h*w*c] in the graph's input layout.
    *blob is DP_MALLOC'd (free with DP_FREE). err gets a message on failure. */
-int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
+DP_API int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
               size_t *len, dp_export_info *info, char *err, size_t err_cap);
 /* Quantises a float input into the model's input tensor (in the arena). */
-int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x);
+DP_API int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x);
 /* Writes a blob atomically; as a C header with dp_write_c_array. */
-int dp_model_save(const char *path, const void *blob, size_t len);
-int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len);
+DP_API int dp_model_save(const char *path, const void *blob, size_t len);
+DP_API int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len);
 
 /* ---- >>api_tflite  TensorFlow Lite import: .tflite -> .dpm ----
    Reads a TFLite flatbuffer (schema version 3, file identifier "TFL3";
@@ -1791,22 +1813,22 @@ typedef struct dp_tflite_info {
 } dp_tflite_info;
 
 /* *blob from DP_MALLOC (free with DP_FREE); info and err may be NULL. */
-int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len,
+DP_API int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len,
                      dp_tflite_info *info, char *err, size_t err_cap);
 /* The activation graph of a .tflite for dp_sched_plan / dp_sched_print_report:
    node 0 the input, then one node per .dpm op in file order, named like
    "CONV_2D#3" (file op index). Free with dp_sched_graph_free. */
-int dp_tflite_sched_graph(const void *data, size_t len, dp_sched_graph *g,
+DP_API int dp_tflite_sched_graph(const void *data, size_t len, dp_sched_graph *g,
                           char *err, size_t err_cap);
 /* TFLM QUANTIZE (q = clamp(round(x / scale) + zp), in double) and
    DEQUANTIZE (x = (float)(scale * (q - zp)), in double) */
-void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32_t zp);
-void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp);
+DP_API void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32_t zp);
+DP_API void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp);
 /* The .dpm input from the bytes of the file's input tensor (int8, or
    float32 little-endian when info->float_input): transposed when
    info->transposed_input, quantised when float. in_len must be the tensor's
    byte size (else DP_ERR_SHAPE); dst holds info->in_elems values. */
-int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst);
+DP_API int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst);
 
 #endif /* DIFFPRUNE_INFERENCE_ONLY */
 
