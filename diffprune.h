@@ -76,6 +76,7 @@
        >>interp        the interpreter
        >>mfcc          MFCC front-end
      >>impl_host       IMPLEMENTATION, hosted inference helpers
+       >>grow          the growable-array helper
        >>ref           reference kernels
        >>qhelpers      quantisation helpers
        >>tflm_tables   TFLite Micro's tables, made on the host
@@ -4844,6 +4845,39 @@ int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work
 #define DP_FREE(p) free(p)
 #endif
 
+/* ---- >>grow  the one growable-array helper (hosted) ----
+   Room for `need` elements of `elem` bytes in block p, which holds *cap:
+   p itself when it is big enough, else p grown (DP_REALLOC) to a capacity
+   doubled from *cap (16 at first) until it holds need, with *cap updated.
+   NULL on overflow or no memory: p and *cap are untouched and p is still
+   the caller's to free. Parallel arrays that share one capacity: grow each
+   from the same old capacity (the new one is the same for all). */
+static void *dp__grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    size_t nc = *cap ? *cap : 16;
+    void *q;
+    if (need <= *cap && p) return p;
+    while (nc < need) {
+        if (nc > ((size_t)-1 >> 1)) return NULL;
+        nc *= 2;
+    }
+    if (elem && nc > (size_t)-1 / elem) return NULL;
+    q = DP_REALLOC(p, nc * elem);
+    if (q) *cap = nc;
+    return q;
+}
+
+/* the same for an int capacity (at most INT32_MAX elements) */
+static void *dp__grow_int(void *p, int *cap, int need, size_t elem)
+{
+    size_t c = *cap > 0 ? (size_t)*cap : 0;
+    void *q;
+    if (need < 0 || need > INT32_MAX / 2) return NULL;
+    q = dp__grow(p, &c, (size_t)need, elem);
+    if (q) *cap = (int)c;
+    return q;
+}
+
 /* ---- >>ref  reference kernels: the formulas, written out plainly ---- */
 void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                       const int32_t *bias, const int32_t *mult,
@@ -5301,17 +5335,14 @@ static int dp__mb_fail(dp_mb *b, int err)
     return b->err;
 }
 
-/* grow an array of n elements of size sz to hold one more */
+/* grow an array of n elements of size sz to hold one more (>>grow) */
 static int dp__mb_grow(void **p, uint32_t *cap, uint32_t n, size_t sz)
 {
-    void *q;
-    uint32_t nc;
-    if (n < *cap) return 0;
-    nc = *cap ? *cap * 2u : 16u;
-    q = DP_REALLOC(*p, (size_t)nc * sz);
+    size_t c = *cap;
+    void *q = n < 0x40000000u ? dp__grow(*p, &c, (size_t)n + 1, sz) : NULL;
     if (!q) return -1;
     *p = q;
-    *cap = nc;
+    *cap = (uint32_t)c;
     return 0;
 }
 
@@ -5321,10 +5352,8 @@ static uint32_t dp__mb_data(dp_mb *b, const void *src, size_t bytes)
     const uint32_t at = (b->data_len + 3u) & ~3u;
     if (bytes > 0x40000000u || (size_t)at + bytes > 0x40000000u) { dp__mb_fail(b, DP_ERR_LIMIT); return 0; }
     if (at + bytes > b->data_cap) {
-        size_t nc = b->data_cap ? b->data_cap : 1024;
-        uint8_t *q;
-        while (nc < at + bytes) nc *= 2;
-        q = (uint8_t *)DP_REALLOC(b->data, nc);
+        size_t nc = b->data_cap;
+        uint8_t *q = (uint8_t *)dp__grow(b->data, &nc, at + bytes, 1);
         if (!q) { dp__mb_fail(b, DP_ERR_NOMEM); return 0; }
         b->data = q;
         b->data_cap = (uint32_t)nc;
@@ -6206,11 +6235,9 @@ static size_t dp__grow_params(dp_graph *g, size_t n, int *ok)
 {
     size_t off = g->n_params;
     if (g->n_params + n > g->cap_params) {
-        size_t cap = DP__MAX(g->cap_params * 2, g->n_params + n + 1024);
-        float *p = (float *)DP_REALLOC(g->params, cap * sizeof(float));
+        float *p = (float *)dp__grow(g->params, &g->cap_params, g->n_params + n, sizeof(float));
         if (!p) { *ok = 0; return 0; }
         g->params = p;
-        g->cap_params = cap;
     }
     g->n_params += n;
     return off;
@@ -6223,11 +6250,9 @@ static int dp__add_node(dp_graph *g, int op, const char *name, int n_in,
     dp__node *nd;
     int i;
     if (g->n_nodes == g->cap_nodes) {
-        int cap = g->cap_nodes ? g->cap_nodes * 2 : 32;
-        dp__node *p = (dp__node *)DP_REALLOC(g->nodes, (size_t)cap * sizeof(dp__node));
+        dp__node *p = (dp__node *)dp__grow_int(g->nodes, &g->cap_nodes, g->n_nodes + 1, sizeof(dp__node));
         if (!p) return dp__fail(g, DP_ERR_NOMEM, "out of memory adding a node");
         g->nodes = p;
-        g->cap_nodes = cap;
     }
     nd = &g->nodes[g->n_nodes];
     memset(nd, 0, sizeof *nd);
@@ -6354,10 +6379,9 @@ int dp_batchnorm(dp_graph *g, const char *name, int x)
     if ((st = dp__node_params(g, id, (size_t)c, (size_t)c)) != DP_OK) return st;
     for (i = 0; i < (size_t)c; i++) g->params[g->nodes[id].w_off + i] = 1.0f;
     if (g->n_state + 2 * (size_t)c > g->cap_state) {
-        size_t cap = DP__MAX(g->cap_state * 2, g->n_state + 2 * (size_t)c + 256);
-        float *p = (float *)DP_REALLOC(g->state, cap * sizeof(float));
+        float *p = (float *)dp__grow(g->state, &g->cap_state, g->n_state + 2 * (size_t)c, sizeof(float));
         if (!p) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", g->nodes[id].name);
-        g->state = p; g->cap_state = cap;
+        g->state = p;
     }
     g->nodes[id].s_off = g->n_state; g->nodes[id].s_n = 2 * (size_t)c;
     for (i = 0; i < (size_t)c; i++) {
@@ -8246,9 +8270,7 @@ int dp_read_file(const char *path, int gunzip, unsigned char **out, size_t *out_
     for (;;) {
         size_t got;
         if (n == cap) {
-            unsigned char *nb;
-            cap = cap ? cap * 2 : 1 << 16;
-            nb = (unsigned char *)DP_REALLOC(buf, cap);
+            unsigned char *nb = (unsigned char *)dp__grow(buf, &cap, n < 65536 ? 65536 : n + 1, 1);
             if (!nb) { DP_FREE(buf); fclose(f); dp__seterr(err, err_cap, "out of memory reading '%s'", path); return DP_ERR_NOMEM; }
             buf = nb;
         }
@@ -9418,11 +9440,9 @@ static int dp__png_decode(const unsigned char *b, size_t n, const char *name, dp
             if (ct == 3 && !n_pal) { dp__seterr(err, cap, "%s: PNG palette image without PLTE", name); st = DP_ERR_FORMAT; goto done; }
             seen_idat = 1;
             if (len > idat_cap - idat_n) {
-                size_t nc = idat_cap ? idat_cap : 4096;
-                unsigned char *p;
-                while (nc - idat_n < len) nc *= 2;
-                if (!(p = (unsigned char *)DP_REALLOC(idat, nc))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto done; }
-                idat = p; idat_cap = nc;
+                unsigned char *p = (unsigned char *)dp__grow(idat, &idat_cap, idat_n + len, 1);
+                if (!p) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto done; }
+                idat = p;
             }
             if (len) memcpy(idat + idat_n, c, len);
             idat_n += len;
@@ -9872,11 +9892,10 @@ int dp_csv_decode(const unsigned char *buf, size_t n, const char *name, dp_csv *
             if (q >= n) break;
         }
         if ((size_t)t->rows >= vcap / (size_t)ncol) {
-            size_t nc = vcap ? vcap * 2 : (size_t)ncol * 256;
             float *p;
             if (t->rows >= (1 << 24)) { dp__seterr(err, cap, "%s:%d: over 2^24 rows", name, line); st = DP_ERR_LIMIT; goto fail; }
-            if (!(p = (float *)DP_REALLOC(t->v, sizeof(float) * nc))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto fail; }
-            t->v = p; vcap = nc;
+            if (!(p = (float *)dp__grow(t->v, &vcap, ((size_t)t->rows + 1) * (size_t)ncol, sizeof(float)))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto fail; }
+            t->v = p;
         }
         if (pos < n && (s[pos] == '\n' || s[pos] == '\r')) { dp__seterr(err, cap, "%s:%d: empty row", name, line); goto fail; }
         for (;;) {
@@ -9988,7 +10007,7 @@ static int dp__ls(const char *dir, int dirs, const char *const *exts, char ***ou
         DP_FREE(full);
         if (!ok) continue;
         if (cnt == cap) {
-            char **nv = (char **)DP_REALLOC(v, sizeof(char *) * (size_t)(cap = cap ? 2 * cap : 64));
+            char **nv = (char **)dp__grow_int(v, &cap, cnt + 1, sizeof(char *));
             if (!nv) { closedir(d); dp__strv_free(v, cnt); return DP_ERR_NOMEM; }
             v = nv;
         }
@@ -10027,7 +10046,7 @@ static int dp__dlist_add(dp__dlist *l, const char *dir, const char *cname, int c
     for (i = 0; i < nf; i++) {
         dp__dfile *e;
         if (l->n == l->cap) {
-            dp__dfile *nv = (dp__dfile *)DP_REALLOC(l->v, sizeof(dp__dfile) * (size_t)(l->cap = l->cap ? 2 * l->cap : 256));
+            dp__dfile *nv = (dp__dfile *)dp__grow_int(l->v, &l->cap, l->n + 1, sizeof(dp__dfile));
             if (!nv) { dp__strv_free(f, nf); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
             l->v = nv;
         }
@@ -10067,7 +10086,7 @@ static int dp__read_list(const char *path, char ***out, int *n, char *err, size_
         if (e - a >= 2 && b[a] == '.' && b[a + 1] == '/') a += 2;
         if (e == a) continue;
         if (cnt == lcap) {
-            char **nv = (char **)DP_REALLOC(v, sizeof(char *) * (size_t)(lcap = lcap ? 2 * lcap : 256));
+            char **nv = (char **)dp__grow_int(v, &lcap, cnt + 1, sizeof(char *));
             if (!nv) { DP_FREE(b); dp__strv_free(v, cnt); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
             v = nv;
         }
@@ -10174,15 +10193,15 @@ done:
 /* append one sample (per floats) with label y */
 static int dp__ds_push(dp_dataset *ds, size_t *cap, size_t per, const float *x, int y)
 {
-    if ((size_t)ds->n == *cap) {
-        const size_t nc = *cap ? 2 * *cap : 64;
-        float *nx = (float *)DP_REALLOC(ds->x, sizeof(float) * per * nc);
+    if ((size_t)ds->n == *cap) {   /* x and y share the capacity */
+        size_t cx = *cap, cy = *cap;
+        float *nx = (float *)dp__grow(ds->x, &cx, (size_t)ds->n + 1, sizeof(float) * per);
         int *ny;
         if (!nx) return DP_ERR_NOMEM;
         ds->x = nx;
-        if (!(ny = (int *)DP_REALLOC(ds->y, sizeof(int) * nc))) return DP_ERR_NOMEM;
+        if (!(ny = (int *)dp__grow(ds->y, &cy, (size_t)ds->n + 1, sizeof(int)))) return DP_ERR_NOMEM;
         ds->y = ny;
-        *cap = nc;
+        *cap = cx;
     }
     memcpy(ds->x + per * (size_t)ds->n, x, sizeof(float) * per);
     ds->y[ds->n++] = y;
@@ -10555,25 +10574,6 @@ static void *dp__sched_alloc(size_t count, size_t elem)
     if (count == 0) count = 1;
     if (count > (size_t)-1 / elem) return NULL;
     return DP_MALLOC(count * elem);
-}
-
-/* Grow p (holding *cap elements of elem bytes) to at least need elements.
-   Returns the (possibly moved) block, or NULL on failure with p untouched. */
-static void *dp__sched_grow(void *p, int *cap, int need, size_t elem)
-{
-    int nc;
-    void *q;
-    if (need <= *cap && p) return p;
-    nc = *cap ? *cap : 16;
-    while (nc < need) {
-        if (nc > INT32_MAX / 2) return NULL;
-        nc *= 2;
-    }
-    if ((size_t)nc > (size_t)-1 / elem) return NULL;
-    q = DP_REALLOC(p, (size_t)nc * elem);
-    if (!q) return NULL;
-    *cap = nc;
-    return q;
 }
 
 static int dp__sched_ctz64(uint64_t x) /* x != 0 */
@@ -11087,18 +11087,22 @@ static uint64_t dp__sched_hash(const uint64_t *k, int W)
 static int dp__sched_states_room(dp__sched_states *t)
 {
     size_t W = (size_t)t->W;
-    if (t->n == t->cap) {
-        int nc = t->cap ? t->cap * 2 : 256;
+    if (t->n == t->cap) {   /* eight arrays, one capacity (>>grow) */
+        int nc = t->cap;
         void *q;
-        if (t->cap > INT32_MAX / 4 || (size_t)nc > (size_t)-1 / (W * 8)) return 0;
-        q = DP_REALLOC(t->key, (size_t)nc * W * 8); if (!q) return 0; t->key = (uint64_t *)q;
-        q = DP_REALLOC(t->rdy, (size_t)nc * W * 8); if (!q) return 0; t->rdy = (uint64_t *)q;
-        q = DP_REALLOC(t->f, (size_t)nc * 8); if (!q) return 0; t->f = (int64_t *)q;
-        q = DP_REALLOC(t->live, (size_t)nc * 8); if (!q) return 0; t->live = (int64_t *)q;
-        q = DP_REALLOC(t->par, (size_t)nc * sizeof(int)); if (!q) return 0; t->par = (int *)q;
-        q = DP_REALLOC(t->op, (size_t)nc * sizeof(int)); if (!q) return 0; t->op = (int *)q;
-        q = DP_REALLOC(t->depth, (size_t)nc * sizeof(int)); if (!q) return 0; t->depth = (int *)q;
-        q = DP_REALLOC(t->done, (size_t)nc); if (!q) return 0; t->done = (unsigned char *)q;
+        const int need = t->n < 256 ? 256 : t->n + 1;
+        if (t->cap > INT32_MAX / 4) return 0;
+#define DP__SCHED_GROW(arr, type, elem) \
+        nc = t->cap; if (!(q = dp__grow_int(t->arr, &nc, need, elem))) return 0; t->arr = (type *)q;
+        DP__SCHED_GROW(key, uint64_t, W * 8)
+        DP__SCHED_GROW(rdy, uint64_t, W * 8)
+        DP__SCHED_GROW(f, int64_t, 8)
+        DP__SCHED_GROW(live, int64_t, 8)
+        DP__SCHED_GROW(par, int, sizeof(int))
+        DP__SCHED_GROW(op, int, sizeof(int))
+        DP__SCHED_GROW(depth, int, sizeof(int))
+        DP__SCHED_GROW(done, unsigned char, 1)
+#undef DP__SCHED_GROW
         t->cap = nc;
     }
     if (2 * (t->n + 1) > t->scap) {
@@ -11138,7 +11142,7 @@ static int dp__sched_he_less(const dp__sched_he *x, const dp__sched_he *y)
 static int dp__sched_heap_push(dp__sched_he **h, int *n, int *cap, dp__sched_he e)
 {
     int i;
-    void *q = dp__sched_grow(*h, cap, *n + 1, sizeof(dp__sched_he));
+    void *q = dp__grow_int(*h, cap, *n + 1, sizeof(dp__sched_he));
     if (!q) return 0;
     *h = (dp__sched_he *)q;
     i = (*n)++;
@@ -12164,9 +12168,9 @@ static int dp__sched_parse_tokens(dp__sched_parser *ps, dp__sched_line *l, size_
             l->off[l->nt] = start;
             l->len[l->nt] = tl;
         } else {
-            void *q1 = dp__sched_grow(ps->tok_off, &ps->tcap, ps->ntok + 1, sizeof(size_t));
+            void *q1 = dp__grow_int(ps->tok_off, &ps->tcap, ps->ntok + 1, sizeof(size_t));
             if (q1) ps->tok_off = (size_t *)q1;
-            q1 = q1 ? dp__sched_grow(ps->tok_len, &ps->tcap2, ps->ntok + 1, sizeof(int)) : NULL;
+            q1 = q1 ? dp__grow_int(ps->tok_len, &ps->tcap2, ps->ntok + 1, sizeof(int)) : NULL;
             if (!q1) return -1;
             ps->tok_len = (int *)q1;
             ps->tok_off[ps->ntok] = start;
@@ -12265,7 +12269,7 @@ static dp_status dp__sched_parse_line(dp__sched_parser *ps, int line, size_t pos
     if (ps->n >= DP_SCHED_MAX_NODES) /* recorded; the node is still defined */
         dp__sched_syntax(ps, line, "line %d: too many nodes (limit %d)", line, DP_SCHED_MAX_NODES);
     {
-        void *q1 = dp__sched_grow(ps->nd, &ps->cap, ps->n + 1, sizeof(dp__sched_pnode));
+        void *q1 = dp__grow_int(ps->nd, &ps->cap, ps->n + 1, sizeof(dp__sched_pnode));
         if (!q1) return DP_ERR_NOMEM;
         ps->nd = (dp__sched_pnode *)q1;
     }

@@ -132,6 +132,35 @@ static void test_error_channel(void)
     }
 }
 
+/* >>grow: the one growable-array helper (a private function: the tests
+   include the implementation) */
+static void test_grow(void)
+{
+    size_t cap = 0, c2;
+    int icap = 0, i, kept = 1;
+    int *a = (int *)dp__grow(NULL, &cap, 1, sizeof(int)), *b;
+    CHECK(a && cap == 16, "first block: 16 elements (cap %lu)", (unsigned long)cap);
+    for (i = 0; a && i < 16; i++) a[i] = i;
+    b = (int *)dp__grow(a, &cap, 16, sizeof(int));
+    CHECK(b == a && cap == 16, "big enough: the same block");
+    b = (int *)dp__grow(a, &cap, 17, sizeof(int));
+    CHECK(b && cap == 32, "one more: doubled to %lu", (unsigned long)cap);
+    if (b) a = b;
+    b = (int *)dp__grow(a, &cap, 1000, sizeof(int));
+    CHECK(b && cap == 1024, "1000: doubled until it fits (%lu)", (unsigned long)cap);
+    if (b) a = b;
+    for (i = 0; a && i < 16; i++) kept &= a[i] == i;
+    CHECK(kept, "contents kept");
+    c2 = cap;
+    b = (int *)dp__grow(a, &c2, (size_t)-1 / 2, sizeof(int));
+    CHECK(b == NULL && c2 == cap, "overflow: NULL, capacity untouched");
+    DP_FREE(a);
+    a = (int *)dp__grow_int(NULL, &icap, 100, sizeof(int));
+    CHECK(a && icap == 128, "int capacity: 100 -> %d", icap);
+    CHECK(dp__grow_int(a, &icap, INT32_MAX, sizeof(int)) == NULL && icap == 128, "int capacity over INT32_MAX/2: NULL");
+    DP_FREE(a);
+}
+
 /* one conv + fc network on random data; returns the graph */
 static dp_graph *small_net(uint64_t seed)
 {
@@ -462,6 +491,7 @@ int main(void)
     if (!mkdtemp(tmpdir)) { printf("0 passed, 1 failed\n"); return 1; }
     test_shape_errors();
     test_error_channel();
+    test_grow();
     test_optimisers();
     test_lr();
     test_repeatable();
