@@ -164,9 +164,11 @@
           error and is sticky: a builder given a negative node id returns
           that error unchanged, so a whole network can be built and
           checked once at the end.
-       3. The freestanding half formats nothing: a failed dp_model_init
-          or dp_mb_finish sets m->why / b->why to a fixed string naming the
-          check (and ->where to the op or tensor index, -1 if neither).
+       3. The int8 model calls format nothing (no stdio in firmware): a
+          failed dp_model_init or dp_mb_finish sets m->why / b->why to a
+          fixed string naming the check (and ->where to the op or tensor
+          index, -1 if neither); the other dp_model_* and dp_mb_* calls
+          return the status alone (the builder's first error is sticky).
        4. dp_sched_plan's result carries its own: r->error.
        5. A bad argument with nowhere to write (a NULL object, an index
           out of range) and the few writers without an err argument
