@@ -115,7 +115,7 @@ data:
 
 # libFuzzer on the data decoders (PNG/PPM/BMP/CSV/WAV/zlib), FUZZ_SECONDS
 fuzz-data:
-	@sh tests/fuzz_data.sh $(FUZZ_SECONDS)
+	@sh tests/fuzz.sh data $(FUZZ_SECONDS)
 # test_data includes the fuzz target's checks (to replay its corpus)
 $(B)/test_data $(B)/noomp_data $(B)/san_data: tests/fuzz_data.c
 
@@ -161,11 +161,11 @@ $(B)/test_fuzz_replay $(B)/noomp_fuzz_replay $(B)/san_fuzz_replay: tests/fuzz_mo
 # libclang-rt); findings go to build/fuzz/, a crash gives a non-zero exit
 FUZZ_SECONDS ?= 60
 fuzz:
-	@sh tests/fuzz.sh $(FUZZ_SECONDS)
+	@sh tests/fuzz.sh model $(FUZZ_SECONDS)
 
 # libFuzzer on the TFLite reader and importer (FUZZ_SECONDS=60)
 fuzz-tflite:
-	@sh tests/fuzz_tflite.sh $(FUZZ_SECONDS)
+	@sh tests/fuzz.sh tflite $(FUZZ_SECONDS)
 
 # time and DP states of the exact scheduler: zoo backbones, synthetic graphs
 bench-sched: $(B)/bench_sched $(B)/diffprune

@@ -77,6 +77,7 @@
        >>interp        the interpreter
        >>mfcc          MFCC front-end
      >>impl_host       IMPLEMENTATION, hosted inference helpers
+       >>grow          the growable-array helper
        >>ref           reference kernels
        >>qhelpers      quantisation helpers
        >>tflm_tables   TFLite Micro's tables, made on the host
@@ -118,6 +119,15 @@
      DIFFPRUNE_INFERENCE_ONLY    global                only the int8 inference
                                                        half: freestanding, no
                                                        malloc, stdio or libm
+     DIFFPRUNE_STATIC            every file that       the whole library static
+                                 includes it           (DP_API = static): a
+                                                       private copy per file;
+                                                       every such file also
+                                                       defines ..._IMPLEMENTATION
+     DP_API                      global                linkage of the public
+                                                       functions (default
+                                                       extern; static with
+                                                       DIFFPRUNE_STATIC)
      DP_MALLOC/DP_REALLOC/       implementation file   allocator used by the
      DP_CALLOC/DP_FREE                                 training half
      DP_MAX_THREADS              implementation file   upper bound on OpenMP
@@ -138,11 +148,34 @@
    - Tensors are NHWC float32 in the training half (the layout the int8
      side uses). Conv weights are [cout][kh][kw][cin/groups]; depthwise
      weights are [kh][kw][c]; fully-connected weights are [out][in].
-   - Every fallible call returns a dp_status (0 = DP_OK, negative = error)
-     or, for builders, a node id >= 0 or a negative dp_status. A graph keeps
-     the message of its first error: dp_graph_error(g). Errors are sticky:
-     a builder given a negative node id returns that error unchanged, so a
-     whole network can be built and checked once at the end.
+   - Errors, one convention (the statuses: DP_STATUS_LIST in >>common):
+     * What a call returns. A fallible call returns a dp_status as an int:
+       DP_OK (0) or a negative error; one that creates something returns
+       its index (a node id, a tensor id, ...) >= 0 or a negative status.
+       Constructors that return a pointer return NULL on failure, and set
+       *status when they take an `int *status`. Getters that cannot fail
+       return their value.
+     * Where the message is: one place per call, chosen by its kind.
+       1. A call with `char *err, size_t err_cap` arguments (files, data
+          decoders and sets, gunzip, checkpoints, the scheduler's check,
+          arena check and parser, TFLite, export, fit, the pruner's
+          constructor) writes a NUL-terminated message there (truncated to
+          err_cap; err may be NULL) and nowhere else.
+       2. Otherwise a call on a dp_graph leaves it in the graph:
+          dp_graph_error(g), with dp_graph_status(g). It keeps its first
+          error and is sticky: a builder given a negative node id returns
+          that error unchanged, so a whole network can be built and
+          checked once at the end.
+       3. The int8 model calls format nothing (no stdio in firmware): a
+          failed dp_model_init or dp_mb_finish sets m->why / b->why to a
+          fixed string naming the check (and ->where to the op or tensor
+          index, -1 if neither); the other dp_model_* and dp_mb_* calls
+          return the status alone (the builder's first error is sticky).
+       4. dp_sched_plan's result carries its own: r->error.
+       5. A bad argument with nowhere to write (a NULL object, an index
+          out of range) and the few writers without an err argument
+          (dp_checkpoint_save, dp_model_save, dp_wav_write, ...) return the
+          status alone: dp_status_str(st) is the message.
    - The header never calls exit() or abort().
    - Public names start with dp_, private ones with dp__, macros with DP_.
    - Framework conventions, for porting weights and comparing results:
@@ -181,6 +214,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* DP_API: the linkage of every public function (>>options) */
+#ifndef DP_API
+#ifdef DIFFPRUNE_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define DP_API static __attribute__((unused))   /* no warning for the unused */
+#else
+#define DP_API static
+#endif
+#else
+#define DP_API extern
+#endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -193,25 +239,34 @@ extern "C" {
 #define DP_VERSION_PATCH 0
 #define DP_VERSION_STRING "0.1.0"
 
+/* Every status, one line each: X(name, value, message). A new status is
+   one more line here; the enum and dp_status_str are generated from it.
+   Values: 0, then consecutive negatives (an error is < 0). */
+#define DP_STATUS_LIST(X) \
+    X(DP_OK,               0, "ok")                                          \
+    X(DP_ERR_ARG,         -1, "bad argument")   /* NULL, out of range     */ \
+    X(DP_ERR_SHAPE,       -2, "shape mismatch") /* shapes do not fit      */ \
+    X(DP_ERR_NOMEM,       -3, "out of memory")  /* allocation failed      */ \
+    X(DP_ERR_IO,          -4, "i/o error")      /* file not read/written  */ \
+    X(DP_ERR_FORMAT,      -5, "corrupt or unrecognised data") /* truncated, bad magic */ \
+    X(DP_ERR_CRC,         -6, "checksum mismatch")                           \
+    X(DP_ERR_NAN,         -7, "NaN or infinity")                             \
+    X(DP_ERR_BUDGET,      -8, "impossible budget") /* resource budget     */ \
+    X(DP_ERR_UNSUPPORTED, -9, "unsupported")    /* valid, not supported   */ \
+    X(DP_ERR_LIMIT,      -10, "size limit exceeded") /* ops, states, arena */
+
 typedef enum dp_status {
-    DP_OK = 0,
-    DP_ERR_ARG = -1,         /* bad argument (NULL, out of range)           */
-    DP_ERR_SHAPE = -2,       /* shapes do not fit together                  */
-    DP_ERR_NOMEM = -3,       /* allocation failed                           */
-    DP_ERR_IO = -4,          /* file could not be read or written           */
-    DP_ERR_FORMAT = -5,      /* corrupt, truncated or wrong-magic data      */
-    DP_ERR_CRC = -6,         /* checksum mismatch                           */
-    DP_ERR_NAN = -7,         /* NaN or infinity encountered                 */
-    DP_ERR_BUDGET = -8,      /* resource budget impossible                  */
-    DP_ERR_UNSUPPORTED = -9, /* valid, but not supported                    */
-    DP_ERR_LIMIT = -10       /* a size limit (ops, states, arena) exceeded  */
+#define DP__STATUS_ENUM(name, value, msg) name = value,
+    DP_STATUS_LIST(DP__STATUS_ENUM)  /* (a trailing comma: C99, C++11) */
+#undef DP__STATUS_ENUM
 } dp_status;
 
-/* A short English name for a status ("ok", "shape mismatch", ...). */
-const char *dp_status_str(int status);
+/* A short English name for a status ("ok", "shape mismatch", ...);
+   "unknown status" for a value not in DP_STATUS_LIST. Never NULL. */
+DP_API const char *dp_status_str(int status);
 
 /* CRC-32 (zlib polynomial). Start with crc = 0; calls chain. */
-uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
+DP_API uint32_t dp_crc32(uint32_t crc, const void *data, size_t n);
 
 /* ====================================================================== */
 /* >>api_infer                                                            */
@@ -398,9 +453,9 @@ enum {
 typedef struct dp_shape { int32_t h, w, c; } dp_shape;   /* NHWC, batch 1 */
 
 /* ---- requantisation (see >>requant) ---- */
-int32_t dp_qmul_high(int32_t a, int32_t b);
-int32_t dp_qdiv_pot(int32_t x, int32_t exponent);        /* clamped to 0..31 */
-int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift); /* clamped -31..30  */
+DP_API int32_t dp_qmul_high(int32_t a, int32_t b);
+DP_API int32_t dp_qdiv_pot(int32_t x, int32_t exponent);        /* clamped to 0..31 */
+DP_API int32_t dp_qmul(int32_t x, int32_t mult, int32_t shift); /* clamped -31..30  */
 
 /* ---- >>api_kernels  int8 kernels ----
    Output first, then inputs, weights, parameters, shapes. Kernels trust
@@ -438,12 +493,12 @@ typedef struct dp_qconcat_params {
    w[out.c][kh][kw][in.c]; bias, ksum, mult, shift [out.c]. bias may be
    NULL. ksum[c] = sum of w[c][..] lets the zero point leave the inner loop;
    NULL works too (slower). */
-void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *ksum,
                   const int32_t *mult, const int32_t *shift,
                   const dp_qconv_params *p, dp_shape in, dp_shape out);
 /* depthwise, channel multiplier 1: w[kh][kw][c]; in.c == out.c */
-void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                     const int32_t *bias, const int32_t *mult,
                     const int32_t *shift, const dp_qconv_params *p,
                     dp_shape in, dp_shape out);
@@ -451,38 +506,38 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
    M * in.c, w[kh][kw][out.c], output channel oc reads input channel
    oc / M. The interpreter runs it for M > 1 (dp_dwconv2d_s8 is faster
    for M = 1). */
-void dp_dwconv2d_mult_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_dwconv2d_mult_s8(int8_t *y, const int8_t *x, const int8_t *w,
                          const int32_t *bias, const int32_t *mult,
                          const int32_t *shift, const dp_qconv_params *p,
                          dp_shape in, dp_shape out);
 /* grouped conv (see >>grouped): w[out.c][kh][kw][in.c/groups]; bias,
    ksum, mult, shift [out.c]; groups divides in.c and out.c. ksum as for
    dp_conv2d_s8 (NULL works too). */
-void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                    const int32_t *bias, const int32_t *ksum,
                    const int32_t *mult, const int32_t *shift,
                    const dp_qconv_params *p, int32_t groups,
                    dp_shape in, dp_shape out);
 /* fully connected: y[n_out], x[n_in], w[n_out][n_in] */
-void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
               const int32_t *bias, const int32_t *ksum, const int32_t *mult,
               const int32_t *shift, const dp_qfc_params *p,
               int32_t n_in, int32_t n_out);
 /* y = x[0] + ... + x[n-1], `count` values each; y may equal one x[i] */
-void dp_add_s8(int8_t *y, const int8_t *const *x, const dp_qadd_params *p,
+DP_API void dp_add_s8(int8_t *y, const int8_t *const *x, const dp_qadd_params *p,
                int32_t count);
-void dp_maxpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_maxpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                    dp_shape in, dp_shape out);
-void dp_avgpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_avgpool_s8(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                    dp_shape in, dp_shape out);
 /* global average pool: y[in.c] */
-void dp_gap_s8(int8_t *y, const int8_t *x, int32_t act_min, int32_t act_max,
+DP_API void dp_gap_s8(int8_t *y, const int8_t *x, int32_t act_min, int32_t act_max,
                dp_shape in);
 /* channel-wise multiply (squeeze-excite): y[h][w][c] = x[h][w][c] * s[c] */
-void dp_chmul_s8(int8_t *y, const int8_t *x, const int8_t *s,
+DP_API void dp_chmul_s8(int8_t *y, const int8_t *x, const int8_t *s,
                  const dp_qchmul_params *p, dp_shape in);
 /* channel concat of p->n inputs of hw pixels each */
-void dp_concat_s8(int8_t *y, const int8_t *const *x,
+DP_API void dp_concat_s8(int8_t *y, const int8_t *const *x,
                   const dp_qconcat_params *p, int32_t hw);
 /* Softmax over the last axis of `rows` rows of n values. Output scale 1/256,
    zero point -128 (TFLite's int8 convention). Integer method: with d =
@@ -490,9 +545,9 @@ void dp_concat_s8(int8_t *y, const int8_t *const *x,
    (non-increasing, made on the host), S = sum of table[d] over the row,
    R = floor((2^32-1) / S), y = min(255, (table[d]*256*R + 2^31) >> 32) - 128.
    Monotone in x; the outputs (+128) sum to 256 within n/2. */
-void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
+DP_API void dp_softmax_s8(int8_t *y, const int8_t *x, const uint16_t *table,
                    int32_t rows, int32_t n);
-int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
+DP_API int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
 
 /* ---- >>api_tflm  TensorFlow Lite Micro's own int8 formulas ----
    For models imported from .tflite (>>api_tflite), bit-exact with TFLM's
@@ -513,12 +568,12 @@ int32_t dp_argmax_s8(const int8_t *x, int32_t n);  /* first max; -1 if n<1 */
              acc / n) + out_zp).
    mul       TFLM's int8 MUL: y = clamp(dp_qmul((x0-z0)*(x1-z1), m, sh) +
              out_zp, act_min, act_max). */
-void dp_softmaxq_s8(int8_t *y, const int8_t *x, const int32_t *exp_tab,
+DP_API void dp_softmaxq_s8(int8_t *y, const int8_t *x, const int32_t *exp_tab,
                     int32_t rows, int32_t n);
-void dp_lut_s8(int8_t *y, const int8_t *x, const int8_t *table, int32_t count);
-void dp_mean_s8(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+DP_API void dp_lut_s8(int8_t *y, const int8_t *x, const int8_t *table, int32_t count);
+DP_API void dp_mean_s8(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
                 int32_t mult, int32_t shift, dp_shape in);
-void dp_mul_s8(int8_t *y, const int8_t *x0, const int8_t *x1,
+DP_API void dp_mul_s8(int8_t *y, const int8_t *x0, const int8_t *x1,
                const dp_qchmul_params *p, int32_t count);
 #define DP_SOFTMAXQ_MAX_N 511
 
@@ -551,20 +606,20 @@ typedef struct dp_mop_info {    /* one op, for `diffprune info`            */
     int32_t groups;             /* gconv2d: G; other kinds 1               */
 } dp_mop_info;
 
-int dp_model_init(dp_model *m, const void *blob, size_t blob_len);
-size_t dp_model_arena_size(const dp_model *m);
-int dp_model_run(const dp_model *m, void *arena, size_t arena_len);
-int dp_model_n_ops(const dp_model *m);
-int dp_model_n_tensors(const dp_model *m);
-uint64_t dp_model_macs(const dp_model *m);
-int dp_model_tensor(const dp_model *m, int id, dp_tensor_info *ti);
+DP_API int dp_model_init(dp_model *m, const void *blob, size_t blob_len);
+DP_API size_t dp_model_arena_size(const dp_model *m);
+DP_API int dp_model_run(const dp_model *m, void *arena, size_t arena_len);
+DP_API int dp_model_n_ops(const dp_model *m);
+DP_API int dp_model_n_tensors(const dp_model *m);
+DP_API uint64_t dp_model_macs(const dp_model *m);
+DP_API int dp_model_tensor(const dp_model *m, int id, dp_tensor_info *ti);
 /* pointers into the arena (NULL if m is not ready); ti may be NULL */
-int8_t *dp_model_input(const dp_model *m, void *arena, dp_tensor_info *ti);
-int8_t *dp_model_output(const dp_model *m, void *arena, dp_tensor_info *ti);
+DP_API int8_t *dp_model_input(const dp_model *m, void *arena, dp_tensor_info *ti);
+DP_API int8_t *dp_model_output(const dp_model *m, void *arena, dp_tensor_info *ti);
 /* index of the largest output value, or a negative dp_status */
-int dp_model_output_argmax(const dp_model *m, const void *arena);
-int dp_model_op(const dp_model *m, int i, dp_mop_info *oi);
-const char *dp_mop_name(int kind);
+DP_API int dp_model_output_argmax(const dp_model *m, const void *arena);
+DP_API int dp_model_op(const dp_model *m, int i, dp_mop_info *oi);
+DP_API const char *dp_mop_name(int kind);
 
 /* CRC-32 (zlib polynomial), start with crc = 0 (defined in >>common) */
 
@@ -600,58 +655,58 @@ const char *dp_mop_name(int kind);
 #define DP_MFCC_FRAMES(n) ((n) < DP_MFCC_WINDOW ? 0 : 1 + ((n) - DP_MFCC_WINDOW) / DP_MFCC_HOP)
 
 /* One frame: x[640] -> out[10]. work: DP_MFCC_WORK int32_t. */
-int dp_mfcc_frame(const int16_t *x, int8_t *out, int32_t *work);
+DP_API int dp_mfcc_frame(const int16_t *x, int8_t *out, int32_t *work);
 /* A clip: n samples -> DP_MFCC_FRAMES(n) x 10 features, frame-major (the
    model's 49x10x1 input). out_cap: room in out (bytes). Returns the frame
    count, or DP_ERR_SHAPE when n < 640 or out is too small, DP_ERR_ARG for
    NULL pointers. */
-int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work);
+DP_API int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work);
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
 /* ---- >>api_ref  hosted: reference kernels (the test oracle), same arguments ---- */
-void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                       const int32_t *bias, const int32_t *mult,
                       const int32_t *shift, const dp_qconv_params *p,
                       dp_shape in, dp_shape out);
-void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_dwconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                         const int32_t *bias, const int32_t *mult,
                         const int32_t *shift, const dp_qconv_params *p,
                         dp_shape in, dp_shape out);
-void dp_gconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_gconv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                        const int32_t *bias, const int32_t *mult,
                        const int32_t *shift, const dp_qconv_params *p,
                        int32_t groups, dp_shape in, dp_shape out);
-void dp_fc_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
+DP_API void dp_fc_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                   const int32_t *bias, const int32_t *mult,
                   const int32_t *shift, const dp_qfc_params *p,
                   int32_t n_in, int32_t n_out);
-void dp_add_s8_ref(int8_t *y, const int8_t *const *x,
+DP_API void dp_add_s8_ref(int8_t *y, const int8_t *const *x,
                    const dp_qadd_params *p, int32_t count);
-void dp_maxpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_maxpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                        dp_shape in, dp_shape out);
-void dp_avgpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
+DP_API void dp_avgpool_s8_ref(int8_t *y, const int8_t *x, const dp_qpool_params *p,
                        dp_shape in, dp_shape out);
-void dp_gap_s8_ref(int8_t *y, const int8_t *x, int32_t act_min,
+DP_API void dp_gap_s8_ref(int8_t *y, const int8_t *x, int32_t act_min,
                    int32_t act_max, dp_shape in);
-void dp_chmul_s8_ref(int8_t *y, const int8_t *x, const int8_t *s,
+DP_API void dp_chmul_s8_ref(int8_t *y, const int8_t *x, const int8_t *s,
                      const dp_qchmul_params *p, dp_shape in);
-void dp_concat_s8_ref(int8_t *y, const int8_t *const *x,
+DP_API void dp_concat_s8_ref(int8_t *y, const int8_t *const *x,
                       const dp_qconcat_params *p, int32_t hw);
-void dp_softmax_s8_ref(int8_t *y, const int8_t *x, const uint16_t *table,
+DP_API void dp_softmax_s8_ref(int8_t *y, const int8_t *x, const uint16_t *table,
                        int32_t rows, int32_t n);
 
 /* ---- >>api_qhelpers  hosted: quantisation helpers ---- */
 /* TFLite's QuantizeMultiplier: real >= 0 -> mult in [2^30, 2^31) and shift
    with real ~= mult * 2^(shift-31); real < 2^-32 or so flushes to (0, 0).
    DP_ERR_ARG for negative/NaN, DP_ERR_UNSUPPORTED if shift would be > 30. */
-int dp_qmul_from_real(double real, int32_t *mult, int32_t *shift);
+DP_API int dp_qmul_from_real(double real, int32_t *mult, int32_t *shift);
 /* Activation clamp in the quantised domain, as TFLite computes it:
    lo = zp, hi = zp + round(cap / scale), each clamped to [-128, 127];
    cap <= 0 means plain ReLU (hi = 127). */
-int dp_qact_relu(float scale, int32_t zero_point, double cap,
+DP_API int dp_qact_relu(float scale, int32_t zero_point, double cap,
                  int32_t *lo, int32_t *hi);
 /* Softmax table (see dp_softmax_s8) for an input scale and beta. */
-void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
+DP_API void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
 
 /* ---- hosted >>tflm_kernels: tables made the way TFLM's Prepare() makes
    its parameters, and plain oracles ----
@@ -660,15 +715,15 @@ void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
    difference 0..255. DP_ERR_UNSUPPORTED when beta*in_scale is too small
    for TFLM's multiplier (< 2^-26) or not finite. dp_logistic_table: TFLM's
    int8 LOGISTIC for every input value (output scale 1/256, zp -128). */
-int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256]);
-int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256]);
-void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
+DP_API int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256]);
+DP_API int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256]);
+DP_API void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
                         int32_t rows, int32_t n);
-void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
+DP_API void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
                         int32_t count);
-void dp_mean_s8_ref(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
+DP_API void dp_mean_s8_ref(int8_t *y, const int8_t *x, int32_t in_zp, int32_t out_zp,
                     int32_t mult, int32_t shift, dp_shape in);
-void dp_mul_s8_ref(int8_t *y, const int8_t *x0, const int8_t *x1,
+DP_API void dp_mul_s8_ref(int8_t *y, const int8_t *x0, const int8_t *x1,
                    const dp_qchmul_params *p, int32_t count);
 
 /* ---- >>api_builder  hosted: model builder ----
@@ -710,16 +765,16 @@ typedef struct dp_mb {
     int32_t where;               /* ... and its op/tensor index, or -1     */
 } dp_mb;
 
-void dp_mb_init(dp_mb *b);
+DP_API void dp_mb_init(dp_mb *b);
 /* returns the tensor id (>= 0) or a negative dp_status */
-int dp_mb_add_tensor(dp_mb *b, int h, int w, int c, float scale,
+DP_API int dp_mb_add_tensor(dp_mb *b, int h, int w, int c, float scale,
                      int zero_point, uint32_t arena_offset);
 /* returns the op index (>= 0) or a negative dp_status */
-int dp_mb_add_op(dp_mb *b, const dp_mb_op *op);
-int dp_mb_set_io(dp_mb *b, int input, int output);
+DP_API int dp_mb_add_op(dp_mb *b, const dp_mb_op *op);
+DP_API int dp_mb_set_io(dp_mb *b, int input, int output);
 /* *blob from DP_MALLOC (4-aligned; free with DP_FREE), *len its size */
-int dp_mb_finish(dp_mb *b, void **blob, size_t *len);
-void dp_mb_free(dp_mb *b);
+DP_API int dp_mb_finish(dp_mb *b, void **blob, size_t *len);
+DP_API void dp_mb_free(dp_mb *b);
 #endif /* !DIFFPRUNE_INFERENCE_ONLY */
 
 #ifndef DIFFPRUNE_INFERENCE_ONLY
@@ -729,16 +784,16 @@ void dp_mb_free(dp_mb *b);
 
 /* ---- >>api_rng  random numbers: seeded, repeatable (xoshiro128**) ---- */
 typedef struct dp_rng { uint32_t s[4]; } dp_rng;
-void     dp_rng_seed(dp_rng *r, uint64_t seed);
-uint32_t dp_rng_u32(dp_rng *r);
-float    dp_rng_uniform(dp_rng *r);            /* [0, 1)          */
-float    dp_rng_normal(dp_rng *r);             /* mean 0, sd 1    */
-uint32_t dp_rng_below(dp_rng *r, uint32_t n);  /* [0, n), unbiased */
-void     dp_rng_shuffle(dp_rng *r, int *a, int n);
+DP_API void     dp_rng_seed(dp_rng *r, uint64_t seed);
+DP_API uint32_t dp_rng_u32(dp_rng *r);
+DP_API float    dp_rng_uniform(dp_rng *r);            /* [0, 1)          */
+DP_API float    dp_rng_normal(dp_rng *r);             /* mean 0, sd 1    */
+DP_API uint32_t dp_rng_below(dp_rng *r, uint32_t n);  /* [0, n), unbiased */
+DP_API void     dp_rng_shuffle(dp_rng *r, int *a, int n);
 
 /* ---- threads ---- */
-void dp_set_threads(int n);   /* 0 = all cores (OpenMP); 1 without OpenMP */
-int  dp_get_threads(void);
+DP_API void dp_set_threads(int n);   /* 0 = all cores (OpenMP); 1 without OpenMP */
+DP_API int  dp_get_threads(void);
 
 /* ---- >>api_free  memory the library hands over ----
    What the training half allocates and returns to the caller (dp_export's
@@ -746,7 +801,7 @@ int  dp_get_threads(void);
    dp_wav_read's samples) comes from DP_MALLOC: release it with dp_free
    (DP_FREE), which stays right when the allocator is overridden. NULL is
    fine. */
-void dp_free(void *p);
+DP_API void dp_free(void *p);
 
 /* ---- >>api_graph  the graph ---- */
 typedef enum dp_op {
@@ -758,7 +813,7 @@ typedef enum dp_op {
 } dp_op;
 
 /* Name of an op kind ("conv", "bn", ...); the op id is what files store. */
-const char *dp_op_name(int op);
+DP_API const char *dp_op_name(int op);
 
 typedef enum dp_pad { DP_PAD_SAME = 0, DP_PAD_VALID = 1, DP_PAD_EXPLICIT = 2 } dp_pad;
 typedef enum dp_init { DP_INIT_HE = 0, DP_INIT_GLOROT = 1 } dp_init;
@@ -804,54 +859,54 @@ typedef struct dp_node_info {
     float *out;                   /* output of the last forward [n*h*w*c] */
 } dp_node_info;
 
-dp_graph   *dp_graph_new(uint64_t seed);
-void        dp_graph_free(dp_graph *g);
-const char *dp_graph_error(const dp_graph *g);   /* "" when none */
-int         dp_graph_status(const dp_graph *g);  /* first error or DP_OK */
-int         dp_graph_n_nodes(const dp_graph *g);
-int         dp_graph_node(const dp_graph *g, int id, dp_node_info *info);
-int         dp_graph_find(const dp_graph *g, const char *name);
-size_t      dp_graph_n_params(const dp_graph *g);
-float      *dp_graph_params(dp_graph *g);        /* all trainable parameters */
-float      *dp_graph_grads(dp_graph *g);         /* their gradients          */
-int         dp_graph_output(const dp_graph *g);  /* the last node           */
+DP_API dp_graph   *dp_graph_new(uint64_t seed);
+DP_API void        dp_graph_free(dp_graph *g);
+DP_API const char *dp_graph_error(const dp_graph *g);   /* "" when none */
+DP_API int         dp_graph_status(const dp_graph *g);  /* first error or DP_OK */
+DP_API int         dp_graph_n_nodes(const dp_graph *g);
+DP_API int         dp_graph_node(const dp_graph *g, int id, dp_node_info *info);
+DP_API int         dp_graph_find(const dp_graph *g, const char *name);
+DP_API size_t      dp_graph_n_params(const dp_graph *g);
+DP_API float      *dp_graph_params(dp_graph *g);        /* all trainable parameters */
+DP_API float      *dp_graph_grads(dp_graph *g);         /* their gradients          */
+DP_API int         dp_graph_output(const dp_graph *g);  /* the last node           */
 /* One line per node: name, op, output shape, parameter count. */
-void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
+DP_API void        dp_graph_print(const dp_graph *g, void *file /* FILE* */);
 
 /* ---- >>api_layers  layers: each returns the new node id, or a negative dp_status ---- */
 /* name may be NULL (an automatic name like "conv3" is given). */
-int dp_input(dp_graph *g, const char *name, int h, int w, int c);
-int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
+DP_API int dp_input(dp_graph *g, const char *name, int h, int w, int c);
+DP_API int dp_conv2d(dp_graph *g, const char *name, int x, int cout, int kh, int kw,
               const dp_conv_opts *o);
-int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1: dp_bn_set_params */
+DP_API int dp_batchnorm(dp_graph *g, const char *name, int x); /* eps 1e-5, momentum 0.1: dp_bn_set_params */
 /* A batch norm's eps (added to the variance) and momentum (running = (1 -
    momentum) running + momentum batch; PyTorch's convention), per layer;
    0 means the default (1e-5, 0.1). eps must be finite and > 0, momentum
    in (0, 1]; otherwise DP_ERR_ARG (sticky, like a builder's error). Export
    folds the layer with its own eps; a checkpoint only loads into a graph
    whose layers have the same values (they are part of its structure). */
-int dp_bn_set_params(dp_graph *g, int bn_node, float eps, float momentum);
-int dp_bn_get_params(const dp_graph *g, int bn_node, float *eps, float *momentum);
-int dp_relu(dp_graph *g, const char *name, int x);
-int dp_relu6(dp_graph *g, const char *name, int x);
-int dp_sigmoid(dp_graph *g, const char *name, int x);
-int dp_swish(dp_graph *g, const char *name, int x);
-int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
-int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
-int dp_global_avgpool(dp_graph *g, const char *name, int x);  /* -> 1x1xc */
-int dp_fc(dp_graph *g, const char *name, int x, int units);    /* flattens */
-int dp_add(dp_graph *g, const char *name, int n, const int *xs);
-int dp_add2(dp_graph *g, const char *name, int a, int b);
-int dp_channel_mul(dp_graph *g, const char *name, int x, int scale /* 1x1xc */);
-int dp_concat(dp_graph *g, const char *name, int n, const int *xs);
-int dp_flatten(dp_graph *g, const char *name, int x);
-int dp_dropout(dp_graph *g, const char *name, int x, float p);
+DP_API int dp_bn_set_params(dp_graph *g, int bn_node, float eps, float momentum);
+DP_API int dp_bn_get_params(const dp_graph *g, int bn_node, float *eps, float *momentum);
+DP_API int dp_relu(dp_graph *g, const char *name, int x);
+DP_API int dp_relu6(dp_graph *g, const char *name, int x);
+DP_API int dp_sigmoid(dp_graph *g, const char *name, int x);
+DP_API int dp_swish(dp_graph *g, const char *name, int x);
+DP_API int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
+DP_API int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
+DP_API int dp_global_avgpool(dp_graph *g, const char *name, int x);  /* -> 1x1xc */
+DP_API int dp_fc(dp_graph *g, const char *name, int x, int units);    /* flattens */
+DP_API int dp_add(dp_graph *g, const char *name, int n, const int *xs);
+DP_API int dp_add2(dp_graph *g, const char *name, int a, int b);
+DP_API int dp_channel_mul(dp_graph *g, const char *name, int x, int scale /* 1x1xc */);
+DP_API int dp_concat(dp_graph *g, const char *name, int n, const int *xs);
+DP_API int dp_flatten(dp_graph *g, const char *name, int x);
+DP_API int dp_dropout(dp_graph *g, const char *name, int x, float p);
 /* Softmax cross-entropy over the channels of a 1x1xK node; the loss node
    of the graph. Labels come from dp_graph_set_labels. */
-int dp_softmax_ce(dp_graph *g, const char *name, int logits);
+DP_API int dp_softmax_ce(dp_graph *g, const char *name, int logits);
 
 /* Convenience: conv (no bias) + batch norm + activation; returns the last. */
-int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
+DP_API int dp_conv_bn_act(dp_graph *g, const char *name, int x, int cout, int k,
                    int stride, int groups, int act /* dp_act */);
 
 /* ---- >>api_run  running the graph ---- */
@@ -862,16 +917,16 @@ typedef enum dp_mode { DP_EVAL = 0, DP_TRAIN = 1 } dp_mode;
    are computed here, with the labels last set for a batch of this size:
    call dp_graph_set_labels before dp_graph_forward (they persist until
    replaced; a forward with another batch size forgets them). */
-int   dp_graph_forward(dp_graph *g, const float *x, int n, int mode);
-int   dp_graph_set_labels(dp_graph *g, const int *labels, int n);
-float dp_graph_loss(const dp_graph *g);         /* mean loss of the batch */
-int   dp_graph_n_correct(const dp_graph *g);     /* top-1 hits in the batch */
+DP_API int   dp_graph_forward(dp_graph *g, const float *x, int n, int mode);
+DP_API int   dp_graph_set_labels(dp_graph *g, const int *labels, int n);
+DP_API float dp_graph_loss(const dp_graph *g);         /* mean loss of the batch */
+DP_API int   dp_graph_n_correct(const dp_graph *g);     /* top-1 hits in the batch */
 /* Reverse-mode pass from the loss node: fills dp_graph_grads (overwrites). */
-int   dp_graph_backward(dp_graph *g);
+DP_API int   dp_graph_backward(dp_graph *g);
 /* Compares analytic gradients of sum(out * r) (r fixed random) with
    central finite differences, for every parameter (up to max_checks sampled
    per tensor) and the input. Returns the worst relative error. */
-double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
+DP_API double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
                            int mode, int max_checks, double eps);
 /* The gradient of the loss with respect to the graph's input (saliency
    maps, adversarial or robustness checks). After dp_graph_set_input_grad(g,
@@ -880,8 +935,8 @@ double dp_graph_check_grad(dp_graph *g, int out_node, const float *x, int n,
    nothing reaches the input). Valid from a dp_graph_backward (or
    dp_train_step) until the next forward pass; NULL outside that, or when
    off. Costs one extra backward kernel for the first layer. */
-int          dp_graph_set_input_grad(dp_graph *g, int on);
-const float *dp_graph_input_grad(const dp_graph *g);
+DP_API int          dp_graph_set_input_grad(dp_graph *g, int on);
+DP_API const float *dp_graph_input_grad(const dp_graph *g);
 
 /* ---- >>api_masks  channel masks (the pruner's mechanism; public for custom pruners) ----
    A mask multiplies output channel c of a node by m[c] in every forward
@@ -890,11 +945,11 @@ const float *dp_graph_input_grad(const dp_graph *g);
    of dL/dy * (the output before the mask) into a per-node array, read by
    dp_graph_get_mask_grad and zeroed by dp_graph_clear_mask_grad. The input
    and the loss node take no mask; m = NULL removes one. */
-int           dp_graph_set_mask(dp_graph *g, int node, const float *m /* [c] */);
-const float  *dp_graph_get_mask(const dp_graph *g, int node);   /* NULL: none */
-int           dp_graph_mask_grad(dp_graph *g, int on);
-const double *dp_graph_get_mask_grad(const dp_graph *g, int node);
-void          dp_graph_clear_mask_grad(dp_graph *g);
+DP_API int           dp_graph_set_mask(dp_graph *g, int node, const float *m /* [c] */);
+DP_API const float  *dp_graph_get_mask(const dp_graph *g, int node);   /* NULL: none */
+DP_API int           dp_graph_mask_grad(dp_graph *g, int on);
+DP_API const double *dp_graph_get_mask_grad(const dp_graph *g, int node);
+DP_API void          dp_graph_clear_mask_grad(dp_graph *g);
 
 /* ---- >>api_optim  optimisers, schedules, training steps ---- */
 typedef enum dp_optim_kind { DP_SGD = 0, DP_ADAM = 1 } dp_optim_kind;
@@ -906,9 +961,10 @@ typedef struct dp_optim_cfg {
     float beta1, beta2, eps;  /* Adam; 0 -> 0.9, 0.999, 1e-8      */
 } dp_optim_cfg;
 typedef struct dp_optim dp_optim;
-dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg);
-void      dp_optim_free(dp_optim *o);
-int       dp_optim_step(dp_optim *o, dp_graph *g, float lr);
+/* NULL on failure: dp_graph_error(g) says why */
+DP_API dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg);
+DP_API void      dp_optim_free(dp_optim *o);
+DP_API int       dp_optim_step(dp_optim *o, dp_graph *g, float lr);
 
 /* Learning-rate schedules. */
 typedef enum dp_lr_kind { DP_LR_CONST = 0, DP_LR_STEP = 1, DP_LR_COSINE = 2 } dp_lr_kind;
@@ -921,7 +977,7 @@ typedef struct dp_lr_sched {
     long step_size;         /* step: multiply by gamma every step_size steps */
     float gamma;
 } dp_lr_sched;
-float dp_lr_at(const dp_lr_sched *s, long step);
+DP_API float dp_lr_at(const dp_lr_sched *s, long step);
 
 /* Quantisation-aware training (for the final epochs): with on = 1 every
    forward pass fake-quantises what the int8 model quantises - conv/FC
@@ -930,29 +986,29 @@ float dp_lr_at(const dp_lr_sched *s, long step);
    per tensor (asymmetric int8 over a range tracked by an exponential moving
    average while training) - and gradients pass straight through. dp_export
    then uses the tracked ranges. */
-int dp_graph_set_qat(dp_graph *g, int on);
+DP_API int dp_graph_set_qat(dp_graph *g, int on);
 /* Fixes the int8 quantisation of the graph's input (real = scale * (q -
    zero_point)) instead of calibrating it: for inputs that arrive already
    quantised, e.g. dp_mfcc features (DP_MFCC_INPUT_SCALE, 0). dp_export and
    quantisation-aware training use it. */
-int dp_graph_set_input_quant(dp_graph *g, float scale, int zero_point);
+DP_API int dp_graph_set_input_quant(dp_graph *g, float scale, int zero_point);
 /* Fusion of batch norm with a following ReLU/ReLU6 in the forward pass (on
    by default; 0 runs every node by itself, as the gradient check does). */
-void dp_graph_set_fusion(dp_graph *g, int on);
+DP_API void dp_graph_set_fusion(dp_graph *g, int on);
 /* Per-node forward/backward timing: on = 1 starts it (clearing earlier
    times), 0 stops it; dp_graph_print_profile writes the nodes, slowest
    first, to file (a FILE *; NULL: stdout). */
-void dp_graph_profile(dp_graph *g, int on);
-void dp_graph_print_profile(const dp_graph *g, void *file);
+DP_API void dp_graph_profile(dp_graph *g, int on);
+DP_API void dp_graph_print_profile(const dp_graph *g, void *file);
 
 /* One training step: forward (train mode), loss, backward, optimiser.
    A non-finite loss or gradient returns DP_ERR_NAN (message in
    dp_graph_error, not sticky) and leaves the parameters as they were: the
    graph stays usable, e.g. to go on with a lower learning rate. loss/correct may be NULL. */
-int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
+DP_API int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
                   int n, float lr, float *loss, int *correct);
 /* Evaluation over a whole set in batches: accuracy and mean loss. */
-int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
+DP_API int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
                 float *acc, float *loss);
 
 /* ---- >>api_ckpt  checkpoints: weights, running statistics, optimiser state, step ----
@@ -960,8 +1016,8 @@ int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
    mid-write leaves the previous checkpoint intact. Loading validates magic,
    version, length, CRC and that the file belongs to this graph's structure
    before anything is copied: on any error the model in memory is unchanged. */
-int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long step);
-int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
+DP_API int dp_checkpoint_save(const char *path, dp_graph *g, const dp_optim *o, long step);
+DP_API int dp_checkpoint_load(const char *path, dp_graph *g, dp_optim *o, long *step,
                        char *err, size_t err_cap);
 
 /* ---- >>api_idx  data sets, IDX files, gzip ---- */
@@ -972,24 +1028,24 @@ typedef struct dp_dataset {
     int *y;               /* [n] labels                         */
 } dp_dataset;
 /* Reads an IDX image file and its label file (raw or gzipped). */
-int  dp_idx_load(const char *images, const char *labels, dp_dataset *ds,
+DP_API int  dp_idx_load(const char *images, const char *labels, dp_dataset *ds,
                  char *err, size_t err_cap);
-void dp_dataset_free(dp_dataset *ds);
+DP_API void dp_dataset_free(dp_dataset *ds);
 /* Subtracts mean and divides by sd (in place). */
-void dp_dataset_normalize(dp_dataset *ds, float mean, float sd);
+DP_API void dp_dataset_normalize(dp_dataset *ds, float mean, float sd);
 /* Gathers samples idx[0..n) into x/y, with optional augmentation: a random
    shift of up to `crop` pixels (zero-filled, like pad+random crop) and a
    horizontal flip with probability flip. rng may be NULL when both are 0. */
 typedef struct dp_augment { int crop; float flip; } dp_augment;
-void dp_dataset_batch(const dp_dataset *ds, const int *idx, int n, float *x,
+DP_API void dp_dataset_batch(const dp_dataset *ds, const int *idx, int n, float *x,
                       int *y, const dp_augment *aug, dp_rng *rng);
 
 /* Decompresses a gzip file image (all members). DP_ERR_FORMAT "not gzip"
    when the magic is absent. *out is DP_MALLOC'd. */
-int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
+DP_API int dp_gunzip(const unsigned char *src, size_t n, size_t max_out,
               unsigned char **out, size_t *out_n, char *err, size_t err_cap);
 /* Reads a whole file; gunzips it when it starts with the gzip magic. */
-int dp_read_file(const char *path, int gunzip, unsigned char **out,
+DP_API int dp_read_file(const char *path, int gunzip, unsigned char **out,
                  size_t *out_n, char *err, size_t err_cap);
 
 /* ---- >>api_data  your own data: images, sensor CSV and WAV folders ----
@@ -1035,16 +1091,16 @@ typedef struct dp_image {
     int maxval;           /* largest sample value (255, 65535, PPM's)    */
     uint16_t *px;         /* [h][w][c], DP_MALLOC'd                      */
 } dp_image;
-int  dp_image_decode(const unsigned char *buf, size_t n, const char *name,
+DP_API int  dp_image_decode(const unsigned char *buf, size_t n, const char *name,
                      dp_image *img, char *err, size_t err_cap);
-int  dp_image_load(const char *path, dp_image *img, char *err, size_t err_cap);
-void dp_image_free(dp_image *img);
-int  dp_image_resize(const dp_image *img, int h, int w, int c, int white_bg,
+DP_API int  dp_image_load(const char *path, dp_image *img, char *err, size_t err_cap);
+DP_API void dp_image_free(dp_image *img);
+DP_API int  dp_image_resize(const dp_image *img, int h, int w, int c, int white_bg,
                      float *out);
 /* A zlib stream (RFC 1950: header, deflate, Adler-32) -> *out, exactly
    `want` bytes when want > 0 (else at most max_out). *out is DP_MALLOC'd;
    err gets "zlib: reason". */
-int  dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_out,
+DP_API int  dp_zlib_inflate(const unsigned char *src, size_t n, size_t want, size_t max_out,
                      unsigned char **out, size_t *out_n, char *err, size_t err_cap);
 
 /* Sensor CSV: a header row naming the columns, then one row per time step,
@@ -1060,11 +1116,11 @@ typedef struct dp_csv {
     float *v;             /* [rows][cols], DP_MALLOC'd                   */
     char *names;          /* cols names of 64 bytes each, DP_MALLOC'd    */
 } dp_csv;
-int  dp_csv_decode(const unsigned char *buf, size_t n, const char *name,
+DP_API int  dp_csv_decode(const unsigned char *buf, size_t n, const char *name,
                    dp_csv *t, char *err, size_t err_cap);
-void dp_csv_free(dp_csv *t);
+DP_API void dp_csv_free(dp_csv *t);
 /* dp_wav_read on a file image in memory (NAME for messages). */
-int  dp_wav_decode(const unsigned char *buf, size_t n, const char *name, int16_t **samples,
+DP_API int  dp_wav_decode(const unsigned char *buf, size_t n, const char *name, int16_t **samples,
                    int *n_samples, int *rate, char *err, size_t err_cap);
 
 /* Folder data sets into dp_dataset, one folder per class:
@@ -1128,15 +1184,15 @@ typedef struct dp_data_info {
     char channel_names[DP_CSV_MAX_COLS][64];   /* normalisation, x' =        */
     float mean[DP_CSV_MAX_COLS], sd[DP_CSV_MAX_COLS]; /* (x - mean) / sd     */
 } dp_data_info;
-int dp_image_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+DP_API int dp_image_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
                          dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
-int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+DP_API int dp_csv_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
                        dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
-int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
+DP_API int dp_wav_folder_load(const char *dir, const dp_data_cfg *cfg, dp_dataset *train,
                        dp_dataset *test, dp_data_info *info, char *err, size_t err_cap);
 /* The split and a table of files and samples per class (and their share
    of the training samples) into buf; returns the length it needed. */
-int dp_data_summary(const dp_data_info *info, char *buf, size_t cap);
+DP_API int dp_data_summary(const dp_data_info *info, char *buf, size_t cap);
 
 /* ---- >>api_boards  microcontroller boards: memory, clock, default budgets ----
    Facts from the vendors' datasheets (ST DS10693 STM32F446xC/E, DS11532
@@ -1165,11 +1221,11 @@ typedef struct dp_board {
     const char *emu_target, *emu_profile;
     const char *aliases;      /* space-separated other names              */
 } dp_board;
-int dp_board_count(void);
-const dp_board *dp_board_get(int i);            /* NULL out of range */
-const dp_board *dp_board_find(const char *name);
+DP_API int dp_board_count(void);
+DP_API const dp_board *dp_board_get(int i);            /* NULL out of range */
+DP_API const dp_board *dp_board_find(const char *name);
 /* the default budgets: share * sram (peak memory), share * flash (size) */
-void dp_board_budgets(const dp_board *b, long *pmu, long *size);
+DP_API void dp_board_budgets(const dp_board *b, long *pmu, long *size);
 
 /* ---- >>api_wav  audio clips for keyword spotting ----
    dp_wav_read reads a RIFF/WAVE file of 16-bit PCM (format 1, or
@@ -1184,10 +1240,10 @@ void dp_board_budgets(const dp_board *b, long *pmu, long *size);
    second or a silent one (peak amplitude below DP_KWS_SILENT, about
    -66 dBFS) is DP_ERR_FORMAT with a message saying so and how to fix it. */
 #define DP_KWS_SILENT 16
-int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
+DP_API int dp_wav_read(const char *path, int16_t **samples, int *n, int *rate,
                 char *err, size_t err_cap);
-int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
-int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
+DP_API int dp_wav_write(const char *path, const int16_t *samples, int n, int rate);
+DP_API int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
 /* The 12 classes of Speech Commands-style keyword spotting, in the order
    models are trained with: silence, unknown, yes, no, up, down, left,
    right, on, off, stop, go. dp_kws_class_name(i) (NULL out of range);
@@ -1195,8 +1251,8 @@ int dp_kws_clip_load(const char *path, int16_t *out, char *err, size_t err_cap);
    data directory ("yes/x.wav"): "_silence_" -> 0, a keyword -> 2..11,
    any other word -> 1 (unknown). */
 #define DP_KWS_CLASSES 12
-const char *dp_kws_class_name(int i);
-int dp_kws_class_of(const char *word_or_path);
+DP_API const char *dp_kws_class_name(int i);
+DP_API int dp_kws_class_of(const char *word_or_path);
 
 /* ---- >>api_progress  progress bar on stderr ----
    On a terminal the bar redraws in place (\r) four times a second; to a pipe
@@ -1208,11 +1264,11 @@ typedef struct dp_progress {
     const char *label;
     int tty;              /* set by dp_progress_start: stderr is a terminal */
 } dp_progress;
-double dp_time(void);     /* monotonic-ish wall clock in seconds */
-void dp_progress_start(dp_progress *p, const char *label, long total);
+DP_API double dp_time(void);     /* monotonic-ish wall clock in seconds */
+DP_API void dp_progress_start(dp_progress *p, const char *label, long total);
 /* extra: a short text like "loss 0.31 acc 0.89"; items: images done. */
-void dp_progress_update(dp_progress *p, long done, double items, const char *extra);
-void dp_progress_end(dp_progress *p);
+DP_API void dp_progress_update(dp_progress *p, long done, double items, const char *extra);
+DP_API void dp_progress_end(dp_progress *p);
 
 
 /* ==========================================================================
@@ -1323,15 +1379,15 @@ typedef struct dp_sched_result {
 /* Allocate a graph of n nodes and n_edges input references (arrays zeroed,
    in_start all 0, name[] all NULL).  dp_sched_graph_free releases it; free
    is safe on a zeroed or failed graph. */
-dp_status dp_sched_graph_init(dp_sched_graph *g, int n, int n_edges);
-void dp_sched_graph_free(dp_sched_graph *g);
+DP_API dp_status dp_sched_graph_init(dp_sched_graph *g, int n, int n_edges);
+DP_API void dp_sched_graph_free(dp_sched_graph *g);
 
 /* Validate a graph: DP_ERR_ARG (missing arrays, bad CSR, an input reading
    a later node, a graph input with inputs, a size out of range) or
    DP_ERR_LIMIT (more than DP_SCHED_MAX_NODES nodes), with a message.  If
    is_input is NULL, nodes without inputs are the graph inputs.  An op
    without inputs (a constant generator) is allowed here. */
-dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_cap);
+DP_API dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_cap);
 
 /* Find a minimum-peak order and describe it (see dp_sched_result).  r is
    overwritten (zeroed first, never read); release it with
@@ -1343,14 +1399,14 @@ dp_status dp_sched_graph_check(const dp_sched_graph *g, char *err, size_t err_ca
                    better); exact = 0, peak_exact = -1
      DP_ERR_ARG    invalid graph or options (r->error says why)
      DP_ERR_NOMEM  allocation failed */
-dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
+DP_API dp_status dp_sched_plan(const dp_sched_graph *g, const dp_sched_opts *opts,
                         dp_sched_result *r);
-void dp_sched_result_free(dp_sched_result *r);
+DP_API void dp_sched_result_free(dp_sched_result *r);
 
 /* Peak of a given order (n_order node ids: every op once, inputs before
    readers).  step_ws / step_inplace ([n_order]) may be NULL.  DP_ERR_ARG if
    the graph or the order is invalid. */
-dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
+DP_API dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
                         int64_t *peak, int64_t *step_ws, int *step_inplace);
 
 /* Assign every tensor a byte offset (offset[g->n]) in one arena so that no
@@ -1363,7 +1419,7 @@ dp_status dp_sched_eval(const dp_sched_graph *g, const int *order, int n_order,
    the order and equal to it for chains and the CNNs tried, but packing is
    NP-hard: compare and report when it is larger.  Costs up to ~0.1 s on
    wide graphs where no packing at the peak is found. */
-dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
+DP_API dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
                               int n_order, int64_t align, int64_t *offset,
                               int64_t *arena_size);
 
@@ -1373,7 +1429,7 @@ dp_status dp_sched_arena_plan(const dp_sched_graph *g, const int *order,
    can_inplace and an input of the same size, not a graph input, whose last
    reader it is).  DP_OK, DP_ERR_FORMAT with a message naming the tensors,
    or DP_ERR_ARG for a bad graph/order. */
-dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
+DP_API dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
                                int n_order, const int64_t *offset,
                                int64_t arena_size, int64_t align,
                                char *err, size_t err_cap);
@@ -1386,7 +1442,7 @@ dp_status dp_sched_arena_check(const dp_sched_graph *g, const int *order,
    long, duplicate name, unknown name, name used before its definition
    (cycle or forward reference), too many nodes, invalid character, or no op
    at all.  DP_ERR_ARG for NULL arguments, DP_ERR_NOMEM. */
-dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
+DP_API dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
                               char *err, size_t err_cap);
 
 /* Print exactly these five lines (peak_exact is "unknown" when !r->exact):
@@ -1396,7 +1452,7 @@ dp_status dp_sched_parse_text(const char *text, size_t len, dp_sched_graph *out,
      order: <op names in execution order, single spaces>
      arena: <bytes>
    Nodes without a name print as n<id>.  DP_ERR_IO if writing fails. */
-dp_status dp_sched_print_report(void *file /* FILE* */, const dp_sched_graph *g,
+DP_API dp_status dp_sched_print_report(void *file /* FILE* */, const dp_sched_graph *g,
                                 const dp_sched_result *r);
 
 
@@ -1445,11 +1501,11 @@ typedef struct dp_resource_grads {
 
 /* Computes everything at channel counts ch[node] (NULL: the graph's own).
    report (may be NULL) receives up to n_report ops. */
-int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
+DP_API int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
                        dp_op_report *report, int n_report,
                        dp_resource_grads *grads);
 /* Prints the per-op table (like the paper's Figure 8) to file (FILE*). */
-int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
+DP_API int dp_graph_print_resources(dp_graph *g, const int *ch, void *file);
 
 /* ---- >>api_prune  differentiable pruning toward MCU budgets ----
    The paper's Section 3 and Appendix A. Every prunable layer (a conv that
@@ -1522,51 +1578,51 @@ typedef struct dp_pruner dp_pruner;
 /* Finds the groups, checks the budgets and sets all masks to 1. A budget
    below what one channel per prunable layer needs is refused with
    DP_ERR_BUDGET and a message giving the smallest achievable value. */
-dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status,
+DP_API dp_pruner *dp_pruner_new(dp_graph *g, const dp_prune_cfg *cfg, int *status,
                          char *err, size_t err_cap);
-void dp_pruner_free(dp_pruner *p);
+DP_API void dp_pruner_free(dp_pruner *p);
 /* One width update (Algorithm 1) with the task loss on (xv, yv, nv)
    samples (unused by resource-only pruning); step is recorded in the log.
    After the budgets are met (or when frozen) the masks stay as they are. */
-int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv,
+DP_API int dp_pruner_update(dp_pruner *p, dp_graph *g, const float *xv, const int *yv,
                      int nv, long step);
-int dp_pruner_met(const dp_pruner *p);       /* 1 once every budget is met */
-int dp_pruner_freeze(dp_pruner *p);          /* masks stop changing        */
+DP_API int dp_pruner_met(const dp_pruner *p);       /* 1 once every budget is met */
+DP_API int dp_pruner_freeze(dp_pruner *p);          /* masks stop changing        */
 /* Replaces *g by the compacted graph (and remaps *o's state; o may be
    NULL). Freezes the pruner; the widths are then fixed. */
-int dp_pruner_compact(dp_pruner *p, dp_graph **g, dp_optim *o);
+DP_API int dp_pruner_compact(dp_pruner *p, dp_graph **g, dp_optim *o);
 /* Resources at the current widths (exact and imprecise PMU, size, MACs). */
-int dp_pruner_resources(dp_pruner *p, dp_graph *g, dp_resources *res);
+DP_API int dp_pruner_resources(dp_pruner *p, dp_graph *g, dp_resources *res);
 /* Prunable groups: count, and per group its name (the first layer's),
    original and current width, pi. */
-int dp_pruner_n_groups(const dp_pruner *p);
-int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *width0,
+DP_API int dp_pruner_n_groups(const dp_pruner *p);
+DP_API int dp_pruner_group(const dp_pruner *p, int i, const char **name, int *width0,
                     int *width, double *pi);
 /* One CSV row per update: step, update, objective, p_res, p_tsk,
    pmu_exact, pmu_imprecise, size, macs, then each group's width.
    Written atomically. */
-int dp_pruner_write_csv(const dp_pruner *p, const char *path);
+DP_API int dp_pruner_write_csv(const dp_pruner *p, const char *path);
 /* The same rows in memory: the number of updates logged, and row i's step
    and v[0..3] = exact PMU, imprecise PMU, size, MACs (widths after it). */
-int dp_pruner_n_log(const dp_pruner *p);
-int dp_pruner_log_row(const dp_pruner *p, int i, long *step, int64_t v[4]);
+DP_API int dp_pruner_n_log(const dp_pruner *p);
+DP_API int dp_pruner_log_row(const dp_pruner *p, int i, long *step, int64_t v[4]);
 /* Per-layer before/after table and totals against the budgets. */
-int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file /* FILE* */);
+DP_API int dp_pruner_print_summary(dp_pruner *p, dp_graph *g, void *file /* FILE* */);
 
 /* A new graph without the channels that every mask of their tied group
    sets to 0 (the pruner's groups: see above); other channels, weights,
    statistics and QAT ranges are copied. It computes what g computes when
    the dropped channels are zero. o (may be NULL) gets its state remapped
    and then belongs to the new graph. NULL on failure (*status says why). */
-dp_graph *dp_graph_compact(dp_graph *g, dp_optim *o, int *status);
+DP_API dp_graph *dp_graph_compact(dp_graph *g, dp_optim *o, int *status);
 
 /* Eq. 9 by itself, for one group of C channels with saliences s[] (> 0),
    loss gradients dldm[] with respect to the mask and threshold s0:
    C * sum_j dldm_j * w_j with w_j = (dM_j/ds0) / sum_k dM_k/ds0,
    M(s, s0) = 1 / (1 + s0/s). */
-double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
+DP_API double dp_prune_eq9(const float *s, const double *dldm, int C, double s0);
 /* The threshold of Eq. 6: s0 with (1/C) sum_j M(s_j, s0) = pi. */
-double dp_prune_relaxed_threshold(const float *s, int C, double pi);
+DP_API double dp_prune_relaxed_threshold(const float *s, int C, double pi);
 
 /* ---- >>api_widths  the uniform baseline; projection onto the budgets ----
    The baseline a user would otherwise take: one width multiplier for every
@@ -1578,7 +1634,7 @@ double dp_prune_relaxed_threshold(const float *s, int C, double pi);
    res is not NULL) *res get the answer; DP_ERR_BUDGET and a message when
    even width `step` does not fit. */
 typedef int (*dp_width_builder)(dp_graph *g, float width, void *ctx);
-int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *budgets,
+DP_API int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *budgets,
                      float w_max, float step, float *width, dp_resources *res,
                      char *err, size_t err_cap);
 /* Never over an achievable budget: shrinks the widths along the gradient
@@ -1586,13 +1642,15 @@ int dp_uniform_width(dp_width_builder build, void *ctx, const dp_prune_cfg *budg
    group's theta by at most 0.02 per step) until every budget is met, sets
    the masks and marks the budgets met. *steps (may be NULL): the number of
    shrink steps (0: already met). */
-int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
+DP_API int dp_pruner_project(dp_pruner *p, dp_graph *g, int *steps);
 /* Sets the n groups' widths (w[i] for group i, from 1 to its current
    width: widths only shrink) and the masks; dp_pruner_compact then gives
    that architecture, e.g. a pruned one to train from scratch. */
-int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
-/* Paced updates: from now on, a width update moves along its gradient
-   direction (the paper's, focus regime included) exactly as far as it must
+DP_API int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
+/* Paced updates: from now on, a width update shrinks against the gradient
+   of the resources plus its task term (the paper's update rule: losses,
+   focus regime and clip; the gradient taken again whenever a width
+   changes) exactly as far as it must
    for every budget not yet met to be on the trajectory R0 (B/R0)^frac
    from the unpruned resources R0 to the budget B (frac in (0, 1]; 1: the
    budgets themselves; 0: off, the step is eta times the gradient). A
@@ -1600,9 +1658,9 @@ int dp_pruner_set_widths(dp_pruner *p, dp_graph *g, const int *w, int n);
    of training), so the budgets are met on time, and by a minimal step, so
    the binding budget is met closely. Once an update meets every budget,
    dp_pruner_met is 1. */
-int dp_pruner_pace(dp_pruner *p, double frac);
+DP_API int dp_pruner_pace(dp_pruner *p, double frac);
 /* Group i's dP_RES/dpi and dP_TSK/dpi at the last width update (0 before). */
-int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
+DP_API int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, double *g_tsk);
 
 /* ---- >>api_fit  a training loop with pruning, early termination and QAT ----
    dp_fit trains *g on `train` with SGD (Nesterov momentum) and a cosine
@@ -1676,12 +1734,12 @@ typedef struct dp_fit_result {
     uint32_t images_crc;              /* CRC-32 of their indices in order  */
 } dp_fit_result;
 
-int dp_fit(dp_graph **g, const dp_dataset *train, const dp_dataset *test,
+DP_API int dp_fit(dp_graph **g, const dp_dataset *train, const dp_dataset *test,
            const dp_fit_cfg *cfg, dp_fit_result *res, char *err, size_t err_cap);
 
 /* Loads DIR/SPLIT-images-idx3-ubyte[.gz] and the matching labels
    (e.g. split "train" or "t10k" of MNIST and Fashion-MNIST). */
-int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
+DP_API int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
                       char *err, size_t err_cap);
 
 /* ---- >>api_backbones  the paper's backbones ----
@@ -1690,20 +1748,20 @@ int dp_idx_load_split(const char *dir, const char *split, dp_dataset *ds,
    every layer's channels (round to nearest, at least 1): 1.0 is the paper's
    network. Conv layers are conv (no bias) + batch norm + activation.
    Structures follow the paper's Table 3 rows (see README, "zoo"). */
-int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, float width, int stem_stride);
-int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks /* 7: L, 5: M/S */);
-int dp_build_res15(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_res8(dp_graph *g, int h, int w, int c, int classes, float width);
-int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_mobilenet_v2(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_efficientnet_b0(dp_graph *g, int h, int w, int c, int classes, float width, int stem_stride);
+DP_API int dp_build_vgg16(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_resnet18(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_dscnn(dp_graph *g, int h, int w, int c, int classes, float width, int blocks /* 7: L, 5: M/S */);
+DP_API int dp_build_res15(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_res8(dp_graph *g, int h, int w, int c, int classes, float width);
+DP_API int dp_build_etinynet(dp_graph *g, int h, int w, int c, int classes, float width);
 
 /* The unpruned Table 3 rows by name ("mobilenet_v2_50", "res8", ...):
    builds it and returns the logits node; DP_ERR_ARG for an unknown name.
    dp_zoo_name(i) lists them (NULL past the end). */
-int dp_build_zoo(dp_graph *g, const char *name);
-const char *dp_zoo_name(int i);
+DP_API int dp_build_zoo(dp_graph *g, const char *name);
+DP_API const char *dp_zoo_name(int i);
 
 /* ---- >>api_export  float graph -> int8 model file ----
    Batch norm is folded into the conv/FC before it; weights become int8 with
@@ -1723,13 +1781,13 @@ typedef struct dp_export_info {
 } dp_export_info;
 /* calib: n_calib inputs [n_calib * h*w*c] in the graph's input layout.
    *blob is DP_MALLOC'd (free with DP_FREE). err gets a message on failure. */
-int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
+DP_API int dp_export(dp_graph *g, const float *calib, int n_calib, void **blob,
               size_t *len, dp_export_info *info, char *err, size_t err_cap);
 /* Quantises a float input into the model's input tensor (in the arena). */
-int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x);
+DP_API int dp_model_set_input_f32(const dp_model *m, void *arena, const float *x);
 /* Writes a blob atomically; as a C header with dp_write_c_array. */
-int dp_model_save(const char *path, const void *blob, size_t len);
-int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len);
+DP_API int dp_model_save(const char *path, const void *blob, size_t len);
+DP_API int dp_write_c_array(const char *path, const char *name, const void *blob, size_t len);
 
 /* ---- >>api_tflite  TensorFlow Lite import: .tflite -> .dpm ----
    Reads a TFLite flatbuffer (schema version 3, file identifier "TFL3";
@@ -1771,22 +1829,22 @@ typedef struct dp_tflite_info {
 } dp_tflite_info;
 
 /* *blob from DP_MALLOC (free with DP_FREE); info and err may be NULL. */
-int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len,
+DP_API int dp_tflite_import(const void *data, size_t len, void **blob, size_t *blob_len,
                      dp_tflite_info *info, char *err, size_t err_cap);
 /* The activation graph of a .tflite for dp_sched_plan / dp_sched_print_report:
    node 0 the input, then one node per .dpm op in file order, named like
    "CONV_2D#3" (file op index). Free with dp_sched_graph_free. */
-int dp_tflite_sched_graph(const void *data, size_t len, dp_sched_graph *g,
+DP_API int dp_tflite_sched_graph(const void *data, size_t len, dp_sched_graph *g,
                           char *err, size_t err_cap);
 /* TFLM QUANTIZE (q = clamp(round(x / scale) + zp), in double) and
    DEQUANTIZE (x = (float)(scale * (q - zp)), in double) */
-void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32_t zp);
-void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp);
+DP_API void dp_tflite_quantize(int8_t *q, const float *x, int32_t n, float scale, int32_t zp);
+DP_API void dp_tflite_dequantize(float *x, const int8_t *q, int32_t n, float scale, int32_t zp);
 /* The .dpm input from the bytes of the file's input tensor (int8, or
    float32 little-endian when info->float_input): transposed when
    info->transposed_input, quantised when float. in_len must be the tensor's
    byte size (else DP_ERR_SHAPE); dst holds info->in_elems values. */
-int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst);
+DP_API int dp_tflite_set_input(const dp_tflite_info *info, const void *in, size_t in_len, int8_t *dst);
 
 /* ---- >>api_tfexport  TensorFlow Lite export: .dpm -> .tflite ----
    Writes an int8 .dpm as a TFLite flatbuffer (schema version 3, "TFL3")
@@ -1874,17 +1932,9 @@ int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_le
 const char *dp_status_str(int s)
 {
     switch (s) {
-    case DP_OK: return "ok";
-    case DP_ERR_ARG: return "bad argument";
-    case DP_ERR_SHAPE: return "shape mismatch";
-    case DP_ERR_NOMEM: return "out of memory";
-    case DP_ERR_IO: return "i/o error";
-    case DP_ERR_FORMAT: return "corrupt or unrecognised data";
-    case DP_ERR_CRC: return "checksum mismatch";
-    case DP_ERR_NAN: return "NaN or infinity";
-    case DP_ERR_BUDGET: return "impossible budget";
-    case DP_ERR_UNSUPPORTED: return "unsupported";
-    case DP_ERR_LIMIT: return "size limit exceeded";
+#define DP__STATUS_CASE(name, value, msg) case name: return msg;
+    DP_STATUS_LIST(DP__STATUS_CASE)
+#undef DP__STATUS_CASE
     default: return "unknown status";
     }
 }
@@ -4870,6 +4920,39 @@ int dp_mfcc(const int16_t *audio, int n, int8_t *out, int out_cap, int32_t *work
 #define DP_FREE(p) free(p)
 #endif
 
+/* ---- >>grow  the one growable-array helper (hosted) ----
+   Room for `need` elements of `elem` bytes in block p, which holds *cap:
+   p itself when it is big enough, else p grown (DP_REALLOC) to a capacity
+   doubled from *cap (16 at first) until it holds need, with *cap updated.
+   NULL on overflow or no memory: p and *cap are untouched and p is still
+   the caller's to free. Parallel arrays that share one capacity: grow each
+   from the same old capacity (the new one is the same for all). */
+static void *dp__grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    size_t nc = *cap ? *cap : 16;
+    void *q;
+    if (need <= *cap && p) return p;
+    while (nc < need) {
+        if (nc > ((size_t)-1 >> 1)) return NULL;
+        nc *= 2;
+    }
+    if (elem && nc > (size_t)-1 / elem) return NULL;
+    q = DP_REALLOC(p, nc * elem);
+    if (q) *cap = nc;
+    return q;
+}
+
+/* the same for an int capacity (at most INT32_MAX elements) */
+static void *dp__grow_int(void *p, int *cap, int need, size_t elem)
+{
+    size_t c = *cap > 0 ? (size_t)*cap : 0;
+    void *q;
+    if (need < 0 || need > INT32_MAX / 2) return NULL;
+    q = dp__grow(p, &c, (size_t)need, elem);
+    if (q) *cap = (int)c;
+    return q;
+}
+
 /* ---- >>ref  reference kernels: the formulas, written out plainly ---- */
 void dp_conv2d_s8_ref(int8_t *y, const int8_t *x, const int8_t *w,
                       const int32_t *bias, const int32_t *mult,
@@ -5327,17 +5410,14 @@ static int dp__mb_fail(dp_mb *b, int err)
     return b->err;
 }
 
-/* grow an array of n elements of size sz to hold one more */
+/* grow an array of n elements of size sz to hold one more (>>grow) */
 static int dp__mb_grow(void **p, uint32_t *cap, uint32_t n, size_t sz)
 {
-    void *q;
-    uint32_t nc;
-    if (n < *cap) return 0;
-    nc = *cap ? *cap * 2u : 16u;
-    q = DP_REALLOC(*p, (size_t)nc * sz);
+    size_t c = *cap;
+    void *q = n < 0x40000000u ? dp__grow(*p, &c, (size_t)n + 1, sz) : NULL;
     if (!q) return -1;
     *p = q;
-    *cap = nc;
+    *cap = (uint32_t)c;
     return 0;
 }
 
@@ -5347,10 +5427,8 @@ static uint32_t dp__mb_data(dp_mb *b, const void *src, size_t bytes)
     const uint32_t at = (b->data_len + 3u) & ~3u;
     if (bytes > 0x40000000u || (size_t)at + bytes > 0x40000000u) { dp__mb_fail(b, DP_ERR_LIMIT); return 0; }
     if (at + bytes > b->data_cap) {
-        size_t nc = b->data_cap ? b->data_cap : 1024;
-        uint8_t *q;
-        while (nc < at + bytes) nc *= 2;
-        q = (uint8_t *)DP_REALLOC(b->data, nc);
+        size_t nc = b->data_cap;
+        uint8_t *q = (uint8_t *)dp__grow(b->data, &nc, at + bytes, 1);
         if (!q) { dp__mb_fail(b, DP_ERR_NOMEM); return 0; }
         b->data = q;
         b->data_cap = (uint32_t)nc;
@@ -6232,11 +6310,9 @@ static size_t dp__grow_params(dp_graph *g, size_t n, int *ok)
 {
     size_t off = g->n_params;
     if (g->n_params + n > g->cap_params) {
-        size_t cap = DP__MAX(g->cap_params * 2, g->n_params + n + 1024);
-        float *p = (float *)DP_REALLOC(g->params, cap * sizeof(float));
+        float *p = (float *)dp__grow(g->params, &g->cap_params, g->n_params + n, sizeof(float));
         if (!p) { *ok = 0; return 0; }
         g->params = p;
-        g->cap_params = cap;
     }
     g->n_params += n;
     return off;
@@ -6249,11 +6325,9 @@ static int dp__add_node(dp_graph *g, int op, const char *name, int n_in,
     dp__node *nd;
     int i;
     if (g->n_nodes == g->cap_nodes) {
-        int cap = g->cap_nodes ? g->cap_nodes * 2 : 32;
-        dp__node *p = (dp__node *)DP_REALLOC(g->nodes, (size_t)cap * sizeof(dp__node));
+        dp__node *p = (dp__node *)dp__grow_int(g->nodes, &g->cap_nodes, g->n_nodes + 1, sizeof(dp__node));
         if (!p) return dp__fail(g, DP_ERR_NOMEM, "out of memory adding a node");
         g->nodes = p;
-        g->cap_nodes = cap;
     }
     nd = &g->nodes[g->n_nodes];
     memset(nd, 0, sizeof *nd);
@@ -6380,10 +6454,9 @@ int dp_batchnorm(dp_graph *g, const char *name, int x)
     if ((st = dp__node_params(g, id, (size_t)c, (size_t)c)) != DP_OK) return st;
     for (i = 0; i < (size_t)c; i++) g->params[g->nodes[id].w_off + i] = 1.0f;
     if (g->n_state + 2 * (size_t)c > g->cap_state) {
-        size_t cap = DP__MAX(g->cap_state * 2, g->n_state + 2 * (size_t)c + 256);
-        float *p = (float *)DP_REALLOC(g->state, cap * sizeof(float));
+        float *p = (float *)dp__grow(g->state, &g->cap_state, g->n_state + 2 * (size_t)c, sizeof(float));
         if (!p) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", g->nodes[id].name);
-        g->state = p; g->cap_state = cap;
+        g->state = p;
     }
     g->nodes[id].s_off = g->n_state; g->nodes[id].s_n = 2 * (size_t)c;
     for (i = 0; i < (size_t)c; i++) {
@@ -7631,7 +7704,9 @@ static int dp__mask_arrays(dp_graph *g)
 int dp_graph_set_mask(dp_graph *g, int node, const float *m)
 {
     int st;
-    if (!g || node < 0 || node >= g->n_nodes) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (node < 0 || node >= g->n_nodes)
+        return dp__fail(g, DP_ERR_ARG, "dp_graph_set_mask: node %d does not exist", node);
     if (!m) {
         if (node < g->mask_n) {
             DP_FREE(g->mask[node]); DP_FREE(g->mpre[node]); DP_FREE(g->mgrad[node]);
@@ -7639,14 +7714,15 @@ int dp_graph_set_mask(dp_graph *g, int node, const float *m)
         }
         return DP_OK;
     }
-    if (g->nodes[node].op == DP_OP_INPUT || g->nodes[node].op == DP_OP_SOFTMAX_CE) return DP_ERR_ARG;
-    if ((st = dp__mask_arrays(g)) != DP_OK) return st;
+    if (g->nodes[node].op == DP_OP_INPUT || g->nodes[node].op == DP_OP_SOFTMAX_CE)
+        return dp__fail(g, DP_ERR_ARG, "dp_graph_set_mask: '%s' is an input or the loss: no mask", g->nodes[node].name);
+    if ((st = dp__mask_arrays(g)) != DP_OK) return dp__fail(g, st, "out of memory for masks");
     if (!g->mask[node]) {
         g->mask[node] = (float *)DP_MALLOC(sizeof(float) * (size_t)g->nodes[node].c);
         g->mgrad[node] = (double *)DP_CALLOC((size_t)g->nodes[node].c, sizeof(double));
         if (!g->mask[node] || !g->mgrad[node]) {
             DP_FREE(g->mask[node]); DP_FREE(g->mgrad[node]); g->mask[node] = NULL; g->mgrad[node] = NULL;
-            return DP_ERR_NOMEM;
+            return dp__fail(g, DP_ERR_NOMEM, "out of memory for the mask of '%s'", g->nodes[node].name);
         }
     }
     memcpy(g->mask[node], m, sizeof(float) * (size_t)g->nodes[node].c);
@@ -7723,7 +7799,8 @@ static void dp__mask_bwd(dp_graph *g, int i, int N)
 int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
 {
     int i, st, train = mode == DP_TRAIN;
-    if (!g || !x || n <= 0) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!x || n <= 0) return dp__fail(g, DP_ERR_ARG, "forward: %s", x ? "batch size <= 0" : "no input");
     if (g->n_nodes == 0 || g->nodes[0].op != DP_OP_INPUT)
         return dp__fail(g, DP_ERR_ARG, "graph has no input node");
     if ((st = dp__ensure(g, n)) != DP_OK) return st;
@@ -7773,7 +7850,8 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
 int dp_graph_set_labels(dp_graph *g, const int *labels, int n)
 {
     int st;
-    if (!g || !labels || n <= 0) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!labels || n <= 0) return dp__fail(g, DP_ERR_ARG, "dp_graph_set_labels: %s", labels ? "batch size <= 0" : "no labels");
     if ((st = dp__ensure(g, n)) != DP_OK) return st;
     memcpy(g->labels, labels, sizeof(int) * (size_t)n);
     g->labels_n = n;
@@ -7836,7 +7914,8 @@ int dp_graph_backward(dp_graph *g)
 {
     int i, L;
     size_t j, m;
-    if (!g || !g->batch) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!g->batch) return dp__fail(g, DP_ERR_ARG, "backward: no forward pass yet");
     if (g->loss_node < 0) return dp__fail(g, DP_ERR_ARG, "backward: the graph has no softmax_ce loss node");
     if (g->labels_n != g->batch) return dp__fail(g, DP_ERR_ARG, "backward: no labels were set for this batch");
     L = g->loss_node;
@@ -7978,7 +8057,7 @@ dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
     int i;
     if (!g || g->status) return NULL;
     o = (dp_optim *)DP_CALLOC(1, sizeof(dp_optim));
-    if (!o) return NULL;
+    if (!o) { dp__fail(g, DP_ERR_NOMEM, "out of memory for the optimiser"); return NULL; }
     if (cfg) o->cfg = *cfg;
     if (o->cfg.beta1 == 0.0f) o->cfg.beta1 = 0.9f;
     if (o->cfg.beta2 == 0.0f) o->cfg.beta2 = 0.999f;
@@ -7987,7 +8066,11 @@ dp_optim *dp_optim_new(dp_graph *g, const dp_optim_cfg *cfg)
     o->m = (float *)DP_CALLOC(o->n + 1, sizeof(float));
     o->v = (float *)DP_CALLOC(o->n + 1, sizeof(float));
     o->decay = (unsigned char *)DP_CALLOC(o->n + 1, 1);
-    if (!o->m || !o->v || !o->decay) { dp_optim_free(o); return NULL; }
+    if (!o->m || !o->v || !o->decay) {
+        dp_optim_free(o);
+        dp__fail(g, DP_ERR_NOMEM, "out of memory for the optimiser's state (%lu parameters)", (unsigned long)g->n_params);
+        return NULL;
+    }
     for (i = 0; i < g->n_nodes; i++) {
         const dp__node *nd = &g->nodes[i];
         if (nd->op == DP_OP_CONV || nd->op == DP_OP_FC) memset(o->decay + nd->w_off, 1, nd->w_n);
@@ -8019,7 +8102,9 @@ int dp_optim_step(dp_optim *o, dp_graph *g, float lr)
 {
     long i, n;
     float *p, *gr, wd, mu;
-    if (!o || !g || !g->grads || o->n != g->n_params) return DP_ERR_ARG;
+    if (!o || !g) return DP_ERR_ARG;
+    if (!g->grads || o->n != g->n_params)
+        return dp__fail(g, DP_ERR_ARG, "dp_optim_step: %s", g->grads ? "the optimiser was made for another graph" : "no gradients yet");
     n = (long)o->n; p = g->params; gr = g->grads; wd = o->cfg.weight_decay; mu = o->cfg.momentum;
     dp__optim_decay_mask(o, g);
     if (o->cfg.kind == DP_ADAM) {
@@ -8089,7 +8174,8 @@ int dp_train_step(dp_graph *g, dp_optim *o, const float *x, const int *y,
                   int n, float lr, float *loss, int *correct)
 {
     int st;
-    if (!g || !o || !x || !y) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!o || !x || !y) return dp__fail(g, DP_ERR_ARG, "dp_train_step: no %s", !o ? "optimiser" : !x ? "inputs" : "labels");
     if ((st = dp_graph_set_labels(g, y, n)) != DP_OK) return st;
     if ((st = dp_graph_forward(g, x, n, DP_TRAIN)) != DP_OK) return st;
     if (loss) *loss = g->loss;
@@ -8106,7 +8192,9 @@ int dp_evaluate(dp_graph *g, const float *x, const int *y, int n, int batch,
     int i, hits = 0, st;
     double ls = 0.0;
     size_t per;
-    if (!g || !x || !y || n <= 0 || batch <= 0 || !g->n_nodes) return DP_ERR_ARG;
+    if (!g) return DP_ERR_ARG;
+    if (!x || !y || n <= 0 || batch <= 0 || !g->n_nodes)
+        return dp__fail(g, DP_ERR_ARG, "dp_evaluate: %s", !g->n_nodes ? "empty graph" : (!x || !y) ? "no inputs or labels" : "n and batch must be > 0");
     per = (size_t)g->nodes[0].h * g->nodes[0].w * g->nodes[0].c;
     for (i = 0; i < n; i += batch) {
         int b = DP__MIN(batch, n - i);
@@ -8257,9 +8345,7 @@ int dp_read_file(const char *path, int gunzip, unsigned char **out, size_t *out_
     for (;;) {
         size_t got;
         if (n == cap) {
-            unsigned char *nb;
-            cap = cap ? cap * 2 : 1 << 16;
-            nb = (unsigned char *)DP_REALLOC(buf, cap);
+            unsigned char *nb = (unsigned char *)dp__grow(buf, &cap, n < 65536 ? 65536 : n + 1, 1);
             if (!nb) { DP_FREE(buf); fclose(f); dp__seterr(err, err_cap, "out of memory reading '%s'", path); return DP_ERR_NOMEM; }
             buf = nb;
         }
@@ -9429,11 +9515,9 @@ static int dp__png_decode(const unsigned char *b, size_t n, const char *name, dp
             if (ct == 3 && !n_pal) { dp__seterr(err, cap, "%s: PNG palette image without PLTE", name); st = DP_ERR_FORMAT; goto done; }
             seen_idat = 1;
             if (len > idat_cap - idat_n) {
-                size_t nc = idat_cap ? idat_cap : 4096;
-                unsigned char *p;
-                while (nc - idat_n < len) nc *= 2;
-                if (!(p = (unsigned char *)DP_REALLOC(idat, nc))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto done; }
-                idat = p; idat_cap = nc;
+                unsigned char *p = (unsigned char *)dp__grow(idat, &idat_cap, idat_n + len, 1);
+                if (!p) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto done; }
+                idat = p;
             }
             if (len) memcpy(idat + idat_n, c, len);
             idat_n += len;
@@ -9883,11 +9967,10 @@ int dp_csv_decode(const unsigned char *buf, size_t n, const char *name, dp_csv *
             if (q >= n) break;
         }
         if ((size_t)t->rows >= vcap / (size_t)ncol) {
-            size_t nc = vcap ? vcap * 2 : (size_t)ncol * 256;
             float *p;
             if (t->rows >= (1 << 24)) { dp__seterr(err, cap, "%s:%d: over 2^24 rows", name, line); st = DP_ERR_LIMIT; goto fail; }
-            if (!(p = (float *)DP_REALLOC(t->v, sizeof(float) * nc))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto fail; }
-            t->v = p; vcap = nc;
+            if (!(p = (float *)dp__grow(t->v, &vcap, ((size_t)t->rows + 1) * (size_t)ncol, sizeof(float)))) { dp__seterr(err, cap, "%s: out of memory", name); st = DP_ERR_NOMEM; goto fail; }
+            t->v = p;
         }
         if (pos < n && (s[pos] == '\n' || s[pos] == '\r')) { dp__seterr(err, cap, "%s:%d: empty row", name, line); goto fail; }
         for (;;) {
@@ -9999,7 +10082,7 @@ static int dp__ls(const char *dir, int dirs, const char *const *exts, char ***ou
         DP_FREE(full);
         if (!ok) continue;
         if (cnt == cap) {
-            char **nv = (char **)DP_REALLOC(v, sizeof(char *) * (size_t)(cap = cap ? 2 * cap : 64));
+            char **nv = (char **)dp__grow_int(v, &cap, cnt + 1, sizeof(char *));
             if (!nv) { closedir(d); dp__strv_free(v, cnt); return DP_ERR_NOMEM; }
             v = nv;
         }
@@ -10038,7 +10121,7 @@ static int dp__dlist_add(dp__dlist *l, const char *dir, const char *cname, int c
     for (i = 0; i < nf; i++) {
         dp__dfile *e;
         if (l->n == l->cap) {
-            dp__dfile *nv = (dp__dfile *)DP_REALLOC(l->v, sizeof(dp__dfile) * (size_t)(l->cap = l->cap ? 2 * l->cap : 256));
+            dp__dfile *nv = (dp__dfile *)dp__grow_int(l->v, &l->cap, l->n + 1, sizeof(dp__dfile));
             if (!nv) { dp__strv_free(f, nf); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
             l->v = nv;
         }
@@ -10078,7 +10161,7 @@ static int dp__read_list(const char *path, char ***out, int *n, char *err, size_
         if (e - a >= 2 && b[a] == '.' && b[a + 1] == '/') a += 2;
         if (e == a) continue;
         if (cnt == lcap) {
-            char **nv = (char **)DP_REALLOC(v, sizeof(char *) * (size_t)(lcap = lcap ? 2 * lcap : 256));
+            char **nv = (char **)dp__grow_int(v, &lcap, cnt + 1, sizeof(char *));
             if (!nv) { DP_FREE(b); dp__strv_free(v, cnt); dp__seterr(err, cap, "out of memory"); return DP_ERR_NOMEM; }
             v = nv;
         }
@@ -10185,15 +10268,15 @@ done:
 /* append one sample (per floats) with label y */
 static int dp__ds_push(dp_dataset *ds, size_t *cap, size_t per, const float *x, int y)
 {
-    if ((size_t)ds->n == *cap) {
-        const size_t nc = *cap ? 2 * *cap : 64;
-        float *nx = (float *)DP_REALLOC(ds->x, sizeof(float) * per * nc);
+    if ((size_t)ds->n == *cap) {   /* x and y share the capacity */
+        size_t cx = *cap, cy = *cap;
+        float *nx = (float *)dp__grow(ds->x, &cx, (size_t)ds->n + 1, sizeof(float) * per);
         int *ny;
         if (!nx) return DP_ERR_NOMEM;
         ds->x = nx;
-        if (!(ny = (int *)DP_REALLOC(ds->y, sizeof(int) * nc))) return DP_ERR_NOMEM;
+        if (!(ny = (int *)dp__grow(ds->y, &cy, (size_t)ds->n + 1, sizeof(int)))) return DP_ERR_NOMEM;
         ds->y = ny;
-        *cap = nc;
+        *cap = cx;
     }
     memcpy(ds->x + per * (size_t)ds->n, x, sizeof(float) * per);
     ds->y[ds->n++] = y;
@@ -10566,25 +10649,6 @@ static void *dp__sched_alloc(size_t count, size_t elem)
     if (count == 0) count = 1;
     if (count > (size_t)-1 / elem) return NULL;
     return DP_MALLOC(count * elem);
-}
-
-/* Grow p (holding *cap elements of elem bytes) to at least need elements.
-   Returns the (possibly moved) block, or NULL on failure with p untouched. */
-static void *dp__sched_grow(void *p, int *cap, int need, size_t elem)
-{
-    int nc;
-    void *q;
-    if (need <= *cap && p) return p;
-    nc = *cap ? *cap : 16;
-    while (nc < need) {
-        if (nc > INT32_MAX / 2) return NULL;
-        nc *= 2;
-    }
-    if ((size_t)nc > (size_t)-1 / elem) return NULL;
-    q = DP_REALLOC(p, (size_t)nc * elem);
-    if (!q) return NULL;
-    *cap = nc;
-    return q;
 }
 
 static int dp__sched_ctz64(uint64_t x) /* x != 0 */
@@ -11098,18 +11162,22 @@ static uint64_t dp__sched_hash(const uint64_t *k, int W)
 static int dp__sched_states_room(dp__sched_states *t)
 {
     size_t W = (size_t)t->W;
-    if (t->n == t->cap) {
-        int nc = t->cap ? t->cap * 2 : 256;
+    if (t->n == t->cap) {   /* eight arrays, one capacity (>>grow) */
+        int nc = t->cap;
         void *q;
-        if (t->cap > INT32_MAX / 4 || (size_t)nc > (size_t)-1 / (W * 8)) return 0;
-        q = DP_REALLOC(t->key, (size_t)nc * W * 8); if (!q) return 0; t->key = (uint64_t *)q;
-        q = DP_REALLOC(t->rdy, (size_t)nc * W * 8); if (!q) return 0; t->rdy = (uint64_t *)q;
-        q = DP_REALLOC(t->f, (size_t)nc * 8); if (!q) return 0; t->f = (int64_t *)q;
-        q = DP_REALLOC(t->live, (size_t)nc * 8); if (!q) return 0; t->live = (int64_t *)q;
-        q = DP_REALLOC(t->par, (size_t)nc * sizeof(int)); if (!q) return 0; t->par = (int *)q;
-        q = DP_REALLOC(t->op, (size_t)nc * sizeof(int)); if (!q) return 0; t->op = (int *)q;
-        q = DP_REALLOC(t->depth, (size_t)nc * sizeof(int)); if (!q) return 0; t->depth = (int *)q;
-        q = DP_REALLOC(t->done, (size_t)nc); if (!q) return 0; t->done = (unsigned char *)q;
+        const int need = t->n < 256 ? 256 : t->n + 1;
+        if (t->cap > INT32_MAX / 4) return 0;
+#define DP__SCHED_GROW(arr, type, elem) \
+        nc = t->cap; if (!(q = dp__grow_int(t->arr, &nc, need, elem))) return 0; t->arr = (type *)q;
+        DP__SCHED_GROW(key, uint64_t, W * 8)
+        DP__SCHED_GROW(rdy, uint64_t, W * 8)
+        DP__SCHED_GROW(f, int64_t, 8)
+        DP__SCHED_GROW(live, int64_t, 8)
+        DP__SCHED_GROW(par, int, sizeof(int))
+        DP__SCHED_GROW(op, int, sizeof(int))
+        DP__SCHED_GROW(depth, int, sizeof(int))
+        DP__SCHED_GROW(done, unsigned char, 1)
+#undef DP__SCHED_GROW
         t->cap = nc;
     }
     if (2 * (t->n + 1) > t->scap) {
@@ -11149,7 +11217,7 @@ static int dp__sched_he_less(const dp__sched_he *x, const dp__sched_he *y)
 static int dp__sched_heap_push(dp__sched_he **h, int *n, int *cap, dp__sched_he e)
 {
     int i;
-    void *q = dp__sched_grow(*h, cap, *n + 1, sizeof(dp__sched_he));
+    void *q = dp__grow_int(*h, cap, *n + 1, sizeof(dp__sched_he));
     if (!q) return 0;
     *h = (dp__sched_he *)q;
     i = (*n)++;
@@ -12175,9 +12243,9 @@ static int dp__sched_parse_tokens(dp__sched_parser *ps, dp__sched_line *l, size_
             l->off[l->nt] = start;
             l->len[l->nt] = tl;
         } else {
-            void *q1 = dp__sched_grow(ps->tok_off, &ps->tcap, ps->ntok + 1, sizeof(size_t));
+            void *q1 = dp__grow_int(ps->tok_off, &ps->tcap, ps->ntok + 1, sizeof(size_t));
             if (q1) ps->tok_off = (size_t *)q1;
-            q1 = q1 ? dp__sched_grow(ps->tok_len, &ps->tcap2, ps->ntok + 1, sizeof(int)) : NULL;
+            q1 = q1 ? dp__grow_int(ps->tok_len, &ps->tcap2, ps->ntok + 1, sizeof(int)) : NULL;
             if (!q1) return -1;
             ps->tok_len = (int *)q1;
             ps->tok_off[ps->ntok] = start;
@@ -12276,7 +12344,7 @@ static dp_status dp__sched_parse_line(dp__sched_parser *ps, int line, size_t pos
     if (ps->n >= DP_SCHED_MAX_NODES) /* recorded; the node is still defined */
         dp__sched_syntax(ps, line, "line %d: too many nodes (limit %d)", line, DP_SCHED_MAX_NODES);
     {
-        void *q1 = dp__sched_grow(ps->nd, &ps->cap, ps->n + 1, sizeof(dp__sched_pnode));
+        void *q1 = dp__grow_int(ps->nd, &ps->cap, ps->n + 1, sizeof(dp__sched_pnode));
         if (!q1) return DP_ERR_NOMEM;
         ps->nd = (dp__sched_pnode *)q1;
     }
@@ -12597,7 +12665,7 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
     if (!g || !res) return DP_ERR_ARG;
     if (g->status) return g->status;
     memset(res, 0, sizeof *res);
-    if ((st = dp__view_build(g, ch, &v)) != DP_OK) return st;
+    if ((st = dp__view_build(g, ch, &v)) != DP_OK) return dp__fail(g, st, "resources: %s building the MCU view", dp_status_str(st));
     if (gr) {
         for (i = 0; i < g->n_nodes; i++) {
             if (gr->size) gr->size[i] = 0.0;
@@ -12677,7 +12745,7 @@ int dp_graph_print_resources(dp_graph *g, const int *ch, void *file)
     int st, k, n = g ? g->n_nodes : 0;
     if (!g) return DP_ERR_ARG;
     rep = (dp_op_report *)DP_CALLOC((size_t)n + 1, sizeof(dp_op_report));
-    if (!rep) return DP_ERR_NOMEM;
+    if (!rep) return dp__fail(g, DP_ERR_NOMEM, "out of memory for the resource table");
     if ((st = dp_graph_resources(g, ch, &res, rep, n, NULL)) != DP_OK) { DP_FREE(rep); return st; }
     fprintf(f, "%-4s %-18s %-8s %-14s %10s %10s %12s %10s %s\n", "step", "op", "kind", "output", "out_B", "params_B", "MACs", "working_B", "");
     for (k = 0; k < res.n_ops; k++) {
@@ -14384,7 +14452,7 @@ int dp_build_zoo(dp_graph *g, const char *name)
     if (!strcmp(name, "res15")) return dp_build_res15(g, 49, 10, 1, 12, 1.0f);
     if (!strcmp(name, "res8")) return dp_build_res8(g, 49, 10, 1, 12, 1.0f);
     if (!strcmp(name, "etinynet")) return dp_build_etinynet(g, 112, 112, 3, 1000, 1.0f);
-    return DP_ERR_ARG;
+    return dp__fail(g, DP_ERR_ARG, "unknown backbone '%s'", name);
 }
 
 /* ---------------------------------------------------------------------- */

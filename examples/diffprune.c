@@ -83,7 +83,7 @@ static int cmd_report(const char *name)
 {
     dp_graph *g = dp_graph_new(1);
     int st = dp_build_zoo(g, name);
-    if (st == DP_ERR_ARG && dp_graph_status(g) == DP_OK) {
+    if (st == DP_ERR_ARG && dp_graph_n_nodes(g) == 0) {
         int i;
         fprintf(stderr, "diffprune: unknown backbone '%s'; one of:", name);
         for (i = 0; dp_zoo_name(i); i++) fprintf(stderr, " %s", dp_zoo_name(i));

@@ -44,6 +44,25 @@ run "$tmp/tu"
 run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. -c "$tmp/tu_impl.c" -o "$tmp/tu_impl.o"
 run g++ -Wall -Wextra -Werror -pedantic -I. "$tmp/tu_impl.o" "$tmp/tu_a.cpp" "$tmp/tu_b.cpp" -o "$tmp/tu" -lm
 run "$tmp/tu"
+# DIFFPRUNE_STATIC (DP_API = static): two translation units, each with its
+# own private implementation, link without duplicate symbols and export
+# no dp_ function; in C, C++ and the inference half freestanding
+printf '#define DIFFPRUNE_STATIC\n#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\nint st_a(void);\nint st_a(void) { return dp_crc32(0, "123456789", 9) == 0xCBF43926u; }\n' > "$tmp/st_a.c"
+printf '#define DIFFPRUNE_STATIC\n#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\n#include <stdio.h>\nint st_a(void);\nint main(void) {\n  dp_graph *g = dp_graph_new(1);\n  int ok = st_a() && g && dp_input(g, "x", 2, 2, 1) == 0 && dp_status_str(DP_ERR_NOMEM)[0] == 111;\n  dp_graph_free(g);\n  puts(ok ? "DIFFPRUNE_STATIC, two translation units: ok" : "DIFFPRUNE_STATIC: wrong results");\n  return !ok;\n}\n' > "$tmp/st_b.c"
+for f in st_a st_b; do cp "$tmp/$f.c" "$tmp/$f.cpp"; done
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. -c "$tmp/st_a.c" -o "$tmp/st_a.o"
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. -c "$tmp/st_b.c" -o "$tmp/st_b.o"
+run gcc "$tmp/st_a.o" "$tmp/st_b.o" -o "$tmp/st" -lm
+run "$tmp/st"
+echo "  nm st_a.o st_b.o: no global dp_ symbol"
+if nm -g --defined-only "$tmp/st_a.o" "$tmp/st_b.o" | grep -E ' [A-Z] _?dp_'; then
+  echo "DIFFPRUNE_STATIC exports the symbols above: their declarations lack DP_API"; exit 1
+fi
+pass=$((pass + 1))
+run g++ -Wall -Wextra -Werror -pedantic -I. "$tmp/st_a.cpp" "$tmp/st_b.cpp" -o "$tmp/st" -lm
+run "$tmp/st"
+printf '#define DIFFPRUNE_STATIC\n#define DIFFPRUNE_INFERENCE_ONLY\n#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\nint dp_probe(void);\nint dp_probe(void){return (int)dp_crc32(0, "a", 1);}\n' > "$tmp/st_inf.c"
+run gcc -std=c99 -Wall -Wextra -Werror -pedantic -ffreestanding -I. -c "$tmp/st_inf.c" -o "$tmp/st_inf.o"
 # the allocator override: all four macros build; any subset is an #error
 printf '#include <stdlib.h>\n#define DP_MALLOC(sz) malloc(sz)\n#define DP_CALLOC(n, sz) calloc(n, sz)\n#define DP_REALLOC(p, sz) realloc(p, sz)\n#define DP_FREE(p) free(p)\n#define DIFFPRUNE_IMPLEMENTATION\n#include "diffprune.h"\n' > "$tmp/alloc4.c"
 run gcc -std=c99 -Wall -Wextra -Werror -pedantic -I. -c "$tmp/alloc4.c" -o "$tmp/alloc4.o"

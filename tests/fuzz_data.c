@@ -21,7 +21,7 @@
    Builds:
      libFuzzer  clang -g -O1 -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined tests/fuzz_data.c \
-                      -o build/fuzz/fuzz_data     (tests/fuzz_data.sh runs it)
+                      -o build/fuzz/fuzz_data     (tests/fuzz.sh data runs it)
      replay     cc -g -fsanitize=address,undefined -DDP_FUZZ_MAIN \
                    tests/fuzz_data.c -o build/fuzz_data_replay -lm
                 build/fuzz_data_replay FILE...

@@ -47,7 +47,7 @@
      libFuzzer  clang -g -O1 -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=undefined \
                       tests/fuzz_model.c -o build/fuzz/fuzz_model
-                (tests/fuzz.sh SECONDS builds it and runs it)
+                (tests/fuzz.sh model SECONDS builds it and runs it)
      AFL++      afl-clang-fast -g -O1 -fsanitize=fuzzer tests/fuzz_model.c ...
                 (AFL++'s libFuzzer driver), or
                 afl-clang-fast -g -O1 -DDP_FUZZ_MAIN tests/fuzz_model.c ...

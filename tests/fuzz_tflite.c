@@ -9,7 +9,7 @@
        dp_model_arena_size bytes (twice, same output);
      - when the import is accepted, so is the scheduler graph, and it
        passes dp_sched_graph_check.
-   Build and run: sh tests/fuzz_tflite.sh [SECONDS] (or make fuzz-tflite).
+   Build and run: sh tests/fuzz.sh tflite [SECONDS] (or make fuzz-tflite).
    tests/test_tflite.c includes this file with DP_FUZZ_LIBRARY defined and
    replays tests/fuzz_tflite_corpus/ through tflf_check. */
 #ifndef DP_FUZZ_LIBRARY

@@ -1738,6 +1738,34 @@ static void test_crc(void)
     CHECK(ok && dp_crc32(0, "123456789", 9) == 0xCBF43926u, "dp_crc32 agrees with a bitwise CRC-32");
 }
 
+/* the statuses come from one list (DP_STATUS_LIST): values 0, -1, -2, ...
+   without gaps, names distinct and non-empty, unknown values named sanely */
+static void test_status_names(void)
+{
+#define ST_ROW(name, value, msg) { name, #name, msg },
+    static const struct { int st; const char *id, *msg; } rows[] = { DP_STATUS_LIST(ST_ROW) };
+#undef ST_ROW
+    int n = (int)(sizeof rows / sizeof rows[0]), i, j, dup = 0, ok = 1;
+    const char *unk;
+    for (i = 0; i < n; i++) {
+        const char *s = dp_status_str(rows[i].st);
+        int good = rows[i].st == -i && s && s[0] && !strcmp(s, rows[i].msg);
+        ok &= good;
+        if (!good)
+            printf("  status %s = %d: \"%s\"\n", rows[i].id, rows[i].st, s ? s : "(null)");
+        for (j = 0; j < i; j++) dup += s && !strcmp(s, dp_status_str(rows[j].st));
+    }
+    CHECK(ok && n >= 11, "%d statuses numbered 0, -1, ..., each with its message", n);
+    CHECK(dup == 0, "status names are distinct (%d duplicates)", dup);
+    CHECK(dp_status_str(DP_OK)[0] == 'o' && !strcmp(dp_status_str(DP_ERR_SHAPE), "shape mismatch"), "ok / shape mismatch");
+    unk = dp_status_str(-n);
+    CHECK(unk && !strcmp(unk, "unknown status") && !strcmp(dp_status_str(1), unk) &&
+          !strcmp(dp_status_str(-2147483647 - 1), unk) && !strcmp(dp_status_str(2147483647), unk),
+          "values outside the list (%d, 1, INT_MIN, INT_MAX): \"%s\"", -n, unk ? unk : "(null)");
+    for (i = 0, dup = 0; i < n; i++) dup += !strcmp(dp_status_str(rows[i].st), unk);
+    CHECK(dup == 0, "no listed status is called \"unknown status\"");
+}
+
 int main(void)
 {
     tmodel m1, m2, m3;
@@ -1773,6 +1801,7 @@ int main(void)
     printf("freestanding build\n");
     test_arm();
     test_crc();
+    test_status_names();
     free(b1);
     free(b2);
     free(b3);

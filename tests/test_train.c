@@ -65,6 +65,102 @@ static void test_shape_errors(void)
     dp_graph_free(g);
 }
 
+/* the error convention (diffprune.h, 3. CONVENTIONS): a call on a graph
+   without an err argument leaves its message in the graph, even for a
+   misuse that is not a shape error */
+static void test_error_channel(void)
+{
+    static const float m1[4] = {1, 1, 1, 1};
+    float x1[16] = {0};
+    int lab[1] = {0}, st, x;
+    dp_graph *g = dp_graph_new(1);
+    st = dp_build_zoo(g, "no_such_net");
+    CHECK(st == DP_ERR_ARG && dp_graph_status(g) == DP_ERR_ARG && strstr(dp_graph_error(g), "no_such_net"),
+          "unknown zoo name: %d '%s'", st, dp_graph_error(g));
+    dp_graph_free(g);
+
+    g = dp_graph_new(1);
+    x = dp_input(g, "x", 2, 2, 4);
+    st = dp_graph_set_mask(g, x, m1);
+    CHECK(st == DP_ERR_ARG && strstr(dp_graph_error(g), "dp_graph_set_mask") && strstr(dp_graph_error(g), "'x'"),
+          "mask on the input: %d '%s'", st, dp_graph_error(g));
+    dp_graph_free(g);
+
+    g = dp_graph_new(1);
+    x = dp_input(g, "x", 2, 2, 4);
+    st = dp_graph_set_mask(g, 7, m1);
+    CHECK(st == DP_ERR_ARG && strstr(dp_graph_error(g), "node 7"), "mask on node 7 of 1: %d '%s'", st, dp_graph_error(g));
+    dp_graph_free(g);
+
+    g = dp_graph_new(1);
+    x = dp_input(g, "x", 2, 2, 4);
+    dp_softmax_ce(g, "loss", dp_fc(g, "fc", x, 2));
+    st = dp_graph_backward(g);
+    CHECK(st == DP_ERR_ARG && strstr(dp_graph_error(g), "no forward pass"), "backward first: %d '%s'", st, dp_graph_error(g));
+    dp_graph_free(g);
+
+    g = dp_graph_new(1);
+    x = dp_input(g, "x", 2, 2, 4);
+    dp_softmax_ce(g, "loss", dp_fc(g, "fc", x, 2));
+    st = dp_graph_forward(g, x1, 0, DP_EVAL);
+    CHECK(st == DP_ERR_ARG && strstr(dp_graph_error(g), "batch size"), "forward of 0 samples: %d '%s'", st, dp_graph_error(g));
+    dp_graph_free(g);
+
+    g = dp_graph_new(1);
+    x = dp_input(g, "x", 2, 2, 4);
+    dp_softmax_ce(g, "loss", dp_fc(g, "fc", x, 2));
+    st = dp_evaluate(g, x1, lab, 1, 0, NULL, NULL);
+    CHECK(st == DP_ERR_ARG && strstr(dp_graph_error(g), "dp_evaluate"), "evaluate with batch 0: %d '%s'", st, dp_graph_error(g));
+    dp_graph_free(g);
+
+    {   /* an optimiser made for another graph */
+        dp_graph *h = dp_graph_new(2);
+        dp_optim_cfg oc;
+        dp_optim *o;
+        memset(&oc, 0, sizeof oc);
+        g = dp_graph_new(1);
+        x = dp_input(g, "x", 2, 2, 4);
+        dp_softmax_ce(g, "loss", dp_fc(g, "fc", x, 2));
+        x = dp_input(h, "x", 2, 2, 4);
+        dp_softmax_ce(h, "loss", dp_fc(h, "fc", x, 3));
+        o = dp_optim_new(h, &oc);
+        CHECK(o != NULL && dp_graph_status(h) == DP_OK, "optimiser for h: %s", dp_graph_error(h));
+        st = dp_train_step(g, o, x1, lab, 1, 0.1f, NULL, NULL);
+        CHECK(st == DP_ERR_ARG && strstr(dp_graph_error(g), "another graph"), "train step with h's optimiser: %d '%s'", st, dp_graph_error(g));
+        dp_optim_free(o);
+        dp_graph_free(g); dp_graph_free(h);
+    }
+}
+
+/* >>grow: the one growable-array helper (a private function: the tests
+   include the implementation) */
+static void test_grow(void)
+{
+    size_t cap = 0, c2;
+    int icap = 0, i, kept = 1;
+    int *a = (int *)dp__grow(NULL, &cap, 1, sizeof(int)), *b;
+    CHECK(a && cap == 16, "first block: 16 elements (cap %lu)", (unsigned long)cap);
+    for (i = 0; a && i < 16; i++) a[i] = i;
+    b = (int *)dp__grow(a, &cap, 16, sizeof(int));
+    CHECK(b == a && cap == 16, "big enough: the same block");
+    b = (int *)dp__grow(a, &cap, 17, sizeof(int));
+    CHECK(b && cap == 32, "one more: doubled to %lu", (unsigned long)cap);
+    if (b) a = b;
+    b = (int *)dp__grow(a, &cap, 1000, sizeof(int));
+    CHECK(b && cap == 1024, "1000: doubled until it fits (%lu)", (unsigned long)cap);
+    if (b) a = b;
+    for (i = 0; a && i < 16; i++) kept &= a[i] == i;
+    CHECK(kept, "contents kept");
+    c2 = cap;
+    b = (int *)dp__grow(a, &c2, (size_t)-1 / 2, sizeof(int));
+    CHECK(b == NULL && c2 == cap, "overflow: NULL, capacity untouched");
+    DP_FREE(a);
+    a = (int *)dp__grow_int(NULL, &icap, 100, sizeof(int));
+    CHECK(a && icap == 128, "int capacity: 100 -> %d", icap);
+    CHECK(dp__grow_int(a, &icap, INT32_MAX, sizeof(int)) == NULL && icap == 128, "int capacity over INT32_MAX/2: NULL");
+    DP_FREE(a);
+}
+
 /* one conv + fc network on random data; returns the graph */
 static dp_graph *small_net(uint64_t seed)
 {
@@ -394,6 +490,8 @@ int main(void)
     strcpy(tmpdir, "/tmp/dp_test_train_XXXXXX");
     if (!mkdtemp(tmpdir)) { printf("0 passed, 1 failed\n"); return 1; }
     test_shape_errors();
+    test_error_channel();
+    test_grow();
     test_optimisers();
     test_lr();
     test_repeatable();
