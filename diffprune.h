@@ -1903,7 +1903,7 @@ typedef struct dp_tflite_export_info {
     int64_t dpm_arena_bytes;   /* the .dpm's own arena                     */
 } dp_tflite_export_info;
 /* *tfl from DP_MALLOC (free with dp_free); info and err may be NULL. */
-int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
+DP_API int dp_export_tflite(const void *dpm, size_t dpm_len, void **tfl, size_t *tfl_len,
                      dp_tflite_export_info *info, char *err, size_t err_cap);
 
 #endif /* DIFFPRUNE_INFERENCE_ONLY */
