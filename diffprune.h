@@ -86,6 +86,7 @@
        >>gemm          packed SGEMM
        >>graph         graph construction
        >>forward       forward and backward kernels, one pair per op
+       >>optable       the op table: one row per op kind
        >>qat           fake quantisation
        >>masks         channel masks
        >>bnparams      batch-norm eps/momentum, input gradient
@@ -172,6 +173,14 @@
      * Fully connected layers flatten NHWC: input index (y W + x) C + c.
        PyTorch flattens NCHW (c H W + y W + x), so the columns of a PyTorch
        Linear weight that follows a conv must be permuted.
+     * LeakyReLU: y = x for x > 0, slope * x otherwise; DP_LEAKY_SLOPE is
+       PyTorch's default 0.01 (Keras' layer defaults to 0.3).
+   - Adding an op to the training graph: one dp_op value (before
+     DP_OP_COUNT), its forward/backward kernels, one row of the op table
+     (>>optable, which lists what a row holds) and its layer function.
+     Masks, pruning and compaction need nothing more for an op that keeps
+     its input's channels; the int8 exporter (>>export) refuses an op it
+     has no lowering for, by name. dp_leaky_relu was added this way.
 */
 #ifndef DIFFPRUNE_H
 #define DIFFPRUNE_H
@@ -660,6 +669,15 @@ void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
    int8 LOGISTIC for every input value (output scale 1/256, zp -128). */
 int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256]);
 int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256]);
+/* TFLite's int8 LEAKY_RELU for every input value, as a lut table: with
+   x = q - in_zp, y = clamp(out_zp + dp_qmul(x, m, s)), (m, s) from
+   in_scale / out_scale for x >= 0 and from alpha * in_scale / out_scale
+   for x < 0 (float products and quotients, then TFLite's
+   QuantizeMultiplier, as its Prepare does). DP_ERR_ARG for bad scales or
+   zero points; DP_ERR_UNSUPPORTED for a negative or non-finite alpha (no
+   negative multipliers here) or a multiplier out of range. */
+int dp_leaky_relu_table(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
+                        float alpha, int8_t table[256]);
 void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
                         int32_t rows, int32_t n);
 void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
@@ -751,7 +769,7 @@ typedef enum dp_op {
     DP_OP_INPUT = 0, DP_OP_CONV, DP_OP_BN, DP_OP_RELU, DP_OP_RELU6,
     DP_OP_SIGMOID, DP_OP_SWISH, DP_OP_MAXPOOL, DP_OP_AVGPOOL, DP_OP_GAP,
     DP_OP_FC, DP_OP_ADD, DP_OP_CMUL, DP_OP_CONCAT, DP_OP_FLATTEN,
-    DP_OP_DROPOUT, DP_OP_SOFTMAX_CE,
+    DP_OP_DROPOUT, DP_OP_SOFTMAX_CE, DP_OP_LEAKY_RELU,
     DP_OP_COUNT
 } dp_op;
 
@@ -834,6 +852,11 @@ int dp_relu(dp_graph *g, const char *name, int x);
 int dp_relu6(dp_graph *g, const char *name, int x);
 int dp_sigmoid(dp_graph *g, const char *name, int x);
 int dp_swish(dp_graph *g, const char *name, int x);
+/* LeakyReLU: y = x for x > 0, slope * x otherwise; slope must be finite.
+   DP_LEAKY_SLOPE (0.01) is PyTorch's default. Exports to int8 as a 256-entry
+   lookup table (.dpm op lut), bit-exact with TFLite's LEAKY_RELU. */
+#define DP_LEAKY_SLOPE 0.01f
+int dp_leaky_relu(dp_graph *g, const char *name, int x, float slope);
 int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
 int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
 int dp_global_avgpool(dp_graph *g, const char *name, int x);  /* -> 1x1xc */
@@ -5173,6 +5196,29 @@ int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256])
     return DP_OK;
 }
 
+int dp_leaky_relu_table(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
+                        float alpha, int8_t table[256])
+{
+    int32_t mi, si, ma, sa, i;
+    float ri, ra;
+    int st;
+    if (!table || in_zp < -128 || in_zp > 127 || out_zp < -128 || out_zp > 127) return DP_ERR_ARG;
+    if (!(in_scale > 0.0f) || !(out_scale > 0.0f) || in_scale - in_scale != 0.0f || out_scale - out_scale != 0.0f)
+        return DP_ERR_ARG;
+    if (!(alpha >= 0.0f) || alpha - alpha != 0.0f) return DP_ERR_UNSUPPORTED;
+    ri = in_scale / out_scale;           /* float, as TFLite computes them */
+    ra = in_scale * alpha;
+    ra = ra / out_scale;
+    if ((st = dp_qmul_from_real((double)ri, &mi, &si)) != DP_OK) return st;
+    if ((st = dp_qmul_from_real((double)ra, &ma, &sa)) != DP_OK) return st;
+    for (i = 0; i < 256; i++) {
+        const int32_t x = i - 128 - in_zp;
+        const int32_t y = out_zp + (x >= 0 ? dp_qmul(x, mi, si) : dp_qmul(x, ma, sa));
+        table[i] = (int8_t)(y > 127 ? 127 : y < -128 ? -128 : y);
+    }
+    return DP_OK;
+}
+
 void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
                         int32_t count)
 {
@@ -5972,7 +6018,7 @@ typedef struct dp__node {
     int kh, kw, sh, sw, dh, dw;     /* conv / pool geometry              */
     int pt, pl, pb, pr;             /* padding                           */
     int groups, has_bias;
-    float p;                        /* dropout rate                      */
+    float p;                        /* dropout rate; leaky_relu slope    */
     size_t w_off, w_n, b_off, b_n;  /* ranges in graph params            */
     size_t s_off, s_n;              /* running mean+var in graph state   */
     float *y, *dy;                  /* [batch*h*w*c]                     */
@@ -6029,17 +6075,17 @@ struct dp_graph {
     int want_in_grad, in_grad_ok;   /* dp_graph_set_input_grad; dy of input valid */
 };
 
-static const char *const dp__op_names[DP_OP_COUNT] = {
-    "input", "conv", "bn", "relu", "relu6", "sigmoid", "swish", "maxpool",
-    "avgpool", "gap", "fc", "add", "cmul", "concat", "flatten", "dropout",
-    "softmax_ce" };
-/* the op id is stored in files: the name table must match the enum */
-typedef char dp__op_names_match[(sizeof dp__op_names / sizeof dp__op_names[0]) == DP_OP_COUNT ? 1 : -1];
-
-const char *dp_op_name(int op)
-{
-    return (op >= 0 && op < DP_OP_COUNT) ? dp__op_names[op] : "?";
-}
+/* The op table (>>optable, after the kernels): dp__opdef(op) is op's row. */
+enum { DP__AUX_NONE = 0, DP__AUX_ELEM, DP__AUX_BN };   /* aux: none, 1 float per activation, 3 per channel */
+typedef struct dp__op_def {
+    const char *name;                                         /* dp_op_name          */
+    int (*fwd)(dp_graph *g, dp__node *nd, int n, int train);  /* NULL: none          */
+    void (*bwd)(dp_graph *g, dp__node *nd, int n, int train); /* NULL: no gradient   */
+    int aux;                                                  /* DP__AUX_*: nd->aux  */
+    int mcu_act;           /* element-wise, fused into the int8 op producing its input */
+    size_t (*ws)(const dp_graph *g, const dp__node *nd);      /* per-thread floats   */
+} dp__op_def;
+static const dp__op_def *dp__opdef(int op);
 
 dp_graph *dp_graph_new(uint64_t seed)
 {
@@ -6188,7 +6234,7 @@ static int dp__add_node(dp_graph *g, int op, const char *name, int n_in,
     memset(nd, 0, sizeof *nd);
     nd->op = op;
     if (name && *name) snprintf(nd->name, sizeof nd->name, "%s", name);
-    else snprintf(nd->name, sizeof nd->name, "%s%d", dp__op_names[op], g->n_nodes);
+    else snprintf(nd->name, sizeof nd->name, "%s%d", dp__opdef(op)->name, g->n_nodes);
     if (n_in > 0) {
         nd->in = (int *)DP_MALLOC(sizeof(int) * (size_t)n_in);
         if (!nd->in) return dp__fail(g, DP_ERR_NOMEM, "out of memory adding a node");
@@ -6326,13 +6372,22 @@ int dp_batchnorm(dp_graph *g, const char *name, int x)
 static int dp__unary(dp_graph *g, int op, const char *name, int x)
 {
     int st;
-    if ((st = dp__check_inputs(g, name ? name : dp__op_names[op], 1, &x)) != DP_OK) return st;
+    if ((st = dp__check_inputs(g, name ? name : dp__opdef(op)->name, 1, &x)) != DP_OK) return st;
     return dp__add_node(g, op, name, 1, &x, g->nodes[x].h, g->nodes[x].w, g->nodes[x].c);
 }
 int dp_relu(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_RELU, name, x); }
 int dp_relu6(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_RELU6, name, x); }
 int dp_sigmoid(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_SIGMOID, name, x); }
 int dp_swish(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_SWISH, name, x); }
+int dp_leaky_relu(dp_graph *g, const char *name, int x, float slope)
+{
+    int id;
+    if (g && !g->status && !(slope - slope == 0.0f))
+        return dp__fail(g, DP_ERR_ARG, "leaky_relu '%s': slope %g is not finite", name ? name : "", (double)slope);
+    id = dp__unary(g, DP_OP_LEAKY_RELU, name, x);
+    if (id >= 0) g->nodes[id].p = slope;
+    return id;
+}
 int dp_dropout(dp_graph *g, const char *name, int x, float p)
 {
     int id;
@@ -6348,25 +6403,25 @@ static int dp__pool(dp_graph *g, int op, const char *name, int x, int kh, int kw
     dp_pool_opts d;
     dp__node *in;
     int st, id, oh, ow, pt = 0, pb = 0, pl = 0, pr = 0;
-    const char *nm = name ? name : dp__op_names[op];
+    const char *nm = name ? name : dp__opdef(op)->name;
     if ((st = dp__check_inputs(g, nm, 1, &x)) != DP_OK) return st;
     memset(&d, 0, sizeof d);
     if (o) d = *o; else d.pad = DP_PAD_VALID;
     if (!d.stride_h) d.stride_h = kh;
     if (!d.stride_w) d.stride_w = kw;
     if (kh <= 0 || kw <= 0 || d.stride_h <= 0 || d.stride_w <= 0)
-        return dp__fail(g, DP_ERR_ARG, "%s '%s': non-positive kernel or stride", dp__op_names[op], nm);
+        return dp__fail(g, DP_ERR_ARG, "%s '%s': non-positive kernel or stride", dp__opdef(op)->name, nm);
     if (d.pad == DP_PAD_EXPLICIT) {
         pt = d.pad_t; pb = d.pad_b; pl = d.pad_l; pr = d.pad_r;
         if (pt >= kh || pb >= kh || pl >= kw || pr >= kw)
-            return dp__fail(g, DP_ERR_SHAPE, "%s '%s': padding must be smaller than the kernel", dp__op_names[op], nm);
+            return dp__fail(g, DP_ERR_SHAPE, "%s '%s': padding must be smaller than the kernel", dp__opdef(op)->name, nm);
     }
     in = &g->nodes[x];
     oh = dp__out_dim(in->h, kh, d.stride_h, 1, d.pad, &pt, &pb);
     ow = dp__out_dim(in->w, kw, d.stride_w, 1, d.pad, &pl, &pr);
     if (oh <= 0 || ow <= 0)
         return dp__fail(g, DP_ERR_SHAPE, "%s '%s': window %dx%d is larger than its padded input %dx%d",
-                        dp__op_names[op], nm, kh, kw, in->h + pt + pb, in->w + pl + pr);
+                        dp__opdef(op)->name, nm, kh, kw, in->h + pt + pb, in->w + pl + pr);
     id = dp__add_node(g, op, name, 1, &x, oh, ow, in->c);
     if (id >= 0) {
         dp__node *nd = &g->nodes[id];
@@ -6496,7 +6551,7 @@ void dp_graph_print(const dp_graph *g, void *file)
     int i, j;
     for (i = 0; i < g->n_nodes; i++) {
         const dp__node *nd = &g->nodes[i];
-        fprintf(f, "%3d %-16s %-10s %4dx%-4dx%5d params=%-8lu in=", i, nd->name, dp__op_names[nd->op],
+        fprintf(f, "%3d %-16s %-10s %4dx%-4dx%5d params=%-8lu in=", i, nd->name, dp__opdef(nd->op)->name,
                 nd->h, nd->w, nd->c, (unsigned long)(nd->w_n + nd->b_n));
         for (j = 0; j < nd->n_in; j++) fprintf(f, "%s%s", j ? "," : "", g->nodes[nd->in[j]].name);
         fputc('\n', f);
@@ -6552,7 +6607,7 @@ void dp_graph_print_profile(const dp_graph *g, void *file)
     fprintf(f, "%-20s %-10s %10s %10s\n", "node", "op", "fwd_ms", "bwd_ms");
     for (i = 0; i < n; i++) {
         const dp__node *nd = &g->nodes[idx[i]];
-        fprintf(f, "%-20s %-10s %10.3f %10.3f\n", nd->name, dp__op_names[nd->op], g->prof[idx[i]] * cf, g->prof[n + idx[i]] * cb);
+        fprintf(f, "%-20s %-10s %10.3f %10.3f\n", nd->name, dp__opdef(nd->op)->name, g->prof[idx[i]] * cf, g->prof[n + idx[i]] * cb);
         tf += g->prof[idx[i]] * cf; tb += g->prof[n + idx[i]] * cb;
     }
     fprintf(f, "%-20s %-10s %10.3f %10.3f\n", "total", "", tf, tb);
@@ -6581,19 +6636,11 @@ static int dp__ensure(dp_graph *g, int n)
         nd->y = (float *)DP_MALLOC(sizeof(float) * sz);
         nd->dy = (float *)DP_MALLOC(sizeof(float) * sz);
         if (!nd->y || !nd->dy) return dp__fail(g, DP_ERR_NOMEM, "out of memory for activations of '%s' at batch %d", nd->name, n);
-        if (nd->op == DP_OP_DROPOUT) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if (nd->op == DP_OP_SOFTMAX_CE) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 3 * nd->c);
-        if (nd->op == DP_OP_MAXPOOL) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if ((nd->op == DP_OP_DROPOUT || nd->op == DP_OP_SOFTMAX_CE || nd->op == DP_OP_BN) && !nd->aux)
-            return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
-        if (nd->op == DP_OP_MAXPOOL && !nd->aux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
-        if (nd->op == DP_OP_CONV) {
-            const dp__node *x = &g->nodes[nd->in[0]];
-            int K = nd->kh * nd->kw * (x->c / nd->groups), K2 = nd->kh * nd->kw * nd->c;
-            size_t need = DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
-            ws = DP__MAX(ws, need);
+        if (dp__opdef(nd->op)->aux != DP__AUX_NONE) {
+            nd->aux = (float *)DP_MALLOC(sizeof(float) * (dp__opdef(nd->op)->aux == DP__AUX_BN ? 3 * (size_t)nd->c : sz));
+            if (!nd->aux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
         }
+        if (dp__opdef(nd->op)->ws) ws = DP__MAX(ws, dp__opdef(nd->op)->ws(g, nd));
         maxp = DP__MAX(maxp, nd->w_n + nd->b_n);
     }
     g->ws_part = ws;
@@ -7457,6 +7504,150 @@ static void dp__softmax_bwd(dp_graph *g, dp__node *nd, int N)
     }
 }
 
+/* --- LeakyReLU: y = x for x > 0, slope * x otherwise (slope in nd->p) --- */
+static void dp__leaky_fwd(dp__node *nd, const float *x, size_t n)
+{
+    long i, m = (long)n;
+    const float a = nd->p;
+    float *y = nd->y;
+    DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+    for (i = 0; i < m; i++) y[i] = x[i] > 0.0f ? x[i] : a * x[i];
+}
+
+static void dp__leaky_bwd(dp_graph *g, dp__node *nd, size_t n)
+{
+    int acc = 0;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
+    const float *x = g->nodes[nd->in[0]].y, *dy = nd->dy, a = nd->p;
+    long i, m = (long)n;
+    if (!dx) return;
+    if (acc) {
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] += x[i] > 0.0f ? dy[i] : a * dy[i];
+    } else {
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] = x[i] > 0.0f ? dy[i] : a * dy[i];
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>optable  the op table: one row per dp_op                             */
+/* ---------------------------------------------------------------------- */
+/* Everything the training half dispatches on the op kind goes through
+   dp__ops[op] (in the spirit of kautodiff's kad_op_list): the name, the
+   forward and backward kernels, the per-node buffer and the per-thread
+   workspace dp__ensure allocates, and whether the MCU view fuses the op
+   into the int8 op producing its input. Every entry point has the same
+   signature: fwd(g, nd, n, train) returns a dp_status, bwd(g, nd, n, train)
+   accumulates into its inputs' dy through dp__grad_dest.
+
+   Adding an op: a dp_op value (before DP_OP_COUNT: the id is what files
+   store), its kernels (>>forward), one row in dp__ops (the static assert
+   below keeps table and enum in step), its layer function (>>graph). An op
+   that follows its input's channels (element-wise, pools, ...) needs
+   nothing more for masks, pruning and compaction; the resource model
+   counts it as a separate tensor with no MACs; >>export refuses it by name
+   unless it gets an int8 lowering there (LeakyReLU's is a lookup table). */
+static int dp__input_fwd(dp_graph *g, dp__node *nd, int n, int train)
+{   /* dp_graph_forward copies the batch into node 0; a second input cannot run */
+    (void)n; (void)train;
+    return dp__fail(g, DP_ERR_UNSUPPORTED, "input '%s': only one input node is supported", nd->name);
+}
+static int dp__conv_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    (void)train;
+    if (dp__is_dw(g, nd)) dp__dw_fwd(g, nd, n); else dp__conv_fwd(g, nd, n);
+    return DP_OK;
+}
+static void dp__conv_bwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    (void)train;
+    if (dp__is_dw(g, nd)) dp__dw_bwd(g, nd, n); else dp__conv_bwd(g, nd, n);
+}
+static int dp__bn_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { dp__bn_fwd(g, nd, n, train); return DP_OK; }
+static void dp__bn_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { dp__bn_bwd(g, nd, n, train); }
+static int dp__act_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{   /* a ReLU/ReLU6 fused into the batch norm before it has nothing left to do */
+    (void)train;
+    if (!nd->fused) dp__act_fwd(nd, g->nodes[nd->in[0]].y, dp__numel(nd, n));
+    return DP_OK;
+}
+static void dp__act_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__act_bwd(g, nd, dp__numel(nd, n)); }
+static int dp__leaky_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{ (void)train; dp__leaky_fwd(nd, g->nodes[nd->in[0]].y, dp__numel(nd, n)); return DP_OK; }
+static void dp__leaky_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__leaky_bwd(g, nd, dp__numel(nd, n)); }
+static int dp__pool_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__pool_fwd(g, nd, n); return DP_OK; }
+static void dp__pool_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__pool_bwd(g, nd, n); }
+static int dp__gap_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__gap_fwd(g, nd, n); return DP_OK; }
+static void dp__gap_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__gap_bwd(g, nd, n); }
+static int dp__fc_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__fc_fwd(g, nd, n); return DP_OK; }
+static void dp__fc_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__fc_bwd(g, nd, n); }
+static int dp__add_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__add_fwd(g, nd, dp__numel(nd, n)); return DP_OK; }
+static void dp__add_bwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    int k;
+    (void)train;
+    for (k = 0; k < nd->n_in; k++) dp__pass_grad(g, nd->in[k], nd->dy, dp__numel(nd, n));
+}
+static int dp__cmul_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__cmul_fwd(g, nd, n); return DP_OK; }
+static void dp__cmul_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__cmul_bwd(g, nd, n); }
+static int dp__concat_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__concat_run(g, nd, n, 0); return DP_OK; }
+static void dp__concat_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__concat_run(g, nd, n, 1); }
+static int dp__flatten_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{ (void)train; memcpy(nd->y, g->nodes[nd->in[0]].y, sizeof(float) * dp__numel(nd, n)); return DP_OK; }
+static void dp__flatten_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__pass_grad(g, nd->in[0], nd->dy, dp__numel(nd, n)); }
+static int dp__dropout_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{ dp__dropout_fwd(g, nd, dp__numel(nd, n), train, (int)(nd - g->nodes)); return DP_OK; }
+static void dp__dropout_bwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    int acc = 0;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
+    size_t j, m = dp__numel(nd, n);
+    (void)train;
+    if (dx) for (j = 0; j < m; j++) dx[j] = (acc ? dx[j] : 0.0f) + nd->dy[j] * nd->aux[j];
+}
+static int dp__softmax_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; return dp__softmax_fwd(g, nd, n); }
+static void dp__softmax_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__softmax_bwd(g, nd, n); }
+
+/* conv: im2col blocks for the forward and the input-gradient GEMMs */
+static size_t dp__conv_ws(const dp_graph *g, const dp__node *nd)
+{
+    const dp__node *x = &g->nodes[nd->in[0]];
+    int K = nd->kh * nd->kw * (x->c / nd->groups), K2 = nd->kh * nd->kw * nd->c;
+    return DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
+}
+
+static const dp__op_def dp__ops[DP_OP_COUNT] = {
+    /* name          forward              backward             aux            mcu_act ws */
+    { "input",      dp__input_fwd,      NULL,                DP__AUX_NONE,  0, NULL },
+    { "conv",       dp__conv_fwd_op,    dp__conv_bwd_op,     DP__AUX_NONE,  0, dp__conv_ws },
+    { "bn",         dp__bn_fwd_op,      dp__bn_bwd_op,       DP__AUX_BN,    0, NULL },
+    { "relu",       dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
+    { "relu6",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
+    { "sigmoid",    dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
+    { "swish",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
+    { "maxpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_ELEM,  0, NULL },
+    { "avgpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_NONE,  0, NULL },
+    { "gap",        dp__gap_fwd_op,     dp__gap_bwd_op,      DP__AUX_NONE,  0, NULL },
+    { "fc",         dp__fc_fwd_op,      dp__fc_bwd_op,       DP__AUX_NONE,  0, NULL },
+    { "add",        dp__add_fwd_op,     dp__add_bwd_op,      DP__AUX_NONE,  0, NULL },
+    { "cmul",       dp__cmul_fwd_op,    dp__cmul_bwd_op,     DP__AUX_NONE,  0, NULL },
+    { "concat",     dp__concat_fwd_op,  dp__concat_bwd_op,   DP__AUX_NONE,  0, NULL },
+    { "flatten",    dp__flatten_fwd_op, dp__flatten_bwd_op,  DP__AUX_NONE,  0, NULL },
+    { "dropout",    dp__dropout_fwd_op, dp__dropout_bwd_op,  DP__AUX_ELEM,  0, NULL },
+    { "softmax_ce", dp__softmax_fwd_op, dp__softmax_bwd_op,  DP__AUX_ELEM,  0, NULL },
+    { "leaky_relu", dp__leaky_fwd_op,   dp__leaky_bwd_op,    DP__AUX_NONE,  0, NULL }
+};
+/* the op id is stored in files: the table must match the enum */
+typedef char dp__ops_match[(sizeof dp__ops / sizeof dp__ops[0]) == DP_OP_COUNT ? 1 : -1];
+
+static const dp__op_def *dp__opdef(int op) { return &dp__ops[op]; }
+
+const char *dp_op_name(int op)
+{
+    return (op >= 0 && op < DP_OP_COUNT) ? dp__ops[op].name : "?";
+}
+
 /* ---------------------------------------------------------------------- */
 /* driving the graph                                                      */
 /* ---------------------------------------------------------------------- */
@@ -7669,27 +7860,10 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
         size_t m = dp__numel(nd, n);
         double t0 = g->prof ? dp_time() : 0.0;
         if (g->qat && i > 0 && g->qtail[i - 1]) dp__qat_act(g, i - 1, n, train);
-        switch (nd->op) {
-        case DP_OP_INPUT:
-            if (i != 0) return dp__fail(g, DP_ERR_UNSUPPORTED, "input '%s': only one input node is supported", nd->name);
-            memcpy(nd->y, x, sizeof(float) * m);
-            break;
-        case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_fwd(g, nd, n); else dp__conv_fwd(g, nd, n); break;
-        case DP_OP_BN: dp__bn_fwd(g, nd, n, train); break;
-        case DP_OP_RELU: case DP_OP_RELU6: case DP_OP_SIGMOID: case DP_OP_SWISH:
-            if (!nd->fused) dp__act_fwd(nd, g->nodes[nd->in[0]].y, m);
-            break;
-        case DP_OP_MAXPOOL: case DP_OP_AVGPOOL: dp__pool_fwd(g, nd, n); break;
-        case DP_OP_GAP: dp__gap_fwd(g, nd, n); break;
-        case DP_OP_FC: dp__fc_fwd(g, nd, n); break;
-        case DP_OP_ADD: dp__add_fwd(g, nd, m); break;
-        case DP_OP_CMUL: dp__cmul_fwd(g, nd, n); break;
-        case DP_OP_CONCAT: dp__concat_run(g, nd, n, 0); break;
-        case DP_OP_FLATTEN: memcpy(nd->y, g->nodes[nd->in[0]].y, sizeof(float) * m); break;
-        case DP_OP_DROPOUT: dp__dropout_fwd(g, nd, m, train, i); break;
-        case DP_OP_SOFTMAX_CE: if ((st = dp__softmax_fwd(g, nd, n)) != DP_OK) return st; break;
-        default: return dp__fail(g, DP_ERR_UNSUPPORTED, "node '%s': unknown op %d", nd->name, nd->op);
-        }
+        if (nd->op < 0 || nd->op >= DP_OP_COUNT)
+            return dp__fail(g, DP_ERR_UNSUPPORTED, "node '%s': unknown op %d", nd->name, nd->op);
+        if (i == 0) memcpy(nd->y, x, sizeof(float) * m);   /* the input node */
+        else if ((st = dp__opdef(nd->op)->fwd(g, nd, n, train)) != DP_OK) return st;
         if (i < g->mask_n && g->mask[i] && (st = dp__mask_fwd(g, i, n)) != DP_OK) return st;
         if (g->prof) g->prof[i] += dp_time() - t0;
     }
@@ -7723,33 +7897,13 @@ static int dp__backward_from(dp_graph *g, int last)
     if (g->prof) g->prof_calls[1]++;
     for (i = last; i >= 0; i--) {
         dp__node *nd = &g->nodes[i];
-        size_t m = dp__numel(nd, N);
         double t0;
         if (nd->op == DP_OP_INPUT) continue;
         if (i < g->mask_n && g->mask[i] && nd->dy_written) dp__mask_bwd(g, i, N);
         if (nd->op == DP_OP_BN && nd->fused) { if (!(nd + 1)->dy_written) continue; }
         else if (!nd->dy_written || (nd->fused && nd->op != DP_OP_BN)) continue;
         t0 = g->prof ? dp_time() : 0.0;
-        switch (nd->op) {
-        case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_bwd(g, nd, N); else dp__conv_bwd(g, nd, N); break;
-        case DP_OP_BN: dp__bn_bwd(g, nd, N, train); break;
-        case DP_OP_RELU: case DP_OP_RELU6: case DP_OP_SIGMOID: case DP_OP_SWISH: dp__act_bwd(g, nd, m); break;
-        case DP_OP_MAXPOOL: case DP_OP_AVGPOOL: dp__pool_bwd(g, nd, N); break;
-        case DP_OP_GAP: dp__gap_bwd(g, nd, N); break;
-        case DP_OP_FC: dp__fc_bwd(g, nd, N); break;
-        case DP_OP_ADD: { int k; for (k = 0; k < nd->n_in; k++) dp__pass_grad(g, nd->in[k], nd->dy, m); } break;
-        case DP_OP_CMUL: dp__cmul_bwd(g, nd, N); break;
-        case DP_OP_CONCAT: dp__concat_run(g, nd, N, 1); break;
-        case DP_OP_FLATTEN: dp__pass_grad(g, nd->in[0], nd->dy, m); break;
-        case DP_OP_DROPOUT: {
-            int acc = 0;
-            float *dx = dp__grad_dest(g, nd->in[0], &acc);
-            size_t j;
-            if (dx) for (j = 0; j < m; j++) dx[j] = (acc ? dx[j] : 0.0f) + nd->dy[j] * nd->aux[j];
-        } break;
-        case DP_OP_SOFTMAX_CE: dp__softmax_bwd(g, nd, N); break;
-        default: break;
-        }
+        if (dp__opdef(nd->op)->bwd) dp__opdef(nd->op)->bwd(g, nd, N, train);
         nd->grad_seen = 1;
         if (g->prof) g->prof[g->n_nodes + i] += dp_time() - t0;
     }
@@ -12368,7 +12522,7 @@ static void dp__view_free(dp__view *v)
 
 static int dp__fusable_act(int op)
 {
-    return op == DP_OP_RELU || op == DP_OP_RELU6 || op == DP_OP_SIGMOID || op == DP_OP_SWISH;
+    return op >= 0 && op < DP_OP_COUNT && dp__opdef(op)->mcu_act;
 }
 
 /* Channel counts of every node: conv (not depthwise) and FC take ch[i]
@@ -12585,7 +12739,7 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
         const dp__node *t = &g->nodes[v.tail[vk]];
         dp__op_cost(g, &v, vk, &o->macs, &o->param_bytes, NULL, NULL);
         o->node = v.tail[vk]; o->anchor = v.anchor[vk];
-        o->name = g->nodes[v.anchor[vk]].name; o->kind = dp__op_names[g->nodes[v.anchor[vk]].op];
+        o->name = g->nodes[v.anchor[vk]].name; o->kind = dp__opdef(g->nodes[v.anchor[vk]].op)->name;
         o->h = t->h; o->w = t->w; o->c = v.cc[v.tail[vk]];
         o->out_bytes = v.sg.size[vk];
         o->working_set = r.step_ws[k];
@@ -14290,6 +14444,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
     /* 3. ops in execution order */
     for (i = 0; i < r.n_order; i++) {
         dp_mb_op op;
+        int8_t lut[256];
         int vk = r.order[i], a = v.anchor[vk], m, act = 0, bn = -1, x0;
         const dp__node *nd = &g->nodes[a];
         memset(&op, 0, sizeof op);
@@ -14300,7 +14455,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
             else if (g->nodes[m].op == DP_OP_RELU6) act = 2;
             else if (g->nodes[m].op == DP_OP_SIGMOID || g->nodes[m].op == DP_OP_SWISH) {
                 st = DP_ERR_UNSUPPORTED;
-                dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel yet", g->nodes[m].name, dp__op_names[g->nodes[m].op]);
+                dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel yet", g->nodes[m].name, dp__opdef(g->nodes[m].op)->name);
                 goto done;
             }
         }
@@ -14385,9 +14540,19 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
         case DP_OP_CMUL: op.kind = DP_MOP_CHMUL; break;
         case DP_OP_CONCAT: op.kind = DP_MOP_CONCAT; break;
         case DP_OP_SOFTMAX_CE: op.kind = DP_MOP_SOFTMAX; op.beta = 1.0; out_k = vk; break;
+        case DP_OP_LEAKY_RELU:   /* TFLite's LEAKY_RELU as a table; a ReLU after it clamps the table */
+            if ((st = dp_leaky_relu_table(sc[x0], zp[x0], sc[vk], zp[vk], nd->p, lut)) != DP_OK) {
+                dp__seterr(err, cap, "int8 export: leaky_relu '%s' (slope %g): %s", nd->name, (double)nd->p,
+                           st != DP_ERR_UNSUPPORTED ? dp_status_str(st) : nd->p < 0.0f ? "a negative slope has no int8 table"
+                           : "its scales need a multiplier out of range");
+                goto done;
+            }
+            for (m = 0; act && m < 256; m++) lut[m] = (int8_t)DP__MIN(DP__MAX(lut[m], op.act_min), op.act_max);
+            op.kind = DP_MOP_LUT; op.weights = lut;
+            break;
         default:
             st = DP_ERR_UNSUPPORTED;
-            dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel", nd->name, dp__op_names[nd->op]);
+            dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel", nd->name, dp__opdef(nd->op)->name);
             goto done;
         }
         st = dp_mb_add_op(&b, &op);
