@@ -3792,218 +3792,286 @@ static int dp__same_shape(const dp__t *a, const dp__t *b)
 /* record why validation failed (a string literal: fine in flash) */
 #define DP__BAD(st, msg) do { m->why = (msg); return (st); } while (0)
 
+/* What an op kind asks of its record: dp__op_check's per-kind rules. */
+typedef struct dp__op_req {
+    uint32_t n_q, want_w, groups;   /* multiplier/shift pairs, weight bytes, gconv groups */
+    int geo, act, bias, ksum, outq; /* geometry, activation range, bias, kernel sums, output multiplier */
+} dp__op_req;
+
+/* The op record's ids and lifetimes: input count for the kind, ids in
+   range, unused slots 0, producers before consumers. */
+static int dp__op_check_io(dp_model *m, uint32_t k, dp__op *op, dp__t *o, dp__t *t)
+{
+    uint32_t i, n_min = 1, n_max = 1;
+    dp__op_get(m, k, op);
+    if (op->kind == 0 || op->kind >= DP_MOP_KIND_COUNT)
+        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+    if (op->kind == DP_MOP_ADD) { n_min = 2; n_max = DP_MAX_OP_INPUTS; }
+    if (op->kind == DP_MOP_CHMUL) { n_min = 2; n_max = 2; }
+    if (op->kind == DP_MOP_CONCAT) { n_min = 1; n_max = DP_MAX_OP_INPUTS; }
+    if (op->kind == DP_MOP_MUL) { n_min = 2; n_max = 2; }
+    if (op->n_in < n_min || op->n_in > n_max || op->out >= m->n_tensors)
+        DP__BAD(DP_ERR_FORMAT, "wrong number of inputs, or output id out of range");
+    for (i = 0; i < DP_MAX_OP_INPUTS; i++) {
+        if (i < op->n_in ? op->in[i] >= m->n_tensors : op->in[i] != 0)
+            DP__BAD(DP_ERR_FORMAT, "input id out of range, or unused input slot not 0");
+    }
+    /* producers before consumers: the output is written at step k+1, every
+       input was written before and is still live at step k+1 */
+    dp__t_get(m, op->out, o);
+    if (o->first != k + 1u)
+        DP__BAD(DP_ERR_FORMAT, "op output not written at this step (tensor.first)");
+    for (i = 0; i < op->n_in; i++) {
+        dp__t_get(m, op->in[i], &t[i]);
+        if (t[i].first > k || t[i].last < k + 1u)
+            DP__BAD(DP_ERR_FORMAT, "input read before it is written or after its last step");
+    }
+    return DP_OK;
+}
+
+/* conv2d, dwconv2d, gconv2d, fc: shapes, reduction limits, weight bytes */
+static int dp__op_check_conv(dp_model *m, dp__op *op, const dp__t *o, const dp__t *t, dp__op_req *rq)
+{
+    switch (op->kind) {
+    case DP_MOP_CONV2D:
+    case DP_MOP_DWCONV2D:
+        rq->geo = rq->act = rq->bias = 1;
+        rq->n_q = o->c;
+        if (op->kind == DP_MOP_CONV2D) {
+            rq->ksum = 1;
+            if ((uint64_t)op->g[0] * op->g[1] * t[0].c > DP_MAX_REDUCTION)
+                DP__BAD(DP_ERR_UNSUPPORTED, "conv reduction kh*kw*cin > DP_MAX_REDUCTION");
+            rq->want_w = o->c * op->g[0] * op->g[1] * t[0].c;   /* < 2^32 by the limit */
+        } else {
+            if (o->c % t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels not a multiple of the input channels");
+            rq->want_w = op->g[0] * op->g[1] * o->c;
+        }
+        break;
+    case DP_MOP_GCONV2D:   /* >>grouped: groups at offset 56, then 0 */
+        rq->geo = rq->act = rq->bias = rq->ksum = 1;
+        rq->n_q = o->c;
+        if (op->out_mult < 2 || (uint32_t)op->out_mult > t[0].c || t[0].c % (uint32_t)op->out_mult ||
+            o->c % (uint32_t)op->out_mult || op->out_shift != 0)
+            DP__BAD(DP_ERR_FORMAT, "gconv groups < 2, > cin or not dividing cin and cout (or offset 60 not 0)");
+        rq->groups = (uint32_t)op->out_mult;
+        op->out_mult = 0;   /* not an output multiplier */
+        if ((uint64_t)op->g[0] * op->g[1] * (t[0].c / rq->groups) > DP_MAX_REDUCTION)
+            DP__BAD(DP_ERR_UNSUPPORTED, "gconv reduction kh*kw*cin/groups > DP_MAX_REDUCTION");
+        rq->want_w = o->c * op->g[0] * op->g[1] * (t[0].c / rq->groups);   /* < 2^32 by the limit */
+        break;
+    default:   /* DP_MOP_FC */
+        rq->act = rq->bias = rq->ksum = 1;
+        rq->n_q = o->c;
+        if (o->h != 1 || o->w != 1) DP__BAD(DP_ERR_FORMAT, "fc output is not 1x1xC");
+        if (t[0].bytes > DP_MAX_REDUCTION)
+            DP__BAD(DP_ERR_UNSUPPORTED, "fc inputs > DP_MAX_REDUCTION");
+        rq->want_w = o->c * t[0].bytes;
+        break;
+    }
+    return DP_OK;
+}
+
+/* maxpool, avgpool, gap */
+static int dp__op_check_pool(dp_model *m, const dp__op *op, const dp__t *o, const dp__t *t, dp__op_req *rq)
+{
+    rq->act = 1;
+    rq->geo = op->kind != DP_MOP_GAP;
+    /* pools average/compare raw int8 values: in and out share the
+       quantisation (TFLite requires it too) */
+    if (o->c != t[0].c || o->zp != t[0].zp || o->scale_bits != t[0].scale_bits)
+        DP__BAD(DP_ERR_FORMAT, "pool output channels or quantisation differ from the input");
+    if (op->kind == DP_MOP_GAP) {
+        if (o->h != 1 || o->w != 1) DP__BAD(DP_ERR_FORMAT, "gap output is not 1x1xC");
+        if (t[0].h * t[0].w > DP_MAX_POOL_COUNT)
+            DP__BAD(DP_ERR_UNSUPPORTED, "gap window > DP_MAX_POOL_COUNT");
+    } else {
+        /* dilation 1 and padding < kernel: every window holds at
+           least one real pixel, so the average never divides by 0 */
+        if (op->g[4] != 1 || op->g[5] != 1 || op->g[6] >= op->g[0] || op->g[8] >= op->g[0] ||
+            op->g[7] >= op->g[1] || op->g[9] >= op->g[1]) DP__BAD(DP_ERR_FORMAT, "pool dilation != 1 or padding >= kernel");
+    }
+    return DP_OK;
+}
+
+/* add, chmul, concat, the softmaxes, lut, mean, mul */
+static int dp__op_check_other(dp_model *m, const dp__op *op, const dp__t *o, const dp__t *t, dp__op_req *rq)
+{
+    uint32_t i, c = 0;
+    switch (op->kind) {
+    case DP_MOP_ADD:
+        rq->act = rq->outq = 1;
+        rq->n_q = op->n_in;
+        for (i = 0; i < op->n_in; i++)
+            if (!dp__same_shape(&t[i], o))
+                DP__BAD(DP_ERR_FORMAT, "add input shape != output shape");
+        break;
+    case DP_MOP_CHMUL:
+        rq->act = rq->outq = 1;
+        if (!dp__same_shape(&t[0], o) || t[1].h != 1 || t[1].w != 1 || t[1].c != o->c)
+            DP__BAD(DP_ERR_FORMAT, "chmul shapes: x and y differ, or s is not 1x1xC");
+        break;
+    case DP_MOP_CONCAT:
+        rq->n_q = op->n_in;
+        for (i = 0; i < op->n_in; i++) {
+            if (t[i].h != o->h || t[i].w != o->w)
+                DP__BAD(DP_ERR_FORMAT, "concat input height/width != output");
+            c += t[i].c;
+        }
+        if (c != o->c) DP__BAD(DP_ERR_FORMAT, "concat channels do not add up");
+        break;
+    case DP_MOP_SOFTMAX:
+        rq->want_w = 512;
+        if (!dp__same_shape(&t[0], o) || o->zp != -128 || o->scale_bits != DP_SOFTMAX_SCALE_BITS)
+            DP__BAD(DP_ERR_FORMAT, "softmax shape, or output not scale 1/256 zero point -128");
+        break;
+    /* TFLite Micro's kinds (>>tflm_kernels) */
+    case DP_MOP_SOFTMAXQ:
+        rq->want_w = 1024;
+        if (!dp__same_shape(&t[0], o) || o->zp != -128 || o->scale_bits != DP_SOFTMAX_SCALE_BITS)
+            DP__BAD(DP_ERR_FORMAT, "softmaxq shape, or output not scale 1/256 zero point -128");
+        if (o->c > DP_SOFTMAXQ_MAX_N) DP__BAD(DP_ERR_UNSUPPORTED, "softmaxq rows longer than DP_SOFTMAXQ_MAX_N");
+        break;
+    case DP_MOP_LUT:
+        rq->want_w = 256;
+        if (!dp__same_shape(&t[0], o)) DP__BAD(DP_ERR_FORMAT, "lut output shape != input shape");
+        break;
+    case DP_MOP_MEAN:
+        rq->outq = 1;
+        if (o->h != 1 || o->w != 1 || o->c != t[0].c) DP__BAD(DP_ERR_FORMAT, "mean output is not 1x1xC of the input");
+        if (t[0].h * t[0].w > DP_MAX_POOL_COUNT) DP__BAD(DP_ERR_UNSUPPORTED, "mean window > DP_MAX_POOL_COUNT");
+        break;
+    case DP_MOP_MUL:
+        rq->act = rq->outq = 1;
+        if (!dp__same_shape(&t[0], o) || !dp__same_shape(&t[1], o))
+            DP__BAD(DP_ERR_FORMAT, "mul input shape != output shape");
+        break;
+    default:
+        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+    }
+    return DP_OK;
+}
+
+/* Geometry present exactly for conv/dw/pools and consistent with the
+   shapes; activation range and output multiplier only where used. */
+static int dp__op_check_fields(dp_model *m, const dp__op *op, const dp__t *o, const dp__t *t, const dp__op_req *rq)
+{
+    uint32_t i;
+    if (rq->geo) {
+        if (dp__out_size(t[0].h, op->g[0], op->g[2], op->g[4], op->g[6], op->g[8]) != o->h ||
+            dp__out_size(t[0].w, op->g[1], op->g[3], op->g[5], op->g[7], op->g[9]) != o->w)
+            DP__BAD(DP_ERR_FORMAT, "output shape inconsistent with kernel/stride/dilation/padding");
+    } else {
+        for (i = 0; i < 10; i++)
+            if (op->g[i] != 0)
+                DP__BAD(DP_ERR_FORMAT, "geometry field set on an op without geometry");
+    }
+    if (rq->act ? op->act_min > op->act_max : (op->act_min != -128 || op->act_max != 127))
+        DP__BAD(DP_ERR_FORMAT, "activation range invalid (or set on concat/softmax)");
+    if (rq->outq) {
+        if (op->out_mult < 0 || op->out_shift < -31 || op->out_shift > 30)
+            DP__BAD(DP_ERR_FORMAT, "output multiplier < 0 or output shift outside -31..30");
+    } else if (op->out_mult != 0 || op->out_shift != 0) {
+        DP__BAD(DP_ERR_FORMAT, "output multiplier/shift set on an op that has none");
+    }
+    return DP_OK;
+}
+
+/* Arrays present exactly when the kind uses them, inside the data section;
+   multipliers and shifts in range. */
+static int dp__op_check_arrays(dp_model *m, const dp__op *op, const dp__t *o, const dp__op_req *rq)
+{
+    const uint8_t *b = m->blob;
+    uint32_t i;
+    if (rq->want_w) {
+        if (op->w_len != rq->want_w || !dp__arr_ok(m, op->w_off, op->w_len))
+            DP__BAD(DP_ERR_FORMAT, "weights length or range wrong");
+    } else if (op->w_off != 0 || op->w_len != 0) {
+        DP__BAD(DP_ERR_FORMAT, "weights set on an op that has none");
+    }
+    if (op->b_off != 0 && (!rq->bias || !dp__arr_ok(m, op->b_off, 4u * o->c)))
+        DP__BAD(DP_ERR_FORMAT, "bias not allowed here or outside the data section");
+    if (rq->ksum ? !dp__arr_ok(m, op->k_off, 4u * o->c) : op->k_off != 0)
+        DP__BAD(DP_ERR_FORMAT, "kernel sums missing, misplaced or not allowed here");
+    if (rq->n_q) {
+        if (!dp__arr_ok(m, op->m_off, 4u * rq->n_q) || !dp__arr_ok(m, op->s_off, 4u * rq->n_q))
+            DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays outside the data section");
+        for (i = 0; i < rq->n_q; i++) {
+            const int32_t mu = dp__u2s(dp__rd32(b + op->m_off + 4u * i));
+            const int32_t sh = dp__u2s(dp__rd32(b + op->s_off + 4u * i));
+            /* add: the n scaled inputs must stay < 2^28 each (shift <= 0) */
+            if (mu < 0 || sh < -31 || sh > (op->kind == DP_MOP_ADD ? 0 : 30))
+                DP__BAD(DP_ERR_FORMAT, "multiplier < 0 or shift out of range (add: shift > 0)");
+        }
+    } else if (op->m_off != 0 || op->s_off != 0) {
+        DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays set on an op that has none");
+    }
+    return DP_OK;
+}
+
+/* Contents the kernels rely on: kernel sums equal to the weights', the
+   softmax tables monotone. */
+static int dp__op_check_tables(dp_model *m, const dp__op *op, const dp__t *o, const dp__op_req *rq)
+{
+    const uint8_t *b = m->blob;
+    uint32_t i, j;
+    if (rq->ksum) {
+        /* kernel sums must match the weights or folding changes results */
+        const uint32_t R = rq->want_w / o->c;
+        for (i = 0; i < o->c; i++) {
+            int32_t s = 0;
+            for (j = 0; j < R; j++) s += dp__s8(b[op->w_off + i * R + j]);
+            if (s != dp__u2s(dp__rd32(b + op->k_off + 4u * i)))
+                DP__BAD(DP_ERR_FORMAT, "kernel sum does not match the weights");
+        }
+    }
+    if (op->kind == DP_MOP_SOFTMAXQ) {
+        /* exp(0) is exactly one (INT32_MAX), then non-increasing and >= 0:
+           the row sum lies in [2^19, 2^28), every shift of the kernel in range */
+        if (dp__u2s(dp__rd32(b + op->w_off)) != INT32_MAX) DP__BAD(DP_ERR_FORMAT, "softmaxq table[0] is not one");
+        for (i = 1; i < 256; i++) {
+            const int32_t v = dp__u2s(dp__rd32(b + op->w_off + 4u * i));
+            if (v < 0 || v > dp__u2s(dp__rd32(b + op->w_off + 4u * i - 4u)))
+                DP__BAD(DP_ERR_FORMAT, "softmaxq table negative or increasing");
+        }
+    }
+    if (op->kind == DP_MOP_SOFTMAX) {
+        /* non-increasing, table[0] >= 1: sums are >= 1, outputs monotone */
+        if (dp__rd16(b + op->w_off) == 0) DP__BAD(DP_ERR_FORMAT, "softmax table[0] is 0");
+        for (i = 1; i < 256; i++)
+            if (dp__rd16(b + op->w_off + 2u * i) > dp__rd16(b + op->w_off + 2u * i - 2u))
+                DP__BAD(DP_ERR_FORMAT, "softmax table increases");
+    }
+    return DP_OK;
+}
+
 /* Validate op k: everything its kernel will touch, and nothing left over.
    Tensor ids and records were already checked by the caller. */
 static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
 {
     dp__op op;
     dp__t o, t[DP_MAX_OP_INPUTS];
-    uint32_t i, j, n_min = 1, n_max = 1, n_q = 0, want_w = 0, groups = 1;
-    int geo = 0, act = 0, bias = 0, ksum = 0, outq = 0;
-    const uint8_t *b = m->blob;
-
-    dp__op_get(m, k, &op);
-    if (op.kind == 0 || op.kind >= DP_MOP_KIND_COUNT)
-        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
-    if (op.kind == DP_MOP_ADD) { n_min = 2; n_max = DP_MAX_OP_INPUTS; }
-    if (op.kind == DP_MOP_CHMUL) { n_min = 2; n_max = 2; }
-    if (op.kind == DP_MOP_CONCAT) { n_min = 1; n_max = DP_MAX_OP_INPUTS; }
-    if (op.kind == DP_MOP_MUL) { n_min = 2; n_max = 2; }
-    if (op.n_in < n_min || op.n_in > n_max || op.out >= m->n_tensors)
-        DP__BAD(DP_ERR_FORMAT, "wrong number of inputs, or output id out of range");
-    for (i = 0; i < DP_MAX_OP_INPUTS; i++) {
-        if (i < op.n_in ? op.in[i] >= m->n_tensors : op.in[i] != 0)
-            DP__BAD(DP_ERR_FORMAT, "input id out of range, or unused input slot not 0");
-    }
-    /* producers before consumers: the output is written at step k+1, every
-       input was written before and is still live at step k+1 */
-    dp__t_get(m, op.out, &o);
-    if (o.first != k + 1u)
-        DP__BAD(DP_ERR_FORMAT, "op output not written at this step (tensor.first)");
-    for (i = 0; i < op.n_in; i++) {
-        dp__t_get(m, op.in[i], &t[i]);
-        if (t[i].first > k || t[i].last < k + 1u)
-            DP__BAD(DP_ERR_FORMAT, "input read before it is written or after its last step");
-    }
-
+    dp__op_req rq;
+    int st;
+    rq.n_q = rq.want_w = 0;
+    rq.groups = 1;
+    rq.geo = rq.act = rq.bias = rq.ksum = rq.outq = 0;
+    if ((st = dp__op_check_io(m, k, &op, &o, t)) != DP_OK) return st;
     switch (op.kind) {
-    case DP_MOP_CONV2D:
-    case DP_MOP_DWCONV2D:
-        geo = act = bias = 1;
-        n_q = o.c;
-        if (op.kind == DP_MOP_CONV2D) {
-            ksum = 1;
-            if ((uint64_t)op.g[0] * op.g[1] * t[0].c > DP_MAX_REDUCTION)
-                DP__BAD(DP_ERR_UNSUPPORTED, "conv reduction kh*kw*cin > DP_MAX_REDUCTION");
-            want_w = o.c * op.g[0] * op.g[1] * t[0].c;   /* < 2^32 by the limit */
-        } else {
-            if (o.c % t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels not a multiple of the input channels");
-            want_w = op.g[0] * op.g[1] * o.c;
-        }
+    case DP_MOP_CONV2D: case DP_MOP_DWCONV2D: case DP_MOP_GCONV2D: case DP_MOP_FC:
+        st = dp__op_check_conv(m, &op, &o, t, &rq);
         break;
-    case DP_MOP_GCONV2D:   /* >>grouped: groups at offset 56, then 0 */
-        geo = act = bias = ksum = 1;
-        n_q = o.c;
-        if (op.out_mult < 2 || (uint32_t)op.out_mult > t[0].c || t[0].c % (uint32_t)op.out_mult ||
-            o.c % (uint32_t)op.out_mult || op.out_shift != 0)
-            DP__BAD(DP_ERR_FORMAT, "gconv groups < 2, > cin or not dividing cin and cout (or offset 60 not 0)");
-        groups = (uint32_t)op.out_mult;
-        op.out_mult = 0;   /* not an output multiplier */
-        if ((uint64_t)op.g[0] * op.g[1] * (t[0].c / groups) > DP_MAX_REDUCTION)
-            DP__BAD(DP_ERR_UNSUPPORTED, "gconv reduction kh*kw*cin/groups > DP_MAX_REDUCTION");
-        want_w = o.c * op.g[0] * op.g[1] * (t[0].c / groups);   /* < 2^32 by the limit */
-        break;
-    case DP_MOP_FC:
-        act = bias = ksum = 1;
-        n_q = o.c;
-        if (o.h != 1 || o.w != 1) DP__BAD(DP_ERR_FORMAT, "fc output is not 1x1xC");
-        if (t[0].bytes > DP_MAX_REDUCTION)
-            DP__BAD(DP_ERR_UNSUPPORTED, "fc inputs > DP_MAX_REDUCTION");
-        want_w = o.c * t[0].bytes;
-        break;
-    case DP_MOP_ADD:
-        act = outq = 1;
-        n_q = op.n_in;
-        for (i = 0; i < op.n_in; i++)
-            if (!dp__same_shape(&t[i], &o))
-                DP__BAD(DP_ERR_FORMAT, "add input shape != output shape");
-        break;
-    case DP_MOP_MAXPOOL:
-    case DP_MOP_AVGPOOL:
-    case DP_MOP_GAP:
-        act = 1;
-        geo = op.kind != DP_MOP_GAP;
-        /* pools average/compare raw int8 values: in and out share the
-           quantisation (TFLite requires it too) */
-        if (o.c != t[0].c || o.zp != t[0].zp || o.scale_bits != t[0].scale_bits)
-            DP__BAD(DP_ERR_FORMAT, "pool output channels or quantisation differ from the input");
-        if (op.kind == DP_MOP_GAP) {
-            if (o.h != 1 || o.w != 1) DP__BAD(DP_ERR_FORMAT, "gap output is not 1x1xC");
-            if (t[0].h * t[0].w > DP_MAX_POOL_COUNT)
-                DP__BAD(DP_ERR_UNSUPPORTED, "gap window > DP_MAX_POOL_COUNT");
-        } else {
-            /* dilation 1 and padding < kernel: every window holds at
-               least one real pixel, so the average never divides by 0 */
-            if (op.g[4] != 1 || op.g[5] != 1 || op.g[6] >= op.g[0] || op.g[8] >= op.g[0] ||
-                op.g[7] >= op.g[1] || op.g[9] >= op.g[1]) DP__BAD(DP_ERR_FORMAT, "pool dilation != 1 or padding >= kernel");
-        }
-        break;
-    case DP_MOP_CHMUL:
-        act = outq = 1;
-        if (!dp__same_shape(&t[0], &o) || t[1].h != 1 || t[1].w != 1 || t[1].c != o.c)
-            DP__BAD(DP_ERR_FORMAT, "chmul shapes: x and y differ, or s is not 1x1xC");
-        break;
-    case DP_MOP_CONCAT:
-        n_q = op.n_in;
-        j = 0;
-        for (i = 0; i < op.n_in; i++) {
-            if (t[i].h != o.h || t[i].w != o.w)
-                DP__BAD(DP_ERR_FORMAT, "concat input height/width != output");
-            j += t[i].c;
-        }
-        if (j != o.c) DP__BAD(DP_ERR_FORMAT, "concat channels do not add up");
-        break;
-    case DP_MOP_SOFTMAX:
-        want_w = 512;
-        if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
-            DP__BAD(DP_ERR_FORMAT, "softmax shape, or output not scale 1/256 zero point -128");
-        break;
-    /* TFLite Micro's kinds (>>tflm_kernels) */
-    case DP_MOP_SOFTMAXQ:
-        want_w = 1024;
-        if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
-            DP__BAD(DP_ERR_FORMAT, "softmaxq shape, or output not scale 1/256 zero point -128");
-        if (o.c > DP_SOFTMAXQ_MAX_N) DP__BAD(DP_ERR_UNSUPPORTED, "softmaxq rows longer than DP_SOFTMAXQ_MAX_N");
-        break;
-    case DP_MOP_LUT:
-        want_w = 256;
-        if (!dp__same_shape(&t[0], &o)) DP__BAD(DP_ERR_FORMAT, "lut output shape != input shape");
-        break;
-    case DP_MOP_MEAN:
-        outq = 1;
-        if (o.h != 1 || o.w != 1 || o.c != t[0].c) DP__BAD(DP_ERR_FORMAT, "mean output is not 1x1xC of the input");
-        if (t[0].h * t[0].w > DP_MAX_POOL_COUNT) DP__BAD(DP_ERR_UNSUPPORTED, "mean window > DP_MAX_POOL_COUNT");
-        break;
-    case DP_MOP_MUL:
-        act = outq = 1;
-        if (!dp__same_shape(&t[0], &o) || !dp__same_shape(&t[1], &o))
-            DP__BAD(DP_ERR_FORMAT, "mul input shape != output shape");
+    case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: case DP_MOP_GAP:
+        st = dp__op_check_pool(m, &op, &o, t, &rq);
         break;
     default:
-        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+        st = dp__op_check_other(m, &op, &o, t, &rq);
+        break;
     }
-
-    /* geometry: present exactly for conv/dw/pools, consistent with shapes */
-    if (geo) {
-        if (dp__out_size(t[0].h, op.g[0], op.g[2], op.g[4], op.g[6], op.g[8]) != o.h ||
-            dp__out_size(t[0].w, op.g[1], op.g[3], op.g[5], op.g[7], op.g[9]) != o.w)
-            DP__BAD(DP_ERR_FORMAT, "output shape inconsistent with kernel/stride/dilation/padding");
-    } else {
-        for (i = 0; i < 10; i++)
-            if (op.g[i] != 0)
-                DP__BAD(DP_ERR_FORMAT, "geometry field set on an op without geometry");
-    }
-    if (act ? op.act_min > op.act_max : (op.act_min != -128 || op.act_max != 127))
-        DP__BAD(DP_ERR_FORMAT, "activation range invalid (or set on concat/softmax)");
-    if (outq) {
-        if (op.out_mult < 0 || op.out_shift < -31 || op.out_shift > 30)
-            DP__BAD(DP_ERR_FORMAT, "output multiplier < 0 or output shift outside -31..30");
-    } else if (op.out_mult != 0 || op.out_shift != 0) {
-        DP__BAD(DP_ERR_FORMAT, "output multiplier/shift set on an op that has none");
-    }
-
-    /* arrays: present exactly when the kind uses them, inside the data */
-    if (want_w) {
-        if (op.w_len != want_w || !dp__arr_ok(m, op.w_off, op.w_len))
-            DP__BAD(DP_ERR_FORMAT, "weights length or range wrong");
-    } else if (op.w_off != 0 || op.w_len != 0) {
-        DP__BAD(DP_ERR_FORMAT, "weights set on an op that has none");
-    }
-    if (op.b_off != 0 && (!bias || !dp__arr_ok(m, op.b_off, 4u * o.c)))
-        DP__BAD(DP_ERR_FORMAT, "bias not allowed here or outside the data section");
-    if (ksum ? !dp__arr_ok(m, op.k_off, 4u * o.c) : op.k_off != 0)
-        DP__BAD(DP_ERR_FORMAT, "kernel sums missing, misplaced or not allowed here");
-    if (n_q) {
-        if (!dp__arr_ok(m, op.m_off, 4u * n_q) || !dp__arr_ok(m, op.s_off, 4u * n_q))
-            DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays outside the data section");
-        for (i = 0; i < n_q; i++) {
-            const int32_t mu = dp__u2s(dp__rd32(b + op.m_off + 4u * i));
-            const int32_t sh = dp__u2s(dp__rd32(b + op.s_off + 4u * i));
-            /* add: the n scaled inputs must stay < 2^28 each (shift <= 0) */
-            if (mu < 0 || sh < -31 || sh > (op.kind == DP_MOP_ADD ? 0 : 30))
-                DP__BAD(DP_ERR_FORMAT, "multiplier < 0 or shift out of range (add: shift > 0)");
-        }
-    } else if (op.m_off != 0 || op.s_off != 0) {
-        DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays set on an op that has none");
-    }
-    if (ksum) {
-        /* kernel sums must match the weights or folding changes results */
-        const uint32_t R = want_w / o.c;
-        for (i = 0; i < o.c; i++) {
-            int32_t s = 0;
-            for (j = 0; j < R; j++) s += dp__s8(b[op.w_off + i * R + j]);
-            if (s != dp__u2s(dp__rd32(b + op.k_off + 4u * i)))
-                DP__BAD(DP_ERR_FORMAT, "kernel sum does not match the weights");
-        }
-    }
-    if (op.kind == DP_MOP_SOFTMAXQ) {
-        /* exp(0) is exactly one (INT32_MAX), then non-increasing and >= 0:
-           the row sum lies in [2^19, 2^28), every shift of the kernel in range */
-        if (dp__u2s(dp__rd32(b + op.w_off)) != INT32_MAX) DP__BAD(DP_ERR_FORMAT, "softmaxq table[0] is not one");
-        for (i = 1; i < 256; i++) {
-            const int32_t v = dp__u2s(dp__rd32(b + op.w_off + 4u * i));
-            if (v < 0 || v > dp__u2s(dp__rd32(b + op.w_off + 4u * i - 4u)))
-                DP__BAD(DP_ERR_FORMAT, "softmaxq table negative or increasing");
-        }
-    }
-    if (op.kind == DP_MOP_SOFTMAX) {
-        /* non-increasing, table[0] >= 1: sums are >= 1, outputs monotone */
-        if (dp__rd16(b + op.w_off) == 0) DP__BAD(DP_ERR_FORMAT, "softmax table[0] is 0");
-        for (i = 1; i < 256; i++)
-            if (dp__rd16(b + op.w_off + 2u * i) > dp__rd16(b + op.w_off + 2u * i - 2u))
-                DP__BAD(DP_ERR_FORMAT, "softmax table increases");
-    }
-    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1], op.n_in, groups);
+    if (st != DP_OK) return st;
+    if ((st = dp__op_check_fields(m, &op, &o, t, &rq)) != DP_OK) return st;
+    if ((st = dp__op_check_arrays(m, &op, &o, &rq)) != DP_OK) return st;
+    if ((st = dp__op_check_tables(m, &op, &o, &rq)) != DP_OK) return st;
+    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1], op.n_in, rq.groups);
     return DP_OK;
 }
 
@@ -4316,130 +4384,130 @@ static const int32_t *dp__i32(const dp_model *m, uint32_t off)
     return off ? (const int32_t *)(const void *)(m->blob + off) : NULL;
 }
 
+/* One op's operands, decoded from its record by dp__op_run. */
+typedef struct dp__run_ctx {
+    dp__op op;
+    dp__t o, t[DP_MAX_OP_INPUTS];           /* output, inputs          */
+    const int8_t *xs[DP_MAX_OP_INPUTS];     /* inputs in the arena     */
+    const int8_t *w;                        /* weights or table        */
+    const int32_t *bias, *ksum, *mu, *sh;
+    int8_t *y;                              /* output in the arena     */
+    dp_shape si, so;                        /* input 0, output         */
+} dp__run_ctx;
+
+static void dp__run_conv(const dp__run_ctx *c)   /* conv2d, gconv2d, dwconv2d */
+{
+    const dp__op *op = &c->op;
+    dp_qconv_params p;
+    p.kh = (int32_t)op->g[0]; p.kw = (int32_t)op->g[1];
+    p.stride_h = (int32_t)op->g[2]; p.stride_w = (int32_t)op->g[3];
+    p.dil_h = (int32_t)op->g[4]; p.dil_w = (int32_t)op->g[5];
+    p.pad_t = (int32_t)op->g[6]; p.pad_l = (int32_t)op->g[7];
+    p.pad_b = (int32_t)op->g[8]; p.pad_r = (int32_t)op->g[9];
+    p.in_zp = c->t[0].zp; p.out_zp = c->o.zp;
+    p.act_min = op->act_min; p.act_max = op->act_max;
+    if (op->kind == DP_MOP_CONV2D) dp_conv2d_s8(c->y, c->xs[0], c->w, c->bias, c->ksum, c->mu, c->sh, &p, c->si, c->so);
+    else if (op->kind == DP_MOP_GCONV2D)
+        dp_gconv2d_s8(c->y, c->xs[0], c->w, c->bias, c->ksum, c->mu, c->sh, &p, op->out_mult, c->si, c->so);
+    else if (c->so.c != c->si.c) dp__dwconvm_s8(c->y, c->xs[0], c->w, c->bias, c->mu, c->sh, &p, c->si, c->so);
+    else dp_dwconv2d_s8(c->y, c->xs[0], c->w, c->bias, c->mu, c->sh, &p, c->si, c->so);
+}
+
+static void dp__run_fc(const dp__run_ctx *c)
+{
+    dp_qfc_params p;
+    p.in_zp = c->t[0].zp; p.out_zp = c->o.zp;
+    p.act_min = c->op.act_min; p.act_max = c->op.act_max;
+    dp_fc_s8(c->y, c->xs[0], c->w, c->bias, c->ksum, c->mu, c->sh, &p, (int32_t)c->t[0].bytes, c->so.c);
+}
+
+static void dp__run_add(const dp__run_ctx *c)
+{
+    dp_qadd_params p;
+    uint32_t i;
+    dp__zero(&p, sizeof p);
+    p.n = (int32_t)c->op.n_in;
+    for (i = 0; i < c->op.n_in; i++) {
+        p.in_zp[i] = c->t[i].zp;
+        p.in_mult[i] = c->mu[i];
+        p.in_shift[i] = c->sh[i];
+    }
+    p.out_zp = c->o.zp; p.out_mult = c->op.out_mult; p.out_shift = c->op.out_shift;
+    p.act_min = c->op.act_min; p.act_max = c->op.act_max;
+    dp_add_s8(c->y, c->xs, &p, (int32_t)c->o.bytes);
+}
+
+static void dp__run_pool(const dp__run_ctx *c)   /* maxpool, avgpool */
+{
+    const dp__op *op = &c->op;
+    dp_qpool_params p;
+    p.kh = (int32_t)op->g[0]; p.kw = (int32_t)op->g[1];
+    p.stride_h = (int32_t)op->g[2]; p.stride_w = (int32_t)op->g[3];
+    p.pad_t = (int32_t)op->g[6]; p.pad_l = (int32_t)op->g[7];
+    p.pad_b = (int32_t)op->g[8]; p.pad_r = (int32_t)op->g[9];
+    p.act_min = op->act_min; p.act_max = op->act_max;
+    if (op->kind == DP_MOP_MAXPOOL) dp_maxpool_s8(c->y, c->xs[0], &p, c->si, c->so);
+    else dp_avgpool_s8(c->y, c->xs[0], &p, c->si, c->so);
+}
+
+static void dp__run_mul(const dp__run_ctx *c)   /* chmul (per channel), mul (element-wise) */
+{
+    dp_qchmul_params p;
+    p.x_zp = c->t[0].zp; p.s_zp = c->t[1].zp; p.out_zp = c->o.zp;
+    p.mult = c->op.out_mult; p.shift = c->op.out_shift;
+    p.act_min = c->op.act_min; p.act_max = c->op.act_max;
+    if (c->op.kind == DP_MOP_CHMUL) dp_chmul_s8(c->y, c->xs[0], c->xs[1], &p, c->si);
+    else dp_mul_s8(c->y, c->xs[0], c->xs[1], &p, (int32_t)c->o.bytes);
+}
+
+static void dp__run_concat(const dp__run_ctx *c)
+{
+    dp_qconcat_params p;
+    uint32_t i;
+    dp__zero(&p, sizeof p);
+    p.n = (int32_t)c->op.n_in;
+    for (i = 0; i < c->op.n_in; i++) {
+        p.in_c[i] = (int32_t)c->t[i].c;
+        p.in_zp[i] = c->t[i].zp;
+        p.mult[i] = c->mu[i];
+        p.shift[i] = c->sh[i];
+    }
+    p.out_zp = c->o.zp;
+    dp_concat_s8(c->y, c->xs, &p, c->so.h * c->so.w);
+}
+
 static void dp__op_run(const dp_model *m, int8_t *arena, uint32_t k)
 {
-    dp__op op;
-    dp__t o, t[DP_MAX_OP_INPUTS];
-    const int8_t *xs[DP_MAX_OP_INPUTS];
-    const int8_t *w;
-    const int32_t *bias, *ksum, *mu, *sh;
-    int8_t *y;
-    dp_shape si, so;
+    dp__run_ctx c;
     uint32_t i;
+    dp__op_get(m, k, &c.op);
+    dp__t_get(m, c.op.out, &c.o);
+    for (i = 0; i < c.op.n_in; i++) {
+        dp__t_get(m, c.op.in[i], &c.t[i]);
+        c.xs[i] = arena + c.t[i].off;
+    }
+    c.y = arena + c.o.off;
+    c.si = dp__shape(&c.t[0]);
+    c.so = dp__shape(&c.o);
+    c.w = c.op.w_off ? (const int8_t *)(m->blob + c.op.w_off) : NULL;
+    c.bias = dp__i32(m, c.op.b_off);
+    c.ksum = dp__i32(m, c.op.k_off);
+    c.mu = dp__i32(m, c.op.m_off);
+    c.sh = dp__i32(m, c.op.s_off);
 
-    dp__op_get(m, k, &op);
-    dp__t_get(m, op.out, &o);
-    for (i = 0; i < op.n_in; i++) {
-        dp__t_get(m, op.in[i], &t[i]);
-        xs[i] = arena + t[i].off;
-    }
-    y = arena + o.off;
-    si = dp__shape(&t[0]);
-    so = dp__shape(&o);
-    w = op.w_off ? (const int8_t *)(m->blob + op.w_off) : NULL;
-    bias = dp__i32(m, op.b_off);
-    ksum = dp__i32(m, op.k_off);
-    mu = dp__i32(m, op.m_off);
-    sh = dp__i32(m, op.s_off);
-
-    switch (op.kind) {
-    case DP_MOP_CONV2D:
-    case DP_MOP_GCONV2D:
-    case DP_MOP_DWCONV2D: {
-        dp_qconv_params p;
-        p.kh = (int32_t)op.g[0]; p.kw = (int32_t)op.g[1];
-        p.stride_h = (int32_t)op.g[2]; p.stride_w = (int32_t)op.g[3];
-        p.dil_h = (int32_t)op.g[4]; p.dil_w = (int32_t)op.g[5];
-        p.pad_t = (int32_t)op.g[6]; p.pad_l = (int32_t)op.g[7];
-        p.pad_b = (int32_t)op.g[8]; p.pad_r = (int32_t)op.g[9];
-        p.in_zp = t[0].zp; p.out_zp = o.zp;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        if (op.kind == DP_MOP_CONV2D) dp_conv2d_s8(y, xs[0], w, bias, ksum, mu, sh, &p, si, so);
-        else if (op.kind == DP_MOP_GCONV2D) dp_gconv2d_s8(y, xs[0], w, bias, ksum, mu, sh, &p, op.out_mult, si, so);
-        else if (so.c != si.c) dp__dwconvm_s8(y, xs[0], w, bias, mu, sh, &p, si, so);
-        else dp_dwconv2d_s8(y, xs[0], w, bias, mu, sh, &p, si, so);
-        break;
-    }
-    case DP_MOP_FC: {
-        dp_qfc_params p;
-        p.in_zp = t[0].zp; p.out_zp = o.zp;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_fc_s8(y, xs[0], w, bias, ksum, mu, sh, &p, (int32_t)t[0].bytes, so.c);
-        break;
-    }
-    case DP_MOP_ADD: {
-        dp_qadd_params p;
-        dp__zero(&p, sizeof p);
-        p.n = (int32_t)op.n_in;
-        for (i = 0; i < op.n_in; i++) {
-            p.in_zp[i] = t[i].zp;
-            p.in_mult[i] = mu[i];
-            p.in_shift[i] = sh[i];
-        }
-        p.out_zp = o.zp; p.out_mult = op.out_mult; p.out_shift = op.out_shift;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_add_s8(y, xs, &p, (int32_t)o.bytes);
-        break;
-    }
-    case DP_MOP_MAXPOOL:
-    case DP_MOP_AVGPOOL: {
-        dp_qpool_params p;
-        p.kh = (int32_t)op.g[0]; p.kw = (int32_t)op.g[1];
-        p.stride_h = (int32_t)op.g[2]; p.stride_w = (int32_t)op.g[3];
-        p.pad_t = (int32_t)op.g[6]; p.pad_l = (int32_t)op.g[7];
-        p.pad_b = (int32_t)op.g[8]; p.pad_r = (int32_t)op.g[9];
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        if (op.kind == DP_MOP_MAXPOOL) dp_maxpool_s8(y, xs[0], &p, si, so);
-        else dp_avgpool_s8(y, xs[0], &p, si, so);
-        break;
-    }
-    case DP_MOP_GAP:
-        dp_gap_s8(y, xs[0], op.act_min, op.act_max, si);
-        break;
-    case DP_MOP_CHMUL: {
-        dp_qchmul_params p;
-        p.x_zp = t[0].zp; p.s_zp = t[1].zp; p.out_zp = o.zp;
-        p.mult = op.out_mult; p.shift = op.out_shift;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_chmul_s8(y, xs[0], xs[1], &p, si);
-        break;
-    }
-    case DP_MOP_CONCAT: {
-        dp_qconcat_params p;
-        dp__zero(&p, sizeof p);
-        p.n = (int32_t)op.n_in;
-        for (i = 0; i < op.n_in; i++) {
-            p.in_c[i] = (int32_t)t[i].c;
-            p.in_zp[i] = t[i].zp;
-            p.mult[i] = mu[i];
-            p.shift[i] = sh[i];
-        }
-        p.out_zp = o.zp;
-        dp_concat_s8(y, xs, &p, so.h * so.w);
-        break;
-    }
-    case DP_MOP_SOFTMAX:
-        dp_softmax_s8(y, xs[0], (const uint16_t *)(const void *)w, so.h * so.w, so.c);
-        break;
-    case DP_MOP_SOFTMAXQ:
-        dp_softmaxq_s8(y, xs[0], (const int32_t *)(const void *)w, so.h * so.w, so.c);
-        break;
-    case DP_MOP_LUT:
-        dp_lut_s8(y, xs[0], w, (int32_t)o.bytes);
-        break;
-    case DP_MOP_MEAN:
-        dp_mean_s8(y, xs[0], t[0].zp, o.zp, op.out_mult, op.out_shift, si);
-        break;
-    case DP_MOP_MUL: {
-        dp_qchmul_params p;
-        p.x_zp = t[0].zp; p.s_zp = t[1].zp; p.out_zp = o.zp;
-        p.mult = op.out_mult; p.shift = op.out_shift;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_mul_s8(y, xs[0], xs[1], &p, (int32_t)o.bytes);
-        break;
-    }
-    default:
-        break;  /* unreachable: dp_model_init refused it */
+    switch (c.op.kind) {
+    case DP_MOP_CONV2D: case DP_MOP_GCONV2D: case DP_MOP_DWCONV2D: dp__run_conv(&c); break;
+    case DP_MOP_FC: dp__run_fc(&c); break;
+    case DP_MOP_ADD: dp__run_add(&c); break;
+    case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: dp__run_pool(&c); break;
+    case DP_MOP_GAP: dp_gap_s8(c.y, c.xs[0], c.op.act_min, c.op.act_max, c.si); break;
+    case DP_MOP_CHMUL: case DP_MOP_MUL: dp__run_mul(&c); break;
+    case DP_MOP_CONCAT: dp__run_concat(&c); break;
+    case DP_MOP_SOFTMAX: dp_softmax_s8(c.y, c.xs[0], (const uint16_t *)(const void *)c.w, c.so.h * c.so.w, c.so.c); break;
+    case DP_MOP_SOFTMAXQ: dp_softmaxq_s8(c.y, c.xs[0], (const int32_t *)(const void *)c.w, c.so.h * c.so.w, c.so.c); break;
+    case DP_MOP_LUT: dp_lut_s8(c.y, c.xs[0], c.w, (int32_t)c.o.bytes); break;
+    case DP_MOP_MEAN: dp_mean_s8(c.y, c.xs[0], c.t[0].zp, c.o.zp, c.op.out_mult, c.op.out_shift, c.si); break;
+    default: break;   /* unreachable: dp_model_init refused it */
     }
 }
 
@@ -5386,14 +5454,156 @@ static int dp__mb_add_params(const dp__mb_tensor *const *in, int n, const dp__mb
     return dp_qmul_from_real(mx / ((double)(1 << 20) * (double)out->scale), &mult[n], &shift[n]);
 }
 
+/* conv2d, dwconv2d, gconv2d, fc: weights, bias, kernel sums and the
+   per-channel multipliers (from w_scale, or given as mult/shift) */
+static int dp__mb_add_conv(dp_mb *b, const dp_mb_op *op, const dp__mb_tensor *in0, const dp__mb_tensor *o,
+                           dp__mb_rec *r)
+{
+    uint64_t per;   /* weights per output channel (dw: per tap row) */
+    int32_t *cm, *cs, *ks;
+    int i, cout = o->c, st = DP_OK;
+    uint32_t nw;
+    if (op->kind == DP_MOP_GCONV2D) {   /* >>grouped */
+        if (op->groups < 2 || op->groups > in0->c || in0->c % op->groups || cout % op->groups)
+            return dp__mb_fail(b, DP_ERR_ARG);
+        r->out_mult = op->groups;
+        per = (uint64_t)r->g[0] * r->g[1] * (uint32_t)(in0->c / op->groups);
+    } else if (op->kind == DP_MOP_CONV2D) per = (uint64_t)r->g[0] * r->g[1] * (uint32_t)in0->c;
+    else if (op->kind == DP_MOP_FC) per = (uint64_t)(uint32_t)in0->h * (uint32_t)in0->w * (uint32_t)in0->c;
+    else per = (uint64_t)r->g[0] * r->g[1];
+    if (per * (uint64_t)cout > 0x40000000u) return dp__mb_fail(b, DP_ERR_LIMIT);
+    nw = (uint32_t)(per * (uint64_t)cout);
+    if (!op->weights || (!op->w_scale && (!op->mult || !op->shift))) return dp__mb_fail(b, DP_ERR_ARG);
+    r->w = dp__mb_data(b, op->weights, nw);
+    r->w_len = nw;
+    if (op->bias) r->b = dp__mb_i32(b, op->bias, cout);
+    cm = (int32_t *)DP_CALLOC((size_t)cout * 3u, sizeof(int32_t));
+    if (!cm) return dp__mb_fail(b, DP_ERR_NOMEM);
+    cs = cm + cout;
+    ks = cs + cout;
+    for (i = 0; i < cout; i++) {
+        if (op->w_scale) {
+            const double real = (double)in0->scale * (double)op->w_scale[i] / (double)o->scale;
+            const int e = dp_qmul_from_real(real, &cm[i], &cs[i]);
+            if (e && !st) st = e;
+        } else {
+            cm[i] = op->mult[i];
+            cs[i] = op->shift[i];
+        }
+    }
+    if (op->kind != DP_MOP_DWCONV2D) {
+        /* kernel sums: lets the interpreter fold the input zero point */
+        uint32_t j;
+        for (i = 0; i < cout; i++) {
+            int32_t s = 0;
+            for (j = 0; j < (uint32_t)per; j++) s += op->weights[(uint32_t)i * (uint32_t)per + j];
+            ks[i] = s;
+        }
+        r->k = dp__mb_i32(b, ks, cout);
+    }
+    if (!st) {
+        r->m = dp__mb_i32(b, cm, cout);
+        r->s = dp__mb_i32(b, cs, cout);
+    }
+    DP_FREE(cm);
+    if (st) return dp__mb_fail(b, st);
+    return DP_OK;
+}
+
+/* add, chmul, concat, mean, mul: multipliers and shifts, given or made
+   from the tensors' scales the way TFLite's Prepare makes them */
+static int dp__mb_add_requant(dp_mb *b, const dp_mb_op *op, const dp__mb_tensor *const *in, int n,
+                              const dp__mb_tensor *o, dp__mb_rec *r)
+{
+    int32_t q_mult[DP_MAX_OP_INPUTS + 1], q_shift[DP_MAX_OP_INPUTS + 1];
+    int i, st;
+    switch (op->kind) {
+    case DP_MOP_ADD:
+        if (op->mult && op->shift) {
+            for (i = 0; i <= n; i++) { q_mult[i] = op->mult[i]; q_shift[i] = op->shift[i]; }
+        } else if ((st = dp__mb_add_params(in, n, o, q_mult, q_shift)) != DP_OK) {
+            return dp__mb_fail(b, st);
+        }
+        r->m = dp__mb_i32(b, q_mult, n);
+        r->s = dp__mb_i32(b, q_shift, n);
+        r->out_mult = q_mult[n];
+        r->out_shift = q_shift[n];
+        break;
+    case DP_MOP_CHMUL:
+        if (op->mult && op->shift) {
+            r->out_mult = op->mult[0];
+            r->out_shift = op->shift[0];
+        } else {
+            st = dp_qmul_from_real((double)in[0]->scale * (double)in[1]->scale / (double)o->scale,
+                                   &r->out_mult, &r->out_shift);
+            if (st) return dp__mb_fail(b, st);
+        }
+        break;
+    case DP_MOP_CONCAT:
+        for (i = 0; i < n; i++) {
+            if (op->mult && op->shift) {
+                q_mult[i] = op->mult[i];
+                q_shift[i] = op->shift[i];
+            } else if ((st = dp_qmul_from_real((double)in[i]->scale / (double)o->scale,
+                                                &q_mult[i], &q_shift[i])) != DP_OK) {
+                return dp__mb_fail(b, st);
+            }
+        }
+        r->m = dp__mb_i32(b, q_mult, n);
+        r->s = dp__mb_i32(b, q_shift, n);
+        break;
+    default:   /* DP_MOP_MEAN, DP_MOP_MUL */
+        if (op->mult && op->shift) {
+            r->out_mult = op->mult[0];
+            r->out_shift = op->shift[0];
+        } else {
+            /* TFLM: MEAN in_scale/out_scale, MUL s0*s1/out_scale (double) */
+            const double real = op->kind == DP_MOP_MEAN ? (double)in[0]->scale / (double)o->scale
+                                : (double)in[0]->scale * (double)in[1]->scale / (double)o->scale;
+            if ((st = dp_qmul_from_real(real, &r->out_mult, &r->out_shift)) != DP_OK) return dp__mb_fail(b, st);
+        }
+        break;
+    }
+    return DP_OK;
+}
+
+/* softmax, softmaxq, lut: the table the kernel reads */
+static int dp__mb_add_table(dp_mb *b, const dp_mb_op *op, const dp__mb_tensor *in0, dp__mb_rec *r)
+{
+    int i, st;
+    switch (op->kind) {
+    case DP_MOP_SOFTMAX: {
+        uint16_t tab[256];
+        uint8_t raw[512];
+        dp_softmax_table((double)in0->scale, op->beta != 0.0 ? op->beta : 1.0, tab);
+        for (i = 0; i < 256; i++) dp__wr16(raw + 2 * i, tab[i]);
+        r->w = dp__mb_data(b, raw, 512);
+        r->w_len = 512;
+        break;
+    }
+    /* TFLite Micro's kinds (>>tflm_kernels) */
+    case DP_MOP_SOFTMAXQ: {
+        int32_t tab[256];
+        if ((st = dp_softmaxq_table((double)in0->scale, op->beta != 0.0 ? op->beta : 1.0, tab)) != DP_OK)
+            return dp__mb_fail(b, st);
+        r->w = dp__mb_i32(b, tab, 256);
+        r->w_len = 1024;
+        break;
+    }
+    default:   /* DP_MOP_LUT */
+        if (!op->weights) return dp__mb_fail(b, DP_ERR_ARG);
+        r->w = dp__mb_data(b, op->weights, 256);
+        r->w_len = 256;
+        break;
+    }
+    return DP_OK;
+}
+
 int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
 {
     dp__mb_rec r;
     const dp__mb_tensor *T, *o, *in[DP_MAX_OP_INPUTS];
-    int32_t q_mult[DP_MAX_OP_INPUTS + 1], q_shift[DP_MAX_OP_INPUTS + 1];
-    int32_t *cm = NULL, *cs = NULL, *ks = NULL;
-    int i, n, cout = 0, st = DP_OK;
-    uint32_t nw = 0;
+    int i, n, st = DP_OK;
 
     if (!b || !op) return DP_ERR_ARG;
     if (b->err) return b->err;
@@ -5433,130 +5643,19 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
     }
 
     switch (op->kind) {
-    case DP_MOP_CONV2D:
-    case DP_MOP_DWCONV2D:
-    case DP_MOP_GCONV2D:
-    case DP_MOP_FC: {
-        uint64_t per;   /* weights per output channel (dw: per tap row) */
-        cout = o->c;
-        if (op->kind == DP_MOP_GCONV2D) {   /* >>grouped */
-            if (op->groups < 2 || op->groups > in[0]->c || in[0]->c % op->groups || cout % op->groups)
-                return dp__mb_fail(b, DP_ERR_ARG);
-            r.out_mult = op->groups;
-            per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)(in[0]->c / op->groups);
-        } else if (op->kind == DP_MOP_CONV2D) per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)in[0]->c;
-        else if (op->kind == DP_MOP_FC) per = (uint64_t)(uint32_t)in[0]->h * (uint32_t)in[0]->w * (uint32_t)in[0]->c;
-        else per = (uint64_t)r.g[0] * r.g[1];
-        if (per * (uint64_t)cout > 0x40000000u) return dp__mb_fail(b, DP_ERR_LIMIT);
-        nw = (uint32_t)(per * (uint64_t)cout);
-        if (!op->weights || (!op->w_scale && (!op->mult || !op->shift))) return dp__mb_fail(b, DP_ERR_ARG);
-        r.w = dp__mb_data(b, op->weights, nw);
-        r.w_len = nw;
-        if (op->bias) r.b = dp__mb_i32(b, op->bias, cout);
-        cm = (int32_t *)DP_CALLOC((size_t)cout * 3u, sizeof(int32_t));
-        if (!cm) return dp__mb_fail(b, DP_ERR_NOMEM);
-        cs = cm + cout;
-        ks = cs + cout;
-        for (i = 0; i < cout; i++) {
-            if (op->w_scale) {
-                const double real = (double)in[0]->scale * (double)op->w_scale[i] / (double)o->scale;
-                const int e = dp_qmul_from_real(real, &cm[i], &cs[i]);
-                if (e && !st) st = e;
-            } else {
-                cm[i] = op->mult[i];
-                cs[i] = op->shift[i];
-            }
-        }
-        if (op->kind != DP_MOP_DWCONV2D) {
-            /* kernel sums: lets the interpreter fold the input zero point */
-            uint32_t j;
-            for (i = 0; i < cout; i++) {
-                int32_t s = 0;
-                for (j = 0; j < (uint32_t)per; j++) s += op->weights[(uint32_t)i * (uint32_t)per + j];
-                ks[i] = s;
-            }
-            r.k = dp__mb_i32(b, ks, cout);
-        }
-        if (!st) {
-            r.m = dp__mb_i32(b, cm, cout);
-            r.s = dp__mb_i32(b, cs, cout);
-        }
-        DP_FREE(cm);
-        if (st) return dp__mb_fail(b, st);
+    case DP_MOP_CONV2D: case DP_MOP_DWCONV2D: case DP_MOP_GCONV2D: case DP_MOP_FC:
+        st = dp__mb_add_conv(b, op, in[0], o, &r);
+        break;
+    case DP_MOP_ADD: case DP_MOP_CHMUL: case DP_MOP_CONCAT: case DP_MOP_MEAN: case DP_MOP_MUL:
+        st = dp__mb_add_requant(b, op, in, n, o, &r);
+        break;
+    case DP_MOP_SOFTMAX: case DP_MOP_SOFTMAXQ: case DP_MOP_LUT:
+        st = dp__mb_add_table(b, op, in[0], &r);
+        break;
+    default:   /* pools, gap: nothing more */
         break;
     }
-    case DP_MOP_ADD:
-        if (op->mult && op->shift) {
-            for (i = 0; i <= n; i++) { q_mult[i] = op->mult[i]; q_shift[i] = op->shift[i]; }
-        } else if ((st = dp__mb_add_params(in, n, o, q_mult, q_shift)) != DP_OK) {
-            return dp__mb_fail(b, st);
-        }
-        r.m = dp__mb_i32(b, q_mult, n);
-        r.s = dp__mb_i32(b, q_shift, n);
-        r.out_mult = q_mult[n];
-        r.out_shift = q_shift[n];
-        break;
-    case DP_MOP_CHMUL:
-        if (op->mult && op->shift) {
-            r.out_mult = op->mult[0];
-            r.out_shift = op->shift[0];
-        } else {
-            st = dp_qmul_from_real((double)in[0]->scale * (double)in[1]->scale / (double)o->scale,
-                                   &r.out_mult, &r.out_shift);
-            if (st) return dp__mb_fail(b, st);
-        }
-        break;
-    case DP_MOP_CONCAT:
-        for (i = 0; i < n; i++) {
-            if (op->mult && op->shift) {
-                q_mult[i] = op->mult[i];
-                q_shift[i] = op->shift[i];
-            } else if ((st = dp_qmul_from_real((double)in[i]->scale / (double)o->scale,
-                                                &q_mult[i], &q_shift[i])) != DP_OK) {
-                return dp__mb_fail(b, st);
-            }
-        }
-        r.m = dp__mb_i32(b, q_mult, n);
-        r.s = dp__mb_i32(b, q_shift, n);
-        break;
-    case DP_MOP_SOFTMAX: {
-        uint16_t tab[256];
-        uint8_t raw[512];
-        dp_softmax_table((double)in[0]->scale, op->beta != 0.0 ? op->beta : 1.0, tab);
-        for (i = 0; i < 256; i++) dp__wr16(raw + 2 * i, tab[i]);
-        r.w = dp__mb_data(b, raw, 512);
-        r.w_len = 512;
-        break;
-    }
-    /* TFLite Micro's kinds (>>tflm_kernels) */
-    case DP_MOP_SOFTMAXQ: {
-        int32_t tab[256];
-        if ((st = dp_softmaxq_table((double)in[0]->scale, op->beta != 0.0 ? op->beta : 1.0, tab)) != DP_OK)
-            return dp__mb_fail(b, st);
-        r.w = dp__mb_i32(b, tab, 256);
-        r.w_len = 1024;
-        break;
-    }
-    case DP_MOP_LUT:
-        if (!op->weights) return dp__mb_fail(b, DP_ERR_ARG);
-        r.w = dp__mb_data(b, op->weights, 256);
-        r.w_len = 256;
-        break;
-    case DP_MOP_MEAN:
-    case DP_MOP_MUL:
-        if (op->mult && op->shift) {
-            r.out_mult = op->mult[0];
-            r.out_shift = op->shift[0];
-        } else {
-            /* TFLM: MEAN in_scale/out_scale, MUL s0*s1/out_scale (double) */
-            const double real = op->kind == DP_MOP_MEAN ? (double)in[0]->scale / (double)o->scale
-                                : (double)in[0]->scale * (double)in[1]->scale / (double)o->scale;
-            if ((st = dp_qmul_from_real(real, &r.out_mult, &r.out_shift)) != DP_OK) return dp__mb_fail(b, st);
-        }
-        break;
-    default:
-        break;
-    }
+    if (st != DP_OK) return st;
     if (b->err) return b->err;
     if (dp__mb_grow(&b->ops, &b->cap_ops, b->n_ops, sizeof(dp__mb_rec))) return dp__mb_fail(b, DP_ERR_NOMEM);
     ((dp__mb_rec *)b->ops)[b->n_ops] = r;
