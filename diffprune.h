@@ -6183,6 +6183,11 @@ typedef struct dp__op_def {
     int aux;                                                  /* DP__AUX_*: nd->aux  */
     int mcu_act;           /* element-wise, fused into the int8 op producing its input */
     size_t (*ws)(const dp_graph *g, const dp__node *nd);      /* per-thread floats   */
+    /* the resource model: MACs and parameter bytes at co output and ci
+       input channels, d/dco added at gm/gs[a] (a: the node), d/dci at
+       [input 0]; NULL: none */
+    void (*cost)(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                 int64_t *macs, int64_t *bytes, double *gm, double *gs);
 } dp__op_def;
 static const dp__op_def *dp__opdef(int op);
 
@@ -7635,8 +7640,9 @@ static void dp__leaky_bwd(dp_graph *g, dp__node *nd, size_t n)
 /* Everything the training half dispatches on the op kind goes through
    dp__ops[op] (in the spirit of kautodiff's kad_op_list): the name, the
    forward and backward kernels, the per-node buffer and the per-thread
-   workspace dp__ensure allocates, and whether the MCU view fuses the op
-   into the int8 op producing its input. Every entry point has the same
+   workspace dp__ensure allocates, whether the MCU view fuses the op into
+   the int8 op producing its input, and its MACs and parameter bytes in
+   the resource model (with their derivatives in the channel counts). Every entry point has the same
    signature: fwd(g, nd, n, train) returns a dp_status, bwd(g, nd, n, train)
    accumulates into its inputs' dy through dp__grad_dest.
 
@@ -7644,8 +7650,9 @@ static void dp__leaky_bwd(dp_graph *g, dp__node *nd, size_t n)
    store), its kernels (>>forward), one row in dp__ops (the static assert
    below keeps table and enum in step), its layer function (>>graph). An op
    that follows its input's channels (element-wise, pools, ...) needs
-   nothing more for masks, pruning and compaction; the resource model
-   counts it as a separate tensor with no MACs; >>export refuses it by name
+   nothing more for masks, pruning and compaction; with no cost entry the
+   resource model counts it as a tensor of its own with no MACs and no
+   parameters; >>export refuses it by name
    unless it gets an int8 lowering there (LeakyReLU's is a lookup table). */
 static int dp__input_fwd(dp_graph *g, dp__node *nd, int n, int train)
 {   /* dp_graph_forward copies the batch into node 0; a second input cannot run */
@@ -7716,26 +7723,88 @@ static size_t dp__conv_ws(const dp_graph *g, const dp__node *nd)
     return DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
 }
 
+/* Resource costs as the MCU runs the op (>>resources): conv/dw/FC
+   kernels and 4-byte biases; pools and Add per output element; a
+   standalone batch norm (one after a conv/FC folds into it) a per-channel
+   affine. */
+static void dp__conv_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                          int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w, kk = (int64_t)nd->kh * nd->kw;
+    if (dp__is_dw(g, nd)) {
+        *macs = hw * kk * co; *bytes = kk * co + 4 * co;
+        if (gm) gm[a] += (double)(hw * kk);
+        if (gs) gs[a] += (double)(kk + 4);
+    } else {
+        int64_t cg = ci / nd->groups;
+        *macs = hw * kk * cg * co; *bytes = kk * cg * co + 4 * co;
+        if (gm) { gm[a] += (double)(hw * kk * cg); gm[nd->in[0]] += (double)(hw * kk * co) / nd->groups; }
+        if (gs) { gs[a] += (double)(kk * cg + 4); gs[nd->in[0]] += (double)(kk * co) / nd->groups; }
+    }
+}
+static void dp__fc_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                        int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    const dp__node *x = &g->nodes[nd->in[0]];
+    int64_t hin = (int64_t)x->h * x->w;
+    *macs = hin * ci * co; *bytes = hin * ci * co + 4 * co;
+    if (gm) { gm[a] += (double)(hin * ci); gm[nd->in[0]] += (double)(hin * co); }
+    if (gs) { gs[a] += (double)(hin * ci + 4); gs[nd->in[0]] += (double)(hin * co); }
+}
+static void dp__pool_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                          int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w;
+    (void)g; (void)ci; (void)bytes; (void)gs;
+    *macs = hw * nd->kh * nd->kw * co;
+    if (gm) gm[a] += (double)(hw * nd->kh * nd->kw);
+}
+static void dp__gap_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                         int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    const dp__node *x = &g->nodes[nd->in[0]];
+    (void)ci; (void)bytes; (void)gs;
+    *macs = (int64_t)x->h * x->w * co;
+    if (gm) gm[a] += (double)x->h * x->w;
+}
+static void dp__add_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                         int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w;
+    (void)g; (void)ci; (void)bytes; (void)gs;
+    *macs = (int64_t)(nd->n_in - 1) * hw * co;
+    if (gm) gm[a] += (double)(nd->n_in - 1) * hw;
+}
+static void dp__bn_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                        int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w;
+    (void)g; (void)ci;
+    *macs = hw * co; *bytes = 8 * co;
+    if (gm) gm[a] += (double)hw;
+    if (gs) gs[a] += 8.0;
+}
+
 static const dp__op_def dp__ops[DP_OP_COUNT] = {
-    /* name          forward              backward             aux            mcu_act ws */
-    { "input",      dp__input_fwd,      NULL,                DP__AUX_NONE,  0, NULL },
-    { "conv",       dp__conv_fwd_op,    dp__conv_bwd_op,     DP__AUX_NONE,  0, dp__conv_ws },
-    { "bn",         dp__bn_fwd_op,      dp__bn_bwd_op,       DP__AUX_BN,    0, NULL },
-    { "relu",       dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
-    { "relu6",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
-    { "sigmoid",    dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
-    { "swish",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL },
-    { "maxpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_ELEM,  0, NULL },
-    { "avgpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_NONE,  0, NULL },
-    { "gap",        dp__gap_fwd_op,     dp__gap_bwd_op,      DP__AUX_NONE,  0, NULL },
-    { "fc",         dp__fc_fwd_op,      dp__fc_bwd_op,       DP__AUX_NONE,  0, NULL },
-    { "add",        dp__add_fwd_op,     dp__add_bwd_op,      DP__AUX_NONE,  0, NULL },
-    { "cmul",       dp__cmul_fwd_op,    dp__cmul_bwd_op,     DP__AUX_NONE,  0, NULL },
-    { "concat",     dp__concat_fwd_op,  dp__concat_bwd_op,   DP__AUX_NONE,  0, NULL },
-    { "flatten",    dp__flatten_fwd_op, dp__flatten_bwd_op,  DP__AUX_NONE,  0, NULL },
-    { "dropout",    dp__dropout_fwd_op, dp__dropout_bwd_op,  DP__AUX_ELEM,  0, NULL },
-    { "softmax_ce", dp__softmax_fwd_op, dp__softmax_bwd_op,  DP__AUX_ELEM,  0, NULL },
-    { "leaky_relu", dp__leaky_fwd_op,   dp__leaky_bwd_op,    DP__AUX_NONE,  0, NULL }
+    /* name          forward              backward             aux            mcu_act ws           cost */
+    { "input",      dp__input_fwd,      NULL,                DP__AUX_NONE,  0, NULL,        NULL },
+    { "conv",       dp__conv_fwd_op,    dp__conv_bwd_op,     DP__AUX_NONE,  0, dp__conv_ws, dp__conv_cost },
+    { "bn",         dp__bn_fwd_op,      dp__bn_bwd_op,       DP__AUX_BN,    0, NULL,        dp__bn_cost },
+    { "relu",       dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "relu6",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "sigmoid",    dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "swish",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "maxpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_ELEM,  0, NULL,        dp__pool_cost },
+    { "avgpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_NONE,  0, NULL,        dp__pool_cost },
+    { "gap",        dp__gap_fwd_op,     dp__gap_bwd_op,      DP__AUX_NONE,  0, NULL,        dp__gap_cost },
+    { "fc",         dp__fc_fwd_op,      dp__fc_bwd_op,       DP__AUX_NONE,  0, NULL,        dp__fc_cost },
+    { "add",        dp__add_fwd_op,     dp__add_bwd_op,      DP__AUX_NONE,  0, NULL,        dp__add_cost },
+    { "cmul",       dp__cmul_fwd_op,    dp__cmul_bwd_op,     DP__AUX_NONE,  0, NULL,        NULL },
+    { "concat",     dp__concat_fwd_op,  dp__concat_bwd_op,   DP__AUX_NONE,  0, NULL,        NULL },
+    { "flatten",    dp__flatten_fwd_op, dp__flatten_bwd_op,  DP__AUX_NONE,  0, NULL,        NULL },
+    { "dropout",    dp__dropout_fwd_op, dp__dropout_bwd_op,  DP__AUX_ELEM,  0, NULL,        NULL },
+    { "softmax_ce", dp__softmax_fwd_op, dp__softmax_bwd_op,  DP__AUX_ELEM,  0, NULL,        NULL },
+    { "leaky_relu", dp__leaky_fwd_op,   dp__leaky_bwd_op,    DP__AUX_NONE,  0, NULL,        NULL }
 };
 /* the op id is stored in files: the table must match the enum */
 typedef char dp__ops_match[(sizeof dp__ops / sizeof dp__ops[0]) == DP_OP_COUNT ? 1 : -1];
@@ -12706,49 +12775,9 @@ static void dp__op_cost(const dp_graph *g, const dp__view *v, int k, int64_t *ma
 {
     int a = v->anchor[k];
     const dp__node *nd = &g->nodes[a];
-    const dp__node *x = nd->n_in ? &g->nodes[nd->in[0]] : NULL;
-    int64_t co = v->cc[a], ci = x ? v->cc[nd->in[0]] : 0, hw = (int64_t)nd->h * nd->w;
-    (void)ci;
+    int64_t co = v->cc[a], ci = nd->n_in ? v->cc[nd->in[0]] : 0;
     *macs = 0; *bytes = 0;
-    switch (nd->op) {
-    case DP_OP_CONV:
-        if (dp__is_dw(g, nd)) {
-            int64_t kk = (int64_t)nd->kh * nd->kw;
-            *macs = hw * kk * co; *bytes = kk * co + 4 * co;
-            if (gm) gm[a] += (double)(hw * kk);
-            if (gs) gs[a] += (double)(kk + 4);
-        } else {
-            int64_t kk = (int64_t)nd->kh * nd->kw, cg = ci / nd->groups;
-            *macs = hw * kk * cg * co; *bytes = kk * cg * co + 4 * co;
-            if (gm) { gm[a] += (double)(hw * kk * cg); gm[nd->in[0]] += (double)(hw * kk * co) / nd->groups; }
-            if (gs) { gs[a] += (double)(kk * cg + 4); gs[nd->in[0]] += (double)(kk * co) / nd->groups; }
-        }
-        break;
-    case DP_OP_FC: {
-        int64_t hin = (int64_t)x->h * x->w;
-        *macs = hin * ci * co; *bytes = hin * ci * co + 4 * co;
-        if (gm) { gm[a] += (double)(hin * ci); gm[nd->in[0]] += (double)(hin * co); }
-        if (gs) { gs[a] += (double)(hin * ci + 4); gs[nd->in[0]] += (double)(hin * co); }
-    } break;
-    case DP_OP_MAXPOOL: case DP_OP_AVGPOOL:
-        *macs = hw * nd->kh * nd->kw * co;
-        if (gm) gm[a] += (double)(hw * nd->kh * nd->kw);
-        break;
-    case DP_OP_GAP:
-        *macs = (int64_t)x->h * x->w * co;
-        if (gm) gm[a] += (double)x->h * x->w;
-        break;
-    case DP_OP_ADD:
-        *macs = (int64_t)(nd->n_in - 1) * hw * co;
-        if (gm) gm[a] += (double)(nd->n_in - 1) * hw;
-        break;
-    case DP_OP_BN:   /* standalone (not after a conv/FC): a per-channel affine */
-        *macs = hw * co; *bytes = 8 * co;
-        if (gm) gm[a] += (double)hw;
-        if (gs) gs[a] += 8.0;
-        break;
-    default: break;
-    }
+    if (dp__opdef(nd->op)->cost) dp__opdef(nd->op)->cost(g, nd, a, co, ci, macs, bytes, gm, gs);
 }
 
 /* Moves gradients of channel-following nodes onto the nodes that own the
