@@ -88,6 +88,7 @@
        >>gemm          packed SGEMM
        >>graph         graph construction
        >>forward       forward and backward kernels, one pair per op
+       >>optable       the op table: one row per op kind
        >>qat           fake quantisation
        >>masks         channel masks
        >>bnparams      batch-norm eps/momentum, input gradient
@@ -207,6 +208,14 @@
      * Fully connected layers flatten NHWC: input index (y W + x) C + c.
        PyTorch flattens NCHW (c H W + y W + x), so the columns of a PyTorch
        Linear weight that follows a conv must be permuted.
+     * LeakyReLU: y = x for x > 0, slope * x otherwise; DP_LEAKY_SLOPE is
+       PyTorch's default 0.01 (Keras' layer defaults to 0.3).
+   - Adding an op to the training graph: one dp_op value (before
+     DP_OP_COUNT), its forward/backward kernels, one row of the op table
+     (>>optable, which lists what a row holds) and its layer function.
+     Masks, pruning and compaction need nothing more for an op that keeps
+     its input's channels; the int8 exporter (>>export) refuses an op it
+     has no lowering for, by name. dp_leaky_relu was added this way.
 */
 #ifndef DIFFPRUNE_H
 #define DIFFPRUNE_H
@@ -717,6 +726,15 @@ DP_API void dp_softmax_table(double in_scale, double beta, uint16_t table[256]);
    int8 LOGISTIC for every input value (output scale 1/256, zp -128). */
 DP_API int dp_softmaxq_table(double in_scale, double beta, int32_t exp_tab[256]);
 DP_API int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256]);
+/* TFLite's int8 LEAKY_RELU for every input value, as a lut table: with
+   x = q - in_zp, y = clamp(out_zp + dp_qmul(x, m, s)), (m, s) from
+   in_scale / out_scale for x >= 0 and from alpha * in_scale / out_scale
+   for x < 0 (float products and quotients, then TFLite's
+   QuantizeMultiplier, as its Prepare does). DP_ERR_ARG for bad scales or
+   zero points; DP_ERR_UNSUPPORTED for a negative or non-finite alpha (no
+   negative multipliers here) or a multiplier out of range. */
+DP_API int dp_leaky_relu_table(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
+                        float alpha, int8_t table[256]);
 DP_API void dp_softmaxq_s8_ref(int8_t *y, const int8_t *x, double in_scale, double beta,
                         int32_t rows, int32_t n);
 DP_API void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
@@ -808,7 +826,7 @@ typedef enum dp_op {
     DP_OP_INPUT = 0, DP_OP_CONV, DP_OP_BN, DP_OP_RELU, DP_OP_RELU6,
     DP_OP_SIGMOID, DP_OP_SWISH, DP_OP_MAXPOOL, DP_OP_AVGPOOL, DP_OP_GAP,
     DP_OP_FC, DP_OP_ADD, DP_OP_CMUL, DP_OP_CONCAT, DP_OP_FLATTEN,
-    DP_OP_DROPOUT, DP_OP_SOFTMAX_CE,
+    DP_OP_DROPOUT, DP_OP_SOFTMAX_CE, DP_OP_LEAKY_RELU,
     DP_OP_COUNT
 } dp_op;
 
@@ -891,6 +909,11 @@ DP_API int dp_relu(dp_graph *g, const char *name, int x);
 DP_API int dp_relu6(dp_graph *g, const char *name, int x);
 DP_API int dp_sigmoid(dp_graph *g, const char *name, int x);
 DP_API int dp_swish(dp_graph *g, const char *name, int x);
+/* LeakyReLU: y = x for x > 0, slope * x otherwise; slope must be finite.
+   DP_LEAKY_SLOPE (0.01) is PyTorch's default. Exports to int8 as a 256-entry
+   lookup table (.dpm op lut), bit-exact with TFLite's LEAKY_RELU. */
+#define DP_LEAKY_SLOPE 0.01f
+DP_API int dp_leaky_relu(dp_graph *g, const char *name, int x, float slope);
 DP_API int dp_maxpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
 DP_API int dp_avgpool(dp_graph *g, const char *name, int x, int kh, int kw, const dp_pool_opts *o);
 DP_API int dp_global_avgpool(dp_graph *g, const char *name, int x);  /* -> 1x1xc */
@@ -3890,218 +3913,286 @@ static int dp__same_shape(const dp__t *a, const dp__t *b)
 /* record why validation failed (a string literal: fine in flash) */
 #define DP__BAD(st, msg) do { m->why = (msg); return (st); } while (0)
 
+/* What an op kind asks of its record: dp__op_check's per-kind rules. */
+typedef struct dp__op_req {
+    uint32_t n_q, want_w, groups;   /* multiplier/shift pairs, weight bytes, gconv groups */
+    int geo, act, bias, ksum, outq; /* geometry, activation range, bias, kernel sums, output multiplier */
+} dp__op_req;
+
+/* The op record's ids and lifetimes: input count for the kind, ids in
+   range, unused slots 0, producers before consumers. */
+static int dp__op_check_io(dp_model *m, uint32_t k, dp__op *op, dp__t *o, dp__t *t)
+{
+    uint32_t i, n_min = 1, n_max = 1;
+    dp__op_get(m, k, op);
+    if (op->kind == 0 || op->kind >= DP_MOP_KIND_COUNT)
+        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+    if (op->kind == DP_MOP_ADD) { n_min = 2; n_max = DP_MAX_OP_INPUTS; }
+    if (op->kind == DP_MOP_CHMUL) { n_min = 2; n_max = 2; }
+    if (op->kind == DP_MOP_CONCAT) { n_min = 1; n_max = DP_MAX_OP_INPUTS; }
+    if (op->kind == DP_MOP_MUL) { n_min = 2; n_max = 2; }
+    if (op->n_in < n_min || op->n_in > n_max || op->out >= m->n_tensors)
+        DP__BAD(DP_ERR_FORMAT, "wrong number of inputs, or output id out of range");
+    for (i = 0; i < DP_MAX_OP_INPUTS; i++) {
+        if (i < op->n_in ? op->in[i] >= m->n_tensors : op->in[i] != 0)
+            DP__BAD(DP_ERR_FORMAT, "input id out of range, or unused input slot not 0");
+    }
+    /* producers before consumers: the output is written at step k+1, every
+       input was written before and is still live at step k+1 */
+    dp__t_get(m, op->out, o);
+    if (o->first != k + 1u)
+        DP__BAD(DP_ERR_FORMAT, "op output not written at this step (tensor.first)");
+    for (i = 0; i < op->n_in; i++) {
+        dp__t_get(m, op->in[i], &t[i]);
+        if (t[i].first > k || t[i].last < k + 1u)
+            DP__BAD(DP_ERR_FORMAT, "input read before it is written or after its last step");
+    }
+    return DP_OK;
+}
+
+/* conv2d, dwconv2d, gconv2d, fc: shapes, reduction limits, weight bytes */
+static int dp__op_check_conv(dp_model *m, dp__op *op, const dp__t *o, const dp__t *t, dp__op_req *rq)
+{
+    switch (op->kind) {
+    case DP_MOP_CONV2D:
+    case DP_MOP_DWCONV2D:
+        rq->geo = rq->act = rq->bias = 1;
+        rq->n_q = o->c;
+        if (op->kind == DP_MOP_CONV2D) {
+            rq->ksum = 1;
+            if ((uint64_t)op->g[0] * op->g[1] * t[0].c > DP_MAX_REDUCTION)
+                DP__BAD(DP_ERR_UNSUPPORTED, "conv reduction kh*kw*cin > DP_MAX_REDUCTION");
+            rq->want_w = o->c * op->g[0] * op->g[1] * t[0].c;   /* < 2^32 by the limit */
+        } else {
+            if (o->c % t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels not a multiple of the input channels");
+            rq->want_w = op->g[0] * op->g[1] * o->c;
+        }
+        break;
+    case DP_MOP_GCONV2D:   /* >>grouped: groups at offset 56, then 0 */
+        rq->geo = rq->act = rq->bias = rq->ksum = 1;
+        rq->n_q = o->c;
+        if (op->out_mult < 2 || (uint32_t)op->out_mult > t[0].c || t[0].c % (uint32_t)op->out_mult ||
+            o->c % (uint32_t)op->out_mult || op->out_shift != 0)
+            DP__BAD(DP_ERR_FORMAT, "gconv groups < 2, > cin or not dividing cin and cout (or offset 60 not 0)");
+        rq->groups = (uint32_t)op->out_mult;
+        op->out_mult = 0;   /* not an output multiplier */
+        if ((uint64_t)op->g[0] * op->g[1] * (t[0].c / rq->groups) > DP_MAX_REDUCTION)
+            DP__BAD(DP_ERR_UNSUPPORTED, "gconv reduction kh*kw*cin/groups > DP_MAX_REDUCTION");
+        rq->want_w = o->c * op->g[0] * op->g[1] * (t[0].c / rq->groups);   /* < 2^32 by the limit */
+        break;
+    default:   /* DP_MOP_FC */
+        rq->act = rq->bias = rq->ksum = 1;
+        rq->n_q = o->c;
+        if (o->h != 1 || o->w != 1) DP__BAD(DP_ERR_FORMAT, "fc output is not 1x1xC");
+        if (t[0].bytes > DP_MAX_REDUCTION)
+            DP__BAD(DP_ERR_UNSUPPORTED, "fc inputs > DP_MAX_REDUCTION");
+        rq->want_w = o->c * t[0].bytes;
+        break;
+    }
+    return DP_OK;
+}
+
+/* maxpool, avgpool, gap */
+static int dp__op_check_pool(dp_model *m, const dp__op *op, const dp__t *o, const dp__t *t, dp__op_req *rq)
+{
+    rq->act = 1;
+    rq->geo = op->kind != DP_MOP_GAP;
+    /* pools average/compare raw int8 values: in and out share the
+       quantisation (TFLite requires it too) */
+    if (o->c != t[0].c || o->zp != t[0].zp || o->scale_bits != t[0].scale_bits)
+        DP__BAD(DP_ERR_FORMAT, "pool output channels or quantisation differ from the input");
+    if (op->kind == DP_MOP_GAP) {
+        if (o->h != 1 || o->w != 1) DP__BAD(DP_ERR_FORMAT, "gap output is not 1x1xC");
+        if (t[0].h * t[0].w > DP_MAX_POOL_COUNT)
+            DP__BAD(DP_ERR_UNSUPPORTED, "gap window > DP_MAX_POOL_COUNT");
+    } else {
+        /* dilation 1 and padding < kernel: every window holds at
+           least one real pixel, so the average never divides by 0 */
+        if (op->g[4] != 1 || op->g[5] != 1 || op->g[6] >= op->g[0] || op->g[8] >= op->g[0] ||
+            op->g[7] >= op->g[1] || op->g[9] >= op->g[1]) DP__BAD(DP_ERR_FORMAT, "pool dilation != 1 or padding >= kernel");
+    }
+    return DP_OK;
+}
+
+/* add, chmul, concat, the softmaxes, lut, mean, mul */
+static int dp__op_check_other(dp_model *m, const dp__op *op, const dp__t *o, const dp__t *t, dp__op_req *rq)
+{
+    uint32_t i, c = 0;
+    switch (op->kind) {
+    case DP_MOP_ADD:
+        rq->act = rq->outq = 1;
+        rq->n_q = op->n_in;
+        for (i = 0; i < op->n_in; i++)
+            if (!dp__same_shape(&t[i], o))
+                DP__BAD(DP_ERR_FORMAT, "add input shape != output shape");
+        break;
+    case DP_MOP_CHMUL:
+        rq->act = rq->outq = 1;
+        if (!dp__same_shape(&t[0], o) || t[1].h != 1 || t[1].w != 1 || t[1].c != o->c)
+            DP__BAD(DP_ERR_FORMAT, "chmul shapes: x and y differ, or s is not 1x1xC");
+        break;
+    case DP_MOP_CONCAT:
+        rq->n_q = op->n_in;
+        for (i = 0; i < op->n_in; i++) {
+            if (t[i].h != o->h || t[i].w != o->w)
+                DP__BAD(DP_ERR_FORMAT, "concat input height/width != output");
+            c += t[i].c;
+        }
+        if (c != o->c) DP__BAD(DP_ERR_FORMAT, "concat channels do not add up");
+        break;
+    case DP_MOP_SOFTMAX:
+        rq->want_w = 512;
+        if (!dp__same_shape(&t[0], o) || o->zp != -128 || o->scale_bits != DP_SOFTMAX_SCALE_BITS)
+            DP__BAD(DP_ERR_FORMAT, "softmax shape, or output not scale 1/256 zero point -128");
+        break;
+    /* TFLite Micro's kinds (>>tflm_kernels) */
+    case DP_MOP_SOFTMAXQ:
+        rq->want_w = 1024;
+        if (!dp__same_shape(&t[0], o) || o->zp != -128 || o->scale_bits != DP_SOFTMAX_SCALE_BITS)
+            DP__BAD(DP_ERR_FORMAT, "softmaxq shape, or output not scale 1/256 zero point -128");
+        if (o->c > DP_SOFTMAXQ_MAX_N) DP__BAD(DP_ERR_UNSUPPORTED, "softmaxq rows longer than DP_SOFTMAXQ_MAX_N");
+        break;
+    case DP_MOP_LUT:
+        rq->want_w = 256;
+        if (!dp__same_shape(&t[0], o)) DP__BAD(DP_ERR_FORMAT, "lut output shape != input shape");
+        break;
+    case DP_MOP_MEAN:
+        rq->outq = 1;
+        if (o->h != 1 || o->w != 1 || o->c != t[0].c) DP__BAD(DP_ERR_FORMAT, "mean output is not 1x1xC of the input");
+        if (t[0].h * t[0].w > DP_MAX_POOL_COUNT) DP__BAD(DP_ERR_UNSUPPORTED, "mean window > DP_MAX_POOL_COUNT");
+        break;
+    case DP_MOP_MUL:
+        rq->act = rq->outq = 1;
+        if (!dp__same_shape(&t[0], o) || !dp__same_shape(&t[1], o))
+            DP__BAD(DP_ERR_FORMAT, "mul input shape != output shape");
+        break;
+    default:
+        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+    }
+    return DP_OK;
+}
+
+/* Geometry present exactly for conv/dw/pools and consistent with the
+   shapes; activation range and output multiplier only where used. */
+static int dp__op_check_fields(dp_model *m, const dp__op *op, const dp__t *o, const dp__t *t, const dp__op_req *rq)
+{
+    uint32_t i;
+    if (rq->geo) {
+        if (dp__out_size(t[0].h, op->g[0], op->g[2], op->g[4], op->g[6], op->g[8]) != o->h ||
+            dp__out_size(t[0].w, op->g[1], op->g[3], op->g[5], op->g[7], op->g[9]) != o->w)
+            DP__BAD(DP_ERR_FORMAT, "output shape inconsistent with kernel/stride/dilation/padding");
+    } else {
+        for (i = 0; i < 10; i++)
+            if (op->g[i] != 0)
+                DP__BAD(DP_ERR_FORMAT, "geometry field set on an op without geometry");
+    }
+    if (rq->act ? op->act_min > op->act_max : (op->act_min != -128 || op->act_max != 127))
+        DP__BAD(DP_ERR_FORMAT, "activation range invalid (or set on concat/softmax)");
+    if (rq->outq) {
+        if (op->out_mult < 0 || op->out_shift < -31 || op->out_shift > 30)
+            DP__BAD(DP_ERR_FORMAT, "output multiplier < 0 or output shift outside -31..30");
+    } else if (op->out_mult != 0 || op->out_shift != 0) {
+        DP__BAD(DP_ERR_FORMAT, "output multiplier/shift set on an op that has none");
+    }
+    return DP_OK;
+}
+
+/* Arrays present exactly when the kind uses them, inside the data section;
+   multipliers and shifts in range. */
+static int dp__op_check_arrays(dp_model *m, const dp__op *op, const dp__t *o, const dp__op_req *rq)
+{
+    const uint8_t *b = m->blob;
+    uint32_t i;
+    if (rq->want_w) {
+        if (op->w_len != rq->want_w || !dp__arr_ok(m, op->w_off, op->w_len))
+            DP__BAD(DP_ERR_FORMAT, "weights length or range wrong");
+    } else if (op->w_off != 0 || op->w_len != 0) {
+        DP__BAD(DP_ERR_FORMAT, "weights set on an op that has none");
+    }
+    if (op->b_off != 0 && (!rq->bias || !dp__arr_ok(m, op->b_off, 4u * o->c)))
+        DP__BAD(DP_ERR_FORMAT, "bias not allowed here or outside the data section");
+    if (rq->ksum ? !dp__arr_ok(m, op->k_off, 4u * o->c) : op->k_off != 0)
+        DP__BAD(DP_ERR_FORMAT, "kernel sums missing, misplaced or not allowed here");
+    if (rq->n_q) {
+        if (!dp__arr_ok(m, op->m_off, 4u * rq->n_q) || !dp__arr_ok(m, op->s_off, 4u * rq->n_q))
+            DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays outside the data section");
+        for (i = 0; i < rq->n_q; i++) {
+            const int32_t mu = dp__u2s(dp__rd32(b + op->m_off + 4u * i));
+            const int32_t sh = dp__u2s(dp__rd32(b + op->s_off + 4u * i));
+            /* add: the n scaled inputs must stay < 2^28 each (shift <= 0) */
+            if (mu < 0 || sh < -31 || sh > (op->kind == DP_MOP_ADD ? 0 : 30))
+                DP__BAD(DP_ERR_FORMAT, "multiplier < 0 or shift out of range (add: shift > 0)");
+        }
+    } else if (op->m_off != 0 || op->s_off != 0) {
+        DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays set on an op that has none");
+    }
+    return DP_OK;
+}
+
+/* Contents the kernels rely on: kernel sums equal to the weights', the
+   softmax tables monotone. */
+static int dp__op_check_tables(dp_model *m, const dp__op *op, const dp__t *o, const dp__op_req *rq)
+{
+    const uint8_t *b = m->blob;
+    uint32_t i, j;
+    if (rq->ksum) {
+        /* kernel sums must match the weights or folding changes results */
+        const uint32_t R = rq->want_w / o->c;
+        for (i = 0; i < o->c; i++) {
+            int32_t s = 0;
+            for (j = 0; j < R; j++) s += dp__s8(b[op->w_off + i * R + j]);
+            if (s != dp__u2s(dp__rd32(b + op->k_off + 4u * i)))
+                DP__BAD(DP_ERR_FORMAT, "kernel sum does not match the weights");
+        }
+    }
+    if (op->kind == DP_MOP_SOFTMAXQ) {
+        /* exp(0) is exactly one (INT32_MAX), then non-increasing and >= 0:
+           the row sum lies in [2^19, 2^28), every shift of the kernel in range */
+        if (dp__u2s(dp__rd32(b + op->w_off)) != INT32_MAX) DP__BAD(DP_ERR_FORMAT, "softmaxq table[0] is not one");
+        for (i = 1; i < 256; i++) {
+            const int32_t v = dp__u2s(dp__rd32(b + op->w_off + 4u * i));
+            if (v < 0 || v > dp__u2s(dp__rd32(b + op->w_off + 4u * i - 4u)))
+                DP__BAD(DP_ERR_FORMAT, "softmaxq table negative or increasing");
+        }
+    }
+    if (op->kind == DP_MOP_SOFTMAX) {
+        /* non-increasing, table[0] >= 1: sums are >= 1, outputs monotone */
+        if (dp__rd16(b + op->w_off) == 0) DP__BAD(DP_ERR_FORMAT, "softmax table[0] is 0");
+        for (i = 1; i < 256; i++)
+            if (dp__rd16(b + op->w_off + 2u * i) > dp__rd16(b + op->w_off + 2u * i - 2u))
+                DP__BAD(DP_ERR_FORMAT, "softmax table increases");
+    }
+    return DP_OK;
+}
+
 /* Validate op k: everything its kernel will touch, and nothing left over.
    Tensor ids and records were already checked by the caller. */
 static int dp__op_check(dp_model *m, uint32_t k, uint64_t *macs)
 {
     dp__op op;
     dp__t o, t[DP_MAX_OP_INPUTS];
-    uint32_t i, j, n_min = 1, n_max = 1, n_q = 0, want_w = 0, groups = 1;
-    int geo = 0, act = 0, bias = 0, ksum = 0, outq = 0;
-    const uint8_t *b = m->blob;
-
-    dp__op_get(m, k, &op);
-    if (op.kind == 0 || op.kind >= DP_MOP_KIND_COUNT)
-        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
-    if (op.kind == DP_MOP_ADD) { n_min = 2; n_max = DP_MAX_OP_INPUTS; }
-    if (op.kind == DP_MOP_CHMUL) { n_min = 2; n_max = 2; }
-    if (op.kind == DP_MOP_CONCAT) { n_min = 1; n_max = DP_MAX_OP_INPUTS; }
-    if (op.kind == DP_MOP_MUL) { n_min = 2; n_max = 2; }
-    if (op.n_in < n_min || op.n_in > n_max || op.out >= m->n_tensors)
-        DP__BAD(DP_ERR_FORMAT, "wrong number of inputs, or output id out of range");
-    for (i = 0; i < DP_MAX_OP_INPUTS; i++) {
-        if (i < op.n_in ? op.in[i] >= m->n_tensors : op.in[i] != 0)
-            DP__BAD(DP_ERR_FORMAT, "input id out of range, or unused input slot not 0");
-    }
-    /* producers before consumers: the output is written at step k+1, every
-       input was written before and is still live at step k+1 */
-    dp__t_get(m, op.out, &o);
-    if (o.first != k + 1u)
-        DP__BAD(DP_ERR_FORMAT, "op output not written at this step (tensor.first)");
-    for (i = 0; i < op.n_in; i++) {
-        dp__t_get(m, op.in[i], &t[i]);
-        if (t[i].first > k || t[i].last < k + 1u)
-            DP__BAD(DP_ERR_FORMAT, "input read before it is written or after its last step");
-    }
-
+    dp__op_req rq;
+    int st;
+    rq.n_q = rq.want_w = 0;
+    rq.groups = 1;
+    rq.geo = rq.act = rq.bias = rq.ksum = rq.outq = 0;
+    if ((st = dp__op_check_io(m, k, &op, &o, t)) != DP_OK) return st;
     switch (op.kind) {
-    case DP_MOP_CONV2D:
-    case DP_MOP_DWCONV2D:
-        geo = act = bias = 1;
-        n_q = o.c;
-        if (op.kind == DP_MOP_CONV2D) {
-            ksum = 1;
-            if ((uint64_t)op.g[0] * op.g[1] * t[0].c > DP_MAX_REDUCTION)
-                DP__BAD(DP_ERR_UNSUPPORTED, "conv reduction kh*kw*cin > DP_MAX_REDUCTION");
-            want_w = o.c * op.g[0] * op.g[1] * t[0].c;   /* < 2^32 by the limit */
-        } else {
-            if (o.c % t[0].c) DP__BAD(DP_ERR_FORMAT, "dwconv output channels not a multiple of the input channels");
-            want_w = op.g[0] * op.g[1] * o.c;
-        }
+    case DP_MOP_CONV2D: case DP_MOP_DWCONV2D: case DP_MOP_GCONV2D: case DP_MOP_FC:
+        st = dp__op_check_conv(m, &op, &o, t, &rq);
         break;
-    case DP_MOP_GCONV2D:   /* >>grouped: groups at offset 56, then 0 */
-        geo = act = bias = ksum = 1;
-        n_q = o.c;
-        if (op.out_mult < 2 || (uint32_t)op.out_mult > t[0].c || t[0].c % (uint32_t)op.out_mult ||
-            o.c % (uint32_t)op.out_mult || op.out_shift != 0)
-            DP__BAD(DP_ERR_FORMAT, "gconv groups < 2, > cin or not dividing cin and cout (or offset 60 not 0)");
-        groups = (uint32_t)op.out_mult;
-        op.out_mult = 0;   /* not an output multiplier */
-        if ((uint64_t)op.g[0] * op.g[1] * (t[0].c / groups) > DP_MAX_REDUCTION)
-            DP__BAD(DP_ERR_UNSUPPORTED, "gconv reduction kh*kw*cin/groups > DP_MAX_REDUCTION");
-        want_w = o.c * op.g[0] * op.g[1] * (t[0].c / groups);   /* < 2^32 by the limit */
-        break;
-    case DP_MOP_FC:
-        act = bias = ksum = 1;
-        n_q = o.c;
-        if (o.h != 1 || o.w != 1) DP__BAD(DP_ERR_FORMAT, "fc output is not 1x1xC");
-        if (t[0].bytes > DP_MAX_REDUCTION)
-            DP__BAD(DP_ERR_UNSUPPORTED, "fc inputs > DP_MAX_REDUCTION");
-        want_w = o.c * t[0].bytes;
-        break;
-    case DP_MOP_ADD:
-        act = outq = 1;
-        n_q = op.n_in;
-        for (i = 0; i < op.n_in; i++)
-            if (!dp__same_shape(&t[i], &o))
-                DP__BAD(DP_ERR_FORMAT, "add input shape != output shape");
-        break;
-    case DP_MOP_MAXPOOL:
-    case DP_MOP_AVGPOOL:
-    case DP_MOP_GAP:
-        act = 1;
-        geo = op.kind != DP_MOP_GAP;
-        /* pools average/compare raw int8 values: in and out share the
-           quantisation (TFLite requires it too) */
-        if (o.c != t[0].c || o.zp != t[0].zp || o.scale_bits != t[0].scale_bits)
-            DP__BAD(DP_ERR_FORMAT, "pool output channels or quantisation differ from the input");
-        if (op.kind == DP_MOP_GAP) {
-            if (o.h != 1 || o.w != 1) DP__BAD(DP_ERR_FORMAT, "gap output is not 1x1xC");
-            if (t[0].h * t[0].w > DP_MAX_POOL_COUNT)
-                DP__BAD(DP_ERR_UNSUPPORTED, "gap window > DP_MAX_POOL_COUNT");
-        } else {
-            /* dilation 1 and padding < kernel: every window holds at
-               least one real pixel, so the average never divides by 0 */
-            if (op.g[4] != 1 || op.g[5] != 1 || op.g[6] >= op.g[0] || op.g[8] >= op.g[0] ||
-                op.g[7] >= op.g[1] || op.g[9] >= op.g[1]) DP__BAD(DP_ERR_FORMAT, "pool dilation != 1 or padding >= kernel");
-        }
-        break;
-    case DP_MOP_CHMUL:
-        act = outq = 1;
-        if (!dp__same_shape(&t[0], &o) || t[1].h != 1 || t[1].w != 1 || t[1].c != o.c)
-            DP__BAD(DP_ERR_FORMAT, "chmul shapes: x and y differ, or s is not 1x1xC");
-        break;
-    case DP_MOP_CONCAT:
-        n_q = op.n_in;
-        j = 0;
-        for (i = 0; i < op.n_in; i++) {
-            if (t[i].h != o.h || t[i].w != o.w)
-                DP__BAD(DP_ERR_FORMAT, "concat input height/width != output");
-            j += t[i].c;
-        }
-        if (j != o.c) DP__BAD(DP_ERR_FORMAT, "concat channels do not add up");
-        break;
-    case DP_MOP_SOFTMAX:
-        want_w = 512;
-        if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
-            DP__BAD(DP_ERR_FORMAT, "softmax shape, or output not scale 1/256 zero point -128");
-        break;
-    /* TFLite Micro's kinds (>>tflm_kernels) */
-    case DP_MOP_SOFTMAXQ:
-        want_w = 1024;
-        if (!dp__same_shape(&t[0], &o) || o.zp != -128 || o.scale_bits != DP_SOFTMAX_SCALE_BITS)
-            DP__BAD(DP_ERR_FORMAT, "softmaxq shape, or output not scale 1/256 zero point -128");
-        if (o.c > DP_SOFTMAXQ_MAX_N) DP__BAD(DP_ERR_UNSUPPORTED, "softmaxq rows longer than DP_SOFTMAXQ_MAX_N");
-        break;
-    case DP_MOP_LUT:
-        want_w = 256;
-        if (!dp__same_shape(&t[0], &o)) DP__BAD(DP_ERR_FORMAT, "lut output shape != input shape");
-        break;
-    case DP_MOP_MEAN:
-        outq = 1;
-        if (o.h != 1 || o.w != 1 || o.c != t[0].c) DP__BAD(DP_ERR_FORMAT, "mean output is not 1x1xC of the input");
-        if (t[0].h * t[0].w > DP_MAX_POOL_COUNT) DP__BAD(DP_ERR_UNSUPPORTED, "mean window > DP_MAX_POOL_COUNT");
-        break;
-    case DP_MOP_MUL:
-        act = outq = 1;
-        if (!dp__same_shape(&t[0], &o) || !dp__same_shape(&t[1], &o))
-            DP__BAD(DP_ERR_FORMAT, "mul input shape != output shape");
+    case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: case DP_MOP_GAP:
+        st = dp__op_check_pool(m, &op, &o, t, &rq);
         break;
     default:
-        DP__BAD(DP_ERR_UNSUPPORTED, "unknown op kind");
+        st = dp__op_check_other(m, &op, &o, t, &rq);
+        break;
     }
-
-    /* geometry: present exactly for conv/dw/pools, consistent with shapes */
-    if (geo) {
-        if (dp__out_size(t[0].h, op.g[0], op.g[2], op.g[4], op.g[6], op.g[8]) != o.h ||
-            dp__out_size(t[0].w, op.g[1], op.g[3], op.g[5], op.g[7], op.g[9]) != o.w)
-            DP__BAD(DP_ERR_FORMAT, "output shape inconsistent with kernel/stride/dilation/padding");
-    } else {
-        for (i = 0; i < 10; i++)
-            if (op.g[i] != 0)
-                DP__BAD(DP_ERR_FORMAT, "geometry field set on an op without geometry");
-    }
-    if (act ? op.act_min > op.act_max : (op.act_min != -128 || op.act_max != 127))
-        DP__BAD(DP_ERR_FORMAT, "activation range invalid (or set on concat/softmax)");
-    if (outq) {
-        if (op.out_mult < 0 || op.out_shift < -31 || op.out_shift > 30)
-            DP__BAD(DP_ERR_FORMAT, "output multiplier < 0 or output shift outside -31..30");
-    } else if (op.out_mult != 0 || op.out_shift != 0) {
-        DP__BAD(DP_ERR_FORMAT, "output multiplier/shift set on an op that has none");
-    }
-
-    /* arrays: present exactly when the kind uses them, inside the data */
-    if (want_w) {
-        if (op.w_len != want_w || !dp__arr_ok(m, op.w_off, op.w_len))
-            DP__BAD(DP_ERR_FORMAT, "weights length or range wrong");
-    } else if (op.w_off != 0 || op.w_len != 0) {
-        DP__BAD(DP_ERR_FORMAT, "weights set on an op that has none");
-    }
-    if (op.b_off != 0 && (!bias || !dp__arr_ok(m, op.b_off, 4u * o.c)))
-        DP__BAD(DP_ERR_FORMAT, "bias not allowed here or outside the data section");
-    if (ksum ? !dp__arr_ok(m, op.k_off, 4u * o.c) : op.k_off != 0)
-        DP__BAD(DP_ERR_FORMAT, "kernel sums missing, misplaced or not allowed here");
-    if (n_q) {
-        if (!dp__arr_ok(m, op.m_off, 4u * n_q) || !dp__arr_ok(m, op.s_off, 4u * n_q))
-            DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays outside the data section");
-        for (i = 0; i < n_q; i++) {
-            const int32_t mu = dp__u2s(dp__rd32(b + op.m_off + 4u * i));
-            const int32_t sh = dp__u2s(dp__rd32(b + op.s_off + 4u * i));
-            /* add: the n scaled inputs must stay < 2^28 each (shift <= 0) */
-            if (mu < 0 || sh < -31 || sh > (op.kind == DP_MOP_ADD ? 0 : 30))
-                DP__BAD(DP_ERR_FORMAT, "multiplier < 0 or shift out of range (add: shift > 0)");
-        }
-    } else if (op.m_off != 0 || op.s_off != 0) {
-        DP__BAD(DP_ERR_FORMAT, "multiplier/shift arrays set on an op that has none");
-    }
-    if (ksum) {
-        /* kernel sums must match the weights or folding changes results */
-        const uint32_t R = want_w / o.c;
-        for (i = 0; i < o.c; i++) {
-            int32_t s = 0;
-            for (j = 0; j < R; j++) s += dp__s8(b[op.w_off + i * R + j]);
-            if (s != dp__u2s(dp__rd32(b + op.k_off + 4u * i)))
-                DP__BAD(DP_ERR_FORMAT, "kernel sum does not match the weights");
-        }
-    }
-    if (op.kind == DP_MOP_SOFTMAXQ) {
-        /* exp(0) is exactly one (INT32_MAX), then non-increasing and >= 0:
-           the row sum lies in [2^19, 2^28), every shift of the kernel in range */
-        if (dp__u2s(dp__rd32(b + op.w_off)) != INT32_MAX) DP__BAD(DP_ERR_FORMAT, "softmaxq table[0] is not one");
-        for (i = 1; i < 256; i++) {
-            const int32_t v = dp__u2s(dp__rd32(b + op.w_off + 4u * i));
-            if (v < 0 || v > dp__u2s(dp__rd32(b + op.w_off + 4u * i - 4u)))
-                DP__BAD(DP_ERR_FORMAT, "softmaxq table negative or increasing");
-        }
-    }
-    if (op.kind == DP_MOP_SOFTMAX) {
-        /* non-increasing, table[0] >= 1: sums are >= 1, outputs monotone */
-        if (dp__rd16(b + op.w_off) == 0) DP__BAD(DP_ERR_FORMAT, "softmax table[0] is 0");
-        for (i = 1; i < 256; i++)
-            if (dp__rd16(b + op.w_off + 2u * i) > dp__rd16(b + op.w_off + 2u * i - 2u))
-                DP__BAD(DP_ERR_FORMAT, "softmax table increases");
-    }
-    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1], op.n_in, groups);
+    if (st != DP_OK) return st;
+    if ((st = dp__op_check_fields(m, &op, &o, t, &rq)) != DP_OK) return st;
+    if ((st = dp__op_check_arrays(m, &op, &o, &rq)) != DP_OK) return st;
+    if ((st = dp__op_check_tables(m, &op, &o, &rq)) != DP_OK) return st;
+    *macs = dp__macs(op.kind, dp__shape(&t[0]), dp__shape(&o), op.g[0], op.g[1], op.n_in, rq.groups);
     return DP_OK;
 }
 
@@ -4414,130 +4505,130 @@ static const int32_t *dp__i32(const dp_model *m, uint32_t off)
     return off ? (const int32_t *)(const void *)(m->blob + off) : NULL;
 }
 
+/* One op's operands, decoded from its record by dp__op_run. */
+typedef struct dp__run_ctx {
+    dp__op op;
+    dp__t o, t[DP_MAX_OP_INPUTS];           /* output, inputs          */
+    const int8_t *xs[DP_MAX_OP_INPUTS];     /* inputs in the arena     */
+    const int8_t *w;                        /* weights or table        */
+    const int32_t *bias, *ksum, *mu, *sh;
+    int8_t *y;                              /* output in the arena     */
+    dp_shape si, so;                        /* input 0, output         */
+} dp__run_ctx;
+
+static void dp__run_conv(const dp__run_ctx *c)   /* conv2d, gconv2d, dwconv2d */
+{
+    const dp__op *op = &c->op;
+    dp_qconv_params p;
+    p.kh = (int32_t)op->g[0]; p.kw = (int32_t)op->g[1];
+    p.stride_h = (int32_t)op->g[2]; p.stride_w = (int32_t)op->g[3];
+    p.dil_h = (int32_t)op->g[4]; p.dil_w = (int32_t)op->g[5];
+    p.pad_t = (int32_t)op->g[6]; p.pad_l = (int32_t)op->g[7];
+    p.pad_b = (int32_t)op->g[8]; p.pad_r = (int32_t)op->g[9];
+    p.in_zp = c->t[0].zp; p.out_zp = c->o.zp;
+    p.act_min = op->act_min; p.act_max = op->act_max;
+    if (op->kind == DP_MOP_CONV2D) dp_conv2d_s8(c->y, c->xs[0], c->w, c->bias, c->ksum, c->mu, c->sh, &p, c->si, c->so);
+    else if (op->kind == DP_MOP_GCONV2D)
+        dp_gconv2d_s8(c->y, c->xs[0], c->w, c->bias, c->ksum, c->mu, c->sh, &p, op->out_mult, c->si, c->so);
+    else if (c->so.c != c->si.c) dp__dwconvm_s8(c->y, c->xs[0], c->w, c->bias, c->mu, c->sh, &p, c->si, c->so);
+    else dp_dwconv2d_s8(c->y, c->xs[0], c->w, c->bias, c->mu, c->sh, &p, c->si, c->so);
+}
+
+static void dp__run_fc(const dp__run_ctx *c)
+{
+    dp_qfc_params p;
+    p.in_zp = c->t[0].zp; p.out_zp = c->o.zp;
+    p.act_min = c->op.act_min; p.act_max = c->op.act_max;
+    dp_fc_s8(c->y, c->xs[0], c->w, c->bias, c->ksum, c->mu, c->sh, &p, (int32_t)c->t[0].bytes, c->so.c);
+}
+
+static void dp__run_add(const dp__run_ctx *c)
+{
+    dp_qadd_params p;
+    uint32_t i;
+    dp__zero(&p, sizeof p);
+    p.n = (int32_t)c->op.n_in;
+    for (i = 0; i < c->op.n_in; i++) {
+        p.in_zp[i] = c->t[i].zp;
+        p.in_mult[i] = c->mu[i];
+        p.in_shift[i] = c->sh[i];
+    }
+    p.out_zp = c->o.zp; p.out_mult = c->op.out_mult; p.out_shift = c->op.out_shift;
+    p.act_min = c->op.act_min; p.act_max = c->op.act_max;
+    dp_add_s8(c->y, c->xs, &p, (int32_t)c->o.bytes);
+}
+
+static void dp__run_pool(const dp__run_ctx *c)   /* maxpool, avgpool */
+{
+    const dp__op *op = &c->op;
+    dp_qpool_params p;
+    p.kh = (int32_t)op->g[0]; p.kw = (int32_t)op->g[1];
+    p.stride_h = (int32_t)op->g[2]; p.stride_w = (int32_t)op->g[3];
+    p.pad_t = (int32_t)op->g[6]; p.pad_l = (int32_t)op->g[7];
+    p.pad_b = (int32_t)op->g[8]; p.pad_r = (int32_t)op->g[9];
+    p.act_min = op->act_min; p.act_max = op->act_max;
+    if (op->kind == DP_MOP_MAXPOOL) dp_maxpool_s8(c->y, c->xs[0], &p, c->si, c->so);
+    else dp_avgpool_s8(c->y, c->xs[0], &p, c->si, c->so);
+}
+
+static void dp__run_mul(const dp__run_ctx *c)   /* chmul (per channel), mul (element-wise) */
+{
+    dp_qchmul_params p;
+    p.x_zp = c->t[0].zp; p.s_zp = c->t[1].zp; p.out_zp = c->o.zp;
+    p.mult = c->op.out_mult; p.shift = c->op.out_shift;
+    p.act_min = c->op.act_min; p.act_max = c->op.act_max;
+    if (c->op.kind == DP_MOP_CHMUL) dp_chmul_s8(c->y, c->xs[0], c->xs[1], &p, c->si);
+    else dp_mul_s8(c->y, c->xs[0], c->xs[1], &p, (int32_t)c->o.bytes);
+}
+
+static void dp__run_concat(const dp__run_ctx *c)
+{
+    dp_qconcat_params p;
+    uint32_t i;
+    dp__zero(&p, sizeof p);
+    p.n = (int32_t)c->op.n_in;
+    for (i = 0; i < c->op.n_in; i++) {
+        p.in_c[i] = (int32_t)c->t[i].c;
+        p.in_zp[i] = c->t[i].zp;
+        p.mult[i] = c->mu[i];
+        p.shift[i] = c->sh[i];
+    }
+    p.out_zp = c->o.zp;
+    dp_concat_s8(c->y, c->xs, &p, c->so.h * c->so.w);
+}
+
 static void dp__op_run(const dp_model *m, int8_t *arena, uint32_t k)
 {
-    dp__op op;
-    dp__t o, t[DP_MAX_OP_INPUTS];
-    const int8_t *xs[DP_MAX_OP_INPUTS];
-    const int8_t *w;
-    const int32_t *bias, *ksum, *mu, *sh;
-    int8_t *y;
-    dp_shape si, so;
+    dp__run_ctx c;
     uint32_t i;
+    dp__op_get(m, k, &c.op);
+    dp__t_get(m, c.op.out, &c.o);
+    for (i = 0; i < c.op.n_in; i++) {
+        dp__t_get(m, c.op.in[i], &c.t[i]);
+        c.xs[i] = arena + c.t[i].off;
+    }
+    c.y = arena + c.o.off;
+    c.si = dp__shape(&c.t[0]);
+    c.so = dp__shape(&c.o);
+    c.w = c.op.w_off ? (const int8_t *)(m->blob + c.op.w_off) : NULL;
+    c.bias = dp__i32(m, c.op.b_off);
+    c.ksum = dp__i32(m, c.op.k_off);
+    c.mu = dp__i32(m, c.op.m_off);
+    c.sh = dp__i32(m, c.op.s_off);
 
-    dp__op_get(m, k, &op);
-    dp__t_get(m, op.out, &o);
-    for (i = 0; i < op.n_in; i++) {
-        dp__t_get(m, op.in[i], &t[i]);
-        xs[i] = arena + t[i].off;
-    }
-    y = arena + o.off;
-    si = dp__shape(&t[0]);
-    so = dp__shape(&o);
-    w = op.w_off ? (const int8_t *)(m->blob + op.w_off) : NULL;
-    bias = dp__i32(m, op.b_off);
-    ksum = dp__i32(m, op.k_off);
-    mu = dp__i32(m, op.m_off);
-    sh = dp__i32(m, op.s_off);
-
-    switch (op.kind) {
-    case DP_MOP_CONV2D:
-    case DP_MOP_GCONV2D:
-    case DP_MOP_DWCONV2D: {
-        dp_qconv_params p;
-        p.kh = (int32_t)op.g[0]; p.kw = (int32_t)op.g[1];
-        p.stride_h = (int32_t)op.g[2]; p.stride_w = (int32_t)op.g[3];
-        p.dil_h = (int32_t)op.g[4]; p.dil_w = (int32_t)op.g[5];
-        p.pad_t = (int32_t)op.g[6]; p.pad_l = (int32_t)op.g[7];
-        p.pad_b = (int32_t)op.g[8]; p.pad_r = (int32_t)op.g[9];
-        p.in_zp = t[0].zp; p.out_zp = o.zp;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        if (op.kind == DP_MOP_CONV2D) dp_conv2d_s8(y, xs[0], w, bias, ksum, mu, sh, &p, si, so);
-        else if (op.kind == DP_MOP_GCONV2D) dp_gconv2d_s8(y, xs[0], w, bias, ksum, mu, sh, &p, op.out_mult, si, so);
-        else if (so.c != si.c) dp__dwconvm_s8(y, xs[0], w, bias, mu, sh, &p, si, so);
-        else dp_dwconv2d_s8(y, xs[0], w, bias, mu, sh, &p, si, so);
-        break;
-    }
-    case DP_MOP_FC: {
-        dp_qfc_params p;
-        p.in_zp = t[0].zp; p.out_zp = o.zp;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_fc_s8(y, xs[0], w, bias, ksum, mu, sh, &p, (int32_t)t[0].bytes, so.c);
-        break;
-    }
-    case DP_MOP_ADD: {
-        dp_qadd_params p;
-        dp__zero(&p, sizeof p);
-        p.n = (int32_t)op.n_in;
-        for (i = 0; i < op.n_in; i++) {
-            p.in_zp[i] = t[i].zp;
-            p.in_mult[i] = mu[i];
-            p.in_shift[i] = sh[i];
-        }
-        p.out_zp = o.zp; p.out_mult = op.out_mult; p.out_shift = op.out_shift;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_add_s8(y, xs, &p, (int32_t)o.bytes);
-        break;
-    }
-    case DP_MOP_MAXPOOL:
-    case DP_MOP_AVGPOOL: {
-        dp_qpool_params p;
-        p.kh = (int32_t)op.g[0]; p.kw = (int32_t)op.g[1];
-        p.stride_h = (int32_t)op.g[2]; p.stride_w = (int32_t)op.g[3];
-        p.pad_t = (int32_t)op.g[6]; p.pad_l = (int32_t)op.g[7];
-        p.pad_b = (int32_t)op.g[8]; p.pad_r = (int32_t)op.g[9];
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        if (op.kind == DP_MOP_MAXPOOL) dp_maxpool_s8(y, xs[0], &p, si, so);
-        else dp_avgpool_s8(y, xs[0], &p, si, so);
-        break;
-    }
-    case DP_MOP_GAP:
-        dp_gap_s8(y, xs[0], op.act_min, op.act_max, si);
-        break;
-    case DP_MOP_CHMUL: {
-        dp_qchmul_params p;
-        p.x_zp = t[0].zp; p.s_zp = t[1].zp; p.out_zp = o.zp;
-        p.mult = op.out_mult; p.shift = op.out_shift;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_chmul_s8(y, xs[0], xs[1], &p, si);
-        break;
-    }
-    case DP_MOP_CONCAT: {
-        dp_qconcat_params p;
-        dp__zero(&p, sizeof p);
-        p.n = (int32_t)op.n_in;
-        for (i = 0; i < op.n_in; i++) {
-            p.in_c[i] = (int32_t)t[i].c;
-            p.in_zp[i] = t[i].zp;
-            p.mult[i] = mu[i];
-            p.shift[i] = sh[i];
-        }
-        p.out_zp = o.zp;
-        dp_concat_s8(y, xs, &p, so.h * so.w);
-        break;
-    }
-    case DP_MOP_SOFTMAX:
-        dp_softmax_s8(y, xs[0], (const uint16_t *)(const void *)w, so.h * so.w, so.c);
-        break;
-    case DP_MOP_SOFTMAXQ:
-        dp_softmaxq_s8(y, xs[0], (const int32_t *)(const void *)w, so.h * so.w, so.c);
-        break;
-    case DP_MOP_LUT:
-        dp_lut_s8(y, xs[0], w, (int32_t)o.bytes);
-        break;
-    case DP_MOP_MEAN:
-        dp_mean_s8(y, xs[0], t[0].zp, o.zp, op.out_mult, op.out_shift, si);
-        break;
-    case DP_MOP_MUL: {
-        dp_qchmul_params p;
-        p.x_zp = t[0].zp; p.s_zp = t[1].zp; p.out_zp = o.zp;
-        p.mult = op.out_mult; p.shift = op.out_shift;
-        p.act_min = op.act_min; p.act_max = op.act_max;
-        dp_mul_s8(y, xs[0], xs[1], &p, (int32_t)o.bytes);
-        break;
-    }
-    default:
-        break;  /* unreachable: dp_model_init refused it */
+    switch (c.op.kind) {
+    case DP_MOP_CONV2D: case DP_MOP_GCONV2D: case DP_MOP_DWCONV2D: dp__run_conv(&c); break;
+    case DP_MOP_FC: dp__run_fc(&c); break;
+    case DP_MOP_ADD: dp__run_add(&c); break;
+    case DP_MOP_MAXPOOL: case DP_MOP_AVGPOOL: dp__run_pool(&c); break;
+    case DP_MOP_GAP: dp_gap_s8(c.y, c.xs[0], c.op.act_min, c.op.act_max, c.si); break;
+    case DP_MOP_CHMUL: case DP_MOP_MUL: dp__run_mul(&c); break;
+    case DP_MOP_CONCAT: dp__run_concat(&c); break;
+    case DP_MOP_SOFTMAX: dp_softmax_s8(c.y, c.xs[0], (const uint16_t *)(const void *)c.w, c.so.h * c.so.w, c.so.c); break;
+    case DP_MOP_SOFTMAXQ: dp_softmaxq_s8(c.y, c.xs[0], (const int32_t *)(const void *)c.w, c.so.h * c.so.w, c.so.c); break;
+    case DP_MOP_LUT: dp_lut_s8(c.y, c.xs[0], c.w, (int32_t)c.o.bytes); break;
+    case DP_MOP_MEAN: dp_mean_s8(c.y, c.xs[0], c.t[0].zp, c.o.zp, c.op.out_mult, c.op.out_shift, c.si); break;
+    default: break;   /* unreachable: dp_model_init refused it */
     }
 }
 
@@ -5327,6 +5418,29 @@ int dp_logistic_table(float in_scale, int32_t in_zp, int8_t table[256])
     return DP_OK;
 }
 
+int dp_leaky_relu_table(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp,
+                        float alpha, int8_t table[256])
+{
+    int32_t mi, si, ma, sa, i;
+    float ri, ra;
+    int st;
+    if (!table || in_zp < -128 || in_zp > 127 || out_zp < -128 || out_zp > 127) return DP_ERR_ARG;
+    if (!(in_scale > 0.0f) || !(out_scale > 0.0f) || in_scale - in_scale != 0.0f || out_scale - out_scale != 0.0f)
+        return DP_ERR_ARG;
+    if (!(alpha >= 0.0f) || alpha - alpha != 0.0f) return DP_ERR_UNSUPPORTED;
+    ri = in_scale / out_scale;           /* float, as TFLite computes them */
+    ra = in_scale * alpha;
+    ra = ra / out_scale;
+    if ((st = dp_qmul_from_real((double)ri, &mi, &si)) != DP_OK) return st;
+    if ((st = dp_qmul_from_real((double)ra, &ma, &sa)) != DP_OK) return st;
+    for (i = 0; i < 256; i++) {
+        const int32_t x = i - 128 - in_zp;
+        const int32_t y = out_zp + (x >= 0 ? dp_qmul(x, mi, si) : dp_qmul(x, ma, sa));
+        table[i] = (int8_t)(y > 127 ? 127 : y < -128 ? -128 : y);
+    }
+    return DP_OK;
+}
+
 void dp_logistic_s8_ref(int8_t *y, const int8_t *x, float in_scale, int32_t in_zp,
                         int32_t count)
 {
@@ -5489,14 +5603,156 @@ static int dp__mb_add_params(const dp__mb_tensor *const *in, int n, const dp__mb
     return dp_qmul_from_real(mx / ((double)(1 << 20) * (double)out->scale), &mult[n], &shift[n]);
 }
 
+/* conv2d, dwconv2d, gconv2d, fc: weights, bias, kernel sums and the
+   per-channel multipliers (from w_scale, or given as mult/shift) */
+static int dp__mb_add_conv(dp_mb *b, const dp_mb_op *op, const dp__mb_tensor *in0, const dp__mb_tensor *o,
+                           dp__mb_rec *r)
+{
+    uint64_t per;   /* weights per output channel (dw: per tap row) */
+    int32_t *cm, *cs, *ks;
+    int i, cout = o->c, st = DP_OK;
+    uint32_t nw;
+    if (op->kind == DP_MOP_GCONV2D) {   /* >>grouped */
+        if (op->groups < 2 || op->groups > in0->c || in0->c % op->groups || cout % op->groups)
+            return dp__mb_fail(b, DP_ERR_ARG);
+        r->out_mult = op->groups;
+        per = (uint64_t)r->g[0] * r->g[1] * (uint32_t)(in0->c / op->groups);
+    } else if (op->kind == DP_MOP_CONV2D) per = (uint64_t)r->g[0] * r->g[1] * (uint32_t)in0->c;
+    else if (op->kind == DP_MOP_FC) per = (uint64_t)(uint32_t)in0->h * (uint32_t)in0->w * (uint32_t)in0->c;
+    else per = (uint64_t)r->g[0] * r->g[1];
+    if (per * (uint64_t)cout > 0x40000000u) return dp__mb_fail(b, DP_ERR_LIMIT);
+    nw = (uint32_t)(per * (uint64_t)cout);
+    if (!op->weights || (!op->w_scale && (!op->mult || !op->shift))) return dp__mb_fail(b, DP_ERR_ARG);
+    r->w = dp__mb_data(b, op->weights, nw);
+    r->w_len = nw;
+    if (op->bias) r->b = dp__mb_i32(b, op->bias, cout);
+    cm = (int32_t *)DP_CALLOC((size_t)cout * 3u, sizeof(int32_t));
+    if (!cm) return dp__mb_fail(b, DP_ERR_NOMEM);
+    cs = cm + cout;
+    ks = cs + cout;
+    for (i = 0; i < cout; i++) {
+        if (op->w_scale) {
+            const double real = (double)in0->scale * (double)op->w_scale[i] / (double)o->scale;
+            const int e = dp_qmul_from_real(real, &cm[i], &cs[i]);
+            if (e && !st) st = e;
+        } else {
+            cm[i] = op->mult[i];
+            cs[i] = op->shift[i];
+        }
+    }
+    if (op->kind != DP_MOP_DWCONV2D) {
+        /* kernel sums: lets the interpreter fold the input zero point */
+        uint32_t j;
+        for (i = 0; i < cout; i++) {
+            int32_t s = 0;
+            for (j = 0; j < (uint32_t)per; j++) s += op->weights[(uint32_t)i * (uint32_t)per + j];
+            ks[i] = s;
+        }
+        r->k = dp__mb_i32(b, ks, cout);
+    }
+    if (!st) {
+        r->m = dp__mb_i32(b, cm, cout);
+        r->s = dp__mb_i32(b, cs, cout);
+    }
+    DP_FREE(cm);
+    if (st) return dp__mb_fail(b, st);
+    return DP_OK;
+}
+
+/* add, chmul, concat, mean, mul: multipliers and shifts, given or made
+   from the tensors' scales the way TFLite's Prepare makes them */
+static int dp__mb_add_requant(dp_mb *b, const dp_mb_op *op, const dp__mb_tensor *const *in, int n,
+                              const dp__mb_tensor *o, dp__mb_rec *r)
+{
+    int32_t q_mult[DP_MAX_OP_INPUTS + 1], q_shift[DP_MAX_OP_INPUTS + 1];
+    int i, st;
+    switch (op->kind) {
+    case DP_MOP_ADD:
+        if (op->mult && op->shift) {
+            for (i = 0; i <= n; i++) { q_mult[i] = op->mult[i]; q_shift[i] = op->shift[i]; }
+        } else if ((st = dp__mb_add_params(in, n, o, q_mult, q_shift)) != DP_OK) {
+            return dp__mb_fail(b, st);
+        }
+        r->m = dp__mb_i32(b, q_mult, n);
+        r->s = dp__mb_i32(b, q_shift, n);
+        r->out_mult = q_mult[n];
+        r->out_shift = q_shift[n];
+        break;
+    case DP_MOP_CHMUL:
+        if (op->mult && op->shift) {
+            r->out_mult = op->mult[0];
+            r->out_shift = op->shift[0];
+        } else {
+            st = dp_qmul_from_real((double)in[0]->scale * (double)in[1]->scale / (double)o->scale,
+                                   &r->out_mult, &r->out_shift);
+            if (st) return dp__mb_fail(b, st);
+        }
+        break;
+    case DP_MOP_CONCAT:
+        for (i = 0; i < n; i++) {
+            if (op->mult && op->shift) {
+                q_mult[i] = op->mult[i];
+                q_shift[i] = op->shift[i];
+            } else if ((st = dp_qmul_from_real((double)in[i]->scale / (double)o->scale,
+                                                &q_mult[i], &q_shift[i])) != DP_OK) {
+                return dp__mb_fail(b, st);
+            }
+        }
+        r->m = dp__mb_i32(b, q_mult, n);
+        r->s = dp__mb_i32(b, q_shift, n);
+        break;
+    default:   /* DP_MOP_MEAN, DP_MOP_MUL */
+        if (op->mult && op->shift) {
+            r->out_mult = op->mult[0];
+            r->out_shift = op->shift[0];
+        } else {
+            /* TFLM: MEAN in_scale/out_scale, MUL s0*s1/out_scale (double) */
+            const double real = op->kind == DP_MOP_MEAN ? (double)in[0]->scale / (double)o->scale
+                                : (double)in[0]->scale * (double)in[1]->scale / (double)o->scale;
+            if ((st = dp_qmul_from_real(real, &r->out_mult, &r->out_shift)) != DP_OK) return dp__mb_fail(b, st);
+        }
+        break;
+    }
+    return DP_OK;
+}
+
+/* softmax, softmaxq, lut: the table the kernel reads */
+static int dp__mb_add_table(dp_mb *b, const dp_mb_op *op, const dp__mb_tensor *in0, dp__mb_rec *r)
+{
+    int i, st;
+    switch (op->kind) {
+    case DP_MOP_SOFTMAX: {
+        uint16_t tab[256];
+        uint8_t raw[512];
+        dp_softmax_table((double)in0->scale, op->beta != 0.0 ? op->beta : 1.0, tab);
+        for (i = 0; i < 256; i++) dp__wr16(raw + 2 * i, tab[i]);
+        r->w = dp__mb_data(b, raw, 512);
+        r->w_len = 512;
+        break;
+    }
+    /* TFLite Micro's kinds (>>tflm_kernels) */
+    case DP_MOP_SOFTMAXQ: {
+        int32_t tab[256];
+        if ((st = dp_softmaxq_table((double)in0->scale, op->beta != 0.0 ? op->beta : 1.0, tab)) != DP_OK)
+            return dp__mb_fail(b, st);
+        r->w = dp__mb_i32(b, tab, 256);
+        r->w_len = 1024;
+        break;
+    }
+    default:   /* DP_MOP_LUT */
+        if (!op->weights) return dp__mb_fail(b, DP_ERR_ARG);
+        r->w = dp__mb_data(b, op->weights, 256);
+        r->w_len = 256;
+        break;
+    }
+    return DP_OK;
+}
+
 int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
 {
     dp__mb_rec r;
     const dp__mb_tensor *T, *o, *in[DP_MAX_OP_INPUTS];
-    int32_t q_mult[DP_MAX_OP_INPUTS + 1], q_shift[DP_MAX_OP_INPUTS + 1];
-    int32_t *cm = NULL, *cs = NULL, *ks = NULL;
-    int i, n, cout = 0, st = DP_OK;
-    uint32_t nw = 0;
+    int i, n, st = DP_OK;
 
     if (!b || !op) return DP_ERR_ARG;
     if (b->err) return b->err;
@@ -5536,130 +5792,19 @@ int dp_mb_add_op(dp_mb *b, const dp_mb_op *op)
     }
 
     switch (op->kind) {
-    case DP_MOP_CONV2D:
-    case DP_MOP_DWCONV2D:
-    case DP_MOP_GCONV2D:
-    case DP_MOP_FC: {
-        uint64_t per;   /* weights per output channel (dw: per tap row) */
-        cout = o->c;
-        if (op->kind == DP_MOP_GCONV2D) {   /* >>grouped */
-            if (op->groups < 2 || op->groups > in[0]->c || in[0]->c % op->groups || cout % op->groups)
-                return dp__mb_fail(b, DP_ERR_ARG);
-            r.out_mult = op->groups;
-            per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)(in[0]->c / op->groups);
-        } else if (op->kind == DP_MOP_CONV2D) per = (uint64_t)r.g[0] * r.g[1] * (uint32_t)in[0]->c;
-        else if (op->kind == DP_MOP_FC) per = (uint64_t)(uint32_t)in[0]->h * (uint32_t)in[0]->w * (uint32_t)in[0]->c;
-        else per = (uint64_t)r.g[0] * r.g[1];
-        if (per * (uint64_t)cout > 0x40000000u) return dp__mb_fail(b, DP_ERR_LIMIT);
-        nw = (uint32_t)(per * (uint64_t)cout);
-        if (!op->weights || (!op->w_scale && (!op->mult || !op->shift))) return dp__mb_fail(b, DP_ERR_ARG);
-        r.w = dp__mb_data(b, op->weights, nw);
-        r.w_len = nw;
-        if (op->bias) r.b = dp__mb_i32(b, op->bias, cout);
-        cm = (int32_t *)DP_CALLOC((size_t)cout * 3u, sizeof(int32_t));
-        if (!cm) return dp__mb_fail(b, DP_ERR_NOMEM);
-        cs = cm + cout;
-        ks = cs + cout;
-        for (i = 0; i < cout; i++) {
-            if (op->w_scale) {
-                const double real = (double)in[0]->scale * (double)op->w_scale[i] / (double)o->scale;
-                const int e = dp_qmul_from_real(real, &cm[i], &cs[i]);
-                if (e && !st) st = e;
-            } else {
-                cm[i] = op->mult[i];
-                cs[i] = op->shift[i];
-            }
-        }
-        if (op->kind != DP_MOP_DWCONV2D) {
-            /* kernel sums: lets the interpreter fold the input zero point */
-            uint32_t j;
-            for (i = 0; i < cout; i++) {
-                int32_t s = 0;
-                for (j = 0; j < (uint32_t)per; j++) s += op->weights[(uint32_t)i * (uint32_t)per + j];
-                ks[i] = s;
-            }
-            r.k = dp__mb_i32(b, ks, cout);
-        }
-        if (!st) {
-            r.m = dp__mb_i32(b, cm, cout);
-            r.s = dp__mb_i32(b, cs, cout);
-        }
-        DP_FREE(cm);
-        if (st) return dp__mb_fail(b, st);
+    case DP_MOP_CONV2D: case DP_MOP_DWCONV2D: case DP_MOP_GCONV2D: case DP_MOP_FC:
+        st = dp__mb_add_conv(b, op, in[0], o, &r);
+        break;
+    case DP_MOP_ADD: case DP_MOP_CHMUL: case DP_MOP_CONCAT: case DP_MOP_MEAN: case DP_MOP_MUL:
+        st = dp__mb_add_requant(b, op, in, n, o, &r);
+        break;
+    case DP_MOP_SOFTMAX: case DP_MOP_SOFTMAXQ: case DP_MOP_LUT:
+        st = dp__mb_add_table(b, op, in[0], &r);
+        break;
+    default:   /* pools, gap: nothing more */
         break;
     }
-    case DP_MOP_ADD:
-        if (op->mult && op->shift) {
-            for (i = 0; i <= n; i++) { q_mult[i] = op->mult[i]; q_shift[i] = op->shift[i]; }
-        } else if ((st = dp__mb_add_params(in, n, o, q_mult, q_shift)) != DP_OK) {
-            return dp__mb_fail(b, st);
-        }
-        r.m = dp__mb_i32(b, q_mult, n);
-        r.s = dp__mb_i32(b, q_shift, n);
-        r.out_mult = q_mult[n];
-        r.out_shift = q_shift[n];
-        break;
-    case DP_MOP_CHMUL:
-        if (op->mult && op->shift) {
-            r.out_mult = op->mult[0];
-            r.out_shift = op->shift[0];
-        } else {
-            st = dp_qmul_from_real((double)in[0]->scale * (double)in[1]->scale / (double)o->scale,
-                                   &r.out_mult, &r.out_shift);
-            if (st) return dp__mb_fail(b, st);
-        }
-        break;
-    case DP_MOP_CONCAT:
-        for (i = 0; i < n; i++) {
-            if (op->mult && op->shift) {
-                q_mult[i] = op->mult[i];
-                q_shift[i] = op->shift[i];
-            } else if ((st = dp_qmul_from_real((double)in[i]->scale / (double)o->scale,
-                                                &q_mult[i], &q_shift[i])) != DP_OK) {
-                return dp__mb_fail(b, st);
-            }
-        }
-        r.m = dp__mb_i32(b, q_mult, n);
-        r.s = dp__mb_i32(b, q_shift, n);
-        break;
-    case DP_MOP_SOFTMAX: {
-        uint16_t tab[256];
-        uint8_t raw[512];
-        dp_softmax_table((double)in[0]->scale, op->beta != 0.0 ? op->beta : 1.0, tab);
-        for (i = 0; i < 256; i++) dp__wr16(raw + 2 * i, tab[i]);
-        r.w = dp__mb_data(b, raw, 512);
-        r.w_len = 512;
-        break;
-    }
-    /* TFLite Micro's kinds (>>tflm_kernels) */
-    case DP_MOP_SOFTMAXQ: {
-        int32_t tab[256];
-        if ((st = dp_softmaxq_table((double)in[0]->scale, op->beta != 0.0 ? op->beta : 1.0, tab)) != DP_OK)
-            return dp__mb_fail(b, st);
-        r.w = dp__mb_i32(b, tab, 256);
-        r.w_len = 1024;
-        break;
-    }
-    case DP_MOP_LUT:
-        if (!op->weights) return dp__mb_fail(b, DP_ERR_ARG);
-        r.w = dp__mb_data(b, op->weights, 256);
-        r.w_len = 256;
-        break;
-    case DP_MOP_MEAN:
-    case DP_MOP_MUL:
-        if (op->mult && op->shift) {
-            r.out_mult = op->mult[0];
-            r.out_shift = op->shift[0];
-        } else {
-            /* TFLM: MEAN in_scale/out_scale, MUL s0*s1/out_scale (double) */
-            const double real = op->kind == DP_MOP_MEAN ? (double)in[0]->scale / (double)o->scale
-                                : (double)in[0]->scale * (double)in[1]->scale / (double)o->scale;
-            if ((st = dp_qmul_from_real(real, &r.out_mult, &r.out_shift)) != DP_OK) return dp__mb_fail(b, st);
-        }
-        break;
-    default:
-        break;
-    }
+    if (st != DP_OK) return st;
     if (b->err) return b->err;
     if (dp__mb_grow(&b->ops, &b->cap_ops, b->n_ops, sizeof(dp__mb_rec))) return dp__mb_fail(b, DP_ERR_NOMEM);
     ((dp__mb_rec *)b->ops)[b->n_ops] = r;
@@ -6121,7 +6266,7 @@ typedef struct dp__node {
     int kh, kw, sh, sw, dh, dw;     /* conv / pool geometry              */
     int pt, pl, pb, pr;             /* padding                           */
     int groups, has_bias;
-    float p;                        /* dropout rate                      */
+    float p;                        /* dropout rate; leaky_relu slope    */
     size_t w_off, w_n, b_off, b_n;  /* ranges in graph params            */
     size_t s_off, s_n;              /* running mean+var in graph state   */
     float *y, *dy;                  /* [batch*h*w*c]                     */
@@ -6178,17 +6323,22 @@ struct dp_graph {
     int want_in_grad, in_grad_ok;   /* dp_graph_set_input_grad; dy of input valid */
 };
 
-static const char *const dp__op_names[DP_OP_COUNT] = {
-    "input", "conv", "bn", "relu", "relu6", "sigmoid", "swish", "maxpool",
-    "avgpool", "gap", "fc", "add", "cmul", "concat", "flatten", "dropout",
-    "softmax_ce" };
-/* the op id is stored in files: the name table must match the enum */
-typedef char dp__op_names_match[(sizeof dp__op_names / sizeof dp__op_names[0]) == DP_OP_COUNT ? 1 : -1];
-
-const char *dp_op_name(int op)
-{
-    return (op >= 0 && op < DP_OP_COUNT) ? dp__op_names[op] : "?";
-}
+/* The op table (>>optable, after the kernels): dp__opdef(op) is op's row. */
+enum { DP__AUX_NONE = 0, DP__AUX_ELEM, DP__AUX_BN };   /* aux: none, 1 float per activation, 3 per channel */
+typedef struct dp__op_def {
+    const char *name;                                         /* dp_op_name          */
+    int (*fwd)(dp_graph *g, dp__node *nd, int n, int train);  /* NULL: none          */
+    void (*bwd)(dp_graph *g, dp__node *nd, int n, int train); /* NULL: no gradient   */
+    int aux;                                                  /* DP__AUX_*: nd->aux  */
+    int mcu_act;           /* element-wise, fused into the int8 op producing its input */
+    size_t (*ws)(const dp_graph *g, const dp__node *nd);      /* per-thread floats   */
+    /* the resource model: MACs and parameter bytes at co output and ci
+       input channels, d/dco added at gm/gs[a] (a: the node), d/dci at
+       [input 0]; NULL: none */
+    void (*cost)(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                 int64_t *macs, int64_t *bytes, double *gm, double *gs);
+} dp__op_def;
+static const dp__op_def *dp__opdef(int op);
 
 dp_graph *dp_graph_new(uint64_t seed)
 {
@@ -6333,7 +6483,7 @@ static int dp__add_node(dp_graph *g, int op, const char *name, int n_in,
     memset(nd, 0, sizeof *nd);
     nd->op = op;
     if (name && *name) snprintf(nd->name, sizeof nd->name, "%s", name);
-    else snprintf(nd->name, sizeof nd->name, "%s%d", dp__op_names[op], g->n_nodes);
+    else snprintf(nd->name, sizeof nd->name, "%s%d", dp__opdef(op)->name, g->n_nodes);
     if (n_in > 0) {
         nd->in = (int *)DP_MALLOC(sizeof(int) * (size_t)n_in);
         if (!nd->in) return dp__fail(g, DP_ERR_NOMEM, "out of memory adding a node");
@@ -6470,13 +6620,22 @@ int dp_batchnorm(dp_graph *g, const char *name, int x)
 static int dp__unary(dp_graph *g, int op, const char *name, int x)
 {
     int st;
-    if ((st = dp__check_inputs(g, name ? name : dp__op_names[op], 1, &x)) != DP_OK) return st;
+    if ((st = dp__check_inputs(g, name ? name : dp__opdef(op)->name, 1, &x)) != DP_OK) return st;
     return dp__add_node(g, op, name, 1, &x, g->nodes[x].h, g->nodes[x].w, g->nodes[x].c);
 }
 int dp_relu(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_RELU, name, x); }
 int dp_relu6(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_RELU6, name, x); }
 int dp_sigmoid(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_SIGMOID, name, x); }
 int dp_swish(dp_graph *g, const char *name, int x) { return dp__unary(g, DP_OP_SWISH, name, x); }
+int dp_leaky_relu(dp_graph *g, const char *name, int x, float slope)
+{
+    int id;
+    if (g && !g->status && !(slope - slope == 0.0f))
+        return dp__fail(g, DP_ERR_ARG, "leaky_relu '%s': slope %g is not finite", name ? name : "", (double)slope);
+    id = dp__unary(g, DP_OP_LEAKY_RELU, name, x);
+    if (id >= 0) g->nodes[id].p = slope;
+    return id;
+}
 int dp_dropout(dp_graph *g, const char *name, int x, float p)
 {
     int id;
@@ -6492,25 +6651,25 @@ static int dp__pool(dp_graph *g, int op, const char *name, int x, int kh, int kw
     dp_pool_opts d;
     dp__node *in;
     int st, id, oh, ow, pt = 0, pb = 0, pl = 0, pr = 0;
-    const char *nm = name ? name : dp__op_names[op];
+    const char *nm = name ? name : dp__opdef(op)->name;
     if ((st = dp__check_inputs(g, nm, 1, &x)) != DP_OK) return st;
     memset(&d, 0, sizeof d);
     if (o) d = *o; else d.pad = DP_PAD_VALID;
     if (!d.stride_h) d.stride_h = kh;
     if (!d.stride_w) d.stride_w = kw;
     if (kh <= 0 || kw <= 0 || d.stride_h <= 0 || d.stride_w <= 0)
-        return dp__fail(g, DP_ERR_ARG, "%s '%s': non-positive kernel or stride", dp__op_names[op], nm);
+        return dp__fail(g, DP_ERR_ARG, "%s '%s': non-positive kernel or stride", dp__opdef(op)->name, nm);
     if (d.pad == DP_PAD_EXPLICIT) {
         pt = d.pad_t; pb = d.pad_b; pl = d.pad_l; pr = d.pad_r;
         if (pt >= kh || pb >= kh || pl >= kw || pr >= kw)
-            return dp__fail(g, DP_ERR_SHAPE, "%s '%s': padding must be smaller than the kernel", dp__op_names[op], nm);
+            return dp__fail(g, DP_ERR_SHAPE, "%s '%s': padding must be smaller than the kernel", dp__opdef(op)->name, nm);
     }
     in = &g->nodes[x];
     oh = dp__out_dim(in->h, kh, d.stride_h, 1, d.pad, &pt, &pb);
     ow = dp__out_dim(in->w, kw, d.stride_w, 1, d.pad, &pl, &pr);
     if (oh <= 0 || ow <= 0)
         return dp__fail(g, DP_ERR_SHAPE, "%s '%s': window %dx%d is larger than its padded input %dx%d",
-                        dp__op_names[op], nm, kh, kw, in->h + pt + pb, in->w + pl + pr);
+                        dp__opdef(op)->name, nm, kh, kw, in->h + pt + pb, in->w + pl + pr);
     id = dp__add_node(g, op, name, 1, &x, oh, ow, in->c);
     if (id >= 0) {
         dp__node *nd = &g->nodes[id];
@@ -6640,7 +6799,7 @@ void dp_graph_print(const dp_graph *g, void *file)
     int i, j;
     for (i = 0; i < g->n_nodes; i++) {
         const dp__node *nd = &g->nodes[i];
-        fprintf(f, "%3d %-16s %-10s %4dx%-4dx%5d params=%-8lu in=", i, nd->name, dp__op_names[nd->op],
+        fprintf(f, "%3d %-16s %-10s %4dx%-4dx%5d params=%-8lu in=", i, nd->name, dp__opdef(nd->op)->name,
                 nd->h, nd->w, nd->c, (unsigned long)(nd->w_n + nd->b_n));
         for (j = 0; j < nd->n_in; j++) fprintf(f, "%s%s", j ? "," : "", g->nodes[nd->in[j]].name);
         fputc('\n', f);
@@ -6696,7 +6855,7 @@ void dp_graph_print_profile(const dp_graph *g, void *file)
     fprintf(f, "%-20s %-10s %10s %10s\n", "node", "op", "fwd_ms", "bwd_ms");
     for (i = 0; i < n; i++) {
         const dp__node *nd = &g->nodes[idx[i]];
-        fprintf(f, "%-20s %-10s %10.3f %10.3f\n", nd->name, dp__op_names[nd->op], g->prof[idx[i]] * cf, g->prof[n + idx[i]] * cb);
+        fprintf(f, "%-20s %-10s %10.3f %10.3f\n", nd->name, dp__opdef(nd->op)->name, g->prof[idx[i]] * cf, g->prof[n + idx[i]] * cb);
         tf += g->prof[idx[i]] * cf; tb += g->prof[n + idx[i]] * cb;
     }
     fprintf(f, "%-20s %-10s %10.3f %10.3f\n", "total", "", tf, tb);
@@ -6725,19 +6884,11 @@ static int dp__ensure(dp_graph *g, int n)
         nd->y = (float *)DP_MALLOC(sizeof(float) * sz);
         nd->dy = (float *)DP_MALLOC(sizeof(float) * sz);
         if (!nd->y || !nd->dy) return dp__fail(g, DP_ERR_NOMEM, "out of memory for activations of '%s' at batch %d", nd->name, n);
-        if (nd->op == DP_OP_DROPOUT) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if (nd->op == DP_OP_SOFTMAX_CE) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if (nd->op == DP_OP_BN) nd->aux = (float *)DP_MALLOC(sizeof(float) * 3 * nd->c);
-        if (nd->op == DP_OP_MAXPOOL) nd->aux = (float *)DP_MALLOC(sizeof(float) * sz);
-        if ((nd->op == DP_OP_DROPOUT || nd->op == DP_OP_SOFTMAX_CE || nd->op == DP_OP_BN) && !nd->aux)
-            return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
-        if (nd->op == DP_OP_MAXPOOL && !nd->aux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
-        if (nd->op == DP_OP_CONV) {
-            const dp__node *x = &g->nodes[nd->in[0]];
-            int K = nd->kh * nd->kw * (x->c / nd->groups), K2 = nd->kh * nd->kw * nd->c;
-            size_t need = DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
-            ws = DP__MAX(ws, need);
+        if (dp__opdef(nd->op)->aux != DP__AUX_NONE) {
+            nd->aux = (float *)DP_MALLOC(sizeof(float) * (dp__opdef(nd->op)->aux == DP__AUX_BN ? 3 * (size_t)nd->c : sz));
+            if (!nd->aux) return dp__fail(g, DP_ERR_NOMEM, "out of memory for '%s'", nd->name);
         }
+        if (dp__opdef(nd->op)->ws) ws = DP__MAX(ws, dp__opdef(nd->op)->ws(g, nd));
         maxp = DP__MAX(maxp, nd->w_n + nd->b_n);
     }
     g->ws_part = ws;
@@ -7601,6 +7752,214 @@ static void dp__softmax_bwd(dp_graph *g, dp__node *nd, int N)
     }
 }
 
+/* --- LeakyReLU: y = x for x > 0, slope * x otherwise (slope in nd->p) --- */
+static void dp__leaky_fwd(dp__node *nd, const float *x, size_t n)
+{
+    long i, m = (long)n;
+    const float a = nd->p;
+    float *y = nd->y;
+    DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+    for (i = 0; i < m; i++) y[i] = x[i] > 0.0f ? x[i] : a * x[i];
+}
+
+static void dp__leaky_bwd(dp_graph *g, dp__node *nd, size_t n)
+{
+    int acc = 0;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
+    const float *x = g->nodes[nd->in[0]].y, *dy = nd->dy, a = nd->p;
+    long i, m = (long)n;
+    if (!dx) return;
+    if (acc) {
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] += x[i] > 0.0f ? dy[i] : a * dy[i];
+    } else {
+        DP__OMP(omp parallel for schedule(static) if(m > DP__PAR_MIN))
+        for (i = 0; i < m; i++) dx[i] = x[i] > 0.0f ? dy[i] : a * dy[i];
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* >>optable  the op table: one row per dp_op                             */
+/* ---------------------------------------------------------------------- */
+/* Everything the training half dispatches on the op kind goes through
+   dp__ops[op] (in the spirit of kautodiff's kad_op_list): the name, the
+   forward and backward kernels, the per-node buffer and the per-thread
+   workspace dp__ensure allocates, whether the MCU view fuses the op into
+   the int8 op producing its input, and its MACs and parameter bytes in
+   the resource model (with their derivatives in the channel counts). Every entry point has the same
+   signature: fwd(g, nd, n, train) returns a dp_status, bwd(g, nd, n, train)
+   accumulates into its inputs' dy through dp__grad_dest.
+
+   Adding an op: a dp_op value (before DP_OP_COUNT: the id is what files
+   store), its kernels (>>forward), one row in dp__ops (the static assert
+   below keeps table and enum in step), its layer function (>>graph). An op
+   that follows its input's channels (element-wise, pools, ...) needs
+   nothing more for masks, pruning and compaction; with no cost entry the
+   resource model counts it as a tensor of its own with no MACs and no
+   parameters; >>export refuses it by name
+   unless it gets an int8 lowering there (LeakyReLU's is a lookup table). */
+static int dp__input_fwd(dp_graph *g, dp__node *nd, int n, int train)
+{   /* dp_graph_forward copies the batch into node 0; a second input cannot run */
+    (void)n; (void)train;
+    return dp__fail(g, DP_ERR_UNSUPPORTED, "input '%s': only one input node is supported", nd->name);
+}
+static int dp__conv_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    (void)train;
+    if (dp__is_dw(g, nd)) dp__dw_fwd(g, nd, n); else dp__conv_fwd(g, nd, n);
+    return DP_OK;
+}
+static void dp__conv_bwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    (void)train;
+    if (dp__is_dw(g, nd)) dp__dw_bwd(g, nd, n); else dp__conv_bwd(g, nd, n);
+}
+static int dp__bn_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { dp__bn_fwd(g, nd, n, train); return DP_OK; }
+static void dp__bn_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { dp__bn_bwd(g, nd, n, train); }
+static int dp__act_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{   /* a ReLU/ReLU6 fused into the batch norm before it has nothing left to do */
+    (void)train;
+    if (!nd->fused) dp__act_fwd(nd, g->nodes[nd->in[0]].y, dp__numel(nd, n));
+    return DP_OK;
+}
+static void dp__act_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__act_bwd(g, nd, dp__numel(nd, n)); }
+static int dp__leaky_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{ (void)train; dp__leaky_fwd(nd, g->nodes[nd->in[0]].y, dp__numel(nd, n)); return DP_OK; }
+static void dp__leaky_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__leaky_bwd(g, nd, dp__numel(nd, n)); }
+static int dp__pool_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__pool_fwd(g, nd, n); return DP_OK; }
+static void dp__pool_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__pool_bwd(g, nd, n); }
+static int dp__gap_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__gap_fwd(g, nd, n); return DP_OK; }
+static void dp__gap_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__gap_bwd(g, nd, n); }
+static int dp__fc_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__fc_fwd(g, nd, n); return DP_OK; }
+static void dp__fc_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__fc_bwd(g, nd, n); }
+static int dp__add_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__add_fwd(g, nd, dp__numel(nd, n)); return DP_OK; }
+static void dp__add_bwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    int k;
+    (void)train;
+    for (k = 0; k < nd->n_in; k++) dp__pass_grad(g, nd->in[k], nd->dy, dp__numel(nd, n));
+}
+static int dp__cmul_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__cmul_fwd(g, nd, n); return DP_OK; }
+static void dp__cmul_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__cmul_bwd(g, nd, n); }
+static int dp__concat_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__concat_run(g, nd, n, 0); return DP_OK; }
+static void dp__concat_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__concat_run(g, nd, n, 1); }
+static int dp__flatten_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{ (void)train; memcpy(nd->y, g->nodes[nd->in[0]].y, sizeof(float) * dp__numel(nd, n)); return DP_OK; }
+static void dp__flatten_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__pass_grad(g, nd->in[0], nd->dy, dp__numel(nd, n)); }
+static int dp__dropout_fwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{ dp__dropout_fwd(g, nd, dp__numel(nd, n), train, (int)(nd - g->nodes)); return DP_OK; }
+static void dp__dropout_bwd_op(dp_graph *g, dp__node *nd, int n, int train)
+{
+    int acc = 0;
+    float *dx = dp__grad_dest(g, nd->in[0], &acc);
+    size_t j, m = dp__numel(nd, n);
+    (void)train;
+    if (dx) for (j = 0; j < m; j++) dx[j] = (acc ? dx[j] : 0.0f) + nd->dy[j] * nd->aux[j];
+}
+static int dp__softmax_fwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; return dp__softmax_fwd(g, nd, n); }
+static void dp__softmax_bwd_op(dp_graph *g, dp__node *nd, int n, int train) { (void)train; dp__softmax_bwd(g, nd, n); }
+
+/* conv: im2col blocks for the forward and the input-gradient GEMMs */
+static size_t dp__conv_ws(const dp_graph *g, const dp__node *nd)
+{
+    const dp__node *x = &g->nodes[nd->in[0]];
+    int K = nd->kh * nd->kw * (x->c / nd->groups), K2 = nd->kh * nd->kw * nd->c;
+    return DP__GEMM_WORK + DP__MAX(2 * (size_t)dp__conv_rows(K) * K, (size_t)dp__conv_rows(K2) * K2) + 64;
+}
+
+/* Resource costs as the MCU runs the op (>>resources): conv/dw/FC
+   kernels and 4-byte biases; pools and Add per output element; a
+   standalone batch norm (one after a conv/FC folds into it) a per-channel
+   affine. */
+static void dp__conv_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                          int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w, kk = (int64_t)nd->kh * nd->kw;
+    if (dp__is_dw(g, nd)) {
+        *macs = hw * kk * co; *bytes = kk * co + 4 * co;
+        if (gm) gm[a] += (double)(hw * kk);
+        if (gs) gs[a] += (double)(kk + 4);
+    } else {
+        int64_t cg = ci / nd->groups;
+        *macs = hw * kk * cg * co; *bytes = kk * cg * co + 4 * co;
+        if (gm) { gm[a] += (double)(hw * kk * cg); gm[nd->in[0]] += (double)(hw * kk * co) / nd->groups; }
+        if (gs) { gs[a] += (double)(kk * cg + 4); gs[nd->in[0]] += (double)(kk * co) / nd->groups; }
+    }
+}
+static void dp__fc_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                        int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    const dp__node *x = &g->nodes[nd->in[0]];
+    int64_t hin = (int64_t)x->h * x->w;
+    *macs = hin * ci * co; *bytes = hin * ci * co + 4 * co;
+    if (gm) { gm[a] += (double)(hin * ci); gm[nd->in[0]] += (double)(hin * co); }
+    if (gs) { gs[a] += (double)(hin * ci + 4); gs[nd->in[0]] += (double)(hin * co); }
+}
+static void dp__pool_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                          int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w;
+    (void)g; (void)ci; (void)bytes; (void)gs;
+    *macs = hw * nd->kh * nd->kw * co;
+    if (gm) gm[a] += (double)(hw * nd->kh * nd->kw);
+}
+static void dp__gap_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                         int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    const dp__node *x = &g->nodes[nd->in[0]];
+    (void)ci; (void)bytes; (void)gs;
+    *macs = (int64_t)x->h * x->w * co;
+    if (gm) gm[a] += (double)x->h * x->w;
+}
+static void dp__add_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                         int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w;
+    (void)g; (void)ci; (void)bytes; (void)gs;
+    *macs = (int64_t)(nd->n_in - 1) * hw * co;
+    if (gm) gm[a] += (double)(nd->n_in - 1) * hw;
+}
+static void dp__bn_cost(const dp_graph *g, const dp__node *nd, int a, int64_t co, int64_t ci,
+                        int64_t *macs, int64_t *bytes, double *gm, double *gs)
+{
+    int64_t hw = (int64_t)nd->h * nd->w;
+    (void)g; (void)ci;
+    *macs = hw * co; *bytes = 8 * co;
+    if (gm) gm[a] += (double)hw;
+    if (gs) gs[a] += 8.0;
+}
+
+static const dp__op_def dp__ops[DP_OP_COUNT] = {
+    /* name          forward              backward             aux            mcu_act ws           cost */
+    { "input",      dp__input_fwd,      NULL,                DP__AUX_NONE,  0, NULL,        NULL },
+    { "conv",       dp__conv_fwd_op,    dp__conv_bwd_op,     DP__AUX_NONE,  0, dp__conv_ws, dp__conv_cost },
+    { "bn",         dp__bn_fwd_op,      dp__bn_bwd_op,       DP__AUX_BN,    0, NULL,        dp__bn_cost },
+    { "relu",       dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "relu6",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "sigmoid",    dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "swish",      dp__act_fwd_op,     dp__act_bwd_op,      DP__AUX_NONE,  1, NULL,        NULL },
+    { "maxpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_ELEM,  0, NULL,        dp__pool_cost },
+    { "avgpool",    dp__pool_fwd_op,    dp__pool_bwd_op,     DP__AUX_NONE,  0, NULL,        dp__pool_cost },
+    { "gap",        dp__gap_fwd_op,     dp__gap_bwd_op,      DP__AUX_NONE,  0, NULL,        dp__gap_cost },
+    { "fc",         dp__fc_fwd_op,      dp__fc_bwd_op,       DP__AUX_NONE,  0, NULL,        dp__fc_cost },
+    { "add",        dp__add_fwd_op,     dp__add_bwd_op,      DP__AUX_NONE,  0, NULL,        dp__add_cost },
+    { "cmul",       dp__cmul_fwd_op,    dp__cmul_bwd_op,     DP__AUX_NONE,  0, NULL,        NULL },
+    { "concat",     dp__concat_fwd_op,  dp__concat_bwd_op,   DP__AUX_NONE,  0, NULL,        NULL },
+    { "flatten",    dp__flatten_fwd_op, dp__flatten_bwd_op,  DP__AUX_NONE,  0, NULL,        NULL },
+    { "dropout",    dp__dropout_fwd_op, dp__dropout_bwd_op,  DP__AUX_ELEM,  0, NULL,        NULL },
+    { "softmax_ce", dp__softmax_fwd_op, dp__softmax_bwd_op,  DP__AUX_ELEM,  0, NULL,        NULL },
+    { "leaky_relu", dp__leaky_fwd_op,   dp__leaky_bwd_op,    DP__AUX_NONE,  0, NULL,        NULL }
+};
+/* the op id is stored in files: the table must match the enum */
+typedef char dp__ops_match[(sizeof dp__ops / sizeof dp__ops[0]) == DP_OP_COUNT ? 1 : -1];
+
+static const dp__op_def *dp__opdef(int op) { return &dp__ops[op]; }
+
+const char *dp_op_name(int op)
+{
+    return (op >= 0 && op < DP_OP_COUNT) ? dp__ops[op].name : "?";
+}
+
 /* ---------------------------------------------------------------------- */
 /* driving the graph                                                      */
 /* ---------------------------------------------------------------------- */
@@ -7817,27 +8176,10 @@ int dp_graph_forward(dp_graph *g, const float *x, int n, int mode)
         size_t m = dp__numel(nd, n);
         double t0 = g->prof ? dp_time() : 0.0;
         if (g->qat && i > 0 && g->qtail[i - 1]) dp__qat_act(g, i - 1, n, train);
-        switch (nd->op) {
-        case DP_OP_INPUT:
-            if (i != 0) return dp__fail(g, DP_ERR_UNSUPPORTED, "input '%s': only one input node is supported", nd->name);
-            memcpy(nd->y, x, sizeof(float) * m);
-            break;
-        case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_fwd(g, nd, n); else dp__conv_fwd(g, nd, n); break;
-        case DP_OP_BN: dp__bn_fwd(g, nd, n, train); break;
-        case DP_OP_RELU: case DP_OP_RELU6: case DP_OP_SIGMOID: case DP_OP_SWISH:
-            if (!nd->fused) dp__act_fwd(nd, g->nodes[nd->in[0]].y, m);
-            break;
-        case DP_OP_MAXPOOL: case DP_OP_AVGPOOL: dp__pool_fwd(g, nd, n); break;
-        case DP_OP_GAP: dp__gap_fwd(g, nd, n); break;
-        case DP_OP_FC: dp__fc_fwd(g, nd, n); break;
-        case DP_OP_ADD: dp__add_fwd(g, nd, m); break;
-        case DP_OP_CMUL: dp__cmul_fwd(g, nd, n); break;
-        case DP_OP_CONCAT: dp__concat_run(g, nd, n, 0); break;
-        case DP_OP_FLATTEN: memcpy(nd->y, g->nodes[nd->in[0]].y, sizeof(float) * m); break;
-        case DP_OP_DROPOUT: dp__dropout_fwd(g, nd, m, train, i); break;
-        case DP_OP_SOFTMAX_CE: if ((st = dp__softmax_fwd(g, nd, n)) != DP_OK) return st; break;
-        default: return dp__fail(g, DP_ERR_UNSUPPORTED, "node '%s': unknown op %d", nd->name, nd->op);
-        }
+        if (nd->op < 0 || nd->op >= DP_OP_COUNT)
+            return dp__fail(g, DP_ERR_UNSUPPORTED, "node '%s': unknown op %d", nd->name, nd->op);
+        if (i == 0) memcpy(nd->y, x, sizeof(float) * m);   /* the input node */
+        else if ((st = dp__opdef(nd->op)->fwd(g, nd, n, train)) != DP_OK) return st;
         if (i < g->mask_n && g->mask[i] && (st = dp__mask_fwd(g, i, n)) != DP_OK) return st;
         if (g->prof) g->prof[i] += dp_time() - t0;
     }
@@ -7872,33 +8214,13 @@ static int dp__backward_from(dp_graph *g, int last)
     if (g->prof) g->prof_calls[1]++;
     for (i = last; i >= 0; i--) {
         dp__node *nd = &g->nodes[i];
-        size_t m = dp__numel(nd, N);
         double t0;
         if (nd->op == DP_OP_INPUT) continue;
         if (i < g->mask_n && g->mask[i] && nd->dy_written) dp__mask_bwd(g, i, N);
         if (nd->op == DP_OP_BN && nd->fused) { if (!(nd + 1)->dy_written) continue; }
         else if (!nd->dy_written || (nd->fused && nd->op != DP_OP_BN)) continue;
         t0 = g->prof ? dp_time() : 0.0;
-        switch (nd->op) {
-        case DP_OP_CONV: if (dp__is_dw(g, nd)) dp__dw_bwd(g, nd, N); else dp__conv_bwd(g, nd, N); break;
-        case DP_OP_BN: dp__bn_bwd(g, nd, N, train); break;
-        case DP_OP_RELU: case DP_OP_RELU6: case DP_OP_SIGMOID: case DP_OP_SWISH: dp__act_bwd(g, nd, m); break;
-        case DP_OP_MAXPOOL: case DP_OP_AVGPOOL: dp__pool_bwd(g, nd, N); break;
-        case DP_OP_GAP: dp__gap_bwd(g, nd, N); break;
-        case DP_OP_FC: dp__fc_bwd(g, nd, N); break;
-        case DP_OP_ADD: { int k; for (k = 0; k < nd->n_in; k++) dp__pass_grad(g, nd->in[k], nd->dy, m); } break;
-        case DP_OP_CMUL: dp__cmul_bwd(g, nd, N); break;
-        case DP_OP_CONCAT: dp__concat_run(g, nd, N, 1); break;
-        case DP_OP_FLATTEN: dp__pass_grad(g, nd->in[0], nd->dy, m); break;
-        case DP_OP_DROPOUT: {
-            int acc = 0;
-            float *dx = dp__grad_dest(g, nd->in[0], &acc);
-            size_t j;
-            if (dx) for (j = 0; j < m; j++) dx[j] = (acc ? dx[j] : 0.0f) + nd->dy[j] * nd->aux[j];
-        } break;
-        case DP_OP_SOFTMAX_CE: dp__softmax_bwd(g, nd, N); break;
-        default: break;
-        }
+        if (dp__opdef(nd->op)->bwd) dp__opdef(nd->op)->bwd(g, nd, N, train);
         nd->grad_seen = 1;
         if (g->prof) g->prof[g->n_nodes + i] += dp_time() - t0;
     }
@@ -12507,7 +12829,7 @@ static void dp__view_free(dp__view *v)
 
 static int dp__fusable_act(int op)
 {
-    return op == DP_OP_RELU || op == DP_OP_RELU6 || op == DP_OP_SIGMOID || op == DP_OP_SWISH;
+    return op >= 0 && op < DP_OP_COUNT && dp__opdef(op)->mcu_act;
 }
 
 /* Channel counts of every node: conv (not depthwise) and FC take ch[i]
@@ -12592,49 +12914,9 @@ static void dp__op_cost(const dp_graph *g, const dp__view *v, int k, int64_t *ma
 {
     int a = v->anchor[k];
     const dp__node *nd = &g->nodes[a];
-    const dp__node *x = nd->n_in ? &g->nodes[nd->in[0]] : NULL;
-    int64_t co = v->cc[a], ci = x ? v->cc[nd->in[0]] : 0, hw = (int64_t)nd->h * nd->w;
-    (void)ci;
+    int64_t co = v->cc[a], ci = nd->n_in ? v->cc[nd->in[0]] : 0;
     *macs = 0; *bytes = 0;
-    switch (nd->op) {
-    case DP_OP_CONV:
-        if (dp__is_dw(g, nd)) {
-            int64_t kk = (int64_t)nd->kh * nd->kw;
-            *macs = hw * kk * co; *bytes = kk * co + 4 * co;
-            if (gm) gm[a] += (double)(hw * kk);
-            if (gs) gs[a] += (double)(kk + 4);
-        } else {
-            int64_t kk = (int64_t)nd->kh * nd->kw, cg = ci / nd->groups;
-            *macs = hw * kk * cg * co; *bytes = kk * cg * co + 4 * co;
-            if (gm) { gm[a] += (double)(hw * kk * cg); gm[nd->in[0]] += (double)(hw * kk * co) / nd->groups; }
-            if (gs) { gs[a] += (double)(kk * cg + 4); gs[nd->in[0]] += (double)(kk * co) / nd->groups; }
-        }
-        break;
-    case DP_OP_FC: {
-        int64_t hin = (int64_t)x->h * x->w;
-        *macs = hin * ci * co; *bytes = hin * ci * co + 4 * co;
-        if (gm) { gm[a] += (double)(hin * ci); gm[nd->in[0]] += (double)(hin * co); }
-        if (gs) { gs[a] += (double)(hin * ci + 4); gs[nd->in[0]] += (double)(hin * co); }
-    } break;
-    case DP_OP_MAXPOOL: case DP_OP_AVGPOOL:
-        *macs = hw * nd->kh * nd->kw * co;
-        if (gm) gm[a] += (double)(hw * nd->kh * nd->kw);
-        break;
-    case DP_OP_GAP:
-        *macs = (int64_t)x->h * x->w * co;
-        if (gm) gm[a] += (double)x->h * x->w;
-        break;
-    case DP_OP_ADD:
-        *macs = (int64_t)(nd->n_in - 1) * hw * co;
-        if (gm) gm[a] += (double)(nd->n_in - 1) * hw;
-        break;
-    case DP_OP_BN:   /* standalone (not after a conv/FC): a per-channel affine */
-        *macs = hw * co; *bytes = 8 * co;
-        if (gm) gm[a] += (double)hw;
-        if (gs) gs[a] += 8.0;
-        break;
-    default: break;
-    }
+    if (dp__opdef(nd->op)->cost) dp__opdef(nd->op)->cost(g, nd, a, co, ci, macs, bytes, gm, gs);
 }
 
 /* Moves gradients of channel-following nodes onto the nodes that own the
@@ -12724,7 +13006,7 @@ int dp_graph_resources(dp_graph *g, const int *ch, dp_resources *res,
         const dp__node *t = &g->nodes[v.tail[vk]];
         dp__op_cost(g, &v, vk, &o->macs, &o->param_bytes, NULL, NULL);
         o->node = v.tail[vk]; o->anchor = v.anchor[vk];
-        o->name = g->nodes[v.anchor[vk]].name; o->kind = dp__op_names[g->nodes[v.anchor[vk]].op];
+        o->name = g->nodes[v.anchor[vk]].name; o->kind = dp__opdef(g->nodes[v.anchor[vk]].op)->name;
         o->h = t->h; o->w = t->w; o->c = v.cc[v.tail[vk]];
         o->out_bytes = v.sg.size[vk];
         o->working_set = r.step_ws[k];
@@ -14560,6 +14842,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
     /* 3. ops in execution order */
     for (i = 0; i < r.n_order; i++) {
         dp_mb_op op;
+        int8_t lut[256];
         int vk = r.order[i], a = v.anchor[vk], m, act = 0, bn = -1, x0;
         const dp__node *nd = &g->nodes[a];
         memset(&op, 0, sizeof op);
@@ -14570,7 +14853,7 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
             else if (g->nodes[m].op == DP_OP_RELU6) act = 2;
             else if (g->nodes[m].op == DP_OP_SIGMOID || g->nodes[m].op == DP_OP_SWISH) {
                 st = DP_ERR_UNSUPPORTED;
-                dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel yet", g->nodes[m].name, dp__op_names[g->nodes[m].op]);
+                dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel yet", g->nodes[m].name, dp__opdef(g->nodes[m].op)->name);
                 goto done;
             }
         }
@@ -14655,9 +14938,19 @@ static int dp__export(dp_graph *g, const float *calib, int n_calib, void **blob,
         case DP_OP_CMUL: op.kind = DP_MOP_CHMUL; break;
         case DP_OP_CONCAT: op.kind = DP_MOP_CONCAT; break;
         case DP_OP_SOFTMAX_CE: op.kind = DP_MOP_SOFTMAX; op.beta = 1.0; out_k = vk; break;
+        case DP_OP_LEAKY_RELU:   /* TFLite's LEAKY_RELU as a table; a ReLU after it clamps the table */
+            if ((st = dp_leaky_relu_table(sc[x0], zp[x0], sc[vk], zp[vk], nd->p, lut)) != DP_OK) {
+                dp__seterr(err, cap, "int8 export: leaky_relu '%s' (slope %g): %s", nd->name, (double)nd->p,
+                           st != DP_ERR_UNSUPPORTED ? dp_status_str(st) : nd->p < 0.0f ? "a negative slope has no int8 table"
+                           : "its scales need a multiplier out of range");
+                goto done;
+            }
+            for (m = 0; act && m < 256; m++) lut[m] = (int8_t)DP__MIN(DP__MAX(lut[m], op.act_min), op.act_max);
+            op.kind = DP_MOP_LUT; op.weights = lut;
+            break;
         default:
             st = DP_ERR_UNSUPPORTED;
-            dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel", nd->name, dp__op_names[nd->op]);
+            dp__seterr(err, cap, "int8 export: '%s' (%s) has no int8 kernel", nd->name, dp__opdef(nd->op)->name);
             goto done;
         }
         st = dp_mb_add_op(&b, &op);

@@ -6,7 +6,8 @@
    - export: arena == PMU, the model's MACs == the resource model's, the
      int8 model agrees with the float one; on Fashion-MNIST (when installed)
      a briefly trained CNN: top-1 agreement >= 99% and int8 accuracy within
-     1 point of float. */
+     1 point of float;
+   - LeakyReLU: its int8 table bit-exact with TFLite's formula, its export. */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
 #include "test_util.h"
@@ -319,6 +320,190 @@ static void test_export_grouped(void)
     dp_graph_free(g);
 }
 
+/* ---- LeakyReLU, added through the op table (>>optable) ----
+   The int8 lowering is a lut table made with TFLite's LEAKY_RELU formula;
+   the oracle below recomputes that formula the way gemmlowp writes it
+   (nudged 64-bit product, mask-and-threshold rounding division), apart
+   from the library's dp_qmul. */
+static int32_t tf_srdhm(int32_t a, int32_t b)   /* SaturatingRoundingDoublingHighMul */
+{
+    int64_t ab = (int64_t)a * b, nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+static int32_t tf_rdbpot(int32_t x, int e)       /* RoundingDivideByPOT */
+{
+    int32_t mask = (int32_t)(((int64_t)1 << e) - 1), rem = x & mask, thr = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> e) + (rem > thr ? 1 : 0);
+}
+static void tf_quantize_multiplier(double real, int32_t *m, int *sh)
+{
+    int e = 0;
+    double q;
+    long long qf;
+    *m = 0; *sh = 0;
+    if (real == 0.0) return;
+    q = frexp(real, &e);
+    qf = llround(q * 2147483648.0);
+    if (qf == 2147483648LL) { qf /= 2; e++; }
+    if (e < -31) { qf = 0; e = 0; }
+    *m = (int32_t)qf; *sh = e;
+}
+static int32_t tf_mbqm(int32_t x, int32_t m, int sh)
+{
+    return tf_rdbpot(tf_srdhm(x * (1 << (sh > 0 ? sh : 0)), m), sh > 0 ? 0 : -sh);
+}
+static int8_t tf_leaky1(int q, float in_s, int in_zp, float out_s, int out_zp, float alpha)
+{
+    float ri = in_s / out_s, ra = in_s * alpha;
+    int32_t mi, ma, x = q - in_zp, y;
+    int si, sa;
+    ra = ra / out_s;
+    tf_quantize_multiplier(ri, &mi, &si);
+    tf_quantize_multiplier(ra, &ma, &sa);
+    y = out_zp + (x >= 0 ? tf_mbqm(x, mi, si) : tf_mbqm(x, ma, sa));
+    return (int8_t)(y > 127 ? 127 : y < -128 ? -128 : y);
+}
+
+static float scale_of(const dp_tensor_info *t)
+{
+    float s;
+    memcpy(&s, &t->scale_bits, 4);
+    return s;
+}
+
+static void test_leaky_relu(void)
+{
+    static const float alphas[] = { 0.0f, 0.01f, 0.1f, 0.2f, 0.5f, 1.0f, 1.5f };
+    dp_rng r;
+    int trial, bad_tab = 0, bad_real = 0, st;
+    double worst = 0.0;
+    int8_t tab[256];
+    dp_rng_seed(&r, 31);
+    /* 1. the table, bit-exact with the formula, and within one step of the
+          real function wherever it does not clamp (TFLite rounds twice: the
+          doubling high product, then the division by 2^-shift; with the
+          small products of LeakyReLU that costs up to half a step more) */
+    for (trial = 0; trial < 700; trial++) {
+        float in_s = (float)(0.002 + 0.1 * dp_rng_uniform(&r)), out_s = (float)(0.002 + 0.1 * dp_rng_uniform(&r));
+        int in_zp = (int)dp_rng_below(&r, 256) - 128, out_zp = (int)dp_rng_below(&r, 256) - 128, q;
+        float alpha = alphas[trial % 7];
+        if ((st = dp_leaky_relu_table(in_s, in_zp, out_s, out_zp, alpha, tab)) != DP_OK) { bad_tab++; continue; }
+        for (q = -128; q < 128; q++) {
+            double xr = in_s * (double)(q - in_zp), yr = xr > 0 ? xr : alpha * xr, yq = out_s * (double)(tab[q + 128] - out_zp);
+            if (tab[q + 128] != tf_leaky1(q, in_s, in_zp, out_s, out_zp, alpha)) bad_tab++;
+            if (tab[q + 128] > -128 && tab[q + 128] < 127) {
+                if (fabs(yq - yr) > out_s * (1 + 1e-4)) bad_real++;
+                if (fabs(yq - yr) / out_s > worst) worst = fabs(yq - yr) / out_s;
+            }
+        }
+    }
+    CHECK(bad_tab == 0, "leaky_relu table == TFLite's formula: %d mismatches", bad_tab);
+    CHECK(bad_real == 0, "leaky_relu table within one step of the real function: %d misses", bad_real);
+    printf("  leaky_relu tables: 700 checked against TFLite's formula, worst error %.3f steps\n", worst);
+    CHECK(dp_leaky_relu_table(0.05f, 0, 0.05f, 0, -0.1f, tab) == DP_ERR_UNSUPPORTED, "negative slope: no table");
+    CHECK(dp_leaky_relu_table(0.0f, 0, 0.05f, 0, 0.1f, tab) == DP_ERR_ARG, "zero scale refused");
+    {   /* a non-finite slope is refused when the layer is added */
+        dp_graph *g = dp_graph_new(1);
+        int x = dp_input(g, "in", 2, 2, 1);
+        CHECK(dp_leaky_relu(g, "lr", x, (float)NAN) == DP_ERR_ARG, "NaN slope refused: %s", dp_graph_error(g));
+        dp_graph_free(g);
+    }
+    {   /* 2. export of input -> leaky_relu: one lut op whose output is the
+              table of its input, bit for bit */
+        dp_graph *g = dp_graph_new(2);
+        float xs[64 * 48];
+        void *blob = NULL, *arena;
+        size_t len = 0;
+        char err[256];
+        dp_model m;
+        dp_tensor_info ti, to;
+        dp_mop_info oi;
+        int i, j, bad = 0;
+        dp_leaky_relu(g, "lr", dp_input(g, "in", 4, 4, 3), 0.1f);
+        for (i = 0; i < 64 * 48; i++) xs[i] = 2.0f * dp_rng_normal(&r);
+        st = dp_export(g, xs, 64, &blob, &len, NULL, err, sizeof err);
+        CHECK(st == DP_OK, "export input -> leaky_relu: %s", st == DP_OK ? "ok" : err);
+        if (st == DP_OK && dp_model_init(&m, blob, len) == DP_OK) {
+            CHECK(dp_model_n_ops(&m) == 1 && dp_model_op(&m, 0, &oi) == DP_OK && oi.kind == DP_MOP_LUT,
+                  "leaky_relu exports as one lut op");
+            arena = malloc(dp_model_arena_size(&m));
+            for (i = 0; i < 64; i++) {
+                int8_t xin[48];
+                const int8_t *y;
+                dp_model_set_input_f32(&m, arena, xs + 48 * i);
+                memcpy(xin, dp_model_input(&m, arena, &ti), 48);
+                dp_model_run(&m, arena, dp_model_arena_size(&m));
+                y = dp_model_output(&m, arena, &to);
+                for (j = 0; j < 48; j++)
+                    bad += y[j] != tf_leaky1(xin[j], scale_of(&ti), ti.zero_point, scale_of(&to), to.zero_point, 0.1f);
+            }
+            CHECK(bad == 0, "int8 leaky_relu == TFLite's formula on 64 x 48 values: %d mismatches", bad);
+            free(arena);
+        }
+        free(blob);
+        dp_graph_free(g);
+    }
+    {   /* 3. a trained network with two LeakyReLUs (one followed by a ReLU,
+              which clamps its table) exports; MACs and arena match the
+              resource model; int8 follows float */
+        dp_graph *g = dp_graph_new(4);
+        int x = dp_input(g, "in", 8, 8, 3), i, n_lut = 0, same = 0, K = 4;
+        const int per = 8 * 8 * 3, n = 200;
+        float *xs = (float *)malloc(sizeof(float) * (size_t)n * per);
+        void *blob = NULL, *arena;
+        size_t len = 0;
+        char err[256];
+        dp_export_info info;
+        dp_resources res;
+        dp_model m;
+        dp_node_info out;
+        int yb[50];
+        x = dp_leaky_relu(g, "lr1", dp_batchnorm(g, "bn1", dp_conv2d(g, "c1", x, 8, 3, 3, NULL)), 0.1f);
+        x = dp_relu(g, "r2", dp_leaky_relu(g, "lr2", dp_conv2d(g, "c2", x, 8, 3, 3, NULL), DP_LEAKY_SLOPE));
+        x = dp_fc(g, "fc", dp_global_avgpool(g, "gap", x), K);
+        dp_softmax_ce(g, "loss", x);
+        for (i = 0; i < n * per; i++) xs[i] = dp_rng_normal(&r);
+        {
+            dp_optim_cfg oc; dp_optim *o;
+            memset(&oc, 0, sizeof oc); oc.momentum = 0.9f;
+            o = dp_optim_new(g, &oc);
+            for (i = 0; i < 50; i++) yb[i] = (xs[i * per] > 0) + (xs[i * per + 1] > 0) * 2;
+            for (i = 0; i < 20; i++) dp_train_step(g, o, xs, yb, 50, 0.05f, NULL, NULL);
+            dp_optim_free(o);
+        }
+        st = dp_export(g, xs, 100, &blob, &len, &info, err, sizeof err);
+        CHECK(st == DP_OK, "export with leaky_relu: %s", st == DP_OK ? "ok" : err);
+        if (st == DP_OK && dp_model_init(&m, blob, len) == DP_OK) {
+            dp_mop_info oi;
+            for (i = 0; i < dp_model_n_ops(&m); i++) if (dp_model_op(&m, i, &oi) == DP_OK && oi.kind == DP_MOP_LUT) n_lut++;
+            CHECK(n_lut == 2, "two lut ops (found %d)", n_lut);
+            dp_graph_resources(g, NULL, &res, NULL, 0, NULL);
+            CHECK(info.macs == res.macs && info.arena_bytes == res.pmu_exact,
+                  "model MACs %lld == resource model %lld, arena %lld == PMU %lld", (long long)info.macs,
+                  (long long)res.macs, (long long)info.arena_bytes, (long long)res.pmu_exact);
+            arena = malloc(dp_model_arena_size(&m));
+            dp_graph_forward(g, xs + (size_t)100 * per, 100, DP_EVAL);
+            dp_graph_node(g, dp_graph_find(g, "loss"), &out);
+            for (i = 0; i < 100; i++) {
+                dp_model_set_input_f32(&m, arena, xs + (size_t)(100 + i) * per);
+                dp_model_run(&m, arena, dp_model_arena_size(&m));
+                same += dp_model_output_argmax(&m, arena) == argmax(out.out + (size_t)i * K, K);
+            }
+            CHECK(same >= 90, "int8 top-1 agrees with float on %d of 100 held-out inputs", same);
+            printf("  leaky_relu export: 2 lut ops, top-1 agreement %d/100\n", same);
+            free(arena);
+        }
+        /* a negative slope trains but has no int8 lowering: refused by name */
+        g->nodes[dp_graph_find(g, "lr2")].p = -0.1f;
+        free(blob); blob = NULL;
+        st = dp_export(g, xs, 100, &blob, &len, NULL, err, sizeof err);
+        CHECK(st == DP_ERR_UNSUPPORTED && strstr(err, "'lr2'") != NULL, "negative slope refused by name: %s", err);
+        free(blob); free(xs);
+        dp_graph_free(g);
+    }
+}
+
 static void test_export_fashion(void)
 {
     const char *d = "/usr/share/datasets/fashion-mnist";
@@ -445,6 +630,7 @@ int main(void)
     test_order_matters();
     test_export_synthetic();
     test_export_grouped();
+    test_leaky_relu();
     test_qat();
     test_export_fashion();
     return TEST_DONE();

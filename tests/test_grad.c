@@ -101,6 +101,13 @@ static int b_relu6(dp_graph *g, int x)
 }
 static int b_sigmoid(dp_graph *g, int x) { return dp_sigmoid(g, "s", x); }
 static int b_swish(dp_graph *g, int x) { return dp_swish(g, "sw", x); }
+static int b_leaky(dp_graph *g, int x) { return dp_leaky_relu(g, "lr", x, 0.2f); }
+static int b_leaky_conv(dp_graph *g, int x)
+{   /* PyTorch's default slope, after a conv: its weights get the gradient too
+       (not after a train-mode batch norm, whose outputs sit on the kink at 0
+       for finite differences, as they do for relu) */
+    return dp_leaky_relu(g, "lr", dp_conv2d(g, "c", x, 3, 3, 3, NULL), DP_LEAKY_SLOPE);
+}
 static int b_maxpool(dp_graph *g, int x) { return dp_maxpool(g, "mp", x, 2, 2, NULL); }
 static int b_maxpool_pad(dp_graph *g, int x)
 {
@@ -186,6 +193,7 @@ int main(void)
         {"depthwise s2", 6, 7, 4, b_dw}, {"depthwise s1 dilated", 7, 6, 5, b_dw1},
         {"depthwise asym pad", 5, 4, 3, b_dw_pad}, {"batchnorm", 4, 5, 2, b_bn}, {"relu", 3, 4, 3, b_relu},
         {"relu6", 3, 4, 3, b_relu6}, {"sigmoid", 3, 3, 2, b_sigmoid}, {"swish", 3, 3, 2, b_swish},
+        {"leaky_relu", 4, 4, 2, b_leaky}, {"leaky_relu after conv", 4, 4, 2, b_leaky_conv},
         {"maxpool", 6, 6, 3, b_maxpool}, {"maxpool same s2", 7, 7, 2, b_maxpool_pad},
         {"avgpool", 5, 6, 2, b_avgpool}, {"global avgpool", 4, 3, 3, b_gap}, {"fc", 3, 3, 2, b_fc},
         {"add (3 inputs)", 4, 4, 4, b_add}, {"channel mul (SE)", 4, 4, 4, b_cmul},
