@@ -788,6 +788,7 @@ static int cmd_fit(int argc, char **argv)
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
     if (uniform) printf("uniform scaling: %s x%.2f is the widest within the budgets\n", net.backbone, (double)fr.uniform_width);
+    else if (pr && dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "diffprune fit: pruning summary: %s\n", dp_graph_error(g));
     ra = (dp_op_report *)calloc((size_t)dp_graph_n_nodes(g) + 1, sizeof *ra);
     if (!ra || dp_graph_resources(g, NULL, &fr.after, ra, dp_graph_n_nodes(g), NULL) != DP_OK) { fprintf(stderr, "diffprune fit: resources: %s\n", dp_graph_error(g)); return 1; }
     na = fr.after.n_ops;
@@ -943,6 +944,12 @@ static int cmd_fit(int argc, char **argv)
     printf("%-24s %14lld %14lld %14lld\n", "peak memory (PMU), B", (long long)r0.pmu_exact, (long long)fr.after.pmu_exact, (long long)budget[0]);
     printf("%-24s %14lld %14lld %14lld\n", "model size, B", (long long)r0.size_bytes, (long long)fr.after.size_bytes, (long long)budget[2]);
     printf("%-24s %14lld %14lld %14lld\n", "MACs", (long long)r0.macs, (long long)fr.after.macs, (long long)budget[3]);
+    printf("accuracy: float %.4f, int8 %.4f on %d test items; int8 arena %lld B, model file %lu B\n",
+           (double)fr.test_acc, (double)hits / te.n, te.n, (long long)q.info.arena_bytes, (unsigned long)q.len);
+    if (uniform) printf("training: %.0f s\n", fr.seconds);
+    else if (fr.met) printf("training: %.0f s; budgets met at step %ld of %ld (%.0f s%s), then the compacted network trained on\n",
+                            fr.seconds, fr.met_step, fr.steps, fr.seconds_to_met, fr.projected_step >= 0 ? ", widths projected" : "");
+    else printf("training: %.0f s; the pruner did not meet the budgets\n", fr.seconds);
     printf("wrote %s/{model.dpm, model.dpm.h, model_input.h, summary.txt, layers.svg, trajectory.svg, prune.csv, report.html}\n", out);
     printf("fit: float_acc=%.4f int8_acc=%.4f pmu=%lld budget_pmu=%lld size=%lld budget_size=%lld macs=%lld budget_macs=%lld firmware=%s\n",
            (double)fr.test_acc, (double)hits / te.n, (long long)fr.after.pmu_exact, (long long)budget[0], (long long)fr.after.size_bytes,
