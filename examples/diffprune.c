@@ -659,7 +659,7 @@ static int cmd_fit(int argc, char **argv)
             CLI_INT("--stride", &stride, 0, 1e6, "S", "CSV: steps between windows [T]"),
             CLI_FLAG("--firmware", &firmware, "run the int8 model in the emulated board's firmware (mcu/, qemu) and check it byte for byte against the host"),
             CLI_STR("-o", &out, "DIR", "where the model and the report go [fit-out]"),
-            CLI_SHARED("--limit", &limit, "[all]"),
+            CLI_SHARED("--limit", &limit, "[all; from a folder, a seeded random N: its items come class by class]"),
             CLI_SHARED("--seed", &seed, "[1]"),
             CLI_SHARED("--threads", &threads, "[0]"),
             CLI_END
@@ -725,6 +725,28 @@ static int cmd_fit(int argc, char **argv)
     if (tr.n < 2 || te.n < 1 || nc < 2) {
         fprintf(stderr, "diffprune fit: %s: %d training and %d test items in %d classes: need two classes, training and test items\n", data, tr.n, te.n, nc);
         return 1;
+    }
+    if (limit > 0 && limit < tr.n && kind != FIT_IDX) {
+        /* a folder's items come class by class, so the first N would drop
+           classes: keep a seeded random N instead, in their order */
+        const size_t item = (size_t)tr.h * tr.w * tr.c;
+        int *perm = (int *)malloc(sizeof(int) * (size_t)tr.n), k = 0;
+        unsigned char *keep = (unsigned char *)calloc((size_t)tr.n, 1);
+        dp_rng lr;
+        if (!perm || !keep) { fprintf(stderr, "diffprune fit: out of memory\n"); return 1; }
+        for (i = 0; i < tr.n; i++) perm[i] = i;
+        dp_rng_seed(&lr, seed + 0x9E3779B97F4A7C15ull);
+        dp_rng_shuffle(&lr, perm, tr.n);
+        for (i = 0; i < limit; i++) keep[perm[i]] = 1;
+        for (i = 0; i < tr.n; i++)
+            if (keep[i]) {
+                if (k != i) { memmove(tr.x + item * (size_t)k, tr.x + item * (size_t)i, sizeof(float) * item); tr.y[k] = tr.y[i]; }
+                k++;
+            }
+        memset(keep, 0, (size_t)tr.n);   /* now: the classes the subset has */
+        for (i = k = 0; i < limit; i++) if (tr.y[i] >= 0 && tr.y[i] < tr.n_classes && !keep[tr.y[i]]) { keep[tr.y[i]] = 1; k++; }
+        printf("          --limit %d: a random %d of the %d training items (seed %llu), %d of %d classes\n", limit, limit, tr.n, seed, k, tr.n_classes);
+        free(perm); free(keep);
     }
     if (limit > 0 && limit < tr.n) tr.n = limit;
     {   /* input normalisation: per channel for CSV (the loader's), one mean

@@ -79,6 +79,12 @@ fit() {   # name, args...
 fit png --data "$work/png" --width 0.25 --epochs 10 --size 12000 --macs 150000
 fit csv --data "$work/csv" --window 64 --stride 64 --width 0.25 --epochs 3 --size 12000 --macs 250000
 fit wav --data "$work/wav" --width 0.25 --epochs 8 --size 15000 --macs 2000000
+# --limit on a folder (its items come class by class): a random subset that
+# still has every class, not the first N (which would be classes 0 and 1)
+"$dp" fit --board nucleo-f446re -o "$work/out-limit" --seed 1 --data "$work/png" --width 0.25 --epochs 2 --limit 30 > "$work/limit.log" 2>&1; rc=$?
+check "$([ $rc = 0 ] && grep -q -- '--limit 30: a random 30 of the 57 training items (seed 1), 3 of 3 classes' "$work/limit.log" && echo 1)" \
+  "limit: exit status $rc or no '30 of the 57 training items ..., 3 of 3 classes' line (see $work/limit.log)"
+echo "fit_quick limit: $(grep -- '--limit' "$work/limit.log" | sed 's/^ *//')"
 
 # ---- bad files: the loader's message names the file; non-zero exit ----
 bad() {   # name, bad file, its content (printf format), args...
