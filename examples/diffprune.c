@@ -615,7 +615,7 @@ static int cmd_fit(int argc, char **argv)
 {
     const char *data = NULL, *bname = NULL, *backbone = "auto", *out = "fit-out";
     int st, i, kind, epochs = 6, uniform = 0, window = 0, stride = 0, firmware = 0, threads = -1, limit = 0, batch = 0, nc, hits = 0;
-    float width = 0.0f;
+    float width = 0.0f, flip = -1.0f;
     long long bp = -1, bs = -1, bm = -1, sram = 0, flash = 0;
     unsigned long long seed = 1;
     static dp_data_info info;
@@ -654,6 +654,7 @@ static int cmd_fit(int argc, char **argv)
             CLI_SHARED("--width", &width, "[1.25 for cnn, else 1]"),
             CLI_SHARED("--epochs", &epochs, "(at least 2) [6]"),
             CLI_SHARED("--batch", &batch, "[128, less for small sets]"),
+            CLI_FLOAT("--flip", &flip, 0, 1, 0, "P", "probability of a horizontal flip of a training item [0.5 for IDX (Fashion-MNIST), else 0: a flip changes digits, text and sensor axes]"),
             CLI_FLAG("--uniform", &uniform, "the baseline: no pruning, the backbone scaled uniformly to the widest width within the budgets"),
             CLI_INT("--window", &window, 1, 1e6, "T", "CSV: time steps per window (required for CSV)"),
             CLI_INT("--stride", &stride, 0, 1e6, "S", "CSV: steps between windows [T]"),
@@ -800,6 +801,7 @@ static int cmd_fit(int argc, char **argv)
     fc.prune_plan = 0.5f;   /* eta planned so the budgets are met halfway (>>widths), leaving the rest to train the final widths */
     if (kind == FIT_IDX) { fc.aug.crop = 2; fc.aug.flip = 0.5f; }
     else if (kind == FIT_IMAGE && tr.h >= 16 && tr.w >= 16) fc.aug.crop = 2;
+    if (flip >= 0.0f) fc.aug.flip = flip;
     if (uniform) { fc.uniform = fit_build; fc.uniform_ctx = &net; fc.uniform_max = width; }
     if (mkdir(out, 0755) != 0 && errno != EEXIST) { fprintf(stderr, "diffprune fit: -o: cannot make %s: %s\n", out, strerror(errno)); return 1; }
     snprintf(path, sizeof path, "%s/prune.csv", out);

@@ -8,10 +8,11 @@
    "9-ankle-boot" for Fashion-MNIST (a directory whose name contains
    "fashion"), "0" ... "9" otherwise, so sorted folder order is label order.
    It shows `diffprune fit` on a folder against the same images as IDX
-   (README, "your data to your board").
+   (README, "your data to your board"). With N, only the first N training
+   images (the ones `diffprune fit --data IDX_DIR --limit N` trains on).
 
    Build:  make build/idx_to_png
-   Run:    ./build/idx_to_png /usr/share/datasets/fashion-mnist build/fashion-png */
+   Run:    ./build/idx_to_png /usr/share/datasets/fashion-mnist build/fashion-png [N] */
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
 #include <stdio.h>
@@ -85,8 +86,15 @@ int main(int argc, char **argv)
     char err[512], path[4096], cls[64];
     unsigned char *px;
     int s, i, k, is_fashion;
-    if (argc != 3 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: idx_to_png IDX_DIR OUT_DIR   the IDX train and t10k splits as OUT_DIR/{train,test}/<class>/*.png\n");
+    long limit = 0;
+    char *end = NULL;
+    if (argc == 4) {
+        errno = 0;
+        limit = strtol(argv[3], &end, 10);
+        if (errno || end == argv[3] || *end || limit < 1) { fprintf(stderr, "idx_to_png: N: '%s' must be a whole number of at least 1\n", argv[3]); return 2; }
+    }
+    if (argc < 3 || argc > 4 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: idx_to_png IDX_DIR OUT_DIR [N]   the IDX train (its first N) and t10k splits as OUT_DIR/{train,test}/<class>/*.png\n");
         return argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
     }
     is_fashion = strstr(argv[1], "fashion") != NULL;
@@ -96,6 +104,7 @@ int main(int argc, char **argv)
         size_t item;
         if (dp_idx_load_split(argv[1], split[s], &d, err, sizeof err) != DP_OK) { fprintf(stderr, "idx_to_png: %s\n", err); return 1; }
         item = (size_t)d.h * d.w * d.c;
+        if (s == 0 && limit > 0 && limit < d.n) d.n = (int)limit;
         if (d.c != 1 || !(px = (unsigned char *)malloc(item))) { fprintf(stderr, "idx_to_png: %s: not gray images, or out of memory\n", argv[1]); return 1; }
         snprintf(path, sizeof path, "%s/%s", argv[2], sub[s]);
         if (make_dir(path)) return 1;
