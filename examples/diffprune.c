@@ -732,7 +732,7 @@ static int cmd_fit(int argc, char **argv)
            classes: keep a seeded random N instead, in their order */
         const size_t item = (size_t)tr.h * tr.w * tr.c;
         int *perm = (int *)malloc(sizeof(int) * (size_t)tr.n), k = 0;
-        unsigned char *keep = (unsigned char *)calloc((size_t)tr.n, 1);
+        unsigned char *keep = (unsigned char *)calloc((size_t)(tr.n > tr.n_classes ? tr.n : tr.n_classes), 1);
         dp_rng lr;
         if (!perm || !keep) { fprintf(stderr, "diffprune fit: out of memory\n"); return 1; }
         for (i = 0; i < tr.n; i++) perm[i] = i;
@@ -744,7 +744,7 @@ static int cmd_fit(int argc, char **argv)
                 if (k != i) { memmove(tr.x + item * (size_t)k, tr.x + item * (size_t)i, sizeof(float) * item); tr.y[k] = tr.y[i]; }
                 k++;
             }
-        memset(keep, 0, (size_t)tr.n);   /* now: the classes the subset has */
+        memset(keep, 0, (size_t)(tr.n > tr.n_classes ? tr.n : tr.n_classes));   /* now: the classes the subset has */
         for (i = k = 0; i < limit; i++) if (tr.y[i] >= 0 && tr.y[i] < tr.n_classes && !keep[tr.y[i]]) { keep[tr.y[i]] = 1; k++; }
         printf("          --limit %d: a random %d of the %d training items (seed %llu), %d of %d classes\n", limit, limit, tr.n, seed, k, tr.n_classes);
         free(perm); free(keep);
