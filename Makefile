@@ -103,7 +103,7 @@ test-compile: | $(B)
 # the whole pipeline, `diffprune fit` on Fashion-MNIST for the NUCLEO-F446RE:
 # a wide CNN pruned to its budgets while training, int8, host run, firmware
 # on the emulated M4 (examples/demo.sh; DEMO_ARGS go to fit, e.g.
-# "--board nucleo-f767zi --epochs 8"); about 8 minutes
+# "--board nucleo-f767zi --epochs 8")
 DEMO_ARGS ?=
 demo: $(B)/diffprune
 	@sh tests/get_fashion.sh || true
