@@ -3,7 +3,7 @@
 #   make test       every test, normally and under ASan+UBSan, plus the
 #                   compile checks (C99 gcc/clang -pedantic, C++, freestanding)
 #   make test-cli   the option parsing of every command-line program
-#   make demo       the main job (installs Fashion-MNIST when it can)
+#   make demo       the main job, diffprune fit on Fashion-MNIST (installs it when it can)
 #   make prune-quick  prune a MobileNet-v2 on a Fashion-MNIST subset (~1 min)
 #   make experiments  the paper's pruning experiments (~45 min)
 #   make kws-data [N=20000]  a 12-class keyword set from Debian's speech
@@ -29,7 +29,7 @@ OMP     ?= -fopenmp
 WARN     = -std=c99 -Wall -Wextra -Werror -pedantic
 SAN      = -O1 -g -march=native -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 B        = build
-EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/demo $(B)/kws
+EXAMPLES = $(B)/diffprune $(B)/train_fashion $(B)/quickstart $(B)/kws
 TESTS    = test_grad test_bn test_train test_gzip test_infer test_sched test_export test_prune test_mfcc test_fuzz_replay test_tflite
 THREADS ?= 2
 # parallel builds of the test binaries in make test (every core)
@@ -84,7 +84,7 @@ deps:
 
 # every command-line program's option parsing (examples/cli.h): bad values
 # for each numeric option stop with status 2, good ones are accepted
-test-cli: $(B)/diffprune $(B)/demo $(B)/kws $(B)/train_fashion
+test-cli: $(B)/diffprune $(B)/kws $(B)/train_fashion
 	@$(MAKE) --no-print-directory -s -C mcu build/host/gen_model_data
 	@sh tests/cli_options.sh $(B) $(B)/cli_options.log mcu/build/host/gen_model_data
 
@@ -102,11 +102,12 @@ test-compile: | $(B)
 	 else echo "SKIP toc: no python3 to read the table of contents" > $(B)/toc.log; echo "toc: 0 passed, 0 failed, 1 skipped" >> $(B)/toc.log; st=0; fi; \
 	 tail -n 2 $(B)/toc.log; exit $$st
 
-# the whole pipeline: prune a wide CNN to an STM32F446RE's budgets while
-# training on Fashion-MNIST, int8, host run, firmware on the emulated M4
-# (DEMO_ARGS, e.g. "--board f767zi --epochs 8"); about 10 minutes
+# the whole pipeline, `diffprune fit` on Fashion-MNIST for the NUCLEO-F446RE:
+# a wide CNN pruned to its budgets while training, int8, host run, firmware
+# on the emulated M4 (examples/demo.sh; DEMO_ARGS go to fit, e.g.
+# "--board nucleo-f767zi --epochs 8")
 DEMO_ARGS ?=
-demo: $(B)/demo
+demo: $(B)/diffprune
 	@sh tests/get_fashion.sh || true
 	@sh examples/demo.sh $(DEMO_ARGS)
 

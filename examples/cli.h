@@ -1,7 +1,7 @@
 /* examples/cli.h - what the command-line programs share: one strict option
    parser and one int8 "export, save, load, run, argmax" path.
 
-   Include it after diffprune.h (examples/diffprune.c, demo.c, kws.c,
+   Include it after diffprune.h (examples/diffprune.c, kws.c,
    train_fashion.c; mcu/gen_model_data.c and bench/bench_train.c use the
    parser only).
 

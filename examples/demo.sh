@@ -1,23 +1,31 @@
 #!/bin/sh
-# examples/demo.sh - `make demo`: the whole pipeline, then the firmware.
-#   1. build/demo (examples/demo.c): prune a wide CNN to a board's budgets
-#      while training on Fashion-MNIST (or the built-in shapes), int8, host run;
-#   2. with the Arm toolchain and qemu: build the firmware for the board's
-#      core and memory (mcu/), embed the model, run it on the emulated
-#      Cortex-M, check its outputs byte for byte against the host's;
-#   3. the summary and the line
-#      demo: float_acc=.. int8_acc=.. pmu=.. budget_pmu=.. size=.. budget_size=.. macs=.. firmware=ran|skipped
-# Arguments go to build/demo (e.g. --board f767zi --epochs 8 --backbone mbv2).
+# examples/demo.sh - `make demo`: the main command, `diffprune fit`, on
+# Fashion-MNIST for the NUCLEO-F446RE, with the firmware check:
+#   build/diffprune fit --data /usr/share/datasets/fashion-mnist
+#       --board nucleo-f446re --firmware -o build/demo-out [ARGS]
+# (a wide CNN pruned to the board's budgets while training, the last epoch
+# quantisation-aware, int8, the whole test set on the host, the firmware
+# built for the board and run on the emulated Cortex-M4, checked byte for
+# byte against the host; figures and report.html in build/demo-out). ARGS
+# (make demo DEMO_ARGS="...") go to fit after these, so they override them
+# (e.g. --board nucleo-f767zi --epochs 8 --backbone mbv2). Ends with
+#   demo: float_acc=.. int8_acc=.. pmu=.. budget_pmu=.. size=.. budget_size=.. macs=.. budget_macs=.. firmware=ran|skipped|failed
+# and fit's exit status.
 set -u
-out=build/demo-out
+data=/usr/share/datasets/fashion-mnist out=build/demo-out own_data=0
+for a in "$@"; do
+  case $a in --data|--data=*) own_data=1 ;; esac
+done
+if [ $own_data = 0 ] && [ ! -f $data/train-images-idx3-ubyte.gz ] && [ ! -f $data/train-images-idx3-ubyte ]; then
+  echo "demo: Fashion-MNIST is not in $data: install it with 'apt-get install dataset-fashion-mnist'" >&2
+  echo "  (or give DEMO_ARGS=\"--data DIR\" with the IDX files or an image folder; 'make fit-quick' runs" >&2
+  echo "  the pipeline on small folders it makes itself, no download)" >&2
+  exit 1
+fi
 mkdir -p "$out"
-rm -f "$out/summary.txt"
-./build/demo --out "$out" "$@"; rc=$?
-[ -s "$out/summary.txt" ] || exit $rc
-while IFS='=' read -r k v; do eval "s_$k=\$v"; done < "$out/summary.txt"
-fwout=$(sh examples/firmware.sh "$out" "$out/demo.dpm" "$s_mcu_target" "$s_mcu_profile" "$s_mhz")
-echo "$fwout" | grep -v '^firmware='
-firmware=$(echo "$fwout" | sed -n 's/^firmware=//p')
-echo "figures:  $out/layers.svg, $out/trajectory.svg"
-echo "demo: float_acc=$s_float_acc int8_acc=$s_int8_acc pmu=$s_pmu budget_pmu=$s_budget_pmu size=$s_size budget_size=$s_budget_size macs=$s_macs firmware=$firmware"
-[ $rc = 0 ] && [ "$firmware" != failed ]
+rm -f "$out/summary.txt" "$out/fit.log" "$out/rc"
+{ ./build/diffprune fit --data "$data" --board nucleo-f446re --firmware -o "$out" --tflite "$out/model.tflite" "$@"; echo $? > "$out/rc"; } | tee "$out/fit.log"
+rc=$(cat "$out/rc" 2>/dev/null || echo 1)
+line=$(sed -n 's/^fit: /demo: /p' "$out/fit.log" | tail -n 1)
+[ -n "$line" ] && echo "$line"
+exit "$rc"

@@ -635,7 +635,7 @@ static int cmd_fit(int argc, char **argv)
 {
     const char *data = NULL, *bname = NULL, *backbone = "auto", *out = "fit-out", *tflite = NULL;
     int st, i, kind, epochs = 6, uniform = 0, window = 0, stride = 0, firmware = 0, threads = -1, limit = 0, batch = 0, nc, hits = 0;
-    float width = 0.0f;
+    float width = 0.0f, flip = -1.0f;
     long long bp = -1, bs = -1, bm = -1, sram = 0, flash = 0;
     unsigned long long seed = 1;
     static dp_data_info info;
@@ -674,13 +674,14 @@ static int cmd_fit(int argc, char **argv)
             CLI_SHARED("--width", &width, "[1.25 for cnn, else 1]"),
             CLI_SHARED("--epochs", &epochs, "(at least 2) [6]"),
             CLI_SHARED("--batch", &batch, "[128, less for small sets]"),
+            CLI_FLOAT("--flip", &flip, 0, 1, 0, "P", "probability of a horizontal flip of a training item [0.5 for IDX (Fashion-MNIST), else 0: a flip changes digits, text and sensor axes]"),
             CLI_FLAG("--uniform", &uniform, "the baseline: no pruning, the backbone scaled uniformly to the widest width within the budgets"),
             CLI_INT("--window", &window, 1, 1e6, "T", "CSV: time steps per window (required for CSV)"),
             CLI_INT("--stride", &stride, 0, 1e6, "S", "CSV: steps between windows [T]"),
             CLI_FLAG("--firmware", &firmware, "run the int8 model in the emulated board's firmware (mcu/, qemu) and check it byte for byte against the host"),
             CLI_STR("-o", &out, "DIR", "where the model and the report go [fit-out]"),
             CLI_SHARED("--tflite", &tflite, NULL),
-            CLI_SHARED("--limit", &limit, "[all]"),
+            CLI_SHARED("--limit", &limit, "[all; from a folder, a seeded random N: its items come class by class]"),
             CLI_SHARED("--seed", &seed, "[1]"),
             CLI_SHARED("--threads", &threads, "[0]"),
             CLI_END
@@ -747,6 +748,28 @@ static int cmd_fit(int argc, char **argv)
         fprintf(stderr, "diffprune fit: %s: %d training and %d test items in %d classes: need two classes, training and test items\n", data, tr.n, te.n, nc);
         return 1;
     }
+    if (limit > 0 && limit < tr.n && kind != FIT_IDX) {
+        /* a folder's items come class by class, so the first N would drop
+           classes: keep a seeded random N instead, in their order */
+        const size_t item = (size_t)tr.h * tr.w * tr.c;
+        int *perm = (int *)malloc(sizeof(int) * (size_t)tr.n), k = 0;
+        unsigned char *keep = (unsigned char *)calloc((size_t)(tr.n > tr.n_classes ? tr.n : tr.n_classes), 1);
+        dp_rng lr;
+        if (!perm || !keep) { fprintf(stderr, "diffprune fit: out of memory\n"); return 1; }
+        for (i = 0; i < tr.n; i++) perm[i] = i;
+        dp_rng_seed(&lr, seed + 0x9E3779B97F4A7C15ull);
+        dp_rng_shuffle(&lr, perm, tr.n);
+        for (i = 0; i < limit; i++) keep[perm[i]] = 1;
+        for (i = 0; i < tr.n; i++)
+            if (keep[i]) {
+                if (k != i) { memmove(tr.x + item * (size_t)k, tr.x + item * (size_t)i, sizeof(float) * item); tr.y[k] = tr.y[i]; }
+                k++;
+            }
+        memset(keep, 0, (size_t)(tr.n > tr.n_classes ? tr.n : tr.n_classes));   /* now: the classes the subset has */
+        for (i = k = 0; i < limit; i++) if (tr.y[i] >= 0 && tr.y[i] < tr.n_classes && !keep[tr.y[i]]) { keep[tr.y[i]] = 1; k++; }
+        printf("          --limit %d: a random %d of the %d training items (seed %llu), %d of %d classes\n", limit, limit, tr.n, seed, k, tr.n_classes);
+        free(perm); free(keep);
+    }
     if (limit > 0 && limit < tr.n) tr.n = limit;
     {   /* input normalisation: per channel for CSV (the loader's), one mean
            and sd for images (from the training set), none for WAV (MFCC
@@ -796,9 +819,9 @@ static int cmd_fit(int argc, char **argv)
     memset(&fc, 0, sizeof fc);
     fc.epochs = epochs; fc.batch = batch; fc.lr = 0.05f; fc.weight_decay = 5e-5f; fc.qat_epochs = 1;
     fc.prune = &pc; fc.prune_start = 0.25f; fc.early_term = 1; fc.progress = 1; fc.verbose = 1; fc.seed = seed;
-    fc.prune_plan = 0.5f;   /* paced so the budgets are met halfway (>>widths), leaving the rest to train the final widths */
     if (kind == FIT_IDX) { fc.aug.crop = 2; fc.aug.flip = 0.5f; }
     else if (kind == FIT_IMAGE && tr.h >= 16 && tr.w >= 16) fc.aug.crop = 2;
+    if (flip >= 0.0f) fc.aug.flip = flip;
     if (uniform) { fc.uniform = fit_build; fc.uniform_ctx = &net; fc.uniform_max = width; }
     if (mkdir(out, 0755) != 0 && errno != EEXIST) { fprintf(stderr, "diffprune fit: -o: cannot make %s: %s\n", out, strerror(errno)); return 1; }
     snprintf(path, sizeof path, "%s/prune.csv", out);
@@ -809,6 +832,7 @@ static int cmd_fit(int argc, char **argv)
         return st == DP_ERR_BUDGET ? 3 : 1;
     }
     if (uniform) printf("uniform scaling: %s x%.2f is the widest within the budgets\n", net.backbone, (double)fr.uniform_width);
+    else if (pr && dp_pruner_print_summary(pr, g, stdout) != DP_OK) fprintf(stderr, "diffprune fit: pruning summary: %s\n", dp_graph_error(g));
     ra = (dp_op_report *)calloc((size_t)dp_graph_n_nodes(g) + 1, sizeof *ra);
     if (!ra || dp_graph_resources(g, NULL, &fr.after, ra, dp_graph_n_nodes(g), NULL) != DP_OK) { fprintf(stderr, "diffprune fit: resources: %s\n", dp_graph_error(g)); return 1; }
     na = fr.after.n_ops;
@@ -965,6 +989,12 @@ static int cmd_fit(int argc, char **argv)
     printf("%-24s %14lld %14lld %14lld\n", "peak memory (PMU), B", (long long)r0.pmu_exact, (long long)fr.after.pmu_exact, (long long)budget[0]);
     printf("%-24s %14lld %14lld %14lld\n", "model size, B", (long long)r0.size_bytes, (long long)fr.after.size_bytes, (long long)budget[2]);
     printf("%-24s %14lld %14lld %14lld\n", "MACs", (long long)r0.macs, (long long)fr.after.macs, (long long)budget[3]);
+    printf("accuracy: float %.4f, int8 %.4f on %d test items; int8 arena %lld B, model file %lu B\n",
+           (double)fr.test_acc, (double)hits / te.n, te.n, (long long)q.info.arena_bytes, (unsigned long)q.len);
+    if (uniform) printf("training: %.0f s\n", fr.seconds);
+    else if (fr.met) printf("training: %.0f s; budgets met at step %ld of %ld (%.0f s%s), then the compacted network trained on\n",
+                            fr.seconds, fr.met_step, fr.steps, fr.seconds_to_met, fr.projected_step >= 0 ? ", widths projected" : "");
+    else printf("training: %.0f s; the pruner did not meet the budgets\n", fr.seconds);
     printf("wrote %s/{model.dpm, model.dpm.h, model_input.h, summary.txt, layers.svg, trajectory.svg, prune.csv, report.html}\n", out);
     printf("fit: float_acc=%.4f int8_acc=%.4f pmu=%lld budget_pmu=%lld size=%lld budget_size=%lld macs=%lld budget_macs=%lld firmware=%s\n",
            (double)fr.test_acc, (double)hits / te.n, (long long)fr.after.pmu_exact, (long long)budget[0], (long long)fr.after.size_bytes,

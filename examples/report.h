@@ -1,7 +1,7 @@
 /* examples/report.h - the figures of a pruning run, as SVG: per-layer
    resources before and after pruning (the paper's Figures 8 and 11) and
    the trajectory of PMU, size and MACs against the budgets at every width
-   update. Shared by examples/demo.c and `diffprune fit` (examples/diffprune.c).
+   update. Used by `diffprune fit` (examples/diffprune.c), which `make demo` runs.
    Include after diffprune.h (with the training half) and <stdio.h>. */
 #ifndef DP_EXAMPLES_REPORT_H
 #define DP_EXAMPLES_REPORT_H

@@ -8,7 +8,7 @@
 # "OPTION VALUE --help", which exits 0 only when VALUE parsed). Unknown
 # options and stray arguments must stop with status 2 too. A bad value is
 # always followed by --help, so a value wrongly accepted cannot start work.
-# BUILD holds diffprune, demo, kws and train_fashion; GEN is
+# BUILD holds diffprune, kws and train_fashion; GEN is
 # mcu/build/host/gen_model_data (skipped with a reason when absent).
 # Writes "cli_options: N passed, M failed[, K skipped]" to LOG.
 B=${1:-build}; log=${2:-build/cli_options.log}; gen=$3
@@ -81,12 +81,11 @@ HELP
   say "cli_options: $label: $n options with values checked"
 }
 
-for p in diffprune demo kws train_fashion; do
+for p in diffprune kws train_fashion; do
   if [ ! -x "$B/$p" ]; then bad "$B/$p not built"; fi
 done
 check_cmd "diffprune prune" "$B/diffprune" prune
 check_cmd "diffprune fit" "$B/diffprune" fit
-check_cmd demo "$B/demo"
 check_cmd kws "$B/kws"
 check_cmd train_fashion "$B/train_fashion"
 for c in version ops zoo example-model info run report sched import export boards; do

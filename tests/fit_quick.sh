@@ -84,6 +84,12 @@ a=$("$dp" import "$work/out-csv/model.tflite" -o "$work/csv-back.dpm" 2>&1 | sed
 b=$("$dp" info "$work/out-csv/model.dpm" 2>&1 | sed -n 's/^model: .* arena=\([0-9]*\) .*/\1/p')
 check "$([ -n "$a" ] && [ "$a" = "$b" ] && echo 1)" "csv: the --tflite file does not import back with the .dpm's arena ('$a' vs '$b')"
 fit wav --data "$work/wav" --width 0.25 --epochs 8 --size 15000 --macs 2000000
+# --limit on a folder (its items come class by class): a random subset that
+# still has every class, not the first N (which would be classes 0 and 1)
+"$dp" fit --board nucleo-f446re -o "$work/out-limit" --seed 1 --data "$work/png" --width 0.25 --epochs 2 --limit 30 > "$work/limit.log" 2>&1; rc=$?
+check "$([ $rc = 0 ] && grep -q -- '--limit 30: a random 30 of the 57 training items (seed 1), 3 of 3 classes' "$work/limit.log" && echo 1)" \
+  "limit: exit status $rc or no '30 of the 57 training items ..., 3 of 3 classes' line (see $work/limit.log)"
+echo "fit_quick limit: $(grep -- '--limit' "$work/limit.log" | sed 's/^ *//')"
 
 # ---- bad files: the loader's message names the file; non-zero exit ----
 bad() {   # name, bad file, its content (printf format), args...
