@@ -2441,11 +2441,11 @@ DP__PI int8_t dp__rq_fast(int32_t acc, int32_t mult, int32_t shift, int32_t zp, 
     return (int8_t)(v + zp);
 }
 /* the output stage of one kernel call: dp__rq_fast when dp__rq_ok */
-typedef struct dp__oq {
+typedef struct dp__out_stage {
     int fast;
     int32_t zp, lo, hi, lz, hz;
-} dp__oq;
-DP__PI int8_t dp__outq(int32_t acc, int32_t mult, int32_t shift, const dp__oq *q)
+} dp__out_stage;
+DP__PI int8_t dp__out_requant(int32_t acc, int32_t mult, int32_t shift, const dp__out_stage *q)
 {
     return q->fast ? dp__rq_fast(acc, mult, shift, q->zp, q->lz, q->hz)
                    : dp__requant(acc, mult, shift, q->zp, q->lo, q->hi);
@@ -2464,7 +2464,7 @@ static int dp__rq_ok(const int32_t *mult, const int32_t *shift, int32_t n,
         if (mult[i] < 0 || shift[i] > 30 || shift[i] < -31) return 0;
     return 1;
 }
-static void dp__oq_init(dp__oq *q, const int32_t *mult, const int32_t *shift, int32_t n,
+static void dp__out_stage_init(dp__out_stage *q, const int32_t *mult, const int32_t *shift, int32_t n,
                         int32_t zp, int32_t lo, int32_t hi)
 {
     q->fast = dp__rq_ok(mult, shift, n, zp, lo, hi);
@@ -3036,15 +3036,15 @@ DP__PI int8_t dp__rq_neg(int32_t acc, int32_t mult, int32_t rs1, int32_t zp, int
 /* outputs of two pixels (ya, yb) x two channels (one when !two): a from
    dp__dot22_s8, biases b0, b1, mult and shift of the first channel */
 static void dp__requant_2x2(int8_t *ya, int8_t *yb, const int32_t *a, int two, int32_t b0, int32_t b1,
-                            const int32_t *mult, const int32_t *shift, const dp__oq *q)
+                            const int32_t *mult, const int32_t *shift, const dp__out_stage *q)
 {
     const int32_t m0 = mult[0], s0 = shift[0];
     if (q->fast && s0 < 0) {
         ya[0] = dp__rq_neg(dp__wadd(a[0], b0), m0, -s0 - 1, q->zp, q->lz, q->hz);
         yb[0] = dp__rq_neg(dp__wadd(a[2], b0), m0, -s0 - 1, q->zp, q->lz, q->hz);
     } else {
-        ya[0] = dp__outq(dp__wadd(a[0], b0), m0, s0, q);
-        yb[0] = dp__outq(dp__wadd(a[2], b0), m0, s0, q);
+        ya[0] = dp__out_requant(dp__wadd(a[0], b0), m0, s0, q);
+        yb[0] = dp__out_requant(dp__wadd(a[2], b0), m0, s0, q);
     }
     if (two) {
         const int32_t m1 = mult[1], s1 = shift[1];
@@ -3052,8 +3052,8 @@ static void dp__requant_2x2(int8_t *ya, int8_t *yb, const int32_t *a, int two, i
             ya[1] = dp__rq_neg(dp__wadd(a[1], b1), m1, -s1 - 1, q->zp, q->lz, q->hz);
             yb[1] = dp__rq_neg(dp__wadd(a[3], b1), m1, -s1 - 1, q->zp, q->lz, q->hz);
         } else {
-            ya[1] = dp__outq(dp__wadd(a[1], b1), m1, s1, q);
-            yb[1] = dp__outq(dp__wadd(a[3], b1), m1, s1, q);
+            ya[1] = dp__out_requant(dp__wadd(a[1], b1), m1, s1, q);
+            yb[1] = dp__out_requant(dp__wadd(a[3], b1), m1, s1, q);
         }
     }
 }
@@ -3076,7 +3076,7 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     const int32_t wrow = kw * cin, wch = kh * wrow;
     int32_t xrow = in.w * cin;
     const int fold = ksum != NULL, k3 = cin == 1 && kh == 3 && kw == 3 && dh == 1 && dw == 1;
-    dp__oq q;
+    dp__out_stage q;
     int32_t oy, ox, co, ky, kx, j, ox0, ox1;
 
 #ifdef DP__DSP
@@ -3085,7 +3085,7 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     return;
 #endif
 
-    dp__oq_init(&q, mult, shift, cout, p->out_zp, p->act_min, p->act_max);
+    dp__out_stage_init(&q, mult, shift, cout, p->out_zp, p->act_min, p->act_max);
     if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && p->pad_b == 0 && p->pad_r == 0 &&
         out.h == in.h && out.w == in.w) {
         /* 1x1, stride 1: one row of h*w pixels (pairs across rows) */
@@ -3116,7 +3116,7 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                 for (co = 0; co < cout; co++, wp += 9) {
                     const int32_t a = x0 * wp[0] + x1 * wp[1] + x2 * wp[2] + x3 * wp[3] + x4 * wp[4] +
                                       x5 * wp[5] + x6 * wp[6] + x7 * wp[7] + x8 * wp[8];
-                    yp[co] = dp__outq(dp__wadd(a, dp__cbias(bias, ksum, co, in_zp, fz)), mult[co], shift[co], &q);
+                    yp[co] = dp__out_requant(dp__wadd(a, dp__cbias(bias, ksum, co, in_zp, fz)), mult[co], shift[co], &q);
                 }
                 continue;
             }
@@ -3177,7 +3177,7 @@ void dp_conv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                 }
                 for (j = 0; j < nb; j++) {
                     const int32_t c = co + j;
-                    yp[c] = dp__outq(dp__wadd(a[j], dp__cbias(bias, ksum, c, in_zp, fz)), mult[c], shift[c], &q);
+                    yp[c] = dp__out_requant(dp__wadd(a[j], dp__cbias(bias, ksum, c, in_zp, fz)), mult[c], shift[c], &q);
                 }
             }
         }
@@ -3204,7 +3204,7 @@ static int32_t dp__dw_taps(const int8_t *xc, const int8_t *wc, int32_t C, int32_
    rows, all taps inside the image, zero point folded into b; dp__rq_neg.
    xp, wr: the first output's first tap and weight; outputs C apart. */
 static void dp__dw3_run(int8_t *yp, const int8_t *xp, const int8_t *wr, int32_t n, int32_t nr,
-                        int32_t C, int32_t xrow, int32_t b, int32_t m, int32_t rs1, const dp__oq *q)
+                        int32_t C, int32_t xrow, int32_t b, int32_t m, int32_t rs1, const dp__out_stage *q)
 {
     const int32_t C2 = 2 * C, C3 = 3 * C;
     for (; n >= 2; n -= 2, yp += C2, xp += C2) {
@@ -3255,7 +3255,7 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     const int32_t sh = p->stride_h, sw = p->stride_w, pt = p->pad_t, pl = p->pad_l;
     const int32_t off = -p->in_zp, xrow = in.w * C, C2 = 2 * C, C3 = 3 * C, xs = sw * C;
     const int k3 = kh == 3 && kw == 3 && dh == 1 && dw == 1;
-    dp__oq q;
+    dp__out_stage q;
     int32_t oy, ox, c, ky, kx, ox0, ox1;
 
 #ifdef DP__DSP
@@ -3263,7 +3263,7 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     dp__dwconv2d_dsp(y, x, w, bias, mult, shift, p, in, out);
     return;
 #endif
-    dp__oq_init(&q, mult, shift, C, p->out_zp, p->act_min, p->act_max);
+    dp__out_stage_init(&q, mult, shift, C, p->out_zp, p->act_min, p->act_max);
     dp__inner(out.w, sw, pl, kw, dw, in.w, &ox0, &ox1);
     for (c = 0; c < C; c++) {
         const int8_t *wc = w + c, *xc = x + c;
@@ -3305,8 +3305,8 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                                     acc += r[0] * u[0] + e1 * v1 + e2 * v2;
                                     a1 += e1 * u[0] + e2 * v1 + r[C3] * v2;
                                 }
-                                yp[0] = dp__outq(dp__wadd(acc, bfr), m, s, &q);
-                                yp[C] = dp__outq(dp__wadd(a1, bfr), m, s, &q);
+                                yp[0] = dp__out_requant(dp__wadd(acc, bfr), m, s, &q);
+                                yp[C] = dp__out_requant(dp__wadd(a1, bfr), m, s, &q);
                             }
                         }
                         for (; ox < ox1; ox++, yp += C, xp += xs) {
@@ -3314,7 +3314,7 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                             acc = 0;
                             for (kk = 0; kk < nr; kk++, r += xrow, u += C3)
                                 acc += r[0] * u[0] + r[C] * u[C] + r[C2] * u[C2];
-                            *yp = dp__outq(dp__wadd(acc, bfr), m, s, &q);
+                            *yp = dp__out_requant(dp__wadd(acc, bfr), m, s, &q);
                         }
                         ox--;
                         yp -= C;
@@ -3327,7 +3327,7 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                         acc = b;
                         if (kx1 > kx0)
                             acc = dp__wadd(dp__dw3_part(xr + (ix0 + kx0) * C, wr + kx0 * C, kx1 - kx0, nr, C, xrow, off), b);
-                        *yp = dp__outq(acc, m, s, &q);
+                        *yp = dp__out_requant(acc, m, s, &q);
                     }
                 }
                 continue;
@@ -3345,7 +3345,7 @@ void dp_dwconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                     dp__ptaps(ix0, kw, dw, in.w, &kx0, &kx1);
                     acc = dp__wadd(dp__dw_taps(xc, wc, C, xrow, iy0, ix0, ky0, ky1, kx0, kx1, p, off), b);
                 }
-                *yp = dp__outq(acc, m, s, &q);
+                *yp = dp__out_requant(acc, m, s, &q);
             }
         }
     }
@@ -3359,7 +3359,7 @@ void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
 {
     const int fold = ksum != NULL;
     const int32_t in_zp = p->in_zp, o = fold ? 0 : -in_zp;
-    dp__oq q;
+    dp__out_stage q;
     int32_t c, j;
 
 #ifdef DP__DSP
@@ -3367,7 +3367,7 @@ void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
     dp__mv_dsp(y, x, w, n_in, n_out, bias, mult, shift, -in_zp, p->out_zp, p->act_min, p->act_max);
     return;
 #endif
-    dp__oq_init(&q, mult, shift, n_out, p->out_zp, p->act_min, p->act_max);
+    dp__out_stage_init(&q, mult, shift, n_out, p->out_zp, p->act_min, p->act_max);
     for (c = 0; c < n_out; c += 4) {
         const int32_t nb = n_out - c < 4 ? n_out - c : 4;
         int32_t a[4];
@@ -3376,7 +3376,7 @@ void dp_fc_s8(int8_t *y, const int8_t *x, const int8_t *w,
         else
             for (j = 0; j < nb; j++) a[j] = dp__dot1_s8(x, w + (c + j) * n_in, n_in, o, fold);
         for (j = 0; j < nb; j++)
-            y[c + j] = dp__outq(dp__wadd(a[j], dp__bias_fold(bias, ksum, c + j, in_zp)),
+            y[c + j] = dp__out_requant(dp__wadd(a[j], dp__bias_fold(bias, ksum, c + j, in_zp)),
                                 mult[c + j], shift[c + j], &q);
     }
 }
@@ -3625,11 +3625,11 @@ static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const in
     const int32_t lo = p->act_min, hi = p->act_max;
     const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
 #else
-    dp__oq q;
+    dp__out_stage q;
 #endif
     int32_t oy, ox, oc, ic, r, ky, kx, ky0, ky1, kx0, kx1, j;
 #ifndef DP__DSP
-    dp__oq_init(&q, mult, shift, OC, p->out_zp, p->act_min, p->act_max);
+    dp__out_stage_init(&q, mult, shift, OC, p->out_zp, p->act_min, p->act_max);
 #endif
     for (oy = 0; oy < out.h; oy++) {
         const int32_t iy0 = oy * p->stride_h - p->pad_t;
@@ -3678,7 +3678,7 @@ static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const in
                 dp__out4_dsp(yp + oc, a, bias ? bias + oc : dp__zero4, mult + oc, shift + oc, p->out_zp, lopk, hipk);
 #else
                 for (j = 0; j < 4; j++)
-                    yp[oc + j] = dp__outq(dp__wadd(a[j], bias ? bias[oc + j] : 0), mult[oc + j], shift[oc + j], &q);
+                    yp[oc + j] = dp__out_requant(dp__wadd(a[j], bias ? bias[oc + j] : 0), mult[oc + j], shift[oc + j], &q);
 #endif
             }
             for (; oc < OC; oc++) {   /* the last OC % 4 channels */
@@ -3692,7 +3692,7 @@ static void dp__dwconvm_s8(int8_t *y, const int8_t *x, const int8_t *w, const in
 #ifdef DP__DSP
                 yp[oc] = dp__requant_dsp(acc, mult[oc], shift[oc], p->out_zp, lo, hi);
 #else
-                yp[oc] = dp__outq(acc, mult[oc], shift[oc], &q);
+                yp[oc] = dp__out_requant(acc, mult[oc], shift[oc], &q);
 #endif
             }
         }
@@ -3733,13 +3733,13 @@ void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
     const uint32_t lopk = ((uint32_t)lo & 0xFFu) * 0x01010101u, hipk = ((uint32_t)hi & 0xFFu) * 0x01010101u;
 #else
     const int fold = ksum != NULL;
-    dp__oq q;
+    dp__out_stage q;
 #endif
     int32_t oy, ox, g, co, ky, kx, j, ky0, ky1, kx0, kx1, a[4];
 #ifdef DP__DSP
     (void)ksum;
 #else
-    dp__oq_init(&q, mult, shift, cout, p->out_zp, p->act_min, p->act_max);
+    dp__out_stage_init(&q, mult, shift, cout, p->out_zp, p->act_min, p->act_max);
 #endif
     for (oy = 0; oy < out.h; oy++) {
         const int32_t iy0 = oy * p->stride_h - p->pad_t;
@@ -3783,7 +3783,7 @@ void dp_gconv2d_s8(int8_t *y, const int8_t *x, const int8_t *w,
                     else dp__outn_dsp(yp + co, a, nb, bias ? bias + co : NULL, mult + co, shift + co, p->out_zp, lo, hi);
 #else
                     for (j = 0; j < nb; j++)
-                        yp[co + j] = dp__outq(dp__wadd(a[j], dp__cbias(bias, ksum, co + j, in_zp, fz)),
+                        yp[co + j] = dp__out_requant(dp__wadd(a[j], dp__cbias(bias, ksum, co + j, in_zp, fz)),
                                               mult[co + j], shift[co + j], &q);
 #endif
                 }
