@@ -3,6 +3,8 @@
 # (issue 4), each one `build/diffprune prune` run; prints markdown tables.
 #
 #   make experiments            (or: sh examples/experiments.sh [OUTDIR])
+#   PRUNE_ARGS="--plan -1" ...    extra options for every run (here: the
+#                               unpaced schedule the README's tables used)
 #
 # Backbone: MobileNet-v2 (residual blocks, so exact and imprecise peak memory
 # can differ) at width 0.5 on 28x28 inputs, and a plain CNN. Every run trains
@@ -34,7 +36,7 @@ run() {   # name, args...
   name=$1; shift
   if [ -s "$out/$name.log" ] && grep -q '^final:' "$out/$name.log"; then return 0; fi
   echo "== $name: $bin prune $*" >&2
-  "$bin" prune "$@" --csv "$out/$name.csv" > "$out/$name.log" 2> /dev/null
+  "$bin" prune "$@" ${PRUNE_ARGS:-} --csv "$out/$name.csv" > "$out/$name.log" 2> /dev/null
   grep '^final:' "$out/$name.log" >&2 || echo "   (no final line; see $out/$name.log)" >&2
 }
 

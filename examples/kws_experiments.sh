@@ -15,6 +15,8 @@
 # already has its `kws:` line is not repeated; TABLE_ONLY=1 prints the table
 # of what has run.
 set -u
+# PRUNE_ARGS="...": extra options for every run (e.g. "--plan -1", the
+# unpaced schedule the README's table used)
 out=${1:-build/kws-experiments}
 bin=${KWS:-build/kws}
 data=${KWS_DATA:-build/kws-data}
@@ -28,7 +30,7 @@ run() {   # name, args...
   if [ -s "$out/$name.log" ] && grep -q '^kws:' "$out/$name.log"; then return 0; fi
   echo "== $name: $bin $*" >&2
   t0=$(date +%s)
-  "$bin" "$@" --csv "$out/$name.csv" -o "$out/$name.dpm" > "$out/$name.log" 2> /dev/null
+  "$bin" "$@" ${PRUNE_ARGS:-} --csv "$out/$name.csv" -o "$out/$name.dpm" > "$out/$name.log" 2> /dev/null
   t1=$(date +%s)
   echo "wall: $((t1 - t0)) s" >> "$out/$name.log"
   grep '^kws:' "$out/$name.log" >&2 || echo "   (no kws: line; see $out/$name.log)" >&2
