@@ -59,7 +59,8 @@ $(B)/san_%: tests/test_%.c tests/test_util.h tests/test_rng.h diffprune.h | $(B)
 	$(CC) $(WARN) $(SAN) $(OMP) -o $@ $< -lm
 
 # the TFLite tests also use the flatbuffer writer
-$(B)/test_tflite $(B)/noomp_tflite $(B)/san_tflite: tests/tflite_writer.h tests/fuzz_tflite.c $(wildcard tests/fuzz_tflite_corpus/*)
+$(B)/test_tflite $(B)/noomp_tflite $(B)/san_tflite: tests/tflite_dir.h tests/tflite_writer.h tests/fuzz_tflite.c $(wildcard tests/fuzz_tflite_corpus/*)
+$(B)/test_tfexport $(B)/noomp_tfexport $(B)/san_tfexport: tests/tflite_dir.h
 
 # Every test three ways: with OpenMP, without it, and under ASan+UBSan.
 ALLTESTS = $(addprefix $(B)/,$(TESTS)) $(addprefix $(B)/noomp_,$(subst test_,,$(TESTS))) \

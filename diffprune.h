@@ -1690,7 +1690,7 @@ DP_API int dp_pruner_group_grads(const dp_pruner *p, int i, double *g_res, doubl
    schedule with warm-up; with cfg->prune it prunes toward the budgets as
    it trains: unaugmented training samples (or n_val held out of every
    arm) feed P_TSK, pi is updated from epoch prune_start on, paced by
-   default (prune_plan) so the budgets are met after 40% of the pre-QAT
+   default (prune_plan) so the budgets are met after 25% of the pre-QAT
    steps, and once they are met pi stops and the masks are fixed.
    With early_term the network is compacted right then and training goes on
    with the smaller graph. The last qat_epochs run quantisation-aware with
@@ -1735,7 +1735,7 @@ typedef struct dp_fit_cfg {           /* zero means default everywhere     */
     void *uniform_ctx;
     float uniform_max;
     /* (>>widths) paced pruning: the budgets are met after this fraction
-       of the pre-QAT steps from prune_start (0 -> 0.4), each width update
+       of the pre-QAT steps from prune_start (0 -> 0.25), each width update
        shrinking just enough to follow the trajectory (dp_pruner_pace),
        with an update every min(prune->every, window / 20) steps; the rest
        of training is for the final widths. < 0: not paced, eta times the
@@ -14283,7 +14283,7 @@ static int dp__fit_check(dp__fit *F, const dp_fit_cfg *cin)
     if (!(c->lr > 0.0f)) c->lr = 0.05f;
     if (!(c->momentum > 0.0f)) c->momentum = 0.9f;
     if (!(c->prune_deadline > 0.0f)) c->prune_deadline = 0.7f;
-    if (c->prune_plan == 0.0f) c->prune_plan = 0.4f;     /* paced (>>widths); < 0: eta and the deadline ramp */
+    if (c->prune_plan == 0.0f) c->prune_plan = 0.25f;     /* paced (>>widths); < 0: eta and the deadline ramp */
     if (c->val_per_update <= 0) c->val_per_update = 256;
     F->budgets = c->prune;
     if (c->uniform && c->prune) {   /* the uniform baseline: the widest network within the budgets */

@@ -384,7 +384,7 @@ static int cmd_prune(int argc, char **argv)
             CLI_FLAG("--no-focus", &pc.no_focus, "update every layer, not only bottleneck ones"),
             CLI_CHOICE("--task-signal", &tsig, "signed|pushback", "task term: Eq. 9 as printed, or from |dL/dM| so it only resists shrinking [signed]"),
             CLI_SHARED("--prune-start", &start, "[0]"),
-            CLI_SHARED("--plan", &fc.prune_plan, "[0.4]"),
+            CLI_SHARED("--plan", &fc.prune_plan, "[0.25]"),
             CLI_SHARED("--early-term", &fc.early_term, "[on: with masks fixed once the budgets are met, compacting then trains the same function, cheaper]"),
             CLI_FLAG("--no-early-term", &no_et, "keep training the masked full-size graph until QAT"),
             CLI_SHARED("--qat-epochs", &qat, "[1]"),

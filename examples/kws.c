@@ -293,7 +293,7 @@ int main(int argc, char **argv)
             CLI_SHARED("--every", &every, "[20; quick 1]"),
             CLI_SHARED("--eta", &eta, "[1; quick 3]"),
             CLI_SHARED("--prune-start", &start, "[0]"),
-            CLI_SHARED("--plan", &plan, "[0.4]"),
+            CLI_SHARED("--plan", &plan, "[0.25]"),
             CLI_SHARED("--early-term", &early, "[quick: on]"),
             CLI_SHARED("--qat-epochs", &qat, "[1]"),
             CLI_SHARED("--limit", &limit, "[all]"),

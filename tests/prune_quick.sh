@@ -2,7 +2,8 @@
 # tests/prune_quick.sh BIN LOG - runs `BIN prune --quick` (Fashion-MNIST
 # subset, MobileNet-v2 x0.5, pruned while training) and checks its final line:
 # PMU, size and MACs within the budgets, int8 accuracy above 0.6, exit 0;
-# then a schedule too short for tight budgets, which must end within them.
+# then a schedule too short for tight budgets, paced and unpaced, which
+# must end within them.
 # Writes "prune_quick: N passed, M failed" to LOG; when Fashion-MNIST is not
 # installed, a SKIP line saying so and "prune_quick: 0 passed, 0 failed, 1 skipped".
 bin=$1; log=$2
@@ -27,18 +28,29 @@ if [ -n "$line" ]; then
   check "$([ "$(get macs)" -le "$(get budget_macs)" ] && echo 1)" "macs $(get macs) > $(get budget_macs)"
   check "$(awk -v a="$(get acc)" 'BEGIN { print (a > 0.6) ? 1 : 0 }')" "int8 accuracy $(get acc) <= 0.6"
 fi
-# a schedule too short for the budgets (size to 5% in 2 epochs): the widths
-# are projected onto the budgets, the run says so and ends within them
-"$bin" prune --quick --epochs 2 --pmu 20000 --size 30000 --macs 1500000 > "$out" 2>/dev/null; rc2=$?
-line2=$(grep '^final:' "$out")
-line1=$line; line=$line2
-check "$([ $rc2 = 0 ] && echo 1)" "short schedule: exit status $rc2"
-check "$(grep -q 'widths projected onto them' "$out" && echo 1)" "short schedule: no projection message"
-if [ -n "$line2" ]; then
-  check "$([ "$(get pmu)" -le 20000 ] && [ "$(get size)" -le 30000 ] && [ "$(get macs)" -le 1500000 ] && echo 1)" "short schedule over budget: $line2"
-else
-  check 0 "short schedule: no final line"
-fi
+# a schedule too short for tight budgets (size to 5% in 2 epochs): paced
+# (the default), the budgets are met on the way, no projection needed; with
+# the paper's fixed eta (--plan -1) the widths are projected onto them and
+# the run says so; both end within them
+for plan in paced unpaced; do
+  if [ $plan = paced ]; then "$bin" prune --quick --epochs 2 --pmu 20000 --size 30000 --macs 1500000 > "$out" 2>/dev/null; rc2=$?
+  else "$bin" prune --quick --epochs 2 --pmu 20000 --size 30000 --macs 1500000 --plan -1 > "$out" 2>/dev/null; rc2=$?; fi
+  line2=$(grep '^final:' "$out")
+  [ $plan = paced ] && { line1=$line; paced_line=$line2; }
+  line=$line2
+  check "$([ $rc2 = 0 ] && echo 1)" "short schedule ($plan): exit status $rc2"
+  if [ $plan = paced ]; then
+    check "$(grep -q '^time: .*budgets met at step' "$out" && ! grep -q 'widths projected onto them' "$out" && echo 1)" "short schedule (paced): budgets not met on the way"
+  else
+    check "$(grep -q 'widths projected onto them' "$out" && echo 1)" "short schedule (unpaced): no projection message"
+  fi
+  if [ -n "$line2" ]; then
+    check "$([ "$(get pmu)" -le 20000 ] && [ "$(get size)" -le 30000 ] && [ "$(get macs)" -le 1500000 ] && echo 1)" "short schedule ($plan) over budget: $line2"
+  else
+    check 0 "short schedule ($plan): no final line"
+  fi
+done
+line2=$paced_line
 t2=$(date +%s)
 { echo "$line1 ($((t1 - t0)) s)"; echo "short schedule: $line2 ($((t2 - t1)) s)"; echo "prune_quick: $pass passed, $fail failed"; } | tee "$log"
 rm -f "$out"

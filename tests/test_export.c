@@ -239,6 +239,20 @@ static void test_export_synthetic(void)
     dp_graph_free(g);
 }
 
+/* 20 SGD steps on 50 samples, labels from the signs of the first two
+   inputs: enough for batch-norm statistics and non-trivial weights */
+static void train_briefly(dp_graph *g, const float *xs, int per, int *yb)
+{
+    dp_optim_cfg oc;
+    dp_optim *o;
+    int i;
+    memset(&oc, 0, sizeof oc); oc.momentum = 0.9f;
+    o = dp_optim_new(g, &oc);
+    for (i = 0; i < 50; i++) yb[i] = (xs[i * per] > 0) + (xs[i * per + 1] > 0) * 2;
+    for (i = 0; i < 20; i++) dp_train_step(g, o, xs, yb, 50, 0.05f, NULL, NULL);
+    dp_optim_free(o);
+}
+
 /* >>grouped: a trained network with depthwise-multiplier convs (groups =
    cin, cout = M cin) and grouped convs (1 < groups < cin) exports as
    dwconv2d (weights transposed to [kh][kw][cout]) and gconv2d; the MAC
@@ -269,14 +283,7 @@ static void test_export_grouped(void)
     dp_softmax_ce(g, "loss", x);
     dp_rng_seed(&r, 12);
     for (i = 0; i < n * per; i++) xs[i] = dp_rng_normal(&r);
-    {
-        dp_optim_cfg oc; dp_optim *o;
-        memset(&oc, 0, sizeof oc); oc.momentum = 0.9f;
-        o = dp_optim_new(g, &oc);
-        for (i = 0; i < 50; i++) yb[i] = (xs[i * per] > 0) + (xs[i * per + 1] > 0) * 2;
-        for (i = 0; i < 20; i++) dp_train_step(g, o, xs, yb, 50, 0.05f, NULL, NULL);
-        dp_optim_free(o);
-    }
+    train_briefly(g, xs, per, yb);
     st = dp_export(g, xs, 100, &blob, &len, &info, err, sizeof err);
     CHECK(st == DP_OK, "export with depthwise-multiplier and grouped convs: %s", st == DP_OK ? "ok" : err);
     if (st != DP_OK) { dp_graph_free(g); free(xs); return; }
@@ -464,14 +471,7 @@ static void test_leaky_relu(void)
         x = dp_fc(g, "fc", dp_global_avgpool(g, "gap", x), K);
         dp_softmax_ce(g, "loss", x);
         for (i = 0; i < n * per; i++) xs[i] = dp_rng_normal(&r);
-        {
-            dp_optim_cfg oc; dp_optim *o;
-            memset(&oc, 0, sizeof oc); oc.momentum = 0.9f;
-            o = dp_optim_new(g, &oc);
-            for (i = 0; i < 50; i++) yb[i] = (xs[i * per] > 0) + (xs[i * per + 1] > 0) * 2;
-            for (i = 0; i < 20; i++) dp_train_step(g, o, xs, yb, 50, 0.05f, NULL, NULL);
-            dp_optim_free(o);
-        }
+        train_briefly(g, xs, per, yb);
         st = dp_export(g, xs, 100, &blob, &len, &info, err, sizeof err);
         CHECK(st == DP_OK, "export with leaky_relu: %s", st == DP_OK ? "ok" : err);
         if (st == DP_OK && dp_model_init(&m, blob, len) == DP_OK) {

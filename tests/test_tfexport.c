@@ -27,6 +27,7 @@
 #define DIFFPRUNE_IMPLEMENTATION
 #include "../diffprune.h"
 #include "test_util.h"
+#include "tflite_dir.h"
 #include <string.h>
 #include <stdlib.h>
 
@@ -419,21 +420,6 @@ static void test_refusals(void)
 }
 
 /* ------------------------------------------------------ the real models */
-static const char *tfl_dir(void)
-{
-    static const char *cand[] = { "../shared/tflite", "../../shared/tflite", "/work/shared/tflite" };
-    static char buf[512];
-    const char *e = getenv("DP_TFLITE_DIR");
-    size_t i;
-    for (i = 0; i < sizeof cand / sizeof cand[0]; i++) {
-        const char *d = e && *e ? e : cand[i];
-        FILE *f;
-        snprintf(buf, sizeof buf, "%s/README.md", d);
-        if ((f = fopen(buf, "rb")) != NULL) { fclose(f); return d; }
-        if (e && *e) break;
-    }
-    return NULL;
-}
 
 static void test_real(void)
 {

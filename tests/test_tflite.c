@@ -28,6 +28,7 @@
 #include "../diffprune.h"
 #include "test_util.h"
 #include "tflite_writer.h"
+#include "tflite_dir.h"
 #include <string.h>
 #include <stdlib.h>
 #define DP_FUZZ_LIBRARY
@@ -583,21 +584,6 @@ static void test_synthetic(void)
 }
 
 /* --------------------------------------------------------- real models */
-static const char *tfl_dir(void)
-{
-    static const char *cand[] = { "../shared/tflite", "../../shared/tflite", "/work/shared/tflite" };
-    static char buf[512];
-    const char *e = getenv("DP_TFLITE_DIR");
-    size_t i;
-    for (i = 0; i < sizeof cand / sizeof cand[0]; i++) {
-        const char *d = e && *e ? e : cand[i];
-        FILE *f;
-        snprintf(buf, sizeof buf, "%s/README.md", d);
-        if ((f = fopen(buf, "rb")) != NULL) { fclose(f); return d; }
-        if (e && *e) break;
-    }
-    return NULL;
-}
 
 static void test_real(void)
 {
