@@ -5973,12 +5973,15 @@ int dp_mb_finish(dp_mb *b, void **blob, size_t *len)
 #define DP__MIN(a, b) ((a) < (b) ? (a) : (b))
 #define DP__MAX(a, b) ((a) > (b) ? (a) : (b))
 
+static void dp__vseterr(char *err, size_t cap, const char *fmt, va_list ap)
+{
+    if (err && cap) vsnprintf(err, cap, fmt, ap);
+}
 static void dp__seterr(char *err, size_t cap, const char *fmt, ...)
 {
     va_list ap;
-    if (!err || !cap) return;
     va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
+    dp__vseterr(err, cap, fmt, ap);
     va_end(ap);
 }
 
@@ -15116,14 +15119,12 @@ typedef struct dp__tfl {
 
 static int dp__tfl_fail(dp__tfl *c, int st, const char *fmt, ...)
 {
-    if (!c->st) {
+    if (!c->st) {     /* the first failure's message stays */
         va_list ap;
         c->st = st;
-        if (c->err && c->cap) {
-            va_start(ap, fmt);
-            vsnprintf(c->err, c->cap, fmt, ap);
-            va_end(ap);
-        }
+        va_start(ap, fmt);
+        dp__vseterr(c->err, c->cap, fmt, ap);
+        va_end(ap);
     }
     return c->st;
 }
@@ -16368,14 +16369,12 @@ typedef struct dp__tfx {
 
 static int dp__tfx_fail(dp__tfx *x, int st, const char *fmt, ...)
 {
-    if (!x->st) {
+    if (!x->st) {     /* the first failure's message stays */
         va_list ap;
         x->st = st;
-        if (x->err && x->cap) {
-            va_start(ap, fmt);
-            vsnprintf(x->err, x->cap, fmt, ap);
-            va_end(ap);
-        }
+        va_start(ap, fmt);
+        dp__vseterr(x->err, x->cap, fmt, ap);
+        va_end(ap);
     }
     return x->st;
 }
